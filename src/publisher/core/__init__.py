@@ -1,0 +1,1 @@
+"""Pure verification core: no file, network or terminal IO."""

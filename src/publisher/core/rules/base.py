@@ -1,0 +1,72 @@
+"""The shape shared by every verification rule.
+
+A rule is a small object fed each entry in log order. It keeps whatever state it needs
+(bounded by the number of offices, keys, tasks — never by the number of entries) and
+returns problems. Rules never read files themselves: anything outside the entry comes
+through :class:`Context` (blobs, checkpoints, trust), so the core stays free of IO and
+tests can pass in-memory fakes of the small interfaces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import IO, Iterable, Protocol
+
+from ..entry import Entry
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong, with enough context for a clerk or auditor to find it."""
+
+    rule: str
+    message: str
+    file: str = ""
+    entry_id: str = ""
+    article: str = ""  # regulation article, e.g. "001 第十二条", when one applies
+    severity: str = "error"  # "error" fails verification; "warning" is reported only
+
+    def line(self) -> str:
+        where = self.file or "-"
+        eid = f" [{self.entry_id[:16]}]" if self.entry_id else ""
+        art = f" ({self.article})" if self.article else ""
+        return f"{self.severity.upper()} {where}{eid}: {self.rule}: {self.message}{art}"
+
+
+class BlobSource(Protocol):
+    """Content-addressed blobs (directory snapshots)."""
+
+    def open_blob(self, digest: str) -> IO[bytes]: ...
+
+    def has_blob(self, digest: str) -> bool: ...
+
+
+@dataclass
+class Context:
+    """What rules may know besides the entry itself."""
+
+    trust: "object"  # publisher.core.trust.Trust
+    blobs: BlobSource
+    # (size, unix time) of every valid checkpoint, ascending by size
+    checkpoints: list[tuple[int, int]] = field(default_factory=list)
+    index: int = 0  # log index (0-based) of the entry being checked
+    file: str = ""  # path of the entry file, for messages
+    now: int | None = None  # unix time the verification is about (None = time of last entry)
+    last_time: int = 0  # unix time of the latest entry seen so far
+
+    def accepted_at(self, index: int) -> int | None:
+        """Signing time of the first checkpoint that includes log index ``index``.
+
+        This is when the entry became publicly fixed; None if no checkpoint covers it yet."""
+        for size, t in self.checkpoints:
+            if size > index:
+                return t
+        return None
+
+
+class Rule(Protocol):
+    name: str
+
+    def check(self, entry: Entry, ctx: Context) -> Iterable[Problem]: ...
+
+    def finish(self, ctx: Context) -> Iterable[Problem]: ...

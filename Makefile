@@ -1,0 +1,52 @@
+# Two commands matter: `make demo` and `make test` (see README).
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PORT   ?= 8000
+LEDGER ?= ledger
+OUTPUT ?= output
+
+.PHONY: install demo build serve verify test test-fast browser spec vectors bench clean
+
+$(BIN)/publisher: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+install: $(BIN)/publisher
+
+# Chromium from Debian for the browser tests (Playwright's own download does not work here).
+browser:
+	@test -x /usr/bin/chromium || { \
+	  echo "installing Debian chromium + fonts-noto-cjk"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; }
+
+verify: install
+	$(BIN)/publisher verify --ledger $(LEDGER)
+
+build: install
+	$(BIN)/publisher build --ledger $(LEDGER) --output $(OUTPUT)
+
+demo: verify build
+	@echo "serving the sample portal on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUTPUT)
+
+test: install browser
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -m "not browser"
+
+spec: install
+	$(BIN)/python -m publisher.specdoc
+
+vectors: install
+	$(BIN)/python -m publisher.draw.vectors
+
+bench: install
+	$(BIN)/python bench/run_all.py
+
+clean:
+	rm -rf $(OUTPUT) .pytest_cache test-artifacts

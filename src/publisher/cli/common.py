@@ -1,0 +1,34 @@
+"""Helpers shared by command modules."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from ..core.trust import Trust
+from ..storage.ledger_dir import LedgerDir
+
+
+def add_ledger_arg(p) -> None:
+    p.add_argument("--ledger", default="ledger", help="ledger directory (default: ./ledger)")
+
+
+def open_ledger(args) -> LedgerDir:
+    d = Path(args.ledger)
+    if not d.is_dir():
+        from .main import UserError
+
+        raise UserError(f"{d}: no such ledger directory")
+    return LedgerDir(d)
+
+
+def load_trust(args, ledger: LedgerDir) -> Trust:
+    if getattr(args, "trust", None):
+        return Trust.from_json(json.loads(Path(args.trust).read_text("utf-8")))
+    return ledger.trust()
+
+
+def default_rules() -> list:
+    from ..core.rules import default_rules as dr
+
+    return dr()

@@ -1,0 +1,61 @@
+"""The `publisher` command: a thin layer that parses arguments and calls the core.
+
+Every failure the user can cause ends as one readable message and a non-zero exit, never a
+traceback (set PUBLISHER_DEBUG=1 to see one for a real bug).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from importlib import import_module
+
+COMMAND_MODULES = ["ledger_cmds", "draw_cmds", "office_cmds", "site_cmds", "git_cmds", "demo_cmds"]
+
+
+class UserError(Exception):
+    """A problem with the user's input or environment; printed as-is."""
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="publisher", description="Verifiable 双随机、一公开 portal")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub.required = True
+    for name in COMMAND_MODULES:
+        try:
+            mod = import_module(f"publisher.cli.{name}")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"publisher.cli.{name}":
+                continue  # command group not installed in this build
+            raise
+        mod.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    from ..core.canonical import CanonicalError
+    from ..storage.keystore import KeyStoreError
+    from ..storage.ledger_dir import LedgerIOError
+    from ..core.trust import TrustError
+
+    try:
+        rc = args.func(args)
+        return int(rc or 0)
+    except (UserError, KeyStoreError, LedgerIOError, TrustError, CanonicalError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # a bug: keep the message readable
+        if os.environ.get("PUBLISHER_DEBUG"):
+            raise
+        print(f"internal error: {type(exc).__name__}: {exc} (set PUBLISHER_DEBUG=1 for details)", file=sys.stderr)
+        return 3
+
+
+if __name__ == "__main__":
+    sys.exit(main())

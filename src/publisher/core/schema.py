@@ -1,0 +1,48 @@
+"""JSON Schema validation of entry bodies, one schema file per entry type.
+
+Schemas ship in the package (``core/schemas/<type>.schema.json``) and are published on the
+site, so any verifier refuses unknown types and unknown fields the same way.
+"""
+
+from __future__ import annotations
+
+import json
+from functools import lru_cache
+from importlib import resources
+from typing import Any
+
+from jsonschema import Draft202012Validator
+
+
+def schema_names() -> list[str]:
+    d = resources.files("publisher.core").joinpath("schemas")
+    return sorted(p.name[: -len(".schema.json")] for p in d.iterdir() if p.name.endswith(".schema.json"))
+
+
+@lru_cache(maxsize=None)
+def load_schema(entry_type: str) -> dict[str, Any] | None:
+    p = resources.files("publisher.core").joinpath("schemas", f"{entry_type}.schema.json")
+    if not p.is_file():
+        return None
+    return json.loads(p.read_text("utf-8"))
+
+
+@lru_cache(maxsize=None)
+def _validator(entry_type: str) -> Draft202012Validator | None:
+    s = load_schema(entry_type)
+    if s is None:
+        return None
+    Draft202012Validator.check_schema(s)
+    return Draft202012Validator(s)
+
+
+def validate_body(entry_type: str, body: Any) -> list[str]:
+    """Problems with a body for its type; an unknown type is itself a problem."""
+    v = _validator(entry_type)
+    if v is None:
+        return [f"unknown entry type {entry_type!r}"]
+    out = []
+    for err in sorted(v.iter_errors(body), key=lambda e: list(e.absolute_path)):
+        path = "body" + "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)
+        out.append(f"{path}: {err.message}")
+    return out

@@ -1,0 +1,226 @@
+"""Stream the whole ledger once and report every problem.
+
+The verifier never trusts what the log says about itself: each file's canonical bytes are
+re-hashed and compared with the log line, each office chain is re-linked, each signature is
+checked against the key registry as it stood at that point of the log, the Merkle root is
+recomputed and compared with every signed checkpoint, and each entry is handed to the
+rules (draw, workflow, …). Memory is bounded by offices, keys and tasks, not by entries.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import IO, Iterable, Iterator, Protocol
+
+from . import merkle
+from .checkpoint import Checkpoint, open_checkpoint
+from .entry import OPERATOR, Entry, EnvelopeError, from_bytes, parse_time
+from .note import NoteError, Verifier as NoteVerifier
+from .registry import KeyRegistry
+from .rules.base import Context, Problem, Rule
+from .schema import validate_body
+from .trust import Trust
+
+LOG_LINE_RE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
+BACKDATE_TOLERANCE = 86400  # s: an entry may be at most this much older than the last checkpoint before it
+FUTURE_TOLERANCE = 300  # s: an entry may not claim a time later than the checkpoint that first includes it
+OPERATOR_TYPES = {"office.register", "key.register", "key.revoke"}
+
+
+class LedgerSource(Protocol):
+    """The few reads a verifier needs (implemented by storage.LedgerDir; tests may fake it)."""
+
+    def iter_raw_log(self) -> Iterator[tuple[int, str]]: ...
+    def read_entry_bytes(self, office: str, seq: int) -> bytes: ...
+    def entry_path(self, office: str, seq: int): ...
+    def rel(self, path) -> str: ...
+    def checkpoint_files(self) -> list: ...
+    def entry_files(self) -> Iterator: ...
+    def open_blob(self, digest: str) -> IO[bytes]: ...
+    def has_blob(self, digest: str) -> bool: ...
+
+
+@dataclass
+class Report:
+    size: int = 0
+    root: bytes = merkle.EMPTY_ROOT
+    problems: list[Problem] = field(default_factory=list)
+    checkpoints: list[Checkpoint] = field(default_factory=list)
+    offices: dict[str, dict] = field(default_factory=dict)
+    rules: list[Rule] = field(default_factory=list)
+
+    @property
+    def errors(self) -> list[Problem]:
+        return [p for p in self.problems if p.severity == "error"]
+
+    @property
+    def ok(self) -> bool:
+        return not self.errors
+
+    def rule(self, name: str):
+        for r in self.rules:
+            if r.name == name:
+                return r
+        return None
+
+
+def _load_checkpoints(source: LedgerSource, trust: Trust, extra: Iterable[tuple[str, str]],
+                      report: Report) -> dict[int, tuple[Checkpoint, str]]:
+    """Verify every checkpoint note; detect forks (same size, different root)."""
+    try:
+        verifier = NoteVerifier.from_vkey(trust.log_vkey)
+    except (NoteError, ValueError) as exc:
+        report.problems.append(Problem("trust", f"log_vkey unusable: {exc}", "ledger/trust.json"))
+        return {}
+    notes = [(source.rel(p), p.read_text("utf-8", errors="replace")) for p in source.checkpoint_files()]
+    notes += list(extra)
+    by_size: dict[int, tuple[Checkpoint, str]] = {}
+    for where, text in notes:
+        try:
+            cp = open_checkpoint(text, verifier)
+        except (NoteError, ValueError) as exc:
+            report.problems.append(Problem("checkpoint", f"invalid checkpoint: {exc}", where))
+            continue
+        if cp.origin != trust.origin:
+            report.problems.append(Problem("checkpoint", f"origin {cp.origin!r} is not {trust.origin!r}", where))
+            continue
+        m = re.search(r"(\d{10})\.note$", where)
+        if m and int(m.group(1)) != cp.size:
+            report.problems.append(Problem("checkpoint", f"file name says size {int(m.group(1))}, note says {cp.size}", where))
+        if cp.size in by_size:
+            other, owhere = by_size[cp.size]
+            if other.root != cp.root:
+                report.problems.append(Problem(
+                    "fork", f"two checkpoints of size {cp.size} with different roots "
+                    f"({other.root.hex()[:16]}… in {owhere}, {cp.root.hex()[:16]}…): the log was forked", where))
+            continue
+        by_size[cp.size] = (cp, where)
+    prev_t, prev_where = -1, ""
+    for size in sorted(by_size):
+        cp, where = by_size[size]
+        if cp.time < prev_t:
+            report.problems.append(Problem("checkpoint", f"signed at {cp.time}, earlier than a smaller checkpoint ({prev_where})", where))
+        prev_t, prev_where = cp.time, where
+    report.checkpoints = [by_size[s][0] for s in sorted(by_size)]
+    return by_size
+
+
+def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
+           extra_checkpoints: Iterable[tuple[str, str]] = (), now: int | None = None) -> Report:
+    report = Report(rules=list(rules or []))
+    cps = _load_checkpoints(source, trust, extra_checkpoints, report)
+    cp_sizes = sorted(cps)
+    ctx = Context(trust=trust, blobs=source, checkpoints=[(s, cps[s][0].time) for s in cp_sizes], now=now)
+    registry = KeyRegistry(trust)
+    heads: dict[str, tuple[int, str, str]] = {}  # office -> (seq, id, time)
+    tree = merkle.TreeBuilder()
+    last_cp_time = None
+    cp_iter = iter(cp_sizes)
+    next_cp = next(cp_iter, None)
+    add = report.problems.append
+
+    def check_checkpoint_at(size: int) -> None:
+        nonlocal next_cp, last_cp_time
+        while next_cp is not None and next_cp == size:
+            cp, where = cps[next_cp]
+            if tree.root() != cp.root:
+                add(Problem("checkpoint", f"root of the first {size} log entries is {tree.root().hex()[:16]}…, "
+                            f"checkpoint says {cp.root.hex()[:16]}…: the log was rewritten or reordered", where))
+            last_cp_time = cp.time
+            next_cp = next(cp_iter, None)
+
+    check_checkpoint_at(0)
+    for lineno, text in source.iter_raw_log():
+        index = tree.size
+        m = LOG_LINE_RE.match(text)
+        if not m:
+            add(Problem("log", f"line {lineno}: malformed log line {text.rstrip(chr(0))!r}", "ledger/log"))
+            break  # the order after a corrupt line cannot be trusted
+        office, seq, logged_id = m.group(1), int(m.group(2)), m.group(3)
+        tree.append(merkle.leaf_hash(bytes.fromhex(logged_id)))
+        ctx.index = index
+        n_before = len(report.problems)
+        path = source.entry_path(office, seq)
+        where = source.rel(path)
+        ctx.file = where
+        head_seq, head_id, head_time = heads.get(office, (0, None, ""))
+        if seq != head_seq + 1:
+            what = "duplicated or replayed" if seq <= head_seq else "out of order (an earlier entry is missing)"
+            add(Problem("chain", f"log line {lineno}: {office}/{seq} is {what}; expected {office}/{head_seq + 1}", where, logged_id))
+        heads[office] = (seq, logged_id, head_time)
+        try:
+            data = source.read_entry_bytes(office, seq)
+        except (FileNotFoundError, IsADirectoryError):
+            add(Problem("missing", "entry file listed in the log is missing (deleted?)", where, logged_id))
+            check_checkpoint_at(tree.size)
+            continue
+        try:
+            entry = from_bytes(data)
+        except (EnvelopeError, ValueError) as exc:
+            add(Problem("envelope", str(exc), where, logged_id))
+            check_checkpoint_at(tree.size)
+            continue
+        if entry.id != logged_id:
+            add(Problem("hash", f"file content hashes to {entry.id[:16]}…, log says {logged_id[:16]}…: the file was changed", where, logged_id))
+        if entry.office != office or entry.seq != seq:
+            add(Problem("chain", f"entry says {entry.office}/{entry.seq} but is stored as {office}/{seq} (moved into another chain?)", where, entry.id))
+        if entry.prev != head_id:
+            add(Problem("chain", f"prev is {str(entry.prev)[:16]}…, previous entry of {office} is {str(head_id)[:16]}…", where, entry.id))
+        for msg in validate_body(entry.type, entry.body):
+            add(Problem("schema", msg, where, entry.id))
+        if (entry.office == OPERATOR) != (entry.type in OPERATOR_TYPES):
+            add(Problem("type", f"type {entry.type!r} may not be written by {entry.office!r}", where, entry.id))
+        t = int(parse_time(entry.time).timestamp())
+        if head_time and entry.time < head_time:
+            add(Problem("time", f"time {entry.time} is earlier than the office's previous entry ({head_time})", where, entry.id))
+        heads[office] = (seq, logged_id, max(entry.time, head_time))
+        if last_cp_time is not None and t < last_cp_time - BACKDATE_TOLERANCE:
+            add(Problem("time", f"time {entry.time} is more than {BACKDATE_TOLERANCE}s before a checkpoint "
+                        "signed before this entry was accepted (back-dated)", where, entry.id))
+        acc = ctx.accepted_at(index)
+        if acc is not None and t > acc + FUTURE_TOLERANCE:
+            add(Problem("time", f"time {entry.time} is after the checkpoint that first includes it (future-dated)", where, entry.id))
+        why = registry.signer_problem(entry)
+        if why:
+            add(Problem("signature", why, where, entry.id))
+        if entry.office == OPERATOR and not why:
+            why2 = registry.apply(entry)
+            if why2:
+                add(Problem("registry", why2, where, entry.id))
+        ctx.last_time = max(ctx.last_time, t)
+        if not any(p.severity == "error" for p in report.problems[n_before:]):
+            for rule in report.rules:
+                for p in rule.check(entry, ctx):
+                    add(p if p.file else Problem(p.rule, p.message, where, p.entry_id or entry.id, p.article, p.severity))
+        check_checkpoint_at(tree.size)
+    if next_cp is not None:
+        add(Problem("checkpoint", f"a checkpoint covers {cp_sizes[-1]} entries but the log has only {tree.size}: "
+                    "entries were removed", cps[cp_sizes[-1]][1]))
+    _check_orphans(source, heads, report)
+    for rule in report.rules:
+        for p in rule.finish(ctx):
+            add(p)
+    report.size, report.root, report.offices = tree.size, tree.root(), registry.offices
+    return report
+
+
+def _check_orphans(source: LedgerSource, heads: dict, report: Report) -> None:
+    """Entry files the log does not list: a crashed append (warning) or planted files (error)."""
+    for p in source.entry_files():
+        name = p.name
+        if name == ".gitkeep":
+            continue
+        m = re.fullmatch(r"(\d{8})\.json", name)
+        office = p.parent.name
+        if not m:
+            report.problems.append(Problem("layout", "unexpected file in entries/", source.rel(p)))
+            continue
+        seq = int(m.group(1))
+        head = heads.get(office, (0,))[0]
+        if seq == head + 1:
+            report.problems.append(Problem("orphan", "entry file not in the log (an interrupted append; "
+                                           "it is not part of the ledger and the next append replaces it)",
+                                           source.rel(p), severity="warning"))
+        elif seq > head:
+            report.problems.append(Problem("orphan", "entry file not in the log", source.rel(p)))

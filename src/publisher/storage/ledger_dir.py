@@ -1,0 +1,255 @@
+"""The ledger as a directory of files: the only place that reads or writes ``ledger/``.
+
+Append protocol (crash-safe, see docs/SPEC.md "Storage"): under an exclusive lock, write
+the entry to a temp file, fsync, rename into place, fsync the directory, then append one line
+to ``log`` and fsync. The log line is the commit point: a crash before it leaves at most an
+orphan entry file that is not part of the ledger (verify warns, the next append replaces it).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import IO, Callable, Iterator
+
+from filelock import FileLock
+
+from ..core.canonical import sha256_hex
+from ..core.entry import Entry, format_time, from_bytes, sign_entry
+from ..core.keys import SigningKey
+from ..core.trust import Trust
+
+LOG_LINE_RE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
+
+
+class LedgerIOError(Exception):
+    """A ledger file could not be read or written; the message names the file."""
+
+
+@dataclass(frozen=True)
+class LogLine:
+    office: str
+    seq: int
+    entry_id: str
+    lineno: int  # 1-based line number in ledger/log
+
+
+def fsync_dir(path: Path) -> None:
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def atomic_write(path: Path, data: bytes) -> None:
+    """Write a whole file so readers see either nothing or all of it."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=".tmp-", dir=path.parent)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+        fsync_dir(path.parent)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except FileNotFoundError:
+            pass
+        raise
+
+
+class LedgerDir:
+    def __init__(self, root: Path | str):
+        self.root = Path(root)
+        self.log_path = self.root / "log"
+        self.entries_dir = self.root / "entries"
+        self.blobs_dir = self.root / "blobs"
+        self.checkpoints_dir = self.root / "checkpoints"
+        self._lock_obj: FileLock | None = None
+        self._lock_pid = -1
+
+    # -- reading -------------------------------------------------------------------------
+
+    def trust(self) -> Trust:
+        p = self.root / "trust.json"
+        try:
+            return Trust.from_json(json.loads(p.read_text("utf-8")))
+        except FileNotFoundError as exc:
+            raise LedgerIOError(f"{p}: missing (run `publisher init` or point --ledger at a ledger)") from exc
+        except (UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise LedgerIOError(f"{p}: not valid JSON: {exc}") from exc
+
+    def iter_raw_log(self) -> Iterator[tuple[int, str]]:
+        """(line number, line text without newline); a missing log is an empty ledger."""
+        try:
+            f = open(self.log_path, "r", encoding="utf-8", newline="\n")
+        except FileNotFoundError:
+            return
+        with f:
+            for n, line in enumerate(f, 1):
+                yield n, line[:-1] if line.endswith("\n") else line + "\0"  # \0 marks a torn last line
+
+    def iter_log(self) -> Iterator[LogLine]:
+        for n, text in self.iter_raw_log():
+            m = LOG_LINE_RE.match(text)
+            if not m:
+                raise LedgerIOError(f"{self.log_path}:{n}: malformed log line {text!r}")
+            yield LogLine(m.group(1), int(m.group(2)), m.group(3), n)
+
+    def entry_path(self, office: str, seq: int) -> Path:
+        return self.entries_dir / office / f"{seq:08d}.json"
+
+    def rel(self, path: Path) -> str:
+        try:
+            return str(Path("ledger") / path.relative_to(self.root))
+        except ValueError:
+            return str(path)
+
+    def read_entry_bytes(self, office: str, seq: int) -> bytes:
+        return self.entry_path(office, seq).read_bytes()
+
+    def read_entry(self, office: str, seq: int) -> Entry:
+        return from_bytes(self.read_entry_bytes(office, seq))
+
+    def iter_entries(self) -> Iterator[tuple[LogLine, Entry]]:
+        for line in self.iter_log():
+            yield line, self.read_entry(line.office, line.seq)
+
+    def head(self, office: str) -> tuple[int, str | None]:
+        """Last (seq, id) of an office according to the log."""
+        seq, eid = 0, None
+        for line in self.iter_log():
+            if line.office == office:
+                seq, eid = line.seq, line.entry_id
+        return seq, eid
+
+    def heads(self) -> dict[str, tuple[int, str]]:
+        out: dict[str, tuple[int, str]] = {}
+        for line in self.iter_log():
+            out[line.office] = (line.seq, line.entry_id)
+        return out
+
+    def size(self) -> int:
+        return sum(1 for _ in self.iter_raw_log())
+
+    def blob_path(self, digest: str) -> Path:
+        if not re.fullmatch(r"[0-9a-f]{64}", digest):
+            raise LedgerIOError(f"invalid blob digest {digest!r}")
+        return self.blobs_dir / digest
+
+    def has_blob(self, digest: str) -> bool:
+        return self.blob_path(digest).is_file()
+
+    def open_blob(self, digest: str) -> IO[bytes]:
+        try:
+            return open(self.blob_path(digest), "rb")
+        except FileNotFoundError as exc:
+            raise LedgerIOError(f"{self.rel(self.blob_path(digest))}: blob missing") from exc
+
+    def checkpoint_files(self) -> list[Path]:
+        if not self.checkpoints_dir.is_dir():
+            return []
+        return sorted(p for p in self.checkpoints_dir.iterdir() if p.suffix == ".note")
+
+    def entry_files(self) -> Iterator[Path]:
+        if not self.entries_dir.is_dir():
+            return
+        for d in sorted(self.entries_dir.iterdir()):
+            if d.is_dir():
+                yield from sorted(p for p in d.iterdir() if not p.name.startswith(".tmp-"))
+            else:
+                yield d
+
+    # -- writing -------------------------------------------------------------------------
+
+    def init(self, trust_json: dict) -> None:
+        """Create an empty ledger with its trust anchors. Refuses to overwrite one."""
+        p = self.root / "trust.json"
+        if p.exists():
+            raise LedgerIOError(f"{self.rel(p)}: already exists; a ledger's trust anchors never change")
+        self.root.mkdir(parents=True, exist_ok=True)
+        atomic_write(p, (json.dumps(trust_json, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode())
+        for d in (self.entries_dir, self.blobs_dir, self.checkpoints_dir):
+            d.mkdir(exist_ok=True)
+            (d / ".gitkeep").touch()
+        if not self.log_path.exists():
+            atomic_write(self.log_path, b"")
+
+    def put_blob(self, data: bytes) -> str:
+        digest = sha256_hex(data)
+        p = self.blob_path(digest)
+        if not p.exists():
+            atomic_write(p, data)
+        return digest
+
+    @property
+    def _lock(self) -> FileLock:
+        """Exclusive writer lock (two local writers can never interleave); one per process,
+        since a lock object inherited across fork() must not be reused."""
+        if self._lock_obj is None or self._lock_pid != os.getpid():
+            self._lock_obj, self._lock_pid = FileLock(str(self.root / ".lock")), os.getpid()
+        return self._lock_obj
+
+    def locked(self) -> FileLock:
+        return self._lock
+
+    def append(self, office: str, type: str, body: dict, key: SigningKey, time: str | None = None,
+               check: Callable[[Entry], None] | None = None) -> Entry:
+        """Sign and append one entry. ``check`` may raise to refuse it; then nothing is written."""
+        with self._lock:
+            return self._append_locked(office, type, body, key, time, check)
+
+    def append_many(self, items: list[tuple[str, str, dict, SigningKey, str | None]],
+                    check: Callable[[Entry], None] | None = None) -> list[Entry]:
+        with self._lock:
+            return [self._append_locked(o, t, b, k, tm, check) for (o, t, b, k, tm) in items]
+
+    def _append_locked(self, office, type, body, key, time, check) -> Entry:
+        self._repair_torn_log()
+        seq, prev = self.head(office)
+        if time is None:
+            time = format_time(datetime.now(timezone.utc))
+        entry = sign_entry(type=type, office=office, seq=seq + 1, prev=prev, time=time, body=body, key=key)
+        if check is not None:
+            check(entry)
+        self.write_entry(entry)
+        return entry
+
+    def write_entry(self, entry: Entry) -> None:
+        """Write the file (replacing an orphan from a crashed append), then commit via the log."""
+        path = self.entry_path(entry.office, entry.seq)
+        atomic_write(path, entry.to_file_bytes())
+        self._append_log_line(f"{entry.office}/{entry.seq} {entry.id}\n")
+
+    def _append_log_line(self, line: str) -> None:
+        with open(self.log_path, "ab") as f:
+            f.write(line.encode("ascii"))
+            f.flush()
+            os.fsync(f.fileno())
+
+    def _repair_torn_log(self) -> None:
+        """Drop a trailing partial line (a write torn by power loss) before appending."""
+        try:
+            data = self.log_path.read_bytes()
+        except FileNotFoundError:
+            return
+        if data and not data.endswith(b"\n"):
+            cut = data.rfind(b"\n") + 1
+            atomic_write(self.log_path, data[:cut])
+
+    def write_checkpoint(self, size: int, note: str) -> Path:
+        p = self.checkpoints_dir / f"{size:010d}.note"
+        if p.exists():
+            if p.read_text("utf-8") == note:
+                return p
+            raise LedgerIOError(f"{self.rel(p)}: a checkpoint of this size already exists")
+        atomic_write(p, note.encode("utf-8"))
+        return p

@@ -344,7 +344,7 @@ def spec_block(doc: str, tag: str) -> dict[str, str]:
     out: dict[str, str] = {}
     for line in m.group(1).splitlines():
         if line.strip():
-            key, sep, value = line.partition("=")
+            key, sep, value = line.partition(" = ")
             assert sep, line
             assert key.strip() not in out, f"duplicate key {key.strip()}"
             out[key.strip()] = value.strip()

@@ -226,6 +226,14 @@ def parse_note(note: str | bytes) -> tuple[str, list[Signature]]:
             raise NoteError(f"malformed note: signature line {n} has no signature")
         try:
             check_name(name)
+        except NoteError as exc:
+            raise NoteError(f"malformed note: {exc}") from None
+        if " " in b64:
+            raise NoteError(
+                f"malformed note: signature line {n}: name and signature must be separated by "
+                "exactly one space (names contain no spaces)"
+            )
+        try:
             raw = b64decode_canonical(b64, f"signature {n}")
         except NoteError as exc:
             raise NoteError(f"malformed note: {exc}") from None

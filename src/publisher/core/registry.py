@@ -30,13 +30,19 @@ class KeyRegistry:
     offices: dict[str, dict] = field(default_factory=dict)  # office -> office.register body
     keys: dict[str, KeyRecord] = field(default_factory=dict)  # key id -> record
 
-    def signer_problem(self, entry: Entry) -> str | None:
-        """None if ``entry.key`` may sign ``entry``; otherwise why not."""
+    def signer_problem(self, entry: Entry, sig_ok: bool | None = None) -> str | None:
+        """None if ``entry.key`` may sign ``entry``; otherwise why not.
+
+        ``sig_ok`` is the result of an earlier check of the signature against the key with
+        this id (done in a worker); None means check it here."""
+        def good(pk) -> bool:
+            return entry.verify_signature(pk) if sig_ok is None else (sig_ok and pk.id == entry.key)
+
         if entry.office == OPERATOR:
             pk = self.trust.root_keys.get(entry.key)
             if pk is None:
                 return f"operator entry signed by {entry.key}, which is not a pinned root key"
-            return None if entry.verify_signature(pk) else "bad signature (root key)"
+            return None if good(pk) else "bad signature (root key)"
         rec = self.keys.get(entry.key)
         if rec is None:
             return f"signed by unregistered key {entry.key}"
@@ -48,7 +54,7 @@ class KeyRegistry:
             return f"key {entry.key} is not valid before {rec.valid_from} (entry time {entry.time})"
         if entry.office not in self.offices:
             return f"office {entry.office!r} is not registered"
-        return None if entry.verify_signature(rec.key) else "bad signature"
+        return None if good(rec.key) else "bad signature"
 
     def apply(self, entry: Entry) -> str | None:
         """Update from an operator entry; returns a problem or None."""

@@ -10,6 +10,7 @@ rules (draw, workflow, …). Memory is bounded by offices, keys and tasks, not b
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from dataclasses import dataclass, field
 from typing import IO, Iterable, Iterator, Protocol
 
@@ -20,6 +21,7 @@ from .note import NoteError, Verifier as NoteVerifier
 from .registry import KeyRegistry
 from .rules.base import Context, Problem, Rule
 from .schema import validate_body
+from .keys import PublicKey
 from .trust import Trust
 
 LOG_LINE_RE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
@@ -39,6 +41,65 @@ class LedgerSource(Protocol):
     def entry_files(self) -> Iterator: ...
     def open_blob(self, digest: str) -> IO[bytes]: ...
     def has_blob(self, digest: str) -> bool: ...
+
+
+@dataclass
+class Loaded:
+    """One log line with its entry file read, parsed, hashed and (if possible) signature-checked.
+
+    The expensive, stateless part of verification; it may run in worker processes. Whether the
+    key was *allowed* to sign is decided later, in log order, by the key registry."""
+
+    lineno: int
+    text: str
+    missing: bool = False
+    error: str | None = None
+    entry: Entry | None = None
+    sig_ok: bool | None = None  # None: key unknown at load time
+    schema_errors: tuple[str, ...] = ()
+
+
+def load_one(lineno: int, text: str, data: bytes | None, keys: dict[str, PublicKey]) -> Loaded:
+    if data is None:
+        return Loaded(lineno, text, missing=True)
+    try:
+        entry = from_bytes(data)
+    except (EnvelopeError, ValueError) as exc:
+        return Loaded(lineno, text, error=str(exc))
+    pk = keys.get(entry.key)
+    return Loaded(lineno, text, entry=entry, sig_ok=None if pk is None else entry.verify_signature(pk),
+                  schema_errors=tuple(validate_body(entry.type, entry.body)))
+
+
+def known_keys(source: LedgerSource, trust: Trust) -> dict[str, PublicKey]:
+    """Every public key the operator ever registered (plus root keys), for early signature checks."""
+    keys = dict(trust.root_keys)
+    for _, text in source.iter_raw_log():
+        if not text.startswith(OPERATOR + "/"):
+            continue
+        m = LOG_LINE_RE.match(text)
+        if not m:
+            break
+        try:
+            e = from_bytes(source.read_entry_bytes(m.group(1), int(m.group(2))))
+            if e.type == "key.register":
+                pk = PublicKey.from_b64(e.body["public_key"])
+                keys[pk.id] = pk
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+    return keys
+
+
+def sequential_loader(source: LedgerSource, keys: dict[str, PublicKey]) -> Iterator[Loaded]:
+    for lineno, text in source.iter_raw_log():
+        m = LOG_LINE_RE.match(text)
+        data = None
+        if m:
+            try:
+                data = source.read_entry_bytes(m.group(1), int(m.group(2)))
+            except (FileNotFoundError, IsADirectoryError):
+                data = None
+        yield load_one(lineno, text, data, keys)
 
 
 @dataclass
@@ -107,8 +168,14 @@ def _load_checkpoints(source: LedgerSource, trust: Trust, extra: Iterable[tuple[
 
 
 def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
-           extra_checkpoints: Iterable[tuple[str, str]] = (), now: int | None = None) -> Report:
+           extra_checkpoints: Iterable[tuple[str, str]] = (), now: int | None = None,
+           workers: int | None = None) -> Report:
+    """Verify everything. ``workers`` > 1 lets a LedgerDir load entries in parallel processes
+    (default: one per CPU for ledgers with a parallel loader)."""
     report = Report(rules=list(rules or []))
+    keys = known_keys(source, trust)
+    parallel = getattr(source, "iter_loaded", None)
+    loaded = parallel(keys, workers) if parallel is not None else sequential_loader(source, keys)
     cps = _load_checkpoints(source, trust, extra_checkpoints, report)
     cp_sizes = sorted(cps)
     ctx = Context(trust=trust, blobs=source, checkpoints=[(s, cps[s][0].time) for s in cp_sizes], now=now)
@@ -131,7 +198,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             next_cp = next(cp_iter, None)
 
     check_checkpoint_at(0)
-    for lineno, text in source.iter_raw_log():
+    for item in loaded:
+        lineno, text = item.lineno, item.text
         index = tree.size
         m = LOG_LINE_RE.match(text)
         if not m:
@@ -141,37 +209,33 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
         tree.append(merkle.leaf_hash(bytes.fromhex(logged_id)))
         ctx.index = index
         n_before = len(report.problems)
-        path = source.entry_path(office, seq)
-        where = source.rel(path)
+        where = f"ledger/entries/{office}/{seq:08d}.json"
         ctx.file = where
         head_seq, head_id, head_time = heads.get(office, (0, None, ""))
         if seq != head_seq + 1:
             what = "duplicated or replayed" if seq <= head_seq else "out of order (an earlier entry is missing)"
             add(Problem("chain", f"log line {lineno}: {office}/{seq} is {what}; expected {office}/{head_seq + 1}", where, logged_id))
         heads[office] = (seq, logged_id, head_time)
-        try:
-            data = source.read_entry_bytes(office, seq)
-        except (FileNotFoundError, IsADirectoryError):
+        if item.missing:
             add(Problem("missing", "entry file listed in the log is missing (deleted?)", where, logged_id))
             check_checkpoint_at(tree.size)
             continue
-        try:
-            entry = from_bytes(data)
-        except (EnvelopeError, ValueError) as exc:
-            add(Problem("envelope", str(exc), where, logged_id))
+        if item.entry is None:
+            add(Problem("envelope", str(item.error), where, logged_id))
             check_checkpoint_at(tree.size)
             continue
+        entry = item.entry
         if entry.id != logged_id:
             add(Problem("hash", f"file content hashes to {entry.id[:16]}…, log says {logged_id[:16]}…: the file was changed", where, logged_id))
         if entry.office != office or entry.seq != seq:
             add(Problem("chain", f"entry says {entry.office}/{entry.seq} but is stored as {office}/{seq} (moved into another chain?)", where, entry.id))
         if entry.prev != head_id:
             add(Problem("chain", f"prev is {str(entry.prev)[:16]}…, previous entry of {office} is {str(head_id)[:16]}…", where, entry.id))
-        for msg in validate_body(entry.type, entry.body):
+        for msg in item.schema_errors:
             add(Problem("schema", msg, where, entry.id))
         if (entry.office == OPERATOR) != (entry.type in OPERATOR_TYPES):
             add(Problem("type", f"type {entry.type!r} may not be written by {entry.office!r}", where, entry.id))
-        t = int(parse_time(entry.time).timestamp())
+        t = _unix(entry.time)
         if head_time and entry.time < head_time:
             add(Problem("time", f"time {entry.time} is earlier than the office's previous entry ({head_time})", where, entry.id))
         heads[office] = (seq, logged_id, max(entry.time, head_time))
@@ -181,7 +245,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
         acc = ctx.accepted_at(index)
         if acc is not None and t > acc + FUTURE_TOLERANCE:
             add(Problem("time", f"time {entry.time} is after the checkpoint that first includes it (future-dated)", where, entry.id))
-        why = registry.signer_problem(entry)
+        why = registry.signer_problem(entry, item.sig_ok)
         if why:
             add(Problem("signature", why, where, entry.id))
         if entry.office == OPERATOR and not why:
@@ -203,6 +267,11 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             add(p)
     report.size, report.root, report.offices = tree.size, tree.root(), registry.offices
     return report
+
+
+def _unix(text: str) -> int:
+    """Seconds since the epoch of an envelope time (already validated by the envelope parser)."""
+    return int(datetime.fromisoformat(text).timestamp())
 
 
 def _check_orphans(source: LedgerSource, heads: dict, report: Report) -> None:

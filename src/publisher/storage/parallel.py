@@ -1,0 +1,67 @@
+"""Load ledger entries in worker processes, in log order.
+
+Reading, parsing, canonicalising, hashing and the Ed25519 check are independent per entry,
+so they spread over cores; everything order-dependent stays in the verifier's single pass.
+Results come back in order (``imap``) in chunks, so memory stays bounded.
+"""
+
+from __future__ import annotations
+
+import multiprocessing as mp
+import os
+import re
+from typing import Iterator
+
+from ..core.keys import PublicKey
+from ..core.verifier import LOG_LINE_RE, Loaded, load_one
+
+CHUNK = 512
+_root: str = ""
+_keys: dict[str, PublicKey] = {}
+
+
+def _init(root: str, keys: dict[str, PublicKey]) -> None:
+    global _root, _keys
+    _root, _keys = root, keys
+
+
+def _read(office: str, seq: int) -> bytes | None:
+    try:
+        with open(os.path.join(_root, "entries", office, f"{seq:08d}.json"), "rb") as f:
+            return f.read()
+    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return None
+
+
+def _load_chunk(lines: list[tuple[int, str]]) -> list[Loaded]:
+    out = []
+    for lineno, text in lines:
+        m = LOG_LINE_RE.match(text)
+        data = _read(m.group(1), int(m.group(2))) if m else None
+        out.append(load_one(lineno, text, data, _keys))
+    return out
+
+
+def _chunks(lines: Iterator[tuple[int, str]]) -> Iterator[list[tuple[int, str]]]:
+    buf: list[tuple[int, str]] = []
+    for item in lines:
+        buf.append(item)
+        if len(buf) >= CHUNK:
+            yield buf
+            buf = []
+    if buf:
+        yield buf
+
+
+def iter_loaded(root: str, raw_lines: Iterator[tuple[int, str]], keys: dict[str, PublicKey],
+                workers: int | None = None) -> Iterator[Loaded]:
+    workers = workers or os.cpu_count() or 1
+    if workers <= 1:
+        _init(root, keys)
+        for chunk in _chunks(raw_lines):
+            yield from _load_chunk(chunk)
+        return
+    ctx = mp.get_context("fork")
+    with ctx.Pool(workers, initializer=_init, initargs=(root, keys)) as pool:
+        for chunk in pool.imap(_load_chunk, _chunks(raw_lines), chunksize=1):
+            yield from chunk

@@ -14,8 +14,7 @@ from importlib import import_module
 COMMAND_MODULES = ["ledger_cmds", "draw_cmds", "office_cmds", "site_cmds", "git_cmds", "demo_cmds"]
 
 
-class UserError(Exception):
-    """A problem with the user's input or environment; printed as-is."""
+from .errors import UserError  # noqa: E402  (re-exported for command modules)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -58,4 +57,6 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    from publisher.cli.main import main as _main  # one class identity for UserError
+
+    sys.exit(_main())

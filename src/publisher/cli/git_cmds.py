@@ -1,0 +1,71 @@
+"""Publishing by git: `check-push` (CI's gate) and `submit` (a clerk's publish button)."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from .common import add_ledger_arg
+from .main import UserError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("check-push", help="(CI) refuse a push BASE..HEAD that rewrites the ledger, "
+                       "leaks a private key or does not verify (exit 0 ok, 1 refused)")
+    p.add_argument("base", help="commit before the push (all zeros for the first push of a branch)")
+    p.add_argument("head", help="pushed commit")
+    p.add_argument("--repo", default=".", help="git repository (default: current directory)")
+    p.add_argument("--ledger-path", default="ledger", help="ledger directory inside the repository")
+    p.add_argument("--allow-key", action="append", default=[], metavar="SHA256",
+                   help="fingerprint of a published TEST key allowed in the diff (as printed in the refusal)")
+    p.set_defaults(func=cmd_check_push)
+
+    p = sub.add_parser("submit", help="(clerk) commit new ledger entries, merge the latest ledger, verify, push")
+    add_ledger_arg(p)
+    p.add_argument("--message", "-m", help="commit subject (default names the entries added)")
+    p.add_argument("--remote", default="origin")
+    p.add_argument("--branch", default="main")
+    p.add_argument("--attempts", type=int, default=5, help="pull/push retries when others push at the same time")
+    p.set_defaults(func=cmd_submit)
+
+
+def cmd_check_push(args) -> int:
+    from ..gitops.checkpush import CheckPushError, check_push
+    from ..gitops.git import Git, GitError
+
+    git = Git(args.repo)
+    try:
+        res = check_push(git, args.base, args.head, args.ledger_path.strip("/"), args.allow_key)
+    except (CheckPushError, GitError) as exc:
+        raise UserError(str(exc)) from None
+    for w in res.warnings:
+        print(w)
+    for r in res.refusals:
+        print(r.line(), file=sys.stderr)
+    what = f"{len(res.changes)} changed files, {len(res.new_lines)} new log lines, " \
+           f"ledger of {res.verified_size} entries"
+    if res.refusals:
+        print(f"PUSH REFUSED ({len(res.refusals)} problems): {what}")
+        return 1
+    print(f"PUSH OK: {what}")
+    return 0
+
+
+def cmd_submit(args) -> int:
+    from ..gitops.git import Git, GitError
+    from ..gitops.submit import SubmitError, submit
+
+    ledger = Path(args.ledger)
+    if not (ledger / "trust.json").is_file():
+        raise UserError(f"{ledger}: no ledger here (expected {ledger}/trust.json); run inside your clone")
+    git = Git(ledger)
+    try:
+        res = submit(git, ledger, args.remote, args.branch, args.message, max(1, args.attempts))
+    except SubmitError as exc:
+        raise UserError(str(exc)) from None
+    except GitError as exc:
+        raise UserError(f"git failed: {exc}") from None
+    if res.pushed:
+        added = ", ".join(res.added) if res.added else "earlier local commits"
+        print(f"published {res.commit[:12]} to {args.remote}/{args.branch}: {added}")
+    return 0

@@ -1,0 +1,441 @@
+"""DrawRule on real ledgers: every way of steering a draw is caught (DESIGN §4, R37–R52).
+
+Each test builds a real signed ledger (conftest.LedgerFactory), commits a draw with the
+project's own builders, checkpoints it, locks it with a simulated drand chain, and then
+breaks exactly one thing.
+"""
+
+from __future__ import annotations
+
+import copy
+from datetime import datetime, timezone
+
+import pytest
+
+from conftest import LedgerFactory
+from publisher.beacon import SimulatedBeacon, chain_to_json
+from publisher.core.rules.draw_rule import DrawRule
+from publisher.directory.snapshot import snapshot_bytes
+from publisher.draw.cap import CapTable
+from publisher.draw.commitment import build_commit_body
+from publisher.draw.errors import DrawError
+from publisher.draw.lock import build_lock_body, build_reveal_body, result_hash
+from publisher.draw.samples import sample_inspectors, sample_targets
+from publisher.draw.seed import secret_commitment
+from publisher.directory.records import Inspector
+
+GENESIS = 1767225600 - 86400
+
+
+def iso(t: int) -> str:
+    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+class Scenario:
+    """A ledger with two offices, two snapshots and a simulated beacon chain."""
+
+    def __init__(self, tmp_path, targets=None, inspectors=None):
+        self.sim = SimulatedBeacon(b"draw-rule-tests", GENESIS, 3)
+        self.f = LedgerFactory(tmp_path / "ledger").init([chain_to_json(self.sim.chain)])
+        self.f.add_office("scjgj", "市场监督管理局")
+        self.f.add_office("wjj", "卫生健康局")
+        self.targets = targets or sample_targets(120)
+        self.inspectors = inspectors or sample_inspectors({"scjgj": 10, "wjj": 6})
+        self.tblob = self.f.ledger.put_blob(snapshot_bytes(self.targets))
+        self.iblob = self.f.ledger.put_blob(snapshot_bytes(self.inspectors))
+        self.secrets: dict[str, list[bytes]] = {}  # lead commitment -> the offices' secrets
+
+    def spec(self, task="T-2026-001", **over):
+        secrets = [bytes([len(self.secrets) + 1, i]) * 16 for i in range(2)]
+        self.secrets[secret_commitment(task, "scjgj", secrets[0])] = secrets
+        spec = {
+            "task": task,
+            "population": {"snapshot": self.tblob, "filter": {}},
+            "strata": [{"name": "低风险", "match": {"risks": ["A", "B"]}, "take": {"ratio": "0.05"},
+                        "rounding": "ceil"},
+                       {"name": "高风险", "match": {"risks": ["C", "D"]}, "take": {"count": 6}}],
+            "offices": [{"office": o, "members": 1, "commitment": secret_commitment(task, o, s)}
+                        for o, s in zip(("scjgj", "wjj"), secrets)],
+            "teams": {"inspectors": self.iblob, "mode": "big", "load_cap": 4},
+            "batch_size": 5,
+        }
+        for k, v in over.items():
+            if k == "population":
+                spec["population"].update(v)
+            else:
+                spec[k] = v
+        return spec
+
+    def commit(self, spec, *, delay=600, cap=None, office="scjgj", forge=None):
+        """Append a commitment; ``forge(body)`` may alter the honestly built body first."""
+        t = self.f.tick()
+        spec = copy.deepcopy(spec)
+        spec.setdefault("beacon", {"chain_hash": self.sim.chain.chain_hash,
+                                   "round": self.sim.chain.round_at(self.f.clock + delay)})
+        body = build_commit_body(spec, self.targets, self.inspectors, time=t,
+                                 cap=cap if cap is not None else self.cap())
+        if forge:
+            forge(body)
+        return self.f.ledger.append(office, "draw.commit", body, self.f.keys[office], t)
+
+    def cap(self) -> CapTable:
+        r = self.verify()
+        return r.rule("draw").cap
+
+    def checkpoint(self):
+        return self.f.checkpoint()
+
+    def after_round(self, commit, extra=60):
+        self.f.clock = max(self.f.clock, self.sim.chain.round_time(commit.body["beacon"]["round"]) + extra)
+
+    def secrets_of(self, commit):
+        return self.secrets[commit.body["offices"][0]["commitment"]]
+
+    def beacon_of(self, commit):
+        return self.sim.beacon(commit.body["beacon"]["round"])
+
+    def lock_body(self, commit, secrets=None, beacon=None):
+        return build_lock_body(commit.id, commit.body, beacon or self.beacon_of(commit),
+                               secrets or self.secrets_of(commit), self.targets, self.inspectors)
+
+    def reveal_body(self, commit):
+        return build_reveal_body(commit.id, commit.body, self.beacon_of(commit),
+                                 self.secrets_of(commit), self.targets, self.inspectors)
+
+    def append(self, type, body, office="scjgj", time=None):
+        return self.f.ledger.append(office, type, body, self.f.keys[office], time or self.f.tick())
+
+    def lock(self, commit, body=None, **kw):
+        self.after_round(commit)
+        return self.append("draw.lock", body or self.lock_body(commit, **kw))
+
+    def verify(self, now=None):
+        return self.f.verify(rules=[DrawRule()], now=now)
+
+
+def errors(report, severity="error"):
+    return [p for p in report.problems if p.severity == severity]
+
+
+def messages(report, severity="error"):
+    return " | ".join(f"{p.message} ({p.article})" for p in errors(report, severity))
+
+
+@pytest.fixture
+def sc(tmp_path):
+    return Scenario(tmp_path)
+
+
+def locked(sc, task="T-2026-001", **over):
+    c = sc.commit(sc.spec(task, **over))
+    sc.checkpoint()
+    return c, sc.lock(c)
+
+
+# --- the honest path ---------------------------------------------------------------------------
+
+
+def test_honest_draw_verifies(sc):
+    c, lock = locked(sc)
+    r = sc.verify()
+    assert r.ok, messages(r)
+    rule = r.rule("draw")
+    state = rule.tasks["T-2026-001"]
+    assert state.status == "locked" and state.current.lock == lock.id
+    assert state.current.selected == len(lock.body["selected"]) == sum(s["k"] for s in c.body["strata"])
+    assert all(rule.cap.count(2026, row["id"]) == 1 for row in lock.body["selected"])
+
+
+# --- threats: the population, the secrets, the timing, replay --------------------------------
+
+
+def test_lock_with_changed_selection_is_refused(sc):
+    c = sc.commit(sc.spec())
+    sc.checkpoint()
+    body = sc.lock_body(c)
+    chosen = {row["id"] for row in body["selected"]}
+    outsider = next(t.id for t in sc.targets if t.id not in chosen and t.risk in "AB")
+    body["selected"][0]["id"] = outsider  # a favoured target swapped in after the beacon
+    sc.lock(c, body)
+    r = sc.verify()
+    assert any("selected list differs from the recomputation at position 1" in p.message
+               and p.article == "001 第十二条" for p in errors(r)), messages(r)
+
+
+def test_population_changed_after_commit_is_refused(sc):
+    """The lock recomputes from the committed snapshot; a lock drawn from another population
+    (here: one target excluded after the fact) differs and is refused."""
+    c = sc.commit(sc.spec())
+    sc.checkpoint()
+    honest = sc.lock_body(c)
+    victim = honest["selected"][0]["id"]
+    shrunk = copy.deepcopy(c.body)
+    shrunk["population"]["exclusions"] = [{"id": victim, "reason": "已注销", "basis": "x"}]
+    for s in shrunk["strata"]:
+        s["n"] -= s["name"] == honest["selected"][0]["stratum"]
+    forged = build_lock_body(c.id, shrunk, sc.beacon_of(c), sc.secrets_of(c), sc.targets, sc.inspectors)
+    assert forged["selected"] != honest["selected"]
+    sc.lock(c, forged)
+    r = sc.verify()
+    assert not r.ok and any(p.article == "001 第十二条" for p in errors(r)), messages(r)
+
+
+def test_secret_not_matching_commitment(sc):
+    c = sc.commit(sc.spec())
+    sc.checkpoint()
+    body = sc.lock_body(c)
+    body["secrets"][1] = "ab" * 32
+    sc.lock(c, body)
+    r = sc.verify()
+    assert "the secret revealed for office wjj does not match its commitment" in messages(r)
+
+
+def test_commitment_not_public_before_beacon_round(sc):
+    c = sc.commit(sc.spec())
+    sc.after_round(c)  # no checkpoint before the round was due
+    sc.checkpoint()
+    sc.lock(c)
+    r = sc.verify()
+    assert "nothing proves the commitment was public before beacon round" in messages(r)
+
+
+def test_beacon_round_too_soon(sc):
+    sc.commit(sc.spec(), delay=30)
+    r = sc.verify()
+    assert "less than 60 s after the commitment" in messages(r)
+
+
+def test_builder_refuses_round_too_soon(sc):
+    spec = sc.spec()
+    t = iso(sc.f.clock)
+    spec["beacon"] = {"chain_hash": sc.sim.chain.chain_hash, "round": sc.sim.chain.round_at(sc.f.clock + 10)}
+    with pytest.raises(DrawError, match="less than 60 s"):
+        build_commit_body(spec, sc.targets, sc.inspectors, time=t,
+                          chains={sc.sim.chain.chain_hash: sc.sim.chain})
+
+
+def test_commitment_reused_for_another_task(sc):
+    c = sc.commit(sc.spec())
+    sc.checkpoint()
+    body = sc.lock_body(c)
+    body["task"] = "T-2026-999"
+    sc.lock(c, body)
+    r = sc.verify()
+    assert "cannot be reused for another task" in messages(r)
+
+
+def test_second_lock_refused(sc):
+    c, _ = locked(sc)
+    sc.append("draw.lock", sc.lock_body(c))
+    r = sc.verify()
+    assert "a second lock for commitment" in messages(r)
+
+
+def test_forged_beacon_refused(sc):
+    c = sc.commit(sc.spec())
+    sc.checkpoint()
+    other = SimulatedBeacon(b"attacker", GENESIS, 3).beacon(c.body["beacon"]["round"])
+    sc.lock(c, beacon=other)
+    r = sc.verify()
+    assert "beacon does not verify" in messages(r)
+
+
+def test_unpinned_chain_refused(sc):
+    sc.commit(sc.spec(beacon={"chain_hash": "ee" * 32, "round": 10**6}))
+    assert "is not pinned in trust.json" in messages(sc.verify())
+
+
+def test_commit_with_wrong_derived_fields(sc):
+    def forged(body):
+        body["strata"][1]["k"] += 1
+        body["population"]["count"] -= 1
+    sc.commit(sc.spec(), forge=forged)
+    m = messages(sc.verify())
+    assert "stratum '高风险' says n=" in m and "population count/root" in m
+
+
+# --- teams -------------------------------------------------------------------------------------
+
+
+def test_lock_with_changed_teams(sc):
+    c = sc.commit(sc.spec())
+    sc.checkpoint()
+    body = sc.lock_body(c)
+    a, b = body["teams"][0], body["teams"][1]
+    a["members"][1], b["members"][1] = b["members"][1], a["members"][1]
+    sc.lock(c, body)
+    m = messages(sc.verify())
+    assert "teams differs from the recomputation at position 1" in m
+
+
+def test_lock_with_team_rule_violations(tmp_path):
+    conflicted = sample_targets(120)[7].id
+    sc = Scenario(tmp_path, inspectors=sample_inspectors({"scjgj": 10, "wjj": 6},
+                                                         conflicts={"SCJGJ-003": (conflicted,)}))
+    c = sc.commit(sc.spec())
+    assert {"inspector": "SCJGJ-003", "target": conflicted} in c.body["teams"]["conflicts"]
+    sc.checkpoint()
+    body = sc.lock_body(c)
+    body["teams"][0]["members"] = body["teams"][0]["members"][:1]  # team of one
+    body["teams"][1]["leader"] = body["teams"][1]["members"][1]  # leader from the partner office
+    body["teams"][2]["members"][0] = "SCJGJ-003"
+    body["teams"][2]["leader"] = "SCJGJ-003"
+    body["teams"][2]["target"] = conflicted
+    sc.lock(c, body)
+    r = sc.verify()
+    arts = {p.article for p in errors(r)}
+    assert {"004 第十四条", "001 第十四条", "000 第九条 / 004 第十二条"} <= arts, messages(r)
+
+
+def test_pool_too_small_is_a_commit_error(tmp_path):
+    sc = Scenario(tmp_path, inspectors=sample_inspectors({"scjgj": 10, "wjj": 2}))
+    spec = sc.spec()
+    with pytest.raises(DrawError, match="pool too small: office wjj"):
+        build_commit_body(spec, sc.targets, sc.inspectors, time=iso(sc.f.clock))
+    spec["teams"]["load_cap"] = 50  # feasible; the signed body then claims 4
+    sc.commit(spec, forge=lambda body: body["teams"].update(load_cap=4))
+    r = sc.verify()
+    assert any(p.message.startswith("pool too small: office wjj") and p.article == "004 第十四条 / 000 第九条"
+               for p in errors(r)), messages(r)
+
+
+def test_team_of_one_is_a_commit_error(sc):
+    spec = sc.spec()
+    spec["offices"] = spec["offices"][:1]
+    with pytest.raises(DrawError, match="at least 2 are required"):
+        build_commit_body(spec, sc.targets, sc.inspectors, time=iso(sc.f.clock))
+
+
+# --- re-draws, abandonment, embargo --------------------------------------------------------------
+
+
+def test_redraw_needs_supersedes(sc):
+    sc.commit(sc.spec())
+    sc.commit(sc.spec())  # no supersedes
+    assert "must name it in supersedes" in messages(sc.verify())
+
+
+def test_superseded_commit_cannot_be_locked(sc):
+    old = sc.commit(sc.spec())
+    new = sc.commit(sc.spec(supersedes=old.id, reason="名录库更新后重新抽取"))
+    sc.checkpoint()
+    r = sc.verify()
+    assert r.ok, messages(r)
+    state = r.rule("draw").tasks["T-2026-001"]
+    assert [c.status for c in state.commits] == ["abandoned (superseded)", "committed"]
+    assert new.body["supersedes"] == old.id
+    sc.lock(old)
+    assert "was superseded (abandoned)" in messages(sc.verify())
+
+
+def test_locked_draw_cannot_be_redrawn(sc):
+    c, _ = locked(sc)
+    sc.commit(sc.spec(supersedes=c.id, reason="不满意"))
+    assert "a locked draw cannot be drawn again" in messages(sc.verify())
+
+
+def test_abandoned_commitment_warning(sc):
+    c = sc.commit(sc.spec())
+    sc.checkpoint()
+    rt = sc.sim.chain.round_time(c.body["beacon"]["round"])
+    assert sc.verify(now=rt + 86400).ok and not errors(sc.verify(now=rt + 86400), "warning")
+    r = sc.verify(now=rt + 8 * 86400)
+    assert r.ok and "abandoned commitment" in messages(r, "warning")
+
+
+def test_embargoed_draw_lock_and_reveal(sc):
+    c = sc.commit(sc.spec(embargo_until="2026-01-20"))
+    sc.checkpoint()
+    lock = sc.lock(c)
+    assert set(lock.body) == {"task", "commit", "beacon", "result_hash"}
+    r = sc.verify()
+    assert r.ok, messages(r)
+    assert r.rule("draw").tasks["T-2026-001"].status == "embargoed"
+    assert r.rule("draw").cap.count(2026, "x") == 0
+    sc.append("draw.reveal", sc.reveal_body(c))
+    assert "before the embargo ends" in messages(sc.verify())
+
+
+def test_reveal_after_embargo_and_tampered_reveal(tmp_path):
+    for tamper in (False, True):
+        sc = Scenario(tmp_path / str(tamper))
+        c = sc.commit(sc.spec(embargo_until="2026-01-05"))
+        sc.checkpoint()
+        reveal = sc.reveal_body(c)
+        lock = sc.lock_body(c)
+        if tamper:  # the office fixed the hash of another list at lock time
+            other = {k: reveal[k] for k in ("seed", "strata", "selected", "teams")}
+            other["selected"] = other["selected"][::-1]
+            lock["result_hash"] = result_hash(other)
+        sc.lock(c, lock)
+        sc.f.clock = 1767225600 + 10 * 86400
+        sc.append("draw.reveal", reveal)
+        r = sc.verify()
+        if tamper:
+            assert "does not match the result_hash fixed at lock" in messages(r)
+        else:
+            assert r.ok, messages(r)
+            st = r.rule("draw").tasks["T-2026-001"].current
+            assert st.status == "revealed" and st.selected == len(reveal["selected"])
+
+
+def test_unrevealed_embargo_warning(sc):
+    c = sc.commit(sc.spec(embargo_until="2026-01-05"))
+    sc.checkpoint()
+    sc.lock(c)
+    r = sc.verify(now=1767225600 + 30 * 86400)
+    assert "unrevealed draw" in messages(r, "warning")
+
+
+# --- yearly cap (001 第七条) -------------------------------------------------------------------
+
+
+def test_yearly_cap(sc):
+    region = sc.targets[0].region
+    local = [t for t in sc.targets if t.region == region]
+    take_all = [{"name": "全部", "match": {}, "take": {"ratio": "1"}, "rounding": "floor"}]
+    teams = {"inspectors": sc.iblob, "mode": "big"}
+    for task in ("T-1", "T-2"):
+        locked(sc, task, population={"filter": {"regions": [region]}}, strata=take_all, teams=teams)
+    cap = sc.cap()
+    assert all(cap.count(2026, t.id) == 2 for t in local)
+    spec = sc.spec("T-3", teams=teams,
+                   population={"cap_overrides": [{"id": local[0].id, "reason": "投诉较多，加查"}]})
+    good = sc.commit(spec, cap=cap)
+    caps = [e["id"] for e in good.body["population"]["exclusions"] if e["reason"] == "cap"]
+    assert caps == sorted(t.id for t in local[1:])
+    assert sc.verify().ok, messages(sc.verify())
+    sc.commit(sc.spec("T-4", teams=teams), cap=CapTable())  # omits the cap exclusions
+    r = sc.verify()
+    assert any(p.article == "001 第七条" and "cap exclusions differ" in p.message for p in errors(r)), messages(r)
+
+
+# --- replacement (001 第十三条) ----------------------------------------------------------------
+
+
+def test_team_replace(tmp_path):
+    targets = sample_targets(120)
+    insp = sample_inspectors({"scjgj": 10, "wjj": 6})
+    insp.append(Inspector(id="SCJGJ-900", name="替补", office="scjgj", unit="u", unit_region="371122",
+                          expertise=(), items=(), group=None, active=False, conflicts=()))
+    sc = Scenario(tmp_path, targets=targets, inspectors=sorted(insp, key=lambda r: r.id))
+    c, lock = locked(sc)
+    team = lock.body["teams"][0]
+    members = team["members"]
+    spare = next(i.id for i in sc.inspectors
+                 if i.office == "scjgj" and i.active and i.id not in members)
+    base = {"task": "T-2026-001", "commit": c.id, "target": team["target"], "out": members[0],
+            "in": spare, "reason": "health", "approver": {"name": "王某", "title": "分管副局长"},
+            "date": "2026-01-01"}
+    sc.append("team.replace", base)
+    r = sc.verify()
+    assert r.ok, messages(r)
+    assert r.rule("draw").tasks["T-2026-001"].current.replacements == 1
+    # the replaced inspector is no longer in the team; an inactive or cross-office substitute is refused
+    sc.append("team.replace", {**base, "in": members[1] if len(members) > 1 else spare})
+    sc.append("team.replace", {**base, "out": spare, "in": "SCJGJ-900"})
+    sc.append("team.replace", {**base, "out": spare, "in": "WJJ-000" if "WJJ-000" not in members else "WJJ-001"})
+    m = messages(sc.verify())
+    assert f"{members[0]} is not in the current team" in m
+    assert "substitute SCJGJ-900 is not active" in m
+    assert "the same office must supply both" in m

@@ -218,6 +218,9 @@ def _describe_rewrite(base: bytes, head: bytes) -> str:
                 verb = "changed"
             return (f"line {i + 1} was {verb} (was {_short(line)!r}, now {_short(new[i])!r}); "
                     "the log may only grow by appending lines")
+    if len(head) < len(base):
+        return (f"the newline ending line {len(old)} was removed; "
+                "the log may only grow by appending lines")
     return "the log was rewritten; it may only grow by appending lines"
 
 

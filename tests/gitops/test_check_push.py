@@ -185,3 +185,12 @@ def test_cli_runs_in_a_bare_repository_without_work_tree(work):
     portal.git(path, "push", "-q", "origin", "main")
     r = portal.publisher(portal.remote, "check-push", base, "main")
     assert r.returncode == 0 and r.stdout.startswith("PUSH OK: 2 changed files, 1 new log lines"), r.stdout + r.stderr
+
+
+def test_dropping_the_union_merge_attribute_is_refused(work, capsys):
+    portal, path, base = work
+    (path / ".gitattributes").write_text("*.md text\n")
+    portal.commit_all(path, "attributes")
+    assert refused(capsys, path, base) == [
+        "REFUSED .gitattributes: gitattributes: must keep the line 'ledger/log merge=union' "
+        "(concurrent appends of different offices rely on it)"]

@@ -9,7 +9,7 @@ import pytest
 
 from publisher.core.keys import SigningKey
 from publisher.gitops.rules import (
-    Change, LedgerPath, check_blob, check_changes, check_log_append, check_new_entries, classify,
+    Change, LedgerPath, check_blob, check_changes, check_gitattributes, check_log_append, check_new_entries, classify,
     is_zero_sha, scan_private_keys,
 )
 
@@ -135,3 +135,10 @@ def test_gitops_sources_and_docs_do_not_trip_their_own_scanner():
     for p in mine:
         if p.exists():
             assert scan_private_keys(str(p.relative_to(REPO)), p.read_bytes()) == [], p
+
+
+def test_gitattributes_keep_union_merge():
+    assert check_gitattributes(b"*.png binary\nledger/log merge=union\n") == []
+    assert check_gitattributes(b"/ledger/log   merge=union -text\n") == []
+    assert check_gitattributes(b"ledger/log -merge\n")[0].rule == "gitattributes"
+    assert check_gitattributes(None)[0].path == ".gitattributes"

@@ -44,6 +44,8 @@ def diff_rules(git: Git, base: str, head: str, prefix: str = "ledger",
         git.read_file(base, log_path), git.read_file(head, log_path), log_path)
     res.refusals += log_refusals
     res.refusals += rules.check_new_entries(res.changes, res.new_lines, prefix)
+    if any(c.path == ".gitattributes" for c in res.changes):
+        res.refusals += rules.check_gitattributes(git.read_file(head, ".gitattributes"), prefix)
     present = [c for c in res.changes if c.status in ("A", "M", "T")]
     for ch, data in zip(present, _read_many(git, head, [c.path for c in present])):
         rel = rules.ledger_rel(ch.path, prefix)

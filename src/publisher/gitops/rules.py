@@ -13,7 +13,8 @@ Rules (docs/spec/80-git.md §80.2):
 - ``unlisted``    every added entry file is named by a line appended in the same push,
                   and every appended line names an entry file added in the same push;
 - ``blob-name``   a blob's file name is the SHA-256 of its bytes;
-- ``private-key`` no private key material anywhere in the change.
+- ``private-key`` no private key material anywhere in the change;
+- ``gitattributes`` a change to .gitattributes keeps ``ledger/log merge=union``.
 """
 
 from __future__ import annotations
@@ -249,6 +250,20 @@ def check_new_entries(changes: Iterable[Change], new_lines: Sequence[NewLine],
             out.append(Refusal(log_path, "unlisted", f"appended line {n.lineno} names {n.office}/{n.seq}, "
                                f"but {prefix.rstrip('/')}/{entry_rel(n.office, n.seq)} is not added in this push"))
     return out
+
+
+# -- rule: the union merge of the log stays configured -----------------------------------------------
+
+def check_gitattributes(text: bytes | None, prefix: str = "ledger") -> list[Refusal]:
+    """``<prefix>/log merge=union`` must stay in .gitattributes: without it concurrent appends of
+    different offices conflict instead of merging."""
+    want = prefix.rstrip("/") + "/log"
+    for raw in (text or b"").decode("utf-8", "replace").splitlines():
+        parts = raw.split()
+        if parts and parts[0] in (want, "/" + want) and "merge=union" in parts[1:]:
+            return []
+    return [Refusal(".gitattributes", "gitattributes", f"must keep the line '{want} merge=union' "
+                    "(concurrent appends of different offices rely on it)")]
 
 
 # -- rule: blobs are content-addressed -----------------------------------------------------------

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 
 import pytest
 from gitops_helpers import Portal, det_key, portal  # noqa: F401  (portal is a fixture)
@@ -194,3 +196,37 @@ def test_dropping_the_union_merge_attribute_is_refused(work, capsys):
     assert refused(capsys, path, base) == [
         "REFUSED .gitattributes: gitattributes: must keep the line 'ledger/log merge=union' "
         "(concurrent appends of different offices rely on it)"]
+
+
+def test_as_a_server_pre_receive_hook(work):
+    """On a self-hosted server check-push is a real gate: the refused push never lands."""
+    portal, path, base = work
+    hook = portal.remote / "hooks" / "pre-receive"
+    hook.write_text("#!/bin/sh\nset -e\nwhile read old new ref; do\n"
+                    '  [ "$ref" = refs/heads/main ] || continue\n'
+                    f'  "{sys.executable}" -m publisher.cli.main check-push "$old" "$new" --repo .\n'
+                    "done\n")
+    hook.chmod(0o755)
+    (path / "ledger" / "entries" / "wjj" / "00000001.json").unlink()
+    portal.commit_all(path, "delete an entry")
+    p = subprocess.run(["git", "push", "origin", "main"], cwd=path, env=portal.env, capture_output=True, text=True)
+    assert p.returncode != 0
+    assert "remote: REFUSED ledger/entries/wjj/00000001.json: immutable: deletes an existing ledger file" in p.stderr
+    assert portal.head() == base
+    # an honest clerk is not affected, and sees the server's verdict if refused
+    clerk = portal.clone("clerk")
+    portal.append(clerk, "wjj", "ok")
+    r = portal.publisher(clerk, "submit")
+    assert r.returncode == 0, r.stderr
+    portal.append(clerk, "wjj", "signed by an intruder", key=det_key("intruder"))
+    portal.git(clerk, "add", "ledger")
+    r = portal.publisher(clerk, "submit")  # local verification stops it before the server does
+    assert r.returncode == 2 and "does not verify" in r.stderr
+    portal.git(clerk, "reset", "-q", "--hard", "origin/main")
+    (clerk / "office.pem").write_bytes(det_key("office:wjj").to_encrypted_pem(b"pw"))
+    portal.commit_all(clerk, "backup my key (wrong!)")
+    portal.append(clerk, "wjj", "with a key file in the same push")
+    r = portal.publisher(clerk, "submit")
+    assert r.returncode == 2 and "Traceback" not in r.stderr
+    assert "refused the push; your commit is still local" in r.stderr
+    assert "REFUSED office.pem: private-key" in r.stderr

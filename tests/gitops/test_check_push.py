@@ -230,3 +230,11 @@ def test_as_a_server_pre_receive_hook(work):
     assert r.returncode == 2 and "Traceback" not in r.stderr
     assert "refused the push; your commit is still local" in r.stderr
     assert "REFUSED office.pem: private-key" in r.stderr
+
+
+def test_symlinks_in_the_ledger_are_refused(work, capsys):
+    portal, path, base = work
+    (path / "ledger" / "checkpoints" / "0000000009.note").symlink_to("/etc/hostname")
+    portal.commit_all(path, "symlink")
+    assert "REFUSED ledger/checkpoints/0000000009.note: layout: symlinks and submodules are not allowed " \
+           "in the ledger" in refused(capsys, path, base)

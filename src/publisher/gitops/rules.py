@@ -5,7 +5,7 @@ text — so each rule is unit-testable without a repository and the same code se
 CI (``check-push``) and the clerk's local pre-flight (``submit``). Git is only ever asked
 for data by :mod:`publisher.gitops.git`; nothing in this module runs a process.
 
-Rules (docs/spec/80-git.md §80.2):
+Rules (docs/spec/80-git.md §8.2):
 
 - ``immutable``   an existing ledger file is never modified or deleted (``ledger/log`` may grow);
 - ``append-only`` the new ``ledger/log`` is the old one with complete lines appended;

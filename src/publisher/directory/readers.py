@@ -481,24 +481,27 @@ def _csv_rows(source: Source, fname: str) -> Iterator[tuple[int, list[Any]]]:
 
 
 class _Utf8Lines:
-    """Incremental strict UTF-8 decoding (BOM dropped) yielding lines as ``newline=''`` would.
+    """Lines of a binary stream, split as ``newline=''`` would and decoded as strict UTF-8.
 
-    Why not ``io.TextIOWrapper``: it needs a full ``io`` interface and closes the caller's
-    stream when garbage-collected.  Lines end at '\\r\\n', '\\r' or '\\n' only (never at
-    U+2028 and friends, which csv treats as ordinary characters), and a line longer than
-    ``max_line`` characters is refused so one endless line cannot exhaust memory.
+    Why not ``io.TextIOWrapper``: it decodes whole chunks, so a bad byte is reported without
+    its row, it needs a full ``io`` interface, and it closes the caller's stream when
+    garbage-collected.  Splitting bytes before decoding is safe because UTF-8 never uses the
+    bytes 0x0A/0x0D inside a multi-byte sequence.  Lines end at '\\r\\n', '\\r' or '\\n' only
+    (never at U+2028 and friends, which csv treats as ordinary characters); a leading BOM is
+    dropped; a line longer than ``max_line`` bytes is refused so one endless line cannot
+    exhaust memory.
     """
 
-    _LINE = re.compile(r"[^\r\n]*(?:\r\n|\r|\n)")
+    _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)")
 
     def __init__(self, raw: IO[bytes], chunk: int = 1 << 16, max_line: int = 1 << 20):
         self._raw = raw
         self._chunk = chunk
         self._max_line = max_line
-        self._decoder = codecs.getincrementaldecoder("utf-8-sig")("strict")
-        self._buf = ""
-        self._lines: deque[str] = deque()
+        self._buf = b""
+        self._lines: deque[bytes] = deque()
         self._eof = False
+        self._first = True
 
     def __iter__(self) -> _Utf8Lines:
         return self
@@ -506,12 +509,18 @@ class _Utf8Lines:
     def __next__(self) -> str:
         while not self._lines:
             if self._eof:
-                if self._buf:
-                    line, self._buf = self._buf, ""
-                    return line
-                raise StopIteration
+                if not self._buf:
+                    raise StopIteration
+                self._lines.append(self._buf)
+                self._buf = b""
+                break
             self._fill()
-        return self._lines.popleft()
+        line = self._lines.popleft()
+        if self._first:
+            self._first = False
+            if line.startswith(codecs.BOM_UTF8):
+                line = line[len(codecs.BOM_UTF8):]
+        return line.decode("utf-8")
 
     def _fill(self) -> None:
         data = self._raw.read(self._chunk)
@@ -519,18 +528,19 @@ class _Utf8Lines:
             raise OSError("the stream must be opened in binary mode")
         if not data:
             self._eof = True
-            buf = self._buf + self._decoder.decode(b"", final=True)
-        else:
-            buf = self._buf + self._decoder.decode(bytes(data))
+        buf = self._buf + bytes(data)
         # A '\\r' at the very end may be the first half of '\\r\\n': keep it for the next chunk.
-        limit = len(buf) - 1 if (not self._eof and buf.endswith("\r")) else len(buf)
+        limit = len(buf) - 1 if (not self._eof and buf.endswith(b"\r")) else len(buf)
+        # Scan only up to the last line break: the regex then never fails, so this stays
+        # linear even when one line spans many chunks.
+        end = max(buf.rfind(b"\n", 0, limit), buf.rfind(b"\r", 0, limit)) + 1
         pos = 0
-        for m in self._LINE.finditer(buf, 0, limit):
+        for m in self._LINE.finditer(buf, 0, end):
             self._lines.append(m.group())
             pos = m.end()
         self._buf = buf[pos:]
         if len(self._buf) > self._max_line:
-            raise csv.Error(f"a line is longer than {self._max_line} characters")
+            raise csv.Error(f"a line is longer than {self._max_line} bytes")
 
 
 def _xlsx_rows(source: Source, fname: str, sheet: str | None) -> Iterator[tuple[int, list[Any]]]:

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 import pytest
-from gitops_helpers import Portal, det_key, portal  # noqa: F401  (portal is a fixture)
+from gitops_helpers import det_key, portal  # noqa: F401  (portal is a fixture)
 
 from publisher.cli.main import main
 from publisher.core.keys import SigningKey
@@ -236,5 +236,5 @@ def test_symlinks_in_the_ledger_are_refused(work, capsys):
     portal, path, base = work
     (path / "ledger" / "checkpoints" / "0000000009.note").symlink_to("/etc/hostname")
     portal.commit_all(path, "symlink")
-    assert "REFUSED ledger/checkpoints/0000000009.note: layout: symlinks and submodules are not allowed " \
-           "in the ledger" in refused(capsys, path, base)
+    assert "REFUSED ledger/checkpoints/0000000009.note: layout: symlinks, submodules and odd names are " \
+           "not allowed in the ledger" in refused(capsys, path, base)

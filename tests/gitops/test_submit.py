@@ -2,13 +2,10 @@
 
 from __future__ import annotations
 
-import os
 import stat
-import time
 
 from gitops_helpers import OFFICES, Portal, det_key, portal  # noqa: F401  (portal is a fixture)
 
-from publisher.core.keys import SigningKey
 from publisher.storage.ledger_dir import LedgerDir
 
 

@@ -74,7 +74,7 @@ def verify_commit(git: Git, rev: str, prefix: str = "ledger",
     with tempfile.TemporaryDirectory(prefix="publisher-check-") as tmp:
         odd = git.export_tree(rev, prefix, Path(tmp))
         for f in odd:
-            res.refusals.append(Refusal(f.path, "layout", "symlinks and submodules are not allowed in the ledger"))
+            res.refusals.append(Refusal(f.path, "layout", "symlinks, submodules and odd names are not allowed in the ledger"))
         report = (verify_dir or _verify_dir)(Path(tmp) / prefix)
         res.verified_size = report.size
         for p in report.problems:

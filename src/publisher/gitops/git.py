@@ -127,12 +127,15 @@ class Git:
         Blob bytes are copied verbatim: unlike ``git archive`` or a checkout, no
         ``export-subst``/``export-ignore``/eol/smudge attribute of the pushed commit can make the
         verified copy differ from what is stored. Returns the entries that are *not* regular
-        files (symlinks, submodules), which are not written.
+        files (symlinks, submodules) or have names that could escape ``dest``; those are not written.
         """
         odd: list[TreeFile] = []
         regular: dict[str, list[str]] = {}
         for f in self.ls_tree(rev, path):
-            if f.kind == "blob" and f.mode in ("100644", "100755"):
+            parts = f.path.split("/")
+            if any(part in ("", ".", "..", ".git") for part in parts):
+                odd.append(f)  # a hand-crafted tree; never write outside ``dest``
+            elif f.kind == "blob" and f.mode in ("100644", "100755"):
                 regular.setdefault(f.sha, []).append(f.path)
             else:
                 odd.append(f)

@@ -1,0 +1,84 @@
+"""Pelican settings for the public portal (`publisher build` reads this file).
+
+Why a normal pelicanconf: so `pelican content -s pelicanconf.py` and `publisher build` give
+the same site, and a county can change names and pinned keys without touching code.
+The ledger pages come from the plugin `publisher.site.plugin`; Pelican itself only renders
+the Markdown pages in content/pages (about, how to verify, policy basis).
+"""
+
+from __future__ import annotations
+
+SITENAME = "某县“双随机、一公开”监管公示平台"
+SITENAME_EN = "Sample County “Double Random, One Public” Supervision Portal"
+SITESUBTITLE = "抽查任务、随机抽取和检查结果的公开、可核验记录"
+SITESUBTITLE_EN = "A public, verifiable record of sampling tasks, random draws and inspection results"
+AUTHOR = "县“双随机、一公开”监管工作联席会议办公室"
+AUTHOR_EN = "County Joint Meeting Office for “Double Random, One Public” Supervision"
+
+PATH = "content"
+OUTPUT_PATH = "output"
+THEME = "theme"
+TIMEZONE = "Asia/Shanghai"
+DEFAULT_LANG = "zh"
+DEFAULT_DATE_FORMAT = "%Y-%m-%d"
+RELATIVE_URLS = True  # the site works from any path prefix and from file://
+SITEURL = ""
+
+# --- the ledger plugin ----------------------------------------------------------------
+PLUGINS = ["publisher.site.plugin"]
+PUBLISHER_LEDGER = "ledger"
+# Operator root key ids pinned by the portal (ledger/trust.json must list exactly these).
+# Empty = not pinned yet: the build then shows trust.json's keys with a visible warning.
+PUBLISHER_ROOT_KEY_IDS: list[str] = []
+# Absolute base URL for feeds and sitemap.xml; None = "https://<checkpoint origin>/".
+PUBLISHER_PUBLIC_URL = None
+PUBLISHER_PAGE_SIZE = 200  # rows per listing page
+PUBLISHER_PROOFS = True  # one inclusion-proof JSON per entry
+PUBLISHER_COPY_LEDGER = True  # raw entries, log, checkpoints under /ledger/
+
+# Autoescape everything the templates print (ledger text is hostile until proven otherwise).
+JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}
+
+# --- Pelican's own content: only pages, no blog ----------------------------------------
+ARTICLE_PATHS = ["articles"]
+PAGE_PATHS = ["pages"]
+STATIC_PATHS: list[str] = []
+DIRECT_TEMPLATES: list[str] = []
+PAGE_URL = "{slug}/"
+PAGE_SAVE_AS = "{slug}/index.html"
+PAGE_LANG_URL = "{lang}/{slug}/"
+PAGE_LANG_SAVE_AS = "{lang}/{slug}/index.html"
+ARTICLE_SAVE_AS = ""
+ARTICLE_LANG_SAVE_AS = ""
+DRAFT_SAVE_AS = ""
+DRAFT_LANG_SAVE_AS = ""
+DRAFT_PAGE_SAVE_AS = ""
+DRAFT_PAGE_LANG_SAVE_AS = ""
+CATEGORY_SAVE_AS = ""
+CATEGORIES_SAVE_AS = ""
+TAG_SAVE_AS = ""
+TAGS_SAVE_AS = ""
+AUTHOR_SAVE_AS = ""
+AUTHORS_SAVE_AS = ""
+ARCHIVES_SAVE_AS = ""
+YEAR_ARCHIVE_SAVE_AS = ""
+MONTH_ARCHIVE_SAVE_AS = ""
+DAY_ARCHIVE_SAVE_AS = ""
+INDEX_SAVE_AS = ""
+FEED_ALL_ATOM = None
+CATEGORY_FEED_ATOM = None
+TRANSLATION_FEED_ATOM = None
+AUTHOR_FEED_ATOM = None
+AUTHOR_FEED_RSS = None
+THEME_STATIC_DIR = "theme"
+DELETE_OUTPUT_DIRECTORY = True
+CACHE_CONTENT = False
+LOAD_CONTENT_CACHE = False
+MARKDOWN = {
+    "extension_configs": {
+        "markdown.extensions.extra": {},
+        "markdown.extensions.toc": {"permalink": False},
+    },
+    "output_format": "html5",
+}
+READERS = {"rst": None}  # Markdown pages only (and no docutils warnings)

@@ -1,0 +1,92 @@
+"""`publisher build`: run Pelican with the portal settings, then index the site for search.
+
+Why programmatic: CI and clerks run one command; it reads the repository's pelicanconf.py when
+there is one (so `pelican` and `publisher build` agree) and falls back to the same settings
+built in here when run elsewhere, with the theme and pages shipped next to the package.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .load import LedgerNotVerified  # noqa: F401  (re-exported for callers)
+from .search import run_pagefind
+
+MARKER = ".publisher-site"
+REPO = Path(__file__).resolve().parents[3]  # src/publisher/site/build.py -> repository root
+
+
+class BuildError(Exception):
+    """The site cannot be built here (bad output directory, missing theme, ...)."""
+
+
+@dataclass
+class BuildResult:
+    output: Path
+    seconds: float
+    pelican_seconds: float
+    pagefind_seconds: float
+    pages: int
+    entries: int
+
+
+def find_settings(start: Path | None = None) -> Path | None:
+    for base in [start or Path.cwd(), REPO]:
+        p = base / "pelicanconf.py"
+        if p.is_file():
+            return p
+    return None
+
+
+def settings_for(ledger: Path, output: Path, settings_file: Path | None = None,
+                 overrides: dict[str, Any] | None = None) -> dict[str, Any]:
+    """Pelican settings: the given file, ./pelicanconf.py, or the repository's own."""
+    from pelican.settings import read_settings
+
+    conf = settings_file or find_settings()
+    if conf is None:
+        raise BuildError("no pelicanconf.py found (give --settings FILE)")
+    over: dict[str, Any] = {"OUTPUT_PATH": str(output), "PUBLISHER_LEDGER": str(ledger)}
+    over.update(overrides or {})
+    return read_settings(str(conf), override=over)
+
+
+def check_output(output: Path) -> None:
+    """Refuse to wipe a directory that is not a previous build (Pelican deletes the output)."""
+    if output.exists():
+        if not output.is_dir():
+            raise BuildError(f"{output}: exists and is not a directory")
+        if any(output.iterdir()) and not (output / MARKER).exists():
+            raise BuildError(f"{output}: not empty and not an earlier site build; refusing to delete it "
+                             f"(remove it yourself or choose another --output)")
+
+
+def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path | str | None = None,
+          overrides: dict[str, Any] | None = None, search: bool = True) -> BuildResult:
+    """Verify ``ledger_dir`` and write the site to ``output_dir``; raises LedgerNotVerified."""
+    from pelican import Pelican
+
+    started = time.perf_counter()
+    ledger, output = Path(ledger_dir).resolve(), Path(output_dir).resolve()
+    if not ledger.is_dir():
+        raise BuildError(f"{ledger}: no such ledger directory")
+    check_output(output)
+    settings = settings_for(ledger, output, Path(settings_file) if settings_file else None, overrides)
+    if "publisher.site.plugin" not in settings.get("PLUGINS", []):
+        settings["PLUGINS"] = list(settings.get("PLUGINS") or []) + ["publisher.site.plugin"]
+    logging.getLogger("pelican").setLevel(logging.WARNING)
+    pelican = Pelican(settings)
+    pelican.run()
+    pel = time.perf_counter() - started
+    (output / MARKER).write_text("built by publisher build\n", encoding="utf-8")
+    t0 = time.perf_counter()
+    if search:
+        run_pagefind(output)
+    pf = time.perf_counter() - t0
+    pages = sum(1 for _ in output.rglob("*.html"))
+    entries = sum(1 for _ in (ledger / "log").open()) if (ledger / "log").is_file() else 0
+    return BuildResult(output, time.perf_counter() - started, pel, pf, pages, entries)

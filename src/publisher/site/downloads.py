@@ -1,0 +1,201 @@
+"""Downloads: the raw ledger copied as-is, inclusion proofs, JSON Schemas, CSV and JSON.
+
+Why copy raw entries: the site is a convenience view; the files an auditor re-verifies must be
+the very bytes that were signed, so they are linked (hard link when possible) or copied, never
+re-serialised. Everything derived (CSV/JSON) is streamed row by row.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import shutil
+from pathlib import Path
+from typing import Any, Iterator
+
+from ..core import merkle
+from ..core.canonical import b64encode
+from ..core.schema import load_schema, schema_names
+from .load import Loaded
+from .pages import RESULT_COLS
+from .proofs import DiskMerkleTree, log_leaves
+from .render import Renderer
+from .urls import safe_seg
+from .views import loads, result_view
+
+RESULT_FIELDS = ["entry_id", "kind", "status", "task", "target", "target_name", "office", "completed",
+                 "published", "categories", "categories_zh", "lateness", "deadline", "late_days",
+                 "remarks", "legal_basis", "corrects"]
+TASK_FIELDS = ["task", "name", "lead", "partners", "year", "window_from", "window_to", "items",
+               "directional", "method", "draw_status", "selected", "results", "entry_id"]
+
+
+def write_all(loaded: Loaded, r: Renderer, settings: dict[str, Any]) -> None:
+    files: dict[str, Any] = {}
+    if settings.get("PUBLISHER_COPY_LEDGER", True):
+        files["ledger"] = copy_ledger(loaded, r.output / "ledger")
+    if settings.get("PUBLISHER_PROOFS", True) and loaded.latest is not None:
+        files["proofs"] = write_proofs(loaded, r.output, Path(loaded.index.path).parent / "merkle")
+    files["schemas"] = write_schemas(r)
+    files["years"] = write_year_data(loaded, r)
+    write_task_data(loaded, r)
+    r.page("downloads/", "downloads", files=files)
+
+
+def _link_or_copy(src: Path, dst: Path) -> None:
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copyfile(src, dst)
+
+
+def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
+    """trust.json, log, entries/, checkpoints/, blobs/ — the files exactly as they are."""
+    src = loaded.ledger.root
+    count = 0
+    dest.mkdir(parents=True, exist_ok=True)
+    for name in ("trust.json", "log"):
+        if (src / name).is_file():
+            _link_or_copy(src / name, dest / name)
+    for sub in ("entries", "checkpoints", "blobs"):
+        base = src / sub
+        if not base.is_dir():
+            continue
+        for dirpath, dirnames, filenames in os.walk(base):
+            rel = Path(dirpath).relative_to(src)
+            (dest / rel).mkdir(parents=True, exist_ok=True)
+            for fn in filenames:
+                if fn.startswith(".tmp") or fn == ".gitkeep" or fn.startswith(".lock"):
+                    continue
+                _link_or_copy(Path(dirpath) / fn, dest / rel / fn)
+                count += 1
+    checkpoints = sorted(p.name for p in (dest / "checkpoints").glob("*.note")) if (dest / "checkpoints").is_dir() else []
+    blobs = sorted(p.name for p in (dest / "blobs").iterdir()) if (dest / "blobs").is_dir() else []
+    return {"files": count, "checkpoints": checkpoints, "blobs": blobs[:200], "blob_count": len(blobs)}
+
+
+def write_proofs(loaded: Loaded, out: Path, work: Path) -> dict[str, Any]:
+    """One proofs/<entry id>.json per entry covered by the latest checkpoint."""
+    cp = loaded.latest
+    assert cp is not None
+    ix = loaded.index
+    ids = (row[0] for row in ix.it("SELECT id FROM entries WHERE idx < ? ORDER BY idx", cp.size))
+    tree = DiskMerkleTree(log_leaves(ids), work)
+    try:
+        if tree.root(cp.size) != cp.root:  # the verifier already checked this; belt and braces
+            raise RuntimeError("the log does not match the latest checkpoint")
+        root_b64 = b64encode(cp.root)
+        (out / "proofs").mkdir(parents=True, exist_ok=True)
+        n = 0
+        for row in ix.it("SELECT idx, id, office, seq FROM entries WHERE idx < ? ORDER BY idx", cp.size):
+            i = row["idx"]
+            proof = tree.inclusion_proof(i, cp.size)
+            if not merkle.verify_inclusion(tree.leaf(i), i, cp.size, proof, cp.root):
+                raise RuntimeError(f"inclusion proof for log index {i} does not verify")
+            doc = {"entry_id": row["id"], "index": i, "tree_size": cp.size, "root": root_b64,
+                   "proof": [b64encode(h) for h in proof], "checkpoint": loaded.latest_note,
+                   "entry": f"ledger/entries/{row['office']}/{row['seq']:08d}.json"}
+            with open(out / "proofs" / f"{row['id']}.json", "w", encoding="utf-8") as f:
+                json.dump(doc, f, ensure_ascii=False, indent=1)
+            n += 1
+    finally:
+        tree.close()
+    return {"count": n, "tree_size": cp.size}
+
+
+def write_schemas(r: Renderer) -> list[str]:
+    names = schema_names()
+    for name in names:
+        r.write_text(f"schemas/{name}.schema.json", json.dumps(load_schema(name), ensure_ascii=False, indent=1) + "\n")
+    return names
+
+
+def result_record(v: dict[str, Any]) -> dict[str, Any]:
+    return {"entry_id": v["entry_id"], "kind": v["kind"], "status": v["status"], "task": v["task_id"],
+            "target": v["target_id"], "target_name": v["target_name"], "office": v["office"],
+            "completed": v["completed"], "published": v["published"], "categories": v["codes"],
+            "categories_zh": v["labels"]["zh"], "lateness": v["lateness"], "deadline": v["deadline"],
+            "late_days": v["late_days"], "remarks": v["remarks"], "legal_basis": v.get("legal_basis"),
+            "corrects": v.get("corrects")}
+
+
+def _csv_row(rec: dict[str, Any]) -> dict[str, Any]:
+    return {k: ";".join(v) if isinstance(v, list) else ("" if v is None else v) for k, v in rec.items()}
+
+
+class JsonArray:
+    """Writes a JSON array one element at a time."""
+
+    def __init__(self, f: Any):
+        self.f, self.first = f, True
+        f.write("[\n")
+
+    def add(self, obj: Any) -> None:
+        self.f.write(("" if self.first else ",\n") + json.dumps(obj, ensure_ascii=False))
+        self.first = False
+
+    def close(self) -> None:
+        self.f.write("\n]\n")
+
+
+def task_records(loaded: Loaded, sql: str, *args: Any) -> Iterator[dict[str, Any]]:
+    ix = loaded.index
+    for t in ix.it(sql, *args):
+        b = loads(t["body"])
+        cur = ix.one("SELECT status, selected FROM commits WHERE task_id=? ORDER BY idx DESC LIMIT 1", t["task_id"])
+        yield {"task": t["task_id"], "name": t["name"], "lead": t["office"], "partners": json.loads(t["partners"]),
+               "year": t["year"], "window_from": t["start"], "window_to": t["end"], "items": b.get("items", []),
+               "directional": b.get("directional"), "method": b.get("method"),
+               "draw_status": cur["status"] if cur else None, "selected": cur["selected"] if cur else None,
+               "results": ix.scalar("SELECT count(*) FROM results WHERE task_id=? AND kind='result'", t["task_id"]),
+               "entry_id": t["entry_id"]}
+
+
+def write_year_data(loaded: Loaded, r: Renderer) -> list[int]:
+    ix = loaded.index
+    years = sorted({row[0] for row in ix.q("SELECT year FROM tasks UNION SELECT year FROM results")})
+    for y in years:
+        with r.open(f"data/{y}/tasks.csv") as fc, r.open(f"data/{y}/tasks.json") as fj:
+            fc.write("\ufeff")
+            w, arr = csv.DictWriter(fc, TASK_FIELDS), JsonArray(fj)
+            w.writeheader()
+            for rec in task_records(loaded, "SELECT * FROM tasks WHERE year=? ORDER BY idx", y):
+                w.writerow(_csv_row(rec))
+                arr.add(rec)
+            arr.close()
+        with r.open(f"data/{y}/results.csv") as fc, r.open(f"data/{y}/results.json") as fj:
+            fc.write("\ufeff")
+            w, arr = csv.DictWriter(fc, RESULT_FIELDS), JsonArray(fj)
+            w.writeheader()
+            for row in ix.it(RESULT_COLS + " WHERE r.year=? ORDER BY r.idx", y):
+                rec = result_record(result_view(row))
+                w.writerow(_csv_row(rec))
+                arr.add(rec)
+            arr.close()
+    return years
+
+
+def write_task_data(loaded: Loaded, r: Renderer) -> None:
+    """task/<id>/task.json (task, draw entries, results) and task/<id>/results.csv."""
+    ix = loaded.index
+    for t in ix.it("SELECT task_id FROM tasks UNION SELECT task_id FROM draws ORDER BY 1"):
+        tid = t[0]
+        if not safe_seg(tid):
+            continue
+        task = ix.one("SELECT entry_id, office, body FROM tasks WHERE task_id=?", tid)
+        results = [result_record(result_view(x)) for x in ix.q(RESULT_COLS + " WHERE r.task_id=? ORDER BY r.idx", tid)]
+        doc = {"task": tid, "entry": ({"entry_id": task["entry_id"], "office": task["office"], "body": loads(task["body"])}
+                                      if task else None),
+               "draws": [{"type": {"commit": "draw.commit", "lock": "draw.lock", "reveal": "draw.reveal",
+                                   "replace": "team.replace"}[d["kind"]], "entry_id": d["entry_id"],
+                          "office": d["office"], "time": d["time"], "body": loads(d["body"])}
+                         for d in ix.q("SELECT * FROM draws WHERE task_id=? ORDER BY idx", tid)],
+               "results": results}
+        r.write_text(f"task/{tid}/task.json", json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
+        with r.open(f"task/{tid}/results.csv") as f:
+            f.write("\ufeff")
+            w = csv.DictWriter(f, RESULT_FIELDS)
+            w.writeheader()
+            for rec in results:
+                w.writerow(_csv_row(rec))

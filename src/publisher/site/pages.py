@@ -1,0 +1,372 @@
+"""The HTML pages made from the read-model, each rendered in Chinese and English.
+
+Why streaming: listings are cut into pages while one cursor walks an index (keyset order,
+never OFFSET), and per-record pages (tasks, companies) are written one at a time from a few
+indexed queries, so memory stays flat however many results the ledger holds.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+from itertools import islice
+from typing import Any, Iterable, Iterator
+
+from . import urls
+from .load import Loaded
+from .model import SiteIndex
+from .render import Renderer
+from .urls import safe_seg
+from .views import (both, category_labels, chain_view, filter_view, loads, noncoop_view,
+                    randomness_hex, result_view, take_view)
+
+RESULT_COLS = ("SELECT r.*, e.seq AS seq, t.name AS name FROM results r JOIN entries e ON e.idx=r.idx "
+               "LEFT JOIN targets t ON t.id=r.target_id")
+
+
+def chunks(rows: Iterable[Any], size: int) -> Iterator[list[Any]]:
+    it = iter(rows)
+    while True:
+        block = list(islice(it, size))
+        if not block:
+            return
+        yield block
+
+
+def site_base(loaded: Loaded, settings: dict[str, Any]) -> dict[str, Any]:
+    """Site-wide facts every page shows (header, footer, trust anchors); small by design."""
+    ix, trust = loaded.index, loaded.trust
+    offices = {r["code"]: dict(r) for r in ix.q("SELECT * FROM offices ORDER BY code")}
+    public = settings.get("PUBLISHER_PUBLIC_URL") or f"https://{trust.origin.rstrip('/')}/"
+    cp = loaded.latest
+    chains = [{"hash": h, "label": c.label, "simulated": bool(c.simulated), "period": c.period}
+              for h, c in sorted(loaded.chains.items())]
+    return {
+        "site_names": {"zh": settings.get("SITENAME", "双随机、一公开监管公示平台"),
+                       "en": settings.get("SITENAME_EN", settings.get("SITENAME", ""))},
+        "site_subtitles": {"zh": settings.get("SITESUBTITLE", ""),
+                           "en": settings.get("SITESUBTITLE_EN", settings.get("SITESUBTITLE", ""))},
+        "sample": bool(trust.sample), "origin": trust.origin, "log_vkey": trust.log_vkey,
+        "root_keys": [k.__dict__ for k in loaded.root_keys], "pinned": loaded.pinned,
+        "checkpoint": ({"size": cp.size, "root": cp.root.hex(), "time": cp.time,
+                        "file": loaded.latest_note_file} if cp else None),
+        "ledger_size": loaded.report.size, "ledger_root": loaded.report.root.hex(),
+        "offices": offices, "chains": chains,
+        "any_simulated": any(c["simulated"] for c in chains),
+        "public_url": public if public.endswith("/") else public + "/",
+        "now": loaded.now,
+        "proofs": bool(settings.get("PUBLISHER_PROOFS", True)),
+        "copy_ledger": bool(settings.get("PUBLISHER_COPY_LEDGER", True)),
+    }
+
+
+def write_all(loaded: Loaded, r: Renderer, settings: dict[str, Any]) -> None:
+    size = int(settings.get("PUBLISHER_PAGE_SIZE") or 200)
+    write_home(loaded, r)
+    write_offices(loaded, r, size)
+    write_items(loaded, r)
+    write_plans(loaded, r)
+    write_tasks(loaded, r, size)
+    write_results(loaded, r, size)
+    write_companies(loaded, r)
+    r.page("verify/", "verify")
+
+
+# ------------------------------------------------------------------------------ home
+
+def latest_draws(ix: SiteIndex, chains: dict, limit: int = 10) -> list[dict[str, Any]]:
+    out = []
+    for d in ix.q("SELECT d.*, t.name AS task_name FROM draws d LEFT JOIN tasks t ON t.task_id=d.task_id "
+                  "WHERE d.kind IN ('lock','reveal') ORDER BY d.idx DESC LIMIT ?", limit):
+        b = loads(d["body"])
+        commit = ix.one("SELECT body FROM draws WHERE entry_id=?", d["commit_id"])
+        cb = loads(commit["body"]) if commit else {}
+        beacon = b.get("beacon") or {}
+        out.append({"task_id": d["task_id"], "task_link": safe_seg(d["task_id"]), "name": d["task_name"] or "",
+                    "office": d["office"], "time": d["time"], "kind": d["kind"],
+                    "embargoed": "result_hash" in b, "selected": len(b.get("selected") or []),
+                    "round": beacon.get("round") or (cb.get("beacon") or {}).get("round"),
+                    "chain": chain_view(chains, (cb.get("beacon") or {}).get("chain_hash"), beacon.get("round"))})
+    return out
+
+
+def upcoming_rounds(ix: SiteIndex, chains: dict, now: int | None) -> list[dict[str, Any]]:
+    """Commitments still waiting for their beacon round (no lock yet, not superseded)."""
+    out = []
+    for d in ix.q("SELECT d.*, t.name AS task_name FROM draws d LEFT JOIN tasks t ON t.task_id=d.task_id "
+                  "WHERE d.kind='commit' AND NOT EXISTS (SELECT 1 FROM draws l WHERE l.commit_id=d.entry_id "
+                  "AND l.kind='lock') AND NOT EXISTS (SELECT 1 FROM commits c WHERE c.id=d.entry_id AND "
+                  "c.superseded_by IS NOT NULL) ORDER BY d.idx DESC LIMIT 20"):
+        b = loads(d["body"])
+        beacon = b.get("beacon") or {}
+        ch = chain_view(chains, beacon.get("chain_hash"), beacon.get("round"))
+        out.append({"task_id": d["task_id"], "task_link": safe_seg(d["task_id"]), "name": d["task_name"] or "",
+                    "office": d["office"], "time": d["time"], "round": beacon.get("round"), "chain": ch,
+                    "due": ch["round_time"] is not None and now is not None and ch["round_time"] <= now})
+    return sorted(out, key=lambda x: x["chain"]["round_time"] or 0)
+
+
+def write_home(loaded: Loaded, r: Renderer) -> None:
+    ix = loaded.index
+    counts = {
+        "offices": ix.scalar("SELECT count(*) FROM offices"),
+        "tasks": ix.scalar("SELECT count(*) FROM tasks"),
+        "draws": ix.scalar("SELECT count(DISTINCT commit_id) FROM draws WHERE kind='lock'"),
+        "selected": ix.scalar("SELECT count(*) FROM selected"),
+        "results": ix.scalar("SELECT count(*) FROM results WHERE kind='result'"),
+        "entries": loaded.report.size,
+        "late": ix.scalar("SELECT count(*) FROM results WHERE lateness='late'"),
+    }
+    overdue = [{"task_id": o.task, "task_link": safe_seg(o.task), "office": o.office,
+                "due": o.due.isoformat() if o.due else None, "count": o.count,
+                "targets": [(t, safe_seg(t)) for t in o.targets]} for o in loaded.overdue]
+    notices = [dict(n, body=loads(n["body"])) for n in
+               ix.q("SELECT * FROM docs WHERE type='notice' ORDER BY idx DESC LIMIT 5")]
+    years = [row[0] for row in ix.q("SELECT DISTINCT year FROM tasks ORDER BY year DESC")]
+    r.page("", "index", counts=counts, draws=latest_draws(ix, loaded.chains),
+           upcoming=upcoming_rounds(ix, loaded.chains, loaded.now), overdue=overdue,
+           overdue_total=sum(o["count"] for o in overdue), notices=notices, years=years)
+
+
+# ------------------------------------------------------------------------------ offices
+
+def write_offices(loaded: Loaded, r: Renderer, size: int) -> None:
+    ix = loaded.index
+    rows = []
+    for o in ix.q("SELECT * FROM offices ORDER BY code"):
+        keys = [dict(k) for k in ix.q("SELECT * FROM keys WHERE office=? ORDER BY idx", o["code"])]
+        n = ix.scalar("SELECT count(*) FROM entries WHERE office=?", o["code"])
+        rows.append({**dict(o), "keys": keys, "entries": n, "link": safe_seg(o["code"])})
+    r.page("offices/", "offices", rows=rows)
+    from .load import fingerprint
+
+    for o in rows:
+        if not o["link"]:
+            continue
+        for k in o["keys"]:
+            k["fingerprint"] = fingerprint(k["public_key"])
+        types = ix.q("SELECT type, count(*) AS n FROM entries WHERE office=? GROUP BY type ORDER BY type", o["code"])
+        tasks = ix.q("SELECT task_id, name, year, time FROM tasks WHERE office=? ORDER BY idx DESC LIMIT 50", o["code"])
+        recent = ix.q("SELECT * FROM entries WHERE office=? ORDER BY idx DESC LIMIT 20", o["code"])
+        pages = max(1, math.ceil(o["entries"] / size))
+        r.page(urls.office(o["code"]), "office", office=o, types=types,
+               tasks=[dict(t, link=safe_seg(t["task_id"])) for t in tasks], recent=recent,
+               entry_pages=pages)
+        stream = ix.it("SELECT * FROM entries WHERE office=? ORDER BY idx", o["code"])
+        for n, block in enumerate(chunks(stream, size), 1):
+            r.page(urls.office_entries(o["code"], n), "office_entries", office=o, rows=block,
+                   page=n, pages=pages, base=urls.office_entries(o["code"]))
+
+
+# ------------------------------------------------------------------------------ items, plans
+
+def write_items(loaded: Loaded, r: Renderer) -> None:
+    ix = loaded.index
+    lists = []
+    for d in ix.q("SELECT * FROM docs WHERE type='item.list' ORDER BY office, idx DESC"):
+        b = loads(d["body"])
+        replaced = ix.one("SELECT idx, time FROM docs WHERE type='item.list' AND ref=?", d["entry_id"])
+        lists.append({**dict(d), "body": b, "superseded": replaced is not None,
+                      "items": [{**i, "kind_label": both("item_kind", i.get("kind"))} for i in b.get("items", [])]})
+    r.page("items/", "items", lists=lists)
+
+
+def write_plans(loaded: Loaded, r: Renderer) -> None:
+    ix = loaded.index
+    years = [row[0] for row in ix.q("SELECT DISTINCT year FROM docs WHERE type='plan' ORDER BY year DESC")]
+    cov = loaded.coverage
+    summary = []
+    for y in years:
+        offices = []
+        for d in ix.q("SELECT office, count(*) AS versions, max(idx) AS latest FROM docs WHERE type='plan' "
+                      "AND year=? GROUP BY office ORDER BY office", y):
+            c = cov.get((d["office"], y))
+            offices.append({**dict(d), "missing": list(c.missing_items) if c else None,
+                            "joint": c.joint if c else None})
+        summary.append({"year": y, "offices": offices})
+    r.page("plans/", "plans", years=summary)
+    for y in years:
+        by_office: dict[str, list[dict[str, Any]]] = {}
+        for d in ix.q("SELECT * FROM docs WHERE type='plan' AND year=? ORDER BY office, idx", y):
+            b = loads(d["body"])
+            tasks = []
+            for t in b.get("tasks", []):
+                tasks.append({**t, "method_label": both("method", t.get("method")),
+                              "task_link": None})
+            by_office.setdefault(d["office"], []).append({**dict(d), "body": b, "tasks": tasks})
+        for versions in by_office.values():
+            for v in versions[:-1]:
+                v["superseded"] = True
+        r.page(urls.plans_year(y), "plans_year", year=y, by_office=sorted(by_office.items()),
+               coverage={o: cov.get((o, y)) for o in by_office})
+
+
+# ------------------------------------------------------------------------------ tasks
+
+def task_rows(ix: SiteIndex, sql: str, *args: Any) -> Iterator[dict[str, Any]]:
+    for t in ix.it(sql, *args):
+        cur = ix.one("SELECT status, selected, round, chain_hash FROM commits WHERE task_id=? ORDER BY idx DESC LIMIT 1",
+                     t["task_id"])
+        yield {**dict(t), "link": safe_seg(t["task_id"]), "partners": json.loads(t["partners"] or "[]"),
+               "status": both("draw_status", cur["status"] if cur else "none"),
+               "status_code": cur["status"] if cur else "none",
+               "selected": cur["selected"] if cur else None,
+               "results": ix.scalar("SELECT count(*) FROM results WHERE task_id=? AND kind='result'", t["task_id"])}
+
+
+def write_tasks(loaded: Loaded, r: Renderer, size: int) -> None:
+    ix = loaded.index
+    years = ix.q("SELECT year, count(*) AS n, sum(joint) AS joint FROM tasks GROUP BY year ORDER BY year DESC")
+    r.page("tasks/", "tasks", years=years)
+    for y in years:
+        pages = max(1, math.ceil(y["n"] / size))
+        stream = task_rows(ix, "SELECT * FROM tasks WHERE year=? ORDER BY office, idx", y["year"])
+        for n, block in enumerate(chunks(stream, size), 1):
+            path = urls.tasks_year(y["year"]) + ("" if n == 1 else f"{n}/")
+            r.page(path, "tasks_year", year=y["year"], rows=block, page=n, pages=pages,
+                   base=urls.tasks_year(y["year"]))
+    ids = ix.it("SELECT task_id FROM tasks UNION SELECT task_id FROM draws ORDER BY 1")
+    for row in ids:
+        if safe_seg(row[0]):
+            r.page(urls.task(row[0]), "task", **task_view(loaded, row[0]))
+
+
+def task_view(loaded: Loaded, task_id: str) -> dict[str, Any]:
+    """Everything the task page shows: task, every commitment with its lock/reveal, results."""
+    ix, chains = loaded.index, loaded.chains
+    t = ix.one("SELECT * FROM tasks WHERE task_id=?", task_id)
+    task = None
+    if t is not None:
+        b = loads(t["body"])
+        task = {**dict(t), "body": b, "method_label": both("method", b.get("method")),
+                "origin_label": both("origin", b.get("origin")),
+                "partners": [{"office": p.get("office"), "items": p.get("items", [])} for p in b.get("partners", [])]}
+    commits = []
+    draws = ix.q("SELECT * FROM draws WHERE task_id=? ORDER BY idx", task_id)
+    by_commit: dict[str, list[Any]] = {}
+    for d in draws:
+        by_commit.setdefault(d["commit_id"], []).append(d)
+    for d in draws:
+        if d["kind"] != "commit":
+            continue
+        commits.append(commit_view(ix, chains, d, by_commit.get(d["entry_id"], [])))
+    results = [result_view(x) for x in ix.q(RESULT_COLS + " WHERE r.task_id=? ORDER BY r.target_id, r.idx", task_id)]
+    noncoop = [noncoop_view(x) for x in ix.q("SELECT * FROM noncoop WHERE task_id=? ORDER BY idx", task_id)]
+    current = commits[-1] if commits else None
+    return {"task_id": task_id, "task": task, "commits": commits, "current": current,
+            "results": results, "noncoop": noncoop,
+            "has_corrections": any(x["superseded"] for x in results),
+            "verify_link": f"verify/?task={task_id}"}
+
+
+def commit_view(ix: SiteIndex, chains: dict, d: Any, related: list[Any]) -> dict[str, Any]:
+    b = loads(d["body"])
+    summary = ix.one("SELECT * FROM commits WHERE id=?", d["entry_id"])
+    lock = next((x for x in related if x["kind"] == "lock"), None)
+    reveal = next((x for x in related if x["kind"] == "reveal"), None)
+    replaces = [x for x in related if x["kind"] == "replace"]
+    lb = loads(lock["body"]) if lock else {}
+    rb = loads(reveal["body"]) if reveal else {}
+    public_row = reveal if reveal else (lock if lock and "selected" in lb else None)
+    pb = rb if reveal else lb
+    beacon = b.get("beacon") or {}
+    lbeacon = lb.get("beacon") or {}
+    strata = []
+    pstrata = {s.get("name"): s for s in pb.get("strata") or []}
+    for s in b.get("strata") or []:
+        ps = pstrata.get(s.get("name"), {})
+        strata.append({"name": s.get("name"), "filter": filter_view(s.get("match")),
+                       "take": take_view(s.get("take"), s.get("rounding")), "n": s.get("n"), "k": s.get("k"),
+                       "threshold": ps.get("threshold")})
+    selected, teams = [], []
+    if public_row is not None:
+        res = {x["target_id"]: x["n"] for x in ix.q(
+            "SELECT target_id, count(*) AS n FROM results WHERE task_id=? GROUP BY target_id", d["task_id"])}
+        for s in ix.q("SELECT s.*, t.name FROM selected s LEFT JOIN targets t ON t.id=s.target_id "
+                      "WHERE s.task_id=? AND s.idx=? ORDER BY s.position", d["task_id"], public_row["idx"]):
+            selected.append({**dict(s), "link": safe_seg(s["target_id"]), "has_result": bool(res.get(s["target_id"]))})
+        swaps: dict[str, list[tuple[str, str]]] = {}
+        for x in replaces:
+            xb = loads(x["body"])
+            swaps.setdefault(xb.get("target"), []).append((xb.get("out"), xb.get("in")))
+        for tm in ix.q("SELECT * FROM teams WHERE task_id=? AND idx=? ORDER BY position", d["task_id"], public_row["idx"]):
+            members = [{"id": m, "out": False, "in": False, "leader": m == tm["leader"]}
+                       for m in json.loads(tm["members"] or "[]")]
+            for out_id, in_id in swaps.get(tm["target_id"], []):
+                for m in members:
+                    if m["id"] == out_id and not m["out"]:
+                        m["out"] = True
+                        members.insert(members.index(m) + 1, {"id": in_id, "out": False, "in": True,
+                                                              "leader": m["leader"]})
+                        break
+            teams.append({"target_id": tm["target_id"], "link": safe_seg(tm["target_id"]), "members": members})
+    status = summary["status"] if summary else ("revealed" if reveal else "locked" if lock else "committed")
+    return {
+        "entry": dict(d), "body": b, "summary": dict(summary) if summary else None,
+        "status": status, "status_label": both("draw_status", status),
+        "population": b.get("population") or {}, "filter": filter_view((b.get("population") or {}).get("filter")),
+        "exclusions": (b.get("population") or {}).get("exclusions") or [],
+        "strata": strata, "offices": b.get("offices") or [],
+        "team_mode": both("team_mode", (b.get("teams") or {}).get("mode")),
+        "teams_spec": b.get("teams") or {},
+        "beacon": {"round": beacon.get("round"), "chain": chain_view(chains, beacon.get("chain_hash"), beacon.get("round")),
+                   "signature": lbeacon.get("signature"), "randomness": randomness_hex(lbeacon.get("signature"))},
+        "embargo_until": b.get("embargo_until"), "embargoed": bool(lock) and "result_hash" in lb and not reveal,
+        "result_hash": lb.get("result_hash"),
+        "lock": dict(lock) if lock else None, "reveal": dict(reveal) if reveal else None,
+        "seed": pb.get("seed"), "secrets": list(zip([o.get("office") for o in b.get("offices") or []],
+                                                    pb.get("secrets") or [])),
+        "selected": selected, "teams": teams,
+        "replacements": [{**dict(x), "body": loads(x["body"]),
+                          "reason_label": both("replace_reason", loads(x["body"]).get("reason"))} for x in replaces],
+        "batch_size": b.get("batch_size"), "supersedes": b.get("supersedes"), "reason": b.get("reason"),
+    }
+
+
+# ------------------------------------------------------------------------------ results
+
+def write_results(loaded: Loaded, r: Renderer, size: int) -> None:
+    ix = loaded.index
+    years = ix.q("SELECT year, count(*) AS n, sum(kind='result') AS results, sum(lateness='late') AS late "
+                 "FROM results GROUP BY year ORDER BY year DESC")
+    r.page("results/", "results", years=years)
+    for y in years:
+        pages = max(1, math.ceil(y["n"] / size))
+        stream = (result_view(x) for x in ix.it(RESULT_COLS + " WHERE r.year=? ORDER BY r.idx", y["year"]))
+        for n, block in enumerate(chunks(stream, size), 1):
+            r.page(urls.results_year(y["year"], n), "results_year", year=y["year"], rows=block, page=n,
+                   pages=pages, base=urls.results_year(y["year"]))
+
+
+# ------------------------------------------------------------------------------ companies
+
+def write_companies(loaded: Loaded, r: Renderer) -> None:
+    ix = loaded.index
+    tasks_cache: dict[str, Any] = {}
+
+    def task_info(tid: str) -> Any:
+        if tid not in tasks_cache:
+            if len(tasks_cache) > 4096:
+                tasks_cache.clear()
+            t = ix.one("SELECT task_id, name, office, body FROM tasks WHERE task_id=?", tid)
+            directional = loads(t["body"]).get("directional") if t else None
+            tasks_cache[tid] = {"name": t["name"] if t else "", "directional": directional,
+                                "type": both("check_type", "directional" if directional else "open")}
+        return tasks_cache[tid]
+
+    for tg in ix.it("SELECT * FROM targets ORDER BY id"):
+        if not safe_seg(tg["id"]):
+            continue
+        results = []
+        for x in ix.q(RESULT_COLS + " WHERE r.target_id=? ORDER BY r.idx", tg["id"]):
+            v = result_view(x)
+            v["task"] = task_info(v["task_id"]) if v["task_id"] else None
+            results.append(v)
+        drawn = [{**dict(s), "link": safe_seg(s["task_id"]), "task": task_info(s["task_id"])}
+                 for s in ix.q("SELECT s.*, d.time FROM selected s JOIN draws d ON d.idx=s.idx "
+                               "WHERE s.target_id=? ORDER BY s.idx", tg["id"])]
+        noncoop = [noncoop_view(x) for x in ix.q("SELECT * FROM noncoop WHERE target_id=? ORDER BY idx", tg["id"])]
+        name = tg["name"] or next((x["target_name"] for x in reversed(results) if x["target_name"]), "") or tg["id"]
+        r.page(urls.company(tg["id"]), "company", target={**dict(tg), "name": name,
+               "kind_label": both("target_kind", tg["kind"])}, results=results, drawn=drawn, noncoop=noncoop,
+               has_corrections=any(x["superseded"] for x in results))

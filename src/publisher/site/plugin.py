@@ -1,0 +1,104 @@
+"""Pelican plugin: a generator that writes the portal straight from the verified ledger.
+
+Enable with ``PLUGINS = ["publisher.site.plugin"]``. ``generate_context`` verifies the ledger
+(failing the build with the verifier's messages) while filling the on-disk read-model;
+``generate_output`` renders every page from queries through Pelican's writer. No Markdown file
+is made per record: Pelican itself only renders the hand-written pages in ``content/``.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+from pelican import signals
+from pelican.generators import Generator
+
+from .load import LedgerNotVerified, Loaded, load_verified
+
+log = logging.getLogger(__name__)
+
+
+class LedgerGenerator(Generator):
+    """Adds every ledger page (both languages), downloads, feeds and the sitemap."""
+
+    def __init__(self, *args: Any, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        harden_environment(self)  # ledger text is hostile: autoescape whatever the settings say
+        self.loaded: Loaded | None = None
+        self._work: Path | None = None
+
+    def generate_context(self) -> None:
+        s = self.settings
+        ledger = Path(s.get("PUBLISHER_LEDGER", "ledger"))
+        if not ledger.is_absolute():
+            ledger = Path(s.get("PUBLISHER_BASE", Path.cwd())) / ledger
+        self._work = Path(tempfile.mkdtemp(prefix="publisher-site-", dir=s.get("PUBLISHER_WORKDIR")))
+        try:
+            self.loaded = load_verified(ledger, self._work, s.get("PUBLISHER_ROOT_KEY_IDS") or [],
+                                        now=int(s.get("PUBLISHER_NOW") or time.time()))
+        except LedgerNotVerified:
+            self._cleanup()
+            raise
+        from .pages import site_base
+
+        from .render import common_context
+
+        self.base = site_base(self.loaded, s)
+        self.common = {lang: common_context(lang, self.base) for lang in ("zh", "en")}
+        # Pelican's own pages (about, how to verify, policy) share header and footer data.
+        self.context["PUBLISHER"] = self.common
+        log.info("ledger verified: %d entries in %.1fs", self.loaded.report.size, self.loaded.seconds)
+
+    def generate_output(self, writer: Any) -> None:
+        from . import downloads, feeds, pages, search, stats
+        from .render import Renderer
+
+        assert self.loaded is not None
+        started = time.perf_counter()
+        out = Path(self.output_path)
+        r = Renderer(writer, self.get_template, out, self.common, self.base["public_url"])
+        try:
+            pages.write_all(self.loaded, r, self.settings)
+            stats.write_all(self.loaded, r)
+            downloads.write_all(self.loaded, r, self.settings)
+            feeds.write_all(self.loaded, r, self.base)
+            search.write_pages(r)
+            for p in self.context.get("pages", []):
+                for page in [p, *getattr(p, "translations", [])]:
+                    r.add_to_sitemap(page.url)
+        finally:
+            r.close()
+            self.base["pages_written"] = r.pages_written
+            self.base["render_seconds"] = time.perf_counter() - started
+            self._cleanup()
+
+    def _cleanup(self) -> None:
+        if self.loaded is not None:
+            self.loaded.index.close()
+        if self._work is not None:
+            shutil.rmtree(self._work, ignore_errors=True)
+            self._work = None
+
+
+def get_generators(pelican: Any) -> type[Generator]:
+    return LedgerGenerator
+
+
+def harden_environment(generator: Any) -> None:
+    """Every generator (Pelican's page generator too) gets autoescape and our filters."""
+    from .render import FILTERS
+
+    env = getattr(generator, "env", None)
+    if env is not None:
+        env.autoescape = True
+        env.filters.update(FILTERS)
+
+
+def register() -> None:
+    signals.get_generators.connect(get_generators)
+    signals.generator_init.connect(harden_environment)

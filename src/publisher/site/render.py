@@ -1,0 +1,133 @@
+"""Write pages in both languages through Pelican's writer, and keep the sitemap as we go.
+
+Why a thin wrapper: every ledger page exists in Chinese at ``/<path>`` and English at
+``/en/<path>``; the wrapper renders one template twice with the language's labels and the
+relative root, and streams each written URL into sitemap.xml so nothing is held in memory.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+from typing import IO, Any, Callable
+from xml.sax.saxutils import escape as xml_escape
+
+from . import urls
+from .i18n import HTML_LANG, STRINGS
+
+CST = timezone(timedelta(hours=8))
+
+
+def cst(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
+    """An entry time (UTC, Z) or unix seconds shown in China Standard Time."""
+    if value in (None, ""):
+        return ""
+    try:
+        if isinstance(value, (int, float)):
+            dt = datetime.fromtimestamp(value, timezone.utc)
+        else:
+            dt = datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    except ValueError:
+        return str(value)
+    return dt.astimezone(CST).strftime(fmt)
+
+
+def cst_date(value: Any) -> str:
+    return cst(value, "%Y-%m-%d")
+
+
+def short(value: Any, n: int = 16) -> str:
+    text = "" if value is None else str(value)
+    return text if len(text) <= n + 1 else text[:n] + "…"
+
+
+def pretty(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, indent=1, sort_keys=True)
+
+
+def loads(value: Any) -> Any:
+    if value is None or value == "":
+        return None
+    if isinstance(value, (bytes, str)):
+        return json.loads(value)
+    return value
+
+
+FILTERS: dict[str, Callable] = {"cst": cst, "cst_date": cst_date, "short": short, "pretty": pretty,
+                                "loads": loads}
+
+
+class Renderer:
+    """Renders ``template`` for each language and records the page in the sitemap."""
+
+    def __init__(self, writer: Any, get_template: Callable[[str], Any], output_path: Path,
+                 common: dict[str, dict[str, Any]], public_url: str):
+        self.writer = writer
+        self.get_template = get_template
+        self.output = Path(output_path)
+        self.common = common
+        self.public_url = public_url.rstrip("/") + "/"
+        self.pages_written = 0
+        self._sitemap = open(self.output / ".sitemap.part", "w", encoding="utf-8")
+
+    def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, **ctx: Any) -> None:
+        """Write ``path`` ('task/T1/') as /path and /en/path with the same data."""
+        tmpl = self.get_template(template)
+        for lang in langs:
+            name = urls.page_file(path, lang)
+            root = urls.root_of(name)
+            other = "en" if lang == "zh" else "zh"
+            self.writer.write_file(
+                name, tmpl, self.common[lang], override_output=True,
+                root=root, lroot=root + urls.lang_prefix(lang), path=path,
+                alt=root + urls.lang_prefix(other) + path, alt_lang=other, **ctx)
+            self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
+            self.pages_written += 1
+
+    def add_to_sitemap(self, url_path: str) -> None:
+        self._sitemap.write(f"{self.public_url}{url_path}\n")
+
+    def open(self, path: str, mode: str = "w") -> IO:
+        """Open an output file (CSV, JSON) for streaming writes."""
+        full = self.output / path
+        full.parent.mkdir(parents=True, exist_ok=True)
+        if "b" in mode:
+            return open(full, mode)
+        return open(full, mode, encoding="utf-8", newline="")
+
+    def write_text(self, path: str, text: str) -> None:
+        with self.open(path) as f:
+            f.write(text)
+
+    def close(self) -> None:
+        """Turn the collected URL list into sitemap.xml (streamed, one line at a time)."""
+        self._sitemap.close()
+        part = self.output / ".sitemap.part"
+        with open(part, encoding="utf-8") as src, open(self.output / "sitemap.xml", "w", encoding="utf-8") as out:
+            out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
+                      '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
+            for line in src:
+                out.write(f"<url><loc>{xml_escape(line.strip())}</loc></url>\n")
+            out.write("</urlset>\n")
+        os.unlink(part)
+
+
+def common_context(lang: str, base: dict[str, Any]) -> dict[str, Any]:
+    """The small per-language context every page gets (kept small: Pelican copies it per page).
+
+    ``C`` holds the site-wide facts (names, trust anchors, checkpoint); ``t`` the labels.
+    """
+    t = STRINGS[lang]
+    offices = base.get("offices", {})
+
+    def oname(code: Any) -> str:
+        row = offices.get(code)
+        if row is None:
+            return str(code or "")
+        return (row["name_en"] if lang == "en" else row["name_zh"]) or row["name_zh"] or code
+
+    c = {**base, "SITENAME": base["site_names"][lang], "SITESUBTITLE": base["site_subtitles"][lang]}
+    return {"C": c, "t": t, "lang": lang, "html_lang": HTML_LANG[lang], "oname": oname,
+            "L": 0 if lang == "zh" else 1}

@@ -1,0 +1,135 @@
+"""Statistics for quarterly and annual reporting (R75, R76, R79) with charts and CSV files.
+
+Why aggregate in SQL: every figure is a GROUP BY over the on-disk model, so a province-sized
+ledger is summarised without loading results; the workflow rule's own coverage verdicts (R22)
+are used as they are, never recomputed.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import Any
+
+from .charts import hbar, stacked
+from .i18n import LANG_INDEX, STRINGS, enum_label
+from .load import Loaded
+from .render import Renderer
+from .views import VOCABULARIES
+
+LATENESS = ("on_time", "late", "unknown", "none")
+
+
+def category_counts(loaded: Loaded) -> list[dict[str, Any]]:
+    """Current results per (year, vocabulary, code); one result may carry several codes."""
+    ix = loaded.index
+    counts: dict[tuple[int, str, str], int] = {}
+    for row in ix.it("SELECT year, kind, categories, body FROM results WHERE status='current' "
+                     "AND kind IN ('result','correction')"):
+        body = json.loads(row["body"])
+        vocab = (body.get("corrected") or body).get("vocabulary") or ""
+        for code in json.loads(row["categories"] or "[]"):
+            key = (row["year"], vocab, code)
+            counts[key] = counts.get(key, 0) + 1
+    out = []
+    for (year, vocab, code), n in sorted(counts.items()):
+        v = VOCABULARIES.get(vocab)
+        out.append({"year": year, "vocabulary": vocab, "code": code, "count": n,
+                    "zh": v.labels_zh.get(code, code) if v else code,
+                    "en": v.labels_en.get(code, code) if v else code})
+    return out
+
+
+def timeliness(loaded: Loaded) -> list[dict[str, Any]]:
+    rows = loaded.index.q("SELECT year, coalesce(lateness, CASE WHEN completed IS NULL THEN 'none' ELSE 'unknown' END) AS s, "
+                          "count(*) AS n FROM results WHERE kind='result' GROUP BY year, s ORDER BY year")
+    by: dict[int, dict[str, int]] = {}
+    for r in rows:
+        by.setdefault(r["year"], {k: 0 for k in LATENESS})[r["s"]] = r["n"]
+    return [{"year": y, **v, "total": sum(v.values())} for y, v in sorted(by.items())]
+
+
+def joint_share(loaded: Loaded) -> list[dict[str, Any]]:
+    return [dict(r) for r in loaded.index.q(
+        "SELECT year, count(*) AS tasks, sum(joint) AS joint FROM tasks GROUP BY year ORDER BY year")]
+
+
+def coverage(loaded: Loaded) -> list[dict[str, Any]]:
+    """R22 per (office, year) as judged by the workflow rule, with the list size it used."""
+    ix = loaded.index
+    sizes: dict[str, int] = {}
+    for d in ix.q("SELECT office, body FROM docs WHERE type='item.list' ORDER BY idx"):
+        sizes[d["office"]] = len(json.loads(d["body"]).get("items", []))
+    out = []
+    for (office, year), c in sorted(loaded.coverage.items()):
+        total = sizes.get(office, 0)
+        missing = len(c.missing_items)
+        out.append({"office": office, "year": year, "items": total, "covered": max(total - missing, 0),
+                    "missing": ", ".join(c.missing_items), "joint": bool(c.joint),
+                    "percent": 100.0 * (total - missing) / total if total else 0.0})
+    return out
+
+
+def office_quarter(loaded: Loaded) -> list[dict[str, Any]]:
+    ix = loaded.index
+    rows: dict[tuple[str, int, int], dict[str, int]] = {}
+    for r in ix.q("SELECT office, year, quarter, count(*) AS results, sum(lateness='late') AS late, "
+                  "sum(kind='correction') AS corrections, sum(kind='withheld') AS withheld "
+                  "FROM results GROUP BY office, year, quarter"):
+        rows[(r["office"], r["year"], r["quarter"])] = {"results": r["results"], "late": r["late"] or 0,
+                                                          "corrections": r["corrections"] or 0,
+                                                          "withheld": r["withheld"] or 0, "tasks": 0}
+    for r in ix.q("SELECT office, time, count(*) AS n FROM tasks GROUP BY office, substr(time,1,7)"):
+        y, m = int(r["time"][:4]), int(r["time"][5:7])
+        key = (r["office"], y, (m - 1) // 3 + 1)
+        rows.setdefault(key, {"results": 0, "late": 0, "corrections": 0, "withheld": 0, "tasks": 0})
+        rows[key]["tasks"] += r["n"]
+    return [{"office": o, "year": y, "quarter": q, **v} for (o, y, q), v in sorted(rows.items())]
+
+
+def write_csv(r: Renderer, path: str, rows: list[dict[str, Any]], fields: list[str]) -> None:
+    with r.open(path) as f:
+        f.write("\ufeff")  # so spreadsheet programs read the UTF-8 Chinese correctly
+        w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
+        w.writeheader()
+        w.writerows(rows)
+
+
+def write_all(loaded: Loaded, r: Renderer) -> None:
+    cats, tl, joint, cov, oq = (category_counts(loaded), timeliness(loaded), joint_share(loaded),
+                                coverage(loaded), office_quarter(loaded))
+    write_csv(r, "stats/categories.csv", cats, ["year", "vocabulary", "code", "zh", "en", "count"])
+    write_csv(r, "stats/timeliness.csv", tl, ["year", *LATENESS, "total"])
+    write_csv(r, "stats/joint.csv", joint, ["year", "tasks", "joint"])
+    write_csv(r, "stats/coverage.csv", cov, ["office", "year", "items", "covered", "missing", "joint", "percent"])
+    write_csv(r, "stats/office_quarter.csv", oq, ["office", "year", "quarter", "tasks", "results", "late",
+                                                   "corrections", "withheld"])
+    offices = r.common["zh"]["C"]["offices"]
+    charts: dict[str, dict[str, Any]] = {}
+    for lang in ("zh", "en"):
+        t, i = STRINGS[lang], LANG_INDEX[lang]
+
+        def oname(code: str) -> str:
+            o = offices.get(code)
+            return (o["name_en"] if i else o["name_zh"]) if o else code
+
+        totals: dict[str, int] = {}
+        for c in cats:
+            totals[c[lang]] = totals.get(c[lang], 0) + c["count"]
+        charts[lang] = {
+            "categories": hbar(f"chart-cat-{lang}", t.by_category, sorted(totals.items(), key=lambda x: -x[1])),
+            "timeliness": stacked(f"chart-tl-{lang}", t.by_timeliness,
+                                  [(str(x["year"]), [(k, enum_label("lateness", k, lang), x[k]) for k in LATENESS])
+                                   for x in tl], [(k, enum_label("lateness", k, lang)) for k in LATENESS]),
+            "joint": hbar(f"chart-joint-{lang}", t.joint_share,
+                          [(str(x["year"]), 100.0 * (x["joint"] or 0) / x["tasks"]) for x in joint if x["tasks"]],
+                          percent=True, color="#1f5fa8"),
+            "coverage": hbar(f"chart-cov-{lang}", t.coverage,
+                             [(f"{oname(x['office'])} {x['year']}", x["percent"]) for x in cov],
+                             percent=True, color="#2a9d6f"),
+            "office_quarter": hbar(f"chart-oq-{lang}", t.by_office_quarter,
+                                   [(f"{oname(x['office'])} {x['year']}Q{x['quarter']}", x["results"]) for x in oq][-40:],
+                                   color="#8a5fb0"),
+        }
+    r.page("stats/", "stats", cats=cats, timeliness=tl, joint=joint, coverage=cov, office_quarter=oq,
+           charts=charts, lateness_keys=LATENESS)

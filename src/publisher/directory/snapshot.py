@@ -113,10 +113,14 @@ def iter_snapshot(
     rules (USCC check digits, patterns); a verifier that already validated the same snapshot
     id may turn it off for speed.  Memory use is one line.
     """
-    fname = name or (getattr(stream, "name", None) if not isinstance(stream, (bytes, bytearray)) else None)
-    fname = fname if isinstance(fname, str) else "<snapshot>"
-    if isinstance(stream, (bytes, bytearray)):
+    if isinstance(stream, (bytes, bytearray, str)):
         raise TypeError("iter_snapshot takes a binary stream or an iterable of lines; wrap bytes in io.BytesIO")
+    fname = name or getattr(stream, "name", None)
+    return _iter_snapshot(stream, record_type, validate, fname if isinstance(fname, str) else "<snapshot>")
+
+
+def _iter_snapshot(stream: IO[bytes] | Iterable[bytes], record_type: type[R], validate: bool,
+                   fname: str) -> Iterator[R]:
     lines = _bounded_lines(stream)
     from_json = record_type.from_json
     decode = _DECODER.decode

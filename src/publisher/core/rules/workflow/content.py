@@ -1,0 +1,64 @@
+"""Checks on the content of one result body, shared by ``result`` and ``result.correct``.
+
+Team of at least two (004 第十四条), categories from a known vocabulary (004 第二十条),
+findings and items only from the office's own task items, and per-office sections for joint
+tasks (000 第十条 分口检查) only for the task's other participants.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any
+
+from . import articles as A
+from .common import Emitter, parse_date
+from .state import TaskInfo
+from .vocab import DEFAULT_VOCABULARY, category_problems
+
+
+def check_content(em: Emitter, body: dict[str, Any], task: TaskInfo, office: str,
+                  published: date, p: str = "") -> date | None:
+    """Report content problems; return the completion date when it is usable for the deadline."""
+    if len(body["inspectors"]) < 2:
+        em.error(A.TEAM_SIZE, f"{p}inspectors lists {len(body['inspectors'])}; at least two inspectors "
+                 "carry out each check", A.ART_TEAM)
+    vocab = body.get("vocabulary", DEFAULT_VOCABULARY)
+    for why in category_problems(vocab, body["categories"]):
+        em.error(A.RESULT, f"{p}categories: {why}", A.ART_CATEGORIES)
+    own = task.items[office]
+    _items(em, f"{p}items", body.get("items", []), own, office)
+    _items(em, f"{p}findings[].item", [f["item"] for f in body.get("findings", [])], own, office)
+    seen = {office}
+    for n, s in enumerate(body.get("sections", [])):
+        q = f"{p}sections[{n}]"
+        o = s["office"]
+        if o in seen:
+            em.error(A.RESULT, f"{q}.office {o}: the publishing office or a repeated section", A.ART_SPLIT)
+            continue
+        seen.add(o)
+        if o not in task.items:
+            em.error(A.RESULT, f"{q}.office {o} does not take part in task {task.id}", A.ART_SPLIT)
+            continue
+        _items(em, f"{q}.items", s["items"], task.items[o], o)
+        _items(em, f"{q}.findings[].item", [f["item"] for f in s.get("findings", [])], task.items[o], o)
+        for why in category_problems(vocab, s["categories"]):
+            em.error(A.RESULT, f"{q}.categories: {why}", A.ART_CATEGORIES)
+    completed = parse_date(body["completed"])
+    if completed is None:
+        em.error(A.RESULT, f"{p}completed {body['completed']!r} is not a calendar date", A.ART_DEADLINE)
+        return None
+    if completed > published:
+        em.error(A.RESULT, f"{p}completed {completed} is after the publication date {published}",
+                 A.ART_DEADLINE)
+        return None
+    if task.locked is not None and completed < task.locked:
+        em.error(A.RESULT, f"{p}completed {completed} is before task {task.id}'s draw was locked "
+                 f"({task.locked})", A.ART_LOCKED)
+    return completed
+
+
+def _items(em: Emitter, where: str, codes: list[str], allowed: frozenset[str], office: str) -> None:
+    extra = sorted({c for c in codes if c not in allowed})
+    if extra:
+        em.error(A.TASK_ITEMS, f"{where} {extra} are not among {office}'s items of this task "
+                 f"({', '.join(sorted(allowed))})", A.ART_LIST)

@@ -1,0 +1,104 @@
+"""The office workflow rule: item lists, plans, tasks, results, corrections and deadlines.
+
+``WorkflowRule`` composes one small check object per rule concept (``rules/workflow/*``) over
+a shared bounded state, dispatching each entry by type. It is used twice: by
+``publisher verify`` (every entry in log order) and by ``publisher add`` (the ledger replayed,
+then the new entries), so an office can never append what the verifier would refuse.
+
+Read-only summaries for the portal (after ``finish``):
+  ``stats``     {(office, year): Counter} — e.g. ``result:on_time``, ``result:late``,
+                ``result:unknown``, ``result.withhold:none``, ``result.correct:on_time``,
+                ``late_days``, ``noncooperation``
+  ``overdue``   [Overdue(task, office, due, count, targets)] (R64)
+  ``coverage``  {(office, year): Coverage(office, year, missing_items, joint)} (R22)
+  ``tasks`` / ``item_lists`` / ``plans``: the current task, list and plan facts
+Per-result verdicts (lateness of every result) go to ``sink`` as ``ResultFact`` while the log
+streams, so memory never grows with the number of results.
+"""
+
+from __future__ import annotations
+
+from typing import Iterable
+
+from ..entry import Entry
+from .base import Context, Problem
+from .workflow.base import Check
+from .workflow.corrections import CorrectionCheck
+from .workflow.coverage import CoverageCheck
+from .workflow.draws import DrawObserver
+from .workflow.items import ItemListCheck
+from .workflow.noncooperation import NoncooperationCheck
+from .workflow.overdue import OverdueCheck
+from .workflow.plans import PlanCheck
+from .workflow.results import ResultCheck
+from .workflow.snapshots import SnapshotCheck
+from .workflow.state import Sink, WorkflowState
+from .workflow.tasks import TaskCheck
+from .workflow.withhold import WithholdCheck
+
+
+class WorkflowRule:
+    name = "workflow"
+
+    def __init__(self, sink: Sink | None = None, check_blobs: bool = True):
+        self.state = WorkflowState(sink=sink)
+        self._coverage = CoverageCheck()
+        self._overdue = OverdueCheck()
+        self.checks: list[Check] = [
+            SnapshotCheck(check_blobs), ItemListCheck(), PlanCheck(), TaskCheck(), DrawObserver(),
+            ResultCheck(), CorrectionCheck(), WithholdCheck(), NoncooperationCheck(),
+            self._coverage, self._overdue,
+        ]
+        self._by_type: dict[str, list[Check]] = {}
+        for c in self.checks:
+            for t in c.types:
+                self._by_type.setdefault(t, []).append(c)
+
+    def check(self, entry: Entry, ctx: Context) -> Iterable[Problem]:
+        if entry.type == "office.register":
+            self.state.offices.add(entry.body["office"])
+            return []
+        out: list[Problem] = []
+        for c in self._by_type.get(entry.type, ()):
+            out.extend(c.check(entry, ctx, self.state))
+        return out
+
+    def finish(self, ctx: Context) -> Iterable[Problem]:
+        out: list[Problem] = []
+        for c in self.checks:
+            out.extend(c.finish(ctx, self.state))
+        return out
+
+    # -- read-only summaries -------------------------------------------------------------
+
+    @property
+    def sink(self) -> Sink | None:
+        return self.state.sink
+
+    @sink.setter
+    def sink(self, fn: Sink | None) -> None:
+        self.state.sink = fn
+
+    @property
+    def stats(self):
+        return self.state.stats
+
+    @property
+    def overdue(self):
+        return self._overdue.overdue
+
+    @property
+    def coverage(self):
+        return self._coverage.coverage
+
+    @property
+    def tasks(self):
+        return self.state.tasks
+
+    @property
+    def item_lists(self):
+        return self.state.item_lists
+
+    @property
+    def plans(self):
+        return self.state.plans

@@ -238,3 +238,11 @@ def test_symlinks_in_the_ledger_are_refused(work, capsys):
     portal.commit_all(path, "symlink")
     assert "REFUSED ledger/checkpoints/0000000009.note: layout: symlinks, submodules and odd names are " \
            "not allowed in the ledger" in refused(capsys, path, base)
+
+
+def test_broken_trust_json_on_first_push_is_refused_plainly(work, capsys):
+    portal, path, _ = work
+    (path / "ledger" / "trust.json").write_text("{not json")
+    portal.commit_all(path, "break trust")
+    lines = refused(capsys, path, ZERO)
+    assert len(lines) == 1 and lines[0].startswith("REFUSED ledger: verify/ledger: ledger/trust.json: not valid JSON")

@@ -75,11 +75,11 @@ def verify_commit(git: Git, rev: str, prefix: str = "ledger",
         odd = git.export_tree(rev, prefix, Path(tmp))
         for f in odd:
             res.refusals.append(Refusal(f.path, "layout", "symlinks, submodules and odd names are not allowed in the ledger"))
-        report = (verify_dir or _verify_dir)(Path(tmp) / prefix)
+        report = (verify_dir or verify_ledger_dir)(Path(tmp) / prefix)
         res.verified_size = report.size
         for p in report.problems:
             where = p.file or prefix
-            msg = p.message + (f" ({p.article})" if p.article else "")
+            msg = (p.message + (f" ({p.article})" if p.article else "")).replace(tmp + "/", "")
             if p.severity == "error":
                 res.refusals.append(Refusal(where, f"verify/{p.rule}", msg))
             else:
@@ -87,7 +87,8 @@ def verify_commit(git: Git, rev: str, prefix: str = "ledger",
     return res
 
 
-def _verify_dir(path: Path):
+def verify_ledger_dir(path: Path):
+    """Verify a ledger directory with the default rules; an unreadable trust.json is a problem, not a crash."""
     from ..core.rules import default_rules
     from ..core.verifier import verify
     from ..storage.ledger_dir import LedgerDir, LedgerIOError
@@ -100,7 +101,7 @@ def _verify_dir(path: Path):
         from ..core.rules.base import Problem
         from ..core.verifier import Report
 
-        return Report(problems=[Problem("trust", str(exc), "ledger/trust.json")])
+        return Report(problems=[Problem("ledger", str(exc))])
 
 
 def check_push(git: Git, base: str, head: str, prefix: str = "ledger",

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import rules
-from .checkpush import _verify_dir
+from .checkpush import verify_ledger_dir
 from .git import Git, GitError, redact
 
 RETRYABLE_PUSH = ("[rejected]", "non-fast-forward", "fetch first", "cannot lock ref",
@@ -183,7 +183,7 @@ def _tail(err: str, n: int = 6) -> str:
 # -- the whole loop ---------------------------------------------------------------------------------
 
 def verify_or_raise(ledger: Path, when: str) -> int:
-    report = _verify_dir(ledger)
+    report = verify_ledger_dir(ledger)
     if report.ok:
         return report.size
     problems = "\n".join("  " + p.line() for p in report.errors[:10])

@@ -370,3 +370,20 @@ def test_fuzz_mutated_xlsx(mutations: list[tuple[int, int]]) -> None:
         read_targets(io.BytesIO(bytes(data)), format="xlsx")
     except DirectoryError:
         pass
+
+
+def test_complaint_counts() -> None:
+    head = "id,name,kind,region,office,complaints"
+    got = read_targets(csv_bytes(head, "P-1,x,product,330106,scjgj,\"12,345\""))
+    assert got[0].complaints == 12345
+    for bad in ('"1,0"', "-1", "1.5", "三"):
+        assert refusal(csv_bytes(head, f"P-1,x,product,330106,scjgj,{bad}")).rule == "complaints"
+
+
+def test_xlsx_missing_path_and_unpacked_size_cap(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    assert refusal(tmp_path / "nope.xlsx").rule == "io"
+    import publisher.directory.readers as readers
+
+    monkeypatch.setattr(readers, "DEFAULT_MAX_UNPACKED", 1000)
+    err = refusal(xlsx([XHEAD]))
+    assert err.rule == "xlsx-too-large"

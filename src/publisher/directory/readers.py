@@ -143,20 +143,30 @@ def _as_list(mapping: dict[str, str] | None = None) -> Callable[[str | None], tu
     return convert
 
 
+_COUNT = re.compile(r"[0-9]+|[0-9]{1,3}(?:,[0-9]{3})+")
+
+
 def _as_int(text: str) -> Any:
-    t = text.replace(",", "")
-    return int(t) if t.isascii() and t.isdigit() else text
+    """Whole numbers, optionally with thousands separators; anything else goes to the rules."""
+    return int(text.replace(",", "")) if _COUNT.fullmatch(text) else text
+
+
+_kind_of = _canon(KIND_VALUES)
+_risk_of = _canon(RISK_VALUES)
+_bool_of = _canon(BOOL_VALUES)
+_flags_of = _as_list(FLAG_VALUES)
+_tags_of = _as_list()
 
 
 def _target_from(values: dict[str, Any]) -> Target:
     return Target(
         id=values.get("id") or "",
         name=values.get("name") or "",
-        kind=_canon(KIND_VALUES)(values["kind"]) if values.get("kind") else "",
+        kind=_kind_of(values["kind"]) if values.get("kind") else "",
         region=values.get("region") or "",
         industry=values.get("industry"),
-        risk=_canon(RISK_VALUES)(values["risk"]) if values.get("risk") is not None else None,
-        flags=_as_list(FLAG_VALUES)(values.get("flags")),
+        risk=_risk_of(values["risk"]) if values.get("risk") is not None else None,
+        flags=_flags_of(values.get("flags")),
         complaints=_as_int(values["complaints"]) if values.get("complaints") is not None else 0,
         office=values.get("office") or "",
         uscc_override=values.get("uscc_override"),
@@ -168,18 +178,18 @@ def _inspector_from(values: dict[str, Any]) -> Inspector:
     if isinstance(active_raw, bool) or active_raw is None:
         active: Any = True if active_raw is None else active_raw
     else:
-        active = _canon(BOOL_VALUES)(active_raw)
+        active = _bool_of(active_raw)
     return Inspector(
         id=values.get("id") or "",
         name=values.get("name") or "",
         office=values.get("office") or "",
         unit=values.get("unit") or "",
         unit_region=values.get("unit_region") or "",
-        expertise=_as_list()(values.get("expertise")),
-        items=_as_list()(values.get("items")),
+        expertise=_tags_of(values.get("expertise")),
+        items=_tags_of(values.get("items")),
         group=values.get("group"),
         active=active,
-        conflicts=_as_list()(values.get("conflicts")),
+        conflicts=_tags_of(values.get("conflicts")),
     )
 
 
@@ -205,14 +215,34 @@ _INSPECTORS = _Kind("inspector", Inspector.FIELDS, INSPECTOR_HEADERS, _INSPECTOR
 # --- public API -------------------------------------------------------------------------
 
 
-def read_targets(source: Source, **options: Any) -> list[Target]:
-    """All targets of a CSV/XLSX file; see ``iter_targets`` for the options."""
-    return list(iter_targets(source, **options))
+def read_targets(
+    source: Source,
+    *,
+    format: Format | None = None,
+    sheet: str | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_problems: int = DEFAULT_MAX_PROBLEMS,
+    unknown_columns: Literal["error", "ignore"] = "error",
+    name: str | None = None,
+) -> list[Target]:
+    """All targets of a CSV/XLSX file, or ``DirectoryError``; options as ``iter_targets``."""
+    return list(iter_targets(source, format=format, sheet=sheet, max_rows=max_rows,
+                             max_problems=max_problems, unknown_columns=unknown_columns, name=name))
 
 
-def read_inspectors(source: Source, **options: Any) -> list[Inspector]:
-    """All inspectors of a CSV/XLSX file; see ``iter_targets`` for the options."""
-    return list(iter_inspectors(source, **options))
+def read_inspectors(
+    source: Source,
+    *,
+    format: Format | None = None,
+    sheet: str | None = None,
+    max_rows: int = DEFAULT_MAX_ROWS,
+    max_problems: int = DEFAULT_MAX_PROBLEMS,
+    unknown_columns: Literal["error", "ignore"] = "error",
+    name: str | None = None,
+) -> list[Inspector]:
+    """All inspectors of a CSV/XLSX file, or ``DirectoryError``; options as ``iter_targets``."""
+    return list(iter_inspectors(source, format=format, sheet=sheet, max_rows=max_rows,
+                                max_problems=max_problems, unknown_columns=unknown_columns, name=name))
 
 
 def iter_targets(

@@ -39,7 +39,7 @@ def test_sigkill_during_appends_never_leaves_invalid_ledger(factory):
         # keep the parent's clock ahead of anything a child wrote
         factory.clock += 10_000
     assert kills >= 150  # most children really died mid-loop
-    assert factory.verify().size > 200
+    assert factory.verify().size > 40  # appends really happened between kills
 
 
 def test_two_writers_cannot_interleave(factory):

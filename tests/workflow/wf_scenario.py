@@ -15,7 +15,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import LedgerFactory
+from ledgertools import LedgerFactory
 from publisher.beacon import SimulatedBeacon, chain_to_json
 from publisher.core.rules import default_rules
 from publisher.core.rules.workflow_rule import WorkflowRule

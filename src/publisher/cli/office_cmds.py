@@ -1,0 +1,122 @@
+"""Office commands: `publisher add`, `publisher template results`, `publisher report deadlines`."""
+
+from __future__ import annotations
+
+import json
+import sys
+import time as _time
+from datetime import datetime, timezone
+from pathlib import Path
+
+from ..core.entry import format_time, parse_time
+from ..storage import keystore
+from ..workflow.errors import InputError
+from .common import add_ledger_arg, open_ledger
+from .main import UserError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("add", help="validate a YAML/XLSX file and append its entries (all or nothing)",
+                       description="Add an office file: item_list, plan, task(s), result(s), correction, "
+                       "withhold, noncooperation, targets, inspectors (YAML with 'kind:'), or a results / "
+                       "directory workbook. Everything is checked against the ledger first; on any problem "
+                       "nothing is written.")
+    p.add_argument("file", type=Path)
+    p.add_argument("--office", help="office code (default: the file's 'office')")
+    p.add_argument("--key", help="key name in $PUBLISHER_KEYS (default: the office code)")
+    p.add_argument("--keys", help="key directory (default $PUBLISHER_KEYS)")
+    add_ledger_arg(p)
+    p.add_argument("--dry-run", action="store_true", help="check only; write nothing")
+    p.add_argument("--time", help="entry time YYYY-MM-DDTHH:MM:SSZ (default now; for tests and replays — "
+                   "the verifier refuses back-dated entries)")
+    p.set_defaults(func=cmd_add)
+
+    p = sub.add_parser("template", help="make an Excel template")
+    tsub = p.add_subparsers(dest="what", metavar="WHAT")
+    tsub.required = True
+    t = tsub.add_parser("results", help="results sheet pre-filled with a task's locked targets")
+    t.add_argument("task")
+    t.add_argument("--xlsx", required=True, type=Path, help="output workbook")
+    t.add_argument("--office", help="participating office (default: the task's lead)")
+    t.add_argument("--all", action="store_true", help="include targets already published")
+    add_ledger_arg(t)
+    t.set_defaults(func=cmd_template_results)
+
+    p = sub.add_parser("report", help="reports")
+    rsub = p.add_subparsers(dest="what", metavar="WHAT")
+    rsub.required = True
+    r = rsub.add_parser("deadlines", help="late and overdue results (R61, R64)")
+    add_ledger_arg(r)
+    r.add_argument("--office")
+    r.add_argument("--now", type=int, help="unix time to judge overdue results (default: now)")
+    r.add_argument("--json", action="store_true")
+    r.set_defaults(func=cmd_report_deadlines)
+
+
+def _user_error(exc: InputError) -> UserError:
+    return UserError(str(exc))
+
+
+def cmd_add(args) -> int:
+    from ..workflow.author import add_file
+
+    ledger = open_ledger(args)
+    if args.time is not None:
+        try:
+            parse_time(args.time)
+        except ValueError as exc:
+            raise UserError(f"--time: {exc}") from None
+    try:
+        res = add_file(ledger, args.file, office=args.office, dry_run=args.dry_run, time=args.time,
+                       key_loader=lambda office: keystore.load_key(args.key or office, args.keys))
+    except InputError as exc:
+        raise _user_error(exc) from None
+    for w in res.warnings:
+        print(f"warning: {w}", file=sys.stderr)
+    verb = "would add" if res.dry_run else "added"
+    for e in res.entries:
+        print(f"{verb} {e.office}/{e.seq} {e.type} {e.id}")
+    if res.skipped_rows:
+        print(f"skipped {res.skipped_rows} row(s) not filled in yet")
+    print(f"{verb} {len(res.entries)} entr{'y' if len(res.entries) == 1 else 'ies'} from {args.file}")
+    return 0
+
+
+def cmd_template_results(args) -> int:
+    from ..workflow.template import results_template
+
+    ledger = open_ledger(args)
+    try:
+        n = results_template(ledger, args.task, args.xlsx, office=args.office, include_done=args.all)
+    except InputError as exc:
+        raise _user_error(exc) from None
+    print(f"wrote {args.xlsx}: {n} target row(s) of task {args.task}")
+    return 0
+
+
+def cmd_report_deadlines(args) -> int:
+    from ..workflow.deadlines import deadline_report
+
+    ledger = open_ledger(args)
+    now = args.now if args.now is not None else int(_time.time())
+    rep = deadline_report(ledger, now=now, office=args.office)
+    if args.json:
+        print(json.dumps({"now": format_time(datetime.fromtimestamp(now, timezone.utc)), **rep.to_json()},
+                         ensure_ascii=False, indent=1))
+        return 0
+    print(f"late publications: {len(rep.late)}")
+    for f in rep.late:
+        days = f"{f.late_days} working days" if f.late_days is not None else "unknown number of days"
+        print(f"  {f.office} {f.task} {f.target}: event {f.event}, published {f.published}, "
+              f"due {f.deadline}, late by {days} [{f.type} {f.entry_id[:16]}]")
+    if rep.unknown:
+        print(f"undecidable (calendar lacks the year): {len(rep.unknown)}")
+        for f in rep.unknown:
+            print(f"  {f.office} {f.task} {f.target}: event {f.event}, published {f.published}")
+    print(f"overdue (no result or withholding after the deadline): "
+          f"{sum(o.count for o in rep.overdue if o.due)} target(s)")
+    for o in rep.overdue:
+        due = o.due.isoformat() if o.due else "unknown (calendar lacks the year)"
+        shown = ", ".join(o.targets) + (" …" if o.count > len(o.targets) else "")
+        print(f"  {o.office} {o.task}: {o.count} target(s), due {due}: {shown}")
+    return 0

@@ -1,0 +1,133 @@
+"""The current ledger state, learned by replaying the log through the verifier's own rule.
+
+Why replay instead of a separate model: ``publisher add`` must refuse exactly what
+``publisher verify`` would refuse, so new entries are checked by the same ``WorkflowRule``
+after it has seen every existing entry. Existing entries are not re-verified here (no
+signatures, no blobs — CI does that); an existing entry the rule cannot digest is skipped.
+Cost is one pass over the log and entry files (memory as in the verifier).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable
+
+from ..core.entry import Entry, parse_time
+from ..core.registry import KeyRegistry
+from ..core.rules.base import Context, Problem
+from ..core.rules.workflow.state import ResultFact, TaskInfo
+from ..core.rules.workflow_rule import WorkflowRule
+from ..storage.ledger_dir import LedgerDir, LedgerIOError
+
+
+@dataclass
+class DrawFacts:
+    """Public draw data of one task, kept only for the task a command asks about."""
+
+    snapshot: str | None = None  # target snapshot blob of the latest commitment
+    selected: list[str] = field(default_factory=list)  # in batch order
+    teams: dict[str, list[str]] = field(default_factory=dict)  # target -> members (leader first)
+
+
+class LedgerState:
+    def __init__(self, ledger: LedgerDir, sink: Callable[[ResultFact], None] | None = None):
+        self.ledger = ledger
+        self.trust = ledger.trust()
+        self.rule = WorkflowRule(sink=sink, check_blobs=False)
+        self.registry = KeyRegistry(self.trust)
+        self.heads: dict[str, tuple[int, str, str]] = {}  # office -> (seq, id, time)
+        self.ctx = Context(trust=self.trust, blobs=ledger)
+        self.snapshots: dict[str, str] = {}  # task -> target snapshot of its latest commitment
+        self.draws: dict[str, DrawFacts] = {}
+        self.last_time = 0
+
+    def replay(self, watch_tasks: Iterable[str] = ()) -> "LedgerState":
+        watch = set(watch_tasks)
+        for index, (line, entry) in enumerate(self._entries()):
+            self.ctx.index = index
+            t = int(parse_time(entry.time).timestamp())
+            self.last_time = max(self.last_time, t)
+            self.ctx.last_time = self.last_time
+            prev = self.heads.get(entry.office, (0, "", ""))
+            self.heads[entry.office] = (entry.seq, entry.id, max(prev[2], entry.time))
+            if entry.office == "operator":
+                self.registry.apply(entry)
+            try:
+                list(self.rule.check(entry, self.ctx))
+            except (KeyError, TypeError, ValueError, AttributeError, IndexError):
+                pass  # malformed existing entry: the verifier reports it, authoring goes on
+            self._observe_draw(entry, watch)
+        return self
+
+    def _entries(self):
+        for line in self.ledger.iter_log():
+            try:
+                yield line, self.ledger.read_entry(line.office, line.seq)
+            except (OSError, ValueError) as exc:
+                raise LedgerIOError(f"{self.ledger.rel(self.ledger.entry_path(line.office, line.seq))}: "
+                                    f"unreadable ({exc}); run `publisher verify`") from None
+
+    def _observe_draw(self, entry: Entry, watch: set[str]) -> None:
+        b = entry.body
+        if entry.type == "draw.commit" and isinstance(b, dict):
+            snap = (b.get("population") or {}).get("snapshot")
+            if isinstance(b.get("task"), str) and isinstance(snap, str):
+                self.snapshots[b["task"]] = snap
+        if entry.type in ("draw.lock", "draw.reveal") and b.get("task") in watch and "selected" in b:
+            d = self.draws.setdefault(b["task"], DrawFacts())
+            d.selected.extend(s["id"] for s in b["selected"])
+            for t in b.get("teams", []):
+                d.teams[t["target"]] = [t["leader"], *[m for m in t["members"] if m != t["leader"]]]
+        if entry.type == "team.replace" and b.get("task") in watch:
+            team = self.draws.setdefault(b["task"], DrawFacts()).teams.get(b.get("target"))
+            if team and b.get("out") in team:
+                team[team.index(b["out"])] = b.get("in")
+
+    # -- facts the forms use -----------------------------------------------------------------
+
+    def task(self, task_id: str) -> TaskInfo | None:
+        return self.rule.state.tasks.get(task_id)
+
+    def target_names(self, task_id: str, ids: Iterable[str]) -> dict[str, str]:
+        """Names of targets from the snapshot the task's draw was made from (streamed once)."""
+        want = set(ids)
+        digest = self.snapshots.get(task_id)
+        if not want or digest is None or not self.ledger.has_blob(digest):
+            return {}
+        from ..directory.records import DirectoryError, Target
+        from ..directory.snapshot import iter_snapshot
+
+        out: dict[str, str] = {}
+        try:
+            with self.ledger.open_blob(digest) as f:
+                for rec in iter_snapshot(f, Target, validate=False):
+                    if rec.id in want:
+                        out[rec.id] = rec.name
+        except (DirectoryError, OSError):
+            return out
+        return out
+
+    def find_entry(self, entry_id: str) -> Entry | None:
+        for line in self.ledger.iter_log():
+            if line.entry_id == entry_id:
+                return self.ledger.read_entry(line.office, line.seq)
+        return None
+
+    def check(self, entry: Entry) -> list[Problem]:
+        """Problems the workflow rule finds with a new entry (and the state moves on)."""
+        self.ctx.index += 1
+        t = int(parse_time(entry.time).timestamp())
+        self.last_time = max(self.last_time, t)
+        self.ctx.last_time = self.last_time
+        problems = list(self.rule.check(entry, self.ctx))
+        prev = self.heads.get(entry.office, (0, "", ""))
+        self.heads[entry.office] = (entry.seq, entry.id, max(prev[2], entry.time))
+        return problems
+
+    def head(self, office: str) -> tuple[int, str | None, str]:
+        seq, eid, t = self.heads.get(office, (0, "", ""))
+        return seq, (eid or None), t
+
+    def finish(self, now: int | None = None) -> list[Problem]:
+        self.ctx.now = now
+        return list(self.rule.finish(self.ctx))

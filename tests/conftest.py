@@ -2,74 +2,14 @@
 
 from __future__ import annotations
 
-import hashlib
 import sys
 from pathlib import Path
 
 import pytest
 
-from publisher.core.checkpoint import Checkpoint, sign_checkpoint
-from publisher.core.entry import OPERATOR
-from publisher.core.keys import SigningKey
-from publisher.core.note import Signer
-from publisher.core.verifier import verify
-from publisher.storage.ledger_dir import LedgerDir
+sys.path.insert(0, str(Path(__file__).parent))  # tests/ helper modules importable by plain name
 
-sys.path.insert(0, str(Path(__file__).parent))  # tests/ helpers importable as plain modules
-
-ORIGIN = "portal.test/county"
-
-
-def det_key(name: str) -> SigningKey:
-    """Deterministic test keys so failures reproduce."""
-    return SigningKey.from_seed(hashlib.sha256(b"test-key:" + name.encode()).digest())
-
-
-class LedgerFactory:
-    """Builds a small valid ledger: operator registers offices and keys, offices post notices."""
-
-    def __init__(self, root: Path):
-        self.root = root
-        self.ledger = LedgerDir(root)
-        self.root_key = det_key("root")
-        self.log_signer = Signer(ORIGIN, det_key("log"))
-        self.keys: dict[str, SigningKey] = {}
-        self.clock = 1767225600  # 2026-01-01T00:00:00Z
-
-    def trust_json(self, chains: list | None = None) -> dict:
-        return {"version": 1, "origin": ORIGIN,
-                "root_keys": [{"key_id": self.root_key.id, "public_key": self.root_key.public.b64}],
-                "log_vkey": self.log_signer.vkey, "beacon_chains": chains or [], "sample": False}
-
-    def init(self, chains: list | None = None) -> "LedgerFactory":
-        self.ledger.init(self.trust_json(chains))
-        return self
-
-    def tick(self, seconds: int = 60) -> str:
-        from datetime import datetime, timezone
-
-        self.clock += seconds
-        return datetime.fromtimestamp(self.clock, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-    def add_office(self, office: str, name_zh: str = "测试局") -> SigningKey:
-        key = det_key("office:" + office)
-        self.keys[office] = key
-        t = self.tick()
-        self.ledger.append(OPERATOR, "office.register", {"office": office, "name_zh": name_zh, "name_en": "Test bureau"}, self.root_key, t)
-        self.ledger.append(OPERATOR, "key.register", {"office": office, "key_id": key.id, "public_key": key.public.b64, "valid_from": t}, self.root_key, t)
-        return key
-
-    def notice(self, office: str, text: str = "公告", key: SigningKey | None = None):
-        return self.ledger.append(office, "notice", {"title": "通知", "text": text}, key or self.keys[office], self.tick())
-
-    def checkpoint(self, time: int | None = None) -> Path:
-        report = verify(self.ledger, self.ledger.trust())
-        assert report.ok, [p.line() for p in report.problems]
-        note = sign_checkpoint(Checkpoint(ORIGIN, report.size, report.root, time or self.tick() and self.clock), self.log_signer)
-        return self.ledger.write_checkpoint(report.size, note)
-
-    def verify(self, **kw):
-        return verify(self.ledger, self.ledger.trust(), **kw)
+from ledgertools import LedgerFactory  # noqa: E402
 
 
 @pytest.fixture

@@ -12,7 +12,7 @@ from datetime import datetime, timezone
 
 import pytest
 
-from conftest import LedgerFactory
+from ledgertools import LedgerFactory
 from publisher.beacon import SimulatedBeacon, chain_to_json
 from publisher.core.rules.draw_rule import DrawRule
 from publisher.directory.snapshot import snapshot_bytes

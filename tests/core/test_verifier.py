@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import shutil
 
-from conftest import ORIGIN, det_key
+from ledgertools import ORIGIN, det_key
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint
 from publisher.core.entry import OPERATOR, sign_entry
 from publisher.core.verifier import verify

@@ -1,7 +1,7 @@
 """Real git portals for the gitops tests: a bare "server" repo and clerk clones (no mocks).
 
 A plain module, not a conftest.py: tests import ``det_key``/``LedgerFactory`` via
-``from conftest import …``, and a second conftest module would shadow the root one.
+``from ledgertools import …``, and a second conftest module would shadow the root one.
 """
 
 from __future__ import annotations
@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import ORIGIN, LedgerFactory, det_key  # tests/conftest.py
+from ledgertools import ORIGIN, LedgerFactory, det_key  # tests/conftest.py
 from publisher.core.verifier import verify
 from publisher.gitops.git import Git
 from publisher.storage.ledger_dir import LedgerDir

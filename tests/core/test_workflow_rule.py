@@ -633,3 +633,10 @@ def test_correction_keeps_sections_with_the_chain(drawn):
     r, rule = wf.workflow(now=unix("2026-06-30"))
     assert r.ok and not errors(r), text(r.problems)
     assert all(a not in o.targets for o in rule.overdue)
+
+
+def test_draw_offices_must_be_the_tasks_participants(wf):
+    wf.basics()
+    wf.draw("T-2026-001", offices=("scjgj",))
+    r, _ = wf.workflow()
+    assert has(errors(r), A.TASK, "the commitment's offices ['scjgj'] differ from task T-2026-001's participants")

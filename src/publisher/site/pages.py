@@ -289,7 +289,8 @@ def commit_view(ix: SiteIndex, chains: dict, d: Any, related: list[Any]) -> dict
         for x in replaces:
             xb = loads(x["body"])
             swaps.setdefault(xb.get("target"), []).append((xb.get("out"), xb.get("in")))
-        for tm in ix.q("SELECT * FROM teams WHERE task_id=? AND idx=? ORDER BY position", d["task_id"], public_row["idx"]):
+        for tm in ix.q("SELECT tm.*, t.name FROM teams tm LEFT JOIN targets t ON t.id=tm.target_id "
+                       "WHERE tm.task_id=? AND tm.idx=? ORDER BY tm.position", d["task_id"], public_row["idx"]):
             members = [{"id": m, "out": False, "in": False, "leader": m == tm["leader"]}
                        for m in json.loads(tm["members"] or "[]")]
             for out_id, in_id in swaps.get(tm["target_id"], []):
@@ -299,7 +300,8 @@ def commit_view(ix: SiteIndex, chains: dict, d: Any, related: list[Any]) -> dict
                         members.insert(members.index(m) + 1, {"id": in_id, "out": False, "in": True,
                                                               "leader": m["leader"]})
                         break
-            teams.append({"target_id": tm["target_id"], "link": safe_seg(tm["target_id"]), "members": members})
+            teams.append({"target_id": tm["target_id"], "name": tm["name"], "link": safe_seg(tm["target_id"]),
+                          "members": members})
     status = summary["status"] if summary else ("revealed" if reveal else "locked" if lock else "committed")
     return {
         "entry": dict(d), "body": b, "summary": dict(summary) if summary else None,

@@ -18,6 +18,8 @@ from . import urls
 from .i18n import HTML_LANG, STRINGS
 
 CST = timezone(timedelta(hours=8))
+# which navigation entry a page belongs to (first path segment -> nav href)
+SECTIONS = {"": "", "task": "tasks/", "company": "results/", "office": "offices/"}
 
 
 def cst(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
@@ -75,13 +77,14 @@ class Renderer:
     def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, **ctx: Any) -> None:
         """Write ``path`` ('task/T1/') as /path and /en/path with the same data."""
         tmpl = self.get_template(template)
+        section = SECTIONS.get(path.split("/", 1)[0], path.split("/", 1)[0] + "/")
         for lang in langs:
             name = urls.page_file(path, lang)
             root = urls.root_of(name)
             other = "en" if lang == "zh" else "zh"
             self.writer.write_file(
                 name, tmpl, self.common[lang], override_output=True,
-                root=root, lroot=root + urls.lang_prefix(lang), path=path,
+                root=root, lroot=root + urls.lang_prefix(lang), path=path, section=section,
                 alt=root + urls.lang_prefix(other) + path, alt_lang=other, **ctx)
             self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
             self.pages_written += 1

@@ -1,0 +1,76 @@
+"""Session fixtures for the site tests: one real ledger, one built site, one loopback server.
+
+Built once per session (the build verifies the whole ledger, renders both languages and runs
+Pagefind), then shared by the model, plugin, XSS and browser tests.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import threading
+from pathlib import Path
+from typing import Iterator
+
+import pytest
+
+from site_ledger import NOW, Facts, build_site_ledger
+
+from publisher.site.build import build
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "test-artifacts"
+
+
+@pytest.fixture(scope="session")
+def county(tmp_path_factory) -> Facts:
+    return build_site_ledger(tmp_path_factory.mktemp("county") / "ledger")
+
+
+@pytest.fixture(scope="session")
+def site(county, tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("site") / "out"
+    build(county.ledger, out, settings_file=REPO / "pelicanconf.py", overrides={"PUBLISHER_NOW": NOW})
+    return out
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args) -> None:  # keep test output clean
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(site) -> Iterator[str]:
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(site)))
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    srv.shutdown()
+    th.join(5)
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium not installed (make browser)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="session")
+def screenshots() -> Path:
+    d = ARTIFACTS / "screenshots"
+    if d.exists():
+        shutil.rmtree(d)
+    d.mkdir(parents=True)
+    return d

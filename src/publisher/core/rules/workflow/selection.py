@@ -52,6 +52,7 @@ class Selection:
         self.keys = array("Q")
         self.slots: dict[str, array] = {o: array("Q") for o in self.offices}
         self.names: dict[int, str] = {}
+        self._names_peak = 0  # dicts never shrink; rebuilt when mostly emptied
         self.filled: dict[str, int] = {o: 0 for o in self.offices}
         self.announced = 0  # targets fixed by an embargoed lock whose ids are not public yet
 
@@ -76,6 +77,7 @@ class Selection:
         self.slots = {o: array("Q", (old_slots[o][i] if i >= 0 else 0 for _, i in merged))
                       for o in self.offices}
         self.names.update(new)
+        self._names_peak = max(self._names_peak, len(self.names))
         return dup
 
     def find(self, target_id: str) -> int | None:
@@ -100,6 +102,9 @@ class Selection:
         k = self.keys[i]
         if k in self.names and all(self.slots[o][i] for o in self.offices):
             del self.names[k]
+            if len(self.names) * 4 <= self._names_peak:
+                self.names = dict(self.names)
+                self._names_peak = len(self.names)
 
     def open_count(self, office: str) -> int:
         return len(self.keys) - self.filled[office] + (self.announced if office in self.slots else 0)

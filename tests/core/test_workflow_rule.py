@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pytest
 
-from workflow.wf_scenario import Workflow, drawn, problems, text, unix, wf  # noqa: F401
+from workflow.wf_scenario import drawn, problems, text, unix, wf  # noqa: F401
 from publisher.core.rules.workflow import articles as A
 
 

@@ -9,8 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from wf_scenario import Workflow, drawn, iso, unix, wf  # noqa: F401
-from publisher.core.rules.workflow import articles as A
+from wf_scenario import Workflow, iso, wf  # noqa: F401
 from publisher.workflow.author import add_file
 from publisher.workflow.errors import InputError
 

@@ -189,3 +189,38 @@ def test_mutated_workbook_xml_never_crashes(tmp_path_factory):
             pass
 
     run()
+
+
+def test_arbitrary_cell_values_in_a_results_sheet(tmp_path_factory):
+    """Whatever a clerk types into the template's cells ends as drafts or InputError."""
+    wf, _ = _real_ledger(tmp_path_factory)
+    path = tmp_path_factory.mktemp("x") / "r.xlsx"
+    results_template(wf.ledger, "T-2026-001", path)
+    state = LedgerState(wf.ledger).replay()
+    key = wf.f.keys["scjgj"]
+    cells = st.one_of(st.none(), st.integers(-10**20, 10**20), st.floats(allow_nan=True),
+                      st.booleans(), st.dates(), st.text(max_size=40),
+                      st.sampled_from(["2026-01-20", "1-未发现问题", "5-发现问题已责令改正", "SC-01: 问题",
+                                       "scjgj-001;scjgj-002", "行政处罚", "实地检查", "=1/0", "#N/A"]))
+
+    @settings(max_examples=60, deadline=None)
+    @given(st.lists(st.tuples(st.integers(2, 4), st.integers(1, 14), cells), max_size=12))
+    def run(edits):
+        wb = openpyxl.load_workbook(path)
+        ws = wb["results"]
+        for r, c, v in edits:
+            if isinstance(v, str):
+                v = "".join(ch for ch in v if ch.isprintable())  # openpyxl refuses control characters
+            ws.cell(r, c, v)
+        buf = io.BytesIO()
+        wb.save(buf)
+        try:
+            parsed = parse_bytes(buf.getvalue(), "r.xlsx")
+            problems = Problems("r.xlsx")
+            drafts, _ = build_drafts(parsed, "scjgj", state, problems)
+            if not problems.errors and drafts:
+                sign_drafts(drafts, "scjgj", key, iso(wf.f.clock + 10**6), state, problems)
+        except InputError:
+            pass
+
+    run()

@@ -45,6 +45,8 @@ def results_from_sheet(wb: Workbook, office: str, state, problems: Problems) -> 
         columns.append((i, f, h))
     if "target" not in seen:
         problems.add(f"sheet {sheet!r}, row 1", "no target column (检查对象编号)")
+    if "task" not in defaults:
+        problems.add(f"sheet {META!r}", "no 'task' row: the workbook must name its task")
     if problems.errors:
         raise InputError(problems.items)
     drafts, records, skipped = [], [], 0

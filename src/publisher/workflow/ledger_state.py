@@ -10,7 +10,7 @@ Cost is one pass over the log and entry files (memory as in the verifier).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable
+from typing import Callable, Iterable
 
 from ..core.entry import Entry, parse_time
 from ..core.registry import KeyRegistry

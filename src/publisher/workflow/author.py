@@ -178,8 +178,7 @@ def _add_locked(ledger: LedgerDir, parsed: Parsed, office: str, key: SigningKey,
         raise InputError.one(parsed.file, "", "nothing to add (no filled rows or records)")
     entries = sign_drafts(drafts, office, key, time, state, problems)
     if problems.errors:
-        raise InputError([p for p in problems.items if p.severity == "error"]
-                         + [p for p in problems.items if p.severity != "error"])
+        raise InputError(problems.errors)  # warnings do not matter when nothing is written
     result = AddResult(warnings=[p for p in problems.items if p.severity != "error"],
                        skipped_rows=skipped, dry_run=dry_run)
     if dry_run:

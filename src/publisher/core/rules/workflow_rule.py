@@ -60,7 +60,11 @@ class WorkflowRule:
             return []
         out: list[Problem] = []
         for c in self._by_type.get(entry.type, ()):
-            out.extend(c.check(entry, ctx, self.state))
+            try:
+                out.extend(c.check(entry, ctx, self.state))
+            except Exception as exc:  # a bug must not stop the verifier nor pass the entry silently
+                out.append(Problem("workflow.internal", f"{type(c).__name__} could not check this entry: "
+                                   f"{type(exc).__name__}: {exc}"))
         return out
 
     def finish(self, ctx: Context) -> Iterable[Problem]:

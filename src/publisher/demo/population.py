@@ -73,7 +73,7 @@ def make_inspectors(rng: random.Random, targets: list[Target], items_by_office: 
     """Inspectors spread over offices (market bureau largest), units by town, some groups and conflicts."""
     weights = {"scjgj": 40, "zfj": 12, "wjj": 8, "nyncj": 8, "sthjj": 8, "zjj": 8, "jtysj": 6, "yjj": 6, "wlj": 5}
     offices = [o[0] for o in OFFICES]
-    counts = {o: 2 for o in offices}  # every office can field a team of two
+    counts = {o: 4 for o in offices}  # every office can field a team of two even after recusals
     rest = total - sum(counts.values())
     pool = [o for o in offices for _ in range(weights.get(o, 1))]
     for _ in range(rest):
@@ -90,7 +90,7 @@ def make_inspectors(rng: random.Random, targets: list[Target], items_by_office: 
                 unit = f"{town_name}市场监管所"
             name = rng.choice(SURNAMES) + rng.choice(GIVEN) + (rng.choice(GIVEN) if rng.random() < 0.6 else "")
             group = f"{office}-G{(j // 3) + 1}" if counts[office] >= 6 else None
-            conflicts = tuple(sorted(rng.sample(market_ids, rng.choice([0, 0, 0, 1, 2]))))
+            conflicts = tuple(sorted(rng.sample(market_ids, rng.choice([0, 0, 0, 1, 2])))) if counts[office] >= 6 else ()
             items = tuple(items_by_office.get(office, []))
             out.append(Inspector(f"鲁执{379901}{n:05d}", name, office, unit, unit_region,
                                  ("食品安全",) if office == "scjgj" and j % 3 == 0 else (), items, group,

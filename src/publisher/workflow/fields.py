@@ -39,7 +39,8 @@ class Problems:
         self.file = file
         self.items: list[InputProblem] = []
 
-    def add(self, where: str, message: str, rule: str = "", article: str = "", severity: str = "error") -> None:
+    def add(self, where: str, message: str, rule: str = "input", article: str = "", severity: str = "error") -> None:
+        """Record a problem; ``rule`` "input" means the file itself is malformed (no article)."""
         self.items.append(InputProblem(self.file, where, message, rule, article, severity))
 
     @property

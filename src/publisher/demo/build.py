@@ -74,7 +74,8 @@ class Demo:
         self.log_key = self._key("log")
         self.log = Signer(ORIGIN, self.log_key)
         self.keys = {c: self._key(c) for c, *_ in OFFICES}
-        self.sim = SimulatedBeacon(self._secret("beacon"), GENESIS, 3)
+        self.beacon_seed = self._secret("beacon")
+        self.sim = SimulatedBeacon(self.beacon_seed, GENESIS, 3)
         self.targets = sorted(make_targets(self.rng, n_targets), key=lambda x: x.id.encode())
         self.items = item_lists()
         self.current_items = {o: [i["code"] for i in items] for o, items in self.items.items()}
@@ -109,6 +110,7 @@ class Demo:
         self.keys_dir.mkdir(parents=True, exist_ok=True)
         for name, k in [("root", self.root), ("log", self.log_key)] + list(self.keys.items()):
             (self.keys_dir / f"{name}.pem").write_bytes(k.to_encrypted_pem(passphrase))
+        (self.keys_dir / "beacon-sim.seed").write_text(self.beacon_seed.hex() + "\n")  # SIMULATED beacon only
         if hasattr(self, "rotated"):
             (self.keys_dir / "scjgj-2025.pem").write_bytes(self.rotated.to_encrypted_pem(passphrase))
 

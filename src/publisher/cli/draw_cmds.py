@@ -1,0 +1,338 @@
+"""The draw commands: commit before the randomness exists, lock after, reveal, replace, explain.
+
+Secrets never enter the repository: each office's 32-byte secret lives in
+``$PUBLISHER_KEYS/secrets/<task>/<office>.hex`` (mode 0600) from commit until the lock (or the
+reveal of an embargoed draw) publishes it.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from ..core.entry import format_time
+from ..core.rules.draw_rule import DrawRule
+from ..core.verifier import verify
+from ..directory.records import DirectoryError, Inspector, Target
+from ..directory.snapshot import iter_snapshot
+from ..draw.commitment import build_commit_body
+from ..draw.errors import DrawError
+from ..draw.explain import Population, explain
+from ..draw.lock import build_lock_body, build_reveal_body
+from ..draw.seed import new_secret, secret_commitment
+from ..storage import keystore
+from ..storage.overlay import Overlay
+from .common import add_ledger_arg, default_rules, open_ledger
+from .errors import UserError
+
+
+def register(sub) -> None:
+    p = sub.add_parser("draw", help="commit, lock, reveal or replace within a draw")
+    dsub = p.add_subparsers(dest="draw_command", metavar="STEP")
+    dsub.required = True
+
+    c = dsub.add_parser("commit", help="commit to a draw before its beacon round exists")
+    add_ledger_arg(c)
+    c.add_argument("spec", help="YAML draw spec (task, population, strata, offices, teams, beacon)")
+    _office_args(c)
+    c.add_argument("--delay", type=int, default=900, help="seconds from now to the beacon round (default 900)")
+    c.set_defaults(func=cmd_commit)
+
+    s = dsub.add_parser("secret", help="(partner office) create your secret for a task and print its commitment")
+    s.add_argument("task")
+    s.add_argument("--office", required=True)
+    s.add_argument("--keys")
+    s.set_defaults(func=cmd_secret)
+
+    for name, fn, helptext in (("lock", cmd_lock, "lock the draw once the beacon round exists"),
+                               ("reveal", cmd_reveal, "publish an embargoed draw after its embargo")):
+        x = dsub.add_parser(name, help=helptext)
+        add_ledger_arg(x)
+        x.add_argument("task")
+        _office_args(x)
+        x.add_argument("--secret", action="append", default=[], metavar="OFFICE=HEX",
+                       help="a partner office's secret (otherwise read from the secrets directory)")
+        x.add_argument("--beacon-url", action="append", default=[], help="drand HTTP relay (real chains)")
+        x.add_argument("--sim-beacon-seed", help="file with the simulated beacon's seed (sample ledgers only)")
+        x.set_defaults(func=fn)
+
+    r = dsub.add_parser("replace", help="replace a drawn inspector (001 第十三条), no lottery")
+    add_ledger_arg(r)
+    r.add_argument("task")
+    r.add_argument("target")
+    r.add_argument("--out", required=True, dest="out_id")
+    r.add_argument("--in", required=True, dest="in_id")
+    r.add_argument("--reason", required=True, choices=["post_change", "work_conflict", "health", "recusal"])
+    r.add_argument("--approver-name", required=True)
+    r.add_argument("--approver-title", default="分管负责人")
+    _office_args(r)
+    r.set_defaults(func=cmd_replace)
+
+    e = sub.add_parser("explain", help="why was (or wasn't) this target drawn? ticket, threshold, proof")
+    add_ledger_arg(e)
+    e.add_argument("task")
+    e.add_argument("target")
+    e.add_argument("--json", action="store_true")
+    e.set_defaults(func=cmd_explain)
+
+
+def _office_args(p) -> None:
+    p.add_argument("--office", required=False, help="the signing office (default: the task's lead)")
+    p.add_argument("--key", help="key name in the key directory (default: the office code)")
+    p.add_argument("--keys", help="key directory (default $PUBLISHER_KEYS)")
+
+
+def _now_unix() -> int:
+    """Current time; $PUBLISHER_NOW (unix seconds) overrides it for tests and replays. Whatever it
+    says, the verifier still requires a checkpoint before the beacon round, so it cannot back-date."""
+    fixed = os.environ.get("PUBLISHER_NOW")
+    return int(fixed) if fixed else int(datetime.now(timezone.utc).timestamp())
+
+
+def _now() -> str:
+    return format_time(datetime.fromtimestamp(_now_unix(), timezone.utc))
+
+
+def _append_checked(ledger, office: str, type: str, body: dict, key, time: str):
+    """Append only if the whole ledger still verifies with the entry in place."""
+
+    def check(entry) -> None:
+        after = verify(Overlay(ledger, [entry]), ledger.trust(), default_rules())
+        bad = [p for p in after.errors if p.entry_id == entry.id]
+        if bad:
+            raise UserError(f"{type} refused, nothing written:\n" + "\n".join(p.line() for p in bad))
+
+    return ledger.append(office, type, body, key, time, check=check)
+
+
+def _secret_path(keys: str | None, task: str, office: str) -> Path:
+    return keystore.keys_dir(keys) / "secrets" / task / f"{office}.hex"
+
+
+def _load_or_create_secret(keys: str | None, task: str, office: str, create: bool) -> bytes:
+    p = _secret_path(keys, task, office)
+    if p.exists():
+        return bytes.fromhex(p.read_text().strip())
+    if not create:
+        raise UserError(f"no secret for {office} in {p}; pass --secret {office}=HEX")
+    secret = new_secret()
+    p.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as f:
+        f.write(secret.hex() + "\n")
+    return secret
+
+
+def _verified_state(ledger):
+    report = verify(ledger, ledger.trust(), default_rules())
+    if not report.ok:
+        for p in report.errors[:20]:
+            print(p.line(), file=sys.stderr)
+        raise UserError("the ledger does not verify; fix it before drawing")
+    return report
+
+
+def _records(ledger, digest: str, kind: type) -> list:
+    if not ledger.has_blob(digest):
+        raise UserError(f"snapshot {digest} is not in ledger/blobs (publish the directory first)")
+    with ledger.open_blob(digest) as f:
+        try:
+            return list(iter_snapshot(f, kind))
+        except DirectoryError as exc:
+            raise UserError(f"snapshot {digest[:16]}…: {exc}") from exc
+
+
+def _latest_snapshot(ledger, kind: str) -> str:
+    digest = None
+    for _, e in ledger.iter_entries():
+        if e.type == "directory.snapshot" and e.body["kind"] == kind:
+            digest = e.body["blob"]
+    if digest is None:
+        raise UserError(f"no {kind} directory has been published (directory.snapshot)")
+    return digest
+
+
+def cmd_secret(args) -> int:
+    secret = _load_or_create_secret(args.keys, args.task, args.office, create=True)
+    print(json.dumps({"task": args.task, "office": args.office,
+                      "commitment": secret_commitment(args.task, args.office, secret)}))
+    return 0
+
+
+def cmd_commit(args) -> int:
+    ledger = open_ledger(args)
+    try:
+        spec: dict[str, Any] = yaml.safe_load(Path(args.spec).read_text("utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise UserError(f"{args.spec}: cannot read YAML: {exc}") from exc
+    if not isinstance(spec, dict) or "task" not in spec or "offices" not in spec:
+        raise UserError(f"{args.spec}: a draw spec needs at least `task` and `offices`")
+    task = str(spec["task"])
+    report = _verified_state(ledger)
+    trust = ledger.trust()
+    pop, teams = spec.setdefault("population", {}), spec.setdefault("teams", {})
+    if pop.get("snapshot", "latest") == "latest":
+        pop["snapshot"] = _latest_snapshot(ledger, "targets")
+    if teams.get("inspectors", "latest") == "latest":
+        teams["inspectors"] = _latest_snapshot(ledger, "inspectors")
+    offices = []
+    for o in spec["offices"]:
+        o = dict(o)
+        if "commitment" not in o:  # our own office (or one whose secret we hold)
+            secret = _load_or_create_secret(args.keys, task, o["office"], create=True)
+            o["commitment"] = secret_commitment(task, o["office"], secret)
+        offices.append(o)
+    spec["offices"] = offices
+    lead = offices[0]["office"]
+    office = args.office or lead
+    now = _now()
+    beacon = spec.setdefault("beacon", {})
+    chains = trust.beacon_chains
+    if "chain_hash" not in beacon:
+        if len(chains) != 1:
+            raise UserError("trust.json pins several beacon chains; set beacon.chain_hash in the spec")
+        beacon["chain_hash"] = next(iter(chains))
+    chain = chains.get(beacon["chain_hash"])
+    if chain is None:
+        raise UserError(f"beacon chain {beacon['chain_hash']} is not pinned in trust.json")
+    if beacon.get("round", "auto") == "auto":
+        beacon["round"] = chain.round_at(_now_unix() + args.delay)
+    targets = _records(ledger, pop["snapshot"], Target)
+    inspectors = _records(ledger, teams["inspectors"], Inspector)
+    try:
+        body = build_commit_body(spec, targets, inspectors, time=now, cap=report.rule("draw").cap, chains=chains)
+    except DrawError as exc:
+        raise UserError(f"{args.spec}: {exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
+    key = keystore.load_key(args.key or office, args.keys)
+    e = _append_checked(ledger, office, "draw.commit", body, key, now)
+    due = datetime.fromtimestamp(chain.round_time(beacon["round"]), timezone.utc)
+    print(f"committed {task}: entry {e.id}; beacon round {beacon['round']} due {format_time(due)} "
+          f"({chain.label or 'drand'}). Push now so CI checkpoints it before the round; lock after it.")
+    return 0
+
+
+def _current(report, task: str):
+    state = report.rule("draw").tasks.get(task)
+    if state is None:
+        raise UserError(f"no commitment for task {task} in the ledger")
+    return state.current
+
+
+def _beacon(args, ledger, chain, round_: int):
+    if chain.simulated:
+        if not args.sim_beacon_seed:
+            raise UserError("this ledger uses a SIMULATED beacon; pass --sim-beacon-seed FILE")
+        from ..beacon import SimulatedBeacon
+
+        seed = bytes.fromhex(Path(args.sim_beacon_seed).read_text().strip())
+        sim = SimulatedBeacon(seed, chain.genesis_time, chain.period)
+        if sim.chain.chain_hash != chain.chain_hash:
+            raise UserError("that seed is not the pinned simulated chain's")
+        return sim.beacon(round_)
+    from ..beacon import DEFAULT_RELAYS, BeaconError, HttpBeaconClient
+
+    try:
+        return HttpBeaconClient(args.beacon_url or list(DEFAULT_RELAYS), chain).get(round_)
+    except BeaconError as exc:
+        raise UserError(f"cannot get beacon round {round_}: {exc}") from exc
+
+
+def _secrets(args, body: dict) -> list[bytes]:
+    given = {}
+    for s in args.secret:
+        office, _, hexs = s.partition("=")
+        try:
+            given[office] = bytes.fromhex(hexs)
+        except ValueError as exc:
+            raise UserError(f"--secret {office}=…: not hex") from exc
+    return [given.get(o["office"]) or _load_or_create_secret(args.keys, body["task"], o["office"], create=False)
+            for o in body["offices"]]
+
+
+def _lock_or_reveal(args, reveal: bool) -> int:
+    ledger = open_ledger(args)
+    report = _verified_state(ledger)
+    cur = _current(report, args.task)
+    commit = next(e for line, e in ledger.iter_entries() if e.id == cur.id)
+    body = commit.body
+    chain = ledger.trust().beacon_chains[body["beacon"]["chain_hash"]]
+    now = _now()
+    if _now_unix() < chain.round_time(body["beacon"]["round"]):
+        raise UserError(f"beacon round {body['beacon']['round']} is not due yet; lock after it")
+    if reveal and body.get("embargo_until") and now[:10] <= body["embargo_until"]:
+        raise UserError(f"the embargo lasts until {body['embargo_until']}; reveal after it")
+    beacon = _beacon(args, ledger, chain, body["beacon"]["round"])
+    targets = _records(ledger, body["population"]["snapshot"], Target)
+    inspectors = _records(ledger, body["teams"]["inspectors"], Inspector)
+    try:
+        build = build_reveal_body if reveal else build_lock_body
+        out = build(commit.id, body, beacon, _secrets(args, body), targets, inspectors)
+    except DrawError as exc:
+        raise UserError(f"{args.task}: {exc.message}") from exc
+    office = args.office or commit.office
+    e = _append_checked(ledger, office, "draw.reveal" if reveal else "draw.lock", out,
+                        keystore.load_key(args.key or office, args.keys), now)
+    what = "revealed" if reveal else ("locked (embargoed: only the result hash is public)"
+                                      if "result_hash" in out else "locked")
+    print(f"{args.task} {what}: entry {e.id}" + (f", {len(out['selected'])} targets" if "selected" in out else ""))
+    return 0
+
+
+def cmd_lock(args) -> int:
+    return _lock_or_reveal(args, reveal=False)
+
+
+def cmd_reveal(args) -> int:
+    return _lock_or_reveal(args, reveal=True)
+
+
+def cmd_replace(args) -> int:
+    ledger = open_ledger(args)
+    report = _verified_state(ledger)
+    cur = _current(report, args.task)
+    office = args.office or cur.office
+    body = {"task": args.task, "commit": cur.id, "target": args.target, "out": args.out_id, "in": args.in_id,
+            "reason": args.reason, "approver": {"name": args.approver_name, "title": args.approver_title},
+            "date": _now()[:10]}
+
+    e = _append_checked(ledger, office, "team.replace", body, keystore.load_key(args.key or office, args.keys),
+                        _now())
+    print(f"{args.task}/{args.target}: {args.out_id} replaced by {args.in_id} (entry {e.id})")
+    return 0
+
+
+def cmd_explain(args) -> int:
+    ledger = open_ledger(args)
+    commit = lock = reveal = None
+    for _, e in ledger.iter_entries():
+        if e.body.get("task") == args.task:
+            if e.type == "draw.commit":
+                commit, lock, reveal = e, None, None
+            elif e.type == "draw.lock" and commit and e.body.get("commit") == commit.id:
+                lock = e
+            elif e.type == "draw.reveal" and commit and e.body.get("commit") == commit.id:
+                reveal = e
+    if commit is None or lock is None:
+        raise UserError(f"task {args.task} has no locked draw yet")
+    result = reveal.body if reveal else lock.body
+    if "seed" not in result:
+        raise UserError(f"task {args.task} is under embargo until {commit.body.get('embargo_until')}; "
+                        "the list is published when the office reveals it")
+    targets = _records(ledger, commit.body["population"]["snapshot"], Target)
+    pop = Population.from_commit(commit.body, targets)
+    out = explain(result, pop, args.target)
+    if args.json:
+        print(json.dumps(out, ensure_ascii=False, indent=1))
+    else:
+        print(out["verdict_zh"])
+        print(out["verdict_en"])
+        print(f"ticket {out['ticket']}")
+        proof = "inclusion" if out["leaf"] else "non-inclusion (neighbours)"
+        print(f"{proof} proof against the committed population root {out['root']} ({out['size']} targets)")
+    return 0

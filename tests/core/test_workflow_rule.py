@@ -640,3 +640,12 @@ def test_draw_offices_must_be_the_tasks_participants(wf):
     wf.draw("T-2026-001", offices=("scjgj",))
     r, _ = wf.workflow()
     assert has(errors(r), A.TASK, "the commitment's offices ['scjgj'] differ from task T-2026-001's participants")
+
+
+def test_unrevealed_embargoed_targets_count_as_overdue(wf):
+    wf.basics()
+    c = wf.commit("T-2026-001", embargo="2026-01-03")
+    wf.lock(c)
+    r, rule = wf.workflow(now=unix("2026-05-06"))
+    assert {(o.office, o.count, o.targets) for o in rule.overdue} == {("scjgj", 3, ()), ("wjj", 3, ())}
+    assert has(warnings(r), A.OVERDUE, "3 of an embargoed draw not yet revealed")

@@ -45,6 +45,8 @@ class OverdueCheck:
                     continue
                 ids = tuple(sel.open_targets(office, SHOW))
                 shown = ", ".join(ids) + (" …" if n > len(ids) else "")
+                if sel.announced and len(ids) < SHOW:
+                    shown += f"{', ' if ids else ''}{sel.announced} of an embargoed draw not yet revealed"
                 self.overdue.append(Overdue(task.id, office, due, n, ids))
                 if due is None:
                     out.append(Problem(A.OVERDUE, f"task {task.id}: {n} locked target(s) without a publication "

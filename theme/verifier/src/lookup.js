@@ -1,0 +1,116 @@
+// "Was my company's draw fair?" — without downloading the population.
+//
+// The site build cuts the committed population (sorted leaves "id TAB stratum") into chunks of
+// 2^j consecutive leaves; every chunk is a node of the RFC 6962 tree, so a leaf's inclusion
+// proof is its path inside the chunk (recomputed here from the chunk's leaves) followed by the
+// chunk's own path to the root (from the chunk file). An index file lists each chunk's first
+// id, so a company fetches the index and one or two chunks. The proofs are checked against the
+// root in the *signed commitment*, never against the index's own claim.
+
+import { cmpCodePoints, toHex, fromHex } from './bytes.js';
+import { leafHash, inclusionPath, verifyInclusion } from './merkle.js';
+import { leafData, buildExplanation, verifyExplanation, ticket } from './draw.js';
+
+const m = (zh, en) => ({ zh, en });
+
+export class LookupError extends Error {
+  constructor(zh, en) {
+    super(en);
+    this.zh = zh;
+    this.en = en;
+  }
+}
+
+function bisectLeft(ids, target) {
+  let lo = 0;
+  let hi = ids.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (cmpCodePoints(ids[mid], target) < 0) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo;
+}
+
+/** Locate ``targetId`` in the committed population: {leaf} or {left, right}, proofs in hex. */
+export async function locate(io, index, targetId) {
+  const chunks = new Map();
+  const chunk = async (c) => {
+    if (!chunks.has(c)) {
+      const doc = await io.json(`${index.files}${c}.json`);
+      const hashes = doc.leaves.map(([id, st]) => leafHash(leafData(id, st)));
+      chunks.set(c, { ...doc, hashes, ids: doc.leaves.map((l) => l[0]) });
+    }
+    return chunks.get(c);
+  };
+  const leafAt = (ch, j) => ({
+    index: ch.start + j,
+    id: ch.leaves[j][0],
+    stratum: ch.leaves[j][1],
+    proof: [...inclusionPath(ch.hashes, j).map(toHex), ...ch.path],
+  });
+  const n = index.firsts.length;
+  if (index.size === 0 || n === 0) return { left: null, right: null };
+  // the last chunk whose first id is <= target (chunk 0 if the target precedes everything)
+  let c = bisectLeft(index.firsts, targetId);
+  if (c === n || index.firsts[c] !== targetId) c = Math.max(0, c - 1);
+  const ch = await chunk(c);
+  const i = bisectLeft(ch.ids, targetId);
+  if (i < ch.ids.length && ch.ids[i] === targetId) return { leaf: leafAt(ch, i) };
+  let left = null;
+  let right = null;
+  if (i > 0) left = leafAt(ch, i - 1);
+  else if (c > 0) {
+    const prev = await chunk(c - 1);
+    left = leafAt(prev, prev.ids.length - 1);
+  }
+  if (i < ch.ids.length) right = leafAt(ch, i);
+  else if (c + 1 < n) right = leafAt(await chunk(c + 1), 0);
+  return { left, right };
+}
+
+function proves(leaf, size, root) {
+  return verifyInclusion(leafHash(leafData(leaf.id, leaf.stratum)), leaf.index, size, leaf.proof.map((p) => fromHex(p, 32)), root);
+}
+
+/**
+ * The answer for one company. ``ctx`` comes from verifyTask (commit body, published result,
+ * and whether the steps it relies on passed). Returns {explanation, check, notes, state}.
+ */
+export async function lookupCompany(io, data, ctx, targetId) {
+  const cb = ctx.commitBody;
+  if (!cb) throw new LookupError('无法读取本次抽取的承诺记录', 'the commitment of this draw cannot be read');
+  if (!data.population || !data.population.index) throw new LookupError('本站没有为此任务生成证明索引', 'the site wrote no proof index for this task');
+  const index = await io.json(data.population.index);
+  if (index.size !== cb.population.count || index.root !== cb.population.root) {
+    throw new LookupError('证明索引与已签名承诺中的名单数量或根哈希不符，不可信', 'the proof index does not match the count and root of the signed commitment; it cannot be trusted');
+  }
+  const found = await locate(io, index, targetId);
+  const root = fromHex(cb.population.root, 32);
+  const size = cb.population.count;
+  const notes = [];
+  const result = ctx.resultBody && 'seed' in ctx.resultBody ? ctx.resultBody : null;
+  if (!result) {
+    // embargoed or not yet locked: membership of the committed population only
+    const inPop = !!found.leaf;
+    const ok = inPop ? proves(found.leaf, size, root)
+      : (!found.left || proves(found.left, size, root)) && (!found.right || proves(found.right, size, root));
+    const state = ctx.embargoed ? m(`本次抽取保密至 ${cb.embargo_until}，抽中名单尚未公布；现在只能证明是否在对象名单中。`,
+      `This draw is embargoed until ${cb.embargo_until}; the selection is not public yet, only membership of the population can be shown.`)
+      : m('本次抽取尚未锁定；现在只能证明是否在对象名单中。', 'This draw is not locked yet; only membership of the population can be shown.');
+    const verdict = !ok ? m('证明无效：与已签名承诺中的名单根哈希不符。', 'The proof is invalid: it does not match the root in the signed commitment.')
+      : inPop ? m(`${targetId} 在本次抽查对象名单中（「${found.leaf.stratum}」层，第 ${found.leaf.index + 1} 条，共 ${size} 条）。`,
+        `${targetId} is in this draw's population (stratum “${found.leaf.stratum}”, leaf ${found.leaf.index + 1} of ${size}).`)
+        : m(`${targetId} 不在本次抽查对象名单中（相邻两条记录证明了这一点）。`, `${targetId} is not in this draw's population (the two neighbouring entries prove it).`);
+    return { explanation: { target: targetId, size, root: cb.population.root, leaf: found.leaf || null, neighbours: found.leaf ? null : found }, check: { ok, selected: false, ...verdict }, notes, state };
+  }
+  const exclusions = new Map((cb.population.exclusions || []).map((e) => [e.id, e]));
+  const explanation = buildExplanation(result, index.size, index.root, targetId, found, exclusions);
+  const check = verifyExplanation(cb, result, explanation);
+  const failed = [1, 2, 3, 4, 5, 6, 7].filter((n) => ctx.stepStatus && ctx.stepStatus[n] && ctx.stepStatus[n] !== 'pass');
+  if (failed.length) {
+    notes.push(m(`注意：上面的核验中第 ${failed.join('、')} 步未通过，这个结论所依赖的公布结果不可信。`,
+      `Note: step(s) ${failed.join(', ')} of the check above did not pass, so the published result this verdict relies on cannot be trusted.`));
+  }
+  return { explanation, check, notes, state: null, ticket: toHex(ticket(fromHex(result.seed, 32), targetId)) };
+}

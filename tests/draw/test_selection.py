@@ -44,6 +44,22 @@ def test_select_is_the_k_smallest_per_stratum(ks):
                 assert {p.id for p in picks[si]} == {i for i, s, _ in items if s == si and ticket(seed, i) <= th}
 
 
+def test_select_large_streams_and_the_exact_fallback():
+    items = [(f"P-{i:09d}", i % 3 and 1, "r") for i in range(30000)]
+    seed = seeds(1, "large")[0]
+    picks = select(seed, iter(items), [700, 50])
+    for si, k in enumerate((700, 50)):
+        oracle = sorted((ticket(seed, i), i) for i, s, _ in items if s == si)[:k]
+        assert [(p.ticket, p.id) for p in picks[si]] == oracle
+    # a buffer that is not uniform below its cut defeats the estimate: the exact sort decides
+    from publisher.draw.selection import _prune
+    cut = b"\x80" + b"\x00" * 31 + b"\xff"
+    buf = [b"\x7f" + bytes([i % 256]) * 31 + f"{i:05d}".encode() + b"\x00r" for i in range(200)]
+    expect = sorted(buf)[:100]
+    new = _prune(buf, 100, cut)
+    assert sorted(buf) == expect and new == expect[-1][:32] + b"\xff"
+
+
 # --- uniformity ---------------------------------------------------------------------------------
 # For a uniform k-of-n draw repeated T times, selection counts O_i have E = T k/n and
 # X = Σ (O_i − E)² / E · (n−1) / (n (1 − k/n)) is asymptotically χ² with n − 1 degrees of freedom

@@ -25,7 +25,7 @@ def batch_order(seed: bytes, picks: Iterable[Pick]) -> list[Pick]:
         b = p.id.encode("utf-8")
         h.update(b)
         keyed.append((h.digest(), b, p))
-    keyed.sort(key=lambda e: (e[0], e[1]))
+    keyed.sort()  # by (key, id bytes); keys are distinct digests, so the Pick is never compared
     return [e[2] for e in keyed]
 
 

@@ -56,9 +56,10 @@ def compute_result(commit_id: str, body: Mapping[str, Any], randomness: bytes,
     seed = derive_seed(commit_id, randomness, secrets)
     strata = parse_strata(body["strata"])
     explicit, capped = exclusion_sets(body)
-    scan = PopulationScan(Filter.from_json(body["population"].get("filter")), Classifier(strata),
-                          explicit=explicit, committed_cap=capped, with_root=False)
     ks = [s["k"] for s in body["strata"]]
+    scan = PopulationScan(Filter.from_json(body["population"].get("filter")), Classifier(strata),
+                          explicit=explicit, committed_cap=capped, with_root=False,
+                          wanted=[k > 0 for k in ks])
     picks = select(seed, scan.scan(targets), ks)
     ns = [s["n"] for s in body["strata"]]
     if scan.counts != ns:

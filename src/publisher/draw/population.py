@@ -8,7 +8,7 @@ lets a company prove it was *not* in the population with two neighbouring leaves
 
 from __future__ import annotations
 
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator, Sequence
 from typing import Any
 
 from ..core.merkle import TreeBuilder, leaf_hash
@@ -30,12 +30,15 @@ class PopulationScan:
     ``capped``: optional predicate recomputing the cap; ids it flags are collected in
     ``cap_found`` and, with ``apply_cap``, excluded (the builder) — otherwise only collected so a
     verifier can compare them with ``committed_cap``.
+    ``wanted``: per stratum, whether its targets are yielded (all are counted); the lock skips
+    strata that take nobody, so their tickets are never computed.
     After the pass: ``counts`` per stratum, ``root`` (hex, if ``with_root``), ``seen_explicit``.
     """
 
     def __init__(self, filter: Filter, classifier: Classifier, *, explicit: Container[str] = (),
                  committed_cap: Container[str] = (), capped: Callable[[str], bool] | None = None,
-                 apply_cap: bool = False, with_root: bool = True):
+                 apply_cap: bool = False, with_root: bool = True,
+                 wanted: Sequence[bool] | None = None):
         self.filter = filter
         self.classifier = classifier
         self.explicit = explicit
@@ -47,6 +50,7 @@ class PopulationScan:
         self.cap_found: list[str] = []
         self._tree = TreeBuilder() if with_root else None
         self._suffix = [("\t" + s.name).encode("utf-8") for s in classifier.strata]
+        self.wanted = list(wanted) if wanted is not None else [True] * len(classifier.strata)
         self.done = False
 
     @property
@@ -62,7 +66,7 @@ class PopulationScan:
         matches = None if self.filter.empty else self.filter.matches
         classify = self.classifier.classify
         explicit, committed_cap, capped = self.explicit, self.committed_cap, self.capped
-        counts, suffix = self.counts, self._suffix
+        counts, suffix, wanted = self.counts, self._suffix, self.wanted
         append = self._tree.append if self._tree is not None else None
         prev: str | None = None
         for t in targets:
@@ -86,5 +90,6 @@ class PopulationScan:
             counts[si] += 1
             if append is not None:
                 append(leaf_hash(tid.encode("utf-8") + suffix[si]))
-            yield tid, si, t.region
+            if wanted[si]:
+                yield tid, si, t.region
         self.done = True

@@ -1,30 +1,51 @@
 """Streaming selection: each stratum keeps its k smallest tickets (ties by id).
 
-One pass, O(k) memory: a bounded max-heap per stratum. Most tickets are rejected by a single
-bytes comparison with the stratum's current cut (the largest ticket kept so far), so the
-cost is essentially that of hashing. Python's heapq is a min-heap, so entries carry the
-ticket and id with every byte inverted (b -> 255-b): inverted order is reversed order.
+One pass, O(k) memory. Per stratum a buffer holds every ticket at or below a moving *cut*;
+almost every ticket is rejected by one bytes comparison with the cut (the bytes order of
+32-byte digests is their order as 256-bit big-endian integers), so the cost is essentially
+that of hashing. A buffer entry is one bytes object ``ticket ‖ id ‖ 0x00 ‖ region`` (no tuple:
+nothing for the garbage collector to track, and sorting entries sorts by (ticket, id) since ids
+contain no 0x00). When a buffer reaches 2k entries it is pruned to the entries at or below a new
+cut that at least k of them satisfy, so none of the k smallest is ever dropped. Tickets are
+uniform, so the new cut is estimated from the old one without sorting; if the estimate keeps
+fewer than k (probability ~1e-15) an exact sort decides instead. The result is exact either way.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
-from heapq import heappush, heapreplace
+from math import isqrt
+from typing import NamedTuple
 
 from .tickets import ticket_prefix
 
-_INV = bytes(range(255, -1, -1))
+_TOP = 1 << 256
+# A cut is 33 bytes: a digest followed by 0xFF (never a UTF-8 byte), so ``entry <= cut`` and
+# ``digest <= cut`` both mean "ticket ≤ the cut's digest".
+_ABOVE_ALL = b"\xff" * 33
 
 
-@dataclass(frozen=True)
-class Pick:
+class Pick(NamedTuple):
     """A selected target: its id, stratum index, ticket, and region (needed for team modes)."""
 
     id: str
     stratum: int
     ticket: bytes
     region: str
+
+
+def _prune(buf: list[bytes], k: int, cut: bytes) -> bytes:
+    """Shrink ``buf`` (all entries ≤ cut) to the entries ≤ a new cut with at least k of them."""
+    old = _TOP if cut == _ABOVE_ALL else int.from_bytes(cut[:32], "big") + 1
+    want = k + 8 * isqrt(k) + 8  # 8 standard deviations above the expected k
+    new = min(old * want // len(buf), _TOP - 1).to_bytes(32, "big") + b"\xff"
+    kept = [e for e in buf if e <= new]
+    if len(kept) >= k:
+        buf[:] = kept
+        return new
+    buf.sort()
+    del buf[k:]
+    return buf[-1][:32] + b"\xff"
 
 
 def select(seed: bytes, items: Iterable[tuple[str, int, str]], ks: Sequence[int]) -> list[list[Pick]]:
@@ -34,29 +55,29 @@ def select(seed: bytes, items: Iterable[tuple[str, int, str]], ks: Sequence[int]
     guarantees it). The threshold of stratum i is the ticket of its last pick.
     """
     copy = ticket_prefix(seed).copy
-    heaps: list[list[tuple]] = [[] for _ in ks]
-    cut: list[bytes | None] = [None] * len(ks)
-    kk = list(ks)
+    bufs: list[list[bytes]] = [[] for _ in ks]
+    cut = [b"" if k == 0 else _ABOVE_ALL for k in ks]  # b"": a stratum taking nothing keeps nothing
+    limit = [2 * k for k in ks]
     for tid, si, region in items:
-        k = kk[si]
-        if not k:
-            continue
-        b = tid.encode("utf-8")
+        c = cut[si]
+        b = tid.encode()  # UTF-8
         h = copy()
         h.update(b)
         d = h.digest()
-        c = cut[si]
-        if c is None:
-            heap = heaps[si]
-            heappush(heap, (d.translate(_INV), b.translate(_INV) + b"\xff", d, b, tid, region))
-            if len(heap) == k:
-                cut[si] = heap[0][2]
-        elif d < c or (d == c and b < heaps[si][0][3]):
-            heap = heaps[si]
-            heapreplace(heap, (d.translate(_INV), b.translate(_INV) + b"\xff", d, b, tid, region))
-            cut[si] = heap[0][2]
+        if d <= c:  # rare after warm-up
+            buf = bufs[si]
+            buf.append(d + b + b"\x00" + region.encode())
+            if len(buf) >= limit[si]:
+                cut[si] = _prune(buf, ks[si], c)
     out = []
-    for si, heap in enumerate(heaps):
-        rows = sorted(heap, key=lambda e: (e[2], e[3]))
-        out.append([Pick(e[4], si, e[2], e[5]) for e in rows])
+    for si, buf in enumerate(bufs):
+        k = ks[si]
+        if len(buf) > k + 8 * isqrt(k) + 8:
+            _prune(buf, k, cut[si])
+        buf.sort()
+        picks = []
+        for e in buf[:k]:
+            tid, _, region = e[32:].partition(b"\x00")
+            picks.append(Pick(tid.decode(), si, e[:32], region.decode()))
+        out.append(picks)
     return out

@@ -167,44 +167,92 @@ class TeamScan:
         return out
 
 
+class _RoleState:
+    """Loads of one role's units, bucketed by load so a pick only scores the lowest bucket."""
+
+    def __init__(self, plan: TeamPlan, ri: int):
+        pool = plan.pools[ri]
+        self.keys = [u.key.encode("utf-8") for u in pool]
+        self.load = [0] * len(pool)
+        self.buckets: dict[int, set[int]] = {0: set(range(len(pool)))} if pool else {}
+        self.conflicts: dict[str, set[int]] = {}
+        for j, u in enumerate(pool):
+            for tid in u.conflicts:
+                self.conflicts.setdefault(tid, set()).add(j)
+        self.mode_excluded: dict[str, frozenset[int]] = {}
+
+    def excluded(self, plan: TeamPlan, ri: int, tid: str, region: str) -> set[int] | frozenset[int]:
+        out: set[int] | frozenset[int] = self.conflicts.get(tid, frozenset())
+        if plan.mode in ("small", "cross"):
+            m = self.mode_excluded.get(region)
+            if m is None:
+                m = self.mode_excluded[region] = frozenset(
+                    j for j, u in enumerate(plan.pools[ri]) if not plan.allowed(u, region))
+            out = out | m if out else m
+        return out
+
+    def bump(self, j: int, cap: int | None) -> None:
+        """One more target for unit j; a unit reaching the load cap leaves the buckets."""
+        old = self.load[j]
+        self.buckets[old].discard(j)
+        if not self.buckets[old]:
+            del self.buckets[old]
+        self.load[j] = old + 1
+        if cap is None or old + 1 < cap:
+            self.buckets.setdefault(old + 1, set()).add(j)
+
+
 def assign_teams(seed: bytes, targets: Iterable[tuple[str, str]], plan: TeamPlan) -> list[dict[str, Any]]:
     """Teams for the selected targets, given as (id, region) in batch order.
 
     Returns ``{"target", "leader", "members"}`` per target; ``members`` in pick order, leader
-    first. Raises DrawError only if the pool was not feasible (never after a feasible commit).
+    first. Per role the picks are the eligible units in ascending (load, score) order, which is
+    what picking one at a time gives (a picked unit leaves the candidates, so the others' order
+    is unchanged). Raises DrawError only if the pool was not feasible.
     """
     base = hashlib.sha256(TEAM_TAG.encode("ascii") + b"\x00" + seed)
-    loads = [[0] * len(pool) for pool in plan.pools]
+    states = [_RoleState(plan, ri) for ri in range(len(plan.pools))]
     cap = plan.load_cap
     group = plan.mode == "group"
     out = []
     for tid, region in targets:
         prefix = base.copy()
         prefix.update(tid.encode("utf-8") + b"\x00")
-
-        def score(key: str) -> bytes:
-            h = prefix.copy()
-            h.update(key.encode("utf-8"))
-            return h.digest()
-
+        pcopy = prefix.copy
         members: list[str] = []
-        for ri, pool in enumerate(plan.pools):
-            load = loads[ri]
+        for ri, st in enumerate(states):
             need = plan.picks(ri)
-            cands = [j for j, u in enumerate(pool)
-                     if tid not in u.conflicts and (cap is None or load[j] < cap)
-                     and plan.allowed(u, region)]
-            if len(cands) < need:
-                raise DrawError(f"pool too small: office {plan.roles[ri].office} has only "
-                                f"{len(cands)} eligible unit(s) for target {tid}", ART_POOL)
-            limit = sorted(load[j] for j in cands)[need - 1]
-            ranked = sorted((load[j], score(pool[j].key), j) for j in cands if load[j] <= limit)
-            for _, _, j in ranked[:need]:
-                load[j] += 1
-                if group:
-                    members.extend(sorted(pool[j].inspectors, key=score))
+            excluded = st.excluded(plan, ri, tid, region)
+            chosen: list[int] = []
+            keys = st.keys
+            for level in sorted(st.buckets):
+                cands = st.buckets[level] - excluded if excluded else st.buckets[level]
+                scored = []
+                for j in cands:
+                    h = pcopy()
+                    h.update(keys[j])
+                    scored.append((h.digest(), j))
+                if need - len(chosen) == 1 and scored:
+                    chosen.append(min(scored)[1])
                 else:
-                    members.append(pool[j].key)
+                    scored.sort()
+                    chosen.extend(j for _, j in scored[:need - len(chosen)])
+                if len(chosen) == need:
+                    break
+            else:
+                raise DrawError(f"pool too small: office {plan.roles[ri].office} has only "
+                                f"{len(chosen)} eligible unit(s) left for target {tid}", ART_POOL)
+            for j in chosen:
+                st.bump(j, cap)
+                if group:
+                    ranked = []
+                    for iid in plan.pools[ri][j].inspectors:
+                        h = pcopy()
+                        h.update(iid.encode("utf-8"))
+                        ranked.append((h.digest(), iid))
+                    members.extend(iid for _, iid in sorted(ranked))
+                else:
+                    members.append(plan.pools[ri][j].key)
         out.append({"target": tid, "leader": members[0], "members": members})
     return out
 

@@ -5,7 +5,7 @@ almost every ticket is rejected by one bytes comparison with the cut (the bytes 
 32-byte digests is their order as 256-bit big-endian integers), so the cost is essentially
 that of hashing. A buffer entry is one bytes object ``ticket ‖ id ‖ 0x00 ‖ region`` (no tuple:
 nothing for the garbage collector to track, and sorting entries sorts by (ticket, id) since ids
-contain no 0x00). When a buffer reaches 2k entries it is pruned to the entries at or below a new
+contain no 0x00). When a buffer reaches about 2k entries it is pruned to the entries at or below a new
 cut that at least k of them satisfy, so none of the k smallest is ever dropped. Tickets are
 uniform, so the new cut is estimated from the old one without sorting; if the estimate keeps
 fewer than k (probability ~1e-15) an exact sort decides instead. The result is exact either way.
@@ -34,11 +34,16 @@ class Pick(NamedTuple):
     region: str
 
 
+def _keep(k: int) -> int:
+    """Entries a prune aims to keep: k plus 8 standard deviations of the binomial count, so
+    keeping fewer than k happens with probability ~1e-15."""
+    return k + 8 * isqrt(k) + 8
+
+
 def _prune(buf: list[bytes], k: int, cut: bytes) -> bytes:
     """Shrink ``buf`` (all entries ≤ cut) to the entries ≤ a new cut with at least k of them."""
     old = _TOP if cut == _ABOVE_ALL else int.from_bytes(cut[:32], "big") + 1
-    want = k + 8 * isqrt(k) + 8  # 8 standard deviations above the expected k
-    new = min(old * want // len(buf), _TOP - 1).to_bytes(32, "big") + b"\xff"
+    new = min(old * _keep(k) // len(buf), _TOP - 1).to_bytes(32, "big") + b"\xff"
     kept = [e for e in buf if e <= new]
     if len(kept) >= k:
         buf[:] = kept
@@ -57,7 +62,7 @@ def select(seed: bytes, items: Iterable[tuple[str, int, str]], ks: Sequence[int]
     copy = ticket_prefix(seed).copy
     bufs: list[list[bytes]] = [[] for _ in ks]
     cut = [b"" if k == 0 else _ABOVE_ALL for k in ks]  # b"": a stratum taking nothing keeps nothing
-    limit = [2 * k for k in ks]
+    limit = [2 * _keep(k) for k in ks]
     for tid, si, region in items:
         c = cut[si]
         b = tid.encode()  # UTF-8
@@ -72,7 +77,7 @@ def select(seed: bytes, items: Iterable[tuple[str, int, str]], ks: Sequence[int]
     out = []
     for si, buf in enumerate(bufs):
         k = ks[si]
-        if len(buf) > k + 8 * isqrt(k) + 8:
+        if len(buf) > _keep(k):
             _prune(buf, k, cut[si])
         buf.sort()
         picks = []

@@ -379,6 +379,20 @@ def test_reveal_after_embargo_and_tampered_reveal(tmp_path):
             assert st.status == "revealed" and st.selected == len(reveal["selected"])
 
 
+def test_lock_before_round_and_replace_before_reveal(sc):
+    c = sc.commit(sc.spec(embargo_until="2026-01-20"))
+    sc.checkpoint()
+    rt = sc.sim.chain.round_time(c.body["beacon"]["round"])
+    sc.append("draw.lock", sc.lock_body(c), time=iso(rt - 30))
+    sc.f.clock = rt + 60
+    team = sc.reveal_body(c)["teams"][0]
+    sc.append("team.replace", {"task": "T-2026-001", "commit": c.id, "target": team["target"],
+                               "out": team["members"][0], "in": "SCJGJ-009", "reason": "recusal",
+                               "approver": {"name": "李某", "title": "分管副局长"}, "date": "2026-01-01"})
+    m = messages(sc.verify())
+    assert "before beacon round" in m and "after the reveal, for an embargoed one" in m
+
+
 def test_unrevealed_embargo_warning(sc):
     c = sc.commit(sc.spec(embargo_until="2026-01-05"))
     sc.checkpoint()

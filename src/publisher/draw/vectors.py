@@ -47,7 +47,7 @@ def _dump(obj: Any) -> bytes:
 
 def primitives() -> dict[str, Any]:
     seed = derive_seed("00" * 32, bytes(32), [bytes(32)])
-    ids = ["91110000101623741K", "P-000000001", "示例-1"]
+    ids = ["91110000101623741K", "P-000000001", "P-330106-0001"]
     rounding = []
     for n, ratio in ((333, "0.05"), (330, "0.05"), (320, "0.05"), (100, "0.07"), (7, "0.5"), (0, "0.3"),
                      (12, "1"), (5, "0")):
@@ -66,7 +66,7 @@ def primitives() -> dict[str, Any]:
                         "key": tagged_hash(BATCH_TAG, seed, i.encode()).hex()} for i in ids],
         "team_scores": [{"seed": seed.hex(), "target": ids[0], "inspector": x,
                          "score": tagged_hash(TEAM_TAG, seed, ids[0].encode(), b"\x00", x.encode()).hex()}
-                        for x in ("SCJGJ-000", "WJJ-001")],
+                        for x in ("SCJGJ-000", "豫-00012")],
         "population_leaves": [{"id": i, "stratum": "高风险", "data_hex": leaf_data(i, "高风险").hex(),
                                "leaf_hash": leaf_hash(leaf_data(i, "高风险")).hex()} for i in ids[:2]],
         "rounding": rounding,

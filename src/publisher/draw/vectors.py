@@ -9,7 +9,6 @@ docs/spec/60-draw.md; ``tests/draw/test_vectors.py`` regenerates them and compar
 from __future__ import annotations
 
 import io
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -39,10 +38,6 @@ SIGNATURE = ("929906c959032ab363c9f26570d215d66f5c06cb0c44fe508c12bb5839f04ec8"
 COMMIT_TIME = "2024-10-14T17:00:00Z"  # round 12040883 is due 2024-10-14T17:13:33Z
 TASK = "2024-SCJGJ-007"
 SECRETS = {"scjgj": bytes(range(32)), "wjj": bytes(range(32, 64))}
-
-
-def _dump(obj: Any) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
 
 
 def primitives() -> dict[str, Any]:
@@ -139,9 +134,16 @@ def example() -> dict[str, Any]:
     }
 
 
+def draw_vectors() -> dict[str, Any]:
+    """File name -> JSON object; collected by ``publisher.vectors`` (``GENERATORS``)."""
+    return {"draw-primitives.json": primitives(), "draw-example.json": example()}
+
+
 def generate() -> dict[str, bytes]:
-    """File name -> exact bytes."""
-    return {"draw-primitives.json": _dump(primitives()), "draw-example.json": _dump(example())}
+    """File name -> exact bytes, rendered as every vector file is (``publisher.vectors.render``)."""
+    from ..vectors import render
+
+    return {name: render(obj) for name, obj in draw_vectors().items()}
 
 
 def main(argv: list[str] | None = None) -> int:

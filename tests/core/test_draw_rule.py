@@ -289,7 +289,7 @@ def test_lock_with_team_rule_violations(tmp_path):
 
 def test_pool_too_small_is_a_commit_error(tmp_path):
     sc = Scenario(tmp_path, inspectors=sample_inspectors({"scjgj": 10, "wjj": 2}))
-    spec = sc.spec()
+    spec = sc.spec(beacon={"chain_hash": sc.sim.chain.chain_hash, "round": 10**7})
     with pytest.raises(DrawError, match="pool too small: office wjj"):
         build_commit_body(spec, sc.targets, sc.inspectors, time=iso(sc.f.clock))
     spec["teams"]["load_cap"] = 50  # feasible; the signed body then claims 4
@@ -300,7 +300,7 @@ def test_pool_too_small_is_a_commit_error(tmp_path):
 
 
 def test_team_of_one_is_a_commit_error(sc):
-    spec = sc.spec()
+    spec = sc.spec(beacon={"chain_hash": sc.sim.chain.chain_hash, "round": 10**7})
     spec["offices"] = spec["offices"][:1]
     with pytest.raises(DrawError, match="at least 2 are required"):
         build_commit_body(spec, sc.targets, sc.inspectors, time=iso(sc.f.clock))

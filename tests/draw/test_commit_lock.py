@@ -50,10 +50,20 @@ def test_commit_body_shape_and_recheck():
         "the first office (scjgj) is the lead")
 
 
+def test_malformed_spec_is_refused_in_words():
+    bad = spec()
+    del bad["teams"]
+    bad["offices"][0]["members"] = "2"
+    with pytest.raises(DrawError, match="malformed.*'teams' is a required property"):
+        build_commit_body(bad, TARGETS, INSPECTORS, time=TIME)
+    with pytest.raises(DrawError, match="body.offices\\[0\\].members: '2' is not of type 'integer'"):
+        build_commit_body(bad, TARGETS, INSPECTORS, time=TIME)
+
+
 def test_commit_refusals():
     with pytest.raises(DrawError, match="not in the filtered population"):
         build_commit_body(spec(population={"snapshot": "aa" * 32, "exclusions": [
-            {"id": "NOPE", "reason": "x", "basis": "y"}]}), TARGETS, INSPECTORS, time=TIME)
+            {"id": "P-999999999", "reason": "x", "basis": "y"}]}), TARGETS, INSPECTORS, time=TIME)
     with pytest.raises(DrawError, match="reserved"):
         build_commit_body(spec(population={"snapshot": "aa" * 32, "exclusions": [
             {"id": TARGETS[0].id, "reason": "cap", "basis": "y"}]}), TARGETS, INSPECTORS, time=TIME)

@@ -133,6 +133,7 @@ def build_commit_body(spec: Mapping[str, Any], targets: Iterable[Any], inspector
     the beacon margin check.
     """
     body = _normalised(spec)
+    _check_shape(body)
     derived = derive(body, targets, inspectors, cap=cap, time=time, apply_cap=True)
     pop = body["population"]
     explicit = pop.get("exclusions", [])
@@ -154,6 +155,24 @@ def build_commit_body(spec: Mapping[str, Any], targets: Iterable[Any], inspector
     if problems:
         raise DrawError("; ".join(p.message + (f" ({p.article})" if p.article else "") for p in problems))
     return body
+
+
+def _check_shape(body: dict[str, Any]) -> None:
+    """Refuse a malformed spec with the schema's own words before any computation."""
+    from ..core.schema import validate_body
+
+    trial = copy.deepcopy(body)
+    pop = trial.get("population")
+    if isinstance(pop, dict):
+        pop.update(count=0, root="00" * 32)
+    for s in trial.get("strata") or []:
+        if isinstance(s, dict):
+            s.update(n=0, k=0)
+    if isinstance(trial.get("teams"), dict):
+        trial["teams"]["conflicts"] = []
+    problems = validate_body("draw.commit", trial)
+    if problems:
+        raise DrawError("the draw spec is malformed: " + "; ".join(problems[:10]))
 
 
 def _normalised(spec: Mapping[str, Any]) -> dict[str, Any]:

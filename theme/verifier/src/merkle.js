@@ -12,8 +12,13 @@ export function leafHash(data) {
   return sha256(concat(ZERO, data));
 }
 
+const NODE_BUF = new Uint8Array(65);
+
 export function nodeHash(left, right) {
-  return sha256(concat(ONE, left, right));
+  NODE_BUF[0] = 1;
+  NODE_BUF.set(left, 1);
+  NODE_BUF.set(right, 33);
+  return sha256(NODE_BUF);
 }
 
 /** Largest power of two strictly less than n (n >= 2). */
@@ -69,6 +74,48 @@ export function inclusionPath(leafHashes, m, start = 0, end = leafHashes.length)
 function isPowerOfTwo(m) {
   while (m > 1 && m % 2 === 0) m /= 2;
   return m === 1;
+}
+
+/**
+ * All levels of one tree (about 2n hashes) for many proofs over it: level k+1 holds
+ * node_hash of each complete pair of level k, as publisher.core.merkle.MerkleTree keeps them.
+ */
+export class MerkleTree {
+  constructor(leafHashes) {
+    this.levels = [leafHashes];
+    let level = leafHashes;
+    while (level.length > 1) {
+      const next = [];
+      for (let i = 0; i + 1 < level.length; i += 2) next.push(nodeHash(level[i], level[i + 1]));
+      this.levels.push(next);
+      level = next;
+    }
+  }
+
+  get size() {
+    return this.levels[0].length;
+  }
+
+  subtreeRoot(start, end) {
+    const n = end - start;
+    if (n === 0) return EMPTY_ROOT;
+    const height = Math.floor(Math.log2(n));
+    if (2 ** height === n && start % n === 0) return this.levels[height][start / n];
+    const k = split(n);
+    return nodeHash(this.subtreeRoot(start, start + k), this.subtreeRoot(start + k, end));
+  }
+
+  root() {
+    return this.subtreeRoot(0, this.size);
+  }
+
+  inclusionProof(m, start = 0, end = this.size) {
+    const n = end - start;
+    if (n <= 1) return [];
+    const k = split(n);
+    if (m < k) return [...this.inclusionProof(m, start, start + k), this.subtreeRoot(start + k, end)];
+    return [...this.inclusionProof(m - k, start + k, end), this.subtreeRoot(start, start + k)];
+  }
 }
 
 const isHash = (h) => h instanceof Uint8Array && h.length === 32;

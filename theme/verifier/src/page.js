@@ -168,7 +168,7 @@ async function main() {
       if (ex.leaf) {
         row(lang === 'zh' ? '所在层' : 'Stratum', ex.leaf.stratum);
         const st = ans.state ? null : (result.ctx.resultBody.strata || []).find((s) => s.name === ex.leaf.stratum);
-        if (st) row(lang === 'zh' ? '该层门槛（第 k 小的票号）' : 'Stratum threshold (the k-th smallest ticket)', st.threshold === null ? '—' : st.threshold, 'mono');
+        if (st) row(lang === 'zh' ? '该层门槛（抽中者中最大的票号）' : 'Stratum threshold (the largest selected ticket)', st.threshold === null ? '—' : st.threshold, 'mono');
         row(lang === 'zh' ? '包含证明' : 'Inclusion proof', lang === 'zh'
           ? `名单第 ${ex.leaf.index + 1} 条（共 ${ex.size} 条），${ex.leaf.proof.length} 个哈希，验证到承诺的根 ${ex.root.slice(0, 16)}…`
           : `leaf ${ex.leaf.index + 1} of ${ex.size}, ${ex.leaf.proof.length} hashes, checked against the committed root ${ex.root.slice(0, 16)}…`);

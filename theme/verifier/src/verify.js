@@ -544,8 +544,8 @@ export async function verifyTask(io, data, hooks = {}) {
         s6.bad(`「${names[i]}」层：公布 ${p ? `n=${p.n}、k=${p.k}、门槛 ${short(p.threshold)}` : '（缺失）'}，重新计算 n=${want.n}、k=${want.k}、门槛 ${short(th)}`,
           `stratum “${names[i]}”: published ${p ? `n=${p.n}, k=${p.k}, threshold ${short(p.threshold)}` : '(missing)'}, recomputed n=${want.n}, k=${want.k}, threshold ${short(th)}`);
       } else {
-        s6.ok(`「${names[i]}」层：在 ${want.n} 家中票号最小的 ${want.k} 家被抽中，门槛（第 ${want.k} 小的票号）${short(th)}，与公布的一致`,
-          `stratum “${names[i]}”: the ${want.k} smallest of ${want.n} tickets are selected, threshold (the ${want.k}th smallest ticket) ${short(th)}, as published`);
+        s6.ok(`「${names[i]}」层：在 ${want.n} 家中票号最小的 ${want.k} 家被抽中，门槛（抽中者中最大的票号）${short(th)}，与公布的一致`,
+          `stratum “${names[i]}”: the ${want.k} smallest of ${want.n} tickets are selected, threshold (the largest selected ticket) ${short(th)}, as published`);
       }
     });
     if ((resultBody.strata || []).length !== names.length) s6.bad('公布的分层数与承诺不符', 'the published strata differ from the committed ones');

@@ -1,0 +1,305 @@
+"""The browser verifier's build step: the JS bundle and the per-task data files it reads.
+
+Why data files and not an API: the site is static (no server, no CDN). The page at /verify/
+fetches ``verify/data/<task>.json`` — which only *locates* things: the task's draw entries and
+the operator entries registering the signing keys (linked as the files the ledger holds), the
+snapshot blobs, the latest checkpoint and the first one covering the commitment, and RFC 6962
+proofs — and re-derives everything from those bytes and ``ledger/trust.json``. A tampered data
+file can make the check fail, never pass: every claim is re-checked against signatures.
+
+"Was my company's draw fair?" must not need the whole population. The committed population
+(sorted leaves ``id TAB stratum``, publisher.draw.explain.Population) is cut into chunks of
+CHUNK consecutive leaves; each chunk is a node of the RFC 6962 tree, so a leaf's proof is its
+path inside the chunk (recomputed by the browser from the chunk's leaves) plus the chunk's path
+to the root (written here). ``pop/index.json`` lists each chunk's first id; a company fetches the
+index and one or two chunks (a few KB) instead of the snapshot.
+
+Bundle: ``npm ci`` with the committed lockfile only when node_modules is missing or older than
+the lockfile, then esbuild via ``theme/verifier/build.mjs``; the bundle is cached by the hash of
+its inputs so repeated builds (tests) cost a file copy.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from ..core import merkle
+from ..core.canonical import b64encode
+from ..directory.records import Target
+from ..directory.snapshot import iter_snapshot
+from ..draw.explain import Population
+from .load import Loaded
+from .proofs import DiskMerkleTree, log_leaves
+from .urls import safe_seg
+
+log = logging.getLogger(__name__)
+
+FORMAT = 1
+CHUNK = 256  # leaves per population chunk (a power of two: every chunk is a tree node)
+REPO = Path(__file__).resolve().parents[3]
+NPM_TIMEOUT = 600
+
+
+class VerifierBuildError(RuntimeError):
+    """The browser verifier cannot be built here (no node/npm, npm ci or esbuild failed)."""
+
+
+# --------------------------------------------------------------------------- the JS bundle
+
+def verifier_dir(settings: dict[str, Any]) -> Path:
+    theme = settings.get("THEME")
+    for base in ([Path(theme)] if theme else []) + [REPO / "theme"]:
+        d = base / "verifier"
+        if (d / "package.json").is_file():
+            return d
+    raise VerifierBuildError("theme/verifier/package.json not found")
+
+
+def _sha256_file(p: Path) -> str:
+    return hashlib.sha256(p.read_bytes()).hexdigest()
+
+
+def ensure_node_modules(vdir: Path) -> None:
+    """``npm ci`` unless node_modules was installed from exactly this package-lock.json."""
+    lock = vdir / "package-lock.json"
+    stamp = vdir / "node_modules" / ".ssgk-lock.sha256"
+    want = _sha256_file(lock)
+    if stamp.is_file() and stamp.read_text().strip() == want:
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        raise VerifierBuildError("npm is not installed; the browser verifier needs Node.js >= 20 and npm")
+    from filelock import FileLock
+
+    with FileLock(str(vdir / ".npm-ci.lock")):
+        if stamp.is_file() and stamp.read_text().strip() == want:
+            return
+        log.info("browser verifier: npm ci in %s", vdir)
+        proc = subprocess.run([npm, "ci", "--no-audit", "--no-fund", "--loglevel=error"], cwd=vdir,
+                              capture_output=True, text=True, timeout=NPM_TIMEOUT)
+        if proc.returncode != 0:
+            raise VerifierBuildError(f"npm ci failed in {vdir}:\n{proc.stderr[-4000:]}")
+        stamp.write_text(want + "\n")
+
+
+def bundle_inputs_hash(vdir: Path) -> str:
+    h = hashlib.sha256()
+    for p in sorted([vdir / "build.mjs", vdir / "package-lock.json", *(vdir / "src").glob("*.js")]):
+        h.update(p.name.encode() + b"\0" + p.read_bytes() + b"\0")
+    return h.hexdigest()
+
+
+def build_bundle(vdir: Path, outfile: Path) -> Path:
+    """Write the one-file bundle to ``outfile`` (cached under node_modules/.cache by input hash)."""
+    ensure_node_modules(vdir)
+    cache = vdir / "node_modules" / ".cache" / "ssgk-verifier" / f"{bundle_inputs_hash(vdir)}.js"
+    outfile.parent.mkdir(parents=True, exist_ok=True)
+    if not cache.is_file():
+        node = shutil.which("node")
+        if node is None:
+            raise VerifierBuildError("node is not installed; the browser verifier needs Node.js >= 20")
+        cache.parent.mkdir(parents=True, exist_ok=True)
+        tmp = cache.with_suffix(f".{os.getpid()}.tmp")
+        proc = subprocess.run([node, str(vdir / "build.mjs"), "--outfile", str(tmp)], cwd=vdir,
+                              capture_output=True, text=True, timeout=NPM_TIMEOUT)
+        if proc.returncode != 0:
+            raise VerifierBuildError(f"esbuild failed:\n{proc.stderr[-4000:]}")
+        os.replace(tmp, cache)
+    shutil.copyfile(cache, outfile)
+    return outfile
+
+
+# --------------------------------------------------------------------------- data files
+
+class _LogTree:
+    """The log's Merkle tree up to the latest checkpoint, built on first use (on disk)."""
+
+    def __init__(self, loaded: Loaded, work: Path):
+        self.loaded = loaded
+        self.work = work
+        self.tree: DiskMerkleTree | None = None
+
+    def get(self) -> DiskMerkleTree | None:
+        cp = self.loaded.latest
+        if cp is None:
+            return None
+        if self.tree is None:
+            ids = (row[0] for row in self.loaded.index.it("SELECT id FROM entries WHERE idx < ? ORDER BY idx", cp.size))
+            self.tree = DiskMerkleTree(log_leaves(ids), self.work)
+            if self.tree.root(cp.size) != cp.root:
+                raise RuntimeError("the log does not match the latest checkpoint")
+        return self.tree
+
+    def close(self) -> None:
+        if self.tree is not None:
+            self.tree.close()
+
+
+class _Writer:
+    def __init__(self, loaded: Loaded, out: Path, work: Path):
+        self.loaded = loaded
+        self.ix = loaded.index
+        self.out = out
+        self.tree = _LogTree(loaded, work / "verifier-log-tree")
+        self.latest = loaded.latest
+        self.checkpoints = list(loaded.report.checkpoints)
+
+    # -- files the page fetches must exist under the output (the site normally copies ledger/)
+    def ensure(self, rel: str) -> str:
+        dst = self.out / rel
+        if not dst.exists():
+            src = self.loaded.ledger.root / rel.removeprefix("ledger/")
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(src, dst)
+        return rel
+
+    def entry_ref(self, idx: int) -> dict[str, Any]:
+        row = self.ix.one("SELECT idx, office, seq, id FROM entries WHERE idx=?", idx)
+        url = self.ensure(f"ledger/entries/{row['office']}/{row['seq']:08d}.json")
+        return {"url": url, "id": row["id"], "index": row["idx"], "office": row["office"], "seq": row["seq"]}
+
+    def signing_key(self, ref: dict[str, Any]) -> str:
+        with open(self.loaded.ledger.entry_path(ref["office"], ref["seq"]), encoding="utf-8") as f:
+            return json.load(f)["sig"]["key"]
+
+    def proofs(self, refs: list[dict[str, Any]]) -> dict[str, list[str]]:
+        tree = self.tree.get()
+        out: dict[str, list[str]] = {}
+        if tree is None or self.latest is None:
+            return out
+        for ref in refs:
+            i = ref["index"]
+            if i < self.latest.size:
+                proof = tree.inclusion_proof(i, self.latest.size)
+                assert merkle.verify_inclusion(tree.leaf(i), i, self.latest.size, proof, self.latest.root)
+                out[ref["id"]] = [b64encode(h) for h in proof]
+        return out
+
+    def commit_checkpoint(self, ref: dict[str, Any]) -> dict[str, Any] | None:
+        """The first checkpoint covering the commitment: proves it was public before the round."""
+        cp = next((c for c in self.checkpoints if c.size > ref["index"]), None)
+        tree = self.tree.get()
+        if cp is None or tree is None or self.latest is None or cp.size > self.latest.size:
+            return None
+        url = self.ensure(f"ledger/checkpoints/{cp.size:010d}.note")
+        proof = tree.inclusion_proof(ref["index"], cp.size)
+        consistency = tree.consistency_proof(cp.size, self.latest.size) if cp.size < self.latest.size else []
+        assert merkle.verify_consistency(cp.size, self.latest.size, cp.root, self.latest.root, consistency)
+        return {"url": url, "size": cp.size, "proof": [b64encode(h) for h in proof],
+                "consistency": [b64encode(h) for h in consistency]}
+
+    def blob(self, digest: str) -> dict[str, Any]:
+        url = self.ensure(f"ledger/blobs/{digest}")
+        return {"sha256": digest, "url": url, "bytes": (self.out / url).stat().st_size}
+
+    # -- one task
+    def task(self, task_id: str) -> dict[str, Any] | None:
+        rows = self.ix.q("SELECT idx, kind, entry_id, commit_id FROM draws WHERE task_id=? ORDER BY idx", task_id)
+        commits = [r for r in rows if r["kind"] == "commit"]
+        if not commits:
+            return None
+        cur = commits[-1]
+        related = [r for r in rows if r["commit_id"] == cur["entry_id"] and r["kind"] != "commit"]
+        commit = self.entry_ref(cur["idx"])
+        lock = next((self.entry_ref(r["idx"]) for r in related if r["kind"] == "lock"), None)
+        reveal = next((self.entry_ref(r["idx"]) for r in related if r["kind"] == "reveal"), None)
+        replace = [self.entry_ref(r["idx"]) for r in related if r["kind"] == "replace"]
+        superseded = [self.entry_ref(r["idx"]) for r in commits[:-1]]
+        draw_refs = [commit] + [x for x in (lock, reveal) if x] + replace
+        keys = []
+        for key_id in sorted({self.signing_key(r) for r in draw_refs}):
+            k = self.ix.one("SELECT key_id, office, idx, revoked_idx FROM keys WHERE key_id=?", key_id)
+            if k is None:
+                continue
+            keys.append({"key_id": key_id, "office": k["office"], "register": self.entry_ref(k["idx"]),
+                         "revoke": self.entry_ref(k["revoked_idx"]) if k["revoked_idx"] is not None else None})
+        key_refs = [k["register"] for k in keys] + [k["revoke"] for k in keys if k["revoke"]]
+        with open(self.loaded.ledger.entry_path(commit["office"], commit["seq"]), encoding="utf-8") as f:
+            body = json.load(f)["body"]
+        status = self.ix.one("SELECT status FROM commits WHERE id=?", cur["entry_id"])
+        doc: dict[str, Any] = {
+            "format": FORMAT, "task": task_id, "status": status["status"] if status else None,
+            "embargo_until": body.get("embargo_until"),
+            "trust": self.ensure("ledger/trust.json"),
+            "entries": {"commit": commit, "lock": lock, "reveal": reveal, "replace": replace,
+                        "superseded": superseded},
+            "keys": keys,
+            "checkpoint": ({"url": self.ensure(f"ledger/checkpoints/{self.latest.size:010d}.note"),
+                            "size": self.latest.size} if self.latest else None),
+            "proofs": self.proofs(draw_refs + key_refs),
+            "commit_checkpoint": self.commit_checkpoint(commit),
+            "snapshots": {"targets": self.blob(body["population"]["snapshot"]),
+                          "inspectors": self.blob(body["teams"]["inspectors"])},
+            "population": {"index": f"verify/data/{task_id}/pop/index.json"},
+        }
+        self.population_index(task_id, body)
+        return doc
+
+    def population_index(self, task_id: str, commit_body: dict[str, Any]) -> None:
+        """pop/index.json and pop/<k>.json: the committed population in chunks, with chunk paths."""
+        digest = commit_body["population"]["snapshot"]
+        with self.loaded.ledger.open_blob(digest) as f:
+            pop = Population.from_commit(commit_body, iter_snapshot(f, Target, validate=False))
+        root = pop.tree.root().hex()
+        if (pop.size, root) != (commit_body["population"]["count"], commit_body["population"]["root"]):
+            raise RuntimeError(f"task {task_id}: the population does not give the committed count/root")
+        base = self.out / "verify" / "data" / task_id / "pop"
+        base.mkdir(parents=True, exist_ok=True)
+        firsts = []
+        for c, a in enumerate(range(0, pop.size, CHUNK)):
+            b = min(a + CHUNK, pop.size)
+            depth = (b - a - 1).bit_length()  # ceil(log2(b - a)): the path length inside the chunk
+            full = pop.tree.inclusion_proof(a)
+            inner = merkle.inclusion_proof([pop.tree.leaf(i) for i in range(a, b)], 0)
+            assert len(inner) == depth and full[:depth] == inner, "chunk is not a node of the tree"
+            doc = {"start": a, "leaves": [[pop.ids[i], pop.strata[i]] for i in range(a, b)],
+                   "path": [h.hex() for h in full[depth:]]}
+            (base / f"{c}.json").write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")),
+                                            encoding="utf-8")
+            firsts.append(pop.ids[a])
+        index = {"format": FORMAT, "task": task_id, "size": pop.size, "root": root, "chunk": CHUNK,
+                 "firsts": firsts, "files": f"verify/data/{task_id}/pop/"}
+        (base / "index.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
+                                         encoding="utf-8")
+
+    def close(self) -> None:
+        self.tree.close()
+
+
+def write_data(loaded: Loaded, out: Path, work: Path) -> dict[str, Any]:
+    """verify/data/index.json and one verify/data/<task>.json (+ pop/) per task with a draw."""
+    w = _Writer(loaded, out, work)
+    data = out / "verify" / "data"
+    data.mkdir(parents=True, exist_ok=True)
+    tasks = []
+    try:
+        for (task_id,) in loaded.index.q("SELECT DISTINCT task_id FROM draws ORDER BY task_id"):
+            if not safe_seg(task_id):
+                log.warning("browser verifier: task id %r cannot be a file name; skipped", task_id)
+                continue
+            doc = w.task(task_id)
+            if doc is None:
+                continue
+            (data / f"{task_id}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n",
+                                                  encoding="utf-8")
+            tasks.append({"task": task_id, "status": doc["status"], "embargo_until": doc["embargo_until"]})
+    finally:
+        w.close()
+    (data / "index.json").write_text(json.dumps({"format": FORMAT, "tasks": tasks}, ensure_ascii=False,
+                                                indent=1) + "\n", encoding="utf-8")
+    return {"tasks": len(tasks)}
+
+
+def write_all(loaded: Loaded, r: Any, settings: dict[str, Any]) -> dict[str, Any]:
+    """Site-build hook (see plugin.py): the bundle to verify/verifier.js, then the data files."""
+    out = Path(r.output)
+    build_bundle(verifier_dir(settings), out / "verify" / "verifier.js")
+    work = Path(loaded.index.path).parent
+    return write_data(loaded, out, work)

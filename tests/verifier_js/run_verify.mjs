@@ -1,0 +1,20 @@
+// node run_verify.mjs SITE_DIR TASK [USCC...] -> JSON report on stdout (used by pytest and by hand)
+import { verifyTask } from '../../theme/verifier/src/verify.js';
+import { lookupCompany } from '../../theme/verifier/src/lookup.js';
+import { fsIO } from './fsio.mjs';
+
+const [site, task, ...ids] = process.argv.slice(2);
+const io = fsIO(site);
+const data = await io.json(`verify/data/${task}.json`);
+const report = await verifyTask(io, data);
+const lookups = {};
+for (const id of ids) {
+  try {
+    const a = await lookupCompany(io, data, report.ctx, id);
+    lookups[id] = { explanation: a.explanation, check: a.check, state: a.state };
+  } catch (e) {
+    lookups[id] = { error: e.en || e.message };
+  }
+}
+const steps = report.steps.map((s) => ({ n: s.n, status: s.status, cause: s.cause, reason: s.reason, lines: s.lines }));
+process.stdout.write(JSON.stringify({ overall: report.overall, ms: report.ms, steps, lookups }, null, 1));

@@ -172,6 +172,19 @@ for (const d of job.draws) {
     res.count = r.scan.total;
     res.root = r.scan.root();
     res.explanations = explainFromSnapshot(body, targets, d.result_body, d.explain).map((x) => canonical(x.explanation));
+    if (d.pop_site) {
+      // proof index only (no ledger): locate in the chunks, explain, verify
+      const io = fsIO(d.pop_site);
+      const ctx = { commitBody: body, resultBody: d.result_body, embargoed: false, stepStatus: {} };
+      const data = { population: { index: `verify/data/${d.task}/pop/index.json` } };
+      res.lookups = [];
+      res.lookup_checks = [];
+      for (const id of d.explain) {
+        const a = await lookupCompany(io, data, ctx, id);
+        res.lookups.push(canonical(a.explanation));
+        res.lookup_checks.push(a.check.ok);
+      }
+    }
     if (d.site) {
       const io = fsIO(d.site);
       const data = await io.json(`verify/data/${d.task}.json`);

@@ -8,6 +8,8 @@ Node by parity_runner.mjs. Cases:
   draw (result, population root, embargoed result hash, the four explanations);
 * the real drand quicknet beacons in tests/vectors;
 * every draw of the repository's ledger/ (whatever it contains when the test runs);
+* a 1,500-target draw whose chunked proof index (publisher.site.verifier_assets) spans four
+  chunks, explained at and between chunk boundaries;
 * every draw of a temp ledger built with the Python draw API (big, small, cross and group teams,
   filters, explicit and yearly-cap exclusions, an embargo, a reveal, a replacement), including
   the browser's step report and its proof-index lookups on the built site;
@@ -111,6 +113,51 @@ def python_case(ledger: Path, name: str, d: dict[str, Any], site: Path | None) -
     return item, want
 
 
+def chunked_case(tmp: Path) -> tuple[dict, dict]:
+    """A 1,500-target draw (about 860 after its filter) outside any ledger whose proof index spans four chunks; the ids to
+    explain sit on and between chunk boundaries, before the first and after the last leaf."""
+    from publisher.beacon import SimulatedBeacon
+    from publisher.directory.snapshot import snapshot_bytes, snapshot_id
+    from publisher.draw.commitment import build_commit_body
+    from publisher.draw.lock import build_lock_body
+    from publisher.draw.samples import sample_inspectors, sample_targets
+    from publisher.draw.seed import secret_commitment
+    from publisher.site.verifier_assets import CHUNK, write_population_index
+
+    targets = sample_targets(1500, "chunks")
+    inspectors = sample_inspectors({"scjgj": 12}, "chunks")
+    tsnap, isnap = snapshot_bytes(targets), snapshot_bytes(inspectors)
+    (tmp / "targets").write_bytes(tsnap)
+    (tmp / "inspectors").write_bytes(isnap)
+    sim = SimulatedBeacon(b"chunks", 1767225600, 3)
+    secret = bytes(range(32))
+    spec = {"task": "T-CHUNKS", "population": {"snapshot": snapshot_id(tsnap), "filter": {"regions": ["371122"]}},
+            "strata": [{"name": "低", "match": {"risks": ["A", "B"]}, "take": {"ratio": "0.03"}, "rounding": "half_up"},
+                       {"name": "高", "match": {"risks": ["C", "D"]}, "take": {"count": 7}}],
+            "offices": [{"office": "scjgj", "members": 2, "commitment": secret_commitment("T-CHUNKS", "scjgj", secret)}],
+            "teams": {"inspectors": snapshot_id(isnap), "mode": "small", "load_cap": 40},
+            "beacon": {"chain_hash": sim.chain.chain_hash, "round": 1000}}
+    body = build_commit_body(spec, targets, inspectors, time="2026-01-01T00:00:00Z")
+    cid = hashlib.sha256(canonical_bytes({"v": 1, "type": "draw.commit", "office": "scjgj", "seq": 1, "prev": None,
+                                          "time": "2026-01-01T00:00:00Z", "body": body})).hexdigest()
+    lock = build_lock_body(cid, body, sim.beacon(1000), [secret], targets, inspectors)
+    site = tmp / "site"
+    write_population_index(site, "T-CHUNKS", body, iter(targets))
+    pop = Population.from_commit(body, iter(targets))
+    assert pop.size > 3 * CHUNK, pop.size
+    ids = [pop.ids[0], pop.ids[CHUNK - 1] + "!", pop.ids[CHUNK - 1], pop.ids[CHUNK], pop.ids[2 * CHUNK],
+           pop.ids[-1], pop.ids[-1] + "!", "0", lock["selected"][0]["id"], targets[1].id]
+    r = compute_result(cid, body, hashlib.sha256(sim.beacon(1000).signature).digest(), [secret], iter(targets), inspectors)
+    want = {"result_jcs": canon(r.to_json()), "result_hash": result_hash(r.to_json()), "count": pop.size,
+            "root": pop.tree.root().hex(), "explanations": [canon(explain(lock, pop, i)) for i in ids],
+            "committed": (body["population"]["count"], body["population"]["root"]), "lock_result_hash": None}
+    item = {"name": "chunks", "task": "T-CHUNKS", "commit_id": cid, "commit_body": body,
+            "beacon_signature": lock["beacon"]["signature"], "secrets": lock["secrets"], "targets": str(tmp / "targets"),
+            "inspectors": str(tmp / "inspectors"), "result_body": lock, "explain": ids, "site": None,
+            "pop_site": str(site)}
+    return item, want
+
+
 def test_python_and_javascript_agree(vledger, vsite, tmp_path):
     node = need_node()
     job: dict[str, Any] = {"vectors": {"entry": str(VECTORS / "entry-example.json"),
@@ -138,6 +185,9 @@ def test_python_and_javascript_agree(vledger, vsite, tmp_path):
             job["entries"][key] = str(path)
             parsed = from_bytes(path.read_bytes())
             py_entries[key] = {"id": parsed.id, "signed_sha256": hashlib.sha256(parsed.signed).hexdigest()}
+    item, want = chunked_case(tmp_path)
+    job["draws"].append(item)
+    expected["chunks"] = want
     temp_draws = [k for k in expected if k.startswith("temp:")]
     assert len(temp_draws) == 4, temp_draws  # joint, revealed, group, cross (secret: embargoed, waiting: not locked)
 
@@ -204,6 +254,9 @@ def test_python_and_javascript_agree(vledger, vsite, tmp_path):
         same(f"{name} explanations (population in memory)", got["explanations"], want["explanations"])
         if "lookups" in got:
             same(f"{name} explanations (site proof index)", got["lookups"], want["explanations"])
+        if "lookup_checks" in got:
+            same(f"{name} explanations verify", got["lookup_checks"], [True] * len(want["explanations"]))
+        if "report" in got:
             same(f"{name} browser step report", [s for s in got["report"] if s[1] != "pass"], [])
     # -- entries
     same("entry ids and canonical bytes", js["entries"], py_entries)

@@ -28,7 +28,7 @@ import os
 import shutil
 import subprocess
 from pathlib import Path
-from typing import Any
+from typing import Any, Iterable
 
 from ..core import merkle
 from ..core.canonical import b64encode
@@ -243,34 +243,43 @@ class _Writer:
         return doc
 
     def population_index(self, task_id: str, commit_body: dict[str, Any]) -> None:
-        """pop/index.json and pop/<k>.json: the committed population in chunks, with chunk paths."""
-        digest = commit_body["population"]["snapshot"]
-        with self.loaded.ledger.open_blob(digest) as f:
-            pop = Population.from_commit(commit_body, iter_snapshot(f, Target, validate=False))
-        root = pop.tree.root().hex()
-        if (pop.size, root) != (commit_body["population"]["count"], commit_body["population"]["root"]):
-            raise RuntimeError(f"task {task_id}: the population does not give the committed count/root")
-        base = self.out / "verify" / "data" / task_id / "pop"
-        base.mkdir(parents=True, exist_ok=True)
-        firsts = []
-        for c, a in enumerate(range(0, pop.size, CHUNK)):
-            b = min(a + CHUNK, pop.size)
-            depth = (b - a - 1).bit_length()  # ceil(log2(b - a)): the path length inside the chunk
-            full = pop.tree.inclusion_proof(a)
-            inner = merkle.inclusion_proof([pop.tree.leaf(i) for i in range(a, b)], 0)
-            assert len(inner) == depth and full[:depth] == inner, "chunk is not a node of the tree"
-            doc = {"start": a, "leaves": [[pop.ids[i], pop.strata[i]] for i in range(a, b)],
-                   "path": [h.hex() for h in full[depth:]]}
-            (base / f"{c}.json").write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")),
-                                            encoding="utf-8")
-            firsts.append(pop.ids[a])
-        index = {"format": FORMAT, "task": task_id, "size": pop.size, "root": root, "chunk": CHUNK,
-                 "firsts": firsts, "files": f"verify/data/{task_id}/pop/"}
-        (base / "index.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")),
-                                         encoding="utf-8")
+        with self.loaded.ledger.open_blob(commit_body["population"]["snapshot"]) as f:
+            write_population_index(self.out, task_id, commit_body, iter_snapshot(f, Target, validate=False))
 
     def close(self) -> None:
         self.tree.close()
+
+
+def write_population_index(out: Path, task_id: str, commit_body: dict[str, Any], targets: Iterable[Any]) -> dict[str, Any]:
+    """verify/data/<task>/pop/index.json and pop/<k>.json: the committed population in chunks.
+
+    Chunk k holds leaves [k·CHUNK, min((k+1)·CHUNK, N)) as [id, stratum] and ``path``: the
+    inclusion path (hex) of that subtree within the whole tree, i.e. the tail that every proof
+    from publisher.draw.explain shares for the leaves of the chunk. Checked here: the chunk's own
+    proofs are exactly the first part of the full ones.
+    """
+    pop = Population.from_commit(commit_body, targets)
+    root = pop.tree.root().hex()
+    if (pop.size, root) != (commit_body["population"]["count"], commit_body["population"]["root"]):
+        raise RuntimeError(f"task {task_id}: the population does not give the committed count/root")
+    base = out / "verify" / "data" / task_id / "pop"
+    base.mkdir(parents=True, exist_ok=True)
+    firsts = []
+    for c, a in enumerate(range(0, pop.size, CHUNK)):
+        b = min(a + CHUNK, pop.size)
+        depth = (b - a - 1).bit_length()  # ceil(log2(b - a)): the path length inside the chunk
+        full = pop.tree.inclusion_proof(a)
+        inner = merkle.inclusion_proof([pop.tree.leaf(i) for i in range(a, b)], 0)
+        if len(inner) != depth or full[:depth] != inner:
+            raise RuntimeError(f"task {task_id}: chunk {c} is not a node of the population tree")
+        doc = {"start": a, "leaves": [[pop.ids[i], pop.strata[i]] for i in range(a, b)],
+               "path": [h.hex() for h in full[depth:]]}
+        (base / f"{c}.json").write_text(json.dumps(doc, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+        firsts.append(pop.ids[a])
+    index = {"format": FORMAT, "task": task_id, "size": pop.size, "root": root, "chunk": CHUNK,
+             "firsts": firsts, "files": f"verify/data/{task_id}/pop/"}
+    (base / "index.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    return index
 
 
 def write_data(loaded: Loaded, out: Path, work: Path) -> dict[str, Any]:

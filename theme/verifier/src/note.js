@@ -85,20 +85,32 @@ export function parseNote(note) {
   return { text: body, sigs };
 }
 
-/** Verify a note against one trusted key; returns its text. Unknown signers are ignored. */
-export async function openNote(note, verifier) {
+/**
+ * Verify a note against trusted keys (one parsed vkey or a list); returns its text and the
+ * names of the known keys that signed. Lines by unknown (name, key id) pairs are ignored; one
+ * failing line by a known key refuses the note; at least one known key must have signed.
+ */
+export async function openNote(note, verifiers) {
+  const list = Array.isArray(verifiers) ? verifiers : [verifiers];
+  const known = new Map();
+  for (const v of list) {
+    const k = `${v.name}+${v.keyId}`;
+    if (known.has(k) && !eqBytes(known.get(k).publicKey, v.publicKey)) throw new NoteError(`two trusted keys share name and key id ${k}`);
+    known.set(k, v);
+  }
   const { text, sigs } = parseNote(note);
   const message = utf8(text);
-  let signed = false;
+  const names = [];
   for (const s of sigs) {
-    if (s.name !== verifier.name || s.keyId !== verifier.keyId) continue;
-    if (!(await ed25519Verify(verifier.publicKey, message, s.signature))) {
+    const v = known.get(`${s.name}+${s.keyId}`);
+    if (!v) continue;
+    if (!(await ed25519Verify(v.publicKey, message, s.signature))) {
       throw new NoteError(`invalid signature for key ${s.name}+${s.keyId}`);
     }
-    signed = true;
+    if (!names.includes(s.name)) names.push(s.name);
   }
-  if (!signed) throw new NoteError('note has no signature by the trusted log key');
-  return text;
+  if (!names.length) throw new NoteError('note has no signature by a trusted key');
+  return { text, names };
 }
 
 function decimal(text, what) {
@@ -133,7 +145,7 @@ export function parseCheckpointBody(text) {
 /** Verify a checkpoint note with the log vkey; origin must equal the key name (and trust.origin). */
 export async function openCheckpoint(note, vkey, origin) {
   const verifier = parseVkey(vkey);
-  const text = await openNote(note, verifier);
+  const { text } = await openNote(note, verifier);
   const cp = parseCheckpointBody(text);
   if (cp.origin !== verifier.name) throw new NoteError(`origin ${cp.origin} is not the log key name ${verifier.name}`);
   if (origin !== undefined && cp.origin !== origin) throw new NoteError(`origin ${cp.origin} is not trust.json's origin ${origin}`);

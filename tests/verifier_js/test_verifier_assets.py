@@ -1,0 +1,122 @@
+"""What the site build writes for the browser verifier (publisher.site.verifier_assets).
+
+The page only fetches files of the static site, so every URL a data file names must exist under
+the output, and the data must be what the ledger says: entry files byte-identical to the
+ledger's, proofs that verify with the Python core, a chunked population index whose chunks
+rebuild the committed root.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import subprocess
+
+from vjs_ledger import HERE, REPO, need_node
+
+from publisher.core import merkle
+from publisher.core.canonical import b64decode
+from publisher.core.checkpoint import open_checkpoint
+from publisher.core.note import Verifier
+from publisher.draw.population import leaf_data
+from publisher.site import verifier_assets
+
+
+def load(site, rel):
+    return json.loads((site / rel).read_text("utf-8"))
+
+
+def test_bundle_page_and_task_links(vsite):
+    js = (vsite / "verify" / "verifier.js").read_text("utf-8")
+    assert 50_000 < len(js) < 400_000  # one bundle with noble inside, minified
+    assert "import " not in js.split("\n", 1)[1][:200]  # an IIFE, not an ES module with imports
+    for lang_dir, root in (("", "../"), ("en/", "../../")):
+        html = (vsite / lang_dir / "verify" / "index.html").read_text("utf-8")
+        assert f'<script src="{root}verify/verifier.js"></script>' in html
+        assert f'href="{root}theme/verify/verify.css"' in html
+        assert not re.search(r'<script[^>]+src="(https?:)?//', html)  # no CDN
+        assert 'id="lookup-form"' in html and 'data-lang="' + ("en" if lang_dir else "zh") + '"' in html
+    # every task page links to its verification (the portal's template, checked as a contract)
+    for task in ("T-JOINT", "T-SECRET", "T-WAITING"):
+        page = (vsite / "task" / task / "index.html").read_text("utf-8")
+        assert f'href="../../verify/?task={task}"' in page, task
+
+
+def test_data_files_locate_real_ledger_bytes(vsite, vledger):
+    index = load(vsite, "verify/data/index.json")
+    assert [t["task"] for t in index["tasks"]] == sorted(vledger.draws)
+    trust = json.loads((vledger.root / "trust.json").read_text("utf-8"))
+    vk = Verifier.from_vkey(trust["log_vkey"])
+    for t in index["tasks"]:
+        d = load(vsite, f"verify/data/{t['task']}.json")
+        cp = open_checkpoint((vsite / d["checkpoint"]["url"]).read_text("utf-8"), vk)
+        refs = [d["entries"]["commit"], *[d["entries"][k] for k in ("lock", "reveal") if d["entries"][k]],
+                *d["entries"]["replace"], *[k["register"] for k in d["keys"]]]
+        for ref in refs:
+            rel = ref["url"].removeprefix("ledger/")
+            assert (vsite / ref["url"]).read_bytes() == (vledger.root / rel).read_bytes()
+            if ref["index"] < cp.size:
+                proof = [b64decode(p) for p in d["proofs"][ref["id"]]]
+                assert merkle.verify_inclusion(merkle.leaf_hash(bytes.fromhex(ref["id"])), ref["index"], cp.size,
+                                               proof, cp.root)
+        for snap in d["snapshots"].values():
+            assert (vsite / snap["url"]).stat().st_size == snap["bytes"]
+        cc = d["commit_checkpoint"]
+        early = open_checkpoint((vsite / cc["url"]).read_text("utf-8"), vk)
+        assert early.size > d["entries"]["commit"]["index"]
+        assert merkle.verify_consistency(early.size, cp.size, early.root, cp.root,
+                                         [b64decode(p) for p in cc["consistency"]])
+    cross = load(vsite, "verify/data/T-CROSS.json")
+    assert len(cross["entries"]["superseded"]) == 1
+
+
+def test_population_chunks_rebuild_the_committed_root(vsite, vledger):
+    for task, draw in vledger.draws.items():
+        idx = load(vsite, f"verify/data/{task}/pop/index.json")
+        pop = draw.commit.body["population"]
+        assert (idx["size"], idx["root"]) == (pop["count"], pop["root"])
+        leaves = []
+        for c in range(len(idx["firsts"])):
+            chunk = load(vsite, f"{idx['files']}{c}.json")
+            assert chunk["leaves"][0][0] == idx["firsts"][c]
+            leaves += [merkle.leaf_hash(leaf_data(i, s)) for i, s in chunk["leaves"]]
+        assert merkle.root(leaves).hex() == pop["root"]
+
+
+def test_npm_ci_only_when_the_lockfile_changed(monkeypatch, tmp_path):
+    vdir = tmp_path / "verifier"
+    (vdir / "node_modules").mkdir(parents=True)
+    (vdir / "package-lock.json").write_text('{"lockfileVersion": 3}')
+    calls = []
+
+    class Done:
+        returncode, stderr = 0, ""
+
+    monkeypatch.setattr(verifier_assets.shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(verifier_assets.subprocess, "run", lambda cmd, **kw: calls.append(cmd) or Done())
+    verifier_assets.ensure_node_modules(vdir)
+    verifier_assets.ensure_node_modules(vdir)
+    assert [c[1] for c in calls] == ["ci"]  # installed once, then the stamp matches
+    (vdir / "package-lock.json").write_text('{"lockfileVersion": 3, "changed": true}')
+    verifier_assets.ensure_node_modules(vdir)
+    assert len(calls) == 2
+
+
+def test_run_verify_cli_reports_every_draw(vsite):
+    """The Node runner (same modules as the bundle) on the built site: what the page will show."""
+    node = need_node()
+    want = {"T-JOINT": "pass", "T-REVEALED": "pass", "T-GROUP": "pass", "T-CROSS": "pass",
+            "T-SECRET": "partial", "T-WAITING": "partial"}
+    for task, overall in want.items():
+        out = subprocess.run([node, str(HERE / "run_verify.mjs"), str(vsite), task], capture_output=True, text=True,
+                             timeout=60, cwd=REPO)
+        assert out.returncode == 0, out.stderr
+        rep = json.loads(out.stdout)
+        assert rep["overall"] == overall, (task, [(s["n"], s["status"]) for s in rep["steps"]])
+    secret = json.loads(subprocess.run([node, str(HERE / "run_verify.mjs"), str(vsite), "T-SECRET"], capture_output=True,
+                                       text=True, timeout=60, cwd=REPO).stdout)
+    status = {s["n"]: s["status"] for s in secret["steps"]}
+    # embargo: the beacon, the population and inclusion are checked now; the rest after the reveal
+    assert status == {1: "pass", 2: "pass", 3: "pending", 4: "pass", 5: "pending", 6: "pending", 7: "pass",
+                      8: "pending", 9: "pending", 10: "pass", 11: "pending"}
+    assert "2026-12-31" in secret["steps"][-1]["reason"]["en"]

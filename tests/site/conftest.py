@@ -74,3 +74,24 @@ def screenshots() -> Path:
         shutil.rmtree(d)
     d.mkdir(parents=True)
     return d
+
+
+@pytest.fixture(scope="session")
+def sharded_site(site, tmp_path_factory) -> Path:
+    """The same site, its search index rebuilt in shards of 8 pages (how a province is indexed)."""
+    from publisher.site.search import run_pagefind
+
+    out = tmp_path_factory.mktemp("sharded") / "out"
+    shutil.copytree(site, out)
+    run_pagefind(out, shard_pages=8)
+    return out
+
+
+@pytest.fixture(scope="session")
+def sharded_server(sharded_site) -> Iterator[str]:
+    srv = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(QuietHandler, directory=str(sharded_site)))
+    th = threading.Thread(target=srv.serve_forever, daemon=True)
+    th.start()
+    yield f"http://127.0.0.1:{srv.server_address[1]}/"
+    srv.shutdown()
+    th.join(5)

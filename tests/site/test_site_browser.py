@@ -132,3 +132,16 @@ def test_screenshots(browser, server, county, screenshots, width, height, label)
         overflow = pg.evaluate("document.documentElement.scrollWidth - window.innerWidth")
         assert overflow <= 1, f"{name} scrolls sideways at {width}px"
     ctx.close()
+
+
+def test_search_merges_index_shards(sharded_site, sharded_server, county, page):
+    """A company indexed in a later shard is still found (province sites are indexed in shards)."""
+    from publisher.site.search import indexed_pages
+
+    last = [p for p in indexed_pages(sharded_site) if "/company/" in p.as_posix() and "/en/" not in p.as_posix()][-1]
+    uscc = last.parent.name
+    page.goto(urljoin(sharded_server, "search/?q=" + uscc))
+    page.wait_for_selector("#search-results li a", timeout=15000)
+    hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.href)")
+    assert any(h.endswith(f"/company/{uscc}/") for h in hrefs), hrefs
+    assert page.errors == []

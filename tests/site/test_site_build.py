@@ -252,3 +252,11 @@ def test_cli_build(county, tmp_path, capsys, monkeypatch):
     (led / "log").write_text((led / "log").read_text().replace("scjgj/2 ", "scjgj/3 ", 1))
     rc = main(["build", "--ledger", str(led), "--output", str(tmp_path / "o2"), "--no-search"])
     assert rc == 1 and "does not verify" in capsys.readouterr().err
+
+
+def test_search_index_in_shards(sharded_site):
+    manifest = json.loads((sharded_site / "search-shards.json").read_text())
+    assert len(manifest["shards"]) >= 3
+    for shard in manifest["shards"]:
+        assert (sharded_site / shard / "pagefind-entry.json").is_file()
+    assert (sharded_site / "pagefind/pagefind.js").is_file()

@@ -286,8 +286,9 @@ class Strings:
 
     def __init__(self, lang: str):
         i = LANG_INDEX[lang]
-        self.lang = lang
         self._d = {k: v[i] for k, v in S.items()}
+        self.__dict__.update(self._d)  # plain attributes: the fast path for templates
+        self.lang = lang
 
     def __getattr__(self, key: str) -> str:
         if key.startswith("_"):

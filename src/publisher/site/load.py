@@ -98,8 +98,11 @@ def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: list[str] 
     for c in getattr(draw, "commits", {}).values():
         index.add_commit_summary(c)
     index.finish(SnapshotReader(ledger))
-    for p in report.problems:  # warnings only at this point
+    warnings = report.problems  # only warnings at this point (late, overdue, unknown calendar)
+    for p in warnings[:20]:
         log.warning("%s", p.line())
+    if len(warnings) > 20:
+        log.warning("… and %d more verifier warnings (run `publisher verify` to see them all)", len(warnings) - 20)
     roots = [RootKey(kid, pk.b64, fingerprint(pk.b64), bool(pinned_ids)) for kid, pk in sorted(trust.root_keys.items())]
     latest, note, note_file = None, "", ""
     if report.checkpoints:

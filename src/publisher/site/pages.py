@@ -20,6 +20,7 @@ from .urls import safe_seg
 from .views import (both, category_labels, chain_view, filter_view, loads, noncoop_view,
                     randomness_hex, result_view, take_view)
 
+OVERDUE_SHOWN = 50  # (task, office) rows on the home page; the total is always shown
 RESULT_COLS = ("SELECT r.*, e.seq AS seq, t.name AS name FROM results r JOIN entries e ON e.idx=r.idx "
                "LEFT JOIN targets t ON t.id=r.target_id")
 
@@ -120,12 +121,15 @@ def write_home(loaded: Loaded, r: Renderer) -> None:
     overdue = [{"task_id": o.task, "task_link": safe_seg(o.task), "office": o.office,
                 "due": o.due.isoformat() if o.due else None, "count": o.count,
                 "targets": [(t, safe_seg(t)) for t in o.targets]} for o in loaded.overdue]
+    overdue_total = sum(o["count"] for o in overdue)
+    overdue_rows = len(overdue)
+    overdue = sorted(overdue, key=lambda o: (o["due"] or "9999", o["task_id"]))[:OVERDUE_SHOWN]
     notices = [dict(n, body=loads(n["body"])) for n in
                ix.q("SELECT * FROM docs WHERE type='notice' ORDER BY idx DESC LIMIT 5")]
     years = [row[0] for row in ix.q("SELECT DISTINCT year FROM tasks ORDER BY year DESC")]
     r.page("", "index", counts=counts, draws=latest_draws(ix, loaded.chains),
            upcoming=upcoming_rounds(ix, loaded.chains, loaded.now), overdue=overdue,
-           overdue_total=sum(o["count"] for o in overdue), notices=notices, years=years)
+           overdue_total=overdue_total, overdue_rows=overdue_rows, notices=notices, years=years)
 
 
 # ------------------------------------------------------------------------------ offices

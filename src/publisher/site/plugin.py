@@ -46,10 +46,12 @@ class LedgerGenerator(Generator):
             raise
         from .pages import site_base
 
-        from .render import common_context
+        from .render import Chrome, common_context
 
         self.base = site_base(self.loaded, s)
         self.common = {lang: common_context(lang, self.base) for lang in ("zh", "en")}
+        for ctx in self.common.values():
+            ctx["chrome"] = Chrome(self.get_template, ctx)
         # Pelican's own pages (about, how to verify, policy) share header and footer data.
         self.context["PUBLISHER"] = self.common
         log.info("ledger verified: %d entries in %.1fs", self.loaded.report.size, self.loaded.seconds)
@@ -62,20 +64,35 @@ class LedgerGenerator(Generator):
         started = time.perf_counter()
         out = Path(self.output_path)
         r = Renderer(writer, self.get_template, out, self.common, self.base["public_url"])
+        timings: dict[str, float] = {}
+        counts: dict[str, int] = {}
+
+        def stage(name: str, fn: Any, *args: Any) -> None:
+            t0, n0 = time.perf_counter(), r.pages_written
+            fn(*args)
+            timings[name], counts[name] = time.perf_counter() - t0, r.pages_written - n0
+
         try:
-            pages.write_all(self.loaded, r, self.settings)
-            stats.write_all(self.loaded, r)
-            downloads.write_all(self.loaded, r, self.settings)
-            feeds.write_all(self.loaded, r, self.base)
-            search.write_pages(r)
+            stage("pages", pages.write_all, self.loaded, r, self.settings)
+            stage("stats", stats.write_all, self.loaded, r)
+            stage("downloads", downloads.write_all, self.loaded, r, self.settings)
+            stage("verifier", __import__("publisher.site.verifier_assets", fromlist=["write_all"]).write_all, self.loaded, r, self.settings)  # browser verifier: /verify/
+            stage("feeds", feeds.write_all, self.loaded, r, self.base)
+            stage("search", search.write_pages, r)
             for p in self.context.get("pages", []):
                 for page in [p, *getattr(p, "translations", [])]:
                     r.add_to_sitemap(page.url)
+            hook = self.settings.get("PUBLISHER_AFTER_RENDER")
+            if callable(hook):  # benchmarks and tests: see the model before it is removed
+                hook(self.loaded, {"timings": timings, "counts": counts, "generator": self})
         finally:
             r.close()
             self.base["pages_written"] = r.pages_written
             self.base["render_seconds"] = time.perf_counter() - started
+            self.timings = timings
             self._cleanup()
+        log.info("site: %d pages in %.1fs (%s)", r.pages_written, time.perf_counter() - started,
+                 ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
 
     def _cleanup(self) -> None:
         if self.loaded is not None:

@@ -10,9 +10,12 @@ from __future__ import annotations
 import json
 import os
 from datetime import datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, Callable
 from xml.sax.saxutils import escape as xml_escape
+
+from markupsafe import Markup
 
 from . import urls
 from .i18n import HTML_LANG, STRINGS
@@ -22,15 +25,21 @@ CST = timezone(timedelta(hours=8))
 SECTIONS = {"": "", "task": "tasks/", "company": "results/", "office": "offices/"}
 
 
+@lru_cache(maxsize=1 << 16)
 def cst(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
-    """An entry time (UTC, Z) or unix seconds shown in China Standard Time."""
+    """An entry time (UTC, Z) or unix seconds shown in China Standard Time (cached: the same
+    few thousand timestamps appear on many pages)."""
     if value in (None, ""):
         return ""
     try:
         if isinstance(value, (int, float)):
             dt = datetime.fromtimestamp(value, timezone.utc)
         else:
-            dt = datetime.strptime(str(value), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+            v = str(value)
+            if len(v) != 20 or v[10] != "T" or v[19] != "Z":
+                raise ValueError(v)
+            dt = datetime(int(v[0:4]), int(v[5:7]), int(v[8:10]), int(v[11:13]), int(v[14:16]),
+                          int(v[17:19]), tzinfo=timezone.utc)
     except ValueError:
         return str(value)
     return dt.astimezone(CST).strftime(fmt)
@@ -83,7 +92,7 @@ class Renderer:
             root = urls.root_of(name)
             other = "en" if lang == "zh" else "zh"
             self.writer.write_file(
-                name, tmpl, self.common[lang], override_output=True,
+                name, tmpl, self.common[lang], override_output=False,
                 root=root, lroot=root + urls.lang_prefix(lang), path=path, section=section,
                 alt=root + urls.lang_prefix(other) + path, alt_lang=other, **ctx)
             self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
@@ -115,6 +124,33 @@ class Renderer:
                 out.write(f"<url><loc>{xml_escape(line.strip())}</loc></url>\n")
             out.write("</urlset>\n")
         os.unlink(part)
+
+
+class Chrome:
+    """Navigation and footer, rendered once per (depth, section) and reused on every page.
+
+    Why: they are a third of a record page's markup and identical across a language's pages
+    at one depth; rendering them once keeps the per-page cost to the page's own content.
+    The cached strings come from autoescaped templates, so they are safe to insert as Markup.
+    """
+
+    def __init__(self, get_template: Callable[[str], Any], ctx: dict[str, Any]):
+        self._get, self.ctx = get_template, ctx
+        self._cache: dict[tuple[str, str, str], Markup] = {}
+
+    def _render(self, name: str, root: str, lroot: str, section: str = "") -> Markup:
+        key = (name, lroot, section)
+        out = self._cache.get(key)
+        if out is None:
+            out = Markup(self._get(name).render({**self.ctx, "root": root, "lroot": lroot, "section": section}))
+            self._cache[key] = out
+        return out
+
+    def footer(self, root: str, lroot: str) -> Markup:
+        return self._render("footer", root, lroot)
+
+    def nav(self, lroot: str, section: str) -> Markup:
+        return self._render("nav", lroot, lroot, section)
 
 
 def common_context(lang: str, base: dict[str, Any]) -> dict[str, Any]:

@@ -1,17 +1,30 @@
-"""Search: Pagefind indexes task, company and result pages; a small script queries it.
+"""Search: Pagefind indexes task and company pages (with their results); a small script queries it.
 
 Why Pagefind: it runs after the build over the static files, needs no server, and its extended
 build segments Chinese text. Only pages marked ``data-pagefind-body`` (tasks, companies) are
-indexed; each language gets its own index from the page's ``lang`` attribute.
+indexed, each language in its own index (from the page's ``lang``).
+
+Why shards: Pagefind keeps the whole index in memory while it builds (tens of KB per Chinese
+page), so a province-sized site is indexed in shards of at most ``shard_pages`` pages, each in
+its own run and bundle; the search script merges the bundles listed in search-shards.json.
+A county-sized site is one ordinary ``pagefind --site`` run.
 """
 
 from __future__ import annotations
 
+import json
+import os
+import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+from typing import Iterator
 
 from .render import Renderer
+
+MANIFEST = "search-shards.json"
+INDEXED_DIRS = ("task", "company")  # the only templates carrying data-pagefind-body
 
 
 class SearchIndexError(RuntimeError):
@@ -22,10 +35,50 @@ def write_pages(r: Renderer) -> None:
     r.page("search/", "search")
 
 
-def run_pagefind(site: Path, timeout: int = 3600) -> str:
-    """Index ``site`` with the Pagefind binary shipped by the ``pagefind[extended]`` wheel."""
-    cmd = [sys.executable, "-m", "pagefind", "--site", str(site)]
+def indexed_pages(site: Path) -> Iterator[Path]:
+    """Pages Pagefind would index, found from the URL scheme without opening any file."""
+    for lang in ("", "en/"):
+        for d in INDEXED_DIRS:
+            base = site / lang / d
+            if base.is_dir():
+                for entry in sorted(os.scandir(base), key=lambda e: e.name):
+                    p = Path(entry.path) / "index.html"
+                    if p.is_file():
+                        yield p
+
+
+def _pagefind(site: Path, output: Path, timeout: int) -> str:
+    cmd = [sys.executable, "-m", "pagefind", "--site", str(site), "--output-path", str(output)]
     proc = subprocess.run(cmd, capture_output=True, text=True, timeout=timeout)
     if proc.returncode != 0:
         raise SearchIndexError(f"pagefind failed ({proc.returncode}): {proc.stderr.strip() or proc.stdout.strip()}")
     return proc.stdout
+
+
+def run_pagefind(site: Path, shard_pages: int = 20_000, timeout: int = 6 * 3600) -> str:
+    """Index ``site``; returns Pagefind's report. Writes pagefind/ (+ pagefind-shards/N/)."""
+    site = Path(site)
+    pages = list(indexed_pages(site))
+    shutil.rmtree(site / "pagefind", ignore_errors=True)
+    shutil.rmtree(site / "pagefind-shards", ignore_errors=True)
+    if len(pages) <= shard_pages:
+        report = _pagefind(site, site / "pagefind", timeout)
+        (site / MANIFEST).write_text(json.dumps({"shards": []}) + "\n", encoding="utf-8")
+        return report
+    reports, shards = [], []
+    for k in range(0, len(pages), shard_pages):
+        n = k // shard_pages
+        with tempfile.TemporaryDirectory(prefix="pagefind-shard-") as tmp:
+            for p in pages[k:k + shard_pages]:  # the shard as a site of hard links, same paths
+                dst = Path(tmp) / p.relative_to(site)
+                dst.parent.mkdir(parents=True, exist_ok=True)
+                try:
+                    os.link(p, dst)
+                except OSError:
+                    shutil.copyfile(p, dst)
+            out = site / "pagefind" if n == 0 else site / "pagefind-shards" / str(n)
+            reports.append(_pagefind(Path(tmp), out, timeout))
+        if n:
+            shards.append(f"pagefind-shards/{n}/")
+    (site / MANIFEST).write_text(json.dumps({"shards": shards}) + "\n", encoding="utf-8")
+    return "\n".join(reports)

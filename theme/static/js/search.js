@@ -48,6 +48,11 @@ async function main() {
   try {
     pagefind = await import(new URL("pagefind.js", bundle).href);
     await pagefind.options({ baseUrl: root.pathname });
+    // a large site is indexed in shards; merge the other bundles into this one
+    const manifest = await fetch(new URL("search-shards.json", root)).then((r) => (r.ok ? r.json() : { shards: [] }));
+    for (const shard of manifest.shards || []) {
+      await pagefind.mergeIndex(new URL(shard, root).href, { baseUrl: root.pathname });
+    }
     await pagefind.init();
   } catch (e) {
     status.textContent = "Search index unavailable.";

@@ -100,7 +100,7 @@ export async function lookupCompany(io, data, ctx, targetId) {
       : m('本次抽取尚未锁定；现在只能证明是否在对象名单中。', 'This draw is not locked yet; only membership of the population can be shown.');
     const verdict = !ok ? m('证明无效：与已签名承诺中的名单根哈希不符。', 'The proof is invalid: it does not match the root in the signed commitment.')
       : inPop ? m(`${targetId} 在本次抽查对象名单中（「${found.leaf.stratum}」层，第 ${found.leaf.index + 1} 条，共 ${size} 条）。`,
-        `${targetId} is in this draw's population (stratum “${found.leaf.stratum}”, leaf ${found.leaf.index + 1} of ${size}).`)
+        `${targetId} is in this draw's population (stratum "${found.leaf.stratum}", leaf ${found.leaf.index + 1} of ${size}).`)
         : m(`${targetId} 不在本次抽查对象名单中（相邻两条记录证明了这一点）。`, `${targetId} is not in this draw's population (the two neighbouring entries prove it).`);
     return { explanation: { target: targetId, size, root: cb.population.root, leaf: found.leaf || null, neighbours: found.leaf ? null : found }, check: { ok, selected: false, ...verdict }, notes, state };
   }

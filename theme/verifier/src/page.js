@@ -11,10 +11,10 @@ const STATUS = {
   skip: { zh: '跳过', en: 'skipped', mark: '–' },
   pending: { zh: '待定', en: 'pending', mark: '…' },
 };
-const LINE_MARK = { ok: '✓', bad: '✗', info: 'ℹ', pending: '…', skip: '–' };
+const LINE_MARK = { ok: '✓', bad: '✗', info: 'ℹ', warn: '⚠', pending: '…', skip: '–' };
 const OVERALL = {
   pass: { zh: '全部核验通过：本次抽取可以按公开数据完整重现。', en: 'Every check passed: this draw can be fully reproduced from public data.' },
-  fail: { zh: '核验未通过：见下面标为“未通过”的步骤。', en: 'Verification FAILED: see the steps marked “failed” below.' },
+  fail: { zh: '核验未通过：见下面标为“未通过”的步骤。', en: 'Verification FAILED: see the steps marked "failed" below.' },
   partial: { zh: '已完成可核验的部分；其余步骤待定（例如保密期或信标轮次尚未到来）。', en: 'Everything checkable now passed; some steps are pending (e.g. embargo or beacon round not reached yet).' },
 };
 
@@ -42,7 +42,7 @@ function renderStep(lang, s) {
   if (s.reason && s.status !== 'pass') li.append(el('p', { class: 'reason', text: s.reason[lang] }));
   const ul = el('ul', { class: 'lines' });
   for (const line of s.lines) {
-    if (s.status !== 'pass' && line.status !== 'bad' && s.reason && line[lang] === s.reason[lang]) continue;
+    if (s.status !== 'pass' && s.reason && line[lang] === s.reason[lang]) continue; // shown as the reason
     ul.append(el('li', { class: `line line-${line.status}` }, el('span', { class: 'mark', 'aria-hidden': 'true', text: LINE_MARK[line.status] || '' }), el('span', { text: line[lang] })));
   }
   if (ul.childElementCount) li.append(ul);
@@ -106,6 +106,7 @@ async function main() {
   }
   const shown = new Map();
   const show = (s) => {
+    if (s.status === 'na') return;
     const li = renderStep(lang, s);
     if (shown.has(s.n)) shown.get(s.n).replaceWith(li);
     else {

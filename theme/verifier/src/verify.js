@@ -64,6 +64,10 @@ class Step {
     this.lines.push({ status: 'info', zh, en });
   }
 
+  warn(zh, en) {
+    this.lines.push({ status: 'warn', zh, en });
+  }
+
   bad(zh, en) {
     this.lines.push({ status: 'bad', zh, en });
     if (this.status !== 'fail') {
@@ -160,7 +164,7 @@ export async function verifyTask(io, data, hooks = {}) {
   const t0 = (globalThis.performance || Date).now();
   const steps = {};
   for (let n = 1; n <= 11; n++) steps[n] = new Step(n);
-  const done = (s) => hooks.onStep && hooks.onStep(s);
+  const done = (s) => s.status !== 'na' && hooks.onStep && hooks.onStep(s);
   const ctx = { data, task: data.task };
 
   // Dependencies: a step that needs a failed/skipped step is skipped and names the root cause;
@@ -410,7 +414,8 @@ export async function verifyTask(io, data, hooks = {}) {
       ctx.chain = chain;
       const due = roundTime(chain, cb.beacon.round);
       if (chain.simulated) {
-        s4.info(`⚠ 模拟信标：${chain.label}。模拟链不提供不可预测性，仅用于演示和测试。`, `⚠ SIMULATED beacon: ${chain.label}. A simulated chain gives no unpredictability; demos and tests only.`);
+        s4.warn(`模拟信标链（${chain.label}）：不是真实的 drand 网络，不提供不可预测性，仅用于演示和测试。`,
+          `Simulated beacon chain (${chain.label}): not the real drand network; it gives no unpredictability, demos and tests only.`);
       } else s4.info(`信标链：${chain.label}（${short(chain.chain_hash)}）`, `beacon chain: ${chain.label} (${short(chain.chain_hash)})`);
       s4.info(`承诺的轮次 ${cb.beacon.round}，应在 ${cstText(due)}（北京时间）产生`, `committed round ${cb.beacon.round}, due ${cstText(due)} (China Standard Time)`);
       if (!lb) s4.wait(`尚未锁定：等待第 ${cb.beacon.round} 轮信标`, `not locked yet: waiting for beacon round ${cb.beacon.round}`);
@@ -517,9 +522,9 @@ export async function verifyTask(io, data, hooks = {}) {
         const c = cb.strata[i];
         const k = s.take(scan.counts[i]);
         if (c.n === scan.counts[i] && c.k === k) {
-          s7.ok(`「${s.name}」层：${c.n} 家，按规则抽取 ${c.k} 家`, `stratum “${s.name}”: ${c.n} targets, the rule takes ${c.k}`);
+          s7.ok(`「${s.name}」层：${c.n} 家，按规则抽取 ${c.k} 家`, `stratum "${s.name}": ${c.n} targets, the rule takes ${c.k}`);
         } else {
-          s7.bad(`「${s.name}」层：承诺写 n=${c.n}、k=${c.k}，重新计算 n=${scan.counts[i]}、k=${k}`, `stratum “${s.name}”: the commitment says n=${c.n}, k=${c.k}; recomputed n=${scan.counts[i]}, k=${k}`);
+          s7.bad(`「${s.name}」层：承诺写 n=${c.n}、k=${c.k}，重新计算 n=${scan.counts[i]}、k=${k}`, `stratum "${s.name}": the commitment says n=${c.n}, k=${c.k}; recomputed n=${scan.counts[i]}, k=${k}`);
         }
       });
       const unseen = [...exclusionSets(cb)[0]].filter((id) => !scan.seenExplicit.has(id));
@@ -542,21 +547,21 @@ export async function verifyTask(io, data, hooks = {}) {
       const want = { name: names[i], n: cb.strata[i].n, k: cb.strata[i].k, threshold: th };
       if (!p || !jsonEqual(p, want)) {
         s6.bad(`「${names[i]}」层：公布 ${p ? `n=${p.n}、k=${p.k}、门槛 ${short(p.threshold)}` : '（缺失）'}，重新计算 n=${want.n}、k=${want.k}、门槛 ${short(th)}`,
-          `stratum “${names[i]}”: published ${p ? `n=${p.n}, k=${p.k}, threshold ${short(p.threshold)}` : '(missing)'}, recomputed n=${want.n}, k=${want.k}, threshold ${short(th)}`);
+          `stratum "${names[i]}": published ${p ? `n=${p.n}, k=${p.k}, threshold ${short(p.threshold)}` : '(missing)'}, recomputed n=${want.n}, k=${want.k}, threshold ${short(th)}`);
       } else {
         s6.ok(`「${names[i]}」层：在 ${want.n} 家中票号最小的 ${want.k} 家被抽中，门槛（抽中者中最大的票号）${short(th)}，与公布的一致`,
-          `stratum “${names[i]}”: the ${want.k} smallest of ${want.n} tickets are selected, threshold (the largest selected ticket) ${short(th)}, as published`);
+          `stratum "${names[i]}": the ${want.k} smallest of ${want.n} tickets are selected, threshold (the largest selected ticket) ${short(th)}, as published`);
       }
     });
     if ((resultBody.strata || []).length !== names.length) s6.bad('公布的分层数与承诺不符', 'the published strata differ from the committed ones');
     const want = new Map(picks.flat().map((p) => [p.id, names[p.si]]));
     const got = new Map((resultBody.selected || []).map((r) => [r.id, r.stratum]));
     for (const [id, st] of got) {
-      if (!want.has(id)) s6.bad(`公布的抽中名单中有 ${id}，但它的票号不在「${st}」层最小的 k 个之内`, `the published list contains ${id}, whose ticket is not among the k smallest of stratum “${st}”`);
-      else if (want.get(id) !== st) s6.bad(`${id} 公布在「${st}」层，实际属于「${want.get(id)}」层`, `${id} is published in stratum “${st}”, but belongs to “${want.get(id)}”`);
+      if (!want.has(id)) s6.bad(`公布的抽中名单中有 ${id}，但它的票号不在「${st}」层最小的 k 个之内`, `the published list contains ${id}, whose ticket is not among the k smallest of stratum "${st}"`);
+      else if (want.get(id) !== st) s6.bad(`${id} 公布在「${st}」层，实际属于「${want.get(id)}」层`, `${id} is published in stratum "${st}", but belongs to "${want.get(id)}"`);
     }
     for (const [id, st] of want) {
-      if (!got.has(id)) s6.bad(`${id}（「${st}」层）按票号应被抽中，公布的名单中却没有`, `${id} (stratum “${st}”) should have been selected by its ticket but is missing from the published list`);
+      if (!got.has(id)) s6.bad(`${id}（「${st}」层）按票号应被抽中，公布的名单中却没有`, `${id} (stratum "${st}") should have been selected by its ticket but is missing from the published list`);
     }
     if (!s6.failed) s6.ok(`全部 ${want.size} 家抽中对象与重新计算一致`, `all ${want.size} selected targets match the recomputation`);
   }
@@ -600,7 +605,7 @@ export async function verifyTask(io, data, hooks = {}) {
     else {
       const batches = rows.length ? rows[rows.length - 1].batch : 0;
       s8.ok(`按 SHA-256(ssgk/batch/v1, 种子, 编号) 排序，每批 ${cb.batch_size} 家，共 ${batches} 批：与公布的顺序逐条一致`,
-        `ordered by SHA-256(ssgk/batch/v1, seed, id), ${cb.batch_size} per batch, ${batches} batches: identical to the published order`);
+        `ordered by SHA-256(ssgk/batch/v1, seed, id), ${cb.batch_size} per batch, ${batches} batch${batches === 1 ? '' : 'es'}: identical to the published order`);
     }
   }
 

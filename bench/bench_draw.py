@@ -4,8 +4,10 @@ snapshot file, peak memory, and PyPI consistent-sampler on the same ids.
     python bench/bench_draw.py            # N = 10^4, 10^5, 10^6
     python bench/bench_draw.py --n 200000 # one size
     python bench/bench_draw.py --big      # adds N = 10^7 (needs ~2 GB of disk in $TMPDIR, minutes)
+    python bench/bench_draw.py --big --k 30000   # fixed k: peak memory flat in N
 
-k = 3% of N (30,000 at N = 10^6) over two strata. Targets: ``publisher.draw.samples``. The
+k = 3% of N (30,000 at N = 10^6) over two strata. Times are CPU seconds (process_time),
+so other load on a shared machine distorts them less. Targets: ``publisher.draw.samples``. The
 budget from the brief: select ≤ 1.5× bare hashing; lock path < 5 s and < 300 MB at 10^6,
 memory flat in N. Each lock path runs in a fresh child process so its peak RSS is its own.
 """
@@ -37,11 +39,13 @@ def ids_of(n: int) -> list[str]:
 
 
 def best(fn, repeat: int) -> float:
+    """Least CPU time of ``repeat`` runs (CPU, not wall, time: other processes on a shared
+    machine then distort the ratio much less)."""
     out = []
     for _ in range(repeat):
-        t = time.perf_counter()
+        t = time.process_time()
         fn()
-        out.append(time.perf_counter() - t)
+        out.append(time.process_time() - t)
     return min(out)
 
 
@@ -53,14 +57,16 @@ def bare_loop(ids: list[str]) -> None:
         h.digest()
 
 
-def spec_for(n: int, snapshot: str, inspectors: str) -> dict:
+def spec_for(n: int, snapshot: str, inspectors: str, k: int | None = None) -> dict:
     from publisher.draw.seed import secret_commitment
 
+    take = [{"ratio": RATIO}] * 2 if k is None else [{"count": k * 4 // 5}, {"count": k - k * 4 // 5}]
+    rounding = [{"rounding": "ceil"} if "ratio" in t else {} for t in take]
     return {
         "task": "BENCH",
         "population": {"snapshot": snapshot, "filter": {}},
-        "strata": [{"name": "低", "match": {"risks": ["A", "B"]}, "take": {"ratio": RATIO}, "rounding": "ceil"},
-                   {"name": "高", "match": {"risks": ["C", "D"]}, "take": {"ratio": RATIO}, "rounding": "ceil"}],
+        "strata": [{"name": "低", "match": {"risks": ["A", "B"]}, "take": take[0], **rounding[0]},
+                   {"name": "高", "match": {"risks": ["C", "D"]}, "take": take[1], **rounding[1]}],
         "offices": [{"office": "scjgj", "members": 1, "commitment": secret_commitment("BENCH", "scjgj", b"\1" * 32)},
                     {"office": "wjj", "members": 1, "commitment": secret_commitment("BENCH", "wjj", b"\2" * 32)}],
         "teams": {"inspectors": inspectors, "mode": "big"},
@@ -80,7 +86,7 @@ def peak_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def child(path: str, n: int) -> None:
+def child(path: str, n: int, k: int | None) -> None:
     """Runs in a fresh process: snapshot read alone, commit path, lock path (all streaming)."""
     from publisher.beacon import Beacon
     from publisher.directory.snapshot import iter_snapshot
@@ -88,46 +94,49 @@ def child(path: str, n: int) -> None:
     from publisher.draw.lock import build_lock_body
 
     inspectors = sample_inspectors({"scjgj": 100, "wjj": 50}, "bench")
-    spec = spec_for(n, "aa" * 32, "bb" * 32)
-    t0 = time.perf_counter()
+    spec = spec_for(n, "aa" * 32, "bb" * 32, k)
+    t0 = time.process_time()
     with open(path, "rb") as f:
         for _ in iter_snapshot(f, validate=False):
             pass
-    t1 = time.perf_counter()
+    t1 = time.process_time()
     with open(path, "rb") as f:
         body = build_commit_body(spec, iter_snapshot(f, validate=False), inspectors, time="2026-01-01T00:00:00Z")
-    t2 = time.perf_counter()
+    t2 = time.process_time()
     beacon = Beacon(round=1, signature=b"\x42" * 48)
     with open(path, "rb") as f:
         lock = build_lock_body("cd" * 32, body, beacon, [b"\1" * 32, b"\2" * 32],
                                iter_snapshot(f, validate=False), inspectors)
-    t3 = time.perf_counter()
+    t3 = time.process_time()
     print(json.dumps({"read_s": t1 - t0, "commit_s": t2 - t1, "lock_s": t3 - t2, "peak_mb": peak_mb(),
                       "selected": len(lock["selected"])}))
 
 
-def run_size(n: int, tmp: Path, sampler: bool) -> dict:
+def run_size(n: int, tmp: Path, sampler: bool, k: int | None) -> dict:
     ids = ids_of(n)
-    k_each = -(-n * 3 // 100)
     items = [(i, 0 if j % 5 else 1, "371122001") for j, i in enumerate(ids)]  # 80% / 20%
-    ks = [-(-sum(1 for it in items if it[1] == s) * 3 // 100) for s in (0, 1)]
-    repeat = 3 if n <= 10**6 else 1
+    if k is None:
+        ks = [-(-sum(1 for it in items if it[1] == s) * 3 // 100) for s in (0, 1)]
+    else:
+        ks = [k * 4 // 5, k - k * 4 // 5]
+    k_each = sum(ks)
+    repeat = 5 if n <= 10**6 else 2
     t_bare = best(lambda: bare_loop(ids), repeat)
     t_sel = best(lambda: select(SEED, iter(items), ks), repeat)
     row = {"n": n, "k": sum(ks), "bare_s": t_bare, "select_s": t_sel, "ratio": t_sel / t_bare}
     if sampler:
         from consistent_sampler import sampler as cs
 
-        t = time.perf_counter()
+        t = time.process_time()
         got = list(cs(ids, seed=SEED.hex(), take=k_each, output="id"))
-        row["consistent_sampler_s"] = time.perf_counter() - t
+        row["consistent_sampler_s"] = time.process_time() - t
         row["cs_ratio"] = row["consistent_sampler_s"] / t_sel
         assert len(got) == k_each
     path = tmp / f"targets-{n}.jsonl"
     with open(path, "wb") as f:
         for line in iter_sample_lines(n, "bench"):
             f.write(line)
-    out = subprocess.run([sys.executable, __file__, "--child", str(path), str(n)], check=True,
+    out = subprocess.run([sys.executable, __file__, "--child", str(path), str(n), str(k or 0)], check=True,
                          capture_output=True, text=True).stdout
     row.update(json.loads(out.strip().splitlines()[-1]))
     path.unlink()
@@ -139,10 +148,11 @@ def main() -> int:
     ap.add_argument("--n", type=int, help="one population size instead of 10^4, 10^5, 10^6")
     ap.add_argument("--big", action="store_true", help="also run N = 10^7")
     ap.add_argument("--no-sampler", action="store_true", help="skip consistent-sampler (slow at 10^7)")
-    ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
+    ap.add_argument("--k", type=int, help="a fixed sample size instead of 3%% of N (shows memory is flat in N)")
+    ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     args = ap.parse_args()
     if args.child:
-        child(args.child[0], int(args.child[1]))
+        child(args.child[0], int(args.child[1]), int(args.child[2]) or None)
         return 0
     sizes = [args.n] if args.n else [10**4, 10**5, 10**6] + ([10**7] if args.big else [])
     print(f"# draw benchmark — {platform.python_implementation()} {platform.python_version()}, "
@@ -152,7 +162,7 @@ def main() -> int:
     ok = True
     with tempfile.TemporaryDirectory() as d:
         for n in sizes:
-            r = run_size(n, Path(d), sampler=not args.no_sampler and n <= 10**6)
+            r = run_size(n, Path(d), sampler=not args.no_sampler and n <= 10**6, k=args.k)
             cs_s = f"{r['consistent_sampler_s']:12.2f}" if "consistent_sampler_s" in r else f"{'-':>12}"
             cs_r = f"{r['cs_ratio']:9.1f}" if "cs_ratio" in r else f"{'-':>9}"
             print(f"{r['n']:>10} {r['k']:>8} {r['bare_s']:8.3f} {r['select_s']:9.3f} {r['ratio']:6.2f} "

@@ -58,7 +58,7 @@ def test_teams_satisfy_every_rule_over_many_seeds():
                 stuck += 1  # allowed: the check is sufficient, not necessary
             continue
         feasible += 1
-        teams = assign_teams(seed, chosen, plan)  # must never get stuck (spec §7.4)
+        teams = assign_teams(seed, chosen, plan)  # must never get stuck (spec §6.7.4)
         assert [t["target"] for t in teams] == [t for t, _ in chosen]
         assert team_findings(teams, plan, dict(chosen)) == [], (case, mode)
         # independent re-check of the headline rules

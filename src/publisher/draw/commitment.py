@@ -127,7 +127,7 @@ def build_commit_body(spec: Mapping[str, Any], targets: Iterable[Any], inspector
                       chains: Mapping[str, Any] | None = None) -> dict[str, Any]:
     """The ``draw.commit`` body for a spec, or DrawError listing every problem.
 
-    ``spec`` is the body without derived fields (see docs/spec/60-draw.md §4); ``time`` is the
+    ``spec`` is the body without derived fields (see docs/spec/60-draw.md §6.4); ``time`` is the
     entry time the commitment will be signed with; ``cap`` holds earlier locked draws (from
     ``DrawRule.cap`` after verifying the ledger); ``chains`` (chain hash -> ChainInfo) enables
     the beacon margin check.

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-# Articles cited by messages (see docs/spec/60-draw.md §10).
+# Articles cited by messages (see docs/spec/60-draw.md §6.10).
 ART_LOCK = "001 第十二条"  # a locked list cannot be changed
 ART_CAP = "001 第七条"  # at most two checks a year, in principle
 ART_RATIO_CAP = "003 二(二)"  # general items carry a ratio cap

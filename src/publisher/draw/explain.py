@@ -96,7 +96,7 @@ def _verdict(target: str, tk: str, leaf: Mapping | None, stratum: Mapping | None
 
 
 def explain(result: Mapping[str, Any], population: Population, target_id: str) -> dict[str, Any]:
-    """The explanation object for one target (JSON-ready; see spec §9 for its fields).
+    """The explanation object for one target (JSON-ready; fields in docs/spec/60-draw.md §6.9).
 
     ``result`` is a lock body without embargo, or a reveal body (anything with seed and strata).
     """

@@ -141,7 +141,7 @@ class TeamScan:
         return [{"inspector": i, "target": t} for i, t in sorted(self.conflicts)]
 
     def feasibility(self, k_total: int) -> list[Finding]:
-        """Refuse pools in which the greedy matching could get stuck (see spec §7.4).
+        """Refuse pools in which the greedy matching could get stuck (docs/spec/60-draw.md §6.7.4).
 
         With P units, m picks per target, c = worst exclusions and S = k_total·m picks in all:
         require P − c ≥ m and, with a load cap L, L·(P − c − (m − 1)) ≥ S.

@@ -51,7 +51,7 @@ def primitives() -> dict[str, Any]:
             row[mode] = round_fraction(n * parse_ratio(ratio), mode)
         rounding.append(row)
     return {
-        "description": "Byte-level draw primitives (docs/spec/60-draw.md §2-§7). All hashes SHA-256, hex.",
+        "description": "Byte-level draw primitives (docs/spec/60-draw.md §6.1-§6.7). All hashes SHA-256, hex.",
         "secret_commitment": {"task": TASK, "office": "scjgj", "secret": SECRETS["scjgj"].hex(),
                               "commitment": secret_commitment(TASK, "scjgj", SECRETS["scjgj"])},
         "seed": {"commit_id": "00" * 32, "randomness": "00" * 32, "secrets": ["00" * 32],
@@ -113,7 +113,7 @@ def example() -> dict[str, Any]:
         assert verify_explanation(body, lock, e).ok
         explanations.append(e)
     return {
-        "description": ("A complete draw, docs/spec/60-draw.md §11. The targets are invented; "
+        "description": ("A complete draw, docs/spec/60-draw.md §6.11. The targets are invented; "
                         "the beacon is real (drand quicknet). commit_envelope is the unsigned "
                         "entry whose canonical bytes hash to commit_id."),
         "target_snapshot": tsnap.decode("utf-8").splitlines(),

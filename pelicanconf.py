@@ -27,9 +27,11 @@ SITEURL = ""
 # --- the ledger plugin ----------------------------------------------------------------
 PLUGINS = ["publisher.site.plugin"]
 PUBLISHER_LEDGER = "ledger"
-# Operator root key ids pinned by the portal (ledger/trust.json must list exactly these).
-# Empty = not pinned yet: the build then shows trust.json's keys with a visible warning.
-PUBLISHER_ROOT_KEY_IDS: list[str] = []
+# Operator root key ids pinned by the portal, per checkpoint origin: a ledger with this origin
+# must list exactly these root keys in ledger/trust.json or the build fails. Any other origin
+# (test and benchmark ledgers) is shown as "not pinned" in every footer. A plain list pins the
+# ids for every origin. The sample county's key is also printed in README.md.
+PUBLISHER_ROOT_KEY_IDS = {"sample-county.ssgk.example/ledger": ["eeef8375df562c0d"]}
 # Absolute base URL for feeds and sitemap.xml; None = "https://<checkpoint origin>/".
 PUBLISHER_PUBLIC_URL = None
 PUBLISHER_PAGE_SIZE = 200  # rows per listing page

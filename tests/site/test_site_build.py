@@ -260,3 +260,23 @@ def test_search_index_in_shards(sharded_site):
     for shard in manifest["shards"]:
         assert (sharded_site / shard / "pagefind-entry.json").is_file()
     assert (sharded_site / "pagefind/pagefind.js").is_file()
+
+
+def test_plans_link_to_the_tasks_made_from_them(site, county):
+    html = read(site, "plans/2026/index.html")
+    assert f'href="../../task/{county.joint_task}/"' in html
+    assert "修订" in html and "增加不预先告知的抽查任务" in html and "已被后续版本替代" in html
+
+
+def test_root_key_pinned_per_origin(county, tmp_path):
+    from publisher.site.load import pinned_for
+
+    assert pinned_for({"a/b": ["ABC"]}, "a/b") == ["abc"] and pinned_for({"a/b": ["x"]}, "c/d") == []
+    assert pinned_for(["k"], "any") == ["k"]
+    kid = json.loads((county.ledger / "trust.json").read_text())["root_keys"][0]["key_id"]
+    out = tmp_path / "pinned"
+    build(county.ledger, out, settings_file=REPO / "pelicanconf.py", search=False,
+          overrides={"PUBLISHER_ROOT_KEY_IDS": {"portal.test/county": [kid]}, "PUBLISHER_NOW": NOW})
+    assert "已在站点配置中固定" in (out / "index.html").read_text("utf-8")
+    en = (out / "en/about/index.html").read_text("utf-8")
+    assert "pinned in the site configuration" in en and "NOT pinned" not in en

@@ -72,7 +72,15 @@ def fingerprint(public_b64: str) -> str:
     return " ".join(h[i:i + 4] for i in range(0, 64, 4))
 
 
-def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: list[str] | None = None,
+def pinned_for(pins: Any, origin: str) -> list[str]:
+    """Root key ids pinned for a portal: a list pins them for any ledger; a dict pins them per
+    checkpoint origin (so the real portal is pinned while test and bench ledgers are not)."""
+    if isinstance(pins, dict):
+        pins = pins.get(origin) or []
+    return [str(k).lower() for k in (pins or [])]
+
+
+def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None,
                   now: int | None = None) -> Loaded:
     """Verify ``ledger_dir`` with the default rules, indexing as we go; raise if not valid."""
     started = time.perf_counter()
@@ -80,7 +88,7 @@ def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: list[str] 
     if not (ledger.root / "trust.json").is_file():
         raise LedgerNotVerified(None, f"{ledger.root}: no trust.json, this is not a ledger directory")
     trust = ledger.trust()
-    pinned_ids = [k.lower() for k in (pinned_ids or [])]
+    pinned_ids = pinned_for(pinned_ids, trust.origin)
     if pinned_ids and sorted(pinned_ids) != sorted(trust.root_keys):
         raise LedgerNotVerified(None, (
             f"ledger/trust.json root keys {sorted(trust.root_keys)} are not the keys pinned in the "

@@ -41,7 +41,7 @@ CREATE TABLE docs(idx INTEGER PRIMARY KEY, type TEXT, office TEXT, time TEXT, ye
   entry_id TEXT, ref TEXT, body TEXT);
 CREATE TABLE tasks(task_id TEXT PRIMARY KEY, office TEXT, idx INT, time TEXT, year INT,
   entry_id TEXT, name TEXT, name_en TEXT, joint INT, partners TEXT, items TEXT,
-  start TEXT, end TEXT, body TEXT);
+  start TEXT, end TEXT, plan_no TEXT, body TEXT);
 CREATE TABLE draws(idx INTEGER PRIMARY KEY, task_id TEXT, kind TEXT, office TEXT, time TEXT,
   entry_id TEXT, commit_id TEXT, body TEXT);
 CREATE TABLE selected(task_id TEXT, position INT, target_id TEXT, stratum TEXT, batch INT,
@@ -70,6 +70,7 @@ CREATE INDEX IF NOT EXISTS entries_office ON entries(office, idx);
 CREATE INDEX IF NOT EXISTS entries_type ON entries(type, idx);
 CREATE INDEX IF NOT EXISTS docs_type ON docs(type, year, office, idx);
 CREATE INDEX IF NOT EXISTS tasks_year ON tasks(year, office, idx);
+CREATE INDEX IF NOT EXISTS tasks_plan ON tasks(office, year, plan_no);
 CREATE INDEX IF NOT EXISTS draws_task ON draws(task_id, idx);
 CREATE INDEX IF NOT EXISTS draws_commit ON draws(commit_id, kind, idx);
 CREATE INDEX IF NOT EXISTS selected_task ON selected(task_id, idx, position);
@@ -211,7 +212,7 @@ class SiteIndex:
         partners = [p.get("office") for p in b.get("partners") or [] if isinstance(p, dict)]
         self._put("tasks", (b["id"], e.office, idx, e.time, y, e.id, _text(b.get("name")),
                             _text(b.get("name_en")), 1 if partners else 0, _json(partners),
-                            _json(b.get("items") or []), start, end, _json(b)))
+                            _json(b.get("items") or []), start, end, b.get("plan_task_no"), _json(b)))
 
     def _draw(self, idx: int, e: Entry, kind: str) -> str:
         tid = e.body["task"]

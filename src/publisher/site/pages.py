@@ -191,12 +191,16 @@ def write_plans(loaded: Loaded, r: Renderer) -> None:
     r.page("plans/", "plans", years=summary)
     for y in years:
         by_office: dict[str, list[dict[str, Any]]] = {}
+        made: dict[tuple[str, str], list[str]] = {}
+        for t in ix.q("SELECT office, plan_no, task_id FROM tasks WHERE year=? AND plan_no IS NOT NULL ORDER BY idx", y):
+            made.setdefault((t["office"], t["plan_no"]), []).append(t["task_id"])
         for d in ix.q("SELECT * FROM docs WHERE type='plan' AND year=? ORDER BY office, idx", y):
             b = loads(d["body"])
             tasks = []
             for t in b.get("tasks", []):
+                ids = made.get((t.get("lead"), t.get("plan_task_no")), [])
                 tasks.append({**t, "method_label": both("method", t.get("method")),
-                              "task_link": None})
+                              "made": [(i, safe_seg(i)) for i in ids]})
             by_office.setdefault(d["office"], []).append({**dict(d), "body": b, "tasks": tasks})
         for versions in by_office.values():
             for v in versions[:-1]:

@@ -187,3 +187,20 @@ def test_changed_team_fails_step_9(vledger, vsite, serve, page, shots, tmp_path)
     assert all(st[n] == "pass" for n in range(1, 9)) and st[10] == "pass", st
     page.screenshot(path=str(shots / "verify-tampered-team.png"), full_page=True)
     assert page.errors == []
+
+
+def test_report_fits_a_phone(vsite, serve, chromium, shots, tmp_path):
+    """Long hashes and JSON in a failed step wrap instead of making the page scroll sideways."""
+    site = copy_site(vsite, tmp_path / "phone")
+    change_snapshot_row(site, "T-JOINT")
+    ctx = chromium.new_context(viewport={"width": 390, "height": 844}, device_scale_factor=2)
+    pg = ctx.new_page()
+    try:
+        base = serve(site)
+        for task in ("T-JOINT", "T-REVEALED"):
+            pg.goto(f"{base}verify/?task={task}")
+            pg.wait_for_selector('#verify-report[data-state="done"]', timeout=30000)
+            assert pg.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1, task
+        pg.screenshot(path=str(shots / "verify-phone-T-REVEALED.png"), full_page=False)
+    finally:
+        ctx.close()

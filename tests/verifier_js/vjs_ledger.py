@@ -136,15 +136,13 @@ TASKS = [  # plan task no, name, items, partners, window
 TASK_OF = {"T-JOINT": 0, "T-SECRET": 1, "T-REVEALED": 2, "T-GROUP": 3, "T-CROSS": 4, "T-WAITING": 5}
 
 
-def build_vledger(root: Path, *, n_targets: int = 60) -> VLedger:
-    sim = SimulatedBeacon(b"browser-verifier-tests", GENESIS, 3)
+def new_vledger(root: Path, targets: list, inspectors: list, seed: bytes = b"browser-verifier-tests") -> VLedger:
+    """A ledger with two offices, both snapshots confirmed, item lists and the year's plans."""
+    sim = SimulatedBeacon(seed, GENESIS, 3)
     f = LedgerFactory(root)
     f.init([chain_to_json(sim.chain)])
     f.add_office("scjgj", "县市场监督管理局")
     f.add_office("wjj", "县卫生健康局")
-    targets = sample_targets(n_targets, "vjs")
-    inspectors = sample_inspectors({"scjgj": 8, "wjj": 6}, "vjs", groups_of=2,
-                                   conflicts={"SCJGJ-001": (targets[3].id, targets[7].id)})
     v = VLedger(root, f, sim, targets, inspectors, f.ledger.put_blob(snapshot_bytes(targets)),
                 f.ledger.put_blob(snapshot_bytes(inspectors)))
     v.at(ts("2026-01-05"))
@@ -166,6 +164,14 @@ def build_vledger(root: Path, *, n_targets: int = 60) -> VLedger:
     v.append("scjgj", "plan", {"year": 2026, "version": 1, "revises": None, "title": "2026年度双随机抽查计划", "tasks": plan})
     v.append("wjj", "plan", {"year": 2026, "version": 1, "revises": None, "title": "卫健局2026年度抽查计划",
                              "tasks": [p for p in plan if p["partners"]]})
+    return v
+
+
+def build_vledger(root: Path, *, n_targets: int = 60) -> VLedger:
+    targets = sample_targets(n_targets, "vjs")
+    inspectors = sample_inspectors({"scjgj": 8, "wjj": 6}, "vjs", groups_of=2,
+                                   conflicts={"SCJGJ-001": (targets[3].id, targets[7].id)})
+    v = new_vledger(root, targets, inspectors)
     # T-JOINT: two offices, a region filter, an explicit exclusion, then a replacement
     v.at(ts("2026-02-02"))
     a = v.commit("T-JOINT", ["scjgj", "wjj"], population={

@@ -12,7 +12,18 @@ for (let i = 0; i < B64.length; i++) B64_INDEX[B64.charCodeAt(i)] = i;
 const encoder = new TextEncoder();
 const strictDecoder = new TextDecoder('utf-8', { fatal: true });
 
+/** UTF-8 bytes; short ASCII strings (ids) skip TextEncoder, whose per-call cost dominates. */
 export function utf8(text) {
+  const n = text.length;
+  if (n <= 64) {
+    const out = new Uint8Array(n);
+    for (let i = 0; i < n; i++) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) return encoder.encode(text);
+      out[i] = c;
+    }
+    return out;
+  }
   return encoder.encode(text);
 }
 

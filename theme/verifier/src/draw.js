@@ -7,7 +7,7 @@
 // Python compares str or UTF-8 bytes; hashes are compared as bytes.
 
 import { utf8, toHex, fromHex, cmpBytes, cmpCodePoints, eqBytes } from './bytes.js';
-import { taggedHash, taggedPrefix, sha256 } from './hash.js';
+import { taggedHash, taggedPrefix, sha256, prefixedSha256 } from './hash.js';
 import { canonicalBytes } from './json.js';
 import { leafHash, TreeBuilder, verifyInclusion } from './merkle.js';
 
@@ -44,9 +44,8 @@ export function deriveSeed(commitIdHex, randomness, secrets) {
   return taggedHash(SEED_TAG, cid, randomness, ...secrets);
 }
 
-export function ticketHasher(seed) {
-  const prefix = taggedPrefix(TICKET_TAG, seed);
-  return (idBytes) => prefix.clone().update(idBytes).digest();
+export function ticketHasher(seed, options) {
+  return prefixedSha256(taggedPrefix(TICKET_TAG, seed), options);
 }
 
 export function ticket(seed, id) {
@@ -179,7 +178,7 @@ export class PopulationScan {
     this.counts = classifier.strata.map(() => 0);
     this.seenExplicit = new Set();
     this.tree = withRoot ? new TreeBuilder() : null;
-    this.suffix = classifier.strata.map((s) => '\t' + s.name);
+    this.suffix = classifier.strata.map((s) => utf8('\t' + s.name));
     this.prev = null;
   }
 
@@ -198,8 +197,9 @@ export class PopulationScan {
     if (this.committedCap.has(tid)) return null;
     const si = this.classifier.classify(t);
     this.counts[si]++;
-    if (this.tree) this.tree.append(leafHash(utf8(tid + this.suffix[si])));
-    return [tid, si, t.region];
+    const idBytes = utf8(tid);
+    if (this.tree) this.tree.append(leafHash(idBytes, this.suffix[si]));
+    return [tid, si, t.region, idBytes];
   }
 
   get total() {
@@ -220,26 +220,25 @@ function cmpPick(a, b) {
 /** Streaming k-smallest (ticket, id bytes) per stratum with a bounded max-heap each. */
 export class Selector {
   constructor(seed, ks) {
-    this.hash = ticketHasher(seed);
+    this.hash = ticketHasher(seed, { view: true }); // compared in place, copied only when kept
     this.ks = ks;
     this.heaps = ks.map(() => []);
   }
 
-  add(id, si, region) {
+  add(id, si, region, idBytes = utf8(id)) {
     const k = this.ks[si];
     if (!k) return;
-    const idBytes = utf8(id);
     const t = this.hash(idBytes);
     const heap = this.heaps[si];
     if (heap.length < k) {
-      heap.push({ id, si, ticket: t, idBytes, region });
+      heap.push({ id, si, ticket: t.slice(), idBytes, region });
       siftUp(heap, heap.length - 1);
       return;
     }
     const top = heap[0];
     const c = cmpBytes(t, top.ticket);
     if (c < 0 || (c === 0 && cmpBytes(idBytes, top.idBytes) < 0)) {
-      heap[0] = { id, si, ticket: t, idBytes, region };
+      heap[0] = { id, si, ticket: t.slice(), idBytes, region };
       siftDown(heap, 0);
     }
   }
@@ -280,10 +279,10 @@ export function batchKey(seed, id) {
 
 /** Selected targets of all strata, ascending by (batch key, id bytes). */
 export function batchOrder(seed, picks) {
-  const prefix = taggedPrefix(BATCH_TAG, seed);
+  const key = prefixedSha256(taggedPrefix(BATCH_TAG, seed));
   const keyed = picks.map((p) => {
     const b = p.idBytes || utf8(p.id);
-    return { key: prefix.clone().update(b).digest(), b, p };
+    return { key: key(b), b, p };
   });
   keyed.sort((x, y) => cmpBytes(x.key, y.key) || cmpBytes(x.b, y.b));
   return keyed.map((e) => e.p);
@@ -362,14 +361,22 @@ export function assignTeams(seed, targets, plan) {
   const loads = plan.pools.map((pool) => pool.map(() => 0));
   const cap = plan.loadCap;
   const group = plan.mode === 'group';
+  const keyBytes = new Map();
+  const enc = (key) => {
+    let b = keyBytes.get(key);
+    if (!b) keyBytes.set(key, (b = utf8(key)));
+    return b;
+  };
+  const prefix = base.clone();
+  const hash = prefixedSha256(prefix);
   const out = [];
   for (const [tid, region] of targets) {
-    const prefix = base.clone().update(utf8(tid)).update(ZERO);
+    base._cloneInto(prefix).update(utf8(tid)).update(ZERO);
     const scores = new Map();
     const score = (key) => {
       let s = scores.get(key);
       if (!s) {
-        s = prefix.clone().update(utf8(key)).digest();
+        s = hash(enc(key));
         scores.set(key, s);
       }
       return s;
@@ -450,7 +457,7 @@ export function computeResult(commitId, body, randomness, secrets, targets, insp
   const sel = new Selector(seed, ks);
   for (const t of targets) {
     const e = scan.push(t);
-    if (e) sel.add(e[0], e[1], e[2]);
+    if (e) sel.add(e[0], e[1], e[2], e[3]);
   }
   const ns = body.strata.map((s) => s.n);
   if (scan.counts.join(',') !== ns.join(',')) {

@@ -1,24 +1,20 @@
 // RFC 6962 / RFC 9162 Merkle trees (spec §2): leaf and node hashes, the streaming root,
 // inclusion paths over a list of leaves, and inclusion/consistency verification.
 
-import { concat, eqBytes } from './bytes.js';
-import { sha256 } from './hash.js';
+import { eqBytes } from './bytes.js';
+import { sha256, sha256Create, prefixedSha256 } from './hash.js';
 
 export const EMPTY_ROOT = sha256(new Uint8Array(0));
-const ZERO = new Uint8Array([0]);
-const ONE = new Uint8Array([1]);
+const LEAF = prefixedSha256(sha256Create().update(new Uint8Array([0])));
+const NODE = prefixedSha256(sha256Create().update(new Uint8Array([1])));
 
-export function leafHash(data) {
-  return sha256(concat(ZERO, data));
+/** SHA-256(0x00 || data...) — several parts are hashed as their concatenation. */
+export function leafHash(...data) {
+  return LEAF(...data);
 }
 
-const NODE_BUF = new Uint8Array(65);
-
 export function nodeHash(left, right) {
-  NODE_BUF[0] = 1;
-  NODE_BUF.set(left, 1);
-  NODE_BUF.set(right, 33);
-  return sha256(NODE_BUF);
+  return NODE(left, right);
 }
 
 /** Largest power of two strictly less than n (n >= 2). */

@@ -6,11 +6,42 @@
 // A bad line does not stop the hashing: the caller learns the file's SHA-256 in every case,
 // so "this is not the committed file" is reported before any parse error inside it.
 
-import { sha256Create } from './hash.js';
-import { toHex } from './bytes.js';
+import { sha256Create, digestChunks } from './hash.js';
 import { canonical } from './json.js';
 
 const MAX_LINE = 65536;
+const NATIVE_DIGEST_MAX = 64 * 1024 * 1024; // keep chunks for one native digest up to this size
+
+/**
+ * True iff ``line`` is the RFC 8785 form of ``rec``. Snapshot records are flat (strings,
+ * integers, booleans, null, arrays of strings), for which JSON.stringify (native, ECMAScript
+ * string escaping = RFC 8785's) over members in ascending UTF-16 order with safe integers is
+ * exactly JCS; anything else (nested objects, \u escapes that may hide lone surrogates) takes
+ * the full serialiser.
+ */
+export function isCanonicalLine(rec, line) {
+  if (line.includes('\\u')) return safeCanonical(rec) === line;
+  let prev = null;
+  for (const k in rec) {
+    if (prev !== null && !(prev < k)) return false;
+    prev = k;
+    const v = rec[k];
+    if (typeof v === 'number') {
+      if (!Number.isSafeInteger(v) || Object.is(v, -0)) return false;
+    } else if (v !== null && typeof v === 'object') {
+      if (!Array.isArray(v) || !v.every((x) => typeof x === 'string')) return safeCanonical(rec) === line;
+    }
+  }
+  return JSON.stringify(rec) === line;
+}
+
+function safeCanonical(rec) {
+  try {
+    return canonical(rec);
+  } catch {
+    return null;
+  }
+}
 
 export class SnapshotError extends Error {
   constructor(line, en, zh) {
@@ -44,8 +75,10 @@ function checkInspector(r, line) {
  * lineNo)`` per line. Returns {sha256, bytes, lines, error} — ``error`` is the first
  * SnapshotError (from reading or from onRecord), after which records are no longer delivered.
  */
-export async function readSnapshot(chunks, kind, onRecord, onProgress) {
+export async function readSnapshot(chunks, kind, onRecord, onProgress, expectedBytes) {
   const hasher = sha256Create();
+  // native one-shot digest when the size is known and small enough, else incremental
+  let kept = expectedBytes !== undefined && expectedBytes <= NATIVE_DIGEST_MAX && globalThis.crypto && globalThis.crypto.subtle ? [] : null;
   const decoder = new TextDecoder('utf-8', { fatal: true });
   const check = kind === 'inspectors' ? checkInspector : checkTarget;
   let carry = null;
@@ -67,13 +100,10 @@ export async function readSnapshot(chunks, kind, onRecord, onProgress) {
           throw new SnapshotError(lineNo, 'not valid JSON', '不是有效的 JSON');
         }
         if (rec === null || typeof rec !== 'object' || Array.isArray(rec)) throw new SnapshotError(lineNo, 'not a JSON object', '不是 JSON 对象');
-        let canon;
-        try {
-          canon = canonical(rec);
-        } catch {
-          throw new SnapshotError(lineNo, 'contains a non-integer number or an invalid string', '含有非整数数值或无效字符串');
+        if (!isCanonicalLine(rec, line)) {
+          throw new SnapshotError(lineNo, 'not in RFC 8785 canonical form (whitespace, member order, escapes or a non-integer number)',
+            '不是 RFC 8785 规范格式（空白、成员顺序、转义或非整数数值）');
         }
-        if (canon !== line) throw new SnapshotError(lineNo, 'not in RFC 8785 canonical form', '不是 RFC 8785 规范格式');
         check(rec, lineNo);
         onRecord(rec, lineNo);
       } catch (e) {
@@ -83,7 +113,13 @@ export async function readSnapshot(chunks, kind, onRecord, onProgress) {
   };
 
   for await (const chunk of chunks) {
-    hasher.update(chunk);
+    if (kept) {
+      kept.push(chunk);
+      if (total + chunk.length > NATIVE_DIGEST_MAX) {
+        kept.forEach((c) => hasher.update(c));
+        kept = null;
+      }
+    } else hasher.update(chunk);
     total += chunk.length;
     let buf = chunk;
     if (carry) {
@@ -113,5 +149,5 @@ export async function readSnapshot(chunks, kind, onRecord, onProgress) {
   if (carry && carry.length && !error) {
     error = new SnapshotError(lineNo + 1, 'the last line does not end with a newline', '最后一行没有以换行符结尾');
   }
-  return { sha256: toHex(hasher.digest()), bytes: total, lines: lineNo, error };
+  return { sha256: await digestChunks(kept, hasher), bytes: total, lines: lineNo, error };
 }

@@ -104,20 +104,30 @@ export function browserIO(rootUrl) {
     async json(p) {
       return JSON.parse(await (await get(p)).text());
     },
-    async *chunks(p) {
-      const r = await get(p);
-      if (!r.body) {
-        yield new Uint8Array(await r.arrayBuffer());
-        return;
-      }
-      const reader = r.body.getReader();
-      for (;;) {
-        const { done, value } = await reader.read();
-        if (done) return;
-        yield value;
-      }
+    chunks(p) {
+      return streamOf(get(p));
+    },
+    /** Start downloading now (e.g. a big snapshot while signatures are checked); read later. */
+    prefetch(p) {
+      const pending = get(p);
+      pending.catch(() => {}); // reported when (if) it is read
+      return () => streamOf(pending);
     },
   };
+}
+
+async function* streamOf(pending) {
+  const r = await pending;
+  if (!r.body) {
+    yield new Uint8Array(await r.arrayBuffer());
+    return;
+  }
+  const reader = r.body.getReader();
+  for (;;) {
+    const { done, value } = await reader.read();
+    if (done) return;
+    yield value;
+  }
 }
 
 async function loadEntry(io, ref, role) {
@@ -193,7 +203,9 @@ export async function verifyTask(io, data, hooks = {}) {
     return true;
   };
 
-  // ---- load everything the steps read
+  // ---- load everything the steps read; the snapshots start downloading right away
+  const later = (ref) => (ref && ref.url ? (io.prefetch ? io.prefetch(ref.url) : () => io.chunks(ref.url)) : null);
+  const snapshotStreams = { targets: later(data.snapshots && data.snapshots.targets), inspectors: later(data.snapshots && data.snapshots.inspectors) };
   let trust = null;
   let trustError = null;
   try {
@@ -203,23 +215,17 @@ export async function verifyTask(io, data, hooks = {}) {
   }
   ctx.trust = trust;
   const E = data.entries || {};
-  const commit = await loadEntry(io, E.commit, 'commit');
-  const lock = E.lock ? await loadEntry(io, E.lock, 'lock') : null;
-  const reveal = E.reveal ? await loadEntry(io, E.reveal, 'reveal') : null;
-  const replaces = [];
-  for (const r of E.replace || []) replaces.push(await loadEntry(io, r, 'replace'));
+  const [commit, lock, reveal, replaces, keyEntries] = await Promise.all([
+    loadEntry(io, E.commit, 'commit'),
+    E.lock ? loadEntry(io, E.lock, 'lock') : null,
+    E.reveal ? loadEntry(io, E.reveal, 'reveal') : null,
+    Promise.all((E.replace || []).map((r) => loadEntry(io, r, 'replace'))),
+    Promise.all((data.keys || []).flatMap((k) => [
+      loadEntry(io, k.register, 'register'),
+      ...(k.revoke ? [loadEntry(io, k.revoke, 'revoke')] : []),
+    ])),
+  ]);
   const drawEntries = [commit, lock, reveal, ...replaces].filter(Boolean);
-  const keyEntries = [];
-  for (const k of data.keys || []) {
-    const reg = await loadEntry(io, k.register, 'register');
-    reg.keyInfo = k;
-    keyEntries.push(reg);
-    if (k.revoke) {
-      const rev = await loadEntry(io, k.revoke, 'revoke');
-      rev.keyInfo = k;
-      keyEntries.push(rev);
-    }
-  }
   const cb = commit.entry ? commit.entry.body : null;
   ctx.commitBody = cb;
   ctx.commitId = commit.entry ? commit.entry.id : null;
@@ -492,10 +498,10 @@ export async function verifyTask(io, data, hooks = {}) {
       const [explicit, committedCap] = exclusionSets(cb);
       scan = new PopulationScan(new Filter(cb.population.filter), new Classifier(strata), { explicit, committedCap });
       if (seed && !s5.failed) sel = new Selector(seed, cb.strata.map((s) => s.k));
-      const read = await readSnapshot(io.chunks(ref.url), 'targets', (rec) => {
+      const read = await readSnapshot(snapshotStreams.targets && data.snapshots.targets.sha256 === snap ? snapshotStreams.targets() : io.chunks(ref.url), 'targets', (rec) => {
         const e = scan.push(rec);
-        if (e && sel) sel.add(e[0], e[1], e[2]);
-      }, (b) => hooks.onProgress && hooks.onProgress('targets', b, ref.bytes));
+        if (e && sel) sel.add(e[0], e[1], e[2], e[3]);
+      }, (b) => hooks.onProgress && hooks.onProgress('targets', b, ref.bytes), ref.bytes);
       ctx.snapshotBytes = read.bytes;
       if (read.sha256 !== snap) {
         s7.bad(`检查对象名单文件的 SHA-256 是 ${short(read.sha256)}，承诺中的快照编号是 ${short(snap)}——名单文件被改动过`,
@@ -580,7 +586,8 @@ export async function verifyTask(io, data, hooks = {}) {
     const iref = (data.snapshots && data.snapshots.inspectors) || { url: `ledger/blobs/${cb.teams.inspectors}` };
     inspectors = [];
     try {
-      const read = await readSnapshot(io.chunks(iref.url), 'inspectors', (rec) => inspectors.push(rec));
+      const stream = snapshotStreams.inspectors && data.snapshots.inspectors.sha256 === cb.teams.inspectors ? snapshotStreams.inspectors() : io.chunks(iref.url);
+      const read = await readSnapshot(stream, 'inspectors', (rec) => inspectors.push(rec), null, iref.bytes);
       if (read.sha256 !== cb.teams.inspectors) {
         inspectorError = m(`执法检查人员名录文件的 SHA-256 是 ${short(read.sha256)}，承诺中的是 ${short(cb.teams.inspectors)}——文件被改动过`,
           `the inspector snapshot file hashes to ${short(read.sha256)}, the commitment names ${short(cb.teams.inspectors)} — the file was changed`);

@@ -15,7 +15,7 @@ import { openCheckpoint } from './note.js';
 import { leafHash, verifyInclusion, verifyConsistency } from './merkle.js';
 import { readSnapshot } from './snapshot.js';
 import {
-  DrawError, Filter, Classifier, PopulationScan, Selector, parseStrata, exclusionSets, secretCommitment,
+  Filter, Classifier, PopulationScan, Selector, parseStrata, parseRatio, exclusionSets, secretCommitment,
   deriveSeed, resultJson, resultHash, replacementProblems, applyReplacement, teamPlan, batchOrder, batchRows,
   assignTeams,
 } from './draw.js';
@@ -288,6 +288,9 @@ export async function verifyTask(io, data, hooks = {}) {
       s1.bad(`${d.zh}：由 ${en.office} 签署，承诺却是 ${commit.entry.office} 的`, `${d.en}: signed by ${en.office}, but the commitment is ${commit.entry.office}'s`);
     }
   }
+  if (embargoed && reveal && reveal.entry && chinaDate(reveal.entry.time) < cb.embargo_until) {
+    s1.bad(`结果在 ${chinaDate(reveal.entry.time)} 公布，早于保密期结束日 ${cb.embargo_until}`, `revealed on ${chinaDate(reveal.entry.time)}, before the embargo ends (${cb.embargo_until})`);
+  }
   if (embargoed && lb && 'selected' in lb) s1.bad('承诺设定了保密期，锁定记录却公布了结果', 'the commitment sets an embargo but the lock publishes the result');
   if (!embargoed && lb && 'result_hash' in lb) s1.bad('承诺未设保密期，锁定记录却只公布了哈希', 'the commitment sets no embargo but the lock carries only a hash');
   if (!s1.failed) {
@@ -424,6 +427,10 @@ export async function verifyTask(io, data, hooks = {}) {
           `Simulated beacon chain (${chain.label}): not the real drand network; it gives no unpredictability, demos and tests only.`);
       } else s4.info(`信标链：${chain.label}（${short(chain.chain_hash)}）`, `beacon chain: ${chain.label} (${short(chain.chain_hash)})`);
       s4.info(`承诺的轮次 ${cb.beacon.round}，应在 ${cstText(due)}（北京时间）产生`, `committed round ${cb.beacon.round}, due ${cstText(due)} (China Standard Time)`);
+      if (due < unixOf(commit.entry.time) + 60) {
+        s4.bad(`承诺时间 ${commit.entry.time} 与信标轮次产生时间相隔不足 60 秒：随机数可能已经存在`,
+          `the round is due less than 60 s after the commitment (${commit.entry.time}): the randomness may already have existed`);
+      }
       if (!lb) s4.wait(`尚未锁定：等待第 ${cb.beacon.round} 轮信标`, `not locked yet: waiting for beacon round ${cb.beacon.round}`);
       else {
         if (lb.beacon.round !== cb.beacon.round) {
@@ -533,6 +540,14 @@ export async function verifyTask(io, data, hooks = {}) {
           s7.bad(`「${s.name}」层：承诺写 n=${c.n}、k=${c.k}，重新计算 n=${scan.counts[i]}、k=${k}`, `stratum "${s.name}": the commitment says n=${c.n}, k=${c.k}; recomputed n=${scan.counts[i]}, k=${k}`);
         }
       });
+      if (scan.total === 0) s7.bad('筛选后的对象名单为空', 'the eligible population is empty');
+      if (cb.ratio_cap !== undefined && scan.total > 0) {
+        const [num, den] = parseRatio(cb.ratio_cap);
+        const k = strata.reduce((a, st, i) => a + st.take(scan.counts[i]), 0);
+        if (BigInt(k) * den > num * BigInt(scan.total)) {
+          s7.bad(`抽取 ${k} 家 / ${scan.total} 家，超过一般事项的比例上限 ${cb.ratio_cap}`, `the draw takes ${k} of ${scan.total} targets, above the ratio cap ${cb.ratio_cap} of a general item`);
+        } else s7.ok(`抽取 ${k} 家 / ${scan.total} 家，未超过比例上限 ${cb.ratio_cap}`, `the draw takes ${k} of ${scan.total} targets, within the ratio cap ${cb.ratio_cap}`);
+      }
       const unseen = [...exclusionSets(cb)[0]].filter((id) => !scan.seenExplicit.has(id));
       for (const id of unseen) s7.bad(`排除对象 ${id} 不在筛选后的名单中`, `excluded target ${id} is not in the filtered population`);
       const excl = cb.population.exclusions || [];

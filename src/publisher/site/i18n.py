@@ -60,6 +60,7 @@ S: dict[str, tuple[str, str]] = {
     "overdue": ("逾期未公示", "Overdue results"),
     "overdue_note": ("已锁定抽取、检查期已结束超过20个工作日但尚未公示结果的检查对象。",
                      "Drawn targets whose task window ended more than 20 working days ago without a published result."),
+    "overdue_all": ("全部逾期未公示情况", "All overdue results"),
     "late_published": ("逾期公示的结果", "Results published late"),
     "counts": ("统计数字", "Counts"),
     "n_offices": ("部门", "Offices"),

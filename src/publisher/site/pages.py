@@ -20,7 +20,7 @@ from .urls import safe_seg
 from .views import (both, category_labels, chain_view, filter_view, loads, noncoop_view,
                     randomness_hex, result_view, take_view)
 
-OVERDUE_SHOWN = 50  # (task, office) rows on the home page; the total is always shown
+OVERDUE_SHOWN = 15  # (task, office) rows on the home page; all of them are on /overdue/
 RESULT_COLS = ("SELECT r.*, e.seq AS seq, t.name AS name FROM results r JOIN entries e ON e.idx=r.idx "
                "LEFT JOIN targets t ON t.id=r.target_id")
 
@@ -123,7 +123,9 @@ def write_home(loaded: Loaded, r: Renderer) -> None:
                 "targets": [(t, safe_seg(t)) for t in o.targets]} for o in loaded.overdue]
     overdue_total = sum(o["count"] for o in overdue)
     overdue_rows = len(overdue)
-    overdue = sorted(overdue, key=lambda o: (o["due"] or "9999", o["task_id"]))[:OVERDUE_SHOWN]
+    overdue = sorted(overdue, key=lambda o: (o["due"] or "9999", o["task_id"], o["office"]))
+    r.page("overdue/", "overdue", overdue=overdue, overdue_total=overdue_total)
+    overdue = overdue[:OVERDUE_SHOWN]
     notices = [dict(n, body=loads(n["body"])) for n in
                ix.q("SELECT * FROM docs WHERE type='notice' ORDER BY idx DESC LIMIT 5")]
     years = [row[0] for row in ix.q("SELECT DISTINCT year FROM tasks ORDER BY year DESC")]
@@ -239,6 +241,16 @@ def write_tasks(loaded: Loaded, r: Renderer, size: int) -> None:
             r.page(urls.task(row[0]), "task", **task_view(loaded, row[0]))
 
 
+def item_names(ix: SiteIndex, offices: list[Any], before: int) -> dict[tuple[str, str], str]:
+    """(office, code) -> item name from each office's item list as it stood before ``before``."""
+    out: dict[tuple[str, str], str] = {}
+    for o in offices:
+        d = ix.one("SELECT body FROM docs WHERE type='item.list' AND office=? AND idx<? ORDER BY idx DESC LIMIT 1", o, before)
+        for it in (loads(d["body"]).get("items", []) if d else []):
+            out[(o, it.get("code"))] = it.get("name", "")
+    return out
+
+
 def task_view(loaded: Loaded, task_id: str) -> dict[str, Any]:
     """Everything the task page shows: task, every commitment with its lock/reveal, results."""
     ix, chains = loaded.index, loaded.chains
@@ -246,9 +258,13 @@ def task_view(loaded: Loaded, task_id: str) -> dict[str, Any]:
     task = None
     if t is not None:
         b = loads(t["body"])
+        names = item_names(ix, [b.get("lead")] + [p.get("office") for p in b.get("partners", [])], t["idx"])
         task = {**dict(t), "body": b, "method_label": both("method", b.get("method")),
                 "origin_label": both("origin", b.get("origin")),
-                "partners": [{"office": p.get("office"), "items": p.get("items", [])} for p in b.get("partners", [])]}
+                "items_named": [(c, names.get((b.get("lead"), c), "")) for c in b.get("items", [])],
+                "partners": [{"office": p.get("office"), "items": p.get("items", []),
+                              "items_named": [(c, names.get((p.get("office"), c), "")) for c in p.get("items", [])]}
+                             for p in b.get("partners", [])]}
     commits = []
     draws = ix.q("SELECT * FROM draws WHERE task_id=? ORDER BY idx", task_id)
     by_commit: dict[str, list[Any]] = {}

@@ -22,7 +22,7 @@ from .i18n import HTML_LANG, STRINGS
 
 CST = timezone(timedelta(hours=8))
 # which navigation entry a page belongs to (first path segment -> nav href)
-SECTIONS = {"": "", "task": "tasks/", "company": "results/", "office": "offices/"}
+SECTIONS = {"": "", "task": "tasks/", "company": "results/", "office": "offices/", "overdue": ""}
 
 
 @lru_cache(maxsize=1 << 16)

@@ -43,6 +43,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 CHUNK = 256  # leaves per population chunk (a power of two: every chunk is a tree node)
+CACHE_BYTES = 64 * 1024 * 1024  # target snapshots up to this size are parsed once per build
 REPO = Path(__file__).resolve().parents[3]
 NPM_TIMEOUT = 600
 
@@ -150,6 +151,7 @@ class _Writer:
         self.tree = _LogTree(loaded, work / "verifier-log-tree")
         self.latest = loaded.latest
         self.checkpoints = list(loaded.report.checkpoints)
+        self._records: tuple[str, list[Any]] | None = None  # the last small snapshot, parsed
 
     # -- files the page fetches must exist under the output (the site normally copies ledger/)
     def ensure(self, rel: str) -> str:
@@ -243,8 +245,19 @@ class _Writer:
         return doc
 
     def population_index(self, task_id: str, commit_body: dict[str, Any]) -> None:
-        with self.loaded.ledger.open_blob(commit_body["population"]["snapshot"]) as f:
-            write_population_index(self.out, task_id, commit_body, iter_snapshot(f, Target, validate=False))
+        """Tasks of a year usually share one snapshot: a small one is parsed once (the ledger
+        verifier already validated it), a large one is streamed again for each task."""
+        digest = commit_body["population"]["snapshot"]
+        if self._records is not None and self._records[0] == digest:
+            write_population_index(self.out, task_id, commit_body, iter(self._records[1]))
+            return
+        size = (self.loaded.ledger.root / "blobs" / digest).stat().st_size
+        with self.loaded.ledger.open_blob(digest) as f:
+            records = iter_snapshot(f, Target, validate=False)
+            if size <= CACHE_BYTES:
+                self._records = (digest, list(records))
+                records = iter(self._records[1])
+            write_population_index(self.out, task_id, commit_body, records)
 
     def close(self) -> None:
         self.tree.close()
@@ -307,7 +320,15 @@ def write_data(loaded: Loaded, out: Path, work: Path) -> dict[str, Any]:
 
 
 def write_all(loaded: Loaded, r: Any, settings: dict[str, Any]) -> dict[str, Any]:
-    """Site-build hook (see plugin.py): the bundle to verify/verifier.js, then the data files."""
+    """Site-build hook (see plugin.py): the bundle to verify/verifier.js, then the data files.
+
+    ``PUBLISHER_BROWSER_VERIFIER = False`` in the settings skips both (a build machine without
+    Node.js); the /verify/ page then says it has no data. Otherwise a missing Node/npm fails the
+    build with VerifierBuildError rather than publishing a page that cannot work.
+    """
+    if settings.get("PUBLISHER_BROWSER_VERIFIER", True) is False:
+        log.warning("browser verifier disabled (PUBLISHER_BROWSER_VERIFIER = False)")
+        return {"tasks": 0, "disabled": True}
     out = Path(r.output)
     build_bundle(verifier_dir(settings), out / "verify" / "verifier.js")
     work = Path(loaded.index.path).parent

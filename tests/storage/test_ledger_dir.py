@@ -30,7 +30,12 @@ def test_sigkill_during_appends_never_leaves_invalid_ledger(factory):
                 _append_forever(factory, office)
             finally:
                 os._exit(0)
-        time.sleep(rng.uniform(0.0, 0.02))
+        # wait until the child is really appending (the log grew), then kill at a random moment
+        size0 = factory.ledger.log_path.stat().st_size
+        deadline = time.monotonic() + 5
+        while factory.ledger.log_path.stat().st_size == size0 and time.monotonic() < deadline:
+            time.sleep(0.0005)
+        time.sleep(rng.uniform(0.0, 0.01))
         os.kill(pid, signal.SIGKILL)
         _, status = os.waitpid(pid, 0)
         kills += os.WIFSIGNALED(status)
@@ -39,7 +44,7 @@ def test_sigkill_during_appends_never_leaves_invalid_ledger(factory):
         # keep the parent's clock ahead of anything a child wrote
         factory.clock += 10_000
     assert kills >= 150  # most children really died mid-loop
-    assert factory.verify().size > 40  # appends really happened between kills
+    assert factory.verify().size > 200  # at least one append happened in every round
 
 
 def test_two_writers_cannot_interleave(factory):

@@ -155,7 +155,8 @@ async function main() {
   const out = document.getElementById('lookup-result');
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
-    const id = document.getElementById('uscc').value.trim().toUpperCase();
+    let id = document.getElementById('uscc').value.trim();
+    if (/^[0-9a-z]{18}$/i.test(id)) id = id.toUpperCase(); // a USCC typed in lower case
     out.replaceChildren();
     out.dataset.state = 'running';
     if (!id) return;

@@ -79,7 +79,10 @@ def ensure_node_modules(vdir: Path) -> None:
         raise VerifierBuildError("npm is not installed; the browser verifier needs Node.js >= 20 and npm")
     from filelock import FileLock
 
-    with FileLock(str(vdir / ".npm-ci.lock")):
+    import tempfile
+
+    lock_name = f"ssgk-npm-ci-{hashlib.sha256(str(vdir.resolve()).encode()).hexdigest()[:16]}.lock"
+    with FileLock(str(Path(tempfile.gettempdir()) / lock_name)):  # not in the repo: npm ci wipes node_modules
         if stamp.is_file() and stamp.read_text().strip() == want:
             return
         log.info("browser verifier: npm ci in %s", vdir)

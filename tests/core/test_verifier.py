@@ -214,3 +214,12 @@ def test_planted_file_not_in_log(small_ledger):
     shutil.copy(f.ledger.entry_path("wjj", 1), f.ledger.entries_dir / "wjj" / "00000009.json")
     r = f.verify()
     assert any(e.rule == "orphan" for e in r.errors)
+
+
+def test_changed_blob_byte_is_caught(small_ledger):
+    f = small_ledger
+    digest = f.ledger.put_blob(b"snapshot bytes\n")
+    assert f.verify().ok
+    (f.ledger.blobs_dir / digest).write_bytes(b"snapshot bytez\n")
+    r = f.verify()
+    assert any(e.rule == "blob" and "the blob was changed" in e.message for e in r.errors)

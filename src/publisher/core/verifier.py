@@ -262,6 +262,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
         add(Problem("checkpoint", f"a checkpoint covers {cp_sizes[-1]} entries but the log has only {tree.size}: "
                     "entries were removed", cps[cp_sizes[-1]][1]))
     _check_orphans(source, heads, report)
+    _check_blobs(source, report)
     for rule in report.rules:
         for p in rule.finish(ctx):
             add(p)
@@ -272,6 +273,22 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
 def _unix(text: str) -> int:
     """Seconds since the epoch of an envelope time (already validated by the envelope parser)."""
     return int(datetime.fromisoformat(text).timestamp())
+
+
+def _check_blobs(source: LedgerSource, report: Report) -> None:
+    """Every blob's name must be the SHA-256 of its bytes (snapshots are referenced by hash)."""
+    import hashlib
+
+    for p in getattr(source, "blob_files", lambda: [])():
+        if p.name == ".gitkeep":
+            continue
+        h = hashlib.sha256()
+        with open(p, "rb") as f:
+            for chunk in iter(lambda: f.read(1 << 20), b""):
+                h.update(chunk)
+        if h.hexdigest() != p.name:
+            report.problems.append(Problem("blob", f"content hashes to {h.hexdigest()[:16]}…, not its name: "
+                                           "the blob was changed", source.rel(p)))
 
 
 def _check_orphans(source: LedgerSource, heads: dict, report: Report) -> None:

@@ -178,6 +178,11 @@ class LedgerDir:
         except FileNotFoundError as exc:
             raise LedgerIOError(f"{self.rel(self.blob_path(digest))}: blob missing") from exc
 
+    def blob_files(self) -> list[Path]:
+        if not self.blobs_dir.is_dir():
+            return []
+        return sorted(p for p in self.blobs_dir.iterdir() if not p.name.startswith(".tmp-"))
+
     def checkpoint_files(self) -> list[Path]:
         if not self.checkpoints_dir.is_dir():
             return []

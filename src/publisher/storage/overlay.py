@@ -38,6 +38,9 @@ class Overlay:
     def checkpoint_files(self) -> list:
         return self.ledger.checkpoint_files()
 
+    def blob_files(self) -> list:
+        return self.ledger.blob_files()
+
     def entry_files(self) -> Iterator:
         return self.ledger.entry_files()
 

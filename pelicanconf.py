@@ -37,7 +37,7 @@ PUBLISHER_PUBLIC_URL = None
 PUBLISHER_PAGE_SIZE = 200  # rows per listing page
 PUBLISHER_PROOFS = True  # one inclusion-proof JSON per entry
 PUBLISHER_COPY_LEDGER = True  # raw entries, log, checkpoints under /ledger/
-PUBLISHER_SEARCH_SHARD_PAGES = 20_000  # Pagefind runs per shard of this many pages (bounds its memory)
+PUBLISHER_SEARCH_SHARD_PAGES = 10_000  # Pagefind runs per shard of this many pages (~1 GB each)
 
 # Autoescape everything the templates print (ledger text is hostile until proven otherwise).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

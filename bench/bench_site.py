@@ -244,6 +244,7 @@ def measure(ledger: Path, out: Path, search: bool, now: int) -> dict:
     stats: dict = {}
 
     def after(loaded, info):
+        t_hook = time.perf_counter()
         stats["plugin"] = {k: round(v, 3) for k, v in info["timings"].items()}
         stats["plugin_pages"] = info["counts"]
         stats["verify_index_seconds"] = round(loaded.seconds, 2)
@@ -252,24 +253,33 @@ def measure(ledger: Path, out: Path, search: bool, now: int) -> dict:
         env = Environment(loader=FileSystemLoader(str(REPO / "theme/templates")), autoescape=True,
                           trim_blocks=True, lstrip_blocks=True)
         env.filters.update(FILTERS)
-        scratch = out.parent / (out.name + "-bare")
-        shutil.rmtree(scratch, ignore_errors=True)
-        scratch.mkdir(parents=True)
         gen = info["generator"]
-        r = Renderer(BareWriter(scratch), lambda n: env.get_template(n + ".html"), scratch, gen.common,
-                     gen.base["public_url"])
-        t = time.perf_counter()
-        pages.write_all(loaded, r, gen.settings)
-        stats["bare"] = {"pages": round(time.perf_counter() - t, 3)}
-        stats["bare_pages"] = r.pages_written
-        r.close()
-        shutil.rmtree(scratch, ignore_errors=True)
+
+        def again(label: str, writer_for) -> None:
+            """Render the same pages again, warm, into a scratch directory."""
+            scratch = out.parent / (out.name + "-" + label)
+            shutil.rmtree(scratch, ignore_errors=True)
+            scratch.mkdir(parents=True)
+            get = gen.get_template if label == "pelican" else (lambda n: env.get_template(n + ".html"))
+            r = Renderer(writer_for(scratch), get, scratch, gen.common, gen.base["public_url"])
+            t = time.perf_counter()
+            pages.write_all(loaded, r, gen.settings)
+            stats[label] = {"pages": round(time.perf_counter() - t, 3), "count": r.pages_written}
+            r.close()
+            shutil.rmtree(scratch, ignore_errors=True)
+
+        from pelican.writers import Writer
+
+        again("pelican", lambda d: Writer(str(d), settings=gen.settings))
+        again("bare", BareWriter)
+        stats["bench_hook_seconds"] = round(time.perf_counter() - t_hook, 2)
 
     t = time.perf_counter()
     res = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=search,
                 overrides={"PUBLISHER_NOW": now, "PUBLISHER_AFTER_RENDER": after})
     stats["build_seconds"] = round(time.perf_counter() - t, 2)
-    stats["pelican_seconds"] = round(res.pelican_seconds, 2)
+    stats["pelican_seconds"] = round(res.pelican_seconds - stats.get("bench_hook_seconds", 0), 2)
+    stats["build_seconds"] = round(stats["build_seconds"] - stats.get("bench_hook_seconds", 0), 2)
     stats["pagefind_seconds"] = round(res.pagefind_seconds, 2)
     stats["html_files"] = res.pages
     stats["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
@@ -313,15 +323,17 @@ def main() -> None:
         print(proc.stderr[-4000:])
         sys.exit(1)
     s = json.loads(proc.stdout.strip().splitlines()[-1])
-    pl, bare = s["plugin"]["pages"], s["bare"]["pages"]
     n = s["plugin_pages"]["pages"]
+    cold = n / s["plugin"]["pages"]
+    warm, bare = s["pelican"]["count"] / s["pelican"]["pages"], s["bare"]["count"] / s["bare"]["pages"]
     print(json.dumps(s, indent=1))
     print(f"\nentries {s['entries']:,}; HTML files {s['html_files']:,}")
     print(f"build {s['build_seconds']}s = verify+index {s['verify_index_seconds']}s + render/downloads "
           f"{s['pelican_seconds'] - s['verify_index_seconds']:.1f}s + pagefind {s['pagefind_seconds']}s")
     print(f"peak RSS: build {s['peak_rss_mb']} MB, pagefind {s['pagefind_peak_rss_mb']} MB (limit 4096 MB)")
-    print(f"page rate: plugin {n / pl:,.0f} pages/s, bare Jinja2 {s['bare_pages'] / bare:,.0f} pages/s "
-          f"-> {100 * (n / pl) / (s['bare_pages'] / bare):.0f}% (target >= 70%)")
+    print(f"page rate: plugin (first, cold) {cold:,.0f} pages/s; same pages again through Pelican's writer "
+          f"{warm:,.0f} pages/s vs bare Jinja2 {bare:,.0f} pages/s -> {100 * warm / bare:.0f}% "
+          f"(cold: {100 * cold / bare:.0f}%; target >= 70%)")
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -179,6 +179,7 @@ def write_year_data(loaded: Loaded, r: Renderer) -> list[int]:
 def write_task_data(loaded: Loaded, r: Renderer) -> None:
     """task/<id>/task.json (task, draw entries, results) and task/<id>/results.csv."""
     ix = loaded.index
+    chains = {h: {"label": c.label, "simulated": bool(c.simulated)} for h, c in loaded.chains.items()}
     for t in ix.it("SELECT task_id FROM tasks UNION SELECT task_id FROM draws ORDER BY 1"):
         tid = t[0]
         if not safe_seg(tid):
@@ -191,7 +192,8 @@ def write_task_data(loaded: Loaded, r: Renderer) -> None:
                                    "replace": "team.replace"}[d["kind"]], "entry_id": d["entry_id"],
                           "office": d["office"], "time": d["time"], "body": loads(d["body"])}
                          for d in ix.q("SELECT * FROM draws WHERE task_id=? ORDER BY idx", tid)],
-               "results": results}
+               "results": results,
+               "beacon_chains": chains, "sample": bool(loaded.trust.sample)}
         r.write_text(f"task/{tid}/task.json", json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         with r.open(f"task/{tid}/results.csv") as f:
             f.write("\ufeff")

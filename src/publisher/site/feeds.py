@@ -31,7 +31,7 @@ def write_all(loaded: Loaded, r: Renderer, base: dict[str, Any]) -> None:
     public = base["public_url"]
     for lang in ("zh", "en"):
         t = STRINGS[lang]
-        site = base["site_names"][lang]
+        site = (f"[{t.sample_short}] " if base.get("sample") else "") + base["site_names"][lang]
         home = public + lang_prefix(lang)
         draws = Atom1Feed(title=f"{site} — {t.feed_draws}", link=home, description=t.latest_draws,
                           feed_url=home + "feeds/draws.atom.xml", language="zh-CN" if lang == "zh" else "en")

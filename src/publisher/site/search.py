@@ -55,7 +55,7 @@ def _pagefind(site: Path, output: Path, timeout: int) -> str:
     return proc.stdout
 
 
-def run_pagefind(site: Path, shard_pages: int = 20_000, timeout: int = 6 * 3600) -> str:
+def run_pagefind(site: Path, shard_pages: int = 10_000, timeout: int = 6 * 3600) -> str:
     """Index ``site``; returns Pagefind's report. Writes pagefind/ (+ pagefind-shards/N/)."""
     site = Path(site)
     pages = list(indexed_pages(site))

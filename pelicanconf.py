@@ -35,6 +35,9 @@ PUBLISHER_ROOT_KEY_IDS = {"sample-county.ssgk.example/ledger": ["eeef8375df562c0
 # Absolute base URL for feeds and sitemap.xml; None = "https://<checkpoint origin>/".
 PUBLISHER_PUBLIC_URL = None
 PUBLISHER_PAGE_SIZE = 200  # rows per listing page
+# Processes loading entries during verification (None = one per core). Parallel loading reads
+# ahead without limit, so for very large ledgers 1 keeps memory flat at some cost in time.
+PUBLISHER_VERIFY_WORKERS = None
 PUBLISHER_PROOFS = True  # one inclusion-proof JSON per entry
 PUBLISHER_COPY_LEDGER = True  # raw entries, log, checkpoints under /ledger/
 PUBLISHER_SEARCH_SHARD_PAGES = 10_000  # Pagefind runs per shard of this many pages (~1 GB each)

@@ -234,7 +234,7 @@ class BareWriter:
             f.write(template.render({**context, **kwargs}))
 
 
-def measure(ledger: Path, out: Path, search: bool, now: int) -> dict:
+def measure(ledger: Path, out: Path, search: bool, now: int, workers: int | None) -> dict:
     from jinja2 import Environment, FileSystemLoader
 
     from publisher.site import pages
@@ -276,7 +276,8 @@ def measure(ledger: Path, out: Path, search: bool, now: int) -> dict:
 
     t = time.perf_counter()
     res = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=search,
-                overrides={"PUBLISHER_NOW": now, "PUBLISHER_AFTER_RENDER": after})
+                overrides={"PUBLISHER_NOW": now, "PUBLISHER_AFTER_RENDER": after,
+                           "PUBLISHER_VERIFY_WORKERS": workers})
     stats["build_seconds"] = round(time.perf_counter() - t, 2)
     stats["pelican_seconds"] = round(res.pelican_seconds - stats.get("bench_hook_seconds", 0), 2)
     stats["build_seconds"] = round(stats["build_seconds"] - stats.get("bench_hook_seconds", 0), 2)
@@ -294,10 +295,11 @@ def main() -> None:
     ap.add_argument("--keep", help="directory to keep (and reuse) the generated ledger and site")
     ap.add_argument("--no-search", action="store_true", help="skip Pagefind")
     ap.add_argument("--now", type=int, default=day_ts(date(2026, 12, 1)))
+    ap.add_argument("--verify-workers", type=int, help="processes loading entries while verifying (default: cores)")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
-        print(json.dumps(measure(Path(a.child[0]), Path(a.child[1]), not a.no_search, a.now)))
+        print(json.dumps(measure(Path(a.child[0]), Path(a.child[1]), not a.no_search, a.now, a.verify_workers)))
         return
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="bench-site-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -318,6 +320,8 @@ def main() -> None:
     out = work / "site"
     shutil.rmtree(out, ignore_errors=True)
     cmd = [sys.executable, __file__, "--child", str(ledger), str(out), "--now", str(a.now)] + (["--no-search"] if a.no_search else [])
+    if a.verify_workers:
+        cmd += ["--verify-workers", str(a.verify_workers)]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         print(proc.stderr[-4000:])

@@ -81,7 +81,7 @@ def pinned_for(pins: Any, origin: str) -> list[str]:
 
 
 def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None,
-                  now: int | None = None) -> Loaded:
+                  now: int | None = None, workers: int | None = None) -> Loaded:
     """Verify ``ledger_dir`` with the default rules, indexing as we go; raise if not valid."""
     started = time.perf_counter()
     ledger = LedgerDir(Path(ledger_dir))
@@ -98,7 +98,7 @@ def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None
     workflow = next((r for r in rules if getattr(r, "name", "") == "workflow"), None)
     if workflow is not None and hasattr(workflow, "sink"):
         workflow.sink = index.on_fact  # per-result deadline verdicts, streamed to disk
-    report = verify(ledger, trust, rules + [IndexRule(index)], now=now)
+    report = verify(ledger, trust, rules + [IndexRule(index)], now=now, workers=workers)
     if not report.ok:
         index.close()
         raise LedgerNotVerified(report)

@@ -40,7 +40,8 @@ class LedgerGenerator(Generator):
         self._work = Path(tempfile.mkdtemp(prefix="publisher-site-", dir=s.get("PUBLISHER_WORKDIR")))
         try:
             self.loaded = load_verified(ledger, self._work, s.get("PUBLISHER_ROOT_KEY_IDS") or [],
-                                        now=int(s.get("PUBLISHER_NOW") or time.time()))
+                                        now=int(s.get("PUBLISHER_NOW") or time.time()),
+                                        workers=s.get("PUBLISHER_VERIFY_WORKERS"))
         except LedgerNotVerified:
             self._cleanup()
             raise

@@ -280,3 +280,39 @@ def test_root_key_pinned_per_origin(county, tmp_path):
     assert "已在站点配置中固定" in (out / "index.html").read_text("utf-8")
     en = (out / "en/about/index.html").read_text("utf-8")
     assert "pinned in the site configuration" in en and "NOT pinned" not in en
+
+
+def test_basic_accessibility_markup(site):
+    """Labels for inputs, names for charts and regions, scoped headers, one h1, a skip link."""
+    from html.parser import HTMLParser
+
+    class A11y(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.labels, self.inputs, self.problems, self.h1, self.prose = set(), [], [], 0, False
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            if tag == "label" and a.get("for"):
+                self.labels.add(a["for"])
+            if tag == "input" and a.get("type") != "hidden":
+                self.inputs.append(a.get("id"))
+            if tag == "svg" and not (a.get("role") == "img" and a.get("aria-labelledby")):
+                self.problems.append("svg without role/name")
+            if tag == "th" and "scope" not in a and not self.prose:  # Markdown tables: one header row
+                self.problems.append("th without scope")
+            if tag == "article" and "prose" in (a.get("class") or ""):
+                self.prose = True
+            if tag == "div" and a.get("role") == "region" and not a.get("aria-label"):
+                self.problems.append("region without a name")
+            if tag == "h1":
+                self.h1 += 1
+
+    for page in html_files(site):
+        p = A11y()
+        text = page.read_text("utf-8")
+        p.feed(text)
+        assert not p.problems, (page, p.problems[:3])
+        assert all(i and i in p.labels for i in p.inputs), page
+        assert p.h1 == 1, page
+        assert 'class="skip" href="#main"' in text and 'id="main"' in text, page

@@ -35,8 +35,8 @@ class LedgerGenerator(Generator):
     def generate_context(self) -> None:
         s = self.settings
         ledger = Path(s.get("PUBLISHER_LEDGER", "ledger"))
-        if not ledger.is_absolute():
-            ledger = Path(s.get("PUBLISHER_BASE", Path.cwd())) / ledger
+        if not ledger.is_absolute():  # relative to the project (the parent of the content dir)
+            ledger = Path(s.get("PUBLISHER_BASE") or Path(s["PATH"]).resolve().parent) / ledger
         self._work = Path(tempfile.mkdtemp(prefix="publisher-site-", dir=s.get("PUBLISHER_WORKDIR")))
         try:
             self.loaded = load_verified(ledger, self._work, s.get("PUBLISHER_ROOT_KEY_IDS") or [],

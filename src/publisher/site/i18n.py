@@ -28,8 +28,8 @@ S: dict[str, tuple[str, str]] = {
     "policy": ("政策依据", "Policy basis"),
     "other_lang": ("English", "中文"),
     "other_lang_label": ("切换到英文版", "切换到中文版 (Switch to Chinese)"),
-    "sample_banner": ("样例数据：本站所有部门、企业、人员和结果均为生成的演示数据，不是真实监管信息。",
-                      "SAMPLE DATA: every office, company, person and result on this site is generated "
+    "sample_banner": ("本站所有部门、企业、人员和结果均为生成的演示数据，不是真实监管信息。",
+                      "every office, company, person and result on this site is generated "
                       "for demonstration; none of it is real supervision information."),
     "sample_short": ("样例数据", "SAMPLE DATA"),
     "simulated": ("模拟信标", "SIMULATED beacon"),

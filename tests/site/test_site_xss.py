@@ -67,3 +67,12 @@ def test_charts_escape_labels():
     svg = str(hbar("c", "<t>", [(XSS_SCRIPT, 3), (XSS_IMG, 1)]))
     assert XSS_SCRIPT not in svg and "<img" not in svg and "&lt;script&gt;" in svg
     assert XSS_JS not in svg or "href" not in svg
+
+
+def test_csv_cells_cannot_start_a_formula():
+    from publisher.site.downloads import csv_safe
+
+    assert csv_safe("=HYPERLINK(\"http://x\")") == "'=HYPERLINK(\"http://x\")"
+    assert csv_safe("+1") == "'+1" and csv_safe("@SUM(A1)") == "'@SUM(A1)" and csv_safe("-2") == "'-2"
+    assert csv_safe("青山食品有限公司") == "青山食品有限公司" and csv_safe(None) == "" and csv_safe(["1", "5"]) == "1;5"
+    assert csv_safe(3) == 3

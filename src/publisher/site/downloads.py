@@ -120,8 +120,23 @@ def result_record(v: dict[str, Any]) -> dict[str, Any]:
             "corrects": v.get("corrects")}
 
 
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_safe(value: Any) -> Any:
+    """Ledger text in a CSV cell, defused for spreadsheets: a cell starting like a formula
+    (=, +, -, @) gets a leading apostrophe so Excel/WPS show it as text instead of running it."""
+    if isinstance(value, list):
+        value = ";".join(str(v) for v in value)
+    if value is None:
+        return ""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
 def _csv_row(rec: dict[str, Any]) -> dict[str, Any]:
-    return {k: ";".join(v) if isinstance(v, list) else ("" if v is None else v) for k, v in rec.items()}
+    return {k: csv_safe(v) for k, v in rec.items()}
 
 
 class JsonArray:

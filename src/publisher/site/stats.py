@@ -92,7 +92,9 @@ def write_csv(r: Renderer, path: str, rows: list[dict[str, Any]], fields: list[s
         f.write("\ufeff")  # so spreadsheet programs read the UTF-8 Chinese correctly
         w = csv.DictWriter(f, fieldnames=fields, extrasaction="ignore")
         w.writeheader()
-        w.writerows(rows)
+        from .downloads import csv_safe
+
+        w.writerows({k: csv_safe(v) for k, v in row.items()} for row in rows)
 
 
 def write_all(loaded: Loaded, r: Renderer) -> None:

@@ -10,12 +10,14 @@ from __future__ import annotations
 import multiprocessing as mp
 import os
 import re
+from collections import deque
 from typing import Iterator
 
 from ..core.keys import PublicKey
 from ..core.verifier import LOG_LINE_RE, Loaded, load_one
 
 CHUNK = 512
+IN_FLIGHT = 4  # chunks per worker queued or being loaded at any time
 _root: str = ""
 _keys: dict[str, PublicKey] = {}
 
@@ -63,5 +65,12 @@ def iter_loaded(root: str, raw_lines: Iterator[tuple[int, str]], keys: dict[str,
         return
     ctx = mp.get_context("fork")
     with ctx.Pool(workers, initializer=_init, initargs=(root, keys)) as pool:
-        for chunk in pool.imap(_load_chunk, _chunks(raw_lines), chunksize=1):
-            yield from chunk
+        # Pool.imap would read the whole log ahead and buffer every result; keep a bounded
+        # window of chunks in flight instead, so memory stays flat however long the ledger is.
+        pending: deque = deque()
+        for chunk in _chunks(raw_lines):
+            pending.append(pool.apply_async(_load_chunk, (chunk,)))
+            if len(pending) >= IN_FLIGHT * workers:
+                yield from pending.popleft().get()
+        while pending:
+            yield from pending.popleft().get()

@@ -27,3 +27,23 @@ def small_ledger(factory) -> LedgerFactory:
     factory.checkpoint()
     factory.notice("scjgj", "after checkpoint")
     return factory
+
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--disable-quic", "--no-first-run"]
+
+
+@pytest.fixture(scope="session")
+def chromium_browser():
+    """One headless Debian Chromium for every browser test (Playwright's sync API allows only
+    one running instance per thread, so suites must share it). A missing browser fails the
+    test run — `make test` installs it — rather than skipping."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian chromium is not installed at /usr/bin/chromium: run `make browser`")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

@@ -56,6 +56,8 @@ def test_roundtrip_is_whitespace_independent():
     (lambda o: o.pop("prev"), "missing ['prev']"),
     (lambda o: o.update(extra=1), "unknown ['extra']"),
     (lambda o: o.update(office="SCJGJ"), "not a valid office code"),
+    (lambda o: o.update(office="scjgj\n"), "not a valid office code"),
+    (lambda o: o.update(time="2026-01-01T00:00:00Z\n"), "is not UTC"),
     (lambda o: o.update(seq=0), "seq must be an integer >= 1"),
     (lambda o: o.update(seq=True), "seq must be an integer >= 1"),
     (lambda o: o.update(prev="ab"), "prev must be null or 64"),

@@ -18,8 +18,8 @@ from .canonical import b64decode, b64encode, canonical_bytes, sha256_hex
 from .keys import PublicKey, SigningKey
 
 ENVELOPE_VERSION = 1
-OFFICE_RE = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
-TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
+OFFICE_RE = re.compile(r"^[a-z][a-z0-9-]{1,31}\Z")
+TIME_RE = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z\Z")
 OPERATOR = "operator"
 
 

@@ -202,6 +202,10 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     for item in loaded:
         lineno, text = item.lineno, item.text
         index = tree.size
+        if text.endswith("\0"):  # the last line has no newline: an append interrupted mid-write
+            add(Problem("torn", f"line {lineno} is incomplete (an interrupted append); it is not part of "
+                        "the ledger and the next append removes it", "ledger/log", severity="warning"))
+            break
         m = LOG_LINE_RE.match(text)
         if not m:
             add(Problem("log", f"line {lineno}: malformed log line {text.rstrip(chr(0))!r}", "ledger/log"))

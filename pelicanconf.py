@@ -40,7 +40,8 @@ PUBLISHER_PAGE_SIZE = 200  # rows per listing page
 PUBLISHER_VERIFY_WORKERS = None
 PUBLISHER_PROOFS = True  # one inclusion-proof JSON per entry
 PUBLISHER_COPY_LEDGER = True  # raw entries, log, checkpoints under /ledger/
-PUBLISHER_SEARCH_SHARD_PAGES = 10_000  # Pagefind runs per shard of this many pages (~1 GB each)
+PUBLISHER_SEARCH_SHARD_PAGES = 10_000  # Pagefind runs per shard of at most this many pages
+PUBLISHER_SEARCH_SHARD_MB = 150  # ... and this much HTML (Pagefind needs ~6x that in memory)
 
 # Autoescape everything the templates print (ledger text is hostile until proven otherwise).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

@@ -85,7 +85,8 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     (output / MARKER).write_text("built by publisher build\n", encoding="utf-8")
     t0 = time.perf_counter()
     if search:
-        run_pagefind(output, shard_pages=int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000))
+        run_pagefind(output, shard_pages=int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000),
+                     shard_mb=int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150))
     pf = time.perf_counter() - t0
     pages = sum(1 for _ in output.rglob("*.html"))
     entries = sum(1 for _ in (ledger / "log").open()) if (ledger / "log").is_file() else 0

@@ -4,10 +4,10 @@ Why Pagefind: it runs after the build over the static files, needs no server, an
 build segments Chinese text. Only pages marked ``data-pagefind-body`` (tasks, companies) are
 indexed, each language in its own index (from the page's ``lang``).
 
-Why shards: Pagefind keeps the whole index in memory while it builds (tens of KB per Chinese
-page), so a province-sized site is indexed in shards of at most ``shard_pages`` pages, each in
-its own run and bundle; the search script merges the bundles listed in search-shards.json.
-A county-sized site is one ordinary ``pagefind --site`` run.
+Why shards: Pagefind keeps the whole index in memory while it builds (about six times the HTML
+it reads), so a province-sized site is indexed in shards of at most ``shard_pages`` pages and
+``shard_mb`` MB of HTML, each in its own run and bundle; the search script merges the bundles
+listed in search-shards.json. A county-sized site is one ordinary ``pagefind --site`` run.
 """
 
 from __future__ import annotations
@@ -55,21 +55,36 @@ def _pagefind(site: Path, output: Path, timeout: int) -> str:
     return proc.stdout
 
 
-def run_pagefind(site: Path, shard_pages: int = 10_000, timeout: int = 6 * 3600) -> str:
+def shards(pages: list[Path], shard_pages: int, shard_bytes: int) -> Iterator[list[Path]]:
+    """Consecutive groups of pages, each within both limits (a single huge page is its own group)."""
+    group: list[Path] = []
+    size = 0
+    for p in pages:
+        n = p.stat().st_size
+        if group and (len(group) >= shard_pages or size + n > shard_bytes):
+            yield group
+            group, size = [], 0
+        group.append(p)
+        size += n
+    if group:
+        yield group
+
+
+def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, timeout: int = 6 * 3600) -> str:
     """Index ``site``; returns Pagefind's report. Writes pagefind/ (+ pagefind-shards/N/)."""
     site = Path(site)
     pages = list(indexed_pages(site))
     shutil.rmtree(site / "pagefind", ignore_errors=True)
     shutil.rmtree(site / "pagefind-shards", ignore_errors=True)
-    if len(pages) <= shard_pages:
+    groups = list(shards(pages, shard_pages, shard_mb * 2**20))
+    if len(groups) <= 1:
         report = _pagefind(site, site / "pagefind", timeout)
         (site / MANIFEST).write_text(json.dumps({"shards": []}) + "\n", encoding="utf-8")
         return report
-    reports, shards = [], []
-    for k in range(0, len(pages), shard_pages):
-        n = k // shard_pages
+    reports, extra = [], []
+    for n, group in enumerate(groups):
         with tempfile.TemporaryDirectory(prefix="pagefind-shard-") as tmp:
-            for p in pages[k:k + shard_pages]:  # the shard as a site of hard links, same paths
+            for p in group:  # the shard as a site of hard links, same paths
                 dst = Path(tmp) / p.relative_to(site)
                 dst.parent.mkdir(parents=True, exist_ok=True)
                 try:
@@ -79,6 +94,6 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, timeout: int = 6 * 3600)
             out = site / "pagefind" if n == 0 else site / "pagefind-shards" / str(n)
             reports.append(_pagefind(Path(tmp), out, timeout))
         if n:
-            shards.append(f"pagefind-shards/{n}/")
-    (site / MANIFEST).write_text(json.dumps({"shards": shards}) + "\n", encoding="utf-8")
+            extra.append(f"pagefind-shards/{n}/")
+    (site / MANIFEST).write_text(json.dumps({"shards": extra}) + "\n", encoding="utf-8")
     return "\n".join(reports)

@@ -106,6 +106,9 @@ def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None
     for c in getattr(draw, "commits", {}).values():
         index.add_commit_summary(c)
     index.finish(SnapshotReader(ledger))
+    if index.stats.warnings:
+        log.warning("site: %d entries are shown without some details (fields the site did not expect); "
+                    "see the warnings table", index.stats.warnings)
     warnings = report.problems  # only warnings at this point (late, overdue, unknown calendar)
     for p in warnings[:20]:
         log.warning("%s", p.line())

@@ -90,8 +90,9 @@ DOC_TYPES = {"notice", "item.list", "plan", "directory.snapshot"}
 
 
 def china_date(time: str) -> date:
-    """Calendar date in UTC+08:00 of an entry time (deadlines are Chinese calendar facts)."""
-    return datetime.strptime(time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).astimezone(CST).date()
+    """Calendar date in UTC+08:00 of an entry time ``YYYY-MM-DDTHH:MM:SSZ`` (already checked by
+    the verifier); deadlines and quarters are Chinese calendar facts."""
+    return (datetime(int(time[0:4]), int(time[5:7]), int(time[8:10]), int(time[11:13])) + timedelta(hours=8)).date()
 
 
 def _first(body: dict, *names: str, default: Any = None) -> Any:
@@ -132,7 +133,6 @@ class SiteIndex:
         self._buf: dict[str, list[tuple]] = {}
         self._sql: dict[str, str] = {}
         self.stats = IndexStats()
-        self.selection_offset: dict[str, int] = {}
 
     # ---------------------------------------------------------------- writing
 

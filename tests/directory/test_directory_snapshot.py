@@ -182,3 +182,65 @@ def test_round_trip_and_rfc8785_lines(rows: list[tuple[str, str, str, set[str], 
     assert read(data) == sorted(recs, key=lambda t: t.id)
     for line, rec in zip(data.splitlines(keepends=True), sorted(recs, key=lambda t: t.id)):
         assert line == canonical_bytes(rec.to_json()) + b"\n"
+
+
+# --- the orjson fast path accepts exactly what the reference path accepts --------------------
+
+_VALUES = st.one_of(st.none(), st.booleans(), st.integers(-(2**70), 2**70),
+                    st.floats(allow_nan=False, allow_infinity=False), _TEXT, st.lists(_TEXT, max_size=3))
+
+
+def _paths(line: bytes) -> tuple[object, object]:
+    """(fast result or None, reference record or the refusal's rule)."""
+    from publisher.directory import snapshot as snap
+
+    def fail(rule: str, message: str, field: str | None = None) -> DirectoryError:
+        from publisher.directory.records import Problem
+        return DirectoryError([Problem(rule, message, field=field)])
+
+    fast = snap._fast_record(line, Target.from_json)
+    try:
+        ref: object = snap._reference_record(line, Target.from_json, snap._DECODER.decode,
+                                             snap._ENCODER.encode, fail)
+    except DirectoryError as exc:
+        ref = exc.problems[0].rule
+    return fast, ref
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.fixed_dictionaries({k: _VALUES for k in Target.FIELDS}),
+       st.sampled_from(["sorted", "pretty", "flip"]), st.integers(0, 400), st.integers(0, 255))
+def test_fast_path_never_accepts_what_the_reference_refuses(obj: dict[str, object], form: str,
+                                                             pos: int, byte: int) -> None:
+    if form == "pretty":
+        line = json.dumps(obj, ensure_ascii=False, sort_keys=True).encode("utf-8")
+    else:
+        line = json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True).encode("utf-8")
+    if form == "flip" and line:
+        b = bytearray(line)
+        b[pos % len(b)] = byte
+        line = bytes(b)
+    fast, ref = _paths(line + b"\n")
+    if fast is not None:
+        assert fast == ref  # accepted by both, same record
+    # and whatever the fast path refused, iter_snapshot words as the reference path does
+
+
+@pytest.mark.parametrize("line", [
+    b'{"complaints":1.0,"flags":[],"id":"X1","industry":null,"kind":"enterprise","name":"n",'
+    b'"office":"scjgj","region":"330106","risk":null,"uscc_override":null}',
+    b'{"complaints":99999999999999999999,"flags":[],"id":"X1","industry":null,"kind":"enterprise",'
+    b'"name":"n","office":"scjgj","region":"330106","risk":null,"uscc_override":null}',
+    b'{"complaints":1,"complaints":1,"flags":[],"id":"X1","industry":null,"kind":"enterprise",'
+    b'"name":"n","office":"scjgj","region":"330106","risk":null,"uscc_override":null}',
+    b'{"complaints":0,"flags":[],"id":"X1","industry":null,"kind":"enterprise","name":"\\ud800",'
+    b'"office":"scjgj","region":"330106","risk":null,"uscc_override":null}',
+])
+def test_fast_path_hands_edge_cases_to_the_reference(line: bytes) -> None:
+    fast, ref = _paths(line + b"\n")
+    assert fast is None
+    err = refuse(line + b"\n", validate=False)  # refused, worded by the reference path
+    if isinstance(ref, str):
+        assert err.problems[0].rule == ref
+    else:  # the oversized integer: decoded by the reference path, refused by the structure rule
+        assert err.problems[0].rule == "structure"

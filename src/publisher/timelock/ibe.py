@@ -135,9 +135,11 @@ def decrypt(signature: bytes, ct: Ciphertext) -> bytes:
     except (ValueError, TypeError) as exc:
         raise TimelockError(f"beacon signature is not a G1 point: {exc}") from exc
     try:
-        u = G2Point.from_compressed_bytes(ct.U)
+        u = G2Point.from_compressed_bytes(ct.U)  # checks curve and subgroup
     except (ValueError, TypeError) as exc:
         raise TimelockTampered(f"IBE ciphertext U is not a G2 point: {exc}") from exc
+    if u == G2Point.identity() or u.to_compressed_bytes() != ct.U:
+        raise TimelockTampered("IBE ciphertext U is the point at infinity or not canonically encoded")
     sigma = _xor(h2(GT.pairing(key, u), n), ct.V)
     msg = _xor(h4(sigma, n), ct.W)
     if G2Point() * h3(sigma, msg) != u:

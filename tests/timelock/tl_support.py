@@ -83,3 +83,46 @@ def js_decrypt(chain: ChainInfo, beacon: Beacon | None, ciphertext: bytes, *, no
 def plaintext_of(answer: dict[str, Any]) -> bytes:
     assert answer["ok"], answer.get("error")
     return base64.b64decode(answer["plaintext_b64"])
+
+
+PAGE = """<!doctype html><meta charset="utf-8"><title>tlock</title><script src="tlock.js"></script>
+<script>
+const b64 = (u8) => { let s = ''; for (const c of u8) s += String.fromCharCode(c); return btoa(s); };
+const unb64 = (t) => Uint8Array.from(atob(t), (c) => c.charCodeAt(0));
+window.runCases = async (cases, repeat) => {
+  const out = [];
+  for (const c of cases) {
+    const input = c.armored != null ? c.armored : unb64(c.binary_b64);
+    const times = [];
+    let res;
+    for (let i = 0; i < (repeat || 1); i++) {
+      const t0 = performance.now();
+      try {
+        res = { ok: true, plaintext_b64: b64(await ssgkTlock.tlockDecrypt(input, c.beacon, c.chain)) };
+      } catch (e) {
+        res = { ok: false, code: e.code || null, message: String(e.message || e) };
+      }
+      times.push(performance.now() - t0);
+    }
+    out.push({ ...res, ms: times });
+  }
+  return out;
+};
+</script>"""
+
+
+def browser_page(directory: Path) -> Path:
+    """Write the standalone tlock bundle (tests/timelock/bundle_tlock.mjs) and a page running
+    cases through ``window.runCases(cases, repeat)`` into ``directory``."""
+    node = shutil.which("node")
+    if node is None:
+        pytest.fail("node (>= 20) is not installed")
+    from publisher.site.verifier_assets import ensure_node_modules
+
+    ensure_node_modules(REPO / "theme" / "verifier")
+    directory.mkdir(parents=True, exist_ok=True)
+    proc = subprocess.run([node, str(HERE / "bundle_tlock.mjs"), str(directory / "tlock.js")],
+                          capture_output=True, text=True, timeout=180, cwd=REPO)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    (directory / "index.html").write_text(PAGE, "utf-8")
+    return directory

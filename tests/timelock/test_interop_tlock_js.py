@@ -13,8 +13,10 @@ import pytest
 from publisher import timelock
 from publisher.timelock import TimelockTampered, TimelockWrongChain, TimelockWrongRound, age
 from publisher.beacon.verify import Beacon
+from publisher.timelock.vectors import timelock_vectors
 from tl_support import QUICKNET, QUICKNET_BEACONS, SIM, TLOCK_VECTORS, after, js_decrypt, js_encrypt, plaintext_of, tlock_js
 
+EXAMPLE = timelock_vectors()["timelock-example.json"]["quicknet"]
 Q_ROUND = 12040883
 S_ROUND = 4242
 SECRET = bytes.fromhex("8f2a5c0e1b7d4693a1c2e3f405162738495a6b7c8d9eafb0c1d2e3f405162738")
@@ -53,6 +55,7 @@ def results():
         "js: tampered payload": js_decrypt(SIM.chain, SIM.beacon(S_ROUND), bytes(tampered), armored=False),
         "js: 48n-byte file, armored": js_decrypt(SIM.chain, SIM.beacon(full_rnd), age.armor(full_ct)),
         "js: 48n-byte file, binary": js_decrypt(SIM.chain, SIM.beacon(full_rnd), full_ct, armored=False),
+        "js: spec example": js_decrypt(QUICKNET, QUICKNET_BEACONS[Q_ROUND], EXAMPLE["age"]["armored"].encode()),
     }
     answers = dict(zip(reqs, tlock_js(list(reqs.values())), strict=True))
     answers["_full"] = {"round": full_rnd, "ct": full_ct}
@@ -112,6 +115,10 @@ def test_armor_ending_in_a_full_64_column_line_opens_in_tlock_js(results):
     assert timelock.decrypt(age.armor(full["ct"]), SIM.beacon(full["round"]), SIM.chain) == want
     assert plaintext_of(results["js: 48n-byte file, armored"]) == want
     assert plaintext_of(results["js: 48n-byte file, binary"]) == want
+
+
+def test_the_spec_worked_example_opens_in_tlock_js(results):
+    assert plaintext_of(results["js: spec example"]).hex() == EXAMPLE["plaintext_hex"]
 
 
 def test_after_is_past_the_round(results):

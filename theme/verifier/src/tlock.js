@@ -1,4 +1,4 @@
-// Timelock decryption in the browser (spec §5.5, docs/spec/55-timelock.md): opens an age/tlock
+// Timelock decryption in the browser (spec §5A, docs/spec/55-timelock.md): opens an age/tlock
 // ciphertext once the round it is locked to has a beacon — the step that lets anyone recompute
 // an embargoed draw without the office. The cryptography is drand's tlock-js (npm, version
 // pinned in package-lock.json): its age reader, header MAC and STREAM (decryptAge) and its

@@ -91,3 +91,15 @@ def test_browser_tlock_agrees_with_python(tmp_path):
                           capture_output=True, text=True, timeout=180, cwd=REPO, env={**os.environ, "TLOCK_CASES": str(path)})
     assert proc.returncode == 0, proc.stdout[-6000:] + proc.stderr[-2000:]
     assert "# fail 0" in proc.stdout and f"# pass {len(cs)}" in proc.stdout, proc.stdout[-800:]
+
+
+def test_esbuild_bundles_tlock_js_for_the_browser(tmp_path):
+    """The verifier's bundler (same esbuild, same options as build.mjs) takes tlock.js with
+    tlock-js's CommonJS modules and its nested @noble/curves; no Node built-in is left over."""
+    from tl_support import browser_page
+
+    site = browser_page(tmp_path / "site")
+    js = (site / "tlock.js").read_text("utf-8")
+    assert 50_000 < len(js) < 400_000, len(js)
+    assert "ssgkTlock" in js and "tlock.wrong-chain" in js
+    assert 'require("crypto")' not in js and 'require("buffer")' not in js

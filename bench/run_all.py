@@ -24,11 +24,13 @@ FULL = [
     ["bench_beacon.py"],
     ["bench_site.py"],
     ["bench_verify_browser.py"],
+    ["bench_tlock.py"],
 ]
 QUICK = [
     ["bench_verify.py", "--entries", "10000"],
     ["bench_draw.py", "--n", "100000"],
     ["bench_beacon.py"],
+    ["bench_tlock.py", "--no-browser"],
 ]
 
 

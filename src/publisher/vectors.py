@@ -19,7 +19,8 @@ from .core.canonical import b64encode
 from .core.entry import OPERATOR, sign_entry
 from .core.keys import SigningKey
 
-GENERATORS = ["publisher.vectors:ledger_vectors", "publisher.draw.vectors:draw_vectors"]
+GENERATORS = ["publisher.vectors:ledger_vectors", "publisher.draw.vectors:draw_vectors",
+              "publisher.timelock.vectors:timelock_vectors"]
 
 
 def example_key(label: str) -> SigningKey:

@@ -1,0 +1,12 @@
+"""Embargoed draws that open themselves: each office's secret escrowed with tlock to the round
+at the embargo's end (:mod:`.escrow`), and the office's private view before that (:mod:`.show`).
+
+Not wired into the draw yet: the draw rule, ``draw lock`` and the browser verifier call these
+once the draw protocol settles (docs/spec/55-timelock.md §5A.4). Pure: no IO.
+"""
+
+from .escrow import EscrowError, open_escrow, open_escrows, reveal_round, seal_secret
+from .show import PrivateView, ShowError, show_embargoed
+
+__all__ = ["EscrowError", "PrivateView", "ShowError", "open_escrow", "open_escrows", "reveal_round",
+           "seal_secret", "show_embargoed"]

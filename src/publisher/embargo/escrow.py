@@ -1,0 +1,77 @@
+"""An office's draw secret, tlock-encrypted to the first beacon round of the embargo's end.
+
+Anyone opens the escrow once that round exists and checks the secret against the office's
+commitment (docs/spec/60-draw.md §6.5), so an embargoed draw can be recomputed without the
+office. Every failure says which office, which rule (``tlock.*`` or ``escrow.*``) and why.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from publisher.beacon.chain import ChainInfo
+from publisher.beacon.verify import Beacon
+from publisher.draw.errors import ART_UNANNOUNCED
+from publisher.draw.seed import secret_commitment
+from publisher.draw.timeutil import day_start
+from publisher.timelock import TimelockError, decrypt, encrypt, locked_to
+
+
+class EscrowError(ValueError):
+    """An escrow cannot be made or does not open to its office's committed secret."""
+
+    def __init__(self, office: str, code: str, message: str) -> None:
+        super().__init__(f"office {office}: {code}: {message} ({ART_UNANNOUNCED})")
+        self.office, self.code, self.detail = office, code, message
+
+
+def reveal_round(chain: ChainInfo, embargo_until: str) -> int:
+    """The first round due at or after 00:00 Beijing time on ``embargo_until`` (YYYY-MM-DD)."""
+    return chain.round_at(day_start(embargo_until))
+
+
+def seal_secret(secret: bytes, embargo_until: str, chain: ChainInfo) -> str:
+    """The armored tlock ciphertext of ``secret``, locked to :func:`reveal_round`."""
+    return encrypt(secret, reveal_round(chain, embargo_until), chain).decode("ascii")
+
+
+def open_escrow(escrow: str, *, task: str, office: str, commitment: str, embargo_until: str,
+                chain: ChainInfo, beacon: Beacon | None) -> bytes:
+    """The office's secret from its escrow, checked against its commitment.
+
+    ``beacon`` is the chain's beacon for the reveal round, or ``None`` if it is not out yet
+    (→ ``tlock.not-yet``). An escrow locked to another round or chain is refused even if it
+    would open: the reveal time is part of what the office committed to.
+    """
+    want = reveal_round(chain, embargo_until)
+    data = escrow.encode("ascii") if isinstance(escrow, str) else escrow
+    try:
+        lock = locked_to(data)
+    except TimelockError as exc:
+        raise EscrowError(office, exc.code, exc.detail) from exc
+    if lock.chain_hash != chain.chain_hash:
+        raise EscrowError(office, "escrow.chain", f"escrow is locked to chain {lock.chain_hash[:8]}…, "
+                                                  f"the draw's beacon chain is {chain.short_hash}…")
+    if lock.round != want:
+        raise EscrowError(office, "escrow.round", f"escrow is locked to round {lock.round}, the embargo "
+                                                  f"ending {embargo_until} needs round {want}")
+    try:
+        secret = decrypt(data, beacon, chain)
+    except TimelockError as exc:
+        raise EscrowError(office, exc.code, exc.detail) from exc
+    if len(secret) != 32 or secret_commitment(task, office, secret) != commitment:
+        raise EscrowError(office, "escrow.commitment",
+                          f"escrow opens to a value that is not the secret of commitment {commitment[:16]}…")
+    return secret
+
+
+def open_escrows(commit_body: Mapping[str, Any], escrows: Sequence[str], chain: ChainInfo,
+                 beacon: Beacon | None) -> list[bytes]:
+    """Every office's secret, in the commitment's office order (what the seed needs)."""
+    offices = commit_body["offices"]
+    if len(escrows) != len(offices):
+        raise EscrowError("*", "escrow.count", f"{len(escrows)} escrows for {len(offices)} committed offices")
+    return [open_escrow(e, task=commit_body["task"], office=o["office"], commitment=o["commitment"],
+                        embargo_until=commit_body["embargo_until"], chain=chain, beacon=beacon)
+            for o, e in zip(offices, escrows)]

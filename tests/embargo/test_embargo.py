@@ -21,7 +21,7 @@ from publisher.directory.snapshot import iter_snapshot
 from publisher.draw import vectors as dv
 from publisher.draw.lock import compute_result, result_hash
 from publisher.draw.timeutil import day_start
-from publisher.embargo import EscrowError, ShowError, open_escrow, open_escrows, reveal_round, seal_secret, show_embargoed
+from publisher.embargo import EscrowError, check_escrow_lock, ShowError, open_escrow, open_escrows, reveal_round, seal_secret, show_embargoed
 
 SIM = SimulatedBeacon(b"ssgk embargo tests", genesis_time=1_700_000_000)
 OFFICES = list(dv.SECRETS)
@@ -143,3 +143,14 @@ def test_private_view_refuses_a_forged_beacon_and_a_public_draw():
         show_embargoed(ex["commit_id"], ex["commit_envelope"]["body"], ex["lock_body"], SECRETS, targets(),
                        inspectors(), QUICKNET)
     assert OFFICES == ["scjgj", "wjj"]
+
+
+def test_commit_time_check_needs_no_beacon():
+    _, body, _ = emb()
+    check_escrow_lock(seal_secret(SECRETS[0], body["embargo_until"], SIM.chain), office="scjgj",
+                      embargo_until=body["embargo_until"], chain=SIM.chain)
+    with pytest.raises(EscrowError, match="office wjj: escrow.round: escrow is locked to round"):
+        check_escrow_lock(seal_secret(SECRETS[1], "2024-11-02", SIM.chain), office="wjj",
+                          embargo_until=body["embargo_until"], chain=SIM.chain)
+    with pytest.raises(EscrowError, match="office wjj: tlock.malformed"):
+        check_escrow_lock("not an escrow", office="wjj", embargo_until=body["embargo_until"], chain=SIM.chain)

@@ -5,8 +5,8 @@ Not wired into the draw yet: the draw rule, ``draw lock`` and the browser verifi
 once the draw protocol settles (docs/spec/55-timelock.md §5A.4). Pure: no IO.
 """
 
-from .escrow import EscrowError, open_escrow, open_escrows, reveal_round, seal_secret
+from .escrow import EscrowError, check_escrow_lock, open_escrow, open_escrows, reveal_round, seal_secret
 from .show import PrivateView, ShowError, show_embargoed
 
-__all__ = ["EscrowError", "PrivateView", "ShowError", "open_escrow", "open_escrows", "reveal_round",
+__all__ = ["EscrowError", "check_escrow_lock", "PrivateView", "ShowError", "open_escrow", "open_escrows", "reveal_round",
            "seal_secret", "show_embargoed"]

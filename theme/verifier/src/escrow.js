@@ -35,11 +35,8 @@ function commitmentOf(task, office, secret) {
   return toHex(taggedHash(SECRET_COMMIT_TAG, utf8(task), new Uint8Array([0]), utf8(office), new Uint8Array([0]), secret));
 }
 
-/**
- * The office's secret from its escrow (armored text or bytes). beacon: {round, signature} of
- * the reveal round, or null before it (→ tlock.not-yet). Throws EscrowError.
- */
-export async function openEscrow({ escrow, task, office, commitment, embargoUntil, chain, beacon }) {
+/** Commit-time check (no beacon): the escrow parses and is locked to exactly the reveal round. */
+export function checkEscrowLock({ escrow, office, embargoUntil, chain }) {
   const want = revealRound(chain, embargoUntil);
   let lock;
   try {
@@ -54,6 +51,14 @@ export async function openEscrow({ escrow, task, office, commitment, embargoUnti
   if (lock.round !== want) {
     throw new EscrowError(office, 'escrow.round', `escrow is locked to round ${lock.round}, the embargo ending ${embargoUntil} needs round ${want}`);
   }
+}
+
+/**
+ * The office's secret from its escrow (armored text or bytes). beacon: {round, signature} of
+ * the reveal round, or null before it (→ tlock.not-yet). Throws EscrowError.
+ */
+export async function openEscrow({ escrow, task, office, commitment, embargoUntil, chain, beacon }) {
+  checkEscrowLock({ escrow, office, embargoUntil, chain });
   let secret;
   try {
     secret = await tlockDecrypt(escrow, beacon, chain);

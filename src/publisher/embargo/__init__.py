@@ -5,8 +5,9 @@ Not wired into the draw yet: the draw rule, ``draw lock`` and the browser verifi
 once the draw protocol settles (docs/spec/55-timelock.md §5A.4). Pure: no IO.
 """
 
+from .check import embargo_findings
 from .escrow import EscrowError, check_escrow_lock, open_escrow, open_escrows, reveal_round, seal_secret
 from .show import PrivateView, ShowError, show_embargoed
 
-__all__ = ["EscrowError", "check_escrow_lock", "PrivateView", "ShowError", "open_escrow", "open_escrows", "reveal_round",
+__all__ = ["embargo_findings", "EscrowError", "check_escrow_lock", "PrivateView", "ShowError", "open_escrow", "open_escrows", "reveal_round",
            "seal_secret", "show_embargoed"]

@@ -19,9 +19,9 @@ from publisher.beacon.verify import Beacon
 from publisher.directory.records import Inspector
 from publisher.directory.snapshot import iter_snapshot
 from publisher.draw import vectors as dv
-from publisher.draw.lock import compute_result, result_hash
+from publisher.draw.lock import build_lock_body, compute_result, result_hash
 from publisher.draw.timeutil import day_start
-from publisher.embargo import EscrowError, ShowError, open_escrow, open_escrows, reveal_round, seal_secret, show_embargoed
+from publisher.embargo import EscrowError, check_escrow_lock, embargo_findings, ShowError, open_escrow, open_escrows, reveal_round, seal_secret, show_embargoed
 
 SIM = SimulatedBeacon(b"ssgk embargo tests", genesis_time=1_700_000_000)
 OFFICES = list(dv.SECRETS)
@@ -143,3 +143,59 @@ def test_private_view_refuses_a_forged_beacon_and_a_public_draw():
         show_embargoed(ex["commit_id"], ex["commit_envelope"]["body"], ex["lock_body"], SECRETS, targets(),
                        inspectors(), QUICKNET)
     assert OFFICES == ["scjgj", "wjj"]
+
+
+def test_commit_time_check_needs_no_beacon():
+    _, body, _ = emb()
+    check_escrow_lock(seal_secret(SECRETS[0], body["embargo_until"], SIM.chain), office="scjgj",
+                      embargo_until=body["embargo_until"], chain=SIM.chain)
+    with pytest.raises(EscrowError, match="office wjj: escrow.round: escrow is locked to round"):
+        check_escrow_lock(seal_secret(SECRETS[1], "2024-11-02", SIM.chain), office="wjj",
+                          embargo_until=body["embargo_until"], chain=SIM.chain)
+    with pytest.raises(EscrowError, match="office wjj: tlock.malformed"):
+        check_escrow_lock("not an escrow", office="wjj", embargo_until=body["embargo_until"], chain=SIM.chain)
+
+
+@lru_cache(maxsize=1)
+def _sim_draw():
+    """The example's embargoed draw re-locked on the simulated chain (draw beacon and escrows on
+    one chain, as in production)."""
+    cid, body, _ = emb()
+    body = dict(body, beacon={"chain_hash": SIM.chain.chain_hash, "round": 500})
+    lock = build_lock_body(cid, body, SIM.beacon(500), SECRETS, targets(), inspectors())
+    escrows = [seal_secret(s, body["embargo_until"], SIM.chain) for s in SECRETS]
+    return cid, body, lock, escrows
+
+
+def _check(lock=None, escrows=None, beacon="reveal"):
+    cid, body, good_lock, good_escrows = _sim_draw()
+    r = reveal_round(SIM.chain, body["embargo_until"])
+    b = SIM.beacon(r) if beacon == "reveal" else beacon
+    return embargo_findings(cid, body, lock or good_lock, escrows or good_escrows, SIM.chain, b, targets(),
+                            inspectors())
+
+
+def test_public_check_passes_a_correct_embargo_from_the_timelock_alone():
+    assert _check() == []
+
+
+def test_public_check_errors_on_a_random_hash_once_the_round_is_out():
+    _, _, lock, _ = _sim_draw()
+    forged = dict(lock, result_hash="5e" * 32)
+    assert _check(lock=forged, beacon=None) == []  # before the reveal round: nothing to check
+    (f,) = _check(lock=forged)
+    assert f.article == "001 第十二条"
+    assert f.message.startswith("embargoed lock binds nothing: its result_hash 5e5e5e5e5e5e5e5e… is not the hash")
+
+
+def test_public_check_errors_on_a_bad_escrow():
+    _, _, _, escrows = _sim_draw()
+    (f,) = _check(escrows=[escrows[1], escrows[0]])
+    assert f.article == "001 第十七条" and "escrow.commitment" in f.message and "scjgj" in f.message
+
+
+def test_public_check_refuses_another_rounds_beacon():
+    _, body, _, _ = _sim_draw()
+    r = reveal_round(SIM.chain, body["embargo_until"])
+    (f,) = _check(beacon=SIM.beacon(r + 1))
+    assert f.message == f"beacon round {r + 1} given, the embargo ending 2024-11-01 reveals at round {r}"

@@ -41,6 +41,8 @@ def results():
     wrong_sig = Beacon(Q_ROUND, QUICKNET_BEACONS[123].signature)
     tampered = bytearray(age.dearmor(py_s))
     tampered[-2] ^= 4
+    f = age.parse(age.dearmor(py_s))
+    forged_mac = f.header_for_mac + b" " + age.b64raw(bytes(32)) + b"\n" + f.payload
     full_rnd, full_ct = _find_len_multiple_of_48()
     reqs = {
         "py->js quicknet": js_decrypt(QUICKNET, QUICKNET_BEACONS[Q_ROUND], py_q),
@@ -53,6 +55,9 @@ def results():
         "js: too early": js_decrypt(SIM.chain, SIM.beacon(S_ROUND), py_s,
                                     now_ms=SIM.chain.round_time(S_ROUND) * 1000 - 3000),
         "js: tampered payload": js_decrypt(SIM.chain, SIM.beacon(S_ROUND), bytes(tampered), armored=False),
+        "js: forged header MAC": js_decrypt(SIM.chain, SIM.beacon(S_ROUND), forged_mac, armored=False),
+        # a quicknet ciphertext handed to tlock-js with the simulated chain and its beacon
+        "js: wrong chain": js_decrypt(SIM.chain, SIM.beacon(Q_ROUND), py_q, now_ms=after(SIM.chain, Q_ROUND)),
         "js: 48n-byte file, armored": js_decrypt(SIM.chain, SIM.beacon(full_rnd), age.armor(full_ct)),
         "js: 48n-byte file, binary": js_decrypt(SIM.chain, SIM.beacon(full_rnd), full_ct, armored=False),
         "js: spec example": js_decrypt(QUICKNET, QUICKNET_BEACONS[Q_ROUND], EXAMPLE["age"]["armored"].encode()),
@@ -105,6 +110,13 @@ def test_tlock_js_refuses_what_python_refuses(results):
     assert not results["js: too early"]["ok"]
     assert "too early" in results["js: too early"]["error"]
     assert not results["js: tampered payload"]["ok"]
+    assert not results["js: forged header MAC"]["ok"]
+    assert "MAC did not validate" in results["js: forged header MAC"]["error"]
+    # tlock-js does not compare the stanza's chain hash with the chain (its source says "should
+    # probably verify chain hash here too"); the IBE check still fails. Python and tlock.js refuse
+    # earlier, by the hash: tlock.wrong-chain.
+    assert not results["js: wrong chain"]["ok"]
+    assert "rP check failed" in results["js: wrong chain"]["error"]
 
 
 def test_armor_ending_in_a_full_64_column_line_opens_in_tlock_js(results):

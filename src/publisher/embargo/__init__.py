@@ -1,12 +1,14 @@
 """Embargoed draws that open themselves: each office's secret escrowed with tlock to the round
-at the embargo's end (:mod:`.escrow`), and the office's private view before that (:mod:`.show`).
+at the embargo's end (:mod:`.escrow`), the public check once that round is out (:mod:`.check`),
+and the office's private view before it (:mod:`.show`).
 
 Not wired into the draw yet: the draw rule, ``draw lock`` and the browser verifier call these
 once the draw protocol settles (docs/spec/55-timelock.md §5A.4). Pure: no IO.
 """
 
-from .escrow import EscrowError, open_escrow, open_escrows, reveal_round, seal_secret
+from .check import embargo_findings
+from .escrow import EscrowError, check_escrow_lock, open_escrow, open_escrows, reveal_round, seal_secret
 from .show import PrivateView, ShowError, show_embargoed
 
-__all__ = ["EscrowError", "PrivateView", "ShowError", "open_escrow", "open_escrows", "reveal_round",
+__all__ = ["embargo_findings", "EscrowError", "check_escrow_lock", "PrivateView", "ShowError", "open_escrow", "open_escrows", "reveal_round",
            "seal_secret", "show_embargoed"]

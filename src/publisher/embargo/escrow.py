@@ -36,14 +36,10 @@ def seal_secret(secret: bytes, embargo_until: str, chain: ChainInfo) -> str:
     return encrypt(secret, reveal_round(chain, embargo_until), chain).decode("ascii")
 
 
-def open_escrow(escrow: str, *, task: str, office: str, commitment: str, embargo_until: str,
-                chain: ChainInfo, beacon: Beacon | None) -> bytes:
-    """The office's secret from its escrow, checked against its commitment.
-
-    ``beacon`` is the chain's beacon for the reveal round, or ``None`` if it is not out yet
-    (→ ``tlock.not-yet``). An escrow locked to another round or chain is refused even if it
-    would open: the reveal time is part of what the office committed to.
-    """
+def check_escrow_lock(escrow: str | bytes, *, office: str, embargo_until: str, chain: ChainInfo) -> None:
+    """Commit-time check, no beacon needed: the escrow parses and is locked to exactly the
+    reveal round of ``embargo_until`` on the draw's chain. An escrow that fails here can never
+    open on time, so the commitment is refused at once rather than at the reveal round."""
     want = reveal_round(chain, embargo_until)
     data = escrow.encode("ascii") if isinstance(escrow, str) else escrow
     try:
@@ -56,6 +52,18 @@ def open_escrow(escrow: str, *, task: str, office: str, commitment: str, embargo
     if lock.round != want:
         raise EscrowError(office, "escrow.round", f"escrow is locked to round {lock.round}, the embargo "
                                                   f"ending {embargo_until} needs round {want}")
+
+
+def open_escrow(escrow: str, *, task: str, office: str, commitment: str, embargo_until: str,
+                chain: ChainInfo, beacon: Beacon | None) -> bytes:
+    """The office's secret from its escrow, checked against its commitment.
+
+    ``beacon`` is the chain's beacon for the reveal round, or ``None`` if it is not out yet
+    (→ ``tlock.not-yet``). An escrow locked to another round or chain is refused even if it
+    would open: the reveal time is part of what the office committed to.
+    """
+    check_escrow_lock(escrow, office=office, embargo_until=embargo_until, chain=chain)
+    data = escrow.encode("ascii") if isinstance(escrow, str) else escrow
     try:
         secret = decrypt(data, beacon, chain)
     except TimelockError as exc:

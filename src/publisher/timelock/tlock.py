@@ -11,6 +11,7 @@ fetches the beacon; :func:`locked_to` says which one.
 from __future__ import annotations
 
 import datetime as _dt
+import hmac
 import os
 import re
 from dataclasses import dataclass
@@ -130,6 +131,6 @@ def decrypt(ciphertext: bytes, beacon_signature: bytes | Beacon | None, chain: C
     except TimelockError as exc:
         raise TimelockMalformed(f"tlock stanza body: {exc.detail}") from exc
     file_key = ibe.decrypt(signature, ct)
-    if not age.hmac.compare_digest(age.header_mac(file_key, f.header_for_mac), f.mac):
+    if not hmac.compare_digest(age.header_mac(file_key, f.header_for_mac), f.mac):
         raise TimelockTampered("age header MAC does not match (header altered)")
     return age.open_payload(file_key, f.payload)

@@ -68,6 +68,9 @@ def register(sub) -> None:
     p.add_argument("--log-key", default="log")
     p.add_argument("--keys")
     p.add_argument("--time", type=int, help="signing time (unix); default now")
+    from .witness_cmds import add_collect_args  # witnesses' cosignatures (spec §3.4)
+
+    add_collect_args(p)
     p.set_defaults(func=cmd_checkpoint)
 
     p = sub.add_parser("prove", help="print an inclusion proof of an entry against the latest checkpoint")
@@ -181,6 +184,11 @@ def cmd_checkpoint(args) -> int:
         print(f"checkpoint of size {report.size} already exists")
         return 0
     note = sign_checkpoint(Checkpoint(trust.origin, report.size, report.root, t), signer)
+    from .witness_cmds import checkpoint_with_witnesses
+
+    note = checkpoint_with_witnesses(args, ledger, report, trust, note)
+    if note is None:
+        return 0  # below quorum: kept pending, retried next run; offices' pushes are not blocked
     path = ledger.write_checkpoint(report.size, note)
     print(f"signed {ledger.rel(path)}: size {report.size}, root {b64encode(report.root)}")
     return 0

@@ -133,6 +133,7 @@ class Report:
     problems: list[Problem] = field(default_factory=list)
     checkpoints: list[Checkpoint] = field(default_factory=list)
     witnessed: list = field(default_factory=list)  # core.witnessing.Witnessed, ascending by size
+    witness_changes: list = field(default_factory=list)  # (log index, WitnessPolicy) of witness.set entries
     offices: dict[str, dict] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
 
@@ -206,8 +207,9 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     texts: dict[int, str] = {}
     cps = _load_checkpoints(source, trust, extra_checkpoints, report, texts)
     cp_sizes = sorted(cps)
+    report.witness_changes = witness_changes(source, trust)
     report.witnessed, problems = witnessing.judge([(cps[s][0], texts[s], cps[s][1]) for s in cp_sizes],
-                                                  trust.witnesses, witness_changes(source, trust))
+                                                  trust.witnesses, report.witness_changes)
     report.problems.extend(problems)
     proof_times = dict(witnessing.accepted_times(report.witnessed))
     ctx = Context(trust=trust, blobs=source, checkpoints=[(s, proof_times[s]) for s in cp_sizes], now=now)

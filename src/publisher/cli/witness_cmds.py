@@ -106,6 +106,24 @@ def cmd_serve(args) -> int:
     return 0
 
 
+def witness_policy_json(items: list[str], quorum: int | None) -> dict:
+    """trust.json's ``witnesses`` from `publisher init --witness VKEY[=URL] --witness-quorum K`."""
+    from ..core.trust import WitnessPolicy
+
+    ws = []
+    for item in items:
+        vkey, sep, url = item.partition("=http")
+        url = "http" + url if sep else ""
+        if "=" in vkey:
+            raise UserError(f"--witness {item!r}: expected VKEY or VKEY=http(s)://…")
+        ws.append({"vkey": vkey, **({"url": url} if sep else {})})
+    k = quorum if quorum is not None else len(ws) // 2 + 1
+    try:
+        return WitnessPolicy.from_json({"quorum": k, "witnesses": ws}).to_json()
+    except TrustError as exc:
+        raise UserError(str(exc)) from None
+
+
 # -- publisher checkpoint: collect cosignatures ----------------------------------------------------
 
 def add_collect_args(p) -> None:

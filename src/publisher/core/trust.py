@@ -19,6 +19,16 @@ class TrustError(ValueError):
     pass
 
 
+def trust_fingerprint(obj: dict[str, Any]) -> str:
+    """SHA-256 (hex) of trust.json's RFC 8785 canonical bytes: the value the README, the About
+    page and the gazette publish, and the browser verifier pins (spec §3.6)."""
+    import hashlib
+
+    from .canonical import canonical_bytes
+
+    return hashlib.sha256(canonical_bytes(obj)).hexdigest()
+
+
 @dataclass(frozen=True)
 class WitnessPolicy:
     """Which witnesses vouch for checkpoints and how many must (k of n).

@@ -9,7 +9,6 @@ checkpoint is smaller than one already seen is a rollback; both are kept as evid
 
 from __future__ import annotations
 
-import hashlib
 import json
 import urllib.error
 import urllib.request
@@ -17,12 +16,11 @@ from pathlib import Path
 from urllib.parse import quote
 
 from ..core import merkle
-from ..core.canonical import canonical_bytes
 from ..core.checkpoint import open_checkpoint
 from ..core.cosignature import quorum_time, witness_times
 from ..core.note import NoteError, Verifier
 from ..core.rules.base import Problem
-from ..core.trust import Trust
+from ..core.trust import Trust, trust_fingerprint
 from ..storage.ledger_dir import atomic_write
 
 LIST = "checkpoints.txt"  # one checkpoint file name per line, written by the site build
@@ -30,11 +28,6 @@ LIST = "checkpoints.txt"  # one checkpoint file name per line, written by the si
 
 class MonitorError(RuntimeError):
     pass
-
-
-def trust_fingerprint(obj: dict) -> str:
-    """SHA-256 of trust.json's RFC 8785 canonical bytes: what README, About page and gazette publish."""
-    return hashlib.sha256(canonical_bytes(obj)).hexdigest()
 
 
 def _fetch(url: str, timeout: float) -> bytes:

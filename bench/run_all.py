@@ -24,6 +24,7 @@ FULL = [
     ["bench_beacon.py"],
     ["bench_site.py"],
     ["bench_verify_browser.py"],
+    ["bench_witness.py"],
 ]
 QUICK = [
     ["bench_verify.py", "--entries", "10000"],

@@ -39,7 +39,6 @@ class WitnessProc:
         finally:
             os.environ.clear()
             os.environ.update(old)
-        (self.dir / "state").mkdir(parents=True, exist_ok=True)
         (self.dir / "witness.json").write_text(json.dumps(
             {"name": name, "key": "witness", "logs": [{"origin": ORIGIN, "vkey": log_vkey}]}))
 
@@ -74,8 +73,10 @@ class WitnessProc:
         self.proc = None
 
     def latest_size(self) -> int:
-        files = list((self.dir / "state").glob("*.json"))
-        return json.loads(files[0].read_text())["size"] if files else 0
+        from publisher.witness.journal import read_state
+
+        state = read_state(self.dir / "state")
+        return state[ORIGIN].size if ORIGIN in state else 0
 
 
 class WitnessedLedger(LedgerFactory):

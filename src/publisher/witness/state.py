@@ -1,9 +1,8 @@
 """A witness: the logs it follows, its latest cosigned checkpoint per log, and the add-checkpoint
 decision (c2sp.org/tlog-witness).
 
-The decision and the write of the new state happen under one lock, and the state file is
-replaced atomically (temp file, fsync, rename, fsync directory) *before* the cosignature is
-returned. A crash at any instant therefore leaves either the old or the new state on disk,
+The decision and the write of the new state happen under one lock per log, and the new state
+is in the fsync'd journal (``journal.py``) *before* the cosignature is returned. A crash at any instant therefore leaves either the old or the new state on disk,
 and a cosignature is only ever handed out for a state that is already durable: after a
 restart the witness can never be talked into cosigning a tree inconsistent with one it vouched
 for.
@@ -11,7 +10,6 @@ for.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import threading
 import time as _time
@@ -23,6 +21,7 @@ from ..core.checkpoint import CheckpointError, parse_body
 from ..core.cosignature import Cosigner
 from ..core.note import NoteError, Verifier, open_note, parse_note
 from ..storage.ledger_dir import atomic_write
+from .journal import Journal, Latest
 from .protocol import SIZE_CONTENT_TYPE, ProtocolError, decode_request, encode_cosignatures
 
 CONFIG = "witness.json"
@@ -37,15 +36,6 @@ class Answer:
     status: int
     body: bytes
     content_type: str = "text/plain; charset=utf-8"
-
-
-@dataclass(frozen=True)
-class Latest:
-    origin: str
-    size: int
-    root: bytes
-    time: int  # our cosignature time
-    note: str  # the checkpoint as submitted, with our cosignature appended
 
 
 def _text(status: int, message: str) -> Answer:
@@ -75,8 +65,9 @@ class Witness:
         self.logs = logs
         self.clock = clock
         self.durable = durable
-        self._lock = threading.Lock()
-        (self.dir / "state").mkdir(parents=True, exist_ok=True)
+        self._locks: dict[str, threading.Lock] = {}  # one per log: check-and-persist is atomic per origin
+        self._locks_guard = threading.Lock()
+        self.journal = Journal(self.dir / "state", durable=durable)
         (self.dir / "evidence").mkdir(exist_ok=True)
 
     @classmethod
@@ -93,20 +84,12 @@ class Witness:
             logs[entry.get("origin", v.name)] = v
         return cls(directory, cosigner, logs, **kw)
 
-    def _path(self, origin: str) -> Path:
-        return self.dir / "state" / (hashlib.sha256(origin.encode("utf-8")).hexdigest() + ".json")
+    def _lock_for(self, origin: str) -> threading.Lock:
+        with self._locks_guard:
+            return self._locks.setdefault(origin, threading.Lock())
 
     def latest(self, origin: str) -> Latest | None:
-        try:
-            obj = json.loads(self._path(origin).read_text("utf-8"))
-        except FileNotFoundError:
-            return None
-        return Latest(obj["origin"], obj["size"], bytes.fromhex(obj["root"]), obj["time"], obj["note"])
-
-    def _save(self, latest: Latest) -> None:
-        data = json.dumps({"origin": latest.origin, "size": latest.size, "root": latest.root.hex(),
-                           "time": latest.time, "note": latest.note}, ensure_ascii=False).encode("utf-8")
-        atomic_write(self._path(latest.origin), data, durable=self.durable)
+        return self.journal.state.get(origin)
 
     def _evidence(self, what: str, body: bytes) -> None:
         """Keep a validly signed but inconsistent submission: it may prove log misbehaviour."""
@@ -133,7 +116,7 @@ class Witness:
             return _text(400, f"bad checkpoint: {exc}")
         if req.old_size > cp.size:
             return _text(400, f"old size {req.old_size} is larger than the checkpoint size {cp.size}")
-        with self._lock:
+        with self._lock_for(origin):
             last = self.latest(origin)
             size, root = (last.size, last.root) if last else (0, merkle.EMPTY_ROOT)
             if req.old_size != size:
@@ -146,5 +129,5 @@ class Witness:
                 return _text(422, f"consistency proof from size {size} to {cp.size} does not verify")
             t = max(self.clock(), last.time if last else 0)  # our clock never runs backwards per log
             sig = self.cosigner.cosign(text, t)
-            self._save(Latest(origin, cp.size, cp.root, t, req.note + sig.line()))
+            self.journal.commit(Latest(origin, cp.size, cp.root, t, req.note + sig.line()))
         return Answer(200, encode_cosignatures([sig]))

@@ -91,3 +91,26 @@ def test_quorum_time_is_the_kth_earliest():
     assert quorum_time([30, 10, 20], 3) == 30
     assert quorum_time([10], 2) is None
     assert quorum_time([], 1) is None
+
+
+def test_spec_cosignature_example_matches_code():
+    """docs/spec/30-checkpoints.md §3.8's worked example is what the code computes."""
+    import hashlib
+    import re
+
+    from publisher.vectors import example_key
+
+    text = (Path(__file__).parents[2] / "docs/spec/30-checkpoints.md").read_text("utf-8")
+    block = re.search(r"^```vector cosignature-example\n(.*?)^```$", text, re.S | re.M).group(1)
+    doc = dict(line.split(" = ", 1) for line in block.strip().splitlines())
+    note = re.search(r"^```note checkpoint-example\n(.*?)^```$", text, re.S | re.M).group(1)
+    body, _ = parse_note(note)
+    c = Cosigner("witness.example.edu.cn/w1", example_key("witness"))
+    sig = c.cosign(body, 1767225660)
+    assert doc == {
+        "public_key": c.witness.public.hex(), "name": c.name, "key_id": c.witness.key_id.hex(), "vkey": c.vkey,
+        "timestamp": "1767225660",
+        "message_sha256": hashlib.sha256(cosigned_message(body, 1767225660)).hexdigest(),
+        "signature_hex": sig.signature[8:].hex(), "cosignature_line": sig.line().rstrip("\n"),
+    }
+    assert witness_times(note + sig.line(), [WitnessKey.from_vkey(doc["vkey"])])[1] == {c.name: 1767225660}

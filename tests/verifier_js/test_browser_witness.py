@@ -1,4 +1,4 @@
-"""The /verify/ page on a witnessed portal (spec §3.4, §3.6), in real headless Chromium.
+"""The /verify/ page on a witnessed portal (spec §3.8, §3.11), in real headless Chromium.
 
 A site built from a ledger whose trust.json names 3 witnesses (quorum 2) passes and says which
 witnesses vouched and when; the same site with the cosignatures stripped from its checkpoints

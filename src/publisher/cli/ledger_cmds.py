@@ -71,7 +71,7 @@ def register(sub) -> None:
     p.add_argument("--log-key", default="log")
     p.add_argument("--keys")
     p.add_argument("--time", type=int, help="signing time (unix); default now")
-    from .witness_cmds import add_collect_args  # witnesses' cosignatures (spec §3.4)
+    from .witness_cmds import add_collect_args  # witnesses' cosignatures (spec §3.8)
 
     add_collect_args(p)
     p.set_defaults(func=cmd_checkpoint)

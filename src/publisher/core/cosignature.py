@@ -6,7 +6,7 @@ A cosignature is an ordinary signed-note signature line whose key id uses signat
     "cosignature/v1\\n" "time " <timestamp decimal> "\\n" <checkpoint body>
 
 The witness signs with its own clock: a quorum of such times, not the operator's ``time`` line,
-is what proves *when* a checkpoint (and every entry in it) was public (spec §3.4).
+is what proves *when* a checkpoint (and every entry in it) was public (spec §3.8).
 """
 
 from __future__ import annotations

@@ -21,7 +21,7 @@ class TrustError(ValueError):
 
 def trust_fingerprint(obj: dict[str, Any]) -> str:
     """SHA-256 (hex) of trust.json's RFC 8785 canonical bytes: the value the README, the About
-    page and the gazette publish, and the browser verifier pins (spec §3.6)."""
+    page and the gazette publish, and the browser verifier pins (spec §3.11)."""
     import hashlib
 
     from .canonical import canonical_bytes
@@ -34,7 +34,7 @@ class WitnessPolicy:
     """Which witnesses vouch for checkpoints and how many must (k of n).
 
     Set in trust.json when the portal is created; changed later only by a ``witness.set``
-    entry that the old quorum cosigns (spec §3.5)."""
+    entry that the old quorum cosigns (spec §3.9)."""
 
     witnesses: tuple  # of core.cosignature.WitnessKey
     quorum: int

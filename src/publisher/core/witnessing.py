@@ -3,7 +3,7 @@
 The policy starts as trust.json's ``witnesses`` and changes only through ``witness.set``
 entries (signed by a root key). A change at log index ``i`` takes effect *after* the first
 checkpoint that contains it (size > i): that checkpoint is still judged by the OLD policy, so
-the old quorum must vouch for the log that announces its own replacement (spec §3.5). Without
+the old quorum must vouch for the log that announces its own replacement (spec §3.9). Without
 that, an operator could swap in witnesses it controls and have them cosign anything.
 
 A checkpoint's *witnessed time* is the k-th earliest cosignature time of its policy's witnesses

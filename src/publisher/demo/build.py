@@ -74,7 +74,7 @@ class Demo:
         self.root = self._key("root")
         self.log_key = self._key("log")
         self.log = Signer(ORIGIN, self.log_key)
-        # SAMPLE witnesses, simulated in-process: 3 named, quorum 2 (spec §3.4)
+        # SAMPLE witnesses, simulated in-process: 3 named, quorum 2 (spec §3.8)
         self.witnesses = [Cosigner(f"witness-{i}.sample.ssgk.example", self._key(f"witness-{i}")) for i in (1, 2, 3)]
         self.n_checkpoints = 0
         self.keys = {c: self._key(c) for c, *_ in OFFICES}

@@ -63,7 +63,7 @@ def site_base(loaded: Loaded, settings: dict[str, Any]) -> dict[str, Any]:
 
 
 def trust_pin(trust, settings: dict[str, Any]) -> dict[str, str]:
-    """The trust.json fingerprint the verify page pins (spec §3.6): PUBLISHER_TRUST_FINGERPRINT
+    """The trust.json fingerprint the verify page pins (spec §3.11): PUBLISHER_TRUST_FINGERPRINT
     (per origin, like PUBLISHER_ROOT_KEY_IDS) when configured, else this ledger's own; and where
     the portal's gazette/notice publishes it (PUBLISHER_TRUST_GAZETTE)."""
     from ..core.trust import trust_fingerprint

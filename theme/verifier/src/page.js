@@ -123,7 +123,7 @@ async function main() {
   try {
     result = await verifyTask(io, data, {
       onStep: show,
-      trustPin: trustPinFrom(box, params), // spec §3.6
+      trustPin: trustPinFrom(box, params), // spec §3.11
       onProgress: (kind, bytes, total) => {
         if (total) {
           progress.hidden = false;

@@ -1,4 +1,4 @@
-// Which trust.json this page believes, and who vouched for the checkpoints (spec §3.4, §3.6).
+// Which trust.json this page believes, and who vouched for the checkpoints (spec §3.8, §3.11).
 //
 // A site cannot vouch for itself: an impostor serving its own trust.json with its own keys
 // would pass every other check. So the page pins the SHA-256 fingerprint of trust.json's

@@ -212,7 +212,7 @@ export async function verifyTask(io, data, hooks = {}) {
   let trustError = null;
   try {
     trust = await loadTrust(io, data.trust || 'ledger/trust.json');
-    const impostor = checkTrustPin(trust, hooks.trustPin); // spec §3.6: the page pins trust.json
+    const impostor = checkTrustPin(trust, hooks.trustPin); // spec §3.11: the page pins trust.json
     if (impostor) [trust, trustError] = [null, impostor];
   } catch (e) {
     trustError = m(`无法读取信任锚 trust.json：${e.message}`, `cannot read the trust anchors (trust.json): ${e.message}`);

@@ -48,7 +48,7 @@ class Context:
     trust: "object"  # publisher.core.trust.Trust
     blobs: BlobSource
     # (size, proof time) of every valid checkpoint, ascending by size. The proof time is the
-    # witnessed time (k-th earliest quorum cosignature, spec §3.4), or None below quorum; only a
+    # witnessed time (k-th earliest quorum cosignature, spec §3.8), or None below quorum; only a
     # portal that names no witnesses uses the operator's own time line.
     checkpoints: list[tuple[int, int | None]] = field(default_factory=list)
     index: int = 0  # log index (0-based) of the entry being checked

@@ -142,9 +142,13 @@ def throughput(seconds: float, clients: int, tmp: Path) -> dict:
         for body in bodies[i]:
             if time.perf_counter() >= stop:
                 break
-            conn.request("POST", "/add-checkpoint", body=body)
-            r = conn.getresponse()
-            data = r.read()
+            try:
+                conn.request("POST", "/add-checkpoint", body=body)
+                r = conn.getresponse()
+                data = r.read()
+            except OSError as exc:
+                errors.append(f"client {i}: {exc}")
+                return
             if r.status != 200:
                 errors.append(f"{r.status} {data[:80]!r}")
                 return

@@ -62,7 +62,8 @@ class _Handler(BaseHTTPRequestHandler):
 
 def make_server(witness: Witness, host: str = "127.0.0.1", port: int = 0) -> ThreadingHTTPServer:
     handler = type("WitnessHandler", (_Handler,), {"witness": witness})
-    server = ThreadingHTTPServer((host, port), handler)
+    server_cls = type("WitnessServer", (ThreadingHTTPServer,), {"request_queue_size": 128})  # many logs at once
+    server = server_cls((host, port), handler)
     server.daemon_threads = True
     return server
 

@@ -34,7 +34,7 @@ PUBLISHER_LEDGER = "ledger"
 PUBLISHER_ROOT_KEY_IDS = {"sample-county.ssgk.example/ledger": ["eeef8375df562c0d"]}
 # The SHA-256 fingerprint of ledger/trust.json (RFC 8785 canonical bytes) the /verify/ page pins,
 # per checkpoint origin; unset = the built ledger's own. Citizens can also pin it with ?fp=…
-# (spec §3.6). PUBLISHER_TRUST_GAZETTE names where the portal's official notice publishes it.
+# (spec §3.11). PUBLISHER_TRUST_GAZETTE names where the portal's official notice publishes it.
 PUBLISHER_TRUST_FINGERPRINT = {}
 PUBLISHER_TRUST_GAZETTE = "SAMPLE: 《某县人民政府公报》2026年第1期（示例，并不存在）"
 # Absolute base URL for feeds and sitemap.xml; None = "https://<checkpoint origin>/".

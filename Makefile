@@ -6,7 +6,7 @@ PORT   ?= 8000
 LEDGER ?= ledger
 OUTPUT ?= output
 
-.PHONY: install demo build serve verify test test-fast browser spec vectors bench clean
+.PHONY: install demo build serve verify test test-fast browser go-interop spec vectors bench clean
 
 $(BIN)/publisher: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +23,13 @@ browser:
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; }
 
+# Go and golang.org/x/mod from Debian for the signed-note interop test (tests/interop/).
+go-interop:
+	@{ command -v go >/dev/null && test -f /usr/share/gocode/src/golang.org/x/mod/sumdb/note/note.go; } || { \
+	  echo "installing Debian golang-go + golang-golang-x-mod-dev"; \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq golang-go golang-golang-x-mod-dev; }
+
 verify: install
 	$(BIN)/publisher verify --ledger $(LEDGER)
 
@@ -33,7 +40,7 @@ demo: verify build
 	@echo "serving the sample portal on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUTPUT)
 
-test: install browser
+test: install browser go-interop
 	$(BIN)/python -m pytest
 
 test-fast: install

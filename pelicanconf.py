@@ -31,7 +31,12 @@ PUBLISHER_LEDGER = "ledger"
 # must list exactly these root keys in ledger/trust.json or the build fails. Any other origin
 # (test and benchmark ledgers) is shown as "not pinned" in every footer. A plain list pins the
 # ids for every origin. The sample county's key is also printed in README.md.
-PUBLISHER_ROOT_KEY_IDS = {"sample-county.ssgk.example/ledger": ["eeef8375df562c0d"]}
+PUBLISHER_ROOT_KEY_IDS = {"sample-county.ssgk.example/ledger": ["db622b9e09cdebc3"]}
+# The SHA-256 fingerprint of ledger/trust.json (RFC 8785 canonical bytes) the /verify/ page pins,
+# per checkpoint origin; unset = the built ledger's own. Citizens can also pin it with ?fp=…
+# (spec §3.11). PUBLISHER_TRUST_GAZETTE names where the portal's official notice publishes it.
+PUBLISHER_TRUST_FINGERPRINT = {}
+PUBLISHER_TRUST_GAZETTE = "SAMPLE: 《某县人民政府公报》2026年第1期（示例，并不存在）"
 # Absolute base URL for feeds and sitemap.xml; None = "https://<checkpoint origin>/".
 PUBLISHER_PUBLIC_URL = None
 PUBLISHER_PAGE_SIZE = 200  # rows per listing page

@@ -25,6 +25,7 @@ FULL = [
     ["bench_site.py"],
     ["bench_verify_browser.py"],
     ["bench_tlock.py"],
+    ["bench_witness.py"],
 ]
 QUICK = [
     ["bench_verify.py", "--entries", "10000"],

@@ -33,6 +33,9 @@ def register(sub) -> None:
     p.add_argument("--beacon-chain", action="append", default=[], help="JSON file with a beacon chain info")
     p.add_argument("--keys")
     p.add_argument("--sample", action="store_true", help="mark everything as sample data")
+    p.add_argument("--witness", action="append", default=[], metavar="VKEY[=URL]",
+                   help="a witness's cosignature vkey (publisher witness keygen), optionally =its URL")
+    p.add_argument("--witness-quorum", type=int, help="how many witnesses must cosign (default: a majority)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("office-register", help="(operator) register an office and its key")
@@ -68,6 +71,9 @@ def register(sub) -> None:
     p.add_argument("--log-key", default="log")
     p.add_argument("--keys")
     p.add_argument("--time", type=int, help="signing time (unix); default now")
+    from .witness_cmds import add_collect_args  # witnesses' cosignatures (spec §3.8)
+
+    add_collect_args(p)
     p.set_defaults(func=cmd_checkpoint)
 
     p = sub.add_parser("prove", help="print an inclusion proof of an entry against the latest checkpoint")
@@ -95,7 +101,12 @@ def cmd_init(args) -> int:
     log = Signer(args.origin, keystore.load_key(args.log_key, args.keys))
     chains = [json.loads(Path(f).read_text("utf-8")) for f in args.beacon_chain]
     ledger = open_ledger_or_new(args)
-    ledger.init(trust_json(args.origin, root, log, chains, args.sample))
+    obj = trust_json(args.origin, root, log, chains, args.sample)
+    if args.witness:
+        from .witness_cmds import witness_policy_json
+
+        obj["witnesses"] = witness_policy_json(args.witness, args.witness_quorum)
+    ledger.init(obj)
     print(f"created {ledger.root} (origin {args.origin}, root key {root.id})")
     return 0
 
@@ -181,6 +192,11 @@ def cmd_checkpoint(args) -> int:
         print(f"checkpoint of size {report.size} already exists")
         return 0
     note = sign_checkpoint(Checkpoint(trust.origin, report.size, report.root, t), signer)
+    from .witness_cmds import checkpoint_with_witnesses
+
+    note = checkpoint_with_witnesses(args, ledger, report, trust, note)
+    if note is None:
+        return 0  # below quorum: kept pending, retried next run; offices' pushes are not blocked
     path = ledger.write_checkpoint(report.size, note)
     print(f"signed {ledger.rel(path)}: size {report.size}, root {b64encode(report.root)}")
     return 0

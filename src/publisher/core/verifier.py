@@ -22,13 +22,14 @@ from .registry import KeyRegistry
 from .rules.base import Context, Problem, Rule
 from .schema import validate_body
 from .keys import PublicKey
-from .trust import Trust
+from .trust import Trust, TrustError
+from . import witnessing
 
 ENTRY_NAME_RE = re.compile(r"(\d{8})\.json")
 LOG_LINE_RE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
 BACKDATE_TOLERANCE = 86400  # s: an entry may be at most this much older than the last checkpoint before it
 FUTURE_TOLERANCE = 300  # s: an entry may not claim a time later than the checkpoint that first includes it
-OPERATOR_TYPES = {"office.register", "key.register", "key.revoke"}
+OPERATOR_TYPES = {"office.register", "key.register", "key.revoke", "witness.set"}
 
 
 class LedgerSource(Protocol):
@@ -91,6 +92,28 @@ def known_keys(source: LedgerSource, trust: Trust) -> dict[str, PublicKey]:
     return keys
 
 
+def witness_changes(source: LedgerSource, trust: Trust) -> list[tuple[int, object]]:
+    """(log index, new WitnessPolicy) of every well-signed ``witness.set`` entry, in log order.
+
+    Read before streaming because a checkpoint's policy depends on changes anywhere before its
+    size; whatever is wrong with such an entry is reported when the stream reaches it."""
+    out = []
+    for lineno, text in source.iter_raw_log():
+        if not text.startswith(OPERATOR + "/"):
+            continue
+        m = LOG_LINE_RE.match(text)
+        if not m:
+            break
+        try:
+            e = from_bytes(source.read_entry_bytes(m.group(1), int(m.group(2))))
+            pk = trust.root_keys.get(e.key)
+            if e.type == "witness.set" and pk is not None and e.verify_signature(pk):
+                out.append((lineno - 1, witnessing.parse_change(e.body)))
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
+            continue
+    return out
+
+
 def sequential_loader(source: LedgerSource, keys: dict[str, PublicKey]) -> Iterator[Loaded]:
     for lineno, text in source.iter_raw_log():
         m = LOG_LINE_RE.match(text)
@@ -109,6 +132,8 @@ class Report:
     root: bytes = merkle.EMPTY_ROOT
     problems: list[Problem] = field(default_factory=list)
     checkpoints: list[Checkpoint] = field(default_factory=list)
+    witnessed: list = field(default_factory=list)  # core.witnessing.Witnessed, ascending by size
+    witness_changes: list = field(default_factory=list)  # (log index, WitnessPolicy) of witness.set entries
     offices: dict[str, dict] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
 
@@ -128,7 +153,7 @@ class Report:
 
 
 def _load_checkpoints(source: LedgerSource, trust: Trust, extra: Iterable[tuple[str, str]],
-                      report: Report) -> dict[int, tuple[Checkpoint, str]]:
+                      report: Report, texts: dict[int, str] | None = None) -> dict[int, tuple[Checkpoint, str]]:
     """Verify every checkpoint note; detect forks (same size, different root)."""
     try:
         verifier = NoteVerifier.from_vkey(trust.log_vkey)
@@ -158,6 +183,8 @@ def _load_checkpoints(source: LedgerSource, trust: Trust, extra: Iterable[tuple[
                     f"({other.root.hex()[:16]}… in {owhere}, {cp.root.hex()[:16]}…): the log was forked", where))
             continue
         by_size[cp.size] = (cp, where)
+        if texts is not None:
+            texts[cp.size] = text
     prev_t, prev_where = -1, ""
     for size in sorted(by_size):
         cp, where = by_size[size]
@@ -177,9 +204,15 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     keys = known_keys(source, trust)
     parallel = getattr(source, "iter_loaded", None)
     loaded = parallel(keys, workers) if parallel is not None else sequential_loader(source, keys)
-    cps = _load_checkpoints(source, trust, extra_checkpoints, report)
+    texts: dict[int, str] = {}
+    cps = _load_checkpoints(source, trust, extra_checkpoints, report, texts)
     cp_sizes = sorted(cps)
-    ctx = Context(trust=trust, blobs=source, checkpoints=[(s, cps[s][0].time) for s in cp_sizes], now=now)
+    report.witness_changes = witness_changes(source, trust)
+    report.witnessed, problems = witnessing.judge([(cps[s][0], texts[s], cps[s][1]) for s in cp_sizes],
+                                                  trust.witnesses, report.witness_changes)
+    report.problems.extend(problems)
+    proof_times = dict(witnessing.accepted_times(report.witnessed))
+    ctx = Context(trust=trust, blobs=source, checkpoints=[(s, proof_times[s]) for s in cp_sizes], now=now)
     registry = KeyRegistry(trust)
     heads: dict[str, tuple[int, str, str]] = {}  # office -> (seq, id, time)
     tree = merkle.TreeBuilder()
@@ -195,7 +228,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             if tree.root() != cp.root:
                 add(Problem("checkpoint", f"root of the first {size} log entries is {tree.root().hex()[:16]}…, "
                             f"checkpoint says {cp.root.hex()[:16]}…: the log was rewritten or reordered", where))
-            last_cp_time = cp.time
+            last_cp_time = proof_times[size] if proof_times[size] is not None else last_cp_time
             next_cp = next(cp_iter, None)
 
     check_checkpoint_at(0)
@@ -253,6 +286,11 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
         why = registry.signer_problem(entry, item.sig_ok)
         if why:
             add(Problem("signature", why, where, entry.id))
+        if entry.type == "witness.set" and not why:
+            try:
+                witnessing.parse_change(entry.body)
+            except TrustError as exc:
+                add(Problem("witness", str(exc), where, entry.id))
         if entry.office == OPERATOR and not why:
             why2 = registry.apply(entry)
             if why2:

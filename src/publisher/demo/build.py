@@ -24,6 +24,7 @@ from typing import Any, Callable
 
 from ..beacon import SimulatedBeacon, chain_to_json
 from ..core.checkpoint import Checkpoint, sign_checkpoint
+from ..core.cosignature import Cosigner
 from ..core.entry import OPERATOR, Entry
 from ..core.keys import SigningKey
 from ..core.merkle import TreeBuilder, leaf_hash
@@ -73,6 +74,9 @@ class Demo:
         self.root = self._key("root")
         self.log_key = self._key("log")
         self.log = Signer(ORIGIN, self.log_key)
+        # SAMPLE witnesses, simulated in-process: 3 named, quorum 2 (spec §3.8)
+        self.witnesses = [Cosigner(f"witness-{i}.sample.ssgk.example", self._key(f"witness-{i}")) for i in (1, 2, 3)]
+        self.n_checkpoints = 0
         self.keys = {c: self._key(c) for c, *_ in OFFICES}
         self.beacon_seed = self._secret("beacon")
         self.sim = SimulatedBeacon(self.beacon_seed, GENESIS, 3)
@@ -108,7 +112,8 @@ class Demo:
         if self.keys_dir is None:
             return
         self.keys_dir.mkdir(parents=True, exist_ok=True)
-        for name, k in [("root", self.root), ("log", self.log_key)] + list(self.keys.items()):
+        witness_keys = [(f"witness-{i}", self._key(f"witness-{i}")) for i in (1, 2, 3)]
+        for name, k in [("root", self.root), ("log", self.log_key)] + list(self.keys.items()) + witness_keys:
             (self.keys_dir / f"{name}.pem").write_bytes(k.to_encrypted_pem(passphrase))
         (self.keys_dir / "beacon-sim.seed").write_text(self.beacon_seed.hex() + "\n")  # SIMULATED beacon only
         if hasattr(self, "rotated"):
@@ -131,8 +136,19 @@ class Demo:
             return
         t = max(t, self.last_cp[1])
         note = sign_checkpoint(Checkpoint(ORIGIN, self.tree.size, self.tree.root(), t), self.log)
-        self.ledger.write_checkpoint(self.tree.size, note)
+        self.ledger.write_checkpoint(self.tree.size, self.cosign(note, t))
         self.last_cp = (self.tree.size, t)
+
+    def cosign(self, note: str, t: int) -> str:
+        """The SAMPLE witnesses cosign a few seconds later, by their own clocks; witness 3 is
+        down for every fourth checkpoint (two of three still make the quorum)."""
+        text = note[: note.rindex("\n\n") + 1]
+        self.n_checkpoints += 1
+        for i, w in enumerate(self.witnesses):
+            if i == 2 and self.n_checkpoints % 4 == 0:
+                continue
+            note += w.cosign(text, t + 2 + 3 * i).line()
+        return note
 
     # --- the year --------------------------------------------------------------------------
 
@@ -140,6 +156,7 @@ class Demo:
         self.ledger.init({"version": 1, "origin": ORIGIN,
                           "root_keys": [{"key_id": self.root.id, "public_key": self.root.public.b64}],
                           "log_vkey": self.log.vkey, "beacon_chains": [chain_to_json(self.sim.chain)],
+                          "witnesses": {"quorum": 2, "witnesses": [{"vkey": w.vkey} for w in self.witnesses]},
                           "sample": True})
         day0 = date(2026, 1, 5)
         self.at(cst(day0, 9), self.register_offices)

@@ -44,6 +44,9 @@ def diff_rules(git: Git, base: str, head: str, prefix: str = "ledger",
         git.read_file(base, log_path), git.read_file(head, log_path), log_path)
     res.refusals += log_refusals
     res.refusals += rules.check_new_entries(res.changes, res.new_lines, prefix)
+    if any(rules.classify(rules.ledger_rel(c.path, prefix) or "").kind == "checkpoint" for c in res.changes):
+        base_cps = [f.path for f in git.ls_tree(base, prefix.rstrip("/") + "/checkpoints")]
+        res.refusals += rules.check_checkpoint_order(res.changes, base_cps, prefix)
     if any(c.path == ".gitattributes" for c in res.changes):
         res.refusals += rules.check_gitattributes(git.read_file(head, ".gitattributes"), prefix)
     present = [c for c in res.changes if c.status in ("A", "M", "T")]

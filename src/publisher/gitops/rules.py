@@ -14,7 +14,8 @@ Rules (docs/spec/80-git.md §8.2):
                   and every appended line names an entry file added in the same push;
 - ``blob-name``   a blob's file name is the SHA-256 of its bytes;
 - ``private-key`` no private key material anywhere in the change;
-- ``gitattributes`` a change to .gitattributes keeps ``ledger/log merge=union``.
+- ``gitattributes`` a change to .gitattributes keeps ``ledger/log merge=union``;
+- ``checkpoint-order`` an added checkpoint is larger than every checkpoint already there.
 """
 
 from __future__ import annotations
@@ -308,4 +309,25 @@ def scan_private_keys(path: str, data: bytes, allowed: Iterable[str] = ()) -> li
             out.append(Refusal(path, "private-key", "contains a signed-note private key string "
                                f"(fingerprint {_fingerprint(m.group(0))[:16]}…)"))
             break
+    return out
+
+
+# -- rule: checkpoints are only ever added at the top ---------------------------------------------
+
+def check_checkpoint_order(changes: Iterable[Change], base_checkpoints: Iterable[str],
+                           prefix: str = "ledger") -> list[Refusal]:
+    """A new checkpoint must cover more entries than the newest one already published.
+
+    A smaller one inserted later can only be a back-dated or rolled-back view (issue 11 (b)):
+    CI signs checkpoints of the whole log, in order, and never goes back."""
+    newest = max((int(m.group(1)) for name in base_checkpoints
+                  if (m := _CHECKPOINT_RE.match(ledger_rel(name, prefix) or ""))), default=-1)
+    out = []
+    for ch in changes:
+        rel = ledger_rel(ch.path, prefix)
+        m = _CHECKPOINT_RE.match(rel or "")
+        if ch.status == "A" and m and int(m.group(1)) <= newest:
+            out.append(Refusal(ch.path, "checkpoint-order", f"adds a checkpoint of size {int(m.group(1))}, not "
+                               f"larger than the newest published checkpoint (size {newest}); checkpoints are "
+                               "only ever added for a larger log"))
     return out

@@ -71,6 +71,7 @@ def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
                 _link_or_copy(Path(dirpath) / fn, dest / rel / fn)
                 count += 1
     checkpoints = sorted(p.name for p in (dest / "checkpoints").glob("*.note")) if (dest / "checkpoints").is_dir() else []
+    (dest / "checkpoints.txt").write_text("".join(c + "\n" for c in checkpoints), "ascii")  # for `publisher monitor`
     blobs = sorted(p.name for p in (dest / "blobs").iterdir()) if (dest / "blobs").is_dir() else []
     return {"files": count, "checkpoints": checkpoints, "blobs": blobs[:200], "blob_count": len(blobs)}
 

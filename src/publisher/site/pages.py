@@ -58,7 +58,24 @@ def site_base(loaded: Loaded, settings: dict[str, Any]) -> dict[str, Any]:
         "now": loaded.now,
         "proofs": bool(settings.get("PUBLISHER_PROOFS", True)),
         "copy_ledger": bool(settings.get("PUBLISHER_COPY_LEDGER", True)),
+        **trust_pin(trust, settings),
     }
+
+
+def trust_pin(trust, settings: dict[str, Any]) -> dict[str, str]:
+    """The trust.json fingerprint the verify page pins (spec §3.11): PUBLISHER_TRUST_FINGERPRINT
+    (per origin, like PUBLISHER_ROOT_KEY_IDS) when configured, else this ledger's own; and where
+    the portal's gazette/notice publishes it (PUBLISHER_TRUST_GAZETTE)."""
+    from ..core.trust import trust_fingerprint
+
+    own = trust_fingerprint(trust.raw)
+    pins = settings.get("PUBLISHER_TRUST_FINGERPRINT") or {}
+    pinned = pins.get(trust.origin) if isinstance(pins, dict) else pins
+    w = trust.witnesses
+    witnesses = {"quorum": w.quorum, "names": [k.name for k in w.witnesses],
+                 "vkeys": [k.vkey for k in w.witnesses]} if w else None
+    return {"trust_fp": own, "trust_fp_pinned": (pinned or own).lower(), "witnesses": witnesses,
+            "trust_gazette": str(settings.get("PUBLISHER_TRUST_GAZETTE") or "")}
 
 
 def write_all(loaded: Loaded, r: Renderer, settings: dict[str, Any]) -> None:

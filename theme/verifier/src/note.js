@@ -142,14 +142,93 @@ export function parseCheckpointBody(text) {
   return { origin: lines[0], size, root, time };
 }
 
-/** Verify a checkpoint note with the log vkey; origin must equal the key name (and trust.origin). */
-export async function openCheckpoint(note, vkey, origin) {
+/**
+ * Verify a checkpoint note with the log vkey; origin must equal the key name (and trust.origin).
+ * With a witness ``policy`` (parseWitnessPolicy) the quorum must have cosigned: the result then
+ * carries ``witnesses`` [{name, time}] and ``witnessedTime`` (k-th earliest cosignature time).
+ */
+export async function openCheckpoint(note, vkey, origin, policy = null) {
   const verifier = parseVkey(vkey);
   const { text } = await openNote(note, verifier);
   const cp = parseCheckpointBody(text);
   if (cp.origin !== verifier.name) throw new NoteError(`origin ${cp.origin} is not the log key name ${verifier.name}`);
   if (origin !== undefined && cp.origin !== origin) throw new NoteError(`origin ${cp.origin} is not trust.json's origin ${origin}`);
+  if (policy) {
+    const times = await witnessTimes(note, policy.witnesses);
+    cp.witnesses = [...times].map(([name, time]) => ({ name, time })).sort((a, b) => a.time - b.time);
+    cp.witnessedTime = quorumTime([...times.values()], policy.quorum);
+    if (cp.witnessedTime === null) {
+      throw new NoteError(`checkpoint of size ${cp.size} is cosigned by ${times.size} of the ${policy.witnesses.length} ` +
+        `named witnesses; the quorum is ${policy.quorum}: nothing independent vouches for it`);
+    }
+  }
   return cp;
+}
+
+// ---- C2SP tlog-cosignature/v1 (Ed25519), as publisher/core/cosignature.py
+
+export function cosignatureKeyId(name, publicKey) {
+  return sha256(concat(utf8(name), new Uint8Array([0x0a, 0x04]), publicKey)).slice(0, 4);
+}
+
+/** The bytes a witness signs: "cosignature/v1\ntime <t>\n" + checkpoint body. */
+export function cosignedMessage(body, timestamp) {
+  return utf8(`cosignature/v1\ntime ${timestamp}\n${body}`);
+}
+
+/** Parse a witness vkey ``<name>+<hex8>+<base64(0x04||key)>``. */
+export function parseWitnessVkey(vkey) {
+  if (typeof vkey !== 'string') throw new NoteError('witness vkey must be a string');
+  const a = vkey.indexOf('+');
+  const b = a < 0 ? -1 : vkey.indexOf('+', a + 1);
+  if (a < 0 || b < 0) throw new NoteError('witness vkey is not <name>+<hex8>+<base64 key>');
+  const name = vkey.slice(0, a);
+  const hex8 = vkey.slice(a + 1, b);
+  checkName(name);
+  const raw = b64(vkey.slice(b + 1), 'witness vkey public key');
+  if (raw.length !== 33 || raw[0] !== 0x04) throw new NoteError('witness vkey is not a cosignature/v1 Ed25519 key (type 0x04)');
+  const publicKey = raw.slice(1);
+  if (toHex(cosignatureKeyId(name, publicKey)) !== hex8) throw new NoteError(`witness vkey key id ${hex8} does not match its name and key`);
+  return { name, publicKey, keyId: hex8 };
+}
+
+/** trust.json's ``witnesses`` ({quorum, witnesses: [{vkey, url?}]}) or null when absent. */
+export function parseWitnessPolicy(raw) {
+  if (raw === undefined || raw === null) return null;
+  const witnesses = (raw.witnesses || []).map((w) => parseWitnessVkey(w.vkey));
+  const names = new Set(witnesses.map((w) => w.name));
+  if (names.size !== witnesses.length) throw new NoteError('witnesses: two witnesses share a name');
+  if (!Number.isInteger(raw.quorum) || raw.quorum < 1 || raw.quorum > witnesses.length) {
+    throw new NoteError(`witnesses: quorum must be between 1 and the number of witnesses (${witnesses.length})`);
+  }
+  return { witnesses, quorum: raw.quorum };
+}
+
+/** Map witness name -> cosignature time for every trusted witness line; a bad one refuses the note. */
+export async function witnessTimes(note, witnesses) {
+  const { text, sigs } = parseNote(note);
+  const known = new Map(witnesses.map((w) => [`${w.name}+${w.keyId}`, w]));
+  const times = new Map();
+  for (const s of sigs) {
+    const w = known.get(`${s.name}+${s.keyId}`);
+    if (!w) continue;
+    if (s.signature.length !== 72) throw new NoteError(`cosignature by ${s.name} is not 8 + 64 bytes`);
+    const ts = new DataView(s.signature.buffer, s.signature.byteOffset, 8).getBigUint64(0);
+    if (ts > MAX_INT) throw new NoteError(`cosignature by ${s.name} has a timestamp above 2^63-1`);
+    const t = Number(ts);
+    if (!(await ed25519Verify(w.publicKey, cosignedMessage(text, t), s.signature.slice(8)))) {
+      throw new NoteError(`invalid cosignature by witness ${s.name}+${s.keyId}`);
+    }
+    if (times.has(s.name)) throw new NoteError(`witness ${s.name} cosigned the same checkpoint twice`);
+    times.set(s.name, t);
+  }
+  return times;
+}
+
+/** The k-th earliest time (k = quorum), or null below quorum. */
+export function quorumTime(times, quorum) {
+  const sorted = [...times].sort((a, b) => a - b);
+  return quorum >= 1 && sorted.length >= quorum ? sorted[quorum - 1] : null;
 }
 
 export { eqBytes };

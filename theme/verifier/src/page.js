@@ -4,6 +4,7 @@
 
 import { verifyTask, browserIO } from './verify.js';
 import { lookupCompany } from './lookup.js';
+import { trustPinFrom } from './trustpin.js';
 
 const STATUS = {
   pass: { zh: '通过', en: 'passed', mark: '✓' },
@@ -122,6 +123,7 @@ async function main() {
   try {
     result = await verifyTask(io, data, {
       onStep: show,
+      trustPin: trustPinFrom(box, params), // spec §3.11
       onProgress: (kind, bytes, total) => {
         if (total) {
           progress.hidden = false;

@@ -11,7 +11,8 @@ import { parseStrict, jsonEqual } from './json.js';
 import { parseEntry, keyId } from './entry.js';
 import { ed25519Verify, ed25519Backend } from './ed25519.js';
 import { checkChain, checkBeacon, roundTime } from './beacon.js';
-import { openCheckpoint } from './note.js';
+import { openCheckpoint, parseWitnessPolicy } from './note.js';
+import { trustFingerprint, checkTrustPin, trustLine, witnessLine } from './trustpin.js';
 import { leafHash, verifyInclusion, verifyConsistency } from './merkle.js';
 import { readSnapshot } from './snapshot.js';
 import {
@@ -162,7 +163,8 @@ async function loadTrust(io, path) {
   if (!roots.size) throw new Error('trust.json: no root keys');
   const chains = new Map();
   for (const c of raw.beacon_chains || []) chains.set(c.chain_hash, checkChain(c));
-  return { raw, roots, chains, origin: raw.origin, vkey: raw.log_vkey, sample: !!raw.sample };
+  return { raw, roots, chains, origin: raw.origin, vkey: raw.log_vkey, sample: !!raw.sample,
+    witnesses: parseWitnessPolicy(raw.witnesses), fingerprint: trustFingerprint(raw) };
 }
 
 /**
@@ -210,6 +212,8 @@ export async function verifyTask(io, data, hooks = {}) {
   let trustError = null;
   try {
     trust = await loadTrust(io, data.trust || 'ledger/trust.json');
+    const impostor = checkTrustPin(trust, hooks.trustPin); // spec §3.11: the page pins trust.json
+    if (impostor) [trust, trustError] = [null, impostor];
   } catch (e) {
     trustError = m(`无法读取信任锚 trust.json：${e.message}`, `cannot read the trust anchors (trust.json): ${e.message}`);
   }
@@ -302,6 +306,8 @@ export async function verifyTask(io, data, hooks = {}) {
   const s2 = steps[2];
   if (trustError) s2.bad(trustError.zh, trustError.en);
   else {
+    const tl = trustLine(trust, hooks.trustPin);
+    s2.info(tl.zh, tl.en);
     const rootIds = [...trust.roots.keys()];
     s2.info(`信任锚 trust.json 中固定的运营方根密钥：${rootIds.join('、')}（请与官方公布的指纹比对）`,
       `operator root keys pinned in trust.json: ${rootIds.join(', ')} (compare with the officially published fingerprints)`);
@@ -406,7 +412,7 @@ export async function verifyTask(io, data, hooks = {}) {
   let latestError = null;
   if (trust && data.checkpoint && data.checkpoint.url) {
     try {
-      latest = await openCheckpoint(await io.bytes(data.checkpoint.url), trust.vkey, trust.origin);
+      latest = await openCheckpoint(await io.bytes(data.checkpoint.url), trust.vkey, trust.origin, trust.witnesses);
     } catch (e) {
       latestError = m(`最新检查点 ${data.checkpoint.url} 无效：${e.message}`, `the latest checkpoint ${data.checkpoint.url} is invalid: ${e.message}`);
     }
@@ -452,16 +458,17 @@ export async function verifyTask(io, data, hooks = {}) {
         if (!cc) s4.bad('没有检查点证明承诺在信标轮次产生之前已公开', 'no checkpoint proves the commitment was public before the beacon round');
         else {
           try {
-            const cp = await openCheckpoint(await io.bytes(cc.url), trust.vkey, trust.origin);
+            const cp = await openCheckpoint(await io.bytes(cc.url), trust.vkey, trust.origin, trust.witnesses);
+            const when = cp.witnessedTime ?? cp.time; // witnessed time when trust.json names witnesses
             const okIncl = verifyInclusion(leafHash(fromHex(commit.entry.id, 32)), E.commit.index, cp.size, cc.proof.map(fromB64), cp.root);
             if (!okIncl) s4.bad(`检查点 ${cp.size} 不包含本承诺`, `checkpoint ${cp.size} does not include this commitment`);
-            else if (!(cp.time < due)) {
-              s4.bad(`最早包含承诺的检查点签于 ${cstText(cp.time)}，不早于信标轮次 ${cstText(due)}`, `the first checkpoint including the commitment was signed at ${cstText(cp.time)}, not before the round (${cstText(due)})`);
+            else if (!(when < due)) {
+              s4.bad(`最早包含承诺的检查点${cp.witnesses ? '经见证' : '签'}于 ${cstText(when)}，不早于信标轮次 ${cstText(due)}`, `the first checkpoint including the commitment was ${cp.witnesses ? 'witnessed' : 'signed'} at ${cstText(when)}, not before the round (${cstText(due)})`);
             } else if (latest && !verifyConsistency(cp.size, latest.size, cp.root, latest.root, (cc.consistency || []).map(fromB64))) {
               s4.bad(`检查点 ${cp.size} 与最新检查点 ${latest.size} 不一致（账本被分叉或改写）`, `checkpoint ${cp.size} is not consistent with the latest checkpoint ${latest.size} (fork or rewrite)`);
             } else {
-              s4.ok(`承诺在 ${cstText(cp.time)} 已写入签名检查点（大小 ${cp.size}），早于信标轮次产生时间 ${cstText(due)}：抽取时随机数尚不存在`,
-                `the commitment was in a signed checkpoint (size ${cp.size}) at ${cstText(cp.time)}, before the round was due (${cstText(due)}): the randomness did not exist yet`);
+              s4.ok(`承诺在 ${cstText(when)} 已写入${cp.witnesses ? '经独立见证者联署的' : '签名'}检查点（大小 ${cp.size}），早于信标轮次产生时间 ${cstText(due)}：抽取时随机数尚不存在`,
+                `the commitment was in a ${cp.witnesses ? 'witness-cosigned' : 'signed'} checkpoint (size ${cp.size}) at ${cstText(when)}, before the round was due (${cstText(due)}): the randomness did not exist yet`);
             }
           } catch (e) {
             s4.bad(`承诺检查点无效：${e.message}`, `the commitment's checkpoint is invalid: ${e.message}`);
@@ -677,6 +684,8 @@ export async function verifyTask(io, data, hooks = {}) {
   else {
     s10.ok(`最新检查点：大小 ${latest.size}，根 ${short(toHex(latest.root))}，签于 ${cstText(latest.time)}，日志密钥签名有效（${trust.origin}）`,
       `latest checkpoint: size ${latest.size}, root ${short(toHex(latest.root))}, signed ${cstText(latest.time)}; the log key's signature verifies (${trust.origin})`);
+    const wl = witnessLine(latest, trust.witnesses);
+    (trust.witnesses ? s10.ok : s10.warn).call(s10, wl.zh, wl.en);
     for (const e of [...drawEntries, ...keyEntries]) {
       const d = describe(e);
       if (!e.entry) {

@@ -47,18 +47,31 @@ class Context:
 
     trust: "object"  # publisher.core.trust.Trust
     blobs: BlobSource
-    # (size, unix time) of every valid checkpoint, ascending by size
-    checkpoints: list[tuple[int, int]] = field(default_factory=list)
+    # (size, proof time) of every valid checkpoint, ascending by size. The proof time is the
+    # witnessed time (k-th earliest quorum cosignature, spec §3.8), or None below quorum; only a
+    # portal that names no witnesses uses the operator's own time line.
+    checkpoints: list[tuple[int, int | None]] = field(default_factory=list)
     index: int = 0  # log index (0-based) of the entry being checked
     file: str = ""  # path of the entry file, for messages
     now: int | None = None  # unix time the verification is about (None = time of last entry)
     last_time: int = 0  # unix time of the latest entry seen so far
+    _earliest: list[tuple[int, int | None]] | None = field(default=None, repr=False, compare=False)
 
     def accepted_at(self, index: int) -> int | None:
-        """Signing time of the first checkpoint that includes log index ``index``.
+        """Earliest time by which log index ``index`` is proven public, or None if nothing proves it.
 
-        This is when the entry became publicly fixed; None if no checkpoint covers it yet."""
-        for size, t in self.checkpoints:
+        Any checkpoint that contains the entry (size > index) and carries a proof time proves
+        the entry existed then; the earliest such time counts. With witnesses, an operator who
+        back-dates a checkpoint's own time line gains nothing: only witness times count."""
+        if self._earliest is None or len(self._earliest) != len(self.checkpoints):
+            best: int | None = None
+            earliest = []
+            for size, t in reversed(self.checkpoints):
+                if t is not None and (best is None or t < best):
+                    best = t
+                earliest.append((size, best))
+            self._earliest = earliest[::-1]
+        for size, t in self._earliest:
             if size > index:
                 return t
         return None

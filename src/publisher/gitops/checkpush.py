@@ -34,10 +34,15 @@ class PushCheck:
 
 
 def diff_rules(git: Git, base: str, head: str, prefix: str = "ledger",
-               allowed_keys: Iterable[str] = ()) -> PushCheck:
-    """Everything that compares BASE with HEAD (nothing here looks at signatures)."""
+               allowed_keys: Iterable[str] = (), allow_outside: bool = False) -> PushCheck:
+    """Everything that compares BASE with HEAD (nothing here looks at signatures).
+
+    ``allow_outside`` admits changes outside the ledger: only for a run a code owner approved
+    (a protected deployment), never for an office push."""
     res = PushCheck()
     res.changes = git.diff_name_status(base, head)
+    if not allow_outside:
+        res.refusals += rules.check_outside(res.changes, prefix)
     res.refusals += rules.check_changes(res.changes, prefix)
     log_path = prefix.rstrip("/") + "/log"
     log_refusals, res.new_lines = rules.check_log_append(
@@ -104,8 +109,28 @@ def verify_ledger_dir(path: Path):
         return Report(problems=[Problem("ledger", str(exc))])
 
 
+def resolve_since(git: Git, ref: str, head: str, prefix: str = "ledger") -> str:
+    """BASE for the gate: the commit ``ref`` names — the last commit the checkpoint signer checked
+    and signed, a ref only the signer moves. Diffing against it (not against the previous push)
+    means a push that was refused but landed, or skipped CI, is checked again by every later run.
+
+    A missing ref is a bootstrap (all zeros, verify only) while HEAD's ledger has no checkpoint;
+    once checkpoints exist, a missing ref means someone deleted it, and the gate refuses."""
+    got = git.rev(ref)
+    if got is not None:
+        return got
+    cps = [f for f in git.ls_tree(head, prefix.rstrip("/") + "/checkpoints")
+           if f.path.endswith(".note")] if git.rev(head) else []
+    if cps:
+        raise CheckPushError(
+            f"the checkpointed ref {ref!r} is missing, but the ledger already has {len(cps)} checkpoint(s): "
+            "it was deleted or not fetched. Fetch it (git fetch origin portal-checkpointed), or restore it "
+            "to the commit the latest checkpoint was signed on (docs/OPERATIONS.md, \"The gate\").")
+    return "0" * 40
+
+
 def check_push(git: Git, base: str, head: str, prefix: str = "ledger",
-               allowed_keys: Iterable[str] = ()) -> PushCheck:
+               allowed_keys: Iterable[str] = (), allow_outside: bool = False) -> PushCheck:
     """The whole gate. An all-zero BASE (first push of a branch) only verifies HEAD."""
     head_id = git.rev(head)
     if head_id is None:
@@ -120,7 +145,7 @@ def check_push(git: Git, base: str, head: str, prefix: str = "ledger",
                 "(actions/checkout fetch-depth: 0, GitLab GIT_DEPTH: 0). A BASE that no longer exists "
                 "on the server means history was force-pushed, which the portal never allows.")
         try:
-            res = diff_rules(git, base_id, head_id, prefix, allowed_keys)
+            res = diff_rules(git, base_id, head_id, prefix, allowed_keys, allow_outside)
         except GitError as exc:
             raise CheckPushError(str(exc)) from exc
     v = verify_commit(git, head_id, prefix)

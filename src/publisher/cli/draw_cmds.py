@@ -103,6 +103,10 @@ def _append_checked(ledger, office: str, type: str, body: dict, key, time: str):
     """Append only if the whole ledger still verifies with the entry in place."""
 
     def check(entry) -> None:
+        from ..gitops.timegate import gate_or_raise
+
+        gate_or_raise(ledger, [entry], lambda msg: UserError(f"{type} refused, nothing written:\n{msg}"),
+                      now=_now_unix())
         after = verify(Overlay(ledger, [entry]), ledger.trust(), default_rules())
         bad = [p for p in after.errors if p.entry_id == entry.id]
         if bad:

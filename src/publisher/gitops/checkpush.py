@@ -27,6 +27,8 @@ class PushCheck:
     changes: list[Change] = field(default_factory=list)
     new_lines: list[rules.NewLine] = field(default_factory=list)
     verified_size: int = -1  # log size of HEAD's ledger when the verifier ran, -1 if it did not
+    last_checkpoint: int | None = None  # signing time of HEAD's largest valid checkpoint
+    chains: dict = field(default_factory=dict)  # HEAD's pinned beacon chains
 
     @property
     def ok(self) -> bool:
@@ -82,6 +84,9 @@ def verify_commit(git: Git, rev: str, prefix: str = "ledger",
             res.refusals.append(Refusal(f.path, "layout", "symlinks, submodules and odd names are not allowed in the ledger"))
         report = (verify_dir or verify_ledger_dir)(Path(tmp) / prefix)
         res.verified_size = report.size
+        cps = getattr(report, "checkpoints", [])
+        res.last_checkpoint = cps[-1].time if cps else None
+        res.chains = _chains(Path(tmp) / prefix)
         for p in report.problems:
             where = p.file or prefix
             msg = (p.message + (f" ({p.article})" if p.article else "")).replace(tmp + "/", "")
@@ -90,6 +95,17 @@ def verify_commit(git: Git, rev: str, prefix: str = "ledger",
             else:
                 res.warnings.append(f"warning: {where}: {p.rule}: {msg}")
     return res
+
+
+def _chains(path: Path) -> dict:
+    """The beacon chains trust.json pins (empty if it cannot be read: the verifier says why)."""
+    from ..core.trust import TrustError
+    from ..storage.ledger_dir import LedgerDir, LedgerIOError
+
+    try:
+        return dict(LedgerDir(path).trust().beacon_chains)
+    except (LedgerIOError, TrustError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def verify_ledger_dir(path: Path):
@@ -129,8 +145,31 @@ def resolve_since(git: Git, ref: str, head: str, prefix: str = "ledger") -> str:
     return "0" * 40
 
 
+def time_rules(git: Git, head: str, new_lines: list[rules.NewLine], prefix: str,
+               last_checkpoint: int | None, chains: dict, now: int | None = None) -> list[Refusal]:
+    """The gate's clock rules (:mod:`.timegate`) on the entries this push appends."""
+    import time as _time
+
+    from ..core.entry import EnvelopeError, from_bytes
+    from .timegate import time_refusals
+
+    paths = [f"{prefix}/{rules.entry_rel(n.office, n.seq)}" for n in new_lines]
+    entries, where = [], {}
+    for path, data in zip(paths, _read_many(git, head, paths)):
+        try:
+            e = from_bytes(data)
+        except (EnvelopeError, ValueError):
+            continue  # the verifier names the broken envelope
+        entries.append(e)
+        where[(e.office, e.seq)] = path
+    now = int(_time.time()) if now is None else now
+    return [Refusal(where[(r.entry.office, r.entry.seq)], r.rule, r.message)
+            for r in time_refusals(entries, now, chains, last_checkpoint)]
+
+
 def check_push(git: Git, base: str, head: str, prefix: str = "ledger",
-               allowed_keys: Iterable[str] = (), allow_outside: bool = False) -> PushCheck:
+               allowed_keys: Iterable[str] = (), allow_outside: bool = False,
+               now: int | None = None) -> PushCheck:
     """The whole gate. An all-zero BASE (first push of a branch) only verifies HEAD."""
     head_id = git.rev(head)
     if head_id is None:
@@ -152,4 +191,6 @@ def check_push(git: Git, base: str, head: str, prefix: str = "ledger",
     res.refusals += v.refusals
     res.warnings += v.warnings
     res.verified_size = v.verified_size
+    if res.new_lines and v.verified_size >= 0:
+        res.refusals += time_rules(git, head_id, res.new_lines, prefix, v.last_checkpoint, v.chains, now)
     return res

@@ -182,6 +182,38 @@ def _tail(err: str, n: int = 6) -> str:
 
 # -- the whole loop ---------------------------------------------------------------------------------
 
+def check_times(git: Git, top: Path, prefix: str, now: int | None = None) -> None:
+    """The gate's clock rules on the entries not yet pushed (everything after upstream's log)."""
+    import time as _time
+
+    from ..core.entry import EnvelopeError, from_bytes
+    from ..storage.ledger_dir import LedgerDir
+    from .timegate import latest_checkpoint_time, lines, time_refusals
+
+    log_path = f"{prefix}/log"
+    upstream = git.run("rev-parse", "--verify", "--quiet", "@{upstream}", check=False)
+    base_rev = upstream.stdout.decode().strip() if upstream.returncode == 0 else None
+    base_log = git.read_file(base_rev, log_path) if base_rev else None
+    work = top / log_path
+    _, new_lines = rules.check_log_append(base_log, work.read_bytes() if work.exists() else None, log_path)
+    ledger = LedgerDir(top / prefix)
+    entries = []
+    for n in new_lines:
+        try:
+            entries.append(ledger.read_entry(n.office, n.seq))
+        except (OSError, EnvelopeError, ValueError):
+            continue  # verify_or_raise has already named it
+    if not entries:
+        return
+    trust = ledger.trust()
+    bad = time_refusals(entries, int(_time.time()) if now is None else now, trust.beacon_chains,
+                        latest_checkpoint_time(top / prefix, trust.log_vkey))
+    if bad:
+        raise SubmitError("记录的时间不对（电脑时钟错误？），没有发布任何内容。\n"
+                          "An entry's time cannot be accepted (a wrong computer clock?); nothing was published:\n"
+                          + "\n".join("  " + ln for ln in lines(bad)))
+
+
 def verify_or_raise(ledger: Path, when: str) -> int:
     report = verify_ledger_dir(ledger)
     if report.ok:
@@ -208,6 +240,7 @@ def submit(git: Git, ledger: Path, remote: str = "origin", branch: str = "main",
                           "finish or abort it first: git rebase --abort")
     verify_or_raise(top / prefix, "before submitting 提交前")
     paths, res.added, res.notes = collect_new_files(git, top, prefix)
+    check_times(git, top, prefix)
     for n in res.notes:
         say(n)
     if paths:

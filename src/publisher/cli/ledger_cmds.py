@@ -68,6 +68,9 @@ def register(sub) -> None:
     p.add_argument("--log-key", default="log")
     p.add_argument("--keys")
     p.add_argument("--time", type=int, help="signing time (unix); default now")
+    p.add_argument("--after-fast-clock", action="store_true",
+                   help="recovery: sign although the latest checkpoint carries a later time (it was signed "
+                   "with a fast clock; docs/OPERATIONS.md)")
     p.set_defaults(func=cmd_checkpoint)
 
     p = sub.add_parser("prove", help="print an inclusion proof of an entry against the latest checkpoint")
@@ -181,6 +184,11 @@ def cmd_checkpoint(args) -> int:
         print(f"checkpoint of size {report.size} already exists")
         return 0
     note = sign_checkpoint(Checkpoint(trust.origin, report.size, report.root, t), signer)
+    from ..gitops.presign import check_candidate, refusal_text
+
+    added = check_candidate(ledger, trust, report, note, args.after_fast_clock)
+    if added:
+        raise UserError(refusal_text(added, t))
     path = ledger.write_checkpoint(report.size, note)
     print(f"signed {ledger.rel(path)}: size {report.size}, root {b64encode(report.root)}")
     return 0

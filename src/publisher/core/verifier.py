@@ -162,10 +162,26 @@ def _load_checkpoints(source: LedgerSource, trust: Trust, extra: Iterable[tuple[
     for size in sorted(by_size):
         cp, where = by_size[size]
         if cp.time < prev_t:
-            report.problems.append(Problem("checkpoint", f"signed at {cp.time}, earlier than a smaller checkpoint ({prev_where})", where))
+            # a clock was wrong when one of them was signed; the smaller time holds for both
+            # (effective_times), so nothing they cover is invalidated (docs/spec/10-ledger.md §1.7)
+            report.problems.append(Problem("checkpoint", f"signed at {cp.time}, earlier than a smaller checkpoint "
+                                           f"({prev_where}): one of them was signed with a wrong clock; the earlier "
+                                           "time is taken for both", where, severity="warning"))
         prev_t, prev_where = cp.time, where
     report.checkpoints = [by_size[s][0] for s in sorted(by_size)]
     return by_size
+
+
+def effective_times(sizes_times: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """(size, time) ascending by size, each time lowered to the earliest time of any checkpoint at
+    least as large: a larger checkpoint signed at t proves every prefix existed at t. This is what
+    makes a checkpoint signed with a fast clock recoverable by signing a later one correctly."""
+    out: list[tuple[int, int]] = []
+    low = None
+    for size, t in reversed(sizes_times):
+        low = t if low is None else min(low, t)
+        out.append((size, low))
+    return out[::-1]
 
 
 def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
@@ -179,7 +195,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     loaded = parallel(keys, workers) if parallel is not None else sequential_loader(source, keys)
     cps = _load_checkpoints(source, trust, extra_checkpoints, report)
     cp_sizes = sorted(cps)
-    ctx = Context(trust=trust, blobs=source, checkpoints=[(s, cps[s][0].time) for s in cp_sizes], now=now)
+    eff = dict(effective_times([(s, cps[s][0].time) for s in cp_sizes]))
+    ctx = Context(trust=trust, blobs=source, checkpoints=sorted(eff.items()), now=now)
     registry = KeyRegistry(trust)
     heads: dict[str, tuple[int, str, str]] = {}  # office -> (seq, id, time)
     tree = merkle.TreeBuilder()
@@ -195,7 +212,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             if tree.root() != cp.root:
                 add(Problem("checkpoint", f"root of the first {size} log entries is {tree.root().hex()[:16]}…, "
                             f"checkpoint says {cp.root.hex()[:16]}…: the log was rewritten or reordered", where))
-            last_cp_time = cp.time
+            last_cp_time = eff[next_cp]
             next_cp = next(cp_iter, None)
 
     check_checkpoint_at(0)
@@ -244,12 +261,18 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
         if head_time and entry.time < head_time:
             add(Problem("time", f"time {entry.time} is earlier than the office's previous entry ({head_time})", where, entry.id))
         heads[office] = (seq, logged_id, max(entry.time, head_time))
+        # Judged against checkpoints signed later, these are flags on the entry (its claimed time is
+        # not trusted), never ledger-wide failures: the gate refuses such entries before any
+        # checkpoint covers them (gitops/timegate.py, docs/spec/80-git.md §8.3).
         if last_cp_time is not None and t < last_cp_time - BACKDATE_TOLERANCE:
             add(Problem("time", f"time {entry.time} is more than {BACKDATE_TOLERANCE}s before a checkpoint "
-                        "signed before this entry was accepted (back-dated)", where, entry.id))
+                        "signed before this entry was accepted (back-dated): its time is not trusted",
+                        where, entry.id, severity="warning"))
         acc = ctx.accepted_at(index)
-        if acc is not None and t > acc + FUTURE_TOLERANCE:
-            add(Problem("time", f"time {entry.time} is after the checkpoint that first includes it (future-dated)", where, entry.id))
+        future = acc is not None and t > acc + FUTURE_TOLERANCE
+        if future:
+            add(Problem("time", f"time {entry.time} is after the checkpoint that first includes it (future-dated): "
+                        "its time is not trusted", where, entry.id, severity="warning"))
         why = registry.signer_problem(entry, item.sig_ok)
         if why:
             add(Problem("signature", why, where, entry.id))
@@ -257,7 +280,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             why2 = registry.apply(entry)
             if why2:
                 add(Problem("registry", why2, where, entry.id))
-        ctx.last_time = max(ctx.last_time, t)
+        if not future:  # an untrusted future time does not move "now" for deadlines
+            ctx.last_time = max(ctx.last_time, t)
         if not any(p.severity == "error" for p in report.problems[n_before:]):
             for rule in report.rules:
                 for p in rule.check(entry, ctx):

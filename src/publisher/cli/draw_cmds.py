@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..core.entry import format_time
 from ..core.rules.draw_rule import DrawRule
@@ -171,10 +170,15 @@ def cmd_secret(args) -> int:
 
 def cmd_commit(args) -> int:
     ledger = open_ledger(args)
+    from ..inputs.limits import LimitError
+    from ..inputs.yaml_bounded import load_yaml_bounded
+
     try:
-        spec: dict[str, Any] = yaml.safe_load(Path(args.spec).read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        spec: dict[str, Any] = load_yaml_bounded(Path(args.spec).read_bytes(), args.spec)
+    except OSError as exc:
         raise UserError(f"{args.spec}: cannot read YAML: {exc}") from exc
+    except LimitError as exc:
+        raise UserError(f"cannot read the draw spec: {exc}") from None
     if not isinstance(spec, dict) or "task" not in spec or "offices" not in spec:
         raise UserError(f"{args.spec}: a draw spec needs at least `task` and `offices`")
     task = str(spec["task"])

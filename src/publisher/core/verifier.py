@@ -58,6 +58,7 @@ class Loaded:
     entry: Entry | None = None
     sig_ok: bool | None = None  # None: key unknown at load time
     schema_errors: tuple[str, ...] = ()
+    error_rule: str = "envelope"  # "layout" when the file is not a regular file
 
 
 def load_one(lineno: int, text: str, data: bytes | None, keys: dict[str, PublicKey]) -> Loaded:
@@ -98,8 +99,12 @@ def sequential_loader(source: LedgerSource, keys: dict[str, PublicKey]) -> Itera
         if m:
             try:
                 data = source.read_entry_bytes(m.group(1), int(m.group(2)))
-            except (FileNotFoundError, IsADirectoryError):
+            except (FileNotFoundError, NotADirectoryError):
                 data = None
+            except OSError as exc:  # a symlink, FIFO, device or directory (storage.NotRegularFile)
+                why = getattr(exc, "why", None) or f"not a regular file ({exc.strerror or exc})"
+                yield Loaded(lineno, text, error=why, error_rule="layout")
+                continue
         yield load_one(lineno, text, data, keys)
 
 
@@ -243,7 +248,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             check_checkpoint_at(tree.size)
             continue
         if item.entry is None:
-            add(Problem("envelope", str(item.error), where, logged_id))
+            add(Problem(item.error_rule, str(item.error), where, logged_id))
             check_checkpoint_at(tree.size)
             continue
         entry = item.entry
@@ -290,6 +295,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     if next_cp is not None:
         add(Problem("checkpoint", f"a checkpoint covers {cp_sizes[-1]} entries but the log has only {tree.size}: "
                     "entries were removed", cps[cp_sizes[-1]][1]))
+    for path, why in getattr(source, "layout_problems", lambda: [])():
+        add(Problem("layout", why, path))
     _check_orphans(source, heads, report)
     _check_blobs(source, report)
     for rule in report.rules:

@@ -130,7 +130,8 @@ def test_private_keys_are_refused(work, capsys):
     go = "PRIVATE" + "+KEY+portal.test+0a1b2c3d+" + "AYEKFALVFGyNhPJEMzD1QIDr+Y7hfZx09iUvxdXHKDFz"
     (path / "README.md").write_text(f"signer: {go}\n")
     portal.commit_all(path, "oops")
-    lines = refused(capsys, path, base)
+    # even in a run a code owner approved (changes outside ledger/ admitted), keys never pass
+    lines = refused(capsys, path, base, "--allow-outside-ledger")
     assert "REFUSED keys/scjgj.pem: private-key: key files never go into the repository " \
            "(keep them in $PUBLISHER_KEYS outside it; CI gets them from secrets)" in lines
     assert any(ln.startswith("REFUSED notes.txt: private-key: contains a PEM private key block") for ln in lines)
@@ -191,11 +192,66 @@ def test_cli_runs_in_a_bare_repository_without_work_tree(work):
 
 def test_dropping_the_union_merge_attribute_is_refused(work, capsys):
     portal, path, base = work
-    (path / ".gitattributes").write_text("*.md text\n")
+    (path / ".gitattributes").write_text("*.md -text\n")
     portal.commit_all(path, "attributes")
-    assert refused(capsys, path, base) == [
+    assert refused(capsys, path, base, "--allow-outside-ledger") == [
         "REFUSED .gitattributes: gitattributes: must keep the line 'ledger/log merge=union' "
         "(concurrent appends of different offices rely on it)"]
+
+
+def test_gitattributes_that_rewrite_checkouts_are_refused(work, capsys):
+    portal, path, base = work
+    (path / ".gitattributes").write_text("ledger/log merge=union text eol=crlf\n")
+    portal.commit_all(path, "attributes")
+    # an office push: nothing outside ledger/ at all
+    assert refused(capsys, path, base) == [
+        "REFUSED .gitattributes: outside: an office push may change only ledger/; code, CI files, site "
+        "content and .gitattributes change through review by code owners (docs/OPERATIONS.md, \"The gate\")",
+        "REFUSED .gitattributes: gitattributes: line 1 sets text eol=crlf: attributes that rewrite bytes "
+        "on checkout are not allowed (ledger files are hashed as stored)"]
+    # a reviewed change may not do it either
+    assert refused(capsys, path, base, "--allow-outside-ledger") == [
+        "REFUSED .gitattributes: gitattributes: line 1 sets text eol=crlf: attributes that rewrite bytes "
+        "on checkout are not allowed (ledger files are hashed as stored)"]
+
+
+def test_office_pushes_change_nothing_outside_the_ledger(work, capsys):
+    portal, path, base = work
+    (path / "src" / "publisher" / "gitops").mkdir(parents=True)
+    (path / "src" / "publisher" / "gitops" / "rules.py").write_text("def check_changes(*a): return []\n")
+    (path / ".github" / "workflows").mkdir(parents=True)
+    (path / ".github" / "workflows" / "portal.yml").write_text("on: push\n")
+    portal.append(path, "scjgj", "with code")
+    portal.commit_all(path, "code and an entry")
+    lines = refused(capsys, path, base)
+    assert sorted(ln.split(":")[0] for ln in lines) == [
+        "REFUSED .github/workflows/portal.yml", "REFUSED src/publisher/gitops/rules.py"]
+    assert all(": outside: an office push may change only ledger/" in ln for ln in lines)
+    assert check(path, base, "HEAD", "--allow-outside-ledger") == 0
+
+
+def test_since_a_ref_that_was_deleted(work, capsys):
+    portal, path, base = work
+    # no checkpoints yet: a missing ref is a bootstrap (verify only)
+    assert main(["check-push", "--since", "refs/heads/portal-checkpointed", "HEAD", "--repo", str(path)]) == 0
+    capsys.readouterr()
+    portal.git(path, "branch", "portal-checkpointed", base)
+    assert main(["check-push", "--since", "portal-checkpointed", "HEAD", "--repo", str(path)]) == 0
+    capsys.readouterr()
+    # once checkpoints exist, a missing ref means someone removed it: refuse, do not fall back
+    from publisher.cli.main import main as cli
+    portal.git(path, "branch", "-D", "portal-checkpointed")
+    import os
+    env = {"PUBLISHER_KEY_PASSPHRASE": "pw"}
+    keys = path.parent / "keys"
+    keys.mkdir()
+    (keys / "log.pem").write_bytes(det_key("log").to_encrypted_pem(b"pw"))
+    r = portal.publisher(path, "checkpoint", "--log-key", "log", "--keys", str(keys), env=env)
+    assert r.returncode == 0, r.stderr
+    portal.commit_all(path, "checkpoint")
+    assert cli(["check-push", "--since", "portal-checkpointed", "HEAD", "--repo", str(path)]) == 2
+    assert "the checkpointed ref 'portal-checkpointed' is missing, but the ledger already has 1 checkpoint(s)" \
+        in capsys.readouterr().err
 
 
 def test_as_a_server_pre_receive_hook(work):

@@ -14,7 +14,6 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any
 
-import yaml
 
 from ..core.entry import format_time
 from ..core.rules.draw_rule import DrawRule
@@ -103,6 +102,10 @@ def _append_checked(ledger, office: str, type: str, body: dict, key, time: str):
     """Append only if the whole ledger still verifies with the entry in place."""
 
     def check(entry) -> None:
+        from ..gitops.timegate import gate_or_raise
+
+        gate_or_raise(ledger, [entry], lambda msg: UserError(f"{type} refused, nothing written:\n{msg}"),
+                      now=_now_unix())
         after = verify(Overlay(ledger, [entry]), ledger.trust(), default_rules())
         bad = [p for p in after.errors if p.entry_id == entry.id]
         if bad:
@@ -167,10 +170,15 @@ def cmd_secret(args) -> int:
 
 def cmd_commit(args) -> int:
     ledger = open_ledger(args)
+    from ..inputs.limits import LimitError
+    from ..inputs.yaml_bounded import load_yaml_bounded
+
     try:
-        spec: dict[str, Any] = yaml.safe_load(Path(args.spec).read_text("utf-8"))
-    except (OSError, yaml.YAMLError) as exc:
+        spec: dict[str, Any] = load_yaml_bounded(Path(args.spec).read_bytes(), args.spec)
+    except OSError as exc:
         raise UserError(f"{args.spec}: cannot read YAML: {exc}") from exc
+    except LimitError as exc:
+        raise UserError(f"cannot read the draw spec: {exc}") from None
     if not isinstance(spec, dict) or "task" not in spec or "offices" not in spec:
         raise UserError(f"{args.spec}: a draw spec needs at least `task` and `offices`")
     task = str(spec["task"])

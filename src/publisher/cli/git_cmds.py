@@ -12,8 +12,12 @@ from .main import UserError
 def register(sub) -> None:
     p = sub.add_parser("check-push", help="(CI) refuse a push BASE..HEAD that rewrites the ledger, "
                        "leaks a private key or does not verify (exit 0 ok, 1 refused)")
-    p.add_argument("base", help="commit before the push (all zeros for the first push of a branch)")
-    p.add_argument("head", help="pushed commit")
+    p.add_argument("revs", nargs="+", metavar="[BASE] HEAD",
+                   help="BASE: commit to diff against (all zeros: verify only); HEAD: pushed commit")
+    p.add_argument("--since", metavar="REF", help="diff against the commit REF names instead of BASE: "
+                   "the ref only the checkpoint signer moves (CI: origin/portal-checkpointed)")
+    p.add_argument("--allow-outside-ledger", action="store_true",
+                   help="admit changes outside the ledger (only in a run a code owner approved)")
     p.add_argument("--repo", default=".", help="git repository (default: current directory)")
     p.add_argument("--ledger-path", default="ledger", help="ledger directory inside the repository")
     p.add_argument("--allow-key", action="append", default=[], metavar="SHA256",
@@ -30,12 +34,17 @@ def register(sub) -> None:
 
 
 def cmd_check_push(args) -> int:
-    from ..gitops.checkpush import CheckPushError, check_push
+    from ..gitops.checkpush import CheckPushError, check_push, resolve_since
     from ..gitops.git import Git, GitError
 
     git = Git(args.repo)
+    prefix = args.ledger_path.strip("/")
+    if len(args.revs) != (1 if args.since else 2):
+        raise UserError("usage: publisher check-push BASE HEAD  |  publisher check-push --since REF HEAD")
     try:
-        res = check_push(git, args.base, args.head, args.ledger_path.strip("/"), args.allow_key)
+        head = args.revs[-1]
+        base = resolve_since(git, args.since, head, prefix) if args.since else args.revs[0]
+        res = check_push(git, base, head, prefix, args.allow_key, args.allow_outside_ledger)
     except (CheckPushError, GitError) as exc:
         raise UserError(str(exc)) from None
     for w in res.warnings:

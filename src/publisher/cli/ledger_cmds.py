@@ -71,6 +71,9 @@ def register(sub) -> None:
     p.add_argument("--log-key", default="log")
     p.add_argument("--keys")
     p.add_argument("--time", type=int, help="signing time (unix); default now")
+    p.add_argument("--after-fast-clock", action="store_true",
+                   help="recovery: sign although the latest checkpoint carries a later time (it was signed "
+                   "with a fast clock; docs/OPERATIONS.md)")
     from .witness_cmds import add_collect_args  # witnesses' cosignatures (spec §3.8)
 
     add_collect_args(p)
@@ -192,6 +195,11 @@ def cmd_checkpoint(args) -> int:
         print(f"checkpoint of size {report.size} already exists")
         return 0
     note = sign_checkpoint(Checkpoint(trust.origin, report.size, report.root, t), signer)
+    from ..gitops.presign import check_candidate, refusal_text
+
+    added = check_candidate(ledger, trust, report, note, args.after_fast_clock)
+    if added:
+        raise UserError(refusal_text(added, t))
     from .witness_cmds import checkpoint_with_witnesses
 
     note = checkpoint_with_witnesses(args, ledger, report, trust, note)

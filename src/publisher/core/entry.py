@@ -125,11 +125,24 @@ def from_json(obj: Any) -> Entry:
 
 
 def from_bytes(data: bytes) -> Entry:
+    """Parse an entry file. Bounded (docs/spec/10-ledger.md §1.9): size, JSON depth, no duplicate
+    members, and no padding beyond a small factor of the canonical size."""
+    from ..inputs.limits import MAX_ENTRY_BYTES, LimitError, check_entry_size, loads_json
+
+    if len(data) > MAX_ENTRY_BYTES:
+        raise EnvelopeError(f"entry file is {len(data)} bytes; the limit is {MAX_ENTRY_BYTES}")
     try:
-        obj = json.loads(data.decode("utf-8"))
+        obj = loads_json(data)
+    except LimitError as exc:
+        raise EnvelopeError(str(exc)) from None
     except (UnicodeDecodeError, json.JSONDecodeError) as exc:
         raise EnvelopeError(f"not valid UTF-8 JSON: {exc}") from exc
-    return from_json(obj)
+    entry = from_json(obj)
+    try:
+        check_entry_size(len(data), len(entry.signed) + 120)
+    except LimitError as exc:
+        raise EnvelopeError(str(exc)) from None
+    return entry
 
 
 def sign_entry(

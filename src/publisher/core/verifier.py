@@ -59,6 +59,7 @@ class Loaded:
     entry: Entry | None = None
     sig_ok: bool | None = None  # None: key unknown at load time
     schema_errors: tuple[str, ...] = ()
+    error_rule: str = "envelope"  # "layout" when the file is not a regular file
 
 
 def load_one(lineno: int, text: str, data: bytes | None, keys: dict[str, PublicKey]) -> Loaded:
@@ -121,8 +122,12 @@ def sequential_loader(source: LedgerSource, keys: dict[str, PublicKey]) -> Itera
         if m:
             try:
                 data = source.read_entry_bytes(m.group(1), int(m.group(2)))
-            except (FileNotFoundError, IsADirectoryError):
+            except (FileNotFoundError, NotADirectoryError):
                 data = None
+            except OSError as exc:  # a symlink, FIFO, device or directory (storage.NotRegularFile)
+                why = getattr(exc, "why", None) or f"not a regular file ({exc.strerror or exc})"
+                yield Loaded(lineno, text, error=why, error_rule="layout")
+                continue
         yield load_one(lineno, text, data, keys)
 
 
@@ -189,10 +194,27 @@ def _load_checkpoints(source: LedgerSource, trust: Trust, extra: Iterable[tuple[
     for size in sorted(by_size):
         cp, where = by_size[size]
         if cp.time < prev_t:
-            report.problems.append(Problem("checkpoint", f"signed at {cp.time}, earlier than a smaller checkpoint ({prev_where})", where))
+            # a clock was wrong when one of them was signed; the smaller time holds for both
+            # (effective_times), so nothing they cover is invalidated (docs/spec/10-ledger.md §1.7)
+            report.problems.append(Problem("checkpoint", f"signed at {cp.time}, earlier than a smaller checkpoint "
+                                           f"({prev_where}): one of them was signed with a wrong clock; the earlier "
+                                           "time is taken for both", where, severity="warning"))
         prev_t, prev_where = cp.time, where
     report.checkpoints = [by_size[s][0] for s in sorted(by_size)]
     return by_size
+
+
+def effective_times(sizes_times: list[tuple[int, int | None]]) -> list[tuple[int, int | None]]:
+    """(size, time) ascending by size, each time lowered to the earliest time of any checkpoint at
+    least as large: a larger checkpoint signed at t proves every prefix existed at t. This is what
+    makes a checkpoint signed with a fast clock recoverable by signing a later one correctly."""
+    out: list[tuple[int, int | None]] = []
+    low: int | None = None
+    for size, t in reversed(sizes_times):
+        if t is not None:  # None: no proof time of its own (below the witness quorum)
+            low = t if low is None else min(low, t)
+        out.append((size, low))
+    return out[::-1]
 
 
 def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
@@ -212,7 +234,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
                                                   trust.witnesses, report.witness_changes)
     report.problems.extend(problems)
     proof_times = dict(witnessing.accepted_times(report.witnessed))
-    ctx = Context(trust=trust, blobs=source, checkpoints=[(s, proof_times[s]) for s in cp_sizes], now=now)
+    eff = dict(effective_times([(s, proof_times[s]) for s in cp_sizes]))
+    ctx = Context(trust=trust, blobs=source, checkpoints=sorted(eff.items()), now=now)
     registry = KeyRegistry(trust)
     heads: dict[str, tuple[int, str, str]] = {}  # office -> (seq, id, time)
     tree = merkle.TreeBuilder()
@@ -228,7 +251,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             if tree.root() != cp.root:
                 add(Problem("checkpoint", f"root of the first {size} log entries is {tree.root().hex()[:16]}…, "
                             f"checkpoint says {cp.root.hex()[:16]}…: the log was rewritten or reordered", where))
-            last_cp_time = proof_times[size] if proof_times[size] is not None else last_cp_time
+            last_cp_time = eff[size] if eff[size] is not None else last_cp_time
             next_cp = next(cp_iter, None)
 
     check_checkpoint_at(0)
@@ -259,7 +282,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             check_checkpoint_at(tree.size)
             continue
         if item.entry is None:
-            add(Problem("envelope", str(item.error), where, logged_id))
+            add(Problem(item.error_rule, str(item.error), where, logged_id))
             check_checkpoint_at(tree.size)
             continue
         entry = item.entry
@@ -277,12 +300,18 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
         if head_time and entry.time < head_time:
             add(Problem("time", f"time {entry.time} is earlier than the office's previous entry ({head_time})", where, entry.id))
         heads[office] = (seq, logged_id, max(entry.time, head_time))
+        # Judged against checkpoints signed later, these are flags on the entry (its claimed time is
+        # not trusted), never ledger-wide failures: the gate refuses such entries before any
+        # checkpoint covers them (gitops/timegate.py, docs/spec/80-git.md §8.3).
         if last_cp_time is not None and t < last_cp_time - BACKDATE_TOLERANCE:
             add(Problem("time", f"time {entry.time} is more than {BACKDATE_TOLERANCE}s before a checkpoint "
-                        "signed before this entry was accepted (back-dated)", where, entry.id))
+                        "signed before this entry was accepted (back-dated): its time is not trusted",
+                        where, entry.id, severity="warning"))
         acc = ctx.accepted_at(index)
-        if acc is not None and t > acc + FUTURE_TOLERANCE:
-            add(Problem("time", f"time {entry.time} is after the checkpoint that first includes it (future-dated)", where, entry.id))
+        future = acc is not None and t > acc + FUTURE_TOLERANCE
+        if future:
+            add(Problem("time", f"time {entry.time} is after the checkpoint that first includes it (future-dated): "
+                        "its time is not trusted", where, entry.id, severity="warning"))
         why = registry.signer_problem(entry, item.sig_ok)
         if why:
             add(Problem("signature", why, where, entry.id))
@@ -295,7 +324,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             why2 = registry.apply(entry)
             if why2:
                 add(Problem("registry", why2, where, entry.id))
-        ctx.last_time = max(ctx.last_time, t)
+        if not future:  # an untrusted future time does not move "now" for deadlines
+            ctx.last_time = max(ctx.last_time, t)
         if not any(p.severity == "error" for p in report.problems[n_before:]):
             for rule in report.rules:
                 for p in rule.check(entry, ctx):
@@ -304,6 +334,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     if next_cp is not None:
         add(Problem("checkpoint", f"a checkpoint covers {cp_sizes[-1]} entries but the log has only {tree.size}: "
                     "entries were removed", cps[cp_sizes[-1]][1]))
+    for path, why in getattr(source, "layout_problems", lambda: [])():
+        add(Problem("layout", why, path))
     _check_orphans(source, heads, report)
     _check_blobs(source, report)
     for rule in report.rules:

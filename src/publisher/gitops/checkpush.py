@@ -27,6 +27,8 @@ class PushCheck:
     changes: list[Change] = field(default_factory=list)
     new_lines: list[rules.NewLine] = field(default_factory=list)
     verified_size: int = -1  # log size of HEAD's ledger when the verifier ran, -1 if it did not
+    last_checkpoint: int | None = None  # signing time of HEAD's largest valid checkpoint
+    chains: dict = field(default_factory=dict)  # HEAD's pinned beacon chains
 
     @property
     def ok(self) -> bool:
@@ -34,10 +36,15 @@ class PushCheck:
 
 
 def diff_rules(git: Git, base: str, head: str, prefix: str = "ledger",
-               allowed_keys: Iterable[str] = ()) -> PushCheck:
-    """Everything that compares BASE with HEAD (nothing here looks at signatures)."""
+               allowed_keys: Iterable[str] = (), allow_outside: bool = False) -> PushCheck:
+    """Everything that compares BASE with HEAD (nothing here looks at signatures).
+
+    ``allow_outside`` admits changes outside the ledger: only for a run a code owner approved
+    (a protected deployment), never for an office push."""
     res = PushCheck()
     res.changes = git.diff_name_status(base, head)
+    if not allow_outside:
+        res.refusals += rules.check_outside(res.changes, prefix)
     res.refusals += rules.check_changes(res.changes, prefix)
     log_path = prefix.rstrip("/") + "/log"
     log_refusals, res.new_lines = rules.check_log_append(
@@ -80,6 +87,9 @@ def verify_commit(git: Git, rev: str, prefix: str = "ledger",
             res.refusals.append(Refusal(f.path, "layout", "symlinks, submodules and odd names are not allowed in the ledger"))
         report = (verify_dir or verify_ledger_dir)(Path(tmp) / prefix)
         res.verified_size = report.size
+        cps = getattr(report, "checkpoints", [])
+        res.last_checkpoint = cps[-1].time if cps else None
+        res.chains = _chains(Path(tmp) / prefix)
         for p in report.problems:
             where = p.file or prefix
             msg = (p.message + (f" ({p.article})" if p.article else "")).replace(tmp + "/", "")
@@ -88,6 +98,17 @@ def verify_commit(git: Git, rev: str, prefix: str = "ledger",
             else:
                 res.warnings.append(f"warning: {where}: {p.rule}: {msg}")
     return res
+
+
+def _chains(path: Path) -> dict:
+    """The beacon chains trust.json pins (empty if it cannot be read: the verifier says why)."""
+    from ..core.trust import TrustError
+    from ..storage.ledger_dir import LedgerDir, LedgerIOError
+
+    try:
+        return dict(LedgerDir(path).trust().beacon_chains)
+    except (LedgerIOError, TrustError, ValueError, KeyError, TypeError):
+        return {}
 
 
 def verify_ledger_dir(path: Path):
@@ -107,8 +128,51 @@ def verify_ledger_dir(path: Path):
         return Report(problems=[Problem("ledger", str(exc))])
 
 
+def resolve_since(git: Git, ref: str, head: str, prefix: str = "ledger") -> str:
+    """BASE for the gate: the commit ``ref`` names — the last commit the checkpoint signer checked
+    and signed, a ref only the signer moves. Diffing against it (not against the previous push)
+    means a push that was refused but landed, or skipped CI, is checked again by every later run.
+
+    A missing ref is a bootstrap (all zeros, verify only) while HEAD's ledger has no checkpoint;
+    once checkpoints exist, a missing ref means someone deleted it, and the gate refuses."""
+    got = git.rev(ref)
+    if got is not None:
+        return got
+    cps = [f for f in git.ls_tree(head, prefix.rstrip("/") + "/checkpoints")
+           if f.path.endswith(".note")] if git.rev(head) else []
+    if cps:
+        raise CheckPushError(
+            f"the checkpointed ref {ref!r} is missing, but the ledger already has {len(cps)} checkpoint(s): "
+            "it was deleted or not fetched. Fetch it (git fetch origin portal-checkpointed), or restore it "
+            "to the commit the latest checkpoint was signed on (docs/OPERATIONS.md, \"The gate\").")
+    return "0" * 40
+
+
+def time_rules(git: Git, head: str, new_lines: list[rules.NewLine], prefix: str,
+               last_checkpoint: int | None, chains: dict, now: int | None = None) -> list[Refusal]:
+    """The gate's clock rules (:mod:`.timegate`) on the entries this push appends."""
+    import time as _time
+
+    from ..core.entry import EnvelopeError, from_bytes
+    from .timegate import time_refusals
+
+    paths = [f"{prefix}/{rules.entry_rel(n.office, n.seq)}" for n in new_lines]
+    entries, where = [], {}
+    for path, data in zip(paths, _read_many(git, head, paths)):
+        try:
+            e = from_bytes(data)
+        except (EnvelopeError, ValueError):
+            continue  # the verifier names the broken envelope
+        entries.append(e)
+        where[(e.office, e.seq)] = path
+    now = int(_time.time()) if now is None else now
+    return [Refusal(where[(r.entry.office, r.entry.seq)], r.rule, r.message)
+            for r in time_refusals(entries, now, chains, last_checkpoint)]
+
+
 def check_push(git: Git, base: str, head: str, prefix: str = "ledger",
-               allowed_keys: Iterable[str] = ()) -> PushCheck:
+               allowed_keys: Iterable[str] = (), allow_outside: bool = False,
+               now: int | None = None) -> PushCheck:
     """The whole gate. An all-zero BASE (first push of a branch) only verifies HEAD."""
     head_id = git.rev(head)
     if head_id is None:
@@ -123,11 +187,13 @@ def check_push(git: Git, base: str, head: str, prefix: str = "ledger",
                 "(actions/checkout fetch-depth: 0, GitLab GIT_DEPTH: 0). A BASE that no longer exists "
                 "on the server means history was force-pushed, which the portal never allows.")
         try:
-            res = diff_rules(git, base_id, head_id, prefix, allowed_keys)
+            res = diff_rules(git, base_id, head_id, prefix, allowed_keys, allow_outside)
         except GitError as exc:
             raise CheckPushError(str(exc)) from exc
     v = verify_commit(git, head_id, prefix)
     res.refusals += v.refusals
     res.warnings += v.warnings
     res.verified_size = v.verified_size
+    if res.new_lines and v.verified_size >= 0:
+        res.refusals += time_rules(git, head_id, res.new_lines, prefix, v.last_checkpoint, v.chains, now)
     return res

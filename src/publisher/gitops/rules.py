@@ -14,7 +14,10 @@ Rules (docs/spec/80-git.md §8.2):
                   and every appended line names an entry file added in the same push;
 - ``blob-name``   a blob's file name is the SHA-256 of its bytes;
 - ``private-key`` no private key material anywhere in the change;
-- ``gitattributes`` a change to .gitattributes keeps ``ledger/log merge=union``;
+- ``outside``     an office push changes nothing outside ``ledger/`` (code, CI files, site,
+                  ``.gitattributes``: they change only through review by code owners);
+- ``gitattributes`` a (reviewed) change to .gitattributes keeps ``ledger/log merge=union`` and
+                  sets no attribute that rewrites bytes on checkout (text, eol, filter, …);
 - ``checkpoint-order`` an added checkpoint is larger than every checkpoint already there.
 """
 
@@ -156,6 +159,20 @@ def check_changes(changes: Iterable[Change], prefix: str = "ledger") -> list[Ref
     return out
 
 
+# -- rule: office pushes stay inside the ledger ------------------------------------------------
+
+OUTSIDE_MESSAGE = ("an office push may change only {prefix}/; code, CI files, site content and "
+                   ".gitattributes change through review by code owners (docs/OPERATIONS.md, "
+                   "\"The gate\")")
+
+
+def check_outside(changes: Iterable[Change], prefix: str = "ledger") -> list[Refusal]:
+    """Refuse every change outside the ledger directory. The gate itself is pinned outside the
+    pushed tree, but the site build, the theme and CI definitions are read from it."""
+    msg = OUTSIDE_MESSAGE.format(prefix=prefix.rstrip("/"))
+    return [Refusal(ch.path, "outside", msg) for ch in changes if ledger_rel(ch.path, prefix) is None]
+
+
 # -- rule: the log only grows ------------------------------------------------------------------
 
 def _short(line: str) -> str:
@@ -255,16 +272,32 @@ def check_new_entries(changes: Iterable[Change], new_lines: Sequence[NewLine],
 
 # -- rule: the union merge of the log stays configured -----------------------------------------------
 
+# Attributes that make a checkout differ from the stored bytes (CI and clerks read the work tree).
+# Unsetting them (``-text``, ``!eol``, ``binary``) is harmless and allowed.
+_REWRITING_ATTRS = ("text", "eol", "filter", "working-tree-encoding", "ident", "crlf")
+
+
 def check_gitattributes(text: bytes | None, prefix: str = "ledger") -> list[Refusal]:
     """``<prefix>/log merge=union`` must stay in .gitattributes: without it concurrent appends of
-    different offices conflict instead of merging."""
+    different offices conflict instead of merging. No line may set an attribute that rewrites
+    bytes on checkout (``ledger/log text eol=crlf`` breaks every later checkout and hash)."""
     want = prefix.rstrip("/") + "/log"
-    for raw in (text or b"").decode("utf-8", "replace").splitlines():
+    out: list[Refusal] = []
+    union = False
+    for n, raw in enumerate((text or b"").decode("utf-8", "replace").splitlines(), 1):
         parts = raw.split()
-        if parts and parts[0] in (want, "/" + want) and "merge=union" in parts[1:]:
-            return []
-    return [Refusal(".gitattributes", "gitattributes", f"must keep the line '{want} merge=union' "
-                    "(concurrent appends of different offices rely on it)")]
+        if not parts or parts[0].startswith("#"):
+            continue
+        if parts[0] in (want, "/" + want) and "merge=union" in parts[1:]:
+            union = True
+        bad = [a for a in parts[1:] if a[:1] not in "-!" and a.split("=", 1)[0] in _REWRITING_ATTRS]
+        if bad:
+            out.append(Refusal(".gitattributes", "gitattributes", f"line {n} sets {' '.join(bad)}: attributes "
+                               "that rewrite bytes on checkout are not allowed (ledger files are hashed as stored)"))
+    if not union:
+        out.append(Refusal(".gitattributes", "gitattributes", f"must keep the line '{want} merge=union' "
+                           "(concurrent appends of different offices rely on it)"))
+    return out
 
 
 # -- rule: blobs are content-addressed -----------------------------------------------------------

@@ -182,6 +182,42 @@ def _tail(err: str, n: int = 6) -> str:
 
 # -- the whole loop ---------------------------------------------------------------------------------
 
+def check_times(git: Git, top: Path, prefix: str, base_rev: str | None = "@{upstream}",
+                now: int | None = None) -> None:
+    """The gate's clock rules on the entries not yet pushed: those after ``base_rev``'s log (the
+    upstream branch before committing, the fetched remote after the rebase). Without a known
+    upstream there is nothing to compare with, and the check waits for the rebase."""
+    import time as _time
+
+    from ..core.entry import EnvelopeError
+    from ..storage.ledger_dir import LedgerDir
+    from .timegate import latest_checkpoint_time, lines, time_refusals
+
+    log_path = f"{prefix}/log"
+    p = git.run("rev-parse", "--verify", "--quiet", f"{base_rev}^{{commit}}", check=False) if base_rev else None
+    if p is None or p.returncode != 0:
+        return
+    base_log = git.read_file(p.stdout.decode().strip(), log_path)
+    work = top / log_path
+    _, new_lines = rules.check_log_append(base_log, work.read_bytes() if work.exists() else None, log_path)
+    ledger = LedgerDir(top / prefix)
+    entries = []
+    for n in new_lines:
+        try:
+            entries.append(ledger.read_entry(n.office, n.seq))
+        except (OSError, EnvelopeError, ValueError):
+            continue  # verify_or_raise has already named it
+    if not entries:
+        return
+    trust = ledger.trust()
+    bad = time_refusals(entries, int(_time.time()) if now is None else now, trust.beacon_chains,
+                        latest_checkpoint_time(top / prefix, trust.log_vkey))
+    if bad:
+        raise SubmitError("记录的时间不对（电脑时钟错误？），没有发布任何内容。\n"
+                          "An entry's time cannot be accepted (a wrong computer clock?); nothing was published:\n"
+                          + "\n".join("  " + ln for ln in lines(bad)))
+
+
 def verify_or_raise(ledger: Path, when: str) -> int:
     report = verify_ledger_dir(ledger)
     if report.ok:
@@ -208,6 +244,7 @@ def submit(git: Git, ledger: Path, remote: str = "origin", branch: str = "main",
                           "finish or abort it first: git rebase --abort")
     verify_or_raise(top / prefix, "before submitting 提交前")
     paths, res.added, res.notes = collect_new_files(git, top, prefix)
+    check_times(git, top, prefix)
     for n in res.notes:
         say(n)
     if paths:
@@ -231,6 +268,7 @@ def submit(git: Git, ledger: Path, remote: str = "origin", branch: str = "main",
                 raise SubmitError("合并后的日志不是已发布日志的延续 / After the rebase, the log is not the published "
                                   f"log plus new lines:\n  {refusals[0].line()}\nNothing was pushed.")
             verify_or_raise(top / prefix, "after merging the latest ledger 合并最新账本后")
+            check_times(git, top, prefix, "FETCH_HEAD")
             if git.rev("HEAD") == git.rev("FETCH_HEAD"):
                 say("nothing new to publish; your ledger is up to date 已是最新，无需发布")
                 return res

@@ -8,9 +8,12 @@ orphan entry file that is not part of the ledger (verify warns, the next append 
 
 from __future__ import annotations
 
+import errno
+import io
 import json
 import os
 import re
+import stat
 import tempfile
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -29,6 +32,44 @@ LOG_LINE_RE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{6
 
 class LedgerIOError(Exception):
     """A ledger file could not be read or written; the message names the file."""
+
+
+class NotRegularFile(LedgerIOError, OSError):
+    """A symlink, FIFO, device or directory where a ledger file belongs (never followed or read);
+    ``why`` says which, without the path."""
+
+    def __init__(self, path, why: str):
+        super().__init__(f"{path}: {why}")
+        self.why = why
+
+
+MAX_TRUST_BYTES = 1024 * 1024
+MAX_NOTE_BYTES = 64 * 1024
+
+
+def open_regular(path: Path | str, what: str = "ledger file") -> int:
+    """An fd for ``path`` if it is a regular file: symlinks are not followed, a FIFO does not
+    block, and anything else is refused before a single byte is read."""
+    flags = os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+    try:
+        fd = os.open(path, flags)
+    except OSError as exc:
+        if exc.errno == errno.ELOOP:
+            raise NotRegularFile(path, f"a symlink; a {what} must be a regular file") from None
+        raise
+    st = os.fstat(fd)
+    if not stat.S_ISREG(st.st_mode):
+        os.close(fd)
+        kind = "a directory" if stat.S_ISDIR(st.st_mode) else "a FIFO" if stat.S_ISFIFO(st.st_mode) else \
+            "a device or socket"
+        raise NotRegularFile(path, f"{kind}; a {what} must be a regular file")
+    return fd
+
+
+def read_regular(path: Path | str, cap: int, what: str = "ledger file") -> bytes:
+    """At most ``cap`` + 1 bytes of a regular file (the caller judges an over-long result)."""
+    with os.fdopen(open_regular(path, what), "rb") as f:
+        return f.read(cap + 1)
 
 
 @dataclass(frozen=True)
@@ -86,7 +127,10 @@ class LedgerDir:
     def trust(self) -> Trust:
         p = self.root / "trust.json"
         try:
-            return Trust.from_json(json.loads(p.read_text("utf-8")))
+            data = read_regular(p, MAX_TRUST_BYTES, "trust.json")
+            if len(data) > MAX_TRUST_BYTES:
+                raise LedgerIOError(f"{p}: larger than {MAX_TRUST_BYTES} bytes")
+            return Trust.from_json(json.loads(data.decode("utf-8")))
         except FileNotFoundError as exc:
             raise LedgerIOError(f"{p}: missing (run `publisher init` or point --ledger at a ledger)") from exc
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
@@ -95,9 +139,11 @@ class LedgerDir:
     def iter_raw_log(self) -> Iterator[tuple[int, str]]:
         """(line number, line text without newline); a missing log is an empty ledger."""
         try:
-            f = open(self.log_path, "r", encoding="utf-8", newline="\n")
+            fd = open_regular(self.log_path, "log")
         except FileNotFoundError:
             return
+        os.set_blocking(fd, True)
+        f = io.open(fd, "r", encoding="utf-8", newline="\n")
         with f:
             for n, line in enumerate(f, 1):
                 yield n, line[:-1] if line.endswith("\n") else line + "\0"  # \0 marks a torn last line
@@ -119,7 +165,11 @@ class LedgerDir:
             return str(path)
 
     def read_entry_bytes(self, office: str, seq: int) -> bytes:
-        return self.entry_path(office, seq).read_bytes()
+        """The file's bytes, at most the entry size limit + 1 (the parser refuses longer ones);
+        NotRegularFile for a symlink, FIFO, device or directory."""
+        from ..inputs.limits import MAX_ENTRY_BYTES
+
+        return read_regular(self.entry_path(office, seq), MAX_ENTRY_BYTES, "ledger entry")
 
     def read_entry(self, office: str, seq: int) -> Entry:
         return from_bytes(self.read_entry_bytes(office, seq))
@@ -170,23 +220,73 @@ class LedgerDir:
         return self.blobs_dir / digest
 
     def has_blob(self, digest: str) -> bool:
-        return self.blob_path(digest).is_file()
+        p = self.blob_path(digest)
+        return p.is_file() and not p.is_symlink()
 
     def open_blob(self, digest: str) -> IO[bytes]:
         try:
-            return open(self.blob_path(digest), "rb")
+            return os.fdopen(open_regular(self.blob_path(digest), "blob"), "rb")
         except FileNotFoundError as exc:
             raise LedgerIOError(f"{self.rel(self.blob_path(digest))}: blob missing") from exc
 
-    def blob_files(self) -> list[Path]:
-        if not self.blobs_dir.is_dir():
+    def _regular_in(self, d: Path, keep) -> list[Path]:
+        """Regular files of a real (not symlinked) directory; anything else is left to
+        :meth:`layout_problems`."""
+        if d.is_symlink() or not d.is_dir():
             return []
-        return sorted(p for p in self.blobs_dir.iterdir() if not p.name.startswith(".tmp-"))
+        with os.scandir(d) as it:
+            return sorted(Path(e.path) for e in it if keep(e.name) and e.is_file(follow_symlinks=False))
+
+    def blob_files(self) -> list[Path]:
+        return self._regular_in(self.blobs_dir, lambda n: not n.startswith(".tmp-"))
 
     def checkpoint_files(self) -> list[Path]:
-        if not self.checkpoints_dir.is_dir():
-            return []
-        return sorted(p for p in self.checkpoints_dir.iterdir() if p.suffix == ".note")
+        return [p for p in self._regular_in(self.checkpoints_dir, lambda n: n.endswith(".note"))
+                if p.stat().st_size <= MAX_NOTE_BYTES]
+
+    def layout_problems(self) -> list[tuple[str, str]]:
+        """(path, why) for everything that is not a regular file or a real directory where the
+        layout wants one, and for files over their size limit. Nothing here is followed or read."""
+        from ..inputs.limits import MAX_BLOB_BYTES
+
+        out: list[tuple[str, str]] = []
+
+        def odd(p: Path, want: str) -> str | None:
+            try:
+                st = os.lstat(p)
+            except FileNotFoundError:
+                return None
+            if want == "dir":
+                return None if stat.S_ISDIR(st.st_mode) else "must be a directory (not a symlink or file)"
+            if stat.S_ISREG(st.st_mode):
+                return None
+            kind = "a symlink" if stat.S_ISLNK(st.st_mode) else "a directory" if stat.S_ISDIR(st.st_mode) \
+                else "a FIFO" if stat.S_ISFIFO(st.st_mode) else "a device or socket"
+            return f"is {kind}; ledger files must be regular files"
+
+        for name, want in (("trust.json", "file"), ("log", "file"), ("entries", "dir"), ("blobs", "dir"),
+                           ("checkpoints", "dir")):
+            why = odd(self.root / name, want)
+            if why:
+                out.append((self.rel(self.root / name), why))
+        for d, limit in ((self.blobs_dir, MAX_BLOB_BYTES), (self.checkpoints_dir, MAX_NOTE_BYTES)):
+            if d.is_symlink() or not d.is_dir():
+                continue
+            with os.scandir(d) as it:
+                for e in it:
+                    if e.name.startswith(".tmp-") or e.name == ".gitkeep":
+                        continue
+                    why = odd(Path(e.path), "file")
+                    if why is None and e.stat(follow_symlinks=False).st_size > limit:
+                        why = f"is larger than {limit} bytes"
+                    if why:
+                        out.append((self.rel(Path(e.path)), why))
+        if self.entries_dir.is_dir() and not self.entries_dir.is_symlink():
+            with os.scandir(self.entries_dir) as it:
+                for e in it:
+                    if e.name != ".gitkeep" and e.is_symlink():
+                        out.append((self.rel(Path(e.path)), "is a symlink; office directories must be real directories"))
+        return sorted(out)
 
     def entry_names(self) -> Iterator[tuple[str, list[str]]]:
         """(office directory, file names) under entries/; plain strings, since a ledger may hold
@@ -197,7 +297,7 @@ class LedgerDir:
             return
         for office in offices:
             d = os.path.join(self.entries_dir, office)
-            if os.path.isdir(d):
+            if os.path.isdir(d) and not os.path.islink(d):
                 yield office, [n for n in os.listdir(d) if not n.startswith(".tmp-")]
             else:
                 yield "", [office]

@@ -27,12 +27,18 @@ def _init(root: str, keys: dict[str, PublicKey]) -> None:
     _root, _keys = root, keys
 
 
-def _read(office: str, seq: int) -> bytes | None:
+def _read(office: str, seq: int) -> bytes | str | None:
+    """The entry's bytes; None if missing; a str saying why if it is not a regular file."""
+    from ..inputs.limits import MAX_ENTRY_BYTES
+    from .ledger_dir import NotRegularFile, read_regular
+
     try:
-        with open(os.path.join(_root, "entries", office, f"{seq:08d}.json"), "rb") as f:
-            return f.read()
-    except (FileNotFoundError, IsADirectoryError, NotADirectoryError):
+        return read_regular(os.path.join(_root, "entries", office, f"{seq:08d}.json"), MAX_ENTRY_BYTES,
+                            "ledger entry")
+    except (FileNotFoundError, NotADirectoryError):
         return None
+    except NotRegularFile as exc:
+        return exc.why
 
 
 def _load_chunk(lines: list[tuple[int, str]]) -> list[Loaded]:
@@ -40,6 +46,9 @@ def _load_chunk(lines: list[tuple[int, str]]) -> list[Loaded]:
     for lineno, text in lines:
         m = LOG_LINE_RE.match(text)
         data = _read(m.group(1), int(m.group(2))) if m else None
+        if isinstance(data, str):
+            out.append(Loaded(lineno, text, error=data, error_rule="layout"))
+            continue
         out.append(load_one(lineno, text, data, _keys))
     return out
 

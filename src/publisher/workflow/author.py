@@ -177,6 +177,9 @@ def _add_locked(ledger: LedgerDir, parsed: Parsed, office: str, key: SigningKey,
     if not drafts:
         raise InputError.one(parsed.file, "", "nothing to add (no filled rows or records)")
     entries = sign_drafts(drafts, office, key, time, state, problems)
+    from ..gitops.timegate import gate_or_raise
+
+    gate_or_raise(ledger, entries, lambda msg: InputError.one(parsed.file, "", msg, "time"))
     if problems.errors:
         raise InputError(problems.errors)  # warnings do not matter when nothing is written
     result = AddResult(warnings=[p for p in problems.items if p.severity != "error"],

@@ -18,12 +18,13 @@ import yaml
 from yaml.events import AliasEvent
 from yaml.nodes import MappingNode
 
+from ..inputs.yaml_bounded import BoundedLoaderMixin
 from .errors import InputError
 
 MAX_BYTES = 20 * 1024 * 1024
 
 
-class _StrictLoader(yaml.SafeLoader):
+class _StrictLoader(BoundedLoaderMixin, yaml.SafeLoader):
     """SafeLoader with text-only implicit typing, no aliases and no duplicate keys."""
 
     def compose_node(self, parent, index):  # type: ignore[override]

@@ -1,0 +1,1 @@
+"""Bounded readers for every input the product parses (see :mod:`.limits`)."""

@@ -20,7 +20,7 @@ from publisher.cli.main import main
 from publisher.core import merkle
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint
 from publisher.core.cosignature import witness_times
-from publisher.core.note import Signer, parse_note
+from publisher.core.note import Signer
 from publisher.storage import keystore
 from publisher.witness.protocol import decode_cosignatures, encode_request
 

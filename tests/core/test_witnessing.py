@@ -73,7 +73,6 @@ def test_inserted_smaller_checkpoint_is_refused(wl):
     """Attack (b): the operator later inserts a smaller, back-dated checkpoint between two old ones.
     Honest witnesses refuse it (409), so it lacks the quorum; if two colluding witnesses cosign it,
     their cosignatures are later than the larger checkpoint's, which no honest witness produces."""
-    small = wl.ledger.iter_log().__next__()  # noqa: F841 - the log exists
     wl.notice("scjgj", "2")
     wl.checkpoint(witness_times={n: T + 1000 for n in NAMES})
     big = wl.verify().size

@@ -5,6 +5,7 @@ and a witness killed with SIGKILL in the middle of add-checkpoint requests."""
 from __future__ import annotations
 
 import http.client
+import json
 import random
 import threading
 import time
@@ -19,7 +20,7 @@ from publisher.cli.main import main
 from publisher.core import merkle
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint
 from publisher.core.cosignature import witness_times
-from publisher.core.note import Signer, parse_note
+from publisher.core.note import Signer
 from publisher.storage import keystore
 from publisher.witness.protocol import decode_cosignatures, encode_request
 
@@ -74,6 +75,11 @@ def test_three_witnesses_one_stopped_one_lagging(portal, capsys):
     assert set(cosigners(f)) == set(NAMES) and w3.latest_size() > lagging_at
     r = f.verify()
     assert r.ok and len(r.witnessed) == 3 and all(w.time is not None for w in r.witnessed)
+    capsys.readouterr()
+    assert main(["verify", "--ledger", str(f.ledger.root), "--json"]) == 0
+    cps = json.loads(capsys.readouterr().out)["checkpoints"]
+    assert set(cps[-1]["witnesses"]) == set(NAMES) and cps[-1]["witnessed_time"] == sorted(cps[-1]["witnesses"].values())[1]
+    assert set(cps[1]["witnesses"]) == {NAMES[0], NAMES[1]}
 
 
 def test_below_quorum_stays_pending_and_offices_keep_working(portal, capsys):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import http.client
 import threading
-from urllib.parse import urlsplit
 
 import pytest
 
@@ -17,7 +16,7 @@ from witnesstools import cosigner
 
 from publisher.core import merkle
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint
-from publisher.core.note import Signer, Verifier, parse_note
+from publisher.core.note import Signer, parse_note
 from publisher.witness.protocol import decode_cosignatures, encode_request
 from publisher.witness.server import make_server
 from publisher.witness.state import Witness

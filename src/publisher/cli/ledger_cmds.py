@@ -168,7 +168,8 @@ def cmd_verify(args) -> int:
     if args.json:
         print(json.dumps({
             "ok": report.ok, "size": report.size, "root": report.root.hex(),
-            "checkpoints": [{"size": c.size, "root": c.root.hex(), "time": c.time} for c in report.checkpoints],
+            "checkpoints": [{"size": w.cp.size, "root": w.cp.root.hex(), "time": w.cp.time,
+                             "witnesses": w.times, "witnessed_time": w.time} for w in report.witnessed],
             "problems": [p.__dict__ for p in report.problems], "seconds": round(elapsed, 3),
         }, ensure_ascii=False, indent=1))
     else:

@@ -41,9 +41,18 @@ class Scenario:
         self.f.add_office("wjj", "卫生健康局")
         self.targets = targets or sample_targets(120)
         self.inspectors = inspectors or sample_inspectors({"scjgj": 10, "wjj": 6})
-        self.tblob = self.f.ledger.put_blob(snapshot_bytes(self.targets))
-        self.iblob = self.f.ledger.put_blob(snapshot_bytes(self.inspectors))
+        self.tblob = self.confirm(self.targets, "targets")
+        self.iblob = self.confirm(self.inspectors, "inspectors")
         self.secrets: dict[str, list[bytes]] = {}  # lead commitment -> the offices' secrets
+
+    def confirm(self, records, kind, office="scjgj"):
+        """Publish a snapshot blob and the office's directory.snapshot confirming it (001 第八条)."""
+        blob = self.f.ledger.put_blob(snapshot_bytes(records))
+        t = self.f.tick()
+        self.f.ledger.append(office, "directory.snapshot", {
+            "kind": kind, "blob": blob, "count": len(records), "confirmed_by": "张某",
+            "confirmed_at": t[:10]}, self.f.keys[office], t)
+        return blob
 
     def spec(self, task="T-2026-001", **over):
         secrets = [bytes([len(self.secrets) + 1, i]) * 16 for i in range(2)]
@@ -66,8 +75,9 @@ class Scenario:
                 spec[k] = v
         return spec
 
-    def commit(self, spec, *, delay=600, cap=None, office="scjgj", forge=None):
-        """Append a commitment; ``forge(body)`` may alter the honestly built body first."""
+    def commit(self, spec, *, delay=600, cap=None, office="scjgj", forge=None, accept=True):
+        """Append a commitment (and the partner's acceptance); ``forge(body)`` may alter the
+        honestly built body first."""
         t = self.f.tick()
         spec = copy.deepcopy(spec)
         spec.setdefault("beacon", {"chain_hash": self.sim.chain.chain_hash,
@@ -76,7 +86,11 @@ class Scenario:
                                  cap=cap if cap is not None else self.cap())
         if forge:
             forge(body)
-        return self.f.ledger.append(office, "draw.commit", body, self.f.keys[office], t)
+        e = self.f.ledger.append(office, "draw.commit", body, self.f.keys[office], t)
+        if accept:
+            for o in body["offices"][1:]:
+                self.append("draw.accept", {"task": body["task"], "commit": e.id}, office=o["office"])
+        return e
 
     def cap(self) -> CapTable:
         r = self.verify()
@@ -89,7 +103,9 @@ class Scenario:
         self.f.clock = max(self.f.clock, self.sim.chain.round_time(commit.body["beacon"]["round"]) + extra)
 
     def secrets_of(self, commit):
-        return self.secrets[commit.body["offices"][0]["commitment"]]
+        """The offices' secrets of an embargoed draw; none for an announced one (seed v2)."""
+        c = commit.body["offices"][0].get("commitment")
+        return self.secrets[c] if c else []
 
     def beacon_of(self, commit):
         return self.sim.beacon(commit.body["beacon"]["round"])

@@ -42,8 +42,11 @@ class CapTable:
         for old in [y for y in self._years if y < year - 1]:
             del self._years[old]  # a commitment is never more than a year behind the latest lock
 
-    def add_draw(self, year: int, target_ids, commit_id: str = "0" * 64) -> None:
-        """Count ``commit_id`` for every id of ``target_ids`` (tools and benches that replay draws)."""
+    def add_draw(self, year: int, target_ids, commit_id: str | None = None) -> None:
+        """Count one draw for every id of ``target_ids`` (tools and benches that replay draws)."""
+        if commit_id is None:
+            self._anon = getattr(self, "_anon", 0) + 1
+            commit_id = f"{self._anon:064x}"
         for tid in target_ids:
             self.add(year, tid, commit_id)
 

@@ -191,6 +191,7 @@ class HistoryCheck:
         for c in book.commits.values():
             if c.valid and c.round_time is not None:
                 by_office.setdefault(c.office, []).append(c)
+        done = {t for t, st in book.tasks.items() if any(x.lock is not None for x in st.commits)}
         out = []
         for office, cs in by_office.items():
             cs.sort(key=lambda c: c.round_time or 0)
@@ -206,10 +207,10 @@ class HistoryCheck:
                     pb = book.private[b.id].body["population"]
                     if b.task != a.task and pb["snapshot"] == pa["snapshot"] and _overlap(pa["filter"], pb["filter"]):
                         group.append(b)
-                locked = [c for c in group if c.lock is not None]
-                if len(group) > 1 and locked and len(locked) < len(group):
+                locked = [c for c in group if c.task in done]
+                if len({c.task for c in group}) > 1 and locked and len(locked) < len(group):
                     seen.update(c.id for c in group)
-                    flag = {"tasks": sorted({c.task for c in group}), "commitments": len(group),
+                    flag = {"tasks": sorted({c.task for c in group}), "commitments": len(group),  # locked = task locked
                             "locked": len(locked), "unlocked": len(group) - len(locked),
                             "locked_tasks": sorted({c.task for c in locked})}
                     book.twins.setdefault(office, []).append(flag)

@@ -896,7 +896,11 @@ async function comparePrinted(s, io, data, rows) {
       continue;
     }
     compared++;
-    const printed = [...html.matchAll(/data-selected-id="([^"]*)"/g)].map((x) => x[1]);
+    // rows are found by their marker; what counts is the id a reader SEES in the row
+    const printed = [...html.matchAll(/<tr[^>]*data-selected-id="([^"]*)"[^>]*>([\s\S]*?)<\/tr>/g)].map((x) => {
+      const shown = /class="mono small id">\s*([^<\s]*)\s*</.exec(x[2]);
+      return shown ? shown[1] : x[1];
+    });
     const want = rows.map((r) => r.id);
     const wantSet = new Set(want);
     const gotSet = new Set(printed);

@@ -175,7 +175,7 @@ async function loadTrust(io, path) {
 export async function verifyTask(io, data, hooks = {}) {
   const t0 = (globalThis.performance || Date).now();
   const steps = {};
-  for (let n = 1; n <= 11; n++) steps[n] = new Step(n);
+  for (let n = 1; n <= 13; n++) steps[n] = new Step(n);
   const done = (s) => s.status !== 'na' && hooks.onStep && hooks.onStep(s);
   const ctx = { data, task: data.task };
 

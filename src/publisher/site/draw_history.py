@@ -32,8 +32,10 @@ STATUS = {
 
 
 class DrawHistory:
-    def __init__(self, report: Any):
+    def __init__(self, report: Any, ledger: Any = None):
         self.rule = report.rule("draw") if report is not None else None
+        self.ledger = ledger  # LedgerDir, for the snapshot comparisons of the office page
+        self._changes: dict[str, list[dict[str, Any]]] = {}
 
     def task(self, task_id: str) -> list[dict[str, Any]]:
         """Every commitment of ``task_id``, oldest first (empty without a draw rule or commitment)."""
@@ -68,3 +70,31 @@ class DrawHistory:
         if self.rule is None:
             return []
         return list(self.rule.twins.get(code, []))
+
+    def changes(self, code: str, show: int = 20) -> list[dict[str, Any]]:
+        """What changed between the office's consecutive confirmed target snapshots: companies
+        added and removed (counts, and the first ``show`` ids of each), newest first."""
+        if self.rule is None or self.ledger is None:
+            return []
+        if code not in self._changes:
+            snaps = [s for s in self.rule.book.snapshots.get(code, []) if s.kind == "targets"]
+            out, prev = [], None
+            for s in snaps:
+                ids = self._ids(s.blob)
+                if prev is not None and ids is not None and prev[1] is not None and s.blob != prev[0]:
+                    added, removed = sorted(ids - prev[1]), sorted(prev[1] - ids)
+                    out.append({"time": s.time, "blob": s.blob, "count": len(ids), "added": len(added),
+                                "removed": len(removed), "added_ids": added[:show], "removed_ids": removed[:show]})
+                prev = (s.blob, ids)
+            self._changes[code] = out[::-1]
+        return self._changes[code]
+
+    def _ids(self, blob: str) -> frozenset[str] | None:
+        from ..directory.records import DirectoryError, Target
+        from ..directory.snapshot import iter_snapshot
+
+        try:
+            with self.ledger.open_blob(blob) as f:
+                return frozenset(t.id for t in iter_snapshot(f, Target, validate=False))
+        except (OSError, DirectoryError, ValueError):
+            return None

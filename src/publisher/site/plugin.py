@@ -55,7 +55,7 @@ class LedgerGenerator(Generator):
 
         for ctx in self.common.values():
             ctx["chrome"] = Chrome(self.get_template, ctx)
-            ctx["draw_history"] = DrawHistory(self.loaded.report)  # task/office draw history partials
+            ctx["draw_history"] = DrawHistory(self.loaded.report, self.loaded.ledger)  # task/office draw partials
         # Pelican's own pages (about, how to verify, policy) share header and footer data.
         self.context["PUBLISHER"] = self.common
         log.info("ledger verified: %d entries in %.1fs", self.loaded.report.size, self.loaded.seconds)

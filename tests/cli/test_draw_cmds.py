@@ -197,3 +197,34 @@ def test_latest_means_the_lead_offices_own_snapshot(env, capsys):
     open(p, "w", encoding="utf-8").write(text)
     rc, _, err = run(wf, capsys, "draw", "commit", p, "--office", "wjj")
     assert rc == 2 and "office wjj has not confirmed a targets directory" in err
+
+
+def test_redraw_after_the_round_fills_supersedes_and_the_old_beacon(env, capsys):
+    """A re-draw names only the reason: the CLI adds supersedes and the superseded round's beacon,
+    so the verifier computes and shows what the first commitment would have drawn."""
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    assert run(wf, capsys, "draw", "commit", spec_file(wf))[0] == 0
+    at(mp, wf, 10)
+    assert run(wf, capsys, "draw", "accept", "T-2026-001", "--office", "wjj")[0] == 0
+    at(mp, wf, 20)
+    assert run(wf, capsys, "checkpoint", "--time", str(wf.f.clock))[0] == 0
+    at(mp, wf, 2000)
+    p = spec_file(wf)
+    open(p, "a", encoding="utf-8").write(textwrap.dedent("""
+    reason: 原承办人未在规定时间内完成锁定
+    reason_code: correction
+    approver: {name: 赵某, title: 主要负责人}
+    """))
+    before = wf.ledger.log_path.read_bytes()
+    rc, _, err = run(wf, capsys, "draw", "commit", p, "--sim-beacon-seed", str(seed))
+    assert rc == 2 and "nothing written" in err and "reason correction is only allowed before" in err
+    assert wf.ledger.log_path.read_bytes() == before
+    text = open(p, encoding="utf-8").read().replace("reason_code: correction", "reason_code: superior_order\ndocument: 某县政〔2026〕5号")
+    open(p, "w", encoding="utf-8").write(text)
+    rc, out, err = run(wf, capsys, "draw", "commit", p, "--sim-beacon-seed", str(seed))
+    assert rc == 0, err
+    r = wf.verify()
+    assert r.ok, [x.line() for x in r.errors]
+    old, new = r.rule("draw").tasks["T-2026-001"].commits
+    assert old.status == "abandoned (superseded)" and len(old.outcome) == 3 and new.reason_code == "superior_order"

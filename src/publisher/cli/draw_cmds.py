@@ -45,6 +45,9 @@ def register(sub) -> None:
     c.add_argument("spec", help="YAML draw spec (task, population, strata, offices, teams, beacon)")
     _office_args(c)
     c.add_argument("--delay", type=int, default=900, help="seconds from now to the beacon round (default 900)")
+    c.add_argument("--beacon-url", action="append", default=[],
+                   help="drand HTTP relay, for a re-draw after the superseded round (real chains)")
+    c.add_argument("--sim-beacon-seed", help="simulated beacon seed file (sample ledgers; re-draw after the round)")
     c.add_argument("--dry-run", action="store_true",
                    help="show n and k per stratum, rounding and feasibility; write nothing")
     c.set_defaults(func=cmd_commit)

@@ -60,10 +60,9 @@ class DrawRule:
     def twins(self):
         return self.book.twins
 
-    def _problems(self, rule: str, findings: Iterable[Finding], ctx: Context, entry_id: str = "",
-                  file: str | None = None) -> list[Problem]:
-        return [Problem(f.rule or rule, f.message, ctx.file if file is None else file, entry_id, f.article,
-                        f.severity) for f in findings]
+    def _problems(self, rule: str, findings: Iterable[Finding], ctx: Context) -> list[Problem]:
+        """Problems of the entry being checked (the verifier fills in its file and id)."""
+        return [Problem(f.rule or rule, f.message, "", "", f.article, f.severity) for f in findings]
 
     def check(self, entry: Entry, ctx: Context) -> Iterable[Problem]:
         t = entry.type
@@ -82,8 +81,7 @@ class DrawRule:
             return self._problems(check.rule, getattr(check, fn)(entry, ctx, self.book), ctx)
         except (DrawError, DirectoryError) as exc:
             msg = exc.message if isinstance(exc, DrawError) else f"snapshot refused: {exc}"
-            return [Problem(t if t.startswith("draw.") else "draw", msg, ctx.file, "",
-                            getattr(exc, "article", ""))]
+            return [Problem(t if t.startswith("draw.") else "draw", msg, "", "", getattr(exc, "article", ""))]
 
     def _on_commit(self, entry: Entry, ctx: Context) -> list[Problem]:
         body = entry.body

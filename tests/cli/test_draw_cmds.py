@@ -228,3 +228,16 @@ def test_redraw_after_the_round_fills_supersedes_and_the_old_beacon(env, capsys)
     assert r.ok, [x.line() for x in r.errors]
     old, new = r.rule("draw").tasks["T-2026-001"].commits
     assert old.status == "abandoned (superseded)" and len(old.outcome) == 3 and new.reason_code == "superior_order"
+
+
+def test_lock_without_a_checkpoint_is_refused_not_voided(env, capsys):
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    assert run(wf, capsys, "draw", "commit", spec_file(wf))[0] == 0
+    at(mp, wf, 10)
+    assert run(wf, capsys, "draw", "accept", "T-2026-001", "--office", "wjj")[0] == 0
+    at(mp, wf, 2000)  # the round is due, but no checkpoint covers the commitment in this copy
+    before = wf.ledger.log_path.read_bytes()
+    rc, _, err = run(wf, capsys, "draw", "lock", "T-2026-001", "--sim-beacon-seed", str(seed))
+    assert rc == 2 and "no checkpoint in your copy of the ledger covers the commitment" in err and "void" in err
+    assert wf.ledger.log_path.read_bytes() == before

@@ -351,6 +351,10 @@ def _lock_or_reveal(args, reveal: bool) -> int:
     now = _now()
     if _now_unix() < chain.round_time(body["beacon"]["round"]):
         raise UserError(f"beacon round {body['beacon']['round']} is not due yet; lock after it")
+    if not reveal and not any(cp.size > cur.index for cp in report.checkpoints):
+        raise UserError("no checkpoint in your copy of the ledger covers the commitment yet: pull the checkpoint "
+                        "CI wrote after your push (git pull), then lock — a draw whose commitment is not proven "
+                        "public before its round is void (docs/spec/60-draw.md §6.4)")
     today = china_date(now).isoformat()  # Beijing date: a reveal is allowed from 00:00 UTC+08:00
     if reveal and body.get("embargo_until") and today < body["embargo_until"]:
         raise UserError(f"the embargo lasts until {body['embargo_until']} (Beijing time); today is {today} in "

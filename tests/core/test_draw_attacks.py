@@ -7,7 +7,7 @@ import copy
 
 import pytest
 
-from test_draw_rule import HEAD, Scenario, errors, locked, messages
+from test_draw_rule import HEAD, Scenario, errors, iso, locked, messages
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.commitment import build_commit_body
 from publisher.draw.errors import DrawError
@@ -284,3 +284,41 @@ def test_announced_commitment_carrying_secrets_is_refused(sc):
         body["offices"][0]["commitment"] = "11" * 32
     sc.commit(sc.spec(), forge=forge)
     assert any("an announced draw has no secrets" in p.message for p in rule_errors(sc.verify(), "draw.commit"))
+
+
+def test_backdated_correction_after_the_round_makes_the_redraw_void(sc):
+    """An office sees the beacon, then writes a 'correction' whose claimed time is before the
+    round. The first checkpoint covering it is after the round: that re-draw is void (shown,
+    never counted), the ledger still verifies."""
+    first = sc.commit(sc.spec(), delay=900)
+    sc.checkpoint()
+    rt = sc.sim.chain.round_time(first.body["beacon"]["round"])
+    t = iso(rt - 120)  # back-dated: still after the office's previous entry
+    spec = sc.spec(supersedes=first.id, reason="填错", reason_code="correction", approver=HEAD)
+    spec["beacon"] = {"chain_hash": sc.sim.chain.chain_hash, "round": sc.sim.chain.round_at(rt + 3600)}
+    body = build_commit_body(spec, sc.targets, sc.inspectors, time=t, cap=sc.cap())
+    sc.f.ledger.append("scjgj", "draw.commit", body, sc.f.keys["scjgj"], t)
+    sc.append("draw.accept", {"task": body["task"], "commit": sc.f.ledger.read_entry("scjgj", 4).id}, office="wjj")
+    sc.f.clock = rt + 300
+    sc.checkpoint()  # CI sees it only now
+    r = sc.verify()
+    assert r.ok, messages(r)
+    a, b = r.rule("draw").tasks["T-2026-001"].commits
+    assert b.status == "void" and "not before the superseded commitment's beacon round" in b.void
+    assert any(p.rule == "draw.history" and "draw void" in p.message for p in errors(r, "warning"))
+
+
+def test_twins_on_trivially_different_snapshots_are_still_flagged(sc):
+    beacon = {"chain_hash": sc.sim.chain.chain_hash, "round": sc.sim.chain.round_at(sc.f.clock + 7200)}
+    commits, lists = [], []
+    for i in range(3):  # each look-alike task on its own copy of the directory, one company fewer
+        sc.targets = sc.targets[:-1]
+        lists.append(sc.targets)
+        blob = sc.confirm(sc.targets, "targets")
+        commits.append(sc.commit(sc.spec(f"T-LOOK-{i}", population={"snapshot": blob}, beacon=beacon)))
+    sc.checkpoint()
+    sc.targets = lists[1]
+    sc.lock(commits[1])
+    r = sc.verify()
+    flag = r.rule("draw").twins["scjgj"][0]
+    assert (flag["commitments"], flag["locked"], flag["locked_tasks"]) == (3, 1, ["T-LOOK-1"])

@@ -9,6 +9,9 @@ never locked is computed and shown when any entry of the ledger publishes its ro
 (same office, same snapshot, overlapping filters, rounds close together, only some locked) are
 flagged with counts.
 """
+# Twins are judged on the filters only: two snapshots of one office differ by a few companies at
+# most, so requiring the same snapshot would let twelve look-alike tasks each use a trivially
+# different directory.
 
 from __future__ import annotations
 
@@ -105,6 +108,12 @@ class HistoryCheck:
         code = body["reason_code"]
         after = old.round_time is not None and unix(entry.time) >= old.round_time
         out.extend(self._reason(entry, book, old, code, after))
+        acc = ctx.accepted_at(ctx.index)
+        if code == "correction" and not after and old.round_time is not None and acc is not None and acc >= old.round_time:
+            # the claimed time says "before the round", the first checkpoint says otherwise: this draw is void
+            new.void = (f"the correction's first checkpoint was signed at {acc}, not before the superseded "
+                        f"commitment's beacon round (due {old.round_time})")
+            out.append(Finding(f"draw void: {new.void}", ART_FAIR, "warning"))
         if (body.get("approver") or {}).get("title") != APPROVER_TITLE:
             out.append(Finding(f"a re-draw is approved by the office's {APPROVER_TITLE} (approver.title)", ART_LOCK))
         changed = _changed(book.private[old.id].body, body)
@@ -205,7 +214,7 @@ class HistoryCheck:
                     if (b.round_time or 0) - (a.round_time or 0) > TWIN_WINDOW:
                         break
                     pb = book.private[b.id].body["population"]
-                    if b.task != a.task and pb["snapshot"] == pa["snapshot"] and _overlap(pa["filter"], pb["filter"]):
+                    if b.task != a.task and _overlap(pa["filter"], pb["filter"]):
                         group.append(b)
                 locked = [c for c in group if c.task in done]
                 if len({c.task for c in group}) > 1 and locked and len(locked) < len(group):

@@ -18,17 +18,16 @@ from typing import Any
 import yaml
 
 from ..core.entry import format_time
-from ..core.rules.draw_rule import DrawRule
 from ..core.verifier import verify
 from ..directory.records import DirectoryError, Inspector, Target
 from ..directory.snapshot import iter_snapshot
 from ..draw.commitment import build_commit_body, derive
 from ..draw.errors import DrawError
-from ..draw.replace import substitute
-from ..draw.timeutil import china_date
 from ..draw.explain import Population, explain
 from ..draw.lock import build_lock_body, build_reveal_body
+from ..draw.replace import substitute
 from ..draw.seed import new_secret, secret_commitment
+from ..draw.timeutil import china_date
 from ..storage import keystore
 from ..storage.overlay import Overlay
 from .common import add_ledger_arg, default_rules, open_ledger

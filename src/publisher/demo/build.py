@@ -83,6 +83,8 @@ class Demo:
         self.inspectors = sorted(make_inspectors(self.rng, self.targets, self.current_items), key=lambda x: x.id.encode())
         self.insp_office = {i.id: i.office for i in self.inspectors}
         self.names = {x.id: x.name for x in self.targets}
+        self.region_of = {x.id: x.region for x in self.targets}
+        self.commit_targets: dict[str, list] = {}  # commit id -> the target list of its snapshot
         self.queue: list[Event] = []
         self.counter = itertools.count()
         self.tree = TreeBuilder()
@@ -153,6 +155,7 @@ class Demo:
         self.at(cst(date(2026, 3, 20), 10), self.revise_market_items)
         self.at(cst(date(2026, 5, 15), 10), self.revise_market_plan)
         self.at(cst(date(2026, 6, 1), 9), self.rotate_market_key)
+        self.at(cst(date(2026, 6, 8), 15), self.update_directory)
         for week in range(48):  # weekly checkpoints, as CI would after pushes
             self.at(cst(date(2026, 1, 9) + timedelta(weeks=week), 18), lambda w=week: self.checkpoint(
                 cst(date(2026, 1, 9) + timedelta(weeks=w), 18)))
@@ -180,6 +183,18 @@ class Demo:
                 "kind": kind, "blob": blob, "count": n, "confirmed_by": "示例县市场监督管理局 信用监管股（示例）",
                 "confirmed_at": "2026-01-05", "source": f"sample-{kind}.xlsx",
                 "note": "样例数据：虚构的检查对象与执法人员，仅供演示。"}, when)
+
+    def update_directory(self) -> None:
+        """Mid-year the market bureau confirms its directory again: deregistered companies leave it
+        (shown on the office page; draws soon after flag the removals on their task pages)."""
+        when = cst(date(2026, 6, 8), 15)
+        gone = set(self.rng.sample([x.id for x in self.targets], 12))
+        self.targets = [x for x in self.targets if x.id not in gone]
+        self.tblob = self.ledger.put_blob(snapshot_bytes(self.targets))
+        self.append("scjgj", "directory.snapshot", {
+            "kind": "targets", "blob": self.tblob, "count": len(self.targets),
+            "confirmed_by": "示例县市场监督管理局 信用监管股（示例）", "confirmed_at": "2026-06-08",
+            "source": "sample-targets-2026-06.xlsx", "note": "样例数据：年中更新，12 家已注销企业移出名录。"}, when)
 
     def publish_item_lists(self) -> None:
         when = cst(date(2026, 1, 12), 10)
@@ -388,6 +403,7 @@ class Demo:
                                  chains={self.sim.chain.chain_hash: self.sim.chain})
         e = self.append(t["lead"], "draw.commit", body, when)
         self.secrets[e.id] = secrets
+        self.commit_targets[e.id] = self.targets
         for i, p in enumerate(t["partners"]):  # each partner accepts the lead's commitment before the round
             at = when + timedelta(minutes=3 + i)
             self.at(at, lambda p=p, at=at: self.append(p, "draw.accept", {"task": t["id"], "commit": e.id}, at))
@@ -416,7 +432,8 @@ class Demo:
 
     def lock(self, t: dict, commit: Entry, when: datetime) -> None:
         beacon = self.sim.beacon(commit.body["beacon"]["round"])
-        body = build_lock_body(commit.id, commit.body, beacon, self.secrets[commit.id], self.targets, self.inspectors)
+        body = build_lock_body(commit.id, commit.body, beacon, self.secrets[commit.id], self.commit_targets[commit.id],
+                               self.inspectors)
         self.append(t["lead"], "draw.lock", body, when)
         self._lock_time[commit.id] = ts(when)
         if "selected" in body:
@@ -426,7 +443,8 @@ class Demo:
             self.at(reveal_at, lambda: self.reveal(t, commit, beacon, reveal_at))
 
     def reveal(self, t: dict, commit: Entry, beacon, when: datetime) -> None:
-        body = build_reveal_body(commit.id, commit.body, beacon, self.secrets[commit.id], self.targets, self.inspectors)
+        body = build_reveal_body(commit.id, commit.body, beacon, self.secrets[commit.id], self.commit_targets[commit.id],
+                                 self.inspectors)
         self.append(t["lead"], "draw.reveal", body, when)
         self.after_public(t, commit, body, when)
 
@@ -445,7 +463,7 @@ class Demo:
         target = next(iter(teams))
         out = teams[target][-1]
         plan = team_plan(commit.body, self.inspectors)
-        region = next(x.region for x in self.targets if x.id == target)
+        region = self.region_of[target]
         sub = substitute(bytes.fromhex(body["seed"]), target, region, out, teams, plan)
         assert sub is not None
         self.append(t["lead"], "team.replace", {

@@ -15,7 +15,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ...directory.records import DirectoryError
-from ...draw.errors import DrawError, Finding
+from ...draw.errors import ART_UNANNOUNCED, DrawError, Finding
+from ...draw.timeutil import day_start
 from ..entry import Entry
 from .base import Context, Problem
 from .draw.commit import AcceptCheck, CommitCheck
@@ -25,8 +26,6 @@ from .draw.population import PopulationCheck
 from .draw.replace import ReplaceCheck
 from .draw.state import (ABANDON_AFTER, CommitSummary, DrawBook, DrawState,  # noqa: F401 (re-exported)
                          Private)
-from ...draw.errors import ART_UNANNOUNCED
-from ...draw.timeutil import day_start
 
 
 class DrawRule:

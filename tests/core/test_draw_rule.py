@@ -473,6 +473,10 @@ def test_yearly_cap(sc):
     assert caps == sorted(t.id for t in local[1:])
     assert all(e["draws"] == draws for e in good.body["population"]["exclusions"] if e["reason"] == "cap")
     assert sc.verify().ok, messages(sc.verify())
+    from publisher.site.draw_history import DrawHistory  # the task page names the draws that caused it
+
+    shown = DrawHistory(sc.verify()).task("T-3")[0]["cap"]
+    assert [x["id"] for x in shown] == caps and all(x["tasks"] == ["T-1", "T-2"] for x in shown)
     sc.commit(sc.spec("T-4", teams=teams), cap=CapTable())  # omits the cap exclusions
     r = sc.verify()
     assert any(p.rule == "draw.cap" and p.article == "001 第七条" and "cap exclusions differ" in p.message

@@ -56,8 +56,9 @@ class DrawHistory:
                                          "approver": nb.get("approver"), "document": nb.get("document")},
                 "outcome": c.outcome, "selected": c.selected,
                 "removed_before": c.removed_before, "removed_count": c.removed_count,
-                "cap": [{"id": tid, "tasks": [book.commits[d].task if d in book.commits else d[:16] for d in ds]}
-                        for tid, ds in sorted(c.cap_exclusions.items())],
+                "cap": [{"id": e["id"], "tasks": [book.commits[d].task if d in book.commits else d[:16]
+                                                  for d in e.get("draws", [])]}
+                        for e in body["population"].get("exclusions", []) if e["reason"] == "cap"],
                 "zero_ok": [(s["name"], s["zero_ok"]) for s in body["strata"] if s.get("zero_ok")],
                 "source": body["population"].get("source"),
                 "accepted": sorted(c.accepted), "replaced": c.replaced,

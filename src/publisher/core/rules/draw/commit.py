@@ -52,8 +52,6 @@ class CommitCheck:
             out.append(Finding(exc.message if isinstance(exc, DrawError) else f"snapshot refused: {exc}",
                                getattr(exc, "article", "")))
         c.population = body["population"]["count"]
-        c.cap_exclusions = {e["id"]: list(e.get("draws", [])) for e in body["population"].get("exclusions", [])
-                            if e["reason"] == "cap"}
         return out
 
 

@@ -65,7 +65,6 @@ class CommitSummary:
     accepted: dict[str, str] = field(default_factory=dict)  # partner office -> accept entry id
     removed_before: list[str] = field(default_factory=list)  # ids removed from the directory shortly before
     removed_count: int = 0
-    cap_exclusions: dict[str, list[str]] = field(default_factory=dict)  # id -> commit ids that caused it
 
     @property
     def status(self) -> str:

@@ -31,7 +31,7 @@ PUBLISHER_LEDGER = "ledger"
 # must list exactly these root keys in ledger/trust.json or the build fails. Any other origin
 # (test and benchmark ledgers) is shown as "not pinned" in every footer. A plain list pins the
 # ids for every origin. The sample county's key is also printed in README.md.
-PUBLISHER_ROOT_KEY_IDS = {"sample-county.ssgk.example/ledger": ["eeef8375df562c0d"]}
+PUBLISHER_ROOT_KEY_IDS = {"sample-county.ssgk.example/ledger": ["1f51a0c9e46f2b28"]}
 # Absolute base URL for feeds and sitemap.xml; None = "https://<checkpoint origin>/".
 PUBLISHER_PUBLIC_URL = None
 PUBLISHER_PAGE_SIZE = 200  # rows per listing page

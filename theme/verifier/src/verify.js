@@ -849,6 +849,7 @@ function finishHistory(s, h, scanned) {
     return;
   }
   if (!h.idOk) s.bad(`被取代的承诺 ${who}：记录编号与日志不符——文件已被改动`, `superseded commitment ${who}: its id differs from the log's — the file was changed`);
+  if (!h.pk) s.info(`被取代的承诺 ${who}：数据中没有其签名密钥的登记，签名留给 publisher verify 核验`, `superseded commitment ${who}: its signing key's registration is not listed here; publisher verify checks that signature`);
   const nb = h.nextBody || {};
   const label = REDRAW_LABEL[nb.reason_code];
   const appr = nb.approver ? `${nb.approver.name}（${nb.approver.title}）` : '—';

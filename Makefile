@@ -6,7 +6,7 @@ PORT   ?= 8000
 LEDGER ?= ledger
 OUTPUT ?= output
 
-.PHONY: install demo build serve verify test test-fast browser go-interop spec vectors bench clean
+.PHONY: install demo build serve verify test test-fast browser go-interop spec vectors bench clean sample
 
 $(BIN)/publisher: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,3 +57,11 @@ bench: install
 
 clean:
 	rm -rf $(OUTPUT) .pytest_cache test-artifacts
+
+# Regenerate the SAMPLE county after a format change: ledger/, README trust table, site key pin,
+# docs/vectors/ and docs/SPEC.md.
+sample: install
+	$(BIN)/publisher demo --force
+	$(BIN)/python -m publisher.demo.anchors .
+	$(BIN)/python -m publisher.vectors
+	$(BIN)/python -m publisher.specdoc

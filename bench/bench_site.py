@@ -183,6 +183,8 @@ class Gen:
                                 for x, sc in zip(offices, secrets)],
                     "teams": {"inspectors": self.iblob, "mode": "big"}, "batch_size": 50,
                     "beacon": {"chain_hash": self.sim.chain.chain_hash, "round": self.sim.chain.round_at(self.clock + 900)}}
+            if o != "o00":  # draw protocol v2: the directory o00 confirmed, named explicitly
+                spec["population"]["source"] = {"office": "o00", "reason": "regional directories are kept by o00"}
             t = self.tick()
             with self.led.open_blob(blob) as f:
                 body = build_commit_body(spec, iter_snapshot(f, Target, validate=False), self.inspectors,
@@ -190,6 +192,8 @@ class Gen:
             c = self.led.append(o, "draw.commit", body, self.keys[o], t)
             from publisher.core import merkle
             self.tree.append(merkle.leaf_hash(bytes.fromhex(c.id)))
+            if partner:  # draw protocol v2: the partner accepts before the round
+                self.append(partner, "draw.accept", {"task": tid, "commit": c.id})
             commits.append((c, secrets, blob, o))
         self.checkpoint()
         self.clock = max(self.clock, max(self.sim.chain.round_time(c.body["beacon"]["round"]) for c, *_ in commits) + 60)
@@ -199,7 +203,6 @@ class Gen:
                 lb = build_lock_body(c.id, c.body, self.sim.beacon(c.body["beacon"]["round"]), secrets,
                                      iter_snapshot(f, Target, validate=False), self.inspectors)
             self.append(o, "draw.lock", lb)
-            self.cap.add_draw(year, [x["id"] for x in lb["selected"]])
             locks.append((c, lb, o))
         # results: completed a few days after the lock, most published on time, some late
         done = date.fromtimestamp(self.clock) + timedelta(days=3)
@@ -219,6 +222,8 @@ class Gen:
                                           "completed": done.isoformat(), "inspectors": teams[tid], "method": "on_site",
                                           "categories": ["1"] if n % 7 else ["5"], "vocabulary": "004-20/v1",
                                           "remarks": "检查中未发现问题。" if n % 7 else "发现问题已责令改正。"})
+                if c.body["population"]["count"] >= 30:  # v2: a draw counts once its result is out
+                    self.cap.add(year, tid, c.id)
         names.clear()
         self.checkpoint()
 

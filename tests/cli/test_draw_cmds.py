@@ -64,13 +64,15 @@ def test_commit_lock_explain_replace(env, capsys):
     at(mp, wf, 60)
     rc, out, err = run(wf, capsys, "draw", "commit", spec_file(wf))
     assert rc == 0, err
-    assert "committed T-2026-001" in out
-    secrets = sorted((wf.f.root.parent / "keys" / "secrets" / "T-2026-001").iterdir())
-    assert [p.name for p in secrets] == ["scjgj.hex", "wjj.hex"]
+    assert "committed T-2026-001" in out and "wjj must run `publisher draw accept T-2026-001`" in out
+    assert not (wf.f.root.parent / "keys" / "secrets").exists()  # seed v2: no secrets for an announced draw
     # too early: the round is not due
     rc, _, err = run(wf, capsys, "draw", "lock", "T-2026-001", "--sim-beacon-seed", str(seed))
     assert rc == 2 and "not due yet" in err
-    at(mp, wf, 30)
+    at(mp, wf, 10)
+    rc, out, err = run(wf, capsys, "draw", "accept", "T-2026-001", "--office", "wjj")
+    assert rc == 0 and "wjj accepted T-2026-001" in out, err
+    at(mp, wf, 20)
     rc, out, err = run(wf, capsys, "checkpoint", "--time", str(wf.f.clock))
     assert rc == 0, err
     at(mp, wf, 2000)
@@ -87,14 +89,22 @@ def test_commit_lock_explain_replace(env, capsys):
     outsider = next(t.id for t in wf.targets if t.id not in {s["id"] for s in lock.body["selected"]})
     rc, out, _ = run(wf, capsys, "explain", "T-2026-001", outsider)
     assert rc == 0 and "未被抽中" in out and "not selected" in out
-    # a replacement that breaks the rules is refused and nothing is written
+    # a chosen (not drawn) substitute is refused and nothing is written
     team = next(t for t in lock.body["teams"] if t["target"] == target)
     before = wf.ledger.log_path.read_bytes()
     at(mp, wf, 60)
     rc, _, err = run(wf, capsys, "draw", "replace", "T-2026-001", target, "--out", team["members"][0],
                      "--in", team["members"][1], "--reason", "health", "--approver-name", "王某")
-    assert rc == 2 and "nothing written" in err and "already in the team" in err
+    assert rc == 2 and "the substitute is drawn, not chosen" in err and "001 第十三条" in err
     assert wf.ledger.log_path.read_bytes() == before
+    # the drawn one is written, with the approval date in Beijing time
+    rc, out, err = run(wf, capsys, "draw", "replace", "T-2026-001", target, "--out", team["members"][0],
+                       "--reason", "health", "--approver-name", "王某")
+    assert rc == 0 and "(drawn;" in out, err
+    rep = [e for _, e in wf.ledger.iter_entries() if e.type == "team.replace"][-1]
+    from publisher.draw.timeutil import china_date
+    assert rep.body["date"] == china_date(rep.time).isoformat()
+    assert wf.verify().ok
 
 
 def test_commit_refuses_a_too_small_pool_with_the_article(env, capsys):
@@ -115,3 +125,119 @@ def test_spec_errors_are_readable(env, capsys, tmp_path):
     bad.write_text("task: [unclosed", "utf-8")
     rc, _, err = run(wf, capsys, "draw", "commit", str(bad))
     assert rc == 2 and "cannot read YAML" in err
+
+
+def test_dry_run_shows_strata_rounding_and_feasibility(env, capsys):
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    before = wf.ledger.log_path.read_bytes()
+    p = wf.f.root.parent / "dry.yaml"
+    p.write_text(textwrap.dedent("""
+    task: T-2026-001
+    population: {snapshot: latest, filter: {}}
+    strata:
+      - {name: 低风险, match: {risks: [A, B]}, take: {ratio: "0.001"}, rounding: floor}
+      - {name: 其他, match: {risks: [C, D, null]}, take: {count: 2}}
+    offices:
+      - {office: scjgj, members: 1}
+      - {office: wjj, members: 1}
+    teams: {inspectors: latest, mode: big}
+    """), "utf-8")
+    rc, out, err = run(wf, capsys, "draw", "commit", str(p), "--dry-run")
+    assert rc == 1 and "nothing written" in out and "低风险\t" in out and "floor" in out
+    assert "NOT FEASIBLE" in out and "抽取 0 家" in out and "draws none" in out
+    assert wf.ledger.log_path.read_bytes() == before
+    p.write_text(p.read_text("utf-8").replace("rounding: floor", "rounding: ceil"), "utf-8")
+    rc, out, err = run(wf, capsys, "draw", "commit", str(p), "--dry-run")
+    assert rc == 0 and "feasible" in out and "NOT FEASIBLE" not in out, out + err
+    assert wf.ledger.log_path.read_bytes() == before
+    # a real commit of the zero draw is refused in both languages, nothing written
+    p.write_text(p.read_text("utf-8").replace("rounding: ceil", "rounding: floor"), "utf-8")
+    rc, _, err = run(wf, capsys, "draw", "commit", str(p))
+    assert rc == 2 and "抽取 0 家" in err and "zero_ok" in err
+    assert wf.ledger.log_path.read_bytes() == before
+
+
+@pytest.mark.parametrize("beijing, ok", [("00:30", True), ("23:30", False)])
+def test_reveal_uses_beijing_dates(env, capsys, beijing, ok):
+    """The embargo ends at 00:00 Beijing time on embargo_until: 00:30 Beijing on that day (16:30 UTC
+    the day before) may reveal; 23:30 Beijing the day before (15:30 UTC) may not."""
+    from datetime import datetime, timedelta, timezone
+
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    p = spec_file(wf)
+    open(p, "a", encoding="utf-8").write("embargo_until: \"2026-01-10\"\n")
+    rc, out, err = run(wf, capsys, "draw", "commit", p)
+    assert rc == 0, err
+    at(mp, wf, 10)
+    assert run(wf, capsys, "draw", "accept", "T-2026-001", "--office", "wjj")[0] == 0
+    at(mp, wf, 20)
+    assert run(wf, capsys, "checkpoint", "--time", str(wf.f.clock))[0] == 0
+    at(mp, wf, 2000)
+    rc, out, err = run(wf, capsys, "draw", "lock", "T-2026-001", "--sim-beacon-seed", str(seed))
+    assert rc == 0 and "embargoed" in out, err
+    cst = timezone(timedelta(hours=8))
+    day = datetime(2026, 1, 10, 0, 30, tzinfo=cst) if ok else datetime(2026, 1, 9, 23, 30, tzinfo=cst)
+    wf.f.clock = int(day.timestamp())
+    mp.setenv("PUBLISHER_NOW", str(wf.f.clock))
+    rc, out, err = run(wf, capsys, "draw", "reveal", "T-2026-001", "--sim-beacon-seed", str(seed))
+    if ok:
+        assert rc == 0 and "revealed" in out, err
+        assert wf.verify().ok
+    else:
+        assert rc == 2 and "lasts until 2026-01-10 (Beijing time)" in err and "2026-01-09" in err
+
+
+def test_latest_means_the_lead_offices_own_snapshot(env, capsys):
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    p = spec_file(wf).replace("draw.yaml", "draw.yaml")
+    text = open(p, encoding="utf-8").read().replace("office: scjgj, members: 1}\n  - {office: wjj", "office: wjj, members: 1}\n  - {office: scjgj")
+    open(p, "w", encoding="utf-8").write(text)
+    rc, _, err = run(wf, capsys, "draw", "commit", p, "--office", "wjj")
+    assert rc == 2 and "office wjj has not confirmed a targets directory" in err
+
+
+def test_redraw_after_the_round_fills_supersedes_and_the_old_beacon(env, capsys):
+    """A re-draw names only the reason: the CLI adds supersedes and the superseded round's beacon,
+    so the verifier computes and shows what the first commitment would have drawn."""
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    assert run(wf, capsys, "draw", "commit", spec_file(wf))[0] == 0
+    at(mp, wf, 10)
+    assert run(wf, capsys, "draw", "accept", "T-2026-001", "--office", "wjj")[0] == 0
+    at(mp, wf, 20)
+    assert run(wf, capsys, "checkpoint", "--time", str(wf.f.clock))[0] == 0
+    at(mp, wf, 2000)
+    p = spec_file(wf)
+    open(p, "a", encoding="utf-8").write(textwrap.dedent("""
+    reason: 原承办人未在规定时间内完成锁定
+    reason_code: correction
+    approver: {name: 赵某, title: 主要负责人}
+    """))
+    before = wf.ledger.log_path.read_bytes()
+    rc, _, err = run(wf, capsys, "draw", "commit", p, "--sim-beacon-seed", str(seed))
+    assert rc == 2 and "nothing written" in err and "reason correction is only allowed before" in err
+    assert wf.ledger.log_path.read_bytes() == before
+    text = open(p, encoding="utf-8").read().replace("reason_code: correction", "reason_code: superior_order\ndocument: 某县政〔2026〕5号")
+    open(p, "w", encoding="utf-8").write(text)
+    rc, out, err = run(wf, capsys, "draw", "commit", p, "--sim-beacon-seed", str(seed))
+    assert rc == 0, err
+    r = wf.verify()
+    assert r.ok, [x.line() for x in r.errors]
+    old, new = r.rule("draw").tasks["T-2026-001"].commits
+    assert old.status == "abandoned (superseded)" and len(old.outcome) == 3 and new.reason_code == "superior_order"
+
+
+def test_lock_without_a_checkpoint_is_refused_not_voided(env, capsys):
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    assert run(wf, capsys, "draw", "commit", spec_file(wf))[0] == 0
+    at(mp, wf, 10)
+    assert run(wf, capsys, "draw", "accept", "T-2026-001", "--office", "wjj")[0] == 0
+    at(mp, wf, 2000)  # the round is due, but no checkpoint covers the commitment in this copy
+    before = wf.ledger.log_path.read_bytes()
+    rc, _, err = run(wf, capsys, "draw", "lock", "T-2026-001", "--sim-beacon-seed", str(seed))
+    assert rc == 2 and "no checkpoint in your copy of the ledger covers the commitment" in err and "void" in err
+    assert wf.ledger.log_path.read_bytes() == before

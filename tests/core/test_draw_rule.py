@@ -41,9 +41,18 @@ class Scenario:
         self.f.add_office("wjj", "卫生健康局")
         self.targets = targets or sample_targets(120)
         self.inspectors = inspectors or sample_inspectors({"scjgj": 10, "wjj": 6})
-        self.tblob = self.f.ledger.put_blob(snapshot_bytes(self.targets))
-        self.iblob = self.f.ledger.put_blob(snapshot_bytes(self.inspectors))
+        self.tblob = self.confirm(self.targets, "targets")
+        self.iblob = self.confirm(self.inspectors, "inspectors")
         self.secrets: dict[str, list[bytes]] = {}  # lead commitment -> the offices' secrets
+
+    def confirm(self, records, kind, office="scjgj"):
+        """Publish a snapshot blob and the office's directory.snapshot confirming it (001 第八条)."""
+        blob = self.f.ledger.put_blob(snapshot_bytes(records))
+        t = self.f.tick()
+        self.f.ledger.append(office, "directory.snapshot", {
+            "kind": kind, "blob": blob, "count": len(records), "confirmed_by": "张某",
+            "confirmed_at": t[:10]}, self.f.keys[office], t)
+        return blob
 
     def spec(self, task="T-2026-001", **over):
         secrets = [bytes([len(self.secrets) + 1, i]) * 16 for i in range(2)]
@@ -66,8 +75,9 @@ class Scenario:
                 spec[k] = v
         return spec
 
-    def commit(self, spec, *, delay=600, cap=None, office="scjgj", forge=None):
-        """Append a commitment; ``forge(body)`` may alter the honestly built body first."""
+    def commit(self, spec, *, delay=600, cap=None, office="scjgj", forge=None, accept=True):
+        """Append a commitment (and the partner's acceptance); ``forge(body)`` may alter the
+        honestly built body first."""
         t = self.f.tick()
         spec = copy.deepcopy(spec)
         spec.setdefault("beacon", {"chain_hash": self.sim.chain.chain_hash,
@@ -76,7 +86,11 @@ class Scenario:
                                  cap=cap if cap is not None else self.cap())
         if forge:
             forge(body)
-        return self.f.ledger.append(office, "draw.commit", body, self.f.keys[office], t)
+        e = self.f.ledger.append(office, "draw.commit", body, self.f.keys[office], t)
+        if accept:
+            for o in body["offices"][1:]:
+                self.append("draw.accept", {"task": body["task"], "commit": e.id}, office=o["office"])
+        return e
 
     def cap(self) -> CapTable:
         r = self.verify()
@@ -89,7 +103,9 @@ class Scenario:
         self.f.clock = max(self.f.clock, self.sim.chain.round_time(commit.body["beacon"]["round"]) + extra)
 
     def secrets_of(self, commit):
-        return self.secrets[commit.body["offices"][0]["commitment"]]
+        """The offices' secrets of an embargoed draw; none for an announced one (seed v2)."""
+        c = commit.body["offices"][0].get("commitment")
+        return self.secrets[c] if c else []
 
     def beacon_of(self, commit):
         return self.sim.beacon(commit.body["beacon"]["round"])
@@ -111,6 +127,15 @@ class Scenario:
 
     def verify(self, now=None):
         return self.f.verify(rules=[DrawRule()], now=now)
+
+    def results(self, lock, ids=None):
+        """Publish a result for each selected target (the inspection happened: the draw counts)."""
+        for row in lock.body["selected"]:
+            if ids is None or row["id"] in ids:
+                team = next(t for t in lock.body["teams"] if t["target"] == row["id"])
+                self.append("result", {"task": lock.body["task"], "target": row["id"], "target_name": "某公司",
+                                       "completed": self.f.tick()[:10], "inspectors": team["members"],
+                                       "method": "on_site", "categories": ["1"], "vocabulary": "004-20/v1"})
 
 
 def errors(report, severity="error"):
@@ -143,7 +168,12 @@ def test_honest_draw_verifies(sc):
     state = rule.tasks["T-2026-001"]
     assert state.status == "locked" and state.current.lock == lock.id
     assert state.current.selected == len(lock.body["selected"]) == sum(s["k"] for s in c.body["strata"])
-    assert all(rule.cap.count(2026, row["id"]) == 1 for row in lock.body["selected"])
+    assert "secrets" not in lock.body and all("commitment" not in o for o in c.body["offices"])
+    # a draw counts toward the yearly cap only once the inspection's result is published
+    assert all(rule.cap.count(2026, row["id"]) == 0 for row in lock.body["selected"])
+    sc.results(lock)
+    rule = sc.verify().rule("draw")
+    assert all(rule.cap.draws(2026, row["id"]) == [c.id] for row in lock.body["selected"])
 
 
 # --- threats: the population, the secrets, the timing, replay --------------------------------
@@ -181,22 +211,33 @@ def test_population_changed_after_commit_is_refused(sc):
 
 
 def test_secret_not_matching_commitment(sc):
-    c = sc.commit(sc.spec())
+    c = sc.commit(sc.spec(embargo_until="2026-01-05"))
     sc.checkpoint()
-    body = sc.lock_body(c)
+    sc.lock(c)
+    sc.f.clock = 1767225600 + 10 * 86400
+    body = sc.reveal_body(c)
     body["secrets"][1] = "ab" * 32
-    sc.lock(c, body)
+    sc.append("draw.reveal", body)
     r = sc.verify()
     assert "the secret revealed for office wjj does not match its commitment" in messages(r)
 
 
-def test_commitment_not_public_before_beacon_round(sc):
+def test_commitment_not_public_before_beacon_round_voids_that_draw_only(sc):
+    """Validity never depends on a later event: a late checkpoint makes THAT draw void (shown as
+    such, not counted), while the ledger — and another task's draw — still verifies."""
+    good, _ = locked(sc, "T-OK")
     c = sc.commit(sc.spec())
     sc.after_round(c)  # no checkpoint before the round was due
     sc.checkpoint()
-    sc.lock(c)
+    lock = sc.lock(c)
+    sc.results(lock)
     r = sc.verify()
-    assert "nothing proves the commitment was public before beacon round" in messages(r)
+    assert r.ok, messages(r)
+    warn = [p for p in errors(r, "warning") if "draw void" in p.message]
+    assert warn and warn[0].rule in ("draw.commit", "draw.lock") and warn[0].article == "003 二(五)"
+    rule = r.rule("draw")
+    assert rule.tasks["T-2026-001"].status == "void" and rule.tasks["T-OK"].status == "locked"
+    assert all(rule.cap.count(2026, row["id"]) == 0 for row in lock.body["selected"])  # does not count
 
 
 def test_beacon_round_too_soon(sc):
@@ -315,9 +356,13 @@ def test_redraw_needs_supersedes(sc):
     assert "must name it in supersedes" in messages(sc.verify())
 
 
+HEAD = {"name": "赵某", "title": "主要负责人"}
+
+
 def test_superseded_commit_cannot_be_locked(sc):
     old = sc.commit(sc.spec())
-    new = sc.commit(sc.spec(supersedes=old.id, reason="名录库更新后重新抽取"))
+    new = sc.commit(sc.spec(supersedes=old.id, reason="信标轮次前发现批次大小填错", reason_code="correction",
+                            approver=HEAD))
     sc.checkpoint()
     r = sc.verify()
     assert r.ok, messages(r)
@@ -330,8 +375,12 @@ def test_superseded_commit_cannot_be_locked(sc):
 
 def test_locked_draw_cannot_be_redrawn(sc):
     c, _ = locked(sc)
-    sc.commit(sc.spec(supersedes=c.id, reason="不满意"))
-    assert "a locked draw cannot be drawn again" in messages(sc.verify())
+    sc.commit(sc.spec(supersedes=c.id, reason="不满意", reason_code="superior_order", document="某发〔2026〕1号",
+                      approver=HEAD, superseded_beacon={"round": c.body["beacon"]["round"],
+                                                       "signature": sc.beacon_of(c).signature.hex()}))
+    r = sc.verify()
+    assert any(p.rule == "draw.history" and "a locked draw cannot be drawn again" in p.message
+               and p.article == "001 第十二条" for p in errors(r)), messages(r)
 
 
 def test_abandoned_commitment_warning(sc):
@@ -405,29 +454,47 @@ def test_unrevealed_embargo_warning(sc):
 
 
 def test_yearly_cap(sc):
-    region = sc.targets[0].region
-    local = [t for t in sc.targets if t.region == region]
+    region = "371102"
+    local = [t for t in sc.targets if t.region.startswith(region)]
     take_all = [{"name": "全部", "match": {}, "take": {"ratio": "1"}, "rounding": "floor"}]
     teams = {"inspectors": sc.iblob, "mode": "big"}
+    assert len(local) >= 30  # a population of at least CAP_MIN_POPULATION counts
+    draws = []
     for task in ("T-1", "T-2"):
-        locked(sc, task, population={"filter": {"regions": [region]}}, strata=take_all, teams=teams)
+        c, lock = locked(sc, task, population={"filter": {"regions": [region]}}, strata=take_all, teams=teams)
+        sc.results(lock)
+        draws.append(c.id)
     cap = sc.cap()
-    assert all(cap.count(2026, t.id) == 2 for t in local)
+    assert all(cap.draws(2026, t.id) == draws for t in local)
     spec = sc.spec("T-3", teams=teams,
                    population={"cap_overrides": [{"id": local[0].id, "reason": "投诉较多，加查"}]})
     good = sc.commit(spec, cap=cap)
     caps = [e["id"] for e in good.body["population"]["exclusions"] if e["reason"] == "cap"]
     assert caps == sorted(t.id for t in local[1:])
+    assert all(e["draws"] == draws for e in good.body["population"]["exclusions"] if e["reason"] == "cap")
     assert sc.verify().ok, messages(sc.verify())
+    from publisher.site.draw_history import DrawHistory  # the task page names the draws that caused it
+
+    shown = DrawHistory(sc.verify()).task("T-3")[0]["cap"]
+    assert [x["id"] for x in shown] == caps and all(x["tasks"] == ["T-1", "T-2"] for x in shown)
     sc.commit(sc.spec("T-4", teams=teams), cap=CapTable())  # omits the cap exclusions
     r = sc.verify()
-    assert any(p.article == "001 第七条" and "cap exclusions differ" in p.message for p in errors(r)), messages(r)
+    assert any(p.rule == "draw.cap" and p.article == "001 第七条" and "cap exclusions differ" in p.message
+               for p in errors(r)), messages(r)
 
 
 # --- replacement (001 第十三条) ----------------------------------------------------------------
 
 
-def test_team_replace(tmp_path):
+def _replace_body(c, target, out, new, reason="health"):
+    return {"task": c.body["task"], "commit": c.id, "target": target, "out": out, "in": new, "reason": reason,
+            "approver": {"name": "王某", "title": "分管负责人"}, "date": "2026-01-01"}
+
+
+def test_team_replace_substitute_is_drawn(tmp_path):
+    from publisher.draw.replace import substitute
+    from publisher.draw.commitment import team_plan
+
     targets = sample_targets(120)
     insp = sample_inspectors({"scjgj": 10, "wjj": 6})
     insp.append(Inspector(id="SCJGJ-900", name="替补", office="scjgj", unit="u", unit_region="371122",
@@ -436,20 +503,76 @@ def test_team_replace(tmp_path):
     c, lock = locked(sc)
     team = lock.body["teams"][0]
     members = team["members"]
-    spare = next(i.id for i in sc.inspectors
-                 if i.office == "scjgj" and i.active and i.id not in members)
-    base = {"task": "T-2026-001", "commit": c.id, "target": team["target"], "out": members[0],
-            "in": spare, "reason": "health", "approver": {"name": "王某", "title": "分管副局长"},
-            "date": "2026-01-01"}
-    sc.append("team.replace", base)
+    teams = {t["target"]: t["members"] for t in lock.body["teams"]}
+    drawn = substitute(bytes.fromhex(lock.body["seed"]), team["target"],
+                       next(t.region for t in targets if t.id == team["target"]), members[0], teams,
+                       team_plan(c.body, sc.inspectors))
+    assert drawn and drawn.startswith("SCJGJ-") and drawn not in members and drawn != "SCJGJ-900"
+    chosen = next(i.id for i in sc.inspectors if i.office == "scjgj" and i.active
+                  and i.id not in members and i.id != drawn)
+    # the insider's favourite is refused, naming the drawn one
+    sc.append("team.replace", _replace_body(c, team["target"], members[0], chosen))
+    r = sc.verify()
+    assert any(p.rule == "draw.replace" and p.article == "001 第十三条" and f"the draw's seed gives {drawn}"
+               in p.message for p in errors(r)), messages(r)
+
+
+def test_team_replace_honest_and_shown(tmp_path):
+    from publisher.draw.replace import substitute
+    from publisher.draw.commitment import team_plan
+
+    sc = Scenario(tmp_path)
+    c, lock = locked(sc)
+    team = lock.body["teams"][0]
+    teams = {t["target"]: t["members"] for t in lock.body["teams"]}
+    region = next(t.region for t in sc.targets if t.id == team["target"])
+    drawn = substitute(bytes.fromhex(lock.body["seed"]), team["target"], region, team["members"][0], teams,
+                       team_plan(c.body, sc.inspectors))
+    sc.append("team.replace", _replace_body(c, team["target"], team["members"][0], drawn))
     r = sc.verify()
     assert r.ok, messages(r)
-    assert r.rule("draw").tasks["T-2026-001"].current.replacements == 1
-    # the replaced inspector is no longer in the team; an inactive or cross-office substitute is refused
-    sc.append("team.replace", {**base, "in": members[1] if len(members) > 1 else spare})
-    sc.append("team.replace", {**base, "out": spare, "in": "SCJGJ-900"})
-    sc.append("team.replace", {**base, "out": spare, "in": "WJJ-000" if "WJJ-000" not in members else "WJJ-001"})
-    m = messages(sc.verify())
-    assert f"{members[0]} is not in the current team" in m
-    assert "substitute SCJGJ-900 is not active" in m
-    assert "the same office must supply both" in m
+    cur = r.rule("draw").tasks["T-2026-001"].current
+    assert cur.replacements == 1 and cur.replaced[0]["in"] == drawn and cur.replaced[0]["reason"] == "health"
+    assert cur.replaced[0]["approver"]["title"] == "分管负责人"
+
+
+def test_replacements_cannot_stack_one_inspector_on_every_team(tmp_path):
+    """The issue's attack: 21 team.replace entries putting one inspector on 12 of 12 teams despite
+    load_cap 2. Now the substitute is drawn (load cap re-checked) and replacements are bounded."""
+    sc = Scenario(tmp_path)
+    spec = sc.spec(strata=[{"name": "全部", "match": {}, "take": {"count": 12}}])
+    spec["teams"]["load_cap"] = 3
+    c = sc.commit(spec)
+    sc.checkpoint()
+    lock = sc.lock(c)
+    assert len(lock.body["teams"]) == 12
+    friend = "SCJGJ-004"
+    for t in lock.body["teams"]:
+        out = next(m for m in t["members"] if m.startswith("SCJGJ-"))
+        if friend not in t["members"]:
+            sc.append("team.replace", _replace_body(c, t["target"], out, friend))
+    r = sc.verify()
+    reps = [p for p in errors(r) if p.rule == "draw.replace"]
+    assert any("a substitute is drawn, never chosen" in p.message for p in reps), messages(r)
+    cur = r.rule("draw").tasks["T-2026-001"].current
+    on = sum(friend in t["members"] for t in lock.body["teams"]) + sum(x["in"] == friend for x in cur.replaced)
+    assert on <= 3 and cur.replacements <= 3  # the load cap and the bound hold
+    # even honest (drawn) replacements are bounded per draw: max(2, ⌈12/5⌉) = 3
+    from publisher.draw.replace import substitute
+    from publisher.draw.commitment import team_plan
+
+    sc2 = Scenario(tmp_path / "b")
+    c2 = sc2.commit(spec)
+    sc2.checkpoint()
+    lock2 = sc2.lock(c2)
+    teams = {t["target"]: list(t["members"]) for t in lock2.body["teams"]}
+    plan = team_plan(c2.body, sc2.inspectors)
+    regions = {t.id: t.region for t in sc2.targets}
+    for t in lock2.body["teams"][:4]:
+        out = t["members"][0]
+        new = substitute(bytes.fromhex(lock2.body["seed"]), t["target"], regions[t["target"]], out, teams, plan)
+        sc2.append("team.replace", _replace_body(c2, t["target"], out, new))
+        teams[t["target"]] = [new if m == out else m for m in teams[t["target"]]]
+    r2 = sc2.verify()
+    assert [p.message for p in errors(r2) if p.rule == "draw.replace"] == [
+        "this draw already has 3 replacements, the most allowed for 12 teams (max(2, ⌈teams/5⌉) = 3)"]

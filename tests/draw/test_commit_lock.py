@@ -98,8 +98,18 @@ def test_embargo_lock_and_reveal_bodies():
         build_reveal_body("cd" * 32, dict(body, embargo_until=None), beacon, SECRETS, TARGETS, INSPECTORS)
 
 
-def test_lock_refuses_wrong_secret_or_round():
+def test_announced_draw_has_no_secrets():
+    """Seed v2: the builder drops secret commitments of an announced draw; the lock needs none,
+    and anyone recomputes it from the beacon alone (whatever secrets a caller passes)."""
     body = build_commit_body(spec(), TARGETS, INSPECTORS, time=TIME)
+    assert all("commitment" not in o for o in body["offices"])
+    beacon = SIM.beacon(body["beacon"]["round"])
+    lock = build_lock_body("cd" * 32, body, beacon, [], TARGETS, INSPECTORS)
+    assert "secrets" not in lock and lock == build_lock_body("cd" * 32, body, beacon, SECRETS, TARGETS, INSPECTORS)
+
+
+def test_lock_refuses_wrong_secret_or_round():
+    body = build_commit_body(spec(embargo_until="2026-03-01"), TARGETS, INSPECTORS, time=TIME)
     with pytest.raises(DrawError, match="does not match its commitment"):
         build_lock_body("cd" * 32, body, SIM.beacon(body["beacon"]["round"]), SECRETS[::-1], TARGETS, INSPECTORS)
     with pytest.raises(DrawError, match="not the committed round"):
@@ -110,6 +120,12 @@ def test_schema_refuses_unknown_fields_and_bad_shapes():
     body = build_commit_body(spec(), TARGETS, INSPECTORS, time=TIME)
     assert validate_body("draw.commit", {**body, "favourite": "x"})
     assert validate_body("draw.commit", {**body, "supersedes": "ab" * 32})  # needs a reason
+    # a re-draw needs a reason code from the closed list and the approver
+    assert validate_body("draw.commit", {**body, "supersedes": "ab" * 32, "reason": "x"})
+    assert validate_body("draw.commit", {**body, "supersedes": "ab" * 32, "reason": "x", "reason_code": "unhappy",
+                                         "approver": {"name": "赵", "title": "主要负责人"}})
+    assert validate_body("draw.commit", {**body, "supersedes": "ab" * 32, "reason": "x", "reason_code": "correction",
+                                         "approver": {"name": "赵", "title": "主要负责人"}}) == []
     bad = {**body, "strata": [dict(body["strata"][1], rounding="ceil")]}  # rounding with a count
     assert validate_body("draw.commit", bad)
     assert validate_body("team.replace", {"task": "T", "commit": "ab" * 32, "target": "x", "out": "a", "in": "b",

@@ -128,7 +128,8 @@ def test_batch_order_is_a_permutation_with_uniform_first_place():
 # --- every input changes the draw -----------------------------------------------------------------
 
 
-def _draw(targets, strata_ratio="0.05", secrets=(b"\x01" * 32, b"\x02" * 32), randomness=b"\x09" * 32):
+def _draw(targets, strata_ratio="0.05", secrets=(b"\x01" * 32, b"\x02" * 32), randomness=b"\x09" * 32,
+          embargo=None):
     inspectors = sample_inspectors({"scjgj": 8, "wjj": 5})
     spec = {
         "task": "T-1",
@@ -140,6 +141,8 @@ def _draw(targets, strata_ratio="0.05", secrets=(b"\x01" * 32, b"\x02" * 32), ra
         "teams": {"inspectors": "bb" * 32, "mode": "big"},
         "beacon": {"chain_hash": "cc" * 32, "round": 1},
     }
+    if embargo:
+        spec["embargo_until"] = embargo
     body = build_commit_body(spec, targets, inspectors, time="2026-03-01T00:00:00Z")
     # stand-in for the entry id: the id hashes the envelope, which contains the body
     commit_id = sha256_hex(canonical_bytes(body))
@@ -156,9 +159,12 @@ def test_any_change_to_one_input_changes_the_draw():
         "one id": _draw(renamed),
         "one stratum (a target moved)": _draw(moved),
         "one stratum (its ratio)": _draw(targets, strata_ratio="0.06"),
-        "one secret": _draw(targets, secrets=(b"\x01" * 32, b"\x03" * 32)),
         "the beacon": _draw(targets, randomness=b"\x08" * 32),
     }
+    # seed v2: an announced draw has no secrets (they change nothing); an embargoed one does
+    assert _draw(targets, secrets=(b"\x01" * 32, b"\x03" * 32))[1].seed == base.seed
+    emb = _draw(targets, embargo="2026-04-01")[1]
+    assert _draw(targets, secrets=(b"\x01" * 32, b"\x03" * 32), embargo="2026-04-01")[1].seed != emb.seed
     for what, (body, result) in variants.items():
         assert result.seed != base.seed, what
         assert result.selected != base.selected, what
@@ -167,6 +173,7 @@ def test_any_change_to_one_input_changes_the_draw():
 
 def test_seed_definition():
     cid, rnd, secrets = "11" * 32, b"\x22" * 32, [b"\x33" * 32, b"\x44" * 32]
-    expect = hashlib.sha256(b"ssgk/seed/v1\x00" + bytes.fromhex(cid) + rnd + b"".join(secrets)).digest()
-    assert derive_seed(cid, rnd, secrets) == expect
+    assert derive_seed(cid, rnd) == hashlib.sha256(b"ssgk/seed/v2\x00" + bytes.fromhex(cid) + rnd).digest()
+    expect = hashlib.sha256(b"ssgk/seed/v2\x00" + bytes.fromhex(cid) + rnd + b"".join(secrets)).digest()
+    assert derive_seed(cid, rnd, secrets) == expect  # embargoed draws append the offices' secrets
     assert derive_seed(cid, rnd, secrets[::-1]) != expect  # office order matters

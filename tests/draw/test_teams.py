@@ -142,18 +142,29 @@ def test_team_findings_catch_each_violation():
 
 
 def test_replacement_rules():
+    from publisher.draw.replace import max_replacements, substitute
+
     recs = [inspector("A-1", "a", "3711"), inspector("A-2", "a", "3711"), inspector("A-3", "a", "3711", active=False),
-            inspector("A-4", "a", "3711", conflicts=("T1",)), inspector("B-1", "b", "3711"),
-            inspector("B-2", "b", "3711")]
-    plan = TeamPlan(recs, [Role("a", 1), Role("b", 1)], "big")
+            inspector("A-4", "a", "3711", conflicts=("T1",)), inspector("A-5", "a", "3711"),
+            inspector("B-1", "b", "3711"), inspector("B-2", "b", "3711")]
+    plan = TeamPlan(recs, [Role("a", 1), Role("b", 1)], "big", load_cap=1)
     team = ["A-1", "B-1"]
+    seed = b"\x07" * 32
+    teams = {"T1": team, "T2": ["A-5", "B-2"]}
+    # A-3 inactive, A-4 conflicted, A-5 at its load cap: only A-2 can be drawn
+    assert substitute(seed, "T1", "3711", "A-1", teams, plan) == "A-2"
+    assert substitute(seed, "T1", "3711", "A-1", teams, plan, gone=["A-2"]) is None
+    free = TeamPlan(recs, [Role("a", 1), Role("b", 1)], "big")
+    seeds = {substitute(bytes([i]) * 32, "T1", "3711", "A-1", teams, free) for i in range(40)}
+    assert seeds == {"A-2", "A-5"}  # drawn by the seed among the eligible, never
     body = {"target": "T1", "out": "A-1", "in": "A-2", "reason": "health"}
-    assert replacement_findings(body, team, plan) == []
+    assert replacement_findings(body, team, plan, "A-2") == []
     assert apply_replacement(team, "A-1", "A-2") == ["A-2", "B-1"]  # the substitute leads
-    for change, words in [({"in": "A-3"}, "not active"), ({"in": "A-4"}, "conflict of interest"),
-                          ({"in": "B-2"}, "same office"), ({"in": "B-1", "out": "B-1"}, "already in the team"),
-                          ({"out": "A-2"}, "not in the current team"), ({"in": "Z-9"}, "not an inspector"),
+    for change, words in [({"in": "A-4"}, "conflict of interest"), ({"in": "B-1", "out": "B-1"}, "already in the team"),
+                          ({"out": "A-2"}, "not in the current team"), ({"in": "A-5"}, "the draw's seed gives A-2"),
                           ({"reason": "bored"}, "not one of")]:
-        msgs = " ".join(f.message for f in replacement_findings({**body, **change}, team, plan))
+        msgs = " ".join(f.message for f in replacement_findings({**body, **change}, team, plan, "A-2"))
         assert words in msgs, change
+    assert "no eligible substitute" in replacement_findings(body, team, plan, None)[0].message
     assert "was not selected" in replacement_findings(body, None, plan)[0].message
+    assert [max_replacements(n) for n in (1, 10, 11, 100)] == [2, 2, 3, 20]

@@ -130,6 +130,8 @@ class County:
         body = build_commit_body(spec, self.targets, self.inspectors, time=t, cap=self.cap())
         c = self.f.ledger.append(offices[0], "draw.commit", body, self.f.keys[offices[0]], t)
         self.secrets[c.id] = secrets
+        for o in offices[1:]:  # draw protocol v2: each partner accepts before the beacon round
+            self.append(o, "draw.accept", {"task": task, "commit": c.id})
         return c
 
     def lock(self, c: Any) -> Any:
@@ -228,7 +230,12 @@ def build_site_ledger(root: Path, sample: bool = True) -> Facts:
     # a replacement (001 第十三条)
     first = l1.body["teams"][0]
     used = {m for t in l1.body["teams"] for m in t["members"]}
-    spare = next(i.id for i in k.inspectors if i.office == "scjgj" and i.id not in first["members"])
+    from publisher.draw.commitment import team_plan
+    from publisher.draw.replace import substitute
+
+    spare = substitute(bytes.fromhex(l1.body["seed"]), first["target"],  # drawn, never chosen (v2)
+                       next(t.region for t in k.targets if t.id == first["target"]), first["members"][0],
+                       {t["target"]: t["members"] for t in l1.body["teams"]}, team_plan(c1.body, k.inspectors))
     k.at(ts("2026-02-10"))
     k.append("scjgj", "team.replace", {"task": facts.joint_task, "commit": c1.id, "target": first["target"],
                                        "out": first["members"][0], "in": spare, "reason": "health",

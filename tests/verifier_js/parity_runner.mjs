@@ -17,7 +17,7 @@ import { checkBeacon } from '../../theme/verifier/src/beacon.js';
 import {
   computeResult, resultJson, resultHash, secretCommitment, deriveSeed, ticket, batchKey, teamScore, leafData,
   parseRatio, roundFraction, buildExplanation, verifyExplanation, parseStrata, exclusionSets, PopulationScan,
-  Filter, Classifier,
+  Filter, Classifier, substitute, teamPlan,
 } from '../../theme/verifier/src/draw.js';
 import { lookupCompany } from '../../theme/verifier/src/lookup.js';
 import { verifyTask } from '../../theme/verifier/src/verify.js';
@@ -61,10 +61,12 @@ const lines = (p) => {
 {
   const v = JSON.parse(fs.readFileSync(job.vectors.primitives, 'utf8'));
   const sc = v.secret_commitment;
-  const seed = deriveSeed(v.seed.commit_id, fromHex(v.seed.randomness), v.seed.secrets.map((s) => fromHex(s)));
+  const seed = deriveSeed(v.seed.commit_id, fromHex(v.seed.randomness));
+  const es = v.embargo_seed;
   out.vectors.primitives = {
     commitment: secretCommitment(sc.task, sc.office, fromHex(sc.secret)),
     seed: toHex(seed),
+    embargo_seed: toHex(deriveSeed(es.commit_id, fromHex(es.randomness), es.secrets.map((s) => fromHex(s)))),
     tickets: v.tickets.map((t) => toHex(ticket(fromHex(t.seed), t.id))),
     batch_keys: v.batch_keys.map((t) => toHex(batchKey(fromHex(t.seed), t.id))),
     team_scores: v.team_scores.map((t) => toHex(teamScore(fromHex(t.seed), t.target, t.inspector))),
@@ -107,7 +109,7 @@ function explainFromSnapshot(body, targets, result, ids) {
   const targets = v.target_snapshot.map((l) => JSON.parse(l));
   const inspectors = v.inspector_snapshot.map((l) => JSON.parse(l));
   const body = v.commit_envelope.body;
-  const secrets = Object.values(v.secrets).map((s) => fromHex(s));
+  const secrets = Object.values(v.embargoed.secrets).map((s) => fromHex(s));
   const randomness = sha256(fromHex(v.beacon.signature));
   const r = computeResult(sha256Hex(utf8(canonical(v.commit_envelope))), body, randomness, secrets, targets, inspectors, { withRoot: true });
   const emb = computeResult(v.embargoed.commit_id, v.embargoed.commit_body, randomness, secrets, targets, inspectors);
@@ -172,6 +174,11 @@ for (const d of job.draws) {
     res.count = r.scan.total;
     res.root = r.scan.root();
     res.explanations = explainFromSnapshot(body, targets, d.result_body, d.explain).map((x) => canonical(x.explanation));
+    if (d.subs) {
+      const plan = teamPlan(body, inspectors);
+      const teams = new Map(d.result_body.teams.map((t) => [t.target, t.members]));
+      res.subs = d.subs.map(([t, reg, o]) => substitute(r.seed, t, reg, o, teams, plan));
+    }
     if (d.pop_site) {
       // proof index only (no ledger): locate in the chunks, explain, verify
       const io = fsIO(d.pop_site);

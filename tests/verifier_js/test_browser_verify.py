@@ -45,7 +45,7 @@ def statuses(rep: dict) -> dict[int, str]:
 def test_valid_draws_pass_every_step(vsite, serve, page, shots):
     base = serve(vsite)
     rep = run(page, base, "T-JOINT")
-    assert statuses(rep) == {n: "pass" for n in range(1, 11)}
+    assert statuses(rep) == {n: "pass" for n in (*range(1, 11), 12, 13)}
     assert rep["overall"] == "pass" and "全部核验通过" in rep["summary"]
     assert "模拟信标链（SIMULATED beacon — not the real drand network）" in rep["steps"][4]["text"]  # labelled
     assert page.locator("#step-4 .line-warn").count() == 1
@@ -67,7 +67,7 @@ def test_valid_draws_pass_every_step(vsite, serve, page, shots):
     assert page.errors == []
     # English page, an embargoed draw that was revealed: eleven steps incl. the result hash
     rep = run(page, base, "T-REVEALED", "en/")
-    assert statuses(rep) == {n: "pass" for n in range(1, 12)}
+    assert statuses(rep) == {n: "pass" for n in range(1, 14)}
     assert "Every check passed" in rep["summary"]
     assert "equals the one fixed at lock" in rep["steps"][11]["text"]
     page.screenshot(path=str(shots / "verify-en-T-REVEALED-pass.png"), full_page=True)
@@ -86,7 +86,7 @@ def test_embargoed_draw_checks_only_what_is_public(vsite, serve, page, shots):
     base = serve(vsite)
     rep = run(page, base, "T-SECRET")
     assert statuses(rep) == {1: "pass", 2: "pass", 3: "pending", 4: "pass", 5: "pending", 6: "pending", 7: "pass",
-                             8: "pending", 9: "pending", 10: "pass", 11: "pending"}
+                             8: "pending", 9: "pending", 10: "pass", 11: "pending", 12: "pass", 13: "pending"}
     assert rep["overall"] == "partial"
     assert "保密期至 2026-12-31" in rep["steps"][3]["reason"]
     assert "锁定时固定的结果哈希" in rep["steps"][11]["text"]
@@ -204,3 +204,48 @@ def test_report_fits_a_phone(vsite, serve, chromium, shots, tmp_path):
         pg.screenshot(path=str(shots / "verify-phone-T-REVEALED.png"), full_page=False)
     finally:
         ctx.close()
+
+
+def test_redraw_shows_both_outcomes_on_the_page_and_in_the_verifier(vledger, vsite, serve, page, shots):
+    """T-CROSS was re-drawn after its round with an allowed reason: the task page lists the whole
+    commitment history with the superseded draw's computed outcome and the reason; the browser
+    verifier recomputes that outcome and checks the printed list of the locked draw."""
+    from publisher.core.rules import default_rules
+    from publisher.core.verifier import verify
+
+    rule = verify(vledger.factory.ledger, vledger.factory.ledger.trust(), default_rules()).rule("draw")
+    old = rule.tasks["T-CROSS"].commits[0]
+    base = serve(vsite)
+    page.goto(f"{base}task/T-CROSS/")
+    hist = page.text_content("section.draw-history")
+    assert "抽取承诺历史" in hist and "上级机关决定重新抽取" in hist and "某市监发〔2026〕9号" in hist
+    assert all(i in hist for i in old.outcome) and f"本应抽中 {len(old.outcome)}" in hist
+    page.screenshot(path=str(shots / "task-T-CROSS-history.png"), full_page=True)
+    rep = run(page, base, "T-CROSS", "en/")
+    assert rep["overall"] == "pass" and rep["steps"][12]["status"] == "pass"
+    assert f"would have selected {len(old.outcome)}: {', '.join(old.outcome)}" in rep["steps"][12]["text"]
+    assert "match the verified selection row by row" in rep["steps"][13]["text"]
+    page.screenshot(path=str(shots / "verify-en-T-CROSS-history.png"), full_page=True)
+    assert page.errors == []
+
+
+def test_edited_html_list_is_flagged_red(vsite, serve, page, shots, tmp_path):
+    """Someone edits the task page's list (one company swapped for another): the browser verifier
+    no longer says 全部核验通过 — step 13 fails naming both rows."""
+    import re
+
+    site = copy_site(vsite, tmp_path / "html")
+    f = site / "task" / "T-JOINT" / "index.html"
+    html = f.read_text("utf-8")
+    victim = re.findall(r'data-selected-id="([^"]+)"', html)[1]
+    friend = "91371100000000000X"
+    html = html.replace(f'<span class="mono small id">{victim}</span>', f'<span class="mono small id">{friend}</span>', 1)
+    f.write_text(html, "utf-8")
+    rep = run(page, serve(site), "T-JOINT")
+    assert rep["overall"] == "fail" and "全部核验通过" not in rep["summary"]
+    s13 = rep["steps"][13]
+    assert s13["status"] == "fail" and victim in s13["reason"] and "缺少核验所得的" in s13["reason"]
+    assert friend in s13["text"] and "多出未被抽中的" in s13["text"]
+    assert page.locator("#step-13 .line-bad").count() >= 1  # the first is shown as the reason
+    page.screenshot(path=str(shots / "verify-edited-html-list.png"), full_page=True)
+    assert page.errors == []

@@ -86,9 +86,15 @@ def python_case(ledger: Path, name: str, d: dict[str, Any], site: Path | None) -
     tpath = ledger / "blobs" / body["population"]["snapshot"]
     ipath = ledger / "blobs" / body["teams"]["inspectors"]
     randomness = hashlib.sha256(bytes.fromhex(lock.body["beacon"]["signature"])).digest()
-    secrets = [bytes.fromhex(s) for s in result["secrets"]]
+    secrets = [bytes.fromhex(s) for s in result.get("secrets", [])]
     targets, inspectors = records(tpath, Target), records(ipath, Inspector)
     r = compute_result(c.id, body, randomness, secrets, iter(targets), inspectors)
+    # drawn substitutes (001 第十三条, v2) for the first members of the first teams
+    from publisher.draw.replace import substitute
+
+    teams = {t["target"]: t["members"] for t in result["teams"]}
+    regions = {t.id: t.region for t in targets if t.id in teams}
+    subs = [[t["target"], regions[t["target"]], m] for t in result["teams"][:4] for m in t["members"][:2]]
     pop = Population.from_commit(body, iter(targets))
     selected = [row["id"] for row in result["selected"]]
     chosen = set(selected)
@@ -105,9 +111,10 @@ def python_case(ledger: Path, name: str, d: dict[str, Any], site: Path | None) -
         "explanations": [canon(explain(result, pop, i)) for i in ids],
         "committed": (body["population"]["count"], body["population"]["root"]),
         "lock_result_hash": lock.body.get("result_hash"),
+        "subs": [substitute(r.seed, t, reg, out, teams, r.plan) for t, reg, out in subs],
     }
-    item = {"name": name, "task": body["task"], "commit_id": c.id, "commit_body": body,
-            "beacon_signature": lock.body["beacon"]["signature"], "secrets": result["secrets"],
+    item = {"name": name, "task": body["task"], "commit_id": c.id, "commit_body": body, "subs": subs,
+            "beacon_signature": lock.body["beacon"]["signature"], "secrets": result.get("secrets", []),
             "targets": str(tpath), "inspectors": str(ipath), "result_body": result, "explain": ids,
             "site": str(site) if site else None}
     return item, want
@@ -152,7 +159,7 @@ def chunked_case(tmp: Path) -> tuple[dict, dict]:
             "root": pop.tree.root().hex(), "explanations": [canon(explain(lock, pop, i)) for i in ids],
             "committed": (body["population"]["count"], body["population"]["root"]), "lock_result_hash": None}
     item = {"name": "chunks", "task": "T-CHUNKS", "commit_id": cid, "commit_body": body,
-            "beacon_signature": lock["beacon"]["signature"], "secrets": lock["secrets"], "targets": str(tmp / "targets"),
+            "beacon_signature": lock["beacon"]["signature"], "secrets": [], "targets": str(tmp / "targets"),
             "inspectors": str(tmp / "inspectors"), "result_body": lock, "explain": ids, "site": None,
             "pop_site": str(site)}
     return item, want
@@ -218,6 +225,7 @@ def test_python_and_javascript_agree(vledger, vsite, tmp_path):
     p = v["primitives"]
     same("secret commitment", p["commitment"], pr["secret_commitment"]["commitment"])
     same("seed", p["seed"], pr["seed"]["seed"])
+    same("embargo seed", p["embargo_seed"], pr["embargo_seed"]["seed"])
     same("tickets", p["tickets"], [t["ticket"] for t in pr["tickets"]])
     same("batch keys", p["batch_keys"], [t["key"] for t in pr["batch_keys"]])
     same("team scores", p["team_scores"], [t["score"] for t in pr["team_scores"]])
@@ -256,6 +264,8 @@ def test_python_and_javascript_agree(vledger, vsite, tmp_path):
             same(f"{name} explanations (site proof index)", got["lookups"], want["explanations"])
         if "lookup_checks" in got:
             same(f"{name} explanations verify", got["lookup_checks"], [True] * len(want["explanations"]))
+        if "subs" in want:
+            same(f"{name} drawn substitutes", got.get("subs"), want["subs"])
         if "report" in got:
             same(f"{name} browser step report", [s for s in got["report"] if s[1] != "pass"], [])
     # -- entries

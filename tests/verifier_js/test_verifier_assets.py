@@ -118,5 +118,61 @@ def test_run_verify_cli_reports_every_draw(vsite):
     status = {s["n"]: s["status"] for s in secret["steps"]}
     # embargo: the beacon, the population and inclusion are checked now; the rest after the reveal
     assert status == {1: "pass", 2: "pass", 3: "pending", 4: "pass", 5: "pending", 6: "pending", 7: "pass",
-                      8: "pending", 9: "pending", 10: "pass", 11: "pending"}
-    assert "2026-12-31" in secret["steps"][-1]["reason"]["en"]
+                      8: "pending", 9: "pending", 10: "pass", 11: "pending", 12: "pass", 13: "pending"}
+    assert "2026-12-31" in next(s for s in secret["steps"] if s["n"] == 11)["reason"]["en"]
+
+
+def _run(node, site, task):
+    out = subprocess.run([node, str(HERE / "run_verify.mjs"), str(site), task], capture_output=True, text=True,
+                         timeout=60, cwd=REPO)
+    assert out.returncode == 0, out.stderr
+    rep = json.loads(out.stdout)
+    return rep, {s["n"]: s for s in rep["steps"]}
+
+
+def test_history_shows_the_superseded_outcome_as_python_computes_it(vledger, vsite):
+    """T-CROSS was re-drawn after its round (superior_order): the browser verifier computes what the
+    superseded commitment would have selected, equal to the Python verifier's outcome."""
+    from publisher.core.rules import default_rules
+    from publisher.core.verifier import verify
+
+    node = need_node()
+    rule = verify(vledger.factory.ledger, vledger.factory.ledger.trust(), default_rules()).rule("draw")
+    old = rule.tasks["T-CROSS"].commits[0]
+    assert old.status == "abandoned (superseded)" and old.outcome
+    rep, steps = _run(node, vsite, "T-CROSS")
+    s12 = steps[12]
+    text = " ".join(x["en"] for x in s12["lines"])
+    assert s12["status"] == "pass", s12
+    assert "superior_order" in text and "某市监发〔2026〕9号" in text and "王五 (主要负责人)" in text
+    assert f"would have selected {len(old.outcome)}: {', '.join(old.outcome)}" in text
+    # the verified selection is listed and matches the task pages
+    s13 = steps[13]
+    lines = [x["en"] for x in s13["lines"]]
+    lock = vledger.draws["T-CROSS"].lock.body
+    assert s13["status"] == "pass", s13
+    assert all(any(r["id"] in ln for ln in lines) for r in lock["selected"])
+    assert sum("match the verified selection row by row" in ln for ln in lines) == 2  # zh and en pages
+
+
+def test_an_edited_page_list_is_a_failure_naming_the_rows(vsite, tmp_path):
+    from vjs_tamper import copy_site
+
+    node = need_node()
+    site = copy_site(vsite, tmp_path / "edited")
+    page = site / "task" / "T-JOINT" / "index.html"
+    html = page.read_text("utf-8")
+    import re
+
+    rows = re.findall(r'data-selected-id="([^"]+)"', html)
+    assert len(rows) >= 2
+    victim, friend = rows[0], "91371100000000000X"
+    # the shown id of the first row is replaced (the marker is left alone)
+    html = html.replace(f'<span class="mono small id">{victim}</span>', f'<span class="mono small id">{friend}</span>', 1)
+    page.write_text(html, "utf-8")
+    rep, steps = _run(node, site, "T-JOINT")
+    s13 = steps[13]
+    assert rep["overall"] == "fail" and s13["status"] == "fail", s13
+    bad = " ".join(x["en"] for x in s13["lines"] if x["status"] == "bad")
+    assert f"lacks verified rows: {victim}" in bad and f"has rows that were not selected: {friend}" in bad
+    assert "task/T-JOINT/index.html" in bad and "en/task" not in bad  # the English page was not edited

@@ -3,8 +3,9 @@
 Built with the project's own tools (LedgerFactory, build_commit_body, build_lock_body, a
 simulated drand chain): a joint draw with exclusions, a filter and a replacement; an embargoed
 draw that stays secret; an embargoed draw that is revealed; small-, cross- and group-mode draws;
-a superseded commitment; and a commitment still waiting for its beacon round. Later draws carry
-computed yearly-cap exclusions because the 60 targets get drawn repeatedly.
+a commitment superseded after its round (re-draw with a reason code, its outcome computed); and
+a commitment still waiting for its beacon round. Announced draws carry no secrets (seed v2); the
+partner of a joint draw accepts the commitment before the round; the substitute is drawn.
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ class VLedger:
 
     def commit(self, task: str, offices: list[str], *, strata: list[dict] | None = None, mode: str = "big",
                members: int = 1, embargo: str | None = None, delay: int = 600, population: dict | None = None,
-               supersedes: Any = None, load_cap: int | None = 6) -> Draw:
+               supersedes: Any = None, load_cap: int | None = 6, redraw: dict | None = None) -> Draw:
         t = self.factory.tick()
         secrets = [bytes([len(self.draws) + 7, i]) * 16 for i in range(len(offices))]
         spec: dict[str, Any] = {
@@ -95,7 +96,8 @@ class VLedger:
             spec["embargo_until"] = embargo
         if supersedes is not None:
             spec["supersedes"] = supersedes.commit.id
-            spec["reason"] = "承诺中的分层比例有误，重新承诺"
+            spec.update(redraw or {"reason": "承诺中的批次大小有误，信标轮次前更正", "reason_code": "correction",
+                                   "approver": {"name": "王五", "title": "主要负责人"}})
         if supersedes is None:
             no, name, its, partners, a, b = TASKS[TASK_OF[task]]
             self.append("scjgj", "task", {
@@ -107,6 +109,8 @@ class VLedger:
         cap = self.report().rule("draw").cap
         body = build_commit_body(spec, self.targets, self.inspectors, time=t, cap=cap)
         c = self.factory.ledger.append(offices[0], "draw.commit", body, self.factory.keys[offices[0]], t)
+        for o in offices[1:]:  # each partner accepts before the round
+            self.append(o, "draw.accept", {"task": task, "commit": c.id})
         d = Draw(task, c, secrets=secrets)
         self.draws[task] = d
         return d
@@ -180,8 +184,12 @@ def build_vledger(root: Path, *, n_targets: int = 60) -> VLedger:
     v.checkpoint()
     lock = v.lock(a)
     first = lock.body["teams"][0]
-    spare = next(i.id for i in inspectors if i.office == "scjgj" and i.id not in first["members"]
-                 and first["target"] not in i.conflicts)
+    from publisher.draw.commitment import team_plan
+    from publisher.draw.replace import substitute
+
+    spare = substitute(bytes.fromhex(lock.body["seed"]), first["target"],
+                       next(t.region for t in targets if t.id == first["target"]), first["members"][0],
+                       {t["target"]: t["members"] for t in lock.body["teams"]}, team_plan(a.commit.body, inspectors))
     v.at(ts("2026-02-10"))
     v.append("scjgj", "team.replace", {"task": "T-JOINT", "commit": a.commit.id, "target": first["target"],
                                        "out": first["members"][0], "in": spare, "reason": "health",
@@ -212,8 +220,14 @@ def build_vledger(root: Path, *, n_targets: int = 60) -> VLedger:
     v.at(ts("2026-05-04"))
     old = v.commit("T-CROSS", ["scjgj"], members=2, mode="cross",
                    strata=[{"name": "全部", "match": {}, "take": {"count": 3}}])
+    v.checkpoint()
+    rnd = old.commit.body["beacon"]["round"]
+    v.at(v.sim.chain.round_time(rnd) + 120)
     v.commit("T-CROSS", ["scjgj"], members=2, mode="cross", supersedes=old,
-             strata=[{"name": "全部", "match": {}, "take": {"count": 4}}])
+             strata=[{"name": "全部", "match": {}, "take": {"count": 3}}],
+             redraw={"reason": "上级机关要求按调整后的方案重新抽取", "reason_code": "superior_order",
+                     "document": "某市监发〔2026〕9号", "approver": {"name": "王五", "title": "主要负责人"},
+                     "superseded_beacon": {"round": rnd, "signature": v.sim.beacon(rnd).signature.hex()}})
     v.checkpoint()
     v.lock(v.draws["T-CROSS"])
     # T-WAITING: committed, its beacon round a month away

@@ -68,6 +68,7 @@ class Workflow:
         self.tblob = self.ledger.put_blob(snapshot_bytes(self.targets))
         self.iblob = self.ledger.put_blob(snapshot_bytes(self.inspectors))
         self.secrets: dict[str, list[bytes]] = {}
+        self._confirmed: set[str] = set()
         self.ids: dict[str, str] = {}  # label -> entry id
 
     # -- plumbing --------------------------------------------------------------------------
@@ -143,11 +144,24 @@ class Workflow:
                 "teams": {"inspectors": self.iblob, "mode": "big"}, "batch_size": 5}
         if embargo:
             spec["embargo_until"] = embargo
+        self.confirm_directories(offices[0])
         t = self.f.tick()
         spec["beacon"] = {"chain_hash": self.sim.chain.chain_hash,
                           "round": self.sim.chain.round_at(self.f.clock + 600)}
         body = build_commit_body(spec, self.targets, self.inspectors, time=t)
-        return self.ledger.append(offices[0], "draw.commit", body, self.f.keys[offices[0]], t)
+        c = self.ledger.append(offices[0], "draw.commit", body, self.f.keys[offices[0]], t)
+        for o in offices[1:]:  # draw protocol v2: each partner accepts before the beacon round
+            self.append("draw.accept", {"task": tid, "commit": c.id}, o)
+        return c
+
+    def confirm_directories(self, office: str) -> None:
+        """Draw protocol v2: a draw uses only snapshots its lead office confirmed (001 第八条)."""
+        if office in self._confirmed:
+            return
+        self._confirmed.add(office)
+        for kind, blob, n in (("targets", self.tblob, len(self.targets)), ("inspectors", self.iblob, len(self.inspectors))):
+            self.append("directory.snapshot", {"kind": kind, "blob": blob, "count": n, "confirmed_by": "信用监管股",
+                                               "confirmed_at": self.f.tick()[:10]}, office)
 
     def lock(self, commit):
         self.f.checkpoint()

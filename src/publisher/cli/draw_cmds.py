@@ -1,8 +1,9 @@
-"""The draw commands: commit before the randomness exists, lock after, reveal, replace, explain.
+"""The draw commands: commit before the randomness exists, accept (partners), lock after,
+reveal, replace, explain.
 
-Secrets never enter the repository: each office's 32-byte secret lives in
-``$PUBLISHER_KEYS/secrets/<task>/<office>.hex`` (mode 0600) from commit until the lock (or the
-reveal of an embargoed draw) publishes it.
+Announced draws have no secrets (seed v2). For an embargoed draw each office's 32-byte secret
+lives in ``$PUBLISHER_KEYS/secrets/<task>/<office>.hex`` (mode 0600) until the reveal publishes
+it. Dates a clerk sees and types (embargo, approval) are Beijing (UTC+08:00) dates.
 """
 
 from __future__ import annotations
@@ -16,15 +17,16 @@ from typing import Any
 
 
 from ..core.entry import format_time
-from ..core.rules.draw_rule import DrawRule
 from ..core.verifier import verify
 from ..directory.records import DirectoryError, Inspector, Target
 from ..directory.snapshot import iter_snapshot
-from ..draw.commitment import build_commit_body
+from ..draw.commitment import build_commit_body, derive
 from ..draw.errors import DrawError
 from ..draw.explain import Population, explain
 from ..draw.lock import build_lock_body, build_reveal_body
+from ..draw.replace import substitute
 from ..draw.seed import new_secret, secret_commitment
+from ..draw.timeutil import china_date
 from ..storage import keystore
 from ..storage.overlay import Overlay
 from .common import add_ledger_arg, default_rules, open_ledger
@@ -41,9 +43,20 @@ def register(sub) -> None:
     c.add_argument("spec", help="YAML draw spec (task, population, strata, offices, teams, beacon)")
     _office_args(c)
     c.add_argument("--delay", type=int, default=900, help="seconds from now to the beacon round (default 900)")
+    c.add_argument("--beacon-url", action="append", default=[],
+                   help="drand HTTP relay, for a re-draw after the superseded round (real chains)")
+    c.add_argument("--sim-beacon-seed", help="simulated beacon seed file (sample ledgers; re-draw after the round)")
+    c.add_argument("--dry-run", action="store_true",
+                   help="show n and k per stratum, rounding and feasibility; write nothing")
     c.set_defaults(func=cmd_commit)
 
-    s = dsub.add_parser("secret", help="(partner office) create your secret for a task and print its commitment")
+    a = dsub.add_parser("accept", help="(partner office) accept the lead's commitment before its beacon round")
+    add_ledger_arg(a)
+    a.add_argument("task")
+    _office_args(a)
+    a.set_defaults(func=cmd_accept)
+
+    s = dsub.add_parser("secret", help="(partner office, embargoed draw) create your secret and print its commitment")
     s.add_argument("task")
     s.add_argument("--office", required=True)
     s.add_argument("--keys")
@@ -66,7 +79,7 @@ def register(sub) -> None:
     r.add_argument("task")
     r.add_argument("target")
     r.add_argument("--out", required=True, dest="out_id")
-    r.add_argument("--in", required=True, dest="in_id")
+    r.add_argument("--in", dest="in_id", help="optional: the substitute is drawn; if given it must be the drawn one")
     r.add_argument("--reason", required=True, choices=["post_change", "work_conflict", "health", "recusal"])
     r.add_argument("--approver-name", required=True)
     r.add_argument("--approver-title", default="分管负责人")
@@ -151,13 +164,15 @@ def _records(ledger, digest: str, kind: type) -> list:
             raise UserError(f"snapshot {digest[:16]}…: {exc}") from exc
 
 
-def _latest_snapshot(ledger, kind: str) -> str:
+def _latest_snapshot(ledger, kind: str, office: str) -> str:
+    """The office's OWN latest confirmed snapshot (001 第八条); another office's must be named."""
     digest = None
     for _, e in ledger.iter_entries():
-        if e.type == "directory.snapshot" and e.body["kind"] == kind:
+        if e.type == "directory.snapshot" and e.body["kind"] == kind and e.office == office:
             digest = e.body["blob"]
     if digest is None:
-        raise UserError(f"no {kind} directory has been published (directory.snapshot)")
+        raise UserError(f"office {office} has not confirmed a {kind} directory (directory.snapshot); "
+                        "confirm one, or name another office's snapshot by hash with population.source")
     return digest
 
 
@@ -184,20 +199,25 @@ def cmd_commit(args) -> int:
     task = str(spec["task"])
     report = _verified_state(ledger)
     trust = ledger.trust()
+    lead = spec["offices"][0]["office"]
     pop, teams = spec.setdefault("population", {}), spec.setdefault("teams", {})
     if pop.get("snapshot", "latest") == "latest":
-        pop["snapshot"] = _latest_snapshot(ledger, "targets")
+        pop["snapshot"] = _latest_snapshot(ledger, "targets", lead)
     if teams.get("inspectors", "latest") == "latest":
-        teams["inspectors"] = _latest_snapshot(ledger, "inspectors")
+        teams["inspectors"] = _latest_snapshot(ledger, "inspectors", lead)
+    embargo = spec.get("embargo_until") is not None
     offices = []
     for o in spec["offices"]:
         o = dict(o)
-        if "commitment" not in o:  # our own office (or one whose secret we hold)
+        if not embargo:
+            o.pop("commitment", None)  # seed v2: an announced draw has no secrets
+        elif "commitment" not in o and not args.dry_run:  # our own office (or one whose secret we hold)
             secret = _load_or_create_secret(args.keys, task, o["office"], create=True)
             o["commitment"] = secret_commitment(task, o["office"], secret)
+        elif "commitment" not in o:
+            o["commitment"] = "00" * 32
         offices.append(o)
     spec["offices"] = offices
-    lead = offices[0]["office"]
     office = args.office or lead
     now = _now()
     beacon = spec.setdefault("beacon", {})
@@ -211,17 +231,82 @@ def cmd_commit(args) -> int:
         raise UserError(f"beacon chain {beacon['chain_hash']} is not pinned in trust.json")
     if beacon.get("round", "auto") == "auto":
         beacon["round"] = chain.round_at(_now_unix() + args.delay)
+    rule = report.rule("draw")
+    if spec.get("reason_code"):
+        _redraw_fields(args, ledger, chain, spec, rule)
     targets = _records(ledger, pop["snapshot"], Target)
     inspectors = _records(ledger, teams["inspectors"], Inspector)
+    if args.dry_run:
+        return _dry_run(spec, targets, inspectors, now, rule.cap)
     try:
-        body = build_commit_body(spec, targets, inspectors, time=now, cap=report.rule("draw").cap, chains=chains)
+        body = build_commit_body(spec, targets, inspectors, time=now, cap=rule.cap, chains=chains)
     except DrawError as exc:
         raise UserError(f"{args.spec}: {exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
     key = keystore.load_key(args.key or office, args.keys)
     e = _append_checked(ledger, office, "draw.commit", body, key, now)
     due = datetime.fromtimestamp(chain.round_time(beacon["round"]), timezone.utc)
+    partners = [o["office"] for o in body["offices"][1:]]
     print(f"committed {task}: entry {e.id}; beacon round {beacon['round']} due {format_time(due)} "
-          f"({chain.label or 'drand'}). Push now so CI checkpoints it before the round; lock after it.")
+          f"({chain.label or 'drand'}). Push now so CI checkpoints it before the round; lock after it."
+          + (f" Partners {', '.join(partners)} must run `publisher draw accept {task}` before the round."
+             if partners else ""))
+    return 0
+
+
+def _redraw_fields(args, ledger, chain, spec: dict, rule) -> None:
+    """A re-draw supersedes the task's current commitment; after its round the beacon goes along."""
+    state = rule.tasks.get(str(spec["task"]))
+    if state is None:
+        raise UserError(f"reason_code is for a re-draw, but task {spec['task']} has no commitment yet")
+    cur = state.current
+    spec.setdefault("supersedes", cur.id)
+    spec.setdefault("approver", {"name": "", "title": "主要负责人"})
+    if cur.round_time is not None and _now_unix() >= cur.round_time and spec["reason_code"] != "beacon_unavailable":
+        old_chain = ledger.trust().beacon_chains[cur.chain_hash]
+        b = _beacon(args, ledger, old_chain, cur.round)
+        spec.setdefault("superseded_beacon", {"round": b.round, "signature": b.signature.hex()})
+
+
+def _dry_run(spec: dict, targets, inspectors, now: str, cap) -> int:
+    """Print what the commitment would draw: n and k per stratum with the rounding, feasibility."""
+    from ..draw.commitment import _normalised
+
+    body = _normalised(spec)
+    try:
+        d = derive(body, targets, inspectors, cap=cap, time=now, apply_cap=True)
+    except DrawError as exc:
+        raise UserError(f"dry run: {exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
+    print(f"dry run for {spec['task']} (nothing written): population N = {d.count}, "
+          f"{len(d.cap_exclusions)} capped (001 第七条)")
+    print("stratum\tn\ttake\trounding\tk")
+    for s, n, k in zip(body["strata"], d.ns, d.ks):
+        take = s["take"].get("ratio") or f"count {s['take'].get('count')}"
+        exact = ""
+        if "ratio" in s["take"]:
+            from fractions import Fraction
+            exact = f" (n × ratio = {float(n * Fraction(s['take']['ratio'])):g})"
+        print(f"{s['name']}\t{n}\t{take}\t{s.get('rounding', '-')}{exact}\t{k}")
+    print(f"total k = {sum(d.ks)} of N = {d.count}")
+    if d.findings:
+        print("NOT FEASIBLE / 不可行:")
+        for f in d.findings:
+            print(f"  - {f.message}" + (f" ({f.article})" if f.article else ""))
+        return 1
+    print("feasible: teams can be drawn for every selection (004 第十四条 / 000 第九条)")
+    return 0
+
+
+def cmd_accept(args) -> int:
+    ledger = open_ledger(args)
+    report = _verified_state(ledger)
+    cur = _current(report, args.task)
+    if not args.office:
+        raise UserError("draw accept: pass --office (the partner office accepting)")
+    if cur.round_time is not None and _now_unix() >= cur.round_time:
+        raise UserError(f"beacon round {cur.round} is already due; a partner accepts before it")
+    e = _append_checked(ledger, args.office, "draw.accept", {"task": args.task, "commit": cur.id},
+                        keystore.load_key(args.key or args.office, args.keys), _now())
+    print(f"{args.office} accepted {args.task}'s commitment {cur.id[:16]}… (entry {e.id})")
     return 0
 
 
@@ -273,14 +358,21 @@ def _lock_or_reveal(args, reveal: bool) -> int:
     now = _now()
     if _now_unix() < chain.round_time(body["beacon"]["round"]):
         raise UserError(f"beacon round {body['beacon']['round']} is not due yet; lock after it")
-    if reveal and body.get("embargo_until") and now[:10] <= body["embargo_until"]:
-        raise UserError(f"the embargo lasts until {body['embargo_until']}; reveal after it")
+    if not reveal and not any(cp.size > cur.index for cp in report.checkpoints):
+        raise UserError("no checkpoint in your copy of the ledger covers the commitment yet: pull the checkpoint "
+                        "CI wrote after your push (git pull), then lock — a draw whose commitment is not proven "
+                        "public before its round is void (docs/spec/60-draw.md §6.4)")
+    today = china_date(now).isoformat()  # Beijing date: a reveal is allowed from 00:00 UTC+08:00
+    if reveal and body.get("embargo_until") and today < body["embargo_until"]:
+        raise UserError(f"the embargo lasts until {body['embargo_until']} (Beijing time); today is {today} in "
+                        "Beijing: reveal on or after that date")
     beacon = _beacon(args, ledger, chain, body["beacon"]["round"])
     targets = _records(ledger, body["population"]["snapshot"], Target)
     inspectors = _records(ledger, body["teams"]["inspectors"], Inspector)
     try:
         build = build_reveal_body if reveal else build_lock_body
-        out = build(commit.id, body, beacon, _secrets(args, body), targets, inspectors)
+        secrets = _secrets(args, body) if body.get("embargo_until") else []
+        out = build(commit.id, body, beacon, secrets, targets, inspectors)
     except DrawError as exc:
         raise UserError(f"{args.task}: {exc.message}") from exc
     office = args.office or commit.office
@@ -305,13 +397,30 @@ def cmd_replace(args) -> int:
     report = _verified_state(ledger)
     cur = _current(report, args.task)
     office = args.office or cur.office
-    body = {"task": args.task, "commit": cur.id, "target": args.target, "out": args.out_id, "in": args.in_id,
-            "reason": args.reason, "approver": {"name": args.approver_name, "title": args.approver_title},
-            "date": _now()[:10]}
+    rule = report.rule("draw")
+    if not cur.lock_valid or cur.selected is None:
+        raise UserError(f"task {args.task}'s draw is not locked and published yet")
+    from ..core.rules.draw.replace import current_teams
+    from ..core.rules.base import Context
 
-    e = _append_checked(ledger, office, "team.replace", body, keystore.load_key(args.key or office, args.keys),
-                        _now())
-    print(f"{args.task}/{args.target}: {args.out_id} replaced by {args.in_id} (entry {e.id})")
+    ctx = Context(trust=ledger.trust(), blobs=ledger)
+    teams, result = current_teams(ctx, rule.book, cur)
+    if args.target not in teams:
+        raise UserError(f"{args.target} was not selected in task {args.task}")
+    gone = [o for t, o, _ in rule.book.private[cur.id].replacements if t == args.target]
+    drawn = substitute(rule.book.private[cur.id].seed, args.target, result.regions.get(args.target, ""),
+                       args.out_id, teams, result.plan, gone)
+    if drawn is None:
+        raise UserError(f"no eligible substitute for {args.out_id}: nobody of the same office is active, allowed by "
+                        "the mode, free of conflicts and under the load cap (001 第十三条)")
+    if args.in_id and args.in_id != drawn:
+        raise UserError(f"the substitute is drawn, not chosen: the seed gives {drawn}, not {args.in_id} (001 第十三条)")
+    now = _now()
+    body = {"task": args.task, "commit": cur.id, "target": args.target, "out": args.out_id, "in": drawn,
+            "reason": args.reason, "approver": {"name": args.approver_name, "title": args.approver_title},
+            "date": china_date(now).isoformat()}  # the approval date in Beijing time
+    e = _append_checked(ledger, office, "team.replace", body, keystore.load_key(args.key or office, args.keys), now)
+    print(f"{args.task}/{args.target}: {args.out_id} replaced by {drawn} (drawn; entry {e.id})")
     return 0
 
 

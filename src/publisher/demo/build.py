@@ -30,8 +30,9 @@ from ..core.keys import SigningKey
 from ..core.merkle import TreeBuilder, leaf_hash
 from ..core.note import Signer
 from ..directory.snapshot import snapshot_bytes
-from ..draw.cap import CapTable
-from ..draw.commitment import build_commit_body
+from ..draw.cap import CapTable, draw_counts
+from ..draw.commitment import build_commit_body, derive, team_plan
+from ..draw.replace import substitute
 from ..draw.lock import build_lock_body, build_reveal_body
 from ..draw.seed import secret_commitment
 from ..draw.timeutil import china_year
@@ -86,6 +87,8 @@ class Demo:
         self.inspectors = sorted(make_inspectors(self.rng, self.targets, self.current_items), key=lambda x: x.id.encode())
         self.insp_office = {i.id: i.office for i in self.inspectors}
         self.names = {x.id: x.name for x in self.targets}
+        self.region_of = {x.id: x.region for x in self.targets}
+        self.commit_targets: dict[str, list] = {}  # commit id -> the target list of its snapshot
         self.queue: list[Event] = []
         self.counter = itertools.count()
         self.tree = TreeBuilder()
@@ -95,6 +98,8 @@ class Demo:
         self.plan_ids: dict[str, str] = {}
         self.tasks: list[dict] = []
         self.secrets: dict[str, list[bytes]] = {}
+        self.pending_cap: dict[str, tuple[str, int, set[str]]] = {}  # task -> (commit, year, ids): counted at results
+        self._lock_time: dict[str, str] = {}
         self.stats = {"results": 0, "late": 0, "corrections": 0}
 
     # --- keys ----------------------------------------------------------------------------
@@ -167,6 +172,7 @@ class Demo:
         self.at(cst(date(2026, 3, 20), 10), self.revise_market_items)
         self.at(cst(date(2026, 5, 15), 10), self.revise_market_plan)
         self.at(cst(date(2026, 6, 1), 9), self.rotate_market_key)
+        self.at(cst(date(2026, 6, 8), 15), self.update_directory)
         for week in range(48):  # weekly checkpoints, as CI would after pushes
             self.at(cst(date(2026, 1, 9) + timedelta(weeks=week), 18), lambda w=week: self.checkpoint(
                 cst(date(2026, 1, 9) + timedelta(weeks=w), 18)))
@@ -194,6 +200,18 @@ class Demo:
                 "kind": kind, "blob": blob, "count": n, "confirmed_by": "示例县市场监督管理局 信用监管股（示例）",
                 "confirmed_at": "2026-01-05", "source": f"sample-{kind}.xlsx",
                 "note": "样例数据：虚构的检查对象与执法人员，仅供演示。"}, when)
+
+    def update_directory(self) -> None:
+        """Mid-year the market bureau confirms its directory again: deregistered companies leave it
+        (shown on the office page; draws soon after flag the removals on their task pages)."""
+        when = cst(date(2026, 6, 8), 15)
+        gone = set(self.rng.sample([x.id for x in self.targets], 12))
+        self.targets = [x for x in self.targets if x.id not in gone]
+        self.tblob = self.ledger.put_blob(snapshot_bytes(self.targets))
+        self.append("scjgj", "directory.snapshot", {
+            "kind": "targets", "blob": self.tblob, "count": len(self.targets),
+            "confirmed_by": "示例县市场监督管理局 信用监管股（示例）", "confirmed_at": "2026-06-08",
+            "source": "sample-targets-2026-06.xlsx", "note": "样例数据：年中更新，12 家已注销企业移出名录。"}, when)
 
     def publish_item_lists(self) -> None:
         when = cst(date(2026, 1, 12), 10)
@@ -361,10 +379,8 @@ class Demo:
         out.append({"name": "未分类", "match": {"risks": [None]}, "take": {"count": 0}})
         return out
 
-    def commit(self, t: dict, when: datetime, supersedes: str | None = None) -> None:
+    def commit(self, t: dict, when: datetime, supersedes: Entry | None = None) -> None:
         offices = [t["lead"]] + t["partners"]
-        secrets = [self.rng.randbytes(32) for _ in offices]
-        commitments = [secret_commitment(t["id"], o, s) for o, s in zip(offices, secrets)]
         mode = "big"
         if t["lead"] == "scjgj" and not t["partners"]:
             mode = ["big", "small", "group", "cross"][t["n"] % 4]
@@ -373,38 +389,70 @@ class Demo:
             "task": t["id"],
             "population": {"snapshot": self.tblob, "filter": self._filter(t)},
             "strata": self.strata(t),
-            "offices": [{"office": o, "members": members[o], "commitment": c} for o, c in zip(offices, commitments)],
+            "offices": [{"office": o, "members": members[o]} for o in offices],
             "teams": {"inspectors": self.iblob, "mode": mode},
             "beacon": {"chain_hash": self.sim.chain.chain_hash,
                        "round": self.sim.chain.round_at(int(when.timestamp()) + 3600)},
             "batch_size": 10,
         }
+        if t["lead"] != "scjgj":  # the county's directory is kept by the market bureau (001 第八条)
+            spec["population"]["source"] = {"office": "scjgj", "reason": "县级检查对象名录库由县市场监管局统一维护并确认"}
         if mode in ("small", "cross"):
             spec["population"]["filter"] = dict(spec["population"]["filter"], regions=["379901001", "379901002", "379901003"])
-        if t["embargo"]:
+        if t["embargo"]:  # only an embargoed draw keeps per-office secrets (seed v2)
             spec["embargo_until"] = (t["start"] + timedelta(days=3)).isoformat()
-        if supersedes:
-            spec["supersedes"] = supersedes
-            spec["reason"] = "原承办人未在规定时间内完成锁定，经批准重新承诺并抽取（原承诺公开保留）"
+            secrets = [self.rng.randbytes(32) for _ in offices]
+            for o, sec in zip(spec["offices"], secrets):
+                o["commitment"] = secret_commitment(t["id"], o["office"], sec)
+        else:
+            secrets = []
+        if supersedes is not None:
+            old = supersedes.body["beacon"]["round"]
+            spec.update(supersedes=supersedes.id, reason_code="superior_order", document="示例县政〔2026〕7号（示例）",
+                        reason="县政府要求按调整后的检查方案重新抽取，原承诺及其抽取结果公开保留",
+                        approver={"name": HEAD[t["lead"]][0], "title": "主要负责人"},
+                        superseded_beacon={"round": old, "signature": self.sim.beacon(old).signature.hex()})
         caps = self._caps(t)
         if caps:
             spec["ratio_cap"] = min(caps)
+        self._no_zero_draws(spec, when)
         body = build_commit_body(spec, self.targets, self.inspectors, time=ts(when), cap=self.cap,
                                  chains={self.sim.chain.chain_hash: self.sim.chain})
         e = self.append(t["lead"], "draw.commit", body, when)
         self.secrets[e.id] = secrets
-        self.checkpoint(when + timedelta(seconds=30))  # CI checkpoints the push before the round is due
+        self.commit_targets[e.id] = self.targets
+        for i, p in enumerate(t["partners"]):  # each partner accepts the lead's commitment before the round
+            at = when + timedelta(minutes=3 + i)
+            self.at(at, lambda p=p, at=at: self.append(p, "draw.accept", {"task": t["id"], "commit": e.id}, at))
+        cp = when + timedelta(minutes=10)
+        self.at(cp, lambda: self.checkpoint(cp))  # CI checkpoints the pushes before the round is due
         if t["abandon"] and supersedes is None:
             redo = when + timedelta(days=9, hours=1)
-            self.at(redo, lambda: self.commit(t, redo, supersedes=e.id))
+            self.at(redo, lambda: self.commit(t, redo, supersedes=e))
             return
         lock_at = max(when + timedelta(hours=2), cst(t["start"] - timedelta(days=1), 16))
         self.at(lock_at, lambda: self.lock(t, e, lock_at))
 
+    def _no_zero_draws(self, spec: dict, when: datetime) -> None:
+        """A ratio that would round a non-empty class down to nothing is rounded up instead when the
+        general item's cap allows it; otherwise the class is skipped in the open, with zero_ok."""
+        d = derive(spec, self.targets, self.inspectors, cap=self.cap, time=ts(when), apply_cap=True)
+        for s, n, k in zip(spec["strata"], d.ns, d.ks):
+            if n > 0 and k == 0 and s["take"].get("ratio") not in (None, "0"):
+                s["rounding"] = "ceil"
+        d = derive(spec, self.targets, self.inspectors, cap=self.cap, time=ts(when), apply_cap=True)
+        if any("ratio cap" in f.message for f in d.findings):
+            for s, n in zip(spec["strata"], d.ns):
+                if s.get("rounding") == "ceil" and "ratio" in s["take"]:
+                    s["rounding"] = "floor"
+                    s["zero_ok"] = "一般事项抽查比例上限内，该类对象本次向下取整不抽取（示例）"
+
     def lock(self, t: dict, commit: Entry, when: datetime) -> None:
         beacon = self.sim.beacon(commit.body["beacon"]["round"])
-        body = build_lock_body(commit.id, commit.body, beacon, self.secrets[commit.id], self.targets, self.inspectors)
+        body = build_lock_body(commit.id, commit.body, beacon, self.secrets[commit.id], self.commit_targets[commit.id],
+                               self.inspectors)
         self.append(t["lead"], "draw.lock", body, when)
+        self._lock_time[commit.id] = ts(when)
         if "selected" in body:
             self.after_public(t, commit, body, when)
         else:
@@ -412,27 +460,29 @@ class Demo:
             self.at(reveal_at, lambda: self.reveal(t, commit, beacon, reveal_at))
 
     def reveal(self, t: dict, commit: Entry, beacon, when: datetime) -> None:
-        body = build_reveal_body(commit.id, commit.body, beacon, self.secrets[commit.id], self.targets, self.inspectors)
+        body = build_reveal_body(commit.id, commit.body, beacon, self.secrets[commit.id], self.commit_targets[commit.id],
+                                 self.inspectors)
         self.append(t["lead"], "draw.reveal", body, when)
         self.after_public(t, commit, body, when)
 
     def after_public(self, t: dict, commit: Entry, body: dict, when: datetime) -> None:
-        year = china_year(ts(when))
-        self.cap.add_draw(year, [s["id"] for s in body["selected"]])
+        year = china_year(self._lock_time.get(commit.id, ts(when)))
+        if draw_counts(commit.body["population"]["count"]):  # counts once results are published (001 第七条)
+            self.pending_cap[t["id"]] = (commit.id, year, {s["id"] for s in body["selected"]})
         teams = {tm["target"]: list(tm["members"]) for tm in body["teams"]}
-        if t["n"] == 5 and body["teams"]:  # one replacement (001 第十三条)
+        if t["n"] == 5 and body["teams"]:  # one replacement (001 第十三条), substitute drawn
             at = when + timedelta(hours=3)
-            self.at(at, lambda: self.replacement(t, commit, teams, at))
+            self.at(at, lambda: self.replacement(t, commit, body, teams, at))
         for s in body["selected"]:
             self.schedule_result(t, s["id"], teams, when)
 
-    def replacement(self, t: dict, commit: Entry, teams: dict[str, list[str]], when: datetime) -> None:
+    def replacement(self, t: dict, commit: Entry, body: dict, teams: dict[str, list[str]], when: datetime) -> None:
         target = next(iter(teams))
         out = teams[target][-1]
-        office = self.insp_office[out]
-        conflicted = {i.id for i in self.inspectors if target in i.conflicts}
-        sub = next(i.id for i in self.inspectors if i.office == office and i.active and i.id not in teams[target]
-                   and i.id not in conflicted)
+        plan = team_plan(commit.body, self.inspectors)
+        region = self.region_of[target]
+        sub = substitute(bytes.fromhex(body["seed"]), target, region, out, teams, plan)
+        assert sub is not None
         self.append(t["lead"], "team.replace", {
             "task": t["id"], "commit": commit.id, "target": target, "out": out, "in": sub, "reason": "health",
             "approver": {"name": "王某（示例）", "title": "分管负责人"}, "date": when.astimezone(CST).date().isoformat()}, when)
@@ -506,6 +556,10 @@ class Demo:
             self.stats["results"] += 1
             return
         e = self.append(t["lead"], "result", body, when)
+        p = self.pending_cap.get(t["id"])
+        if p is not None and target in p[2]:
+            self.cap.add(p[1], target, p[0])
+            p[2].discard(target)
         self.stats["results"] += 1
         if self.stats["results"] % 97 == 0:  # a correction with the head's sign-off (001 第十九条)
             fixed = dict(body, categories=["5"], findings=[{"item": t["items"][0], "finding": "复核发现价签不规范，已责令改正"}],

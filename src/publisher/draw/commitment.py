@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 from .cap import CAP_BASIS, CAP_REASON, CapTable
-from .errors import ART_CAP, ART_FAIR, ART_LOCK, ART_RATIO_CAP, DrawError, Finding
+from .errors import ART_CAP, ART_FAIR, ART_LOCK, ART_RATIO_CAP, ART_UNANNOUNCED, DrawError, Finding
 from .filters import Filter
 from .batches import DEFAULT_BATCH_SIZE
 from .population import PopulationScan
@@ -37,6 +37,7 @@ class Derived:
     ks: list[int]
     cap_exclusions: list[str]
     conflicts: list[dict[str, str]]
+    cap_draws: dict[str, list[str]] = field(default_factory=dict)  # capped id -> counting draws
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -79,6 +80,9 @@ def derive(spec: Mapping[str, Any], targets: Iterable[Any], inspectors: Iterable
     ns = scan.counts
     ks = [s.take(n) for s, n in zip(strata, ns)]
     d = Derived(scan.total, scan.root, ns, ks, sorted(scan.cap_found), tscan.declared())
+    if cap is not None:
+        year = china_year(time)
+        d.cap_draws = {tid: cap.draws(year, tid) for tid in d.cap_exclusions}
     for tid in sorted(explicit - scan.seen_explicit):
         d.findings.append(Finding(f"exclusion of {tid}, which is not in the filtered population "
                                   "of this snapshot", ART_FAIR))
@@ -88,12 +92,39 @@ def derive(spec: Mapping[str, Any], targets: Iterable[Any], inspectors: Iterable
     if why:
         d.findings.append(Finding(why, ART_RATIO_CAP))
     d.findings.extend(tscan.feasibility(sum(ks)))
+    d.findings.extend(zero_findings(spec["strata"], strata, ns, ks))
     return d
+
+
+def zero_findings(raw: list[Mapping[str, Any]], strata: list[Any], ns: list[int],
+                  ks: list[int]) -> list[Finding]:
+    """A stratum with targets and a positive take that still draws nobody is refused (a draw that
+    looks like a check but checks no one), unless the stratum states ``zero_ok`` with a reason."""
+    out = []
+    for obj, s, n, k in zip(raw, strata, ns, ks):
+        positive = (s.count or 0) > 0 or (s.ratio is not None and s.ratio > 0)
+        if n > 0 and positive and k == 0 and not obj.get("zero_ok"):
+            how = (f"比例 {obj['take']['ratio']} 按 {s.rounding} 取整" if s.ratio is not None else "")
+            out.append(Finding(
+                f"分层「{s.name}」有 {n} 家，{how}后抽取 0 家：请改用 ceil（向上）取整或提高比例，"
+                f"确需为 0 时写明 zero_ok 理由 / stratum {s.name!r} has {n} eligible targets but "
+                f"ratio {obj['take'].get('ratio')} rounded by {s.rounding} draws none: use "
+                "rounding \"ceil\" or a higher ratio, or state zero_ok with the reason",
+                ART_FAIR, rule="draw.commit"))
+    return out
 
 
 def static_findings(body: Mapping[str, Any], office: str) -> list[Finding]:
     """Rules visible in the body alone (the JSON Schema has checked the shapes)."""
     out = []
+    embargo = body.get("embargo_until") is not None
+    carry = [o["office"] for o in body["offices"] if "commitment" in o]
+    if not embargo and carry:
+        out.append(Finding(f"an announced draw has no secrets (seed v2), but offices {carry} carry a secret "
+                           "commitment; remove it", ART_FAIR))
+    if embargo and len(carry) != len(body["offices"]):
+        out.append(Finding("an embargoed draw needs every office's secret commitment until the reveal",
+                           ART_UNANNOUNCED))
     if body["offices"][0]["office"] != office:
         out.append(Finding(f"the first office ({body['offices'][0]['office']}) is the lead and must be "
                            f"the office signing the commitment ({office})", ART_FAIR))
@@ -141,7 +172,8 @@ def build_commit_body(spec: Mapping[str, Any], targets: Iterable[Any], inspector
         raise DrawError(f"the exclusion reason {CAP_REASON!r} is reserved for computed cap exclusions",
                         ART_CAP)
     pop["exclusions"] = sorted(
-        explicit + [{"id": i, "reason": CAP_REASON, "basis": CAP_BASIS} for i in derived.cap_exclusions],
+        explicit + [{"id": i, "reason": CAP_REASON, "basis": CAP_BASIS, "draws": derived.cap_draws.get(i, [])}
+                    for i in derived.cap_exclusions],
         key=lambda e: e["id"])
     pop["count"], pop["root"] = derived.count, derived.root
     for s, n, k in zip(body["strata"], derived.ns, derived.ks):
@@ -187,6 +219,9 @@ def _normalised(spec: Mapping[str, Any]) -> dict[str, Any]:
     if not pop.get("filter"):
         pop["filter"] = {}
     body.setdefault("batch_size", DEFAULT_BATCH_SIZE)
+    if not body.get("embargo_until"):  # seed v2: an announced draw has no secrets to commit to
+        body["offices"] = [{k: v for k, v in o.items() if k != "commitment"} if isinstance(o, dict) else o
+                           for o in body.get("offices") or []]
     for s in body.get("strata", []):
         s.setdefault("match", {})
     return body
@@ -202,12 +237,18 @@ def check_commit_body(body: Mapping[str, Any], office: str, time: str, targets: 
         return out + [Finding(exc.message, exc.article)]
     out.extend(d.findings)
     _, committed_cap = exclusion_sets(body)
+    named = {e["id"]: e.get("draws") for e in body["population"].get("exclusions", []) if e["reason"] == CAP_REASON}
+    wrong = sorted(t for t in set(named) & set(d.cap_draws) if named[t] != d.cap_draws[t])
+    if wrong:
+        out.append(Finding(f"cap exclusion of {wrong[0]} names draws {named[wrong[0]]}, but the draws that "
+                           f"count are {d.cap_draws[wrong[0]]}", ART_CAP, rule="draw.cap"))
     if sorted(committed_cap) != d.cap_exclusions:
         missing = sorted(set(d.cap_exclusions) - committed_cap)
         extra = sorted(committed_cap - set(d.cap_exclusions))
         out.append(Finding(f"cap exclusions differ from the earlier locked draws of {china_year(time)}: "
                            f"missing {missing[:5]}{'…' if len(missing) > 5 else ''}, "
-                           f"not capped {extra[:5]}{'…' if len(extra) > 5 else ''}", ART_CAP))
+                           f"not capped {extra[:5]}{'…' if len(extra) > 5 else ''}", ART_CAP,
+                           rule="draw.cap"))
     pop = body["population"]
     if (pop["count"], pop["root"]) != (d.count, d.root):
         out.append(Finding(f"population count/root {pop['count']}/{pop['root'][:16]}… but the snapshot, "

@@ -21,6 +21,7 @@ ART_MATCH = "004 第十二条"  # inspectors are matched at random
 ART_UNANNOUNCED = "001 第十七条"  # unannounced checks must not leak
 ART_FAIR = "003 二(五)"  # the draw is open and fair
 ART_DIRECTIONAL = "004 第十条"  # directional / open draws
+ART_DIRECTORY = "001 第八条"  # the two directories are confirmed before every draw
 
 
 class DrawError(ValueError):
@@ -39,3 +40,4 @@ class Finding:
     message: str
     article: str = ""
     severity: str = "error"
+    rule: str = ""  # rule id (draw.commit, draw.cap, ...); empty = the id of the check reporting it

@@ -145,9 +145,10 @@ def verify_explanation(commit_body: Mapping[str, Any], lock_body: Mapping[str, A
     if "seed" not in result:
         return bad("the draw is still under embargo; nothing to check yet")
     randomness = hashlib.sha256(bytes.fromhex(lock_body["beacon"]["signature"])).digest()
-    if secret_findings(commit_body, result["secrets"]):
+    secrets = result.get("secrets", []) if commit_body.get("embargo_until") else []
+    if secrets and secret_findings(commit_body, secrets):
         return bad("a revealed secret does not match its commitment")
-    if derive_seed(result["commit"], randomness, [bytes.fromhex(s) for s in result["secrets"]]).hex() \
+    if derive_seed(result["commit"], randomness, [bytes.fromhex(s) for s in secrets]).hex() \
             != result["seed"]:
         return bad("the seed does not follow from the beacon and the secrets")
     tk = ticket(bytes.fromhex(result["seed"]), target).hex()

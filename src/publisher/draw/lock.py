@@ -1,9 +1,10 @@
 """Building and checking ``draw.lock`` and ``draw.reveal`` bodies.
 
 The lock fixes the draw once the beacon round exists (001 第十二条: a locked list never
-changes). Without an embargo it publishes everything needed to recompute the draw. With an
-embargo (001 第十七条, unannounced checks) it publishes only the beacon and a hash of the
-result; a later reveal publishes secrets and result, and anyone checks the hash.
+changes). Without an embargo it publishes the beacon and the result, which anyone recomputes
+from the beacon alone (seed v2 has no secrets). With an embargo (001 第十七条, unannounced
+checks) it publishes only the beacon and a hash of the result; a later reveal publishes the
+offices' secrets and the result, and anyone checks the hash.
 """
 
 from __future__ import annotations
@@ -40,6 +41,11 @@ class DrawResult:
                 "teams": self.teams}
 
 
+def embargo_secrets(body: Mapping[str, Any], secrets: Sequence[bytes]) -> Sequence[bytes]:
+    """The secrets that enter the seed: the offices' for an embargoed draw, none otherwise."""
+    return secrets if body.get("embargo_until") else ()
+
+
 def result_hash(result_json: Mapping[str, Any]) -> str:
     """SHA-256 hex of the RFC 8785 bytes of ``{seed, strata, selected, teams}``."""
     return sha256_hex(canonical_bytes(dict(result_json)))
@@ -53,7 +59,7 @@ def compute_result(commit_id: str, body: Mapping[str, Any], randomness: bytes,
     Raises DrawError when the snapshot does not give the committed stratum sizes (it cannot,
     for a verified commitment: snapshots are content-addressed).
     """
-    seed = derive_seed(commit_id, randomness, secrets)
+    seed = derive_seed(commit_id, randomness, embargo_secrets(body, secrets))
     strata = parse_strata(body["strata"])
     explicit, capped = exclusion_sets(body)
     ks = [s["k"] for s in body["strata"]]
@@ -89,19 +95,22 @@ def build_lock_body(commit_id: str, commit_body: Mapping[str, Any], beacon: Any,
     """The ``draw.lock`` body; embargoed (hash only) when the commitment sets ``embargo_until``.
 
     ``beacon`` is a verified :class:`publisher.beacon.Beacon` for the committed round;
-    ``secrets`` are the offices' 32-byte secrets in the commitment's office order.
+    ``secrets`` are the offices' 32-byte secrets in office order (embargoed draws only; ignored
+    for an announced draw, whose seed has no secret part).
     """
     if beacon.round != commit_body["beacon"]["round"]:
         raise DrawError(f"beacon round {beacon.round} is not the committed round "
                         f"{commit_body['beacon']['round']}", ART_LOCK)
-    problems = secret_findings(commit_body, [s.hex() for s in secrets])
-    if problems:
-        raise DrawError("; ".join(p.message for p in problems), ART_LOCK)
+    embargoed = bool(commit_body.get("embargo_until"))
+    if embargoed:
+        problems = secret_findings(commit_body, [s.hex() for s in secrets])
+        if problems:
+            raise DrawError("; ".join(p.message for p in problems), ART_LOCK)
     result = compute_result(commit_id, commit_body, beacon.randomness, secrets, targets, inspectors)
     head = {"task": commit_body["task"], "commit": commit_id, "beacon": _beacon_json(beacon)}
-    if commit_body.get("embargo_until"):
+    if embargoed:
         return {**head, "result_hash": result_hash(result.to_json())}
-    return {**head, "secrets": [s.hex() for s in secrets], **result.to_json()}
+    return {**head, **result.to_json()}
 
 
 def build_reveal_body(commit_id: str, commit_body: Mapping[str, Any], beacon: Any,
@@ -121,6 +130,8 @@ def build_reveal_body(commit_id: str, commit_body: Mapping[str, Any], beacon: An
 def secret_findings(commit_body: Mapping[str, Any], secrets_hex: Sequence[str]) -> list[Finding]:
     """Each revealed secret must open its office's commitment."""
     offices = commit_body["offices"]
+    if any("commitment" not in o for o in offices):
+        return [Finding("the commitment carries no secret commitments to open", ART_LOCK)]
     if len(secrets_hex) != len(offices):
         return [Finding(f"{len(secrets_hex)} secrets revealed for {len(offices)} committed offices",
                         ART_LOCK)]

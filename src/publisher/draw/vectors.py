@@ -41,7 +41,8 @@ SECRETS = {"scjgj": bytes(range(32)), "wjj": bytes(range(32, 64))}
 
 
 def primitives() -> dict[str, Any]:
-    seed = derive_seed("00" * 32, bytes(32), [bytes(32)])
+    seed = derive_seed("00" * 32, bytes(32))
+    emb_seed = derive_seed("00" * 32, bytes(32), [bytes(32)])
     ids = ["91110000101623741K", "P-000000001", "P-330106-0001"]
     rounding = []
     for n, ratio in ((333, "0.05"), (330, "0.05"), (320, "0.05"), (100, "0.07"), (7, "0.5"), (0, "0.3"),
@@ -54,8 +55,9 @@ def primitives() -> dict[str, Any]:
         "description": "Byte-level draw primitives (docs/spec/60-draw.md §6.1-§6.7). All hashes SHA-256, hex.",
         "secret_commitment": {"task": TASK, "office": "scjgj", "secret": SECRETS["scjgj"].hex(),
                               "commitment": secret_commitment(TASK, "scjgj", SECRETS["scjgj"])},
-        "seed": {"commit_id": "00" * 32, "randomness": "00" * 32, "secrets": ["00" * 32],
-                 "seed": seed.hex()},
+        "seed": {"commit_id": "00" * 32, "randomness": "00" * 32, "seed": seed.hex()},
+        "embargo_seed": {"commit_id": "00" * 32, "randomness": "00" * 32, "secrets": ["00" * 32],
+                         "seed": emb_seed.hex()},
         "tickets": [{"seed": seed.hex(), "id": i, "ticket": ticket(seed, i).hex()} for i in ids],
         "batch_keys": [{"seed": seed.hex(), "id": i,
                         "key": tagged_hash(BATCH_TAG, seed, i.encode()).hex()} for i in ids],
@@ -83,8 +85,7 @@ def example() -> dict[str, Any]:
                     "rounding": "ceil"},
                    {"name": "高风险", "match": {"risks": ["C", "D"]}, "take": {"count": 3}}],
         "ratio_cap": "0.5",
-        "offices": [{"office": o, "members": 1, "commitment": secret_commitment(TASK, o, s)}
-                    for o, s in SECRETS.items()],
+        "offices": [{"office": o, "members": 1} for o in SECRETS],
         "teams": {"inspectors": snapshot_id(isnap), "mode": "big", "load_cap": 3},
         "beacon": {"chain_hash": QUICKNET_HASH, "round": ROUND},
         "batch_size": 2,
@@ -99,7 +100,8 @@ def example() -> dict[str, Any]:
     secrets = list(SECRETS.values())
     lock = build_lock_body(commit_id, body, beacon, secrets, iter_snapshot(io.BytesIO(tsnap)),
                            list(iter_snapshot(io.BytesIO(isnap), Inspector)))
-    embargoed = dict(body, embargo_until="2024-11-01")
+    embargoed = dict(body, embargo_until="2024-11-01", offices=[  # secrets only under embargo
+        {"office": o, "members": 1, "commitment": secret_commitment(TASK, o, s)} for o, s in SECRETS.items()])
     emb_env = dict(envelope, body=embargoed)
     emb_id = sha256_hex(canonical_bytes(emb_env))
     emb_lock = build_lock_body(emb_id, embargoed, beacon, secrets, iter_snapshot(io.BytesIO(tsnap)),
@@ -125,9 +127,8 @@ def example() -> dict[str, Any]:
                               for i, s in zip(population.ids, population.strata)],
         "beacon": {"chain_hash": QUICKNET_HASH, "round": ROUND, "signature": SIGNATURE,
                    "randomness": beacon.randomness.hex()},
-        "secrets": {o: s.hex() for o, s in SECRETS.items()},
         "lock_body": lock,
-        "embargoed": {"commit_body": embargoed, "commit_id": emb_id, "lock_body": emb_lock,
+        "embargoed": {"secrets": {o: s.hex() for o, s in SECRETS.items()}, "commit_body": embargoed, "commit_id": emb_id, "lock_body": emb_lock,
                       "result_hash_input": "RFC 8785 bytes of {seed, strata, selected, teams} "
                       "of the full result (as in a reveal body)"},
         "explanations": explanations,

@@ -350,6 +350,8 @@ ENUMS: dict[str, dict[str, tuple[str, str]]] = {
         "embargoed": ("已锁定（名单保密中）", "locked (list under embargo)"),
         "revealed": ("已锁定，名单已公开", "locked, list revealed"),
         "invalid": ("无效", "invalid"),
+        "void": ("无效：承诺未在信标轮次前公开", "void: not public before its beacon round"),  # draw protocol v2
+        "abandoned": ("已放弃（从未锁定，结果已按信标算出）", "abandoned (never locked; outcome computed)"),
         "none": ("尚未抽取", "not drawn yet"),
     },
     "item_kind": {

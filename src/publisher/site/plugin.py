@@ -51,8 +51,11 @@ class LedgerGenerator(Generator):
 
         self.base = site_base(self.loaded, s)
         self.common = {lang: common_context(lang, self.base) for lang in ("zh", "en")}
+        from .draw_history import DrawHistory
+
         for ctx in self.common.values():
             ctx["chrome"] = Chrome(self.get_template, ctx)
+            ctx["draw_history"] = DrawHistory(self.loaded.report, self.loaded.ledger)  # task/office draw partials
         # Pelican's own pages (about, how to verify, policy) share header and footer data.
         self.context["PUBLISHER"] = self.common
         log.info("ledger verified: %d entries in %.1fs", self.loaded.report.size, self.loaded.seconds)

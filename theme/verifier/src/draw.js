@@ -12,7 +12,7 @@ import { canonicalBytes } from './json.js';
 import { leafHash, TreeBuilder, verifyInclusion } from './merkle.js';
 
 export const SECRET_COMMIT_TAG = 'ssgk/secret-commit/v1';
-export const SEED_TAG = 'ssgk/seed/v1';
+export const SEED_TAG = 'ssgk/seed/v2';
 export const TICKET_TAG = 'ssgk/ticket/v1';
 export const BATCH_TAG = 'ssgk/batch/v1';
 export const TEAM_TAG = 'ssgk/team/v1';
@@ -37,11 +37,17 @@ export function secretCommitment(task, office, secret) {
   return toHex(taggedHash(SECRET_COMMIT_TAG, utf8(task), ZERO, utf8(office), ZERO, secret));
 }
 
-export function deriveSeed(commitIdHex, randomness, secrets) {
+/** Seed v2: H(ssgk/seed/v2, commit id, randomness[, embargo secrets]); announced draws pass no secrets. */
+export function deriveSeed(commitIdHex, randomness, secrets = []) {
   const cid = fromHex(commitIdHex, 32);
-  if (randomness.length !== 32) throw new DrawError('beacon randomness must be 32 bytes');
+  if (randomness.length !== 32) throw new DrawError('commit id and beacon randomness must be 32 bytes each');
   for (const s of secrets) if (s.length !== 32) throw new DrawError('an office secret must be exactly 32 bytes');
   return taggedHash(SEED_TAG, cid, randomness, ...secrets);
+}
+
+/** The secrets that enter the seed: the offices' for an embargoed draw, none otherwise. */
+export function embargoSecrets(body, secrets) {
+  return body.embargo_until ? secrets : [];
 }
 
 export function ticketHasher(seed, options) {
@@ -410,23 +416,54 @@ export function assignTeams(seed, targets, plan) {
 
 // ---------------------------------------------------------------------------- replacements
 
-/** Why a team.replace body cannot apply to ``team`` (the target's current members); [] if it can. */
-export function replacementProblems(body, team, plan) {
+/** At most max(2, ceil(teams / 5)) replacements per draw. */
+export function maxReplacements(teams) {
+  return Math.max(2, Math.ceil(teams / 5));
+}
+
+/**
+ * The drawn substitute for ``out`` in ``target``'s team (001 第十三条, v2): among the active
+ * inspectors of out's office allowed by the mode, without a conflict, not in the team, not
+ * replaced out of it before, under the load cap, the smallest (score(target, id), id); or null.
+ * ``teams``: Map target -> current members (for loads).
+ */
+export function substitute(seed, target, region, out, teams, plan, gone = []) {
+  const recOut = plan.records.get(out);
+  if (!recOut) return null;
+  const team = new Set(teams.get(target) || []);
+  const loads = new Map();
+  for (const members of teams.values()) for (const x of members) loads.set(x, (loads.get(x) || 0) + 1);
+  let best = null;
+  for (const r of plan.records.values()) {
+    if (r.office !== recOut.office || !r.active || team.has(r.id) || gone.includes(r.id) || r.id === out || r.conflicts.includes(target)) continue;
+    if (plan.mode === 'small' && !region.startsWith(r.unit_region)) continue;
+    if (plan.mode === 'cross' && region.startsWith(r.unit_region)) continue;
+    if (plan.loadCap !== null && (loads.get(r.id) || 0) >= plan.loadCap) continue;
+    const sc = teamScore(seed, target, r.id);
+    if (!best || cmpBytes(sc, best.sc) < 0 || (cmpBytes(sc, best.sc) === 0 && cmpCodePoints(r.id, best.id) < 0)) best = { sc, id: r.id };
+  }
+  return best ? best.id : null;
+}
+
+/** Why a team.replace body cannot apply to ``team`` (the target's current members); [] if it can.
+ *  ``drawn``: the substitute the seed gives; ``in`` must be exactly it. */
+export function replacementProblems(body, team, plan, drawn = undefined) {
   const { target, out, in: sub } = body;
   if (!team) return [{ en: `target ${target} was not selected in this draw`, zh: `检查对象 ${target} 未在本次抽取中被抽中` }];
   const p = [];
   if (!REPLACE_REASONS.includes(body.reason)) p.push({ en: `reason ${body.reason} is not one of ${REPLACE_REASONS.join(', ')}`, zh: `更换理由 ${body.reason} 不在允许的四种理由之内` });
-  if (!team.includes(out)) p.push({ en: `${out} is not in the current team of ${target} (${team.join(', ')})`, zh: `${out} 不在 ${target} 的现有检查组中` });
-  const recOut = plan.records.get(out);
-  const recIn = plan.records.get(sub);
-  if (!recIn) {
-    p.push({ en: `substitute ${sub} is not an inspector of a participating office in the committed inspector snapshot`, zh: `替补人员 ${sub} 不是参与机关在承诺的执法人员名录中的人员` });
+  if (!team.includes(out)) {
+    p.push({ en: `${out} is not in the current team of ${target} (${team.join(', ')})`, zh: `${out} 不在 ${target} 的现有检查组中` });
     return p;
   }
-  if (!recIn.active) p.push({ en: `substitute ${sub} is not active`, zh: `替补人员 ${sub} 不在岗` });
-  if (recOut && recIn.office !== recOut.office) p.push({ en: `substitute ${sub} is from office ${recIn.office}, the replaced inspector from ${recOut.office}`, zh: `替补人员 ${sub} 与被替换人员不属于同一机关` });
-  if (recIn.conflicts.includes(target)) p.push({ en: `substitute ${sub} declared a conflict of interest with ${target}`, zh: `替补人员 ${sub} 申报了与 ${target} 的利害关系` });
+  const recIn = plan.records.get(sub);
+  if (recIn && recIn.conflicts.includes(target)) p.push({ en: `substitute ${sub} declared a conflict of interest with ${target}`, zh: `替补人员 ${sub} 申报了与 ${target} 的利害关系` });
   if (team.includes(sub)) p.push({ en: `substitute ${sub} is already in the team of ${target}`, zh: `替补人员 ${sub} 已在 ${target} 的检查组中` });
+  if (drawn === null) p.push({ en: `no eligible substitute for ${out} in the team of ${target}`, zh: `${target} 的检查组中 ${out} 没有符合条件的替补人员` });
+  else if (drawn !== undefined && sub !== drawn) {
+    p.push({ en: `substitute ${sub} was chosen, but the draw's seed gives ${drawn} (the next eligible inspector in ticket order); a substitute is drawn, never chosen`,
+      zh: `替补人员 ${sub} 是指定的，但按本次种子应抽到 ${drawn}（票号顺序中下一位符合条件的人员）：替补人员只能抽取，不能指定` });
+  }
   return p;
 }
 
@@ -449,7 +486,7 @@ export function resultHash(json) {
  * publisher.draw.lock.compute_result does. Used by the parity test; the page streams instead.
  */
 export function computeResult(commitId, body, randomness, secrets, targets, inspectors, { withRoot = false } = {}) {
-  const seed = deriveSeed(commitId, randomness, secrets);
+  const seed = deriveSeed(commitId, randomness, embargoSecrets(body, secrets || []));
   const strata = parseStrata(body.strata);
   const [explicit, committedCap] = exclusionSets(body);
   const scan = new PopulationScan(new Filter(body.population.filter), new Classifier(strata), { explicit, committedCap, withRoot });

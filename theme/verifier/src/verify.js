@@ -18,13 +18,13 @@ import { readSnapshot } from './snapshot.js';
 import {
   Filter, Classifier, PopulationScan, Selector, parseStrata, parseRatio, exclusionSets, secretCommitment,
   deriveSeed, resultJson, resultHash, replacementProblems, applyReplacement, teamPlan, batchOrder, batchRows,
-  assignTeams,
+  assignTeams, substitute, maxReplacements,
 } from './draw.js';
 
 export const STEP_TITLES = {
   1: { zh: '记录的签名和编号', en: 'Signatures and ids of the entries' },
   2: { zh: '签名密钥的登记', en: 'Registration of the signing keys' },
-  3: { zh: '各机关秘密值与承诺', en: 'Office secrets against their commitments' },
+  3: { zh: '秘密值（仅保密抽取）', en: 'Secrets (embargoed draws only)' },
   4: { zh: 'drand 随机信标', en: 'The drand randomness beacon' },
   5: { zh: '随机种子', en: 'The seed' },
   6: { zh: '票号与各层抽取结果', en: 'Tickets and the selection of each stratum' },
@@ -33,6 +33,8 @@ export const STEP_TITLES = {
   9: { zh: '检查组（人员匹配）', en: 'The inspection teams' },
   10: { zh: '记录已写入公开账本（检查点）', en: 'Inclusion in the public log (checkpoint)' },
   11: { zh: '保密抽取：公布结果与锁定时的哈希一致', en: 'Embargoed draw: the revealed result matches the hash fixed at lock' },
+  12: { zh: '承诺历史：被取代的承诺及其本应抽中的结果', en: 'Commitment history: superseded commitments and what they would have drawn' },
+  13: { zh: '核验所得的抽中名单与本页印出的名单对照', en: 'The verified selection against the list printed on the task page' },
 };
 
 const m = (zh, en) => ({ zh, en });
@@ -175,7 +177,7 @@ async function loadTrust(io, path) {
 export async function verifyTask(io, data, hooks = {}) {
   const t0 = (globalThis.performance || Date).now();
   const steps = {};
-  for (let n = 1; n <= 11; n++) steps[n] = new Step(n);
+  for (let n = 1; n <= 13; n++) steps[n] = new Step(n);
   const done = (s) => s.status !== 'na' && hooks.onStep && hooks.onStep(s);
   const ctx = { data, task: data.task };
 
@@ -219,7 +221,7 @@ export async function verifyTask(io, data, hooks = {}) {
   }
   ctx.trust = trust;
   const E = data.entries || {};
-  const [commit, lock, reveal, replaces, keyEntries] = await Promise.all([
+  const [commit, lock, reveal, replaces, keyEntries, superseded] = await Promise.all([
     loadEntry(io, E.commit, 'commit'),
     E.lock ? loadEntry(io, E.lock, 'lock') : null,
     E.reveal ? loadEntry(io, E.reveal, 'reveal') : null,
@@ -228,6 +230,7 @@ export async function verifyTask(io, data, hooks = {}) {
       loadEntry(io, k.register, 'register'),
       ...(k.revoke ? [loadEntry(io, k.revoke, 'revoke')] : []),
     ])),
+    Promise.all((E.superseded || []).map((r) => loadEntry(io, r, 'superseded'))),
   ]);
   const drawEntries = [commit, lock, reveal, ...replaces].filter(Boolean);
   const cb = commit.entry ? commit.entry.body : null;
@@ -379,15 +382,23 @@ export async function verifyTask(io, data, hooks = {}) {
   }
   done(s2);
 
-  // ---- step 3: secrets
+  // ---- step 3: secrets (draw protocol v2: only embargoed draws have any)
   const s3 = steps[3];
   if (needs(s3, [1, 2])) {
-    if (!lb) s3.wait('尚未锁定：各机关的秘密值在信标轮次到来后公布', 'not locked yet: the offices publish their secrets after the beacon round');
-    else if (embargoed && !rb) s3.wait(`保密期至 ${cb.embargo_until}：秘密值将在公布时一并核验`, `embargoed until ${cb.embargo_until}: the secrets are checked once revealed`);
+    const carrying = cb.offices.filter((o) => 'commitment' in o).map((o) => o.office);
+    if (!embargoed) {
+      if (carrying.length) {
+        s3.bad(`公开抽取不应有秘密值承诺，但 ${carrying.join('、')} 带有承诺`, `an announced draw has no secrets, but ${carrying.join(', ')} carry a secret commitment`);
+      } else {
+        s3.ok('公开抽取（抽取协议第 2 版）不使用秘密值：种子只由承诺编号和信标决定，信标轮次公布后任何人都能算出结果，放弃或重抽都隐藏不了什么',
+          'an announced draw (draw protocol v2) uses no secrets: the seed follows from the commitment id and the beacon alone, so once the round is public anyone can compute the outcome — abandoning or re-drawing hides nothing');
+      }
+    } else if (!lb) s3.wait('尚未锁定：各机关的秘密值在保密期结束后公布', 'not locked yet: the offices publish their secrets after the embargo');
+    else if (!rb) s3.wait(`保密期至 ${cb.embargo_until}：秘密值将在公布时一并核验`, `embargoed until ${cb.embargo_until}: the secrets are checked once revealed`);
     else {
       const secrets = resultBody.secrets || [];
-      if (secrets.length !== cb.offices.length) {
-        s3.bad(`公布了 ${secrets.length} 个秘密值，承诺中有 ${cb.offices.length} 个机关`, `${secrets.length} secrets revealed for ${cb.offices.length} committed offices`);
+      if (secrets.length !== cb.offices.length || carrying.length !== cb.offices.length) {
+        s3.bad(`公布了 ${secrets.length} 个秘密值，承诺中有 ${carrying.length} 个机关承诺`, `${secrets.length} secrets revealed for ${carrying.length} committed offices`);
       } else {
         cb.offices.forEach((o, i) => {
           let got = null;
@@ -484,10 +495,12 @@ export async function verifyTask(io, data, hooks = {}) {
   let seed = null;
   if (needs(s5, [3, 4])) {
     try {
-      seed = deriveSeed(commit.entry.id, randomness, resultBody.secrets.map((s) => fromHex(s, 32)));
+      seed = deriveSeed(commit.entry.id, randomness, embargoed ? resultBody.secrets.map((s) => fromHex(s, 32)) : []);
       if (toHex(seed) === resultBody.seed) {
-        s5.ok(`种子 = SHA-256(ssgk/seed/v1, 承诺编号, 信标随机数, 各机关秘密值) = ${short(toHex(seed))}，与公布的一致`,
-          `seed = SHA-256(ssgk/seed/v1, commitment id, beacon randomness, office secrets) = ${short(toHex(seed))}, as published`);
+        s5.ok(embargoed ? `种子 = SHA-256(ssgk/seed/v2, 承诺编号, 信标随机数, 各机关秘密值) = ${short(toHex(seed))}，与公布的一致`
+          : `种子 = SHA-256(ssgk/seed/v2, 承诺编号, 信标随机数) = ${short(toHex(seed))}，与公布的一致`,
+        embargoed ? `seed = SHA-256(ssgk/seed/v2, commitment id, beacon randomness, office secrets) = ${short(toHex(seed))}, as published`
+          : `seed = SHA-256(ssgk/seed/v2, commitment id, beacon randomness) = ${short(toHex(seed))}, as published`);
       } else {
         s5.bad(`重新计算的种子 ${short(toHex(seed))} 与公布的 ${short(resultBody.seed)} 不符`, `the recomputed seed ${short(toHex(seed))} differs from the published ${short(resultBody.seed)}`);
       }
@@ -496,6 +509,10 @@ export async function verifyTask(io, data, hooks = {}) {
     }
   }
   ctx.seed = seed;
+
+  // ---- step 12 setup: every superseded commitment's outcome is computed in the same snapshot pass
+  const history = setupHistory(superseded, commit, trust, pubOf);
+  const histScans = history.filter((h) => h.seed && h.body.population.snapshot === cb.population.snapshot && !h.scanError);
 
   // ---- the population pass (steps 6 and 7): one streaming read of the target snapshot
   const s6 = steps[6];
@@ -515,6 +532,10 @@ export async function verifyTask(io, data, hooks = {}) {
       const read = await readSnapshot(snapshotStreams.targets && data.snapshots.targets.sha256 === snap ? snapshotStreams.targets() : io.chunks(ref.url), 'targets', (rec) => {
         const e = scan.push(rec);
         if (e && sel) sel.add(e[0], e[1], e[2], e[3]);
+        for (const h of histScans) {
+          const x = h.scan.push(rec);
+          if (x) h.sel.add(x[0], x[1], x[2], x[3]);
+        }
       }, (b) => hooks.onProgress && hooks.onProgress('targets', b, ref.bytes), ref.bytes);
       ctx.snapshotBytes = read.bytes;
       if (read.sha256 !== snap) {
@@ -618,6 +639,7 @@ export async function verifyTask(io, data, hooks = {}) {
       } else {
         const plan = teamPlan(cb, inspectors);
         const teams = assignTeams(seed, order.map((p) => [p.id, p.region]), plan);
+        ctx.regions = new Map(order.map((p) => [p.id, p.region]));
         result = { seed, strata: recomputedStrata, selected: rows, teams, plan };
       }
     } catch (e) {
@@ -652,10 +674,20 @@ export async function verifyTask(io, data, hooks = {}) {
         // replacements, in log order
         const current = new Map(result.teams.map((t) => [t.target, [...t.members]]));
         const plan = result.plan;
+        const regionOf = new Map(rows.map((r) => [r.id, ctx.regions ? ctx.regions.get(r.id) : undefined]));
+        const gone = new Map();
+        let accepted = 0;
+        const limit = maxReplacements(result.teams.length);
         for (const r of replaces) {
           if (!r.entry) continue;
           const b = r.entry.body;
-          const probs = replacementProblems(b, current.get(b.target), plan);
+          if (accepted >= limit) {
+            s9.bad(`人员更换（${b.target}）：本次抽取已有 ${accepted} 次更换，已达上限（${result.teams.length} 个检查组最多 ${limit} 次）`,
+              `replacement for ${b.target}: this draw already has ${accepted} replacements, the most allowed for ${result.teams.length} teams (${limit})`);
+            continue;
+          }
+          const drawn = current.has(b.target) ? substitute(seed, b.target, regionOf.get(b.target) || '', b.out, current, plan, gone.get(b.target) || []) : undefined;
+          const probs = replacementProblems(b, current.get(b.target), plan, drawn);
           const recOut = plan.records.get(b.out);
           if (![commit.entry.office, recOut ? recOut.office : commit.entry.office].includes(r.entry.office)) {
             probs.push(m(`${r.entry.office} 既不是牵头机关，也不是被替换人员所在机关`, `office ${r.entry.office} is neither the lead office nor the replaced inspector's office`));
@@ -667,8 +699,10 @@ export async function verifyTask(io, data, hooks = {}) {
           if (probs.length) probs.forEach((p) => s9.bad(`人员更换（${b.target}）：${p.zh}`, `replacement for ${b.target}: ${p.en}`));
           else {
             current.set(b.target, applyReplacement(current.get(b.target), b.out, b.in));
-            s9.ok(`人员更换：${b.target} 的检查组中 ${b.out} 由 ${b.in} 替换（理由 ${b.reason}，批准人 ${b.approver.name}，${b.date}），符合规定`,
-              `replacement: in the team of ${b.target}, ${b.out} was replaced by ${b.in} (reason ${b.reason}, approved by ${b.approver.name} on ${b.date}), within the rules`);
+            gone.set(b.target, [...(gone.get(b.target) || []), b.out]);
+            accepted++;
+            s9.ok(`人员更换：${b.target} 的检查组中 ${b.out} 由抽取产生的 ${b.in} 替换（理由 ${b.reason}，批准人 ${b.approver.name}（${b.approver.title}），${b.date}），符合规定`,
+              `replacement: in the team of ${b.target}, ${b.out} was replaced by the drawn ${b.in} (reason ${b.reason}, approved by ${b.approver.name} (${b.approver.title}) on ${b.date}), within the rules`);
           }
         }
         ctx.teamsInForce = current;
@@ -734,7 +768,30 @@ export async function verifyTask(io, data, hooks = {}) {
       }
     }
   }
-  for (const n of [5, 6, 7, 8, 9, 10, 11]) done(steps[n]);
+  // ---- step 12: the commitment history
+  const s12 = steps[12];
+  if (!history.length) {
+    s12.ok('本任务只有这一个承诺，没有被取代或放弃的承诺', 'this task has a single commitment: nothing was superseded or abandoned');
+  } else {
+    for (const h of history) {
+      if (h.entry && h.pk && !(await ed25519Verify(h.pk, h.entry.signed, h.entry.signature))) {
+        s12.bad(`被取代的承诺 ${short(h.id)}：Ed25519 签名无效`, `superseded commitment ${short(h.id)}: the Ed25519 signature does not verify`);
+      }
+      finishHistory(s12, h, popOk);
+    }
+  }
+  ctx.history = history.map((h) => ({ id: h.id, reasonCode: h.reasonCode, outcome: h.outcome, status: h.status }));
+
+  // ---- step 13: the verified selection, and the list printed on the task page
+  const s13 = steps[13];
+  if (embargoed && !rb) s13.wait('保密期内：名单尚未公布', 'under embargo: the list is not published yet');
+  else if (!lb) s13.wait('尚未锁定：还没有抽中名单', 'not locked yet: there is no selection');
+  else if (needs(s13, [6, 8])) {
+    s13.ok(`核验所得的抽中名单（${rows.length} 家，按批次顺序）：`, `the verified selection (${rows.length} targets, in batch order):`);
+    for (const r of rows) s13.info(`第 ${r.position} 位 · 第 ${r.batch} 批 · 「${r.stratum}」 · ${r.id}`, `#${r.position} · batch ${r.batch} · "${r.stratum}" · ${r.id}`);
+    await comparePrinted(s13, io, data, rows);
+  }
+  for (const n of [5, 6, 7, 8, 9, 10, 11, 12, 13]) done(steps[n]);
 
   const list = Object.values(steps).filter((s) => s.status !== 'na');
   const overall = list.some((s) => s.status === 'fail') ? 'fail'
@@ -742,6 +799,137 @@ export async function verifyTask(io, data, hooks = {}) {
   ctx.stepStatus = Object.fromEntries(list.map((s) => [s.n, s.status]));
   const t1 = (globalThis.performance || Date).now();
   return { steps: list, overall, ctx, ms: Math.round(t1 - t0) };
+}
+
+const REDRAW_LABEL = {
+  beacon_unavailable: m('信标轮次未能产生或无法验证', 'the beacon round was not produced or cannot be verified'),
+  population_error: m('抽查对象名录有误，已重新确认名录', 'the population was wrong; the directory was confirmed again'),
+  superior_order: m('上级机关决定重新抽取', 'a superior office ordered a new draw'),
+  void_draw: m('原抽取无效', 'the superseded draw is void'),
+  correction: m('信标轮次之前更正承诺', 'corrected before the beacon round existed'),
+};
+
+/** Per superseded commitment: who superseded it and why, and (from its beacon) its own seed. */
+function setupHistory(superseded, commit, trust, pubOf) {
+  const chainOf = [...superseded, commit];
+  const out = [];
+  superseded.forEach((e, i) => {
+    const next = chainOf[i + 1];
+    const h = { id: e.ref && e.ref.id, error: e.error, body: null, next: next && next.entry ? next.entry : null, seed: null, lines: [] };
+    out.push(h);
+    if (e.error || !e.entry) return;
+    const en = e.entry;
+    h.id = en.id;
+    h.body = en.body;
+    h.idOk = !e.ref.id || en.id === e.ref.id;
+    const pk = pubOf.get(en.key);
+    h.sigKnown = !!pk;
+    h.entry = en;
+    h.pk = pk;
+    const nb = h.next ? h.next.body : {};
+    h.reasonCode = nb.reason_code || null;
+    h.nextBody = nb;
+    const sb = nb.superseded_beacon;
+    const chain = trust ? trust.chains.get(en.body.beacon.chain_hash) : null;
+    if (sb && chain) {
+      try {
+        if (sb.round !== en.body.beacon.round) throw new Error(`round ${sb.round} is not the committed ${en.body.beacon.round}`);
+        const rnd = checkBeacon(chain, sb.round, sb.signature);
+        if (!en.body.embargo_until) {
+          h.seed = deriveSeed(en.id, rnd, []);
+          const strata = parseStrata(en.body.strata);
+          const [explicit, committedCap] = exclusionSets(en.body);
+          h.strata = strata;
+          h.scan = new PopulationScan(new Filter(en.body.population.filter), new Classifier(strata), { explicit, committedCap });
+          h.sel = new Selector(h.seed, en.body.strata.map((x) => x.k));
+        }
+      } catch (err) {
+        h.beaconError = err.message;
+      }
+    }
+  });
+  return out;
+}
+
+function finishHistory(s, h, scanned) {
+  const who = `${short(h.id)}`;
+  if (h.error || !h.body) {
+    s.bad(`被取代的承诺 ${who}：${h.error ? h.error.zh : '无法读取'}`, `superseded commitment ${who}: ${h.error ? h.error.en : 'unreadable'}`);
+    return;
+  }
+  if (!h.idOk) s.bad(`被取代的承诺 ${who}：记录编号与日志不符——文件已被改动`, `superseded commitment ${who}: its id differs from the log's — the file was changed`);
+  if (!h.pk) s.info(`被取代的承诺 ${who}：数据中没有其签名密钥的登记，签名留给 publisher verify 核验`, `superseded commitment ${who}: its signing key's registration is not listed here; publisher verify checks that signature`);
+  const nb = h.nextBody || {};
+  const label = REDRAW_LABEL[nb.reason_code];
+  const appr = nb.approver ? `${nb.approver.name}（${nb.approver.title}）` : '—';
+  const apprEn = nb.approver ? `${nb.approver.name} (${nb.approver.title})` : '—';
+  if (!label || !nb.approver) {
+    s.bad(`承诺 ${who} 被取代，但新承诺没有写明规定的重抽理由代码和批准人`, `commitment ${who} was superseded without an allowed reason code and approver`);
+  } else {
+    s.info(`承诺 ${who}（${h.entry.time}，第 ${h.body.beacon.round} 轮信标）被取代：${label.zh}（${nb.reason_code}）；说明：${nb.reason || '—'}${nb.document ? `；文号 ${nb.document}` : ''}；批准人 ${appr}`,
+      `commitment ${who} (${h.entry.time}, beacon round ${h.body.beacon.round}) was superseded: ${label.en} (${nb.reason_code}); reason: ${nb.reason || '—'}${nb.document ? `; document ${nb.document}` : ''}; approved by ${apprEn}`);
+  }
+  h.status = 'superseded';
+  if (h.beaconError) {
+    s.bad(`被取代承诺的信标（第 ${h.body.beacon.round} 轮）无效：${h.beaconError}`, `the superseded commitment's beacon (round ${h.body.beacon.round}) does not verify: ${h.beaconError}`);
+  } else if (!nb.superseded_beacon) {
+    s.info(nb.reason_code === 'correction' ? '在其信标轮次之前被取代：当时还没有结果' : '新承诺未附上原信标轮次，无法计算原承诺的结果',
+      nb.reason_code === 'correction' ? 'superseded before its beacon round: no outcome existed yet' : 'the re-draw carries no beacon of the old round, so its outcome cannot be computed here');
+  } else if (h.body.embargo_until) {
+    s.info('原承诺是保密抽取：其结果需要各机关的秘密值，无法公开计算', 'the superseded draw was embargoed: its outcome needs the offices\' secrets');
+  } else if (!h.sel) {
+    s.info('原承诺使用了另一份名录快照：请在其名录上单独核验', 'the superseded commitment used another snapshot: verify it against that snapshot');
+  } else if (!scanned) {
+    s.info('名录未能读取，无法计算原承诺的结果', 'the snapshot could not be read, so its outcome cannot be computed');
+  } else {
+    const ns = h.body.strata.map((x) => x.n);
+    if (h.scan.counts.join(',') !== ns.join(',')) {
+      s.bad(`原承诺的分层数量 [${ns}] 与名录重新计算的 [${h.scan.counts}] 不符`, `the superseded commitment's stratum sizes [${ns}] differ from the recomputation [${h.scan.counts}]`);
+      return;
+    }
+    const order = batchOrder(h.seed, h.sel.result().flat());
+    h.outcome = order.map((p) => p.id);
+    s.ok(`原承诺若被锁定，将抽中 ${h.outcome.length} 家：${h.outcome.join('、') || '（无）'}`,
+      `had the superseded commitment been locked it would have selected ${h.outcome.length}: ${h.outcome.join(', ') || '(none)'}`);
+  }
+}
+
+/** Compare the verified rows with the ids the task page(s) print (data-selected-id, in order). */
+async function comparePrinted(s, io, data, rows) {
+  const pages = data.pages || [`task/${data.task}/index.html`, `en/task/${data.task}/index.html`];
+  let compared = 0;
+  for (const url of pages) {
+    let html;
+    try {
+      html = fromUtf8(await io.bytes(url));
+    } catch {
+      continue;
+    }
+    compared++;
+    // rows are found by their marker; what counts is the id a reader SEES in the row
+    const printed = [...html.matchAll(/<tr[^>]*data-selected-id="([^"]*)"[^>]*>([\s\S]*?)<\/tr>/g)].map((x) => {
+      const shown = /class="mono small id">\s*([^<\s]*)\s*</.exec(x[2]);
+      return shown ? shown[1] : x[1];
+    });
+    const want = rows.map((r) => r.id);
+    const wantSet = new Set(want);
+    const gotSet = new Set(printed);
+    const missing = want.filter((id) => !gotSet.has(id));
+    const extra = printed.filter((id) => !wantSet.has(id));
+    const moved = [];
+    want.forEach((id, i) => {
+      if (printed[i] !== undefined && printed[i] !== id && gotSet.has(id)) moved.push(`${i + 1}: ${printed[i]} ≠ ${id}`);
+    });
+    if (!missing.length && !extra.length && !moved.length && printed.length === want.length) {
+      s.ok(`页面 ${url} 印出的 ${printed.length} 家抽中名单与核验结果逐条一致`, `the ${printed.length} targets printed on ${url} match the verified selection row by row`);
+    } else {
+      if (missing.length) s.bad(`页面 ${url} 印出的名单缺少核验所得的：${missing.join('、')}`, `the list printed on ${url} lacks verified rows: ${missing.join(', ')}`);
+      if (extra.length) s.bad(`页面 ${url} 印出的名单多出未被抽中的：${extra.join('、')}`, `the list printed on ${url} has rows that were not selected: ${extra.join(', ')}`);
+      if (moved.length) s.bad(`页面 ${url} 印出的顺序与核验结果不同（位置：${moved.slice(0, 10).join('；')}）`, `the list printed on ${url} is in another order (positions: ${moved.slice(0, 10).join('; ')})`);
+      if (!missing.length && !extra.length && !moved.length) s.bad(`页面 ${url} 印出 ${printed.length} 行，核验所得 ${want.length} 行`, `${url} prints ${printed.length} rows, the verification gives ${want.length}`);
+    }
+  }
+  if (!compared) s.info('没有找到可对照的任务页面（仅显示核验所得的名单）', 'no task page was found to compare with (the verified list is shown above)');
 }
 
 /** The first differing row of two lists, as {zh, en}, or null. */

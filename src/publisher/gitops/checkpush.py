@@ -190,7 +190,11 @@ def time_rules(git: Git, head: str, new_lines: list[rules.NewLine], prefix: str,
     from ..core.entry import EnvelopeError, from_bytes
     from .timegate import time_refusals
 
+    from ..inputs.limits import MAX_ENTRY_BYTES
+
     paths = [f"{prefix}/{rules.entry_rel(n.office, n.seq)}" for n in new_lines]
+    sizes = git.object_sizes([f"{head}:{p}" for p in paths])
+    paths = [p for p, n in zip(paths, sizes) if 0 <= n <= MAX_ENTRY_BYTES]  # others: rule size / missing
     entries, where = [], {}
     for path, data in zip(paths, _read_many(git, head, paths)):
         try:

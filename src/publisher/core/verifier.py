@@ -318,8 +318,10 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             add(Problem("compromised", f"void: signed by key {entry.key} at {entry.time}, after {since}, when the "
                         f"operator says the key was compromised (revocation {rid[:16]}…)", where, entry.id,
                         severity="warning"))
-        if not void and not any(p.severity == "error" for p in report.problems[n_before:]):
+        if not any(p.severity == "error" for p in report.problems[n_before:]):
             for rule in report.rules:
+                if void and not getattr(rule, "sees_void", False):  # only indexes (the site) see it
+                    continue
                 for p in rule.check(entry, ctx):
                     add(p if p.file else Problem(p.rule, p.message, where, p.entry_id or entry.id, p.article, p.severity))
         check_checkpoint_at(tree.size)

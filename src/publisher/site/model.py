@@ -428,6 +428,7 @@ class IndexRule:
     """
 
     name = "site-index"
+    sees_void = True  # the log's Merkle tree and pages need every logged entry, void ones too
 
     def __init__(self, index: SiteIndex):
         self.index = index

@@ -178,3 +178,36 @@ def test_recovery_from_a_checkpoint_signed_with_a_fast_clock(work, tmp_path):
     assert not any(p.rule == "time" for p in report.problems)
     warn = [p for p in report.problems if p.rule == "checkpoint"]
     assert len(warn) == 1 and warn[0].severity == "warning" and "wrong clock" in warn[0].message
+
+
+def test_near_round_commitment_refused_by_check_push(tmp_path, monkeypatch, capsys):
+    """A draw.commit pushed when its beacon round is (nearly) due: refused at the gate, by the same
+    rule `draw commit` applies, judged with the checking machine's clock."""
+    from cli.test_draw_cmds import at, env as _env, run, spec_file
+    from gitops_helpers import git_env
+
+    from publisher.gitops.checkpush import check_push
+    from publisher.gitops.git import Git
+
+    wf, _, mp = _env.__wrapped__(tmp_path, monkeypatch)
+    repo = wf.ledger.root.parent
+    git = Git(repo, git_env(tmp_path / "home"))
+    git.run("init", "-q", "-b", "main")
+    git.run("add", "-A", "ledger")
+    git.run("commit", "-q", "-m", "base")
+    base = git.rev("HEAD")
+    at(mp, wf, 60)
+    rc, _, err = run(wf, capsys, "draw", "commit", spec_file(wf))  # 900 s ahead: fine when made
+    assert rc == 0, err
+    git.run("add", "-A", "ledger")
+    git.run("commit", "-q", "-m", "commit")
+    made = wf.f.clock
+    ok = check_push(git, base, "HEAD", now=made + 60)  # CI ran a minute later
+    assert ok.ok, [r.line() for r in ok.refusals]
+    late = check_push(git, base, "HEAD", now=made + 700)  # CI queued for 11 minutes
+    lines = [r.line() for r in late.refusals]
+    assert len(lines) == 1 and lines[0].startswith("REFUSED ledger/entries/scjgj/")
+    assert ": round-margin: beacon round " in lines[0] and "less than 300 s after this check" in lines[0]
+    # and with today's real clock the 2026-01 round is long past: the CLI refuses it too
+    assert main(["check-push", base, "HEAD", "--repo", str(repo)]) == 1
+    assert ": round-margin: " in capsys.readouterr().err

@@ -193,7 +193,7 @@ def cmd_commit(args) -> int:
     except OSError as exc:
         raise UserError(f"{args.spec}: cannot read YAML: {exc}") from exc
     except LimitError as exc:
-        raise UserError(f"cannot read the draw spec: {exc}") from None
+        raise UserError(f"cannot read YAML: {exc}") from None
     if not isinstance(spec, dict) or "task" not in spec or "offices" not in spec:
         raise UserError(f"{args.spec}: a draw spec needs at least `task` and `offices`")
     task = str(spec["task"])

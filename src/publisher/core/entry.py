@@ -130,7 +130,7 @@ def from_bytes(data: bytes) -> Entry:
     from ..inputs.limits import MAX_ENTRY_BYTES, LimitError, check_entry_size, loads_json
 
     if len(data) > MAX_ENTRY_BYTES:
-        raise EnvelopeError(f"entry file is {len(data)} bytes; the limit is {MAX_ENTRY_BYTES}")
+        raise EnvelopeError(f"entry file is larger than {MAX_ENTRY_BYTES} bytes (the limit)")
     try:
         obj = loads_json(data)
     except LimitError as exc:

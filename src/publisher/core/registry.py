@@ -22,6 +22,7 @@ class KeyRecord:
     registered_entry: str
     revoked: str | None = None  # entry id of the revocation
     revoked_time: str | None = None
+    compromised_since: str | None = None  # entries by this key from then on are void
 
 
 @dataclass
@@ -84,4 +85,5 @@ class KeyRegistry:
             if rec.revoked:
                 return f"key {b['key_id']} revoked twice"
             rec.revoked, rec.revoked_time = entry.id, entry.time
+            rec.compromised_since = b.get("compromised_since")
         return None

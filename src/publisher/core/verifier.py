@@ -115,6 +115,30 @@ def witness_changes(source: LedgerSource, trust: Trust) -> list[tuple[int, objec
     return out
 
 
+def compromised_keys(source: LedgerSource, trust: Trust) -> dict[str, tuple[str, str]]:
+    """key id -> (compromised_since, revocation entry id) from root-signed ``key.revoke`` entries.
+
+    Read before the main pass, because a revocation voids entries that come *before* it in the
+    log (signed with the stolen key after ``compromised_since``)."""
+    out: dict[str, tuple[str, str]] = {}
+    for _, text in source.iter_raw_log():
+        if not text.startswith(OPERATOR + "/"):
+            continue
+        m = LOG_LINE_RE.match(text)
+        if not m:
+            break
+        try:
+            e = from_bytes(source.read_entry_bytes(m.group(1), int(m.group(2))))
+        except (OSError, ValueError, KeyError, TypeError):
+            continue
+        since = e.body.get("compromised_since") if e.type == "key.revoke" and isinstance(e.body, dict) else None
+        root = trust.root_keys.get(e.key)
+        if (isinstance(since, str) and e.id == m.group(3) and root is not None and e.verify_signature(root)
+                and not validate_body(e.type, e.body)):
+            out.setdefault(e.body["key_id"], (since, e.id))
+    return out
+
+
 def sequential_loader(source: LedgerSource, keys: dict[str, PublicKey]) -> Iterator[Loaded]:
     for lineno, text in source.iter_raw_log():
         m = LOG_LINE_RE.match(text)
@@ -224,6 +248,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     (default: one per CPU for ledgers with a parallel loader)."""
     report = Report(rules=list(rules or []))
     keys = known_keys(source, trust)
+    compromised = compromised_keys(source, trust)
     parallel = getattr(source, "iter_loaded", None)
     loaded = parallel(keys, workers) if parallel is not None else sequential_loader(source, keys)
     texts: dict[int, str] = {}
@@ -326,8 +351,16 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
                 add(Problem("registry", why2, where, entry.id))
         if not future:  # an untrusted future time does not move "now" for deadlines
             ctx.last_time = max(ctx.last_time, t)
+        void = entry.key in compromised and entry.office != OPERATOR and entry.time >= compromised[entry.key][0]
+        if void:  # a flag on this entry, which no rule sees; the ledger stays valid
+            since, rid = compromised[entry.key]
+            add(Problem("compromised", f"void: signed by key {entry.key} at {entry.time}, after {since}, when the "
+                        f"operator says the key was compromised (revocation {rid[:16]}…)", where, entry.id,
+                        severity="warning"))
         if not any(p.severity == "error" for p in report.problems[n_before:]):
             for rule in report.rules:
+                if void and not getattr(rule, "sees_void", False):  # only indexes (the site) see it
+                    continue
                 for p in rule.check(entry, ctx):
                     add(p if p.file else Problem(p.rule, p.message, where, p.entry_id or entry.id, p.article, p.severity))
         check_checkpoint_at(tree.size)

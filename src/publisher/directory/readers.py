@@ -661,3 +661,9 @@ def _check_zip(stream: IO[bytes], fname: str) -> None:
     if total > DEFAULT_MAX_UNPACKED:
         raise DirectoryError([Problem("xlsx-too-large", f"the archive unpacks to {total} bytes, over the "
                                       f"{DEFAULT_MAX_UNPACKED}-byte limit", file=fname)])
+    from ..inputs.limits import LimitError, check_xlsx
+
+    try:
+        check_xlsx(stream, fname)  # real sizes of shared strings and sheets, before openpyxl
+    except LimitError as exc:
+        raise DirectoryError([Problem("xlsx-too-large", str(exc).removeprefix(f"{fname}: "), file=fname)]) from None

@@ -57,12 +57,44 @@ def diff_rules(git: Git, base: str, head: str, prefix: str = "ledger",
     if any(c.path == ".gitattributes" for c in res.changes):
         res.refusals += rules.check_gitattributes(git.read_file(head, ".gitattributes"), prefix)
     present = [c for c in res.changes if c.status in ("A", "M", "T")]
+    big, size_refusals = size_rules(git, head, present, prefix)
+    res.refusals += size_refusals
+    present = [c for c in present if c.path not in big]
     for ch, data in zip(present, _read_many(git, head, [c.path for c in present])):
         rel = rules.ledger_rel(ch.path, prefix)
         if rel is not None and ch.status == "A" and rules.classify(rel).kind == "blob":
             res.refusals += rules.check_blob(ch.path, data)
         res.refusals += rules.scan_private_keys(ch.path, data, allowed_keys)
     return res
+
+
+def size_rules(git: Git, head: str, present: list[Change], prefix: str) -> tuple[set[str], list[Refusal]]:
+    """Caps on what a push may add, judged from object sizes before any file is read (rule
+    ``size``): entry files, checkpoints and other files ≤ the entry cap, blobs ≤ the blob cap,
+    everything together ≤ the push cap. Returns the paths too large to read, and the refusals."""
+    from ..inputs.limits import MAX_BLOB_BYTES, MAX_ENTRY_BYTES, MAX_PUSH_BYTES
+
+    names = [f"{head}:{c.path}" if "\n" not in c.path else "" for c in present]
+    sizes = git.object_sizes([n for n in names if n])
+    it = iter(sizes)
+    big: set[str] = set()
+    out: list[Refusal] = []
+    total = 0
+    for ch, name in zip(present, names):
+        size = next(it) if name else -1
+        total += max(size, 0)
+        rel = rules.ledger_rel(ch.path, prefix)
+        is_blob = rel is not None and rules.classify(rel).kind == "blob"
+        cap = MAX_BLOB_BYTES if is_blob else MAX_ENTRY_BYTES
+        if rel == "log":
+            continue  # judged line by line (append-only); its growth counts in the total
+        if size > cap:
+            big.add(ch.path)
+            out.append(Refusal(ch.path, "size", f"{size} bytes; the limit for "
+                               f"{'a blob' if is_blob else 'this file'} is {cap}"))
+    if total > MAX_PUSH_BYTES:
+        out.append(Refusal("(push)", "size", f"the push changes {total} bytes of files; the limit is {MAX_PUSH_BYTES}"))
+    return big, out
 
 
 def _read_many(git: Git, rev: str, paths: list[str]) -> list[bytes]:
@@ -82,8 +114,13 @@ def verify_commit(git: Git, rev: str, prefix: str = "ledger",
                                     "(run `publisher init` and commit ledger/ first)"))
         return res
     with tempfile.TemporaryDirectory(prefix="publisher-check-") as tmp:
-        odd = git.export_tree(rev, prefix, Path(tmp))
+        from ..inputs.limits import MAX_BLOB_BYTES
+
+        odd = git.export_tree(rev, prefix, Path(tmp), max_size=MAX_BLOB_BYTES)
         for f in odd:
+            if f.kind == "blob" and f.mode in ("100644", "100755") and f.size > MAX_BLOB_BYTES:
+                res.refusals.append(Refusal(f.path, "size", f"{f.size} bytes; no ledger file may exceed {MAX_BLOB_BYTES}"))
+                continue
             res.refusals.append(Refusal(f.path, "layout", "symlinks, submodules and odd names are not allowed in the ledger"))
         report = (verify_dir or verify_ledger_dir)(Path(tmp) / prefix)
         res.verified_size = report.size
@@ -156,7 +193,11 @@ def time_rules(git: Git, head: str, new_lines: list[rules.NewLine], prefix: str,
     from ..core.entry import EnvelopeError, from_bytes
     from .timegate import time_refusals
 
+    from ..inputs.limits import MAX_ENTRY_BYTES
+
     paths = [f"{prefix}/{rules.entry_rel(n.office, n.seq)}" for n in new_lines]
+    sizes = git.object_sizes([f"{head}:{p}" for p in paths])
+    paths = [p for p, n in zip(paths, sizes) if 0 <= n <= MAX_ENTRY_BYTES]  # others: rule size / missing
     entries, where = [], {}
     for path, data in zip(paths, _read_many(git, head, paths)):
         try:

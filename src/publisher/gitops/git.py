@@ -38,6 +38,7 @@ class TreeFile:
     kind: str  # blob, tree, commit
     sha: str
     path: str
+    size: int = -1  # bytes of a blob (-1: not a blob)
 
 
 class Git:
@@ -82,15 +83,15 @@ class Git:
         return p.stdout if p.returncode == 0 else None
 
     def ls_tree(self, rev: str, path: str = "") -> list[TreeFile]:
-        args = ["ls-tree", "-r", "-z", "--full-tree", rev]
+        args = ["ls-tree", "-r", "-z", "-l", "--full-tree", rev]
         if path:
             args += ["--", path]
         out: list[TreeFile] = []
         for rec in self.run(*args).stdout.decode("utf-8", "surrogateescape").split("\0"):
             if rec:
                 meta, name = rec.split("\t", 1)
-                mode, kind, sha = meta.split(" ")
-                out.append(TreeFile(mode, kind, sha, name))
+                mode, kind, sha, size = meta.split()
+                out.append(TreeFile(mode, kind, sha, name, int(size) if size.isdigit() else -1))
         return out
 
     def cat_blobs(self, shas: Iterable[str]) -> Iterator[tuple[str, bytes | None]]:
@@ -121,13 +122,22 @@ class Git:
             if proc.stderr:
                 proc.stderr.close()
 
-    def export_tree(self, rev: str, path: str, dest: Path) -> list[TreeFile]:
+    def object_sizes(self, names: list[str]) -> list[int]:
+        """Size in bytes of each object (ids or ``rev:path``), -1 if missing; nothing is read."""
+        if not names:
+            return []
+        inp = "".join(n + "\n" for n in names).encode("utf-8", "surrogateescape")
+        out = self.run("cat-file", "--batch-check=%(objectsize)", input=inp).stdout.decode().splitlines()
+        return [int(x) if x.isdigit() else -1 for x in out]
+
+    def export_tree(self, rev: str, path: str, dest: Path, max_size: int | None = None) -> list[TreeFile]:
         """Write the files under ``path`` at ``rev`` into ``dest`` as regular files.
 
         Blob bytes are copied verbatim: unlike ``git archive`` or a checkout, no
         ``export-subst``/``export-ignore``/eol/smudge attribute of the pushed commit can make the
         verified copy differ from what is stored. Returns the entries that are *not* regular
-        files (symlinks, submodules) or have names that could escape ``dest``; those are not written.
+        files (symlinks, submodules), are larger than ``max_size``, or have names that could escape
+        ``dest``; those are not written (nor read).
         """
         odd: list[TreeFile] = []
         regular: dict[str, list[str]] = {}
@@ -135,7 +145,7 @@ class Git:
             parts = f.path.split("/")
             if any(part in ("", ".", "..", ".git") for part in parts):
                 odd.append(f)  # a hand-crafted tree; never write outside ``dest``
-            elif f.kind == "blob" and f.mode in ("100644", "100755"):
+            elif f.kind == "blob" and f.mode in ("100644", "100755") and (max_size is None or f.size <= max_size):
                 regular.setdefault(f.sha, []).append(f.path)
             else:
                 odd.append(f)

@@ -93,15 +93,13 @@ def latest_checkpoint_time(ledger_root: Path | str, log_vkey: str) -> int | None
         verifier = Verifier.from_vkey(log_vkey)
     except (NoteError, ValueError):
         return None
-    best: tuple[int, int] | None = None
-    for p in LedgerDir(ledger_root).checkpoint_files():
+    # names are <size:010d>.note, so the largest comes last: stop at the first one that verifies
+    for p in reversed(LedgerDir(ledger_root).checkpoint_files()):
         try:
-            cp = open_checkpoint(p.read_text("utf-8"), verifier)
+            return open_checkpoint(p.read_text("utf-8"), verifier).time
         except (OSError, UnicodeDecodeError, NoteError, ValueError):
             continue
-        if best is None or cp.size > best[0]:
-            best = (cp.size, cp.time)
-    return None if best is None else best[1]
+    return None
 
 
 def gate_or_raise(ledger, entries: list[Entry], error, now: int | None = None) -> None:

@@ -11,6 +11,7 @@ import csv
 import json
 import os
 import shutil
+import stat
 from pathlib import Path
 from typing import Any, Iterator
 
@@ -50,23 +51,35 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
+def _layout_file(src: Path, rel: str) -> bool:
+    """Only regular files at layout paths are published: never a symlink (it would copy whatever
+    it points at), a FIFO, or a stray file (docs/spec/80-git.md §8.2 layout)."""
+    from ..gitops.rules import classify
+
+    try:
+        regular = stat.S_ISREG(os.lstat(src / rel).st_mode)
+    except OSError:
+        return False
+    return regular and classify(rel).kind in ("trust", "log", "entry", "blob", "checkpoint")
+
+
 def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
-    """trust.json, log, entries/, checkpoints/, blobs/ — the files exactly as they are."""
+    """trust.json, log, entries/, checkpoints/, blobs/ — the layout's files exactly as they are."""
     src = loaded.ledger.root
     count = 0
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("trust.json", "log"):
-        if (src / name).is_file():
+        if _layout_file(src, name):
             _link_or_copy(src / name, dest / name)
     for sub in ("entries", "checkpoints", "blobs"):
         base = src / sub
-        if not base.is_dir():
+        if base.is_symlink() or not base.is_dir():
             continue
-        for dirpath, dirnames, filenames in os.walk(base):
+        for dirpath, dirnames, filenames in os.walk(base):  # never descends into symlinked directories
             rel = Path(dirpath).relative_to(src)
             (dest / rel).mkdir(parents=True, exist_ok=True)
             for fn in filenames:
-                if fn.startswith(".tmp") or fn == ".gitkeep" or fn.startswith(".lock"):
+                if not _layout_file(src, f"{rel.as_posix()}/{fn}"):
                     continue
                 _link_or_copy(Path(dirpath) / fn, dest / rel / fn)
                 count += 1

@@ -108,6 +108,7 @@ S: dict[str, tuple[str, str]] = {
     "valid_from": ("生效时间", "Valid from"),
     "revoked": ("已撤销", "Revoked"),
     "active": ("有效", "Active"),
+    "compromised_since": ("自此时起泄露，此后所签记录无效", "Compromised since (entries signed after this are void)"),
     "holder": ("持有人", "Holder"),
     "public_key": ("公钥 (Ed25519)", "Public key (Ed25519)"),
     "office_entries": ("该部门签名的记录", "Entries signed by this office"),

@@ -36,7 +36,8 @@ CREATE TABLE entries(idx INTEGER PRIMARY KEY, office TEXT, seq INT, type TEXT, t
 CREATE TABLE offices(code TEXT PRIMARY KEY, name_zh TEXT, name_en TEXT, region TEXT,
   parent TEXT, idx INT, time TEXT, entry_id TEXT);
 CREATE TABLE keys(key_id TEXT PRIMARY KEY, office TEXT, public_key TEXT, valid_from TEXT,
-  holder TEXT, idx INT, entry_id TEXT, revoked_idx INT, revoked_time TEXT, revoke_reason TEXT);
+  holder TEXT, idx INT, entry_id TEXT, revoked_idx INT, revoked_time TEXT, revoke_reason TEXT,
+  compromised_since TEXT);
 CREATE TABLE docs(idx INTEGER PRIMARY KEY, type TEXT, office TEXT, time TEXT, year INT,
   entry_id TEXT, ref TEXT, body TEXT);
 CREATE TABLE tasks(task_id TEXT PRIMARY KEY, office TEXT, idx INT, time TEXT, year INT,
@@ -185,12 +186,13 @@ class SiteIndex:
     def _on_key_register(self, idx: int, e: Entry, year: int) -> None:
         b = e.body
         self._put("keys", (b["key_id"], b["office"], b["public_key"], b["valid_from"],
-                           b.get("holder"), idx, e.id, None, None, None))
+                           b.get("holder"), idx, e.id, None, None, None, None))
 
     def _on_key_revoke(self, idx: int, e: Entry, year: int) -> None:
         self.flush()
-        self.db.execute("UPDATE keys SET revoked_idx=?, revoked_time=?, revoke_reason=? WHERE key_id=?",
-                        (idx, e.time, e.body["reason"], e.body["key_id"]))
+        self.db.execute("UPDATE keys SET revoked_idx=?, revoked_time=?, revoke_reason=?, compromised_since=? "
+                        "WHERE key_id=?", (idx, e.time, e.body["reason"], e.body.get("compromised_since"),
+                                           e.body["key_id"]))
 
     def _on_notice(self, idx: int, e: Entry, year: int) -> None:
         self._doc(idx, e, year)
@@ -426,6 +428,7 @@ class IndexRule:
     """
 
     name = "site-index"
+    sees_void = True  # the log's Merkle tree and pages need every logged entry, void ones too
 
     def __init__(self, index: SiteIndex):
         self.index = index

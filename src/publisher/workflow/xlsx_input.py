@@ -56,6 +56,12 @@ def check_zip(data: bytes, file: str) -> None:
     if total > MAX_UNPACKED:
         raise InputError.one(file, "", f"the workbook unpacks to {total} bytes; refusing more than "
                              f"{MAX_UNPACKED} (zip bomb?)")
+    from ..inputs.limits import LimitError, check_xlsx
+
+    try:
+        check_xlsx(io.BytesIO(data), file)  # real sizes of shared strings and sheets, before openpyxl
+    except LimitError as exc:
+        raise InputError.one(file, "", str(exc).removeprefix(f"{file}: ")) from None
 
 
 class Workbook:

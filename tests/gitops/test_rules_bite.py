@@ -244,3 +244,38 @@ def test_gitattributes_line():
         "REFUSED .gitattributes: gitattributes: must keep the line 'ledger/log merge=union' (concurrent appends "
         "of different offices rely on it)"]
     assert check_gitattributes(b"merge=union ledger/log\n")[0].rule == "gitattributes"
+
+
+# --- properties over random logs -------------------------------------------------------------------------
+
+from hypothesis import given, settings, strategies as st  # noqa: E402
+
+_office = st.from_regex(r"[a-z][a-z0-9-]{1,31}", fullmatch=True)
+_good = st.builds(lambda o, s, h: f"{o}/{s} {h}", _office, st.integers(1, 9_999_999_999),
+                  st.from_regex(r"[0-9a-f]{64}", fullmatch=True))
+_any = st.one_of(_good, st.text(alphabet=st.characters(blacklist_characters="\n\r", blacklist_categories=("Cs",)), max_size=80))
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(_good, max_size=5), st.lists(_any, max_size=8))
+def test_append_is_judged_line_by_line(base_lines, tail_lines):
+    """Every appended line is either returned, parsed back to exactly its text, or refused once with
+    its own line number; nothing else is refused, and the base is never re-judged."""
+    base = "".join(line + "\n" for line in base_lines).encode()
+    tail = "".join(line + "\n" for line in tail_lines).encode()
+    refusals, new = check_log_append(base, base + tail)
+    first = len(base_lines) + 1
+    parsed = {n.lineno: f"{n.office}/{n.seq} {n.entry_id}" for n in new}
+    refused = [int(r.message.split()[2]) for r in refusals]
+    assert all(r.rule == "append-only" and r.path == "ledger/log" for r in refusals)
+    assert len(refused) == len(set(refused))  # each malformed line refused once
+    assert set(parsed) | set(refused) == set(range(first, first + len(tail_lines)))
+    assert not set(parsed) & set(refused)
+    for i, line in enumerate(tail_lines):
+        if first + i in parsed:
+            assert parsed[first + i] == line
+    # removing any one base line is always refused as a rewrite, never as a malformed append
+    cut = "".join(line + "\n" for line in base_lines[1:]).encode()
+    if base_lines and not (cut + tail).startswith(base):
+        r, n = check_log_append(base, cut + tail)
+        assert n == [] and len(r) == 1 and r[0].rule == "append-only" and "appended line" not in r[0].message

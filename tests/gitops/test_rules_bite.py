@@ -279,3 +279,17 @@ def test_append_is_judged_line_by_line(base_lines, tail_lines):
     if base_lines and not (cut + tail).startswith(base):
         r, n = check_log_append(base, cut + tail)
         assert n == [] and len(r) == 1 and r[0].rule == "append-only" and "appended line" not in r[0].message
+
+
+def test_prefix_ending_in_any_character_and_bare_blob_names():
+    """The ledger directory may be named anything (``rstrip`` removes only slashes); a blob path may
+    be given without a directory; a .gitattributes that is not valid UTF-8 is still read."""
+    _, new = check_log_append(b"", f"a1/1 {ID}\n".encode())
+    assert lines(check_new_entries([], new, prefix="dataX/")) == [
+        "REFUSED dataX/log: unlisted: appended line 1 names a1/1, but dataX/entries/a1/00000001.json is not "
+        "added in this push"]
+    assert check_gitattributes(b"dataX/log merge=union\n", prefix="dataX") == []
+    data = b"snapshot"
+    assert check_blob(hashlib.sha256(data).hexdigest(), data) == []
+    assert check_gitattributes(b"\xff\xfe junk\nledger/log merge=union\n") == []
+    assert check_gitattributes(b"\xff\nledger/log -merge\n")[0].rule == "gitattributes"

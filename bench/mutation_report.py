@@ -9,7 +9,7 @@ with the reason in docs/QUALITY.md).
 from __future__ import annotations
 
 import json
-import subprocess
+import os
 import sys
 from pathlib import Path
 
@@ -34,7 +34,7 @@ def main() -> int:
         print("no mutants/ directory: run `make mutate` first", file=sys.stderr)
         return 1
     data = load()
-    rows, survivors = [], []
+    rows, survivors = [], []  # survivors: (mutant name, source path)
     tk = ts = tn = 0
     for module, codes in data.items():
         status = {k: status_by_exit_code[c] for k, c in codes.items()}
@@ -46,18 +46,24 @@ def main() -> int:
         done = killed + len(survived)
         score = f"{100.0 * killed / done:.1f}%" if done else "–"
         rows.append(f"| `{module}` | {total} | {killed} | {len(survived)} | {untested} | {score} |")
-        survivors += survived
+        source = "src/" + "/".join(module.split(".")) + ".py"
+        survivors += [(name, source) for name in survived]
     print("| module | mutants | killed | survived | no test / not run | score (killed of run) |")
     print("|---|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
     done = tk + ts
     print(f"| **all** | {sum(len(c) for c in data.values())} | {tk} | {ts} | {tn} | "
           f"{100.0 * tk / done if done else 0:.1f}% |")
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    os.chdir(ROOT)
     with open(MUTANTS / "survivors.md", "w", encoding="utf-8") as f:
         f.write(f"# Surviving mutants ({len(survivors)})\n\n")
-        for name in survivors:
-            diff = subprocess.run([str(Path(sys.executable).parent / "mutmut"), "show", name], cwd=ROOT,
-                                  capture_output=True, text=True).stdout
+        for name, source in survivors:
+            try:
+                diff = get_diff_for_mutant(name, path=source)
+            except Exception as exc:  # a report must not die on one unreadable mutant
+                diff = f"(diff unavailable: {exc})"
             f.write(f"## {name}\n\n```diff\n{diff.strip()}\n```\n\n")
     print(f"\n{len(survivors)} surviving mutants with their diffs: mutants/survivors.md")
     return 0

@@ -6,7 +6,7 @@ PORT   ?= 8000
 LEDGER ?= ledger
 OUTPUT ?= output
 
-.PHONY: install demo build serve verify test test-fast browser go-interop spec vectors bench clean sample
+.PHONY: install demo build serve verify test test-fast browser go-interop spec vectors bench mutate clean sample
 
 $(BIN)/publisher: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -54,6 +54,16 @@ vectors: install
 
 bench: install
 	$(BIN)/python bench/run_all.py
+
+# Mutation testing of the rule-bearing modules (docs/QUALITY.md); not part of `make test`.
+# Incremental: mutmut keeps its verdicts in mutants/ and re-runs only what changed.
+# One module: make mutate MUTANTS='publisher.gitops.rules.*'
+MUTANTS ?=
+mutate: install
+	$(BIN)/pip install --quiet -e '.[test,mutate]'
+	$(BIN)/mutmut run --max-children 2 $(MUTANTS:%='%') > mutants.log 2>&1 || { tail -c 3000 mutants.log; exit 1; }
+	@tail -c 300 mutants.log | tr '\r' '\n' | tail -3
+	$(BIN)/python bench/mutation_report.py
 
 clean:
 	rm -rf $(OUTPUT) .pytest_cache test-artifacts

@@ -1,0 +1,73 @@
+"""Mutation score per module from mutmut's results (``make mutate`` runs this after mutmut).
+
+Reads ``mutants/**/*.py.meta`` (mutmut 3's per-file verdicts), prints a Markdown table of
+killed / survived / other per module and writes every surviving mutant, with its diff, to
+``mutants/survivors.md`` so they can be triaged (killed by a new test, or listed as equivalent
+with the reason in docs/QUALITY.md).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+MUTANTS = ROOT / "mutants"
+
+from mutmut.stats import status_by_exit_code  # mutmut's own reading of its exit codes
+
+DETECTED = {"killed", "timeout", "segfault", "caught by type check"}
+
+
+def load() -> dict[str, dict[str, int | None]]:
+    out: dict[str, dict[str, int | None]] = {}
+    for meta in sorted(MUTANTS.glob("src/**/*.py.meta")):
+        module = ".".join(meta.relative_to(MUTANTS / "src").with_suffix("").with_suffix("").parts)
+        out[module] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+    return out
+
+
+def main() -> int:
+    if not MUTANTS.is_dir():
+        print("no mutants/ directory: run `make mutate` first", file=sys.stderr)
+        return 1
+    data = load()
+    rows, survivors = [], []  # survivors: (mutant name, source path)
+    tk = ts = tn = 0
+    for module, codes in data.items():
+        status = {k: status_by_exit_code[c] for k, c in codes.items()}
+        killed = sum(1 for s in status.values() if s in DETECTED)
+        survived = [k for k, s in status.items() if s == "survived"]
+        untested = sum(1 for s in status.values() if s in ("no tests", "not checked"))
+        total = len(codes)
+        tk, ts, tn = tk + killed, ts + len(survived), tn + untested
+        done = killed + len(survived)
+        score = f"{100.0 * killed / done:.1f}%" if done else "–"
+        rows.append(f"| `{module}` | {total} | {killed} | {len(survived)} | {untested} | {score} |")
+        source = "src/" + "/".join(module.split(".")) + ".py"
+        survivors += [(name, source) for name in survived]
+    print("| module | mutants | killed | survived | no test / not run | score (killed of run) |")
+    print("|---|---:|---:|---:|---:|---:|")
+    print("\n".join(rows))
+    done = tk + ts
+    print(f"| **all** | {sum(len(c) for c in data.values())} | {tk} | {ts} | {tn} | "
+          f"{100.0 * tk / done if done else 0:.1f}% |")
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+
+    os.chdir(ROOT)
+    with open(MUTANTS / "survivors.md", "w", encoding="utf-8") as f:
+        f.write(f"# Surviving mutants ({len(survivors)})\n\n")
+        for name, source in survivors:
+            try:
+                diff = get_diff_for_mutant(name, path=source)
+            except Exception as exc:  # a report must not die on one unreadable mutant
+                diff = f"(diff unavailable: {exc})"
+            f.write(f"## {name}\n\n```diff\n{diff.strip()}\n```\n\n")
+    print(f"\n{len(survivors)} surviving mutants with their diffs: mutants/survivors.md")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

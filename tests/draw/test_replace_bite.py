@@ -1,0 +1,56 @@
+"""Replacement rules (001 第十三条, R50): each finding with its message AND its article."""
+
+from __future__ import annotations
+
+from publisher.directory.records import Inspector
+from publisher.draw.errors import ART_CONFLICT, ART_REPLACE
+from publisher.draw.replace import REPLACE_REASONS, apply_replacement, replacement_findings
+from publisher.draw.teams import Role, TeamPlan
+
+
+def insp(iid, office, conflicts=(), active=True):
+    return Inspector(id=iid, name=iid, office=office, unit=office, unit_region="3711", expertise=(), items=(),
+                     group=None, active=active, conflicts=tuple(conflicts))
+
+
+PLAN = TeamPlan([insp("L-0", "lead"), insp("L-1", "lead"), insp("L-2", "lead", conflicts=("T1",)),
+                 insp("L-3", "lead", active=False), insp("P-0", "p1"), insp("P-1", "p1")],
+                [Role("lead", 1), Role("p1", 1)], "big")
+TEAM = ["L-0", "P-0"]
+
+
+def found(out, new, reason="health", team=TEAM, target="T1"):
+    body = {"target": target, "out": out, "in": new, "reason": reason}
+    return [(f.message, f.article) for f in replacement_findings(body, team, PLAN)]
+
+
+def test_a_valid_replacement_has_no_findings_for_every_reason():
+    for reason in REPLACE_REASONS:
+        assert found("L-0", "L-1", reason) == []
+    assert REPLACE_REASONS == ("post_change", "work_conflict", "health", "recusal")
+    assert apply_replacement(TEAM, "L-0", "L-1") == ["L-1", "P-0"]
+
+
+def test_each_replacement_finding():
+    assert replacement_findings({"target": "T9", "out": "L-0", "in": "L-1", "reason": "health"}, None, PLAN)[0] \
+        .article == ART_REPLACE
+    assert [(f.message, f.article) for f in replacement_findings(
+        {"target": "T9", "out": "L-0", "in": "L-1", "reason": "health"}, None, PLAN)] == [
+        ("target T9 was not selected in this draw", ART_REPLACE)]
+    assert found("L-0", "L-1", "bored") == [
+        ("reason 'bored' is not one of post_change, work_conflict, health, recusal", ART_REPLACE)]
+    assert found("L-1", "L-2") == [
+        ("L-1 is not in the current team of T1 (L-0, P-0)", ART_REPLACE),
+        ("substitute L-2 declared a conflict of interest with T1", ART_CONFLICT)]
+    assert found("L-0", "X-9") == [
+        ("substitute X-9 is not an inspector of a participating office in the committed inspector snapshot",
+         ART_REPLACE)]
+    assert found("L-0", "L-3") == [("substitute L-3 is not active", ART_REPLACE)]
+    assert found("L-0", "P-1") == [
+        ("substitute P-1 is from office p1, the replaced inspector from lead; the same office must supply both",
+         ART_REPLACE)]
+    assert found("L-0", "P-0") == [
+        ("substitute P-0 is from office p1, the replaced inspector from lead; the same office must supply both",
+         ART_REPLACE),
+        ("substitute P-0 is already in the team of T1", ART_REPLACE)]
+    assert found("L-0", "L-2", target="T2") == []

@@ -20,39 +20,64 @@ from .main import UserError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("keygen", help="generate an encrypted Ed25519 key in $PUBLISHER_KEYS")
-    p.add_argument("name")
-    p.add_argument("--keys", help="key directory (default $PUBLISHER_KEYS)")
+    p = sub.add_parser("keygen", help="生成加密的签名密钥，并写出可发送给运营方的公钥文件 / generate an encrypted Ed25519 key",
+                       description="在 $PUBLISHER_KEYS 中生成加密的私钥 NAME.pem 和公钥文件 NAME.pub。"
+                       "口令取自环境变量 PUBLISHER_KEY_PASSPHRASE_<NAME>（或 PUBLISHER_KEY_PASSPHRASE），"
+                       "都没有时在终端中询问。把 NAME.pub 或打印的公钥代码发给运营方，私钥永远不要发送。 / "
+                       "Writes NAME.pem (encrypted) and NAME.pub (send this to the operator; never the .pem).")
+    p.add_argument("name", help="密钥名称 / key name, e.g. scjgj")
+    p.add_argument("--keys", help="密钥目录 / key directory (default $PUBLISHER_KEYS)")
     p.set_defaults(func=cmd_keygen)
 
-    p = sub.add_parser("init", help="create an empty ledger with its trust anchors")
+    p = sub.add_parser("init", help="创建空账本及其信任锚 / create an empty ledger with its trust anchors",
+                       description="创建门户账本。必须指定随机信标：--beacon drand-quicknet（正式门户）、"
+                       "--beacon-chain FILE，或 --training（培训门户：生成标明“模拟”的信标，不可用于真实抽查）；"
+                       "并指定风险分类的公开方式 --disclosure public|sealed。trust.json 以后不能修改。 / "
+                       "A portal needs a beacon chain (--beacon drand-quicknet, --beacon-chain FILE, or --training "
+                       "for a labelled simulated chain) and --disclosure; trust.json can never change afterwards.")
     add_ledger_arg(p)
-    p.add_argument("--origin", required=True, help="checkpoint origin, e.g. portal.example.gov.cn/county")
-    p.add_argument("--root-key", default="root", help="key name of the operator root key")
-    p.add_argument("--log-key", default="log", help="key name of the checkpoint (log) key")
-    p.add_argument("--beacon-chain", action="append", default=[], help="JSON file with a beacon chain info")
-    p.add_argument("--keys")
-    p.add_argument("--sample", action="store_true", help="mark everything as sample data")
+    p.add_argument("--origin", required=True, help="检查点来源名 / checkpoint origin, e.g. portal.example.gov.cn/county")
+    p.add_argument("--root-key", default="root", help="运营方根密钥名称 / key name of the operator root key")
+    p.add_argument("--log-key", default="log", help="检查点（日志）密钥名称 / key name of the checkpoint (log) key")
+    p.add_argument("--beacon", choices=["drand-quicknet"], help="固定使用 drand quicknet 公共信标 / pin drand quicknet")
+    p.add_argument("--beacon-chain", action="append", default=[], help="信标链信息 JSON 文件 / JSON file with a beacon chain info")
+    p.add_argument("--training", action="store_true",
+                   help="培训门户：生成模拟信标（种子写入密钥目录 beacon-sim.seed），全站标为样例 / "
+                   "training portal: a labelled SIMULATED beacon, everything marked as sample")
+    p.add_argument("--disclosure", choices=["public", "sealed"],
+                   help="风险分类是否公开：public 公开、sealed 封存 / whether risk classes are public or sealed")
+    p.add_argument("--keys", help="密钥目录 / key directory")
+    p.add_argument("--sample", action="store_true", help="全部标为样例数据 / mark everything as sample data")
     p.set_defaults(func=cmd_init)
 
-    p = sub.add_parser("office-register", help="(operator) register an office and its key")
+    p = sub.add_parser("office-register", help="（运营方）注册单位及其公钥 / (operator) register an office and its key",
+                       description="先检查（单位代码、重复注册、密钥是否已登记），有任何问题都不写入。"
+                       "单位用 publisher keygen 生成密钥后，只需把 .pub 文件或公钥代码交给运营方。 / "
+                       "Checks first; nothing is written on any problem. The office sends only its public key.")
     add_ledger_arg(p)
-    p.add_argument("office")
-    p.add_argument("--name-zh", required=True)
-    p.add_argument("--name-en", required=True)
-    p.add_argument("--key", required=True, help="key name of the office's key in the key directory")
-    p.add_argument("--root-key", default="root")
-    p.add_argument("--keys")
+    p.add_argument("office", help="单位代码，小写英文字母开头，例如 scjgj / office code, e.g. scjgj")
+    p.add_argument("--name-zh", required=True, help="单位中文名称 / Chinese name")
+    p.add_argument("--name-en", required=True, help="英文名称 / English name")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--pubkey", help="单位发来的 .pub 文件或 ed25519:… 公钥代码 / the office's .pub file or public key code")
+    g.add_argument("--key", help="密钥目录中的私钥名称（运营方自己保管单位私钥时）/ name of a private key in the key directory")
+    p.add_argument("--root-key", default="root", help="运营方根密钥名称 / root key name")
+    p.add_argument("--keys", help="密钥目录 / key directory")
     p.set_defaults(func=cmd_office_register)
 
-    p = sub.add_parser("key-rotate", help="(operator) register a new key for an office and revoke the old one")
+    p = sub.add_parser("key-rotate", help="（运营方）为单位登记新密钥并撤销旧密钥 / (operator) rotate an office key",
+                       description="先检查（单位已注册、旧密钥属于该单位且未撤销、新密钥未登记），有任何问题都不写入。 / "
+                       "Checks first; nothing is written on any problem.")
     add_ledger_arg(p)
-    p.add_argument("office")
-    p.add_argument("--new-key", required=True)
-    p.add_argument("--old-key-id", required=True)
-    p.add_argument("--reason", default="rotation", choices=["rotation", "compromise", "retired"])
-    p.add_argument("--root-key", default="root")
-    p.add_argument("--keys")
+    p.add_argument("office", help="单位代码 / office code")
+    g = p.add_mutually_exclusive_group(required=True)
+    g.add_argument("--new-pubkey", help="新密钥的 .pub 文件或公钥代码 / the new key's .pub file or code")
+    g.add_argument("--new-key", help="密钥目录中的新私钥名称 / name of the new private key")
+    p.add_argument("--old-key-id", required=True, help="要撤销的密钥编号（16 位）/ key id to revoke")
+    p.add_argument("--reason", default="rotation", choices=["rotation", "compromise", "retired"],
+                   help="原因：rotation 定期更换、compromise 泄露、retired 停用 / reason")
+    p.add_argument("--root-key", default="root", help="运营方根密钥名称 / root key name")
+    p.add_argument("--keys", help="密钥目录 / key directory")
     p.set_defaults(func=cmd_key_rotate)
 
     p = sub.add_parser("verify", help="verify the whole ledger (exit 0 valid, 1 problems)")
@@ -79,24 +104,83 @@ def register(sub) -> None:
 def cmd_keygen(args) -> int:
     key = SigningKey.generate()
     path = keystore.save_key(args.name, key, args.keys)
+    pub = keystore.save_public(args.name, key.public, args.keys)
     print(json.dumps({"name": args.name, "key_id": key.id, "public_key": key.public.b64,
-                      "file": str(path)}, ensure_ascii=False))
+                      "public_code": keystore.public_code(key.public), "file": str(path),
+                      "public_file": str(pub)}, ensure_ascii=False))
+    print(f"已生成密钥 {args.name}（编号 {key.id}）。请把 {pub} 或下面的公钥代码发给运营方，私钥 {path.name} 不要发送：\n"
+          f"  {keystore.public_code(key.public)}\n"
+          f"key {args.name} ({key.id}): send {pub.name} or the code above to the operator, never {path.name}",
+          file=sys.stderr)
     return 0
 
 
-def trust_json(origin: str, root: SigningKey, log: Signer, chains: list[dict], sample: bool) -> dict:
+TRAINING_LABEL = "培训用模拟信标，不是真实 drand 网络 / TRAINING: SIMULATED beacon — not the real drand network"
+
+
+def trust_json(origin: str, root: SigningKey, log: Signer, chains: list[dict], sample: bool,
+               extra: dict | None = None) -> dict:
     return {"version": 1, "origin": origin,
             "root_keys": [{"key_id": root.id, "public_key": root.public.b64}],
-            "log_vkey": log.vkey, "beacon_chains": chains, "sample": sample}
+            "log_vkey": log.vkey, "beacon_chains": chains, "sample": sample, **(extra or {})}
+
+
+def _init_chains(args) -> tuple[list[dict], bytes | None]:
+    """The beacon chains to pin, and a training seed to save (checked before anything is written)."""
+    from ..beacon import QUICKNET, ChainError, chain_from_json, chain_to_json
+
+    chosen = sum(bool(x) for x in (args.beacon, args.beacon_chain, args.training))
+    if chosen == 0:
+        raise UserError("没有指定随机信标，门户将无法抽取。请用 --beacon drand-quicknet（正式门户）、--beacon-chain FILE，"
+                        "或 --training（培训门户）；未写入任何内容 / no beacon chain: pass --beacon drand-quicknet, "
+                        "--beacon-chain FILE or --training; nothing written")
+    if chosen > 1:
+        raise UserError("--beacon、--beacon-chain 与 --training 只能选一种 / choose one of --beacon, --beacon-chain, --training")
+    if args.training:
+        import os
+
+        from ..beacon import SimulatedBeacon
+
+        seed = os.urandom(32)
+        return [chain_to_json(SimulatedBeacon(seed, int(_time.time()) // 3 * 3, 3, label=TRAINING_LABEL).chain)], seed
+    if args.beacon == "drand-quicknet":
+        return [chain_to_json(QUICKNET)], None
+    chains = []
+    for f in args.beacon_chain:
+        try:
+            chains.append(chain_to_json(chain_from_json(json.loads(Path(f).read_text("utf-8")))))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError, ChainError) as exc:
+            raise UserError(f"{f}：不是有效的信标链信息 / not a valid beacon chain info: {exc}") from None
+    return chains, None
 
 
 def cmd_init(args) -> int:
+    if args.disclosure is None:
+        raise UserError("请用 --disclosure public 或 --disclosure sealed 说明风险分类是否公开；未写入任何内容 / "
+                        "pass --disclosure public|sealed (are risk classes public?); nothing written")
+    chains, seed = _init_chains(args)
+    ledger = open_ledger_or_new(args)
+    if (ledger.root / "trust.json").exists():
+        raise UserError(f"{ledger.root / 'trust.json'}：已存在，trust.json 不能修改 / already exists; trust.json never changes")
+    seed_path = None
+    if seed is not None:
+        seed_path = keystore.keys_dir(args.keys) / "beacon-sim.seed"
+        if seed_path.exists():
+            raise UserError(f"{seed_path}：已存在，不会覆盖 / exists; refusing to overwrite")
     root = keystore.load_key(args.root_key, args.keys)
     log = Signer(args.origin, keystore.load_key(args.log_key, args.keys))
-    chains = [json.loads(Path(f).read_text("utf-8")) for f in args.beacon_chain]
-    ledger = open_ledger_or_new(args)
-    ledger.init(trust_json(args.origin, root, log, chains, args.sample))
-    print(f"created {ledger.root} (origin {args.origin}, root key {root.id})")
+    extra = {"risk_class_disclosure": args.disclosure}
+    if args.training:
+        extra["training"] = True
+    if seed_path is not None:
+        seed_path.parent.mkdir(parents=True, exist_ok=True)
+        seed_path.write_text(seed.hex() + "\n", "ascii")
+    ledger.init(trust_json(args.origin, root, log, chains, args.sample or args.training, extra))
+    kind = "培训门户（模拟信标）/ TRAINING portal (simulated beacon)" if args.training else "门户 / portal"
+    print(f"已创建{kind} {ledger.root}（来源 {args.origin}，根密钥 {root.id}）/ created {ledger.root} "
+          f"(origin {args.origin}, root key {root.id})")
+    if seed_path is not None:
+        print(f"模拟信标种子：{seed_path}（抽取时用 --sim-beacon-seed 指定）/ simulated beacon seed: {seed_path}")
     return 0
 
 
@@ -106,31 +190,67 @@ def open_ledger_or_new(args):
     return LedgerDir(Path(args.ledger))
 
 
+def operator_registry(ledger):
+    """The offices and keys registered so far (operator entries only, in log order)."""
+    from ..core.registry import KeyRegistry
+
+    reg = KeyRegistry(ledger.trust())
+    for line in ledger.iter_log():
+        if line.office == OPERATOR:
+            reg.apply(ledger.read_entry(line.office, line.seq))
+    return reg
+
+
+def _public_key(pubkey: str | None, key_name: str | None, keys_dir):
+    if pubkey is not None:
+        return keystore.parse_public(pubkey)
+    return keystore.load_key(key_name, keys_dir).public
+
+
+def _registration(fn, *a) -> None:
+    from ..core.registration import RegistrationError
+
+    try:
+        fn(*a)
+    except RegistrationError as exc:
+        raise UserError(f"{exc}（未写入任何内容 / nothing written）") from None
+
+
 def cmd_office_register(args) -> int:
+    from ..core.registration import check_office_register
+
     ledger = open_ledger(args)
-    root = keystore.load_key(args.root_key, args.keys)
-    office_key = keystore.load_key(args.key, args.keys)
-    now = format_time_now()
-    ledger.append_many([
-        (OPERATOR, "office.register", {"office": args.office, "name_zh": args.name_zh, "name_en": args.name_en}, root, now),
-        (OPERATOR, "key.register", {"office": args.office, "key_id": office_key.id,
-                                    "public_key": office_key.public.b64, "valid_from": now}, root, now),
-    ])
-    print(f"registered office {args.office} with key {office_key.id}")
+    office_key = _public_key(args.pubkey, args.key, args.keys)
+    with ledger.locked():
+        _registration(check_office_register, operator_registry(ledger), args.office, args.name_zh,
+                      args.name_en, office_key)
+        root = keystore.load_key(args.root_key, args.keys)
+        now = format_time_now()
+        ledger.append_many([
+            (OPERATOR, "office.register", {"office": args.office, "name_zh": args.name_zh, "name_en": args.name_en}, root, now),
+            (OPERATOR, "key.register", {"office": args.office, "key_id": office_key.id,
+                                        "public_key": office_key.b64, "valid_from": now}, root, now),
+        ])
+    print(f"已注册单位 {args.office}（{args.name_zh}），密钥 {office_key.id} / registered office {args.office} with key {office_key.id}")
     return 0
 
 
 def cmd_key_rotate(args) -> int:
+    from ..core.registration import check_key_rotate
+
     ledger = open_ledger(args)
-    root = keystore.load_key(args.root_key, args.keys)
-    new = keystore.load_key(args.new_key, args.keys)
-    now = format_time_now()
-    ledger.append_many([
-        (OPERATOR, "key.register", {"office": args.office, "key_id": new.id,
-                                    "public_key": new.public.b64, "valid_from": now}, root, now),
-        (OPERATOR, "key.revoke", {"office": args.office, "key_id": args.old_key_id, "reason": args.reason}, root, now),
-    ])
-    print(f"office {args.office}: key {new.id} registered, {args.old_key_id} revoked")
+    new = _public_key(args.new_pubkey, args.new_key, args.keys)
+    with ledger.locked():
+        _registration(check_key_rotate, operator_registry(ledger), args.office, new, args.old_key_id)
+        root = keystore.load_key(args.root_key, args.keys)
+        now = format_time_now()
+        ledger.append_many([
+            (OPERATOR, "key.register", {"office": args.office, "key_id": new.id,
+                                        "public_key": new.b64, "valid_from": now}, root, now),
+            (OPERATOR, "key.revoke", {"office": args.office, "key_id": args.old_key_id, "reason": args.reason}, root, now),
+        ])
+    print(f"单位 {args.office}：已登记密钥 {new.id}，已撤销 {args.old_key_id} / "
+          f"office {args.office}: key {new.id} registered, {args.old_key_id} revoked")
     return 0
 
 

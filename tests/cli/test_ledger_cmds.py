@@ -35,11 +35,11 @@ def test_full_foundation_flow(env, capsys):
     capsys.readouterr()
     assert run("verify", "--json") == 0
     report = json.loads(capsys.readouterr().out)
-    assert report["ok"] and report["size"] == 2 and report["checkpoints"][0]["size"] == 2
+    assert report["ok"] and report["size"] == 5 and report["checkpoints"][0]["size"] == 5
     first_id = (env / "ledger" / "log").read_text().split()[1]
     assert run("prove", first_id) == 0
     proof = json.loads(capsys.readouterr().out)
-    assert proof["index"] == 0 and proof["tree_size"] == 2 and len(proof["proof"]) == 1
+    assert proof["index"] == 0 and proof["tree_size"] == 5 and len(proof["proof"]) == 3
 
 
 def test_verify_exit_1_lists_problems(env, capsys):
@@ -47,14 +47,14 @@ def test_verify_exit_1_lists_problems(env, capsys):
         run("keygen", name)
     run("init", "--origin", "portal.test/county", "--training", "--disclosure", "public")
     run("office-register", "scjgj", "--name-zh", "局", "--name-en", "B", "--key", "scjgj")
-    p = env / "ledger" / "entries" / "operator" / "00000001.json"
+    p = env / "ledger" / "entries" / "operator" / "00000004.json"
     obj = json.loads(p.read_text())
     obj["body"]["name_en"] = "C"
     p.write_text(json.dumps(obj))
     capsys.readouterr()
     assert run("verify") == 1
     err = capsys.readouterr().err
-    assert "ledger/entries/operator/00000001.json" in err and "hash: file content hashes to" in err
+    assert "ledger/entries/operator/00000004.json" in err and "hash: file content hashes to" in err
 
 
 def test_wrong_passphrase_is_a_clear_error(env, capsys, monkeypatch):

@@ -7,17 +7,9 @@ import os
 
 import pytest
 
+from clerk_helpers import snapshot
+
 from publisher.cli.main import main
-
-
-def snapshot(root):
-    """Every file under root with its bytes: proves a refusal wrote nothing."""
-    out = {}
-    for dirpath, _, files in os.walk(root):
-        for f in files:
-            p = os.path.join(dirpath, f)
-            out[p] = open(p, "rb").read()
-    return out
 
 
 @pytest.fixture

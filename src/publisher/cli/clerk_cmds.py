@@ -21,6 +21,7 @@ def register(sub) -> None:
     p.add_argument("--url", required=True, help="网站公开网址 / public URL, e.g. https://ssgk.qinghe.gov.cn/")
     p.add_argument("--ledger", help="已创建的账本（用来固定根密钥编号），默认 DIR/ledger / ledger whose root keys to pin")
     p.set_defaults(func=cmd_new_portal)
+    register_calendar(sub)
 
 
 def cmd_new_portal(args) -> int:
@@ -44,4 +45,75 @@ def cmd_new_portal(args) -> int:
     if not ids:
         print("提示：还没有账本，pelicanconf.py 中的 PUBLISHER_ROOT_KEY_IDS 为空；publisher init 之后请填入根密钥编号 / "
               "no ledger yet: fill PUBLISHER_ROOT_KEY_IDS after publisher init")
+    return 0
+
+
+def register_calendar(sub) -> None:
+    p = sub.add_parser("calendar", help="（运营方）发布某年的节假日安排 / (operator) publish a year's holiday arrangement")
+    csub = p.add_subparsers(dest="what", metavar="WHAT")
+    csub.required = True
+    a = csub.add_parser("add", help="把一年的节假日安排（国务院通知）写入账本 / add a year's arrangement to the ledger",
+                        description="读取 YAML 文件（year、notice、holidays、workdays，可用“日期 至 日期”），"
+                        "先检查（年份未发布过、日期有效、调休上班日为周末、内置年份须与 chinese-calendar 一致），"
+                        "再由运营方根密钥签名写入。示例：examples/calendar-2027.yaml。 / Reads a YAML file, checks it, "
+                        "signs it with the root key. Example: examples/calendar-2027.yaml.")
+    a.add_argument("year", type=int, help="年份 / year, e.g. 2027")
+    a.add_argument("file", type=Path, help="YAML 文件 / YAML file")
+    a.add_argument("--ledger", default="ledger", help="账本目录 / ledger directory (default: ./ledger)")
+    a.add_argument("--root-key", default="root", help="运营方根密钥名称 / root key name")
+    a.add_argument("--keys", help="密钥目录 / key directory")
+    a.add_argument("--time", help="记录时间 / entry time YYYY-MM-DDTHH:MM:SSZ (tests and replays)")
+    a.set_defaults(func=cmd_calendar_add)
+
+
+def check_calendar_body(ledger, body: dict) -> list:
+    """Problems the verifier's calendar rule would report for ``body`` after the ledger's entries."""
+    from ..core.entry import OPERATOR, sign_entry
+    from ..core.keys import SigningKey
+    from ..core.rules.workflow.calendar_entry import CalendarCheck
+    from ..core.rules.workflow.state import WorkflowState
+
+    state, check = WorkflowState(), CalendarCheck()
+    ctx = None  # the calendar rule needs no context
+    for line in ledger.iter_log():
+        if line.office == OPERATOR:
+            e = ledger.read_entry(line.office, line.seq)
+            if e.type == "calendar":
+                check.check(e, ctx, state)
+    probe = sign_entry(type="calendar", office=OPERATOR, seq=1, prev=None, time="2000-01-01T00:00:00Z",
+                       body=body, key=SigningKey.from_seed(bytes(32)))
+    return check.check(probe, ctx, state)
+
+
+def cmd_calendar_add(args) -> int:
+    from ..core.entry import OPERATOR
+    from ..core.schema import validate_body
+    from ..storage import keystore
+    from ..workflow.calendar_file import read_calendar
+    from ..workflow.errors import InputError
+    from .common import open_ledger
+
+    ledger = open_ledger(args)
+    try:
+        data = args.file.read_bytes()
+    except OSError as exc:
+        raise UserError(f"{args.file}：无法读取 / cannot read ({exc.strerror})") from None
+    try:
+        body = read_calendar(data, str(args.file), args.year)
+    except InputError as exc:
+        raise UserError(f"{exc}\n未写入任何内容 / nothing written") from None
+    errs = validate_body("calendar", body)
+    if errs:
+        raise UserError(f"{args.file}：格式不符 / does not fit the calendar format: {errs[0]}")
+    with ledger.locked():
+        problems = check_calendar_body(ledger, body)
+        errors = [p for p in problems if p.severity == "error"]
+        if errors:
+            raise UserError("\n".join(f"{args.file}：{p.message}" for p in errors) + "\n未写入任何内容 / nothing written")
+        root = keystore.load_key(args.root_key, args.keys)
+        e = ledger.append(OPERATOR, "calendar", body, root, args.time)
+    for p in problems:
+        print(f"警告 / warning: {p.message}")
+    print(f"已发布 {args.year} 年节假日安排：{len(body['holidays'])} 个工作日放假、{len(body['workdays'])} 个周末调休上班"
+          f"（{e.office}/{e.seq}）/ published the {args.year} calendar")
     return 0

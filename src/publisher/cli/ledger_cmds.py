@@ -176,12 +176,28 @@ def cmd_init(args) -> int:
         seed_path.parent.mkdir(parents=True, exist_ok=True)
         seed_path.write_text(seed.hex() + "\n", "ascii")
     ledger.init(trust_json(args.origin, root, log, chains, args.sample or args.training, extra))
+    seeded = seed_calendar(ledger, root)
     kind = "培训门户（模拟信标）/ TRAINING portal (simulated beacon)" if args.training else "门户 / portal"
     print(f"已创建{kind} {ledger.root}（来源 {args.origin}，根密钥 {root.id}）/ created {ledger.root} "
           f"(origin {args.origin}, root key {root.id})")
+    print(f"已写入 {', '.join(map(str, seeded))} 年的节假日安排（chinese-calendar）/ calendar entries for {seeded}")
     if seed_path is not None:
         print(f"模拟信标种子：{seed_path}（抽取时用 --sim-beacon-seed 指定）/ simulated beacon seed: {seed_path}")
     return 0
+
+
+SEED_YEARS = 3  # the last built-in years go into a new ledger as calendar entries
+
+
+def seed_calendar(ledger, root: SigningKey) -> list[int]:
+    """Publish the last built-in years (chinese-calendar) as calendar entries, so the ledger
+    itself shows the arrangement its deadlines are counted on; later years: `calendar add`."""
+    from ..workdays import builtin_year, builtin_years, body_for_year
+
+    years = list(builtin_years()[-SEED_YEARS:])
+    now = format_time_now()
+    ledger.append_many([(OPERATOR, "calendar", body_for_year(builtin_year(y)), root, now) for y in years])
+    return years
 
 
 def open_ledger_or_new(args):

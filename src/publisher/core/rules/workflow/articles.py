@@ -21,6 +21,7 @@ CORRECTION = "workflow.correction"
 WITHHOLD = "workflow.withhold"
 NONCOOPERATION = "workflow.noncooperation"
 DIRECTORY = "workflow.directory"
+CALENDAR = "workflow.calendar"
 
 # articles
 ART_LIST = "001 第一条 / 004 第八条"  # no inspection outside the published list (R1)

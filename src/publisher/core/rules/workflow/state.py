@@ -14,6 +14,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Callable
 
+from ....workdays import BUILTIN, Calendar
 from .selection import Selection
 
 
@@ -125,6 +126,7 @@ class WorkflowState:
     stats: dict[tuple[str, int], Counter] = field(default_factory=dict)
     snapshots: dict[str, tuple[str, int]] = field(default_factory=dict)  # blob -> (kind, count) checked
     sink: Sink | None = None
+    calendar: Calendar = BUILTIN  # built-in years + the ledger's calendar entries so far
 
     def count(self, office: str, year: int, what: str, n: int = 1) -> None:
         self.stats.setdefault((office, year), Counter())[what] += n

@@ -191,6 +191,11 @@ def test_results_for_unselected_target_and_one_inspector(authored):
     one(lines, f"target {outsider} was not selected in the locked draw", "(001 第十二条)")
     t = wf.selected(lock)[0]
     lines = refused(wf, text.replace(outsider, t))
+    one(lines, "target_name: “某公司”与抽取时名录中的名称", "不一致")  # issue 14: no silent wrong name
+    one(lines, "inspectors: scjgj-001 不是该检查对象抽取的检查组成员")  # nor a stranger as inspector
+    member = wf.team(lock, t)[0]
+    lines = refused(wf, text.replace(outsider, t).replace("某公司", wf.name(t))
+                    .replace("inspectors: scjgj-001", f"inspectors: {member}"))
     one(lines, "inspectors lists 1; at least two", "[workflow.team-size] (004 第十四条)")
 
 

@@ -76,8 +76,10 @@ def cmd_add(args) -> int:
     verb = "would add" if res.dry_run else "added"
     for e in res.entries:
         print(f"{verb} {e.office}/{e.seq} {e.type} {e.id}")
+    if res.already_published:
+        print(f"跳过 {res.already_published} 行已发布的结果 / skipped {res.already_published} row(s) already published")
     if res.skipped_rows:
-        print(f"skipped {res.skipped_rows} row(s) not filled in yet")
+        print(f"跳过 {res.skipped_rows} 行尚未填写 / skipped {res.skipped_rows} row(s) not filled in yet")
     print(f"{verb} {len(res.entries)} entr{'y' if len(res.entries) == 1 else 'ies'} from {args.file}")
     return 0
 

@@ -52,6 +52,7 @@ class AddResult:
     entries: list[Entry] = field(default_factory=list)
     warnings: list[InputProblem] = field(default_factory=list)
     skipped_rows: int = 0
+    already_published: int = 0  # workbook rows skipped because the office published them before
     dry_run: bool = False
 
 
@@ -174,13 +175,17 @@ def _add_locked(ledger: LedgerDir, parsed: Parsed, office: str, key: SigningKey,
     drafts, skipped = build_drafts(parsed, office, state, problems)
     if problems.errors:
         raise InputError(problems.items)
+    published = getattr(state, "skipped_published", 0)
     if not drafts:
-        raise InputError.one(parsed.file, "", "nothing to add (no filled rows or records)")
+        if published:
+            raise InputError.one(parsed.file, "", f"没有新内容：{published} 行已经发布过，已全部跳过 / nothing new: "
+                                 f"all {published} filled row(s) were published before")
+        raise InputError.one(parsed.file, "", "没有可添加的内容（没有填写的行或记录）/ nothing to add (no filled rows or records)")
     entries = sign_drafts(drafts, office, key, time, state, problems)
     if problems.errors:
         raise InputError(problems.errors)  # warnings do not matter when nothing is written
     result = AddResult(warnings=[p for p in problems.items if p.severity != "error"],
-                       skipped_rows=skipped, dry_run=dry_run)
+                       skipped_rows=skipped, already_published=published, dry_run=dry_run)
     if dry_run:
         result.entries = entries
         return result

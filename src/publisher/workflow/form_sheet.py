@@ -61,6 +61,9 @@ def results_from_sheet(wb: Workbook, office: str, state, problems: Problems) -> 
         if "completed" not in data and not cats:
             skipped += 1
             continue
+        if _already_published(data, defaults, office, state):
+            state.skipped_published = getattr(state, "skipped_published", 0) + 1
+            continue
         if cats:
             data["categories"] = cats
         if "follow_up" in data:
@@ -75,6 +78,15 @@ def results_from_sheet(wb: Workbook, office: str, state, problems: Problems) -> 
         records.append(r)
     fill_names(drafts, state, records)
     return drafts, skipped
+
+
+def _already_published(data: dict, defaults: dict, office: str, state) -> bool:
+    """A row of a re-imported workbook whose target this office already published: skipped
+    (the clerk imports the same template again as more inspections finish)."""
+    task, target = data.get("task") or defaults.get("task"), data.get("target")
+    if not isinstance(task, str) or not isinstance(target, str) or not hasattr(state, "published"):
+        return False
+    return state.published(task.strip(), office, target.strip())
 
 
 def directory_from_sheet(wb: Workbook, kind: str, problems: Problems) -> list[Draft]:

@@ -30,6 +30,7 @@ import codecs
 import csv
 import datetime as _dt
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -471,23 +472,97 @@ def _detect_format(source: Source) -> Format:
     return "csv"
 
 
+#: Delimiters a spreadsheet export may use (Excel in many locales writes ';').
+_DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE = 1 << 16  # enough to tell UTF-8 from GB18030; reading stays lazy
+
+
+def detect_encoding(sample: bytes, complete: bool = False) -> tuple[str, str]:
+    """(codec, name shown to clerks) of a CSV from its first bytes: UTF-8 with or without BOM,
+    else GB18030 (a superset of GBK/GB2312, the default of Chinese Excel); UTF-16 is refused."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8", "UTF-8（带 BOM）"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DirectoryError([Problem("encoding", "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请在 Excel 中另存为"
+                                      "“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）” / UTF-16 text: save as CSV instead")])
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
+        return "utf-8", "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=complete)
+        return "gb18030", "GB18030/GBK（中文 Excel 默认）"
+    except UnicodeDecodeError:
+        # neither: read as UTF-8 so the refusal names the first row with a bad byte
+        return "utf-8", "UTF-8（也不是 GB18030/GBK）"
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter of the header region: the candidate occurring most often in one line."""
+    best, count = ",", 0
+    for d in _DELIMITERS:
+        n = max((line.count(d) for line in lines), default=0)
+        if n > count:
+            best, count = d, n
+    return best
+
+
+_DELIM_NAMES = {",": "逗号", ";": "分号", "\t": "制表符", "|": "竖线"}
+
+
+class _Prefixed:
+    """A binary stream with bytes already read put back in front."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]):
+        self._head, self._rest = head, rest
+
+    def read(self, n: int = -1) -> bytes:
+        if self._head:
+            out, self._head = (self._head, b"") if n < 0 or n >= len(self._head) else (self._head[:n], self._head[n:])
+            return out
+        return self._rest.read(n)
+
+
 def _csv_rows(source: Source, fname: str) -> Iterator[tuple[int, list[Any]]]:
-    """Yield (row number, cells) with row 1 = header; UTF-8 (BOM optional), strict quoting."""
+    """Yield (row number, cells) with row 1 = the file's first line; the encoding (UTF-8 with or
+    without BOM, GB18030/GBK) and the delimiter (, ; tab |) are detected; strict quoting."""
     opened: IO[Any] | None = None
     try:
         if isinstance(source, (str, os.PathLike)):
             try:
                 opened = open(source, "rb")
             except OSError as exc:
-                raise DirectoryError([Problem("io", f"cannot open: {exc.strerror or exc}", file=fname)]) from None
+                raise DirectoryError([Problem("io", f"无法打开 / cannot open: {exc.strerror or exc}", file=fname)]) from None
             raw: IO[Any] = opened
         else:
             raw = source
+        encoding = "utf-8"
         if isinstance(raw, io.TextIOBase):
-            text: IO[str] = raw  # type: ignore[assignment]
+            text: Iterator[str] = iter(raw)
+            label = "text"
         else:
-            text = _Utf8Lines(raw)  # type: ignore[assignment]
-        reader = csv.reader(text, strict=True)
+            head = raw.read(_SAMPLE)
+            if not isinstance(head, (bytes, bytearray)):
+                raise DirectoryError([Problem("io", "the stream must be opened in binary mode", file=fname)])
+            try:
+                encoding, label = detect_encoding(bytes(head), complete=len(head) < _SAMPLE)
+            except DirectoryError as exc:
+                raise DirectoryError([Problem(p.rule, p.message, file=fname, row=1) for p in exc.problems]) from None
+            text = iter(_Utf8Lines(_Prefixed(bytes(head), raw), encoding=encoding))
+        first: list[str] = []
+        try:
+            for _ in range(8):
+                first.append(next(text))
+        except StopIteration:
+            pass
+        except UnicodeDecodeError as exc:
+            raise DirectoryError([Problem("encoding", f"第 {len(first) + 1} 行不是有效的 {label} 编码 / not valid "
+                                          f"{encoding} ({exc.reason})", row=len(first) + 1, file=fname)]) from None
+        except csv.Error as exc:
+            raise DirectoryError([Problem("csv-syntax", str(exc), row=len(first) + 1, file=fname)]) from None
+        delimiter = sniff_delimiter(first)
+        reader = csv.reader(itertools.chain(first, text), delimiter=delimiter, strict=True)
         rownum = 0
         while True:
             rownum += 1
@@ -496,10 +571,11 @@ def _csv_rows(source: Source, fname: str) -> Iterator[tuple[int, list[Any]]]:
             except StopIteration:
                 return
             except UnicodeDecodeError as exc:
-                raise DirectoryError([Problem("encoding", f"not valid UTF-8 ({exc.reason})",
-                                              row=rownum, file=fname)]) from None
+                raise DirectoryError([Problem("encoding", f"本行不是有效的 {label} 编码（文件按 {label} 读取）/ not valid "
+                                              f"{encoding} ({exc.reason})", row=rownum, file=fname)]) from None
             except csv.Error as exc:
-                raise DirectoryError([Problem("csv-syntax", str(exc), row=rownum, file=fname)]) from None
+                raise DirectoryError([Problem("csv-syntax", f"CSV 格式错误（分隔符：{_DELIM_NAMES[delimiter]}，编码：{label}）/ "
+                                              f"{exc}", row=rownum, file=fname)]) from None
             except OSError as exc:
                 raise DirectoryError([Problem("io", f"read error: {exc}", row=rownum, file=fname)]) from None
             if rownum == 1 and cells and cells[0].startswith("\ufeff"):
@@ -524,7 +600,8 @@ class _Utf8Lines:
 
     _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)")
 
-    def __init__(self, raw: IO[bytes], chunk: int = 1 << 16, max_line: int = 1 << 20):
+    def __init__(self, raw: IO[bytes], chunk: int = 1 << 16, max_line: int = 1 << 20, encoding: str = "utf-8"):
+        self._encoding = encoding  # UTF-8 or GB18030: neither uses 0x0A/0x0D inside a character
         self._raw = raw
         self._chunk = chunk
         self._max_line = max_line
@@ -550,7 +627,7 @@ class _Utf8Lines:
             self._first = False
             if line.startswith(codecs.BOM_UTF8):
                 line = line[len(codecs.BOM_UTF8):]
-        return line.decode("utf-8")
+        return line.decode(self._encoding)
 
     def _fill(self) -> None:
         data = self._raw.read(self._chunk)

@@ -105,7 +105,7 @@ def build_drafts(parsed: Parsed, office: str, state: LedgerState, problems: Prob
     if parsed.workbook is not None:
         if parsed.kind in ("results", "result"):
             return results_from_sheet(parsed.workbook, office, state, problems)
-        return directory_from_sheet(parsed.workbook, parsed.kind, problems), 0
+        return directory_from_sheet(parsed.workbook, parsed.kind, problems, state), 0
     doc = Record(parsed.doc or {}, "", problems)
     k = parsed.kind
     if k == "item_list":

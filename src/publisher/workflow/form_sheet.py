@@ -89,7 +89,7 @@ def _already_published(data: dict, defaults: dict, office: str, state) -> bool:
     return state.published(task.strip(), office, target.strip())
 
 
-def directory_from_sheet(wb: Workbook, kind: str, problems: Problems) -> list[Draft]:
+def directory_from_sheet(wb: Workbook, kind: str, problems: Problems, state=None) -> list[Draft]:
     meta = wb.meta
     data_sheets = [s for s in wb.sheetnames if s != META]
     sheet = kind if kind in data_sheets else (data_sheets[0] if data_sheets else None)
@@ -99,5 +99,8 @@ def directory_from_sheet(wb: Workbook, kind: str, problems: Problems) -> list[Dr
     by = m.text("confirmed_by", max_len=100)
     at = m.date("confirmed_at")
     note = m.text("note", required=False, max_len=2000, multiline=True)
-    d = snapshot_draft(kind, io.BytesIO(wb.data), wb.file, sheet, by, at, note, f"sheet {sheet!r}", problems)
+    from .form_directory import office_names
+
+    d = snapshot_draft(kind, io.BytesIO(wb.data), wb.file, sheet, by, at, note, f"sheet {sheet!r}", problems,
+                       office_names(state))
     return [d] if d else []

@@ -22,6 +22,7 @@ def register(sub) -> None:
     p.add_argument("--ledger", help="已创建的账本（用来固定根密钥编号），默认 DIR/ledger / ledger whose root keys to pin")
     p.set_defaults(func=cmd_new_portal)
     register_calendar(sub)
+    register_everyday(sub)
 
 
 def cmd_new_portal(args) -> int:
@@ -116,4 +117,52 @@ def cmd_calendar_add(args) -> int:
         print(f"警告 / warning: {p.message}")
     print(f"已发布 {args.year} 年节假日安排：{len(body['holidays'])} 个工作日放假、{len(body['workdays'])} 个周末调休上班"
           f"（{e.office}/{e.seq}）/ published the {args.year} calendar")
+    return 0
+
+
+def register_everyday(sub) -> None:
+    p = sub.add_parser("status", help="各单位待办：任务、等待信标、待锁定、待公示结果、逾期 / what each office has to do",
+                       description="按单位列出抽查任务、等待信标轮次的抽取、可以锁定的抽取、尚无结果的检查对象及其截止日期（北京时间）、"
+                       "逾期数量。 / Per office: tasks, draws waiting for their round, locks due, targets without results "
+                       "and their due dates (Beijing dates), overdue.")
+    p.add_argument("--ledger", default="ledger", help="账本目录 / ledger directory (default: ./ledger)")
+    p.add_argument("--office", help="只看某个单位 / one office only")
+    p.add_argument("--now", type=int, help="判断时间（Unix 秒，默认现在）/ unix time to judge (default: now)")
+    p.set_defaults(func=cmd_status)
+
+    p = sub.add_parser("undo", help="撤销本机最新的、尚未提交的记录 / take back the newest unsubmitted entries",
+                       description="只能撤销账本末尾、没有被检查点覆盖、尚未由 publisher submit 提交到 git 的记录；"
+                       "已提交或已公开的记录只能用新记录（如 result.correct）更正。 / Only the tail of the log, not covered "
+                       "by a checkpoint and not yet committed by publisher submit.")
+    p.add_argument("--ledger", default="ledger", help="账本目录 / ledger directory (default: ./ledger)")
+    p.add_argument("--count", type=int, default=1, help="撤销几条（默认 1）/ how many entries (default 1)")
+    p.add_argument("--office", help="只允许撤销该单位的记录 / refuse if an entry of another office would go")
+    p.set_defaults(func=cmd_undo)
+
+
+def cmd_status(args) -> int:
+    import time
+
+    from ..workflow.status import office_status, render
+    from .common import open_ledger
+
+    ledger = open_ledger(args)
+    now = args.now if args.now is not None else int(time.time())
+    print(render(office_status(ledger, now, args.office), now))
+    return 0
+
+
+def cmd_undo(args) -> int:
+    from ..storage.undo import UndoError, undo
+    from .common import open_ledger
+
+    ledger = open_ledger(args)
+    try:
+        res = undo(ledger, args.count, args.office)
+    except UndoError as exc:
+        raise UserError(f"{exc}（未做任何改动 / nothing changed）") from None
+    for e in res.entries:
+        print(f"已撤销 / undone {e.office}/{e.seq} {e.type} {e.id[:16]}")
+    for d in res.blobs:
+        print(f"已删除名录快照 / removed snapshot blob {d[:16]}")
     return 0

@@ -86,6 +86,8 @@ def register(sub) -> None:
     p.add_argument("--trust", help="pin your own copy of trust.json")
     p.add_argument("--checkpoint", action="append", default=[], help="a checkpoint you kept earlier")
     p.add_argument("--now", type=int, help="unix time to judge deadlines/abandonment (default: latest entry)")
+    p.add_argument("--verbose", action="store_true", help="逐条列出全部警告（默认按规则汇总）/ list every warning "
+                   "(default: a summary per rule)")
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("checkpoint", help="(operator CI) verify, then sign a checkpoint of the whole log")
@@ -294,8 +296,15 @@ def cmd_verify(args) -> int:
             "problems": [p.__dict__ for p in report.problems], "seconds": round(elapsed, 3),
         }, ensure_ascii=False, indent=1))
     else:
+        from ..problem_summary import summarize
+
         for p in report.problems:
-            print(p.line(), file=sys.stdout if p.severity == "warning" else sys.stderr)
+            if p.severity != "warning" or args.verbose:
+                print(p.line(), file=sys.stdout if p.severity == "warning" else sys.stderr)
+        warnings = [p for p in report.problems if p.severity == "warning"]
+        if warnings and not args.verbose:
+            print(f"警告 {len(warnings)} 条，按规则汇总 / {len(warnings)} warnings by rule:")
+            print("\n".join(summarize(warnings)))
         status = "VALID" if report.ok else f"INVALID ({len(report.errors)} problems)"
         print(f"{status}: {report.size} entries, root {report.root.hex()}, "
               f"{len(report.checkpoints)} checkpoints, {elapsed:.2f}s")

@@ -37,7 +37,8 @@ def register(sub) -> None:
     t = tsub.add_parser("results", help="results sheet pre-filled with a task's locked targets")
     t.add_argument("task")
     t.add_argument("--xlsx", required=True, type=Path, help="output workbook")
-    t.add_argument("--office", help="participating office (default: the task's lead)")
+    t.add_argument("--office", help="参与单位（默认：本机密钥目录中唯一的参与单位，否则牵头单位）/ participating office "
+                   "(default: the one participant whose key is in $PUBLISHER_KEYS, else the lead)")
     t.add_argument("--all", action="store_true", help="include targets already published")
     add_ledger_arg(t)
     t.set_defaults(func=cmd_template_results)
@@ -89,11 +90,24 @@ def cmd_template_results(args) -> int:
 
     ledger = open_ledger(args)
     try:
-        n = results_template(ledger, args.task, args.xlsx, office=args.office, include_done=args.all)
+        n = results_template(ledger, args.task, args.xlsx, office=args.office, include_done=args.all,
+                             own_offices=_own_offices())
     except InputError as exc:
         raise _user_error(exc) from None
     print(f"wrote {args.xlsx}: {n} target row(s) of task {args.task}")
     return 0
+
+
+def _own_offices() -> frozenset[str]:
+    """Offices whose private key is in this clerk's key directory ($PUBLISHER_OFFICE wins)."""
+    import os
+
+    if os.environ.get("PUBLISHER_OFFICE"):
+        return frozenset({os.environ["PUBLISHER_OFFICE"]})
+    try:
+        return frozenset(p.stem for p in keystore.keys_dir(None).glob("*.pem"))
+    except (keystore.KeyStoreError, OSError):
+        return frozenset()
 
 
 def cmd_report_deadlines(args) -> int:

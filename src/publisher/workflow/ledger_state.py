@@ -40,6 +40,8 @@ class LedgerState:
         self.snapshots: dict[str, str] = {}  # task -> target snapshot of its latest commitment
         self.draws: dict[str, DrawFacts] = {}
         self.team_entries: dict[str, list[tuple[str, int]]] = {}  # task -> its lock/reveal/replace entries
+        self.commit_rounds: dict[str, tuple[str, str, int, str]] = {}  # commit -> (task, office, round, chain)
+        self.locked_commits: set[str] = set()
         self.last_time = 0
 
     def replay(self, watch_tasks: Iterable[str] = ()) -> "LedgerState":
@@ -73,6 +75,12 @@ class LedgerState:
         if entry.type in ("draw.lock", "draw.reveal", "team.replace") and isinstance(b, dict) \
                 and isinstance(b.get("task"), str):
             self.team_entries.setdefault(b["task"], []).append((entry.office, entry.seq))
+        if entry.type == "draw.commit" and isinstance(b, dict) and isinstance(b.get("beacon"), dict):
+            bc = b["beacon"]
+            if isinstance(bc.get("round"), int):
+                self.commit_rounds[entry.id] = (str(b.get("task")), entry.office, bc["round"], str(bc.get("chain_hash")))
+        if entry.type == "draw.lock" and isinstance(b, dict):
+            self.locked_commits.add(str(b.get("commit")))
         if entry.type == "draw.commit" and isinstance(b, dict):
             snap = (b.get("population") or {}).get("snapshot")
             if isinstance(b.get("task"), str) and isinstance(snap, str):
@@ -130,6 +138,18 @@ class LedgerState:
             return False
         i = task.selection.find(target)
         return i is not None and office in task.items and bool(task.selection.get(office, i))
+
+    def latest_publication(self, office: str, task: str, target: str) -> str | None:
+        """Id of ``office``'s latest result or correction for (task, target), by log order."""
+        latest = None
+        for line in self.ledger.iter_log():
+            if line.office != office:
+                continue
+            e = self.ledger.read_entry(line.office, line.seq)
+            b = e.body.get("corrected") if e.type == "result.correct" else e.body if e.type == "result" else None
+            if isinstance(b, dict) and b.get("task") == task and b.get("target") == target:
+                latest = e.id
+        return latest
 
     def find_entry(self, entry_id: str) -> Entry | None:
         for line in self.ledger.iter_log():

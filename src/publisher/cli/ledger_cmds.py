@@ -48,6 +48,7 @@ def register(sub) -> None:
                    help="风险分类是否公开：public 公开、sealed 封存 / whether risk classes are public or sealed")
     p.add_argument("--keys", help="密钥目录 / key directory")
     p.add_argument("--sample", action="store_true", help="全部标为样例数据 / mark everything as sample data")
+    p.add_argument("--time", help="记录时间 YYYY-MM-DDTHH:MM:SSZ（默认现在；用于测试和重放）/ entry time (default now; tests and replays)")
     p.set_defaults(func=cmd_init)
 
     p = sub.add_parser("office-register", help="（运营方）注册单位及其公钥 / (operator) register an office and its key",
@@ -63,6 +64,7 @@ def register(sub) -> None:
     g.add_argument("--key", help="密钥目录中的私钥名称（运营方自己保管单位私钥时）/ name of a private key in the key directory")
     p.add_argument("--root-key", default="root", help="运营方根密钥名称 / root key name")
     p.add_argument("--keys", help="密钥目录 / key directory")
+    p.add_argument("--time", help="记录时间 YYYY-MM-DDTHH:MM:SSZ（默认现在；用于测试和重放）/ entry time (default now; tests and replays)")
     p.set_defaults(func=cmd_office_register)
 
     p = sub.add_parser("key-rotate", help="（运营方）为单位登记新密钥并撤销旧密钥 / (operator) rotate an office key",
@@ -78,6 +80,7 @@ def register(sub) -> None:
                    help="原因：rotation 定期更换、compromise 泄露、retired 停用 / reason")
     p.add_argument("--root-key", default="root", help="运营方根密钥名称 / root key name")
     p.add_argument("--keys", help="密钥目录 / key directory")
+    p.add_argument("--time", help="记录时间 YYYY-MM-DDTHH:MM:SSZ（默认现在；用于测试和重放）/ entry time (default now; tests and replays)")
     p.set_defaults(func=cmd_key_rotate)
 
     p = sub.add_parser("verify", help="verify the whole ledger (exit 0 valid, 1 problems)")
@@ -127,7 +130,7 @@ def trust_json(origin: str, root: SigningKey, log: Signer, chains: list[dict], s
             "log_vkey": log.vkey, "beacon_chains": chains, "sample": sample, **(extra or {})}
 
 
-def _init_chains(args) -> tuple[list[dict], bytes | None]:
+def _init_chains(args, now: int) -> tuple[list[dict], bytes | None]:
     """The beacon chains to pin, and a training seed to save (checked before anything is written)."""
     from ..beacon import QUICKNET, ChainError, chain_from_json, chain_to_json
 
@@ -144,7 +147,7 @@ def _init_chains(args) -> tuple[list[dict], bytes | None]:
         from ..beacon import SimulatedBeacon
 
         seed = os.urandom(32)
-        return [chain_to_json(SimulatedBeacon(seed, int(_time.time()) // 3 * 3, 3, label=TRAINING_LABEL).chain)], seed
+        return [chain_to_json(SimulatedBeacon(seed, now // 3 * 3, 3, label=TRAINING_LABEL).chain)], seed
     if args.beacon == "drand-quicknet":
         return [chain_to_json(QUICKNET)], None
     chains = []
@@ -160,7 +163,10 @@ def cmd_init(args) -> int:
     if args.disclosure is None:
         raise UserError("请用 --disclosure public 或 --disclosure sealed 说明风险分类是否公开；未写入任何内容 / "
                         "pass --disclosure public|sealed (are risk classes public?); nothing written")
-    chains, seed = _init_chains(args)
+    from ..core.entry import parse_time
+
+    when = format_time_now(args.time)
+    chains, seed = _init_chains(args, int(parse_time(when).timestamp()))
     ledger = open_ledger_or_new(args)
     if (ledger.root / "trust.json").exists():
         raise UserError(f"{ledger.root / 'trust.json'}：已存在，trust.json 不能修改 / already exists; trust.json never changes")
@@ -178,7 +184,7 @@ def cmd_init(args) -> int:
         seed_path.parent.mkdir(parents=True, exist_ok=True)
         seed_path.write_text(seed.hex() + "\n", "ascii")
     ledger.init(trust_json(args.origin, root, log, chains, args.sample or args.training, extra))
-    seeded = seed_calendar(ledger, root)
+    seeded = seed_calendar(ledger, root, when)
     kind = "培训门户（模拟信标）/ TRAINING portal (simulated beacon)" if args.training else "门户 / portal"
     print(f"已创建{kind} {ledger.root}（来源 {args.origin}，根密钥 {root.id}）/ created {ledger.root} "
           f"(origin {args.origin}, root key {root.id})")
@@ -191,13 +197,12 @@ def cmd_init(args) -> int:
 SEED_YEARS = 3  # the last built-in years go into a new ledger as calendar entries
 
 
-def seed_calendar(ledger, root: SigningKey) -> list[int]:
+def seed_calendar(ledger, root: SigningKey, now: str) -> list[int]:
     """Publish the last built-in years (chinese-calendar) as calendar entries, so the ledger
     itself shows the arrangement its deadlines are counted on; later years: `calendar add`."""
     from ..workdays import builtin_year, builtin_years, body_for_year
 
     years = list(builtin_years()[-SEED_YEARS:])
-    now = format_time_now()
     ledger.append_many([(OPERATOR, "calendar", body_for_year(builtin_year(y)), root, now) for y in years])
     return years
 
@@ -243,7 +248,7 @@ def cmd_office_register(args) -> int:
         _registration(check_office_register, operator_registry(ledger), args.office, args.name_zh,
                       args.name_en, office_key)
         root = keystore.load_key(args.root_key, args.keys)
-        now = format_time_now()
+        now = format_time_now(args.time)
         ledger.append_many([
             (OPERATOR, "office.register", {"office": args.office, "name_zh": args.name_zh, "name_en": args.name_en}, root, now),
             (OPERATOR, "key.register", {"office": args.office, "key_id": office_key.id,
@@ -261,7 +266,7 @@ def cmd_key_rotate(args) -> int:
     with ledger.locked():
         _registration(check_key_rotate, operator_registry(ledger), args.office, new, args.old_key_id)
         root = keystore.load_key(args.root_key, args.keys)
-        now = format_time_now()
+        now = format_time_now(args.time)
         ledger.append_many([
             (OPERATOR, "key.register", {"office": args.office, "key_id": new.id,
                                         "public_key": new.b64, "valid_from": now}, root, now),
@@ -272,9 +277,18 @@ def cmd_key_rotate(args) -> int:
     return 0
 
 
-def format_time_now() -> str:
+def format_time_now(given: str | None = None) -> str:
+    """``given`` (checked) or the current UTC time, in the entry time format."""
     from datetime import datetime, timezone
 
+    if given:
+        from ..core.entry import parse_time
+
+        try:
+            parse_time(given)
+        except ValueError as exc:
+            raise UserError(f"--time：{exc}（应为 2026-12-01T01:00:00Z）") from None
+        return given
     return format_time(datetime.now(timezone.utc))
 
 

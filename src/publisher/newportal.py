@@ -15,7 +15,7 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[2]  # src/publisher/newportal.py -> repository root
 GITATTRIBUTES = "ledger/log merge=union\n"
-GITIGNORE = "ledger/.lock\nledger/.tmp*\n*.key\n*.pem\nkeys/\noutput/\n"
+GITIGNORE = "ledger/.lock\nledger/.tmp*\n*.key\n*.pem\n*.seed\nkeys/\noutput/\n"
 
 
 class PortalError(ValueError):

@@ -145,7 +145,7 @@ def test_init_requires_beacon_and_disclosure(tmp_path, monkeypatch, capsys):
     trust = json.loads((tmp_path / "ledger" / "trust.json").read_text())
     assert trust["training"] is True and trust["sample"] is True and trust["risk_class_disclosure"] == "sealed"
     (chain,) = trust["beacon_chains"]
-    assert chain["simulated"] is True and "培训用模拟信标" in chain["label"]
+    assert chain["simulated"] is True and chain["label"].startswith("SIMULATED")
     assert len(bytes.fromhex((tmp_path / "keys" / "beacon-sim.seed").read_text().strip())) == 32
 
 

@@ -120,9 +120,6 @@ def cmd_keygen(args) -> int:
     return 0
 
 
-TRAINING_LABEL = "培训用模拟信标，不是真实 drand 网络 / TRAINING: SIMULATED beacon — not the real drand network"
-
-
 def trust_json(origin: str, root: SigningKey, log: Signer, chains: list[dict], sample: bool,
                extra: dict | None = None) -> dict:
     return {"version": 1, "origin": origin,
@@ -147,7 +144,8 @@ def _init_chains(args, now: int) -> tuple[list[dict], bytes | None]:
         from ..beacon import SimulatedBeacon
 
         seed = os.urandom(32)
-        return [chain_to_json(SimulatedBeacon(seed, now // 3 * 3, 3, label=TRAINING_LABEL).chain)], seed
+        # the standard SIMULATED label: `draw lock --sim-beacon-seed` rebuilds the chain from it
+        return [chain_to_json(SimulatedBeacon(seed, now // 3 * 3, 3).chain)], seed
     if args.beacon == "drand-quicknet":
         return [chain_to_json(QUICKNET)], None
     chains = []

@@ -57,6 +57,21 @@ def check_content(em: Emitter, body: dict[str, Any], task: TaskInfo, office: str
     return completed
 
 
+def check_team(em: Emitter, body: dict[str, Any], task: TaskInfo, p: str = "") -> None:
+    """Inspectors must be the target's drawn team (after team.replace), unless
+    ``inspectors_reason`` says why not (published with the result)."""
+    from .selection import target_key
+
+    team = task.team(target_key(body["target"]))
+    if team is None or body.get("inspectors_reason", "").strip():
+        return
+    listed = list(body["inspectors"]) + [i for s in body.get("sections", []) for i in s.get("inspectors", [])]
+    strangers = [i for i in dict.fromkeys(listed) if i not in team]
+    if strangers:
+        em.error(A.TEAM_MATCH, f"{p}inspectors {strangers} are not in the drawn team of {body['target']} "
+                 f"({', '.join(team)}); record a team.replace or give inspectors_reason", A.ART_TEAM_MATCH)
+
+
 def _items(em: Emitter, where: str, codes: list[str], allowed: frozenset[str], office: str) -> None:
     extra = sorted({c for c in codes if c not in allowed})
     if extra:

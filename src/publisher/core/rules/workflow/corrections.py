@@ -14,7 +14,7 @@ from ..base import Context, Problem
 from . import articles as A
 from .base import NoFinish
 from .common import Emitter, entry_date, parse_date
-from .content import check_content
+from .content import check_content, check_team
 from .deadline import judge_publication
 from .locate import locate
 from .selection import SECTION, entry_ref, ref_hex
@@ -69,6 +69,7 @@ class CorrectionCheck(NoFinish):
                          A.ART_UNCHANGED)
             return em.out
         check_content(em, c, task, entry.office, published, p="corrected.")
+        check_team(em, c, task, p="corrected.")
         sections = []
         for s in c.get("sections", []):
             o = s["office"]

@@ -12,7 +12,7 @@ from ..base import Context, Problem
 from . import articles as A
 from .base import NoFinish
 from .common import Emitter, entry_date
-from .content import check_content
+from .content import check_content, check_team
 from .deadline import judge_publication
 from .locate import locate
 from .selection import SECTION, entry_ref, ref_hex
@@ -45,6 +45,7 @@ class ResultCheck(NoFinish):
         task, i = found
         taken = slot_taken(em, A.RESULT, task, i, entry.office, b["target"], "result")
         completed = check_content(em, b, task, entry.office, published)
+        check_team(em, b, task)
         sections = [s["office"] for s in b.get("sections", []) if s["office"] in task.items
                     and s["office"] != entry.office]
         for o in sections:

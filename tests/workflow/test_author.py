@@ -320,7 +320,7 @@ def test_directory_with_bad_rows_names_rows_and_writes_no_blob(wf):
     ("kind: task\n", "no office"),
     ("kind: task\noffice: SCJGJ\n", "'SCJGJ' is not an office code"),
     ("kind: results\noffice: scjgj\ntask: T-2026-001\nresults: []\n", "nothing to add"),
-    ("kind: results\noffice: scjgj\nresults: 5\n", "results: must be a list"),
+    ("kind: results\noffice: scjgj\nresults: 5\n", "results: 应为列表（每行以“- ”开头）/ must be a list"),
 ])
 def test_file_level_problems(authored, text, fragment):
     wf, _ = authored

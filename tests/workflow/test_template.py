@@ -78,7 +78,7 @@ def test_bad_cells_name_row_and_column(drawn, tmp_path):
     with pytest.raises(InputError) as exc:
         add(wf, out)
     lines = [str(p) for p in exc.value.problems]
-    assert any("sheet 'results', row 2, column '检查完成日期 (completed)': '2026-13-01' is not a date" in x
+    assert any("sheet 'results', row 2, column '检查完成日期 (completed)': “2026-13-01”不是日期" in x
                for x in lines), lines
     assert any("row 3, column '检查结果1 (category1)': “9-别的”不是检查结果类别" in x for x in lines)
     assert wf.ledger.log_path.read_bytes() == before

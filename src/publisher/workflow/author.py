@@ -28,6 +28,7 @@ from .form_records import build_correction, build_noncooperation, build_withhold
 from .form_results import build_results
 from .form_sheet import directory_from_sheet, results_from_sheet
 from .form_task import build_tasks
+from .schema_words import schema_problems
 from .ledger_state import LedgerState
 from .xlsx_input import Workbook
 from .yaml_input import load_yaml
@@ -135,7 +136,7 @@ def sign_drafts(drafts: list[Draft], office: str, key: SigningKey, time: str,
         return []
     entries = []
     for d in drafts:
-        for msg in validate_body(d.type, d.body):
+        for msg in schema_problems(d.type, d.body):
             problems.add(d.where, msg, "schema")
         try:
             e = sign_entry(type=d.type, office=office, seq=seq + 1, prev=prev, time=time, body=d.body, key=key)

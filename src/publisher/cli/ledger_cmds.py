@@ -291,10 +291,14 @@ def format_time_now(given: str | None = None) -> str:
 
 
 def run_verify(args):
+    from ..progress import Counted, progress
+
     ledger = open_ledger(args)
     trust = load_trust(args, ledger)
     extra = [(f, Path(f).read_text("utf-8")) for f in getattr(args, "checkpoint", [])]
-    return ledger, verify(ledger, trust, default_rules(), extra, now=getattr(args, "now", None))
+    with progress("核验账本 / verifying", ledger.size()) as advance:
+        report = verify(Counted(ledger, advance), trust, default_rules(), extra, now=getattr(args, "now", None))
+    return ledger, report
 
 
 def cmd_verify(args) -> int:

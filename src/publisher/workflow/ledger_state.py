@@ -45,8 +45,14 @@ class LedgerState:
         self.last_time = 0
 
     def replay(self, watch_tasks: Iterable[str] = ()) -> "LedgerState":
-        watch = set(watch_tasks)
+        from ..progress import progress
+
+        with progress("读取账本 / reading the ledger", self.ledger.size()) as advance:
+            return self._replay(set(watch_tasks), advance)
+
+    def _replay(self, watch: set[str], advance) -> "LedgerState":
         for index, (line, entry) in enumerate(self._entries()):
+            advance(1)
             self.ctx.index = index
             t = int(parse_time(entry.time).timestamp())
             self.last_time = max(self.last_time, t)

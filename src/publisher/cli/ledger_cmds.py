@@ -83,26 +83,29 @@ def register(sub) -> None:
     p.add_argument("--time", help="记录时间 YYYY-MM-DDTHH:MM:SSZ（默认现在；用于测试和重放）/ entry time (default now; tests and replays)")
     p.set_defaults(func=cmd_key_rotate)
 
-    p = sub.add_parser("verify", help="verify the whole ledger (exit 0 valid, 1 problems)")
+    p = sub.add_parser("verify", help="核验整个账本（0 通过，1 有问题）/ verify the whole ledger (exit 0 valid, 1 problems)",
+                       description="重新核验每一条记录、签名、抽取和期限；错误逐条列出，警告按规则汇总。 / Re-verifies "
+                       "every entry, signature, draw and deadline; errors listed, warnings summarised by rule.")
     add_ledger_arg(p)
-    p.add_argument("--json", action="store_true", help="machine-readable report")
-    p.add_argument("--trust", help="pin your own copy of trust.json")
-    p.add_argument("--checkpoint", action="append", default=[], help="a checkpoint you kept earlier")
-    p.add_argument("--now", type=int, help="unix time to judge deadlines/abandonment (default: latest entry)")
+    p.add_argument("--json", action="store_true", help="机器可读报告 / machine-readable report")
+    p.add_argument("--trust", help="使用自己保存的 trust.json / pin your own copy of trust.json")
+    p.add_argument("--checkpoint", action="append", default=[], help="以前保存的检查点 / a checkpoint you kept earlier")
+    p.add_argument("--now", type=int, help="判断期限的时间（Unix 秒，默认最后一条记录）/ unix time to judge deadlines "
+                   "(default: latest entry)")
     p.add_argument("--verbose", action="store_true", help="逐条列出全部警告（默认按规则汇总）/ list every warning "
                    "(default: a summary per rule)")
     p.set_defaults(func=cmd_verify)
 
-    p = sub.add_parser("checkpoint", help="(operator CI) verify, then sign a checkpoint of the whole log")
+    p = sub.add_parser("checkpoint", help="（运营方 CI）核验后签发检查点 / (operator CI) verify, then sign a checkpoint")
     add_ledger_arg(p)
-    p.add_argument("--log-key", default="log")
-    p.add_argument("--keys")
-    p.add_argument("--time", type=int, help="signing time (unix); default now")
+    p.add_argument("--log-key", default="log", help="日志密钥名称 / log key name")
+    p.add_argument("--keys", help="密钥目录 / key directory")
+    p.add_argument("--time", type=int, help="签发时间（Unix 秒，默认现在）/ signing time (unix); default now")
     p.set_defaults(func=cmd_checkpoint)
 
-    p = sub.add_parser("prove", help="print an inclusion proof of an entry against the latest checkpoint")
+    p = sub.add_parser("prove", help="打印记录在最新检查点中的包含证明 / print an inclusion proof of an entry")
     add_ledger_arg(p)
-    p.add_argument("entry_id")
+    p.add_argument("entry_id", help="记录编号（64 位十六进制）/ entry id (64 hex)")
     p.set_defaults(func=cmd_prove)
 
 

@@ -73,7 +73,7 @@ def county(tmp_path, monkeypatch, capsys):
     return County(tmp_path, monkeypatch, capsys)
 
 
-def test_a_new_county_follows_the_guide(county, monkeypatch):
+def test_a_new_county_follows_the_guide(county, monkeypatch, caplog):
     c = county
     # --- §9.1 every clerk makes a key and sends only the public part -------------------------
     for office in ("scjgj", "wjw", "nyj"):
@@ -178,7 +178,10 @@ def test_a_new_county_follows_the_guide(county, monkeypatch):
     assert "示例数据" in out and "VALID" in out
     c.as_("operator", ("root", "log"))
     c.pub("checkpoint", "--time", str(unix("2026-12-11 09:30")))
+    caplog.set_level("WARNING")
     out, _ = c.pub("build --output output --no-search", "--now", str(unix("2026-12-11 10:00")))
+    assert "核验警告" in caplog.text and "WARNING ledger/entries" not in caplog.text  # a summary, not a scroll
+    assert "节假日安排（工作日日历） [workflow.calendar]：1 条" in caplog.text
     html = (c.portal / "output" / "index.html").read_text("utf-8")
     assert "青禾县“双随机、一公开”监管公示平台" in html and "某县" not in html
     task_pages = list((c.portal / "output").rglob("*QH-2026-001*"))

@@ -14,6 +14,7 @@ def register(sub) -> None:
     p.add_argument("--settings", help="Pelican settings file (default: ./pelicanconf.py)")
     p.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     p.add_argument("--now", type=int, help="unix time the dashboard is about (default: now)")
+    p.add_argument("--verbose", action="store_true", help="逐条列出全部核验警告（默认按规则汇总）/ list every warning")
     p.set_defaults(func=cmd_build)
 
 
@@ -23,6 +24,10 @@ def cmd_build(args) -> int:
     from ..site.search import SearchIndexError
 
     _refuse_sample_settings(args)
+    if getattr(args, "verbose", False):
+        import os
+
+        os.environ["PUBLISHER_VERBOSE"] = "1"
     overrides = {"PUBLISHER_NOW": args.now} if args.now else None
     try:
         res = build(args.ledger, args.output, settings_file=args.settings, overrides=overrides,

@@ -163,7 +163,7 @@ def test_one_bad_result_writes_nothing(authored):
     text = text.replace(f"{{target: {t}, completed: 2026-01-20", f"{{target: {t}, completed: 2026-01-31")
     lines = refused(wf, text)
     assert len(lines) == 1
-    assert "results[2]: completed 2026-01-31 is after the publication date 2026-01-21" in lines[0]
+    assert "results[2]: 检查完成日期 2026-01-31 晚于发布日期 2026-01-21（北京时间）/ completed 2026-01-31 is after" in lines[0]
     assert lines[0].endswith("[workflow.result] (004 第二十条)")
 
 

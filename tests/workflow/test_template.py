@@ -99,7 +99,7 @@ def test_rule_problems_in_a_sheet_name_the_row(drawn, tmp_path):
     with pytest.raises(InputError) as exc:
         add(wf, out)
     (line,) = [str(p) for p in exc.value.problems]
-    assert "r.xlsx: row 2: inspectors lists 1" in line and line.endswith("(004 第十四条)")
+    assert "r.xlsx: row 2: 检查人员只有 1 人，每次检查至少两人 / inspectors lists 1" in line and line.endswith("(004 第十四条)")
 
 
 def test_template_needs_a_public_locked_list(wf, tmp_path):

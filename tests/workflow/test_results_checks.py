@@ -65,3 +65,15 @@ def test_reimport_skips_rows_already_published(drawn, tmp_path):
     (line,) = refused(wf, out)  # a third import has nothing new
     assert "没有新内容：2 行已经发布过，已全部跳过" in line
     assert wf.verify().ok
+
+
+def test_gbk_yaml_is_read(drawn, tmp_path):
+    """A YAML file saved as ANSI (GBK) by a Windows editor is read like UTF-8."""
+    wf, lock = drawn
+    t = wf.selected(lock)[0]
+    p = tmp_path / "r.yaml"
+    p.write_bytes((f"kind: result\noffice: scjgj\ntask: T-2026-001\ntarget: {t}\ncompleted: 2026-01-20\n"
+                   f"inspectors: [{', '.join(wf.team(lock, t))}]\ncategories: [未发现问题]\n"
+                   "remarks: 现场检查未发现问题\n").encode("gbk"))
+    (e,) = add(wf, p).entries
+    assert e.body["remarks"] == "现场检查未发现问题" and e.body["categories"] == ["1"]

@@ -14,6 +14,9 @@ SITESUBTITLE = "抽查任务、随机抽取和检查结果的公开、可核验�
 SITESUBTITLE_EN = "A public, verifiable record of sampling tasks, random draws and inspection results"
 AUTHOR = "县“双随机、一公开”监管工作联席会议办公室"
 AUTHOR_EN = "County Joint Meeting Office for “Double Random, One Public” Supervision"
+# These are the SAMPLE county's settings: `publisher build` refuses them for a real portal's
+# ledger (run `publisher new-portal DIR` to write a portal's own settings, theme and pages).
+PUBLISHER_SAMPLE_SETTINGS = True
 
 PATH = "content"
 OUTPUT_PATH = "output"

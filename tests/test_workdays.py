@@ -172,3 +172,33 @@ def test_lateness_refuses_nonsense() -> None:
         lateness(D(2026, 3, 2), D(2026, 3, 1), 20)
     with pytest.raises(ValueError):
         lateness(D(2026, 3, 2), D(2026, 3, 3), -1)
+
+
+# --- the calendar as ledger data (issue 14) ------------------------------------------------
+
+def test_builtin_years_match_chinese_calendar_day_for_day():
+    """The arrangement published as calendar entries says exactly what the package says."""
+    from publisher.workdays import builtin_year, builtin_years
+
+    for y in builtin_years():
+        arr = builtin_year(y)
+        d = D(y, 1, 1)
+        while d.year == y:
+            assert arr.is_workday(d) == chinese_calendar.is_workday(d), d
+            d += timedelta(days=1)
+        assert not arr.problems()
+
+
+def test_a_year_without_an_entry_is_unknown_never_guessed():
+    from publisher.workdays import BUILTIN, CalendarUnknown, YearArrangement
+
+    with pytest.raises(CalendarUnknown, match="2027 年的节假日安排未知"):
+        BUILTIN.is_workday(D(2027, 3, 1))
+    cal = BUILTIN.with_year(YearArrangement(2027, frozenset({D(2027, 3, 1)}), frozenset({D(2027, 3, 6)}), "x"))
+    assert cal.is_workday(D(2027, 3, 1)) is False and cal.is_workday(D(2027, 3, 6)) is True
+    assert cal.is_workday(D(2027, 3, 2)) is True and cal.is_workday(D(2027, 3, 7)) is False
+    assert BUILTIN.lateness(D(2026, 12, 20), D(2027, 1, 20), 20).status == "unknown"
+    j = cal.lateness(D(2026, 12, 20), D(2027, 1, 20), 20)
+    assert j.status in ("on_time", "late") and j.deadline is not None
+    with pytest.raises(CalendarUnknown):
+        cal.is_workday(D(2028, 1, 3))

@@ -73,14 +73,15 @@ def test_add_results(env, capsys):
 def test_add_refusal_is_one_message_per_problem_and_writes_nothing(env, capsys):
     wf, lock = env
     before = wf.ledger.log_path.read_bytes()
-    rc, out, err = run(wf, "add", results(wf, lock, completed="2026-02-30", inspectors=["scjgj-001"]),
+    member = wf.team(lock, wf.selected(lock)[0])[0]
+    rc, out, err = run(wf, "add", results(wf, lock, completed="2026-02-30", inspectors=[member]),
                        "--time", t(wf), capsys=capsys)
     assert rc == 2 and out == ""
     lines = err.strip().splitlines()
     assert lines[0].startswith("error: ") and len(lines) == 1
-    assert "results[0].completed: '2026-02-30' is not a date" in err
+    assert "results[0].completed: “2026-02-30”不是日期" in err
     assert wf.ledger.log_path.read_bytes() == before
-    rc, out, err = run(wf, "add", results(wf, lock, inspectors=["scjgj-001"]), "--time", t(wf), capsys=capsys)
+    rc, out, err = run(wf, "add", results(wf, lock, inspectors=[member]), "--time", t(wf), capsys=capsys)
     assert rc == 2 and "inspectors lists 1; at least two inspectors carry out each check " \
         "[workflow.team-size] (004 第十四条)" in err
     assert wf.ledger.log_path.read_bytes() == before

@@ -29,7 +29,7 @@ def test_honest_workflow_verifies_with_all_rules(drawn):
     wf, lock = drawn
     for t in wf.selected(lock):
         wf.append("result", wf.result_body(lock, t))
-        wf.append("result", wf.result_body(lock, t, inspectors=["wjj-001", "wjj-002"]), "wjj")
+        wf.append("result", wf.result_body(lock, t, inspectors=wf.team(lock, t)), "wjj")
     facts = []
     r, rule = wf.workflow(sink=facts.append)
     assert r.ok and not problems(r), text(r.problems)
@@ -311,7 +311,7 @@ def test_one_result_per_task_target_office(drawn):
     wf, lock = drawn
     t = wf.selected(lock)[0]
     wf.append("result", wf.result_body(lock, t))
-    wf.append("result", wf.result_body(lock, t, inspectors=["wjj-001", "wjj-002"]), "wjj")  # own slot: fine
+    wf.append("result", wf.result_body(lock, t, inspectors=wf.team(lock, t)), "wjj")  # own slot: fine
     wf.append("result", wf.result_body(lock, t, categories=["5"]))  # a silent rewrite
     r, _ = wf.workflow()
     e = errors(r)
@@ -320,9 +320,25 @@ def test_one_result_per_task_target_office(drawn):
 
 def test_results_need_two_inspectors(drawn):
     wf, lock = drawn
-    wf.append("result", wf.result_body(lock, wf.selected(lock)[0], inspectors=["scjgj-001"]))
+    t = wf.selected(lock)[0]
+    wf.append("result", wf.result_body(lock, t, inspectors=wf.team(lock, t)[:1]))
     r, _ = wf.workflow()
     assert has(errors(r), A.TEAM_SIZE, "inspectors lists 1; at least two", "004 第十四条")
+
+
+def test_results_name_the_drawn_team_or_a_reason(drawn):
+    """Issue 14: inspectors outside the drawn team (after replacements) are refused unless
+    inspectors_reason says why."""
+    wf, lock = drawn
+    a, b = wf.selected(lock)[:2]
+    wf.append("result", wf.result_body(lock, a, inspectors=["scjgj-001", "scjgj-002"]))
+    r, _ = wf.workflow()
+    team = ", ".join(wf.team(lock, a))
+    assert has(errors(r), A.TEAM_MATCH, f"are not in the drawn team of {a} ({team})", "001 第十三条")
+    wf2_body = wf.result_body(lock, b, inspectors=["scjgj-001", "scjgj-002"], inspectors_reason="原检查组成员病休，经批准替换")
+    wf.append("result", wf2_body)
+    r, _ = wf.workflow()
+    assert not [p for p in errors(r) if b in p.message], text(errors(r))
 
 
 @pytest.mark.parametrize("cats,fragment", [(["9"], "are not codes of 004-20/v1"),
@@ -399,7 +415,7 @@ def test_sections_fill_the_partners_slot(drawn):
     wf.append("result", wf.result_body(lock, a, sections=[
         {"office": "wjj", "items": ["WJ-01"], "categories": ["5"],
          "findings": [{"item": "WJ-01", "finding": "从业人员无健康证，已责令改正"}]}]))
-    wf.append("result", wf.result_body(lock, a, inspectors=["wjj-001", "wjj-002"]), "wjj")
+    wf.append("result", wf.result_body(lock, a, inspectors=wf.team(lock, a)), "wjj")
     wf.append("result", wf.result_body(lock, b, sections=[
         {"office": "zjj", "items": ["WJ-01"], "categories": ["1"]},
         {"office": "wjj", "items": ["SC-01"], "categories": ["1"]}]))
@@ -424,7 +440,9 @@ def test_embargoed_draw_results_only_after_reveal(wf):
     wf.at("2026-01-03")
     reveal = wf.reveal(c)
     target = reveal.body["selected"][0]["id"]
-    wf.append("result", dict(body, target=target, target_name=wf.name(target), completed="2026-01-03"))
+    team = next(t for t in reveal.body["teams"] if t["target"] == target)["members"]
+    wf.append("result", dict(body, target=target, target_name=wf.name(target), completed="2026-01-03",
+                             inspectors=team[:2]))
     r, _ = wf.workflow()
     assert len(errors(r)) == 1, text(errors(r))
     assert wf.verify().errors == errors(r)  # the draw rule agrees the reveal is valid
@@ -479,7 +497,7 @@ def test_only_the_publishing_office_corrects(drawn):
     wf, lock = drawn
     t = wf.selected(lock)[0]
     res = wf.append("result", wf.result_body(lock, t))
-    wf.append("result.correct", correction(res.id, wf.result_body(lock, t, inspectors=["wjj-001", "wjj-002"])), "wjj")
+    wf.append("result.correct", correction(res.id, wf.result_body(lock, t, inspectors=wf.team(lock, t))), "wjj")
     r, _ = wf.workflow()
     assert has(errors(r), A.CORRECTION, "was published by scjgj; only the office that published", A.ART_UNCHANGED)
 
@@ -615,7 +633,7 @@ def test_duplicate_by_the_lead_after_a_section_names_the_lead(drawn):
     body = wf.result_body(lock, a, sections=[{"office": "wjj", "items": ["WJ-01"], "categories": ["1"]}])
     first = wf.append("result", body)
     wf.append("result", body)
-    wf.append("result.correct", correction(first.id, wf.result_body(lock, a, inspectors=["wjj-001", "wjj-002"])),
+    wf.append("result.correct", correction(first.id, wf.result_body(lock, a, inspectors=wf.team(lock, a))),
               "wjj")
     r, _ = wf.workflow()
     assert has(errors(r), A.RESULT, f"result: scjgj already published for target {a}")

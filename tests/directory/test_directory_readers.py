@@ -141,9 +141,10 @@ def test_encoding_and_syntax_errors_name_the_row() -> None:
     assert err.rule in ("csv-syntax", "id-pattern", "uscc", "kind")
 
 
-def test_gbk_file_is_refused_clearly() -> None:
-    err = refusal(io.BytesIO((HEADER + "\n" + ROW_A + "\n").encode("gb18030")))
-    assert err.rule == "encoding" and "UTF-8" in str(err)
+def test_gbk_file_is_read_like_utf8() -> None:
+    """Issue 14: Chinese Excel saves CSV as GBK/GB18030; it is read, not refused."""
+    text = HEADER + "\n" + ROW_A + "\n"
+    assert read_targets(io.BytesIO(text.encode("gb18030"))) == read_targets(io.BytesIO(text.encode()))
 
 
 def test_max_rows_and_max_problems() -> None:

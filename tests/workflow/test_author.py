@@ -163,7 +163,7 @@ def test_one_bad_result_writes_nothing(authored):
     text = text.replace(f"{{target: {t}, completed: 2026-01-20", f"{{target: {t}, completed: 2026-01-31")
     lines = refused(wf, text)
     assert len(lines) == 1
-    assert "results[2]: completed 2026-01-31 is after the publication date 2026-01-21" in lines[0]
+    assert "results[2]: 检查完成日期 2026-01-31 晚于发布日期 2026-01-21（北京时间）/ completed 2026-01-31 is after" in lines[0]
     assert lines[0].endswith("[workflow.result] (004 第二十条)")
 
 
@@ -191,6 +191,11 @@ def test_results_for_unselected_target_and_one_inspector(authored):
     one(lines, f"target {outsider} was not selected in the locked draw", "(001 第十二条)")
     t = wf.selected(lock)[0]
     lines = refused(wf, text.replace(outsider, t))
+    one(lines, "target_name: “某公司”与抽取时名录中的名称", "不一致")  # issue 14: no silent wrong name
+    one(lines, "inspectors: scjgj-001 不是该检查对象抽取的检查组成员")  # nor a stranger as inspector
+    member = wf.team(lock, t)[0]
+    lines = refused(wf, text.replace(outsider, t).replace("某公司", wf.name(t))
+                    .replace("inspectors: scjgj-001", f"inspectors: {member}"))
     one(lines, "inspectors lists 1; at least two", "[workflow.team-size] (004 第十四条)")
 
 
@@ -315,7 +320,7 @@ def test_directory_with_bad_rows_names_rows_and_writes_no_blob(wf):
     ("kind: task\n", "no office"),
     ("kind: task\noffice: SCJGJ\n", "'SCJGJ' is not an office code"),
     ("kind: results\noffice: scjgj\ntask: T-2026-001\nresults: []\n", "nothing to add"),
-    ("kind: results\noffice: scjgj\nresults: 5\n", "results: must be a list"),
+    ("kind: results\noffice: scjgj\nresults: 5\n", "results: 应为列表（每行以“- ”开头）/ must be a list"),
 ])
 def test_file_level_problems(authored, text, fragment):
     wf, _ = authored

@@ -12,7 +12,7 @@ from publisher.core.schema import load_schema
 from publisher.workdays import add_workdays, lateness
 
 DOC = (Path(__file__).parents[2] / "docs" / "spec" / "70-workflow.md").read_text("utf-8")
-TYPES = ["directory.snapshot", "item.list", "plan", "task", "result", "result.correct", "result.withhold",
+TYPES = ["calendar", "directory.snapshot", "item.list", "plan", "task", "result", "result.correct", "result.withhold",
          "noncooperation"]
 
 

@@ -78,9 +78,9 @@ def test_bad_cells_name_row_and_column(drawn, tmp_path):
     with pytest.raises(InputError) as exc:
         add(wf, out)
     lines = [str(p) for p in exc.value.problems]
-    assert any("sheet 'results', row 2, column '检查完成日期 (completed)': '2026-13-01' is not a date" in x
+    assert any("sheet 'results', row 2, column '检查完成日期 (completed)': “2026-13-01”不是日期" in x
                for x in lines), lines
-    assert any("row 3, column '检查结果1 (category1)': '9-别的' is not a result category" in x for x in lines)
+    assert any("row 3, column '检查结果1 (category1)': “9-别的”不是检查结果类别" in x for x in lines)
     assert wf.ledger.log_path.read_bytes() == before
 
 
@@ -91,8 +91,15 @@ def test_rule_problems_in_a_sheet_name_the_row(drawn, tmp_path):
     fill(out, {2: {"completed": "2026-01-20", "category1": "1-未发现问题", "inspectors": "scjgj-001"}})
     with pytest.raises(InputError) as exc:
         add(wf, out)
+    (line,) = [str(p) for p in exc.value.problems]  # issue 14: a stranger is refused before the rules run
+    assert "row 2, column '检查人员 (inspectors)': scjgj-001 不是该检查对象抽取的检查组成员" in line
+    member = wf.team(lock, wf.selected(lock)[0])[0]
+    results_template(wf.ledger, "T-2026-001", out)
+    fill(out, {2: {"completed": "2026-01-20", "category1": "1-未发现问题", "inspectors": member}})
+    with pytest.raises(InputError) as exc:
+        add(wf, out)
     (line,) = [str(p) for p in exc.value.problems]
-    assert "r.xlsx: row 2: inspectors lists 1" in line and line.endswith("(004 第十四条)")
+    assert "r.xlsx: row 2: 检查人员只有 1 人，每次检查至少两人 / inspectors lists 1" in line and line.endswith("(004 第十四条)")
 
 
 def test_template_needs_a_public_locked_list(wf, tmp_path):

@@ -10,7 +10,7 @@ from ..storage.ledger_dir import LedgerDir
 
 
 def add_ledger_arg(p) -> None:
-    p.add_argument("--ledger", default="ledger", help="ledger directory (default: ./ledger)")
+    p.add_argument("--ledger", default="ledger", help="账本目录（默认 ./ledger）/ ledger directory (default: ./ledger)")
 
 
 def open_ledger(args) -> LedgerDir:
@@ -18,7 +18,7 @@ def open_ledger(args) -> LedgerDir:
     if not d.is_dir():
         from .main import UserError
 
-        raise UserError(f"{d}: no such ledger directory")
+        raise UserError(f"{d}：没有这个账本目录（请在门户仓库中运行，或用 --ledger 指定）/ no such ledger directory")
     return LedgerDir(d)
 
 

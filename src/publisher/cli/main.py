@@ -11,7 +11,8 @@ import os
 import sys
 from importlib import import_module
 
-COMMAND_MODULES = ["ledger_cmds", "draw_cmds", "office_cmds", "site_cmds", "git_cmds", "demo_cmds", "witness_cmds"]
+COMMAND_MODULES = ["ledger_cmds", "draw_cmds", "office_cmds", "site_cmds", "git_cmds", "demo_cmds",
+                   "witness_cmds", "clerk_cmds"]
 
 
 from .errors import UserError  # noqa: E402  (re-exported for command modules)

@@ -16,40 +16,45 @@ from .main import UserError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("add", help="validate a YAML/XLSX file and append its entries (all or nothing)",
-                       description="Add an office file: item_list, plan, task(s), result(s), correction, "
-                       "withhold, noncooperation, targets, inspectors (YAML with 'kind:'), or a results / "
-                       "directory workbook. Everything is checked against the ledger first; on any problem "
-                       "nothing is written.")
-    p.add_argument("file", type=Path)
-    p.add_argument("--office", help="office code (default: the file's 'office')")
-    p.add_argument("--key", help="key name in $PUBLISHER_KEYS (default: the office code)")
-    p.add_argument("--keys", help="key directory (default $PUBLISHER_KEYS)")
+    p = sub.add_parser("add", help="检查 YAML/Excel 文件并写入账本（全部写入或都不写）/ validate a file and append its entries",
+                       description="添加单位文件：事项清单 item_list、年度计划 plan、任务 task(s)、结果 result(s)、更正 correction、"
+                       "不予公示 withhold、不配合 noncooperation、名录 targets / inspectors（YAML，写 kind:），或结果/名录 Excel。"
+                       "先对照账本检查，有任何问题都不写入。示例见 examples/。 / Add an office file (YAML with 'kind:', or a "
+                       "results/directory workbook); everything is checked first, nothing is written on any problem. "
+                       "Examples: examples/.")
+    p.add_argument("file", type=Path, help="YAML 或 XLSX 文件 / the file")
+    p.add_argument("--office", help="单位代码（默认取文件中的 office）/ office code (default: the file's 'office')")
+    p.add_argument("--key", help="密钥名称（默认为单位代码）/ key name in $PUBLISHER_KEYS (default: the office code)")
+    p.add_argument("--keys", help="密钥目录 / key directory (default $PUBLISHER_KEYS)")
     add_ledger_arg(p)
-    p.add_argument("--dry-run", action="store_true", help="check only; write nothing")
-    p.add_argument("--time", help="entry time YYYY-MM-DDTHH:MM:SSZ (default now; for tests and replays — "
-                   "the verifier refuses back-dated entries)")
+    p.add_argument("--dry-run", action="store_true", help="只检查，不写入 / check only; write nothing")
+    p.add_argument("--time", help="记录时间（默认现在；用于测试和重放）/ entry time YYYY-MM-DDTHH:MM:SSZ (default now; "
+                   "for tests and replays — the verifier refuses back-dated entries)")
     p.set_defaults(func=cmd_add)
 
-    p = sub.add_parser("template", help="make an Excel template")
+    p = sub.add_parser("template", help="生成 Excel 填报模板 / make an Excel template")
     tsub = p.add_subparsers(dest="what", metavar="WHAT")
     tsub.required = True
-    t = tsub.add_parser("results", help="results sheet pre-filled with a task's locked targets")
-    t.add_argument("task")
-    t.add_argument("--xlsx", required=True, type=Path, help="output workbook")
-    t.add_argument("--office", help="participating office (default: the task's lead)")
-    t.add_argument("--all", action="store_true", help="include targets already published")
+    t = tsub.add_parser("results", help="预填抽中对象和检查组的结果表 / results sheet pre-filled with a task's locked targets",
+                        description="生成结果填报表：每行一个抽中的检查对象（名称、检查组已填好），下拉选择结果类别；"
+                        "已发布的对象不再列出。填好后用 publisher add 导入，可分几次导入。 / One row per locked target, "
+                        "drop-downs for categories; import with publisher add, as often as rows are filled.")
+    t.add_argument("task", help="任务编号 / task id")
+    t.add_argument("--xlsx", required=True, type=Path, help="输出文件 / output workbook")
+    t.add_argument("--office", help="参与单位（默认：本机密钥目录中唯一的参与单位，否则牵头单位）/ participating office "
+                   "(default: the one participant whose key is in $PUBLISHER_KEYS, else the lead)")
+    t.add_argument("--all", action="store_true", help="也列出已发布的对象 / include targets already published")
     add_ledger_arg(t)
     t.set_defaults(func=cmd_template_results)
 
-    p = sub.add_parser("report", help="reports")
+    p = sub.add_parser("report", help="报告 / reports")
     rsub = p.add_subparsers(dest="what", metavar="WHAT")
     rsub.required = True
-    r = rsub.add_parser("deadlines", help="late and overdue results (R61, R64)")
+    r = rsub.add_parser("deadlines", help="超期公示和逾期未公示的结果（004 第二十条）/ late and overdue results (R61, R64)")
     add_ledger_arg(r)
-    r.add_argument("--office")
-    r.add_argument("--now", type=int, help="unix time to judge overdue results (default: now)")
-    r.add_argument("--json", action="store_true")
+    r.add_argument("--office", help="只看某个单位 / one office only")
+    r.add_argument("--now", type=int, help="判断时间（Unix 秒，默认现在）/ unix time to judge overdue results (default: now)")
+    r.add_argument("--json", action="store_true", help="机器可读输出 / machine-readable output")
     r.set_defaults(func=cmd_report_deadlines)
 
 
@@ -76,8 +81,10 @@ def cmd_add(args) -> int:
     verb = "would add" if res.dry_run else "added"
     for e in res.entries:
         print(f"{verb} {e.office}/{e.seq} {e.type} {e.id}")
+    if res.already_published:
+        print(f"跳过 {res.already_published} 行已发布的结果 / skipped {res.already_published} row(s) already published")
     if res.skipped_rows:
-        print(f"skipped {res.skipped_rows} row(s) not filled in yet")
+        print(f"跳过 {res.skipped_rows} 行尚未填写 / skipped {res.skipped_rows} row(s) not filled in yet")
     print(f"{verb} {len(res.entries)} entr{'y' if len(res.entries) == 1 else 'ies'} from {args.file}")
     return 0
 
@@ -87,11 +94,24 @@ def cmd_template_results(args) -> int:
 
     ledger = open_ledger(args)
     try:
-        n = results_template(ledger, args.task, args.xlsx, office=args.office, include_done=args.all)
+        n = results_template(ledger, args.task, args.xlsx, office=args.office, include_done=args.all,
+                             own_offices=_own_offices())
     except InputError as exc:
         raise _user_error(exc) from None
     print(f"wrote {args.xlsx}: {n} target row(s) of task {args.task}")
     return 0
+
+
+def _own_offices() -> frozenset[str]:
+    """Offices whose private key is in this clerk's key directory ($PUBLISHER_OFFICE wins)."""
+    import os
+
+    if os.environ.get("PUBLISHER_OFFICE"):
+        return frozenset({os.environ["PUBLISHER_OFFICE"]})
+    try:
+        return frozenset(p.stem for p in keystore.keys_dir(None).glob("*.pem"))
+    except (keystore.KeyStoreError, OSError):
+        return frozenset()
 
 
 def cmd_report_deadlines(args) -> int:

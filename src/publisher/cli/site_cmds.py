@@ -14,6 +14,7 @@ def register(sub) -> None:
     p.add_argument("--settings", help="Pelican settings file (default: ./pelicanconf.py)")
     p.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
     p.add_argument("--now", type=int, help="unix time the dashboard is about (default: now)")
+    p.add_argument("--verbose", action="store_true", help="逐条列出全部核验警告（默认按规则汇总）/ list every warning")
     p.set_defaults(func=cmd_build)
 
 
@@ -22,6 +23,11 @@ def cmd_build(args) -> int:
     from ..site.load import LedgerNotVerified
     from ..site.search import SearchIndexError
 
+    _refuse_sample_settings(args)
+    if getattr(args, "verbose", False):
+        import os
+
+        os.environ["PUBLISHER_VERBOSE"] = "1"
     overrides = {"PUBLISHER_NOW": args.now} if args.now else None
     try:
         res = build(args.ledger, args.output, settings_file=args.settings, overrides=overrides,
@@ -34,3 +40,25 @@ def cmd_build(args) -> int:
     print(f"built {res.output}: {res.pages} HTML pages from {res.entries} ledger entries in "
           f"{res.seconds:.1f}s (pelican {res.pelican_seconds:.1f}s, search index {res.pagefind_seconds:.1f}s)")
     return 0
+
+
+def _refuse_sample_settings(args) -> None:
+    """A real portal is never built under the sample county's name (issue 14)."""
+    import json
+    from pathlib import Path
+
+    from ..site.build import find_settings
+
+    conf = Path(args.settings) if args.settings else find_settings()
+    try:
+        sample = bool(json.loads((Path(args.ledger) / "trust.json").read_text("utf-8")).get("sample"))
+    except (OSError, ValueError, AttributeError):
+        return  # the build itself reports a missing or broken ledger
+    if sample:
+        return
+    if conf is None or (not args.settings and conf.resolve() != (Path.cwd() / "pelicanconf.py").resolve()) \
+            or "PUBLISHER_SAMPLE_SETTINGS = True" in conf.read_text("utf-8"):
+        raise UserError("此门户还没有自己的网站设置（名称、主办单位、网址），不会用样例“某县”的名称生成网站。"
+                        "请先运行 publisher new-portal . --county-zh … 并提交生成的 pelicanconf.py、theme/、content/ / "
+                        "this portal has no site settings of its own; run `publisher new-portal .` first "
+                        "(the site is never built under the sample county's name)")

@@ -29,7 +29,7 @@ ENTRY_NAME_RE = re.compile(r"(\d{8})\.json")
 LOG_LINE_RE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
 BACKDATE_TOLERANCE = 86400  # s: an entry may be at most this much older than the last checkpoint before it
 FUTURE_TOLERANCE = 300  # s: an entry may not claim a time later than the checkpoint that first includes it
-OPERATOR_TYPES = {"office.register", "key.register", "key.revoke", "witness.set"}
+OPERATOR_TYPES = {"office.register", "key.register", "key.revoke", "witness.set", "calendar"}
 
 
 class LedgerSource(Protocol):

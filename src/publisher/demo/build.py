@@ -190,6 +190,10 @@ class Demo:
             k = self.keys[code]
             self.append(OPERATOR, "key.register", {"office": code, "key_id": k.id, "public_key": k.public.b64,
                                                    "valid_from": ts(when), "holder": f"{zh}（示例密钥）"}, when)
+        from ..workdays import body_for_year, builtin_year
+
+        for year in (2025, 2026):  # the working-day calendar the sample's deadlines use (SPEC §7.2)
+            self.append(OPERATOR, "calendar", body_for_year(builtin_year(year)), when)
 
     def publish_directories(self) -> None:
         when = cst(date(2026, 1, 5), 15)

@@ -30,6 +30,7 @@ import codecs
 import csv
 import datetime as _dt
 import io
+import itertools
 import os
 import re
 import zipfile
@@ -151,7 +152,48 @@ def _as_int(text: str) -> Any:
     return int(text.replace(",", "")) if _COUNT.fullmatch(text) else text
 
 
-_kind_of = _canon(KIND_VALUES)
+_kind_exact = _canon(KIND_VALUES)
+#: 登记类型 as printed by the registration system, by what they end with or contain (first match wins).
+_KIND_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (("分公司", "分支机构", "分店", "分厂", "办事处"), "branch"),
+    (("个体",), "individual"),
+    (("合作社",), "cooperative"),
+    (("外商", "外国", "台港澳", "中外合资", "中外合作"), "foreign"),
+    (("有限责任", "股份", "公司", "企业", "合伙", "独资", "厂"), "enterprise"),
+)
+
+
+def _kind_of(text: str) -> str:
+    """A kind code from a code, an alias, or a registration type such as 有限责任公司（自然人独资）."""
+    hit = _kind_exact(text)
+    if hit in TARGET_KINDS:
+        return hit
+    for words, kind in _KIND_PATTERNS:
+        if any(w in text for w in words):
+            return kind
+    return text
+
+
+def office_aliases(names: dict[str, str]) -> dict[str, str]:
+    """Chinese spellings → office code, from the registered offices (code → 中文名称).
+
+    Accepts the full name, the name without the county prefix (清河县市场监督管理局 →
+    市场监督管理局) and the usual contraction 监督管理 → 监管 (市场监管局); a spelling two
+    offices share is dropped (the clerk must then write the code)."""
+    out: dict[str, str] = {}
+    clash: set[str] = set()
+    for code, name in names.items():
+        name = name.strip()
+        forms = {name}
+        m = re.match(r"^.{1,8}?[省市县区旗州盟]", name)
+        if m and len(name) > len(m.group()) + 1:
+            forms.add(name[len(m.group()):])
+        forms |= {f.replace("监督管理", "监管") for f in forms}
+        for f in forms:
+            if f in out and out[f] != code:
+                clash.add(f)
+            out[f] = code
+    return {k: v for k, v in out.items() if k not in clash}
 _risk_of = _canon(RISK_VALUES)
 _bool_of = _canon(BOOL_VALUES)
 _flags_of = _as_list(FLAG_VALUES)
@@ -224,10 +266,12 @@ def read_targets(
     max_problems: int = DEFAULT_MAX_PROBLEMS,
     unknown_columns: Literal["error", "ignore"] = "error",
     name: str | None = None,
+    offices: dict[str, str] | None = None,
 ) -> list[Target]:
     """All targets of a CSV/XLSX file, or ``DirectoryError``; options as ``iter_targets``."""
     return list(iter_targets(source, format=format, sheet=sheet, max_rows=max_rows,
-                             max_problems=max_problems, unknown_columns=unknown_columns, name=name))
+                             max_problems=max_problems, unknown_columns=unknown_columns, name=name,
+                             offices=offices))
 
 
 def read_inspectors(
@@ -239,10 +283,12 @@ def read_inspectors(
     max_problems: int = DEFAULT_MAX_PROBLEMS,
     unknown_columns: Literal["error", "ignore"] = "error",
     name: str | None = None,
+    offices: dict[str, str] | None = None,
 ) -> list[Inspector]:
     """All inspectors of a CSV/XLSX file, or ``DirectoryError``; options as ``iter_targets``."""
     return list(iter_inspectors(source, format=format, sheet=sheet, max_rows=max_rows,
-                                max_problems=max_problems, unknown_columns=unknown_columns, name=name))
+                                max_problems=max_problems, unknown_columns=unknown_columns, name=name,
+                                offices=offices))
 
 
 def iter_targets(
@@ -254,15 +300,17 @@ def iter_targets(
     max_problems: int = DEFAULT_MAX_PROBLEMS,
     unknown_columns: Literal["error", "ignore"] = "error",
     name: str | None = None,
+    offices: dict[str, str] | None = None,
 ) -> Iterator[Target]:
     """Stream the valid targets of a file; raise ``DirectoryError`` at the end if any row was bad.
 
     Problems are collected (up to ``max_problems``) so a clerk sees all of them at once; the
     records yielded before the error must then be discarded by the caller.  ``name`` is the
-    file name used in messages (defaults to the path or the stream's ``name``).
+    file name used in messages (defaults to the path or the stream's ``name``); ``offices``
+    maps Chinese office names to codes (see ``office_aliases``).
     """
     return _iter_records(_TARGETS, source, format, sheet, max_rows, max_problems,
-                         unknown_columns, name)
+                         unknown_columns, name, offices)
 
 
 def iter_inspectors(
@@ -274,10 +322,11 @@ def iter_inspectors(
     max_problems: int = DEFAULT_MAX_PROBLEMS,
     unknown_columns: Literal["error", "ignore"] = "error",
     name: str | None = None,
+    offices: dict[str, str] | None = None,
 ) -> Iterator[Inspector]:
     """Inspector counterpart of ``iter_targets``."""
     return _iter_records(_INSPECTORS, source, format, sheet, max_rows, max_problems,
-                         unknown_columns, name)
+                         unknown_columns, name, offices)
 
 
 # --- record assembly --------------------------------------------------------------------
@@ -285,7 +334,7 @@ def iter_inspectors(
 
 def _iter_records(kind: _Kind, source: Source, format: Format | None, sheet: str | None,
                   max_rows: int, max_problems: int, unknown_columns: str,
-                  name: str | None) -> Iterator[Any]:
+                  name: str | None, offices: dict[str, str] | None = None) -> Iterator[Any]:
     fname = name or _source_name(source)
     fmt = format or _detect_format(source)
     if fmt not in ("csv", "xlsx"):
@@ -296,7 +345,7 @@ def _iter_records(kind: _Kind, source: Source, format: Format | None, sheet: str
         if sheet is not None:
             raise DirectoryError([Problem("format", "sheet= only applies to XLSX files", file=fname)])
         rows = _csv_rows(source, fname)
-    return _assemble(kind, rows, fname, max_rows, max_problems, unknown_columns)
+    return _assemble(kind, rows, fname, max_rows, max_problems, unknown_columns, offices)
 
 
 #: A column whose header is blank: values there are refused (they would be lost silently).
@@ -306,7 +355,7 @@ _IGNORED = ("", "ignored")
 
 
 def _assemble(kind: _Kind, rows: Iterator[tuple[int, list[Any]]], fname: str, max_rows: int,
-              max_problems: int, unknown_columns: str) -> Iterator[Any]:
+              max_problems: int, unknown_columns: str, offices: dict[str, str] | None = None) -> Iterator[Any]:
     problems: list[Problem] = []
 
     def report(p: Problem) -> None:
@@ -317,9 +366,19 @@ def _assemble(kind: _Kind, rows: Iterator[tuple[int, list[Any]]], fname: str, ma
 
     try:
         first = next(rows, None)
+        skipped = 0
+        while first is not None and skipped < MAX_TITLE_ROWS and not _header_like(kind, first[1]) \
+                and _title_like(first[1]):
+            first = next(rows, None)  # a title such as “XX县市场主体名录” above the header
+            skipped += 1
         if first is None:
-            raise DirectoryError([Problem("empty-file", "the file has no header row", file=fname, row=1)])
-        columns = _map_header(kind, first[1], fname, unknown_columns)
+            raise DirectoryError([Problem("empty-file", "文件中没有表头行 / the file has no header row", file=fname, row=1)])
+        header_row = first[0]
+        try:
+            columns = _map_header(kind, first[1], fname, unknown_columns)
+        except DirectoryError as exc:
+            raise DirectoryError([Problem(p.rule, p.message, field=p.field, row=header_row, file=p.file,
+                                          column=p.column) for p in exc.problems]) from None
         header_of = {field: header for field, header in columns if field}
         seen: dict[str, int] = {}
         data_rows = 0
@@ -333,6 +392,8 @@ def _assemble(kind: _Kind, rows: Iterator[tuple[int, list[Any]]], fname: str, ma
                 continue
             before = len(problems)
             values = _row_values(columns, cells, rownum, fname, report)
+            if offices and isinstance(values.get("office"), str):
+                values["office"] = offices.get(values["office"], values["office"])
             rec = kind.build(values)
             for p in kind.rules(rec):
                 report(Problem(p.rule, p.message, field=p.field, row=rownum, file=fname,
@@ -352,8 +413,34 @@ def _assemble(kind: _Kind, rows: Iterator[tuple[int, list[Any]]], fname: str, ma
         raise DirectoryError(problems)
 
 
+class Merged:
+    """A cell inside a merged range that is not its top-left cell (XLSX)."""
+
+    def __init__(self, ref: str):
+        self.ref = ref
+
+    def __repr__(self) -> str:
+        return f"Merged({self.ref})"
+
+
 def _blank(cell: Any) -> bool:
-    return cell is None or (isinstance(cell, str) and not cell.strip())
+    return cell is None or isinstance(cell, Merged) or (isinstance(cell, str) and not cell.strip())
+
+
+def _header_like(kind: "_Kind", cells: list[Any]) -> bool:
+    known = 0
+    for c in cells:
+        if isinstance(c, str) and c.strip():
+            h = c.strip().lstrip("\ufeff").strip()
+            known += h.casefold() in kind.fields or h in kind.headers
+    return known >= 2
+
+
+def _title_like(cells: list[Any]) -> bool:
+    return sum(not _blank(c) for c in cells) <= 2
+
+
+MAX_TITLE_ROWS = 10
 
 
 def _map_header(kind: _Kind, cells: list[Any], fname: str,
@@ -363,6 +450,11 @@ def _map_header(kind: _Kind, cells: list[Any], fname: str,
     used: dict[str, str] = {}
     problems: list[Problem] = []
     for idx, cell in enumerate(cells):
+        if isinstance(cell, Merged):
+            problems.append(Problem("merged-cells", f"表头第 {idx + 1} 列在合并单元格 {cell.ref} 中：表头每列须单独一格 / "
+                                    f"header column {idx + 1} is inside merged cells {cell.ref}", row=1, file=fname))
+            out.append(_BLANK)
+            continue
         if _blank(cell):
             out.append(_BLANK)
             continue
@@ -416,6 +508,9 @@ def _cell_value(cell: Any, field: str) -> tuple[Any, str | None]:
     """Cell → str/bool/None, or an explanation why the cell's type cannot be trusted."""
     if cell is None:
         return None, None
+    if isinstance(cell, Merged):
+        return None, (f"合并单元格 {cell.ref}：请在 Excel 中取消合并，让每个单元格填写自己的值 / "
+                      f"merged cells {cell.ref}: unmerge them so every cell has its own value")
     if isinstance(cell, bool):
         if field == "active":
             return cell, None
@@ -471,23 +566,97 @@ def _detect_format(source: Source) -> Format:
     return "csv"
 
 
+#: Delimiters a spreadsheet export may use (Excel in many locales writes ';').
+_DELIMITERS = (",", ";", "\t", "|")
+_SAMPLE = 1 << 16  # enough to tell UTF-8 from GB18030; reading stays lazy
+
+
+def detect_encoding(sample: bytes, complete: bool = False) -> tuple[str, str]:
+    """(codec, name shown to clerks) of a CSV from its first bytes: UTF-8 with or without BOM,
+    else GB18030 (a superset of GBK/GB2312, the default of Chinese Excel); UTF-16 is refused."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8", "UTF-8（带 BOM）"
+    if sample.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        raise DirectoryError([Problem("encoding", "文件是 UTF-16 编码（Excel 的“Unicode 文本”），请在 Excel 中另存为"
+                                      "“CSV UTF-8（逗号分隔）”或“CSV（逗号分隔）” / UTF-16 text: save as CSV instead")])
+    try:
+        codecs.getincrementaldecoder("utf-8")().decode(sample, final=complete)
+        return "utf-8", "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        codecs.getincrementaldecoder("gb18030")().decode(sample, final=complete)
+        return "gb18030", "GB18030/GBK（中文 Excel 默认）"
+    except UnicodeDecodeError:
+        # neither: read as UTF-8 so the refusal names the first row with a bad byte
+        return "utf-8", "UTF-8（也不是 GB18030/GBK）"
+
+
+def sniff_delimiter(lines: list[str]) -> str:
+    """The delimiter of the header region: the candidate occurring most often in one line."""
+    best, count = ",", 0
+    for d in _DELIMITERS:
+        n = max((line.count(d) for line in lines), default=0)
+        if n > count:
+            best, count = d, n
+    return best
+
+
+_DELIM_NAMES = {",": "逗号", ";": "分号", "\t": "制表符", "|": "竖线"}
+
+
+class _Prefixed:
+    """A binary stream with bytes already read put back in front."""
+
+    def __init__(self, head: bytes, rest: IO[bytes]):
+        self._head, self._rest = head, rest
+
+    def read(self, n: int = -1) -> bytes:
+        if self._head:
+            out, self._head = (self._head, b"") if n < 0 or n >= len(self._head) else (self._head[:n], self._head[n:])
+            return out
+        return self._rest.read(n)
+
+
 def _csv_rows(source: Source, fname: str) -> Iterator[tuple[int, list[Any]]]:
-    """Yield (row number, cells) with row 1 = header; UTF-8 (BOM optional), strict quoting."""
+    """Yield (row number, cells) with row 1 = the file's first line; the encoding (UTF-8 with or
+    without BOM, GB18030/GBK) and the delimiter (, ; tab |) are detected; strict quoting."""
     opened: IO[Any] | None = None
     try:
         if isinstance(source, (str, os.PathLike)):
             try:
                 opened = open(source, "rb")
             except OSError as exc:
-                raise DirectoryError([Problem("io", f"cannot open: {exc.strerror or exc}", file=fname)]) from None
+                raise DirectoryError([Problem("io", f"无法打开 / cannot open: {exc.strerror or exc}", file=fname)]) from None
             raw: IO[Any] = opened
         else:
             raw = source
+        encoding = "utf-8"
         if isinstance(raw, io.TextIOBase):
-            text: IO[str] = raw  # type: ignore[assignment]
+            text: Iterator[str] = iter(raw)
+            label = "text"
         else:
-            text = _Utf8Lines(raw)  # type: ignore[assignment]
-        reader = csv.reader(text, strict=True)
+            head = raw.read(_SAMPLE)
+            if not isinstance(head, (bytes, bytearray)):
+                raise DirectoryError([Problem("io", "the stream must be opened in binary mode", file=fname)])
+            try:
+                encoding, label = detect_encoding(bytes(head), complete=len(head) < _SAMPLE)
+            except DirectoryError as exc:
+                raise DirectoryError([Problem(p.rule, p.message, file=fname, row=1) for p in exc.problems]) from None
+            text = iter(_Utf8Lines(_Prefixed(bytes(head), raw), encoding=encoding))
+        first: list[str] = []
+        try:
+            for _ in range(8):
+                first.append(next(text))
+        except StopIteration:
+            pass
+        except UnicodeDecodeError as exc:
+            raise DirectoryError([Problem("encoding", f"第 {len(first) + 1} 行不是有效的 {label} 编码 / not valid "
+                                          f"{encoding} ({exc.reason})", row=len(first) + 1, file=fname)]) from None
+        except csv.Error as exc:
+            raise DirectoryError([Problem("csv-syntax", str(exc), row=len(first) + 1, file=fname)]) from None
+        delimiter = sniff_delimiter(first)
+        reader = csv.reader(itertools.chain(first, text), delimiter=delimiter, strict=True)
         rownum = 0
         while True:
             rownum += 1
@@ -496,10 +665,11 @@ def _csv_rows(source: Source, fname: str) -> Iterator[tuple[int, list[Any]]]:
             except StopIteration:
                 return
             except UnicodeDecodeError as exc:
-                raise DirectoryError([Problem("encoding", f"not valid UTF-8 ({exc.reason})",
-                                              row=rownum, file=fname)]) from None
+                raise DirectoryError([Problem("encoding", f"本行不是有效的 {label} 编码（文件按 {label} 读取）/ not valid "
+                                              f"{encoding} ({exc.reason})", row=rownum, file=fname)]) from None
             except csv.Error as exc:
-                raise DirectoryError([Problem("csv-syntax", str(exc), row=rownum, file=fname)]) from None
+                raise DirectoryError([Problem("csv-syntax", f"CSV 格式错误（分隔符：{_DELIM_NAMES[delimiter]}，编码：{label}）/ "
+                                              f"{exc}", row=rownum, file=fname)]) from None
             except OSError as exc:
                 raise DirectoryError([Problem("io", f"read error: {exc}", row=rownum, file=fname)]) from None
             if rownum == 1 and cells and cells[0].startswith("\ufeff"):
@@ -524,7 +694,8 @@ class _Utf8Lines:
 
     _LINE = re.compile(rb"[^\r\n]*(?:\r\n|\r|\n)")
 
-    def __init__(self, raw: IO[bytes], chunk: int = 1 << 16, max_line: int = 1 << 20):
+    def __init__(self, raw: IO[bytes], chunk: int = 1 << 16, max_line: int = 1 << 20, encoding: str = "utf-8"):
+        self._encoding = encoding  # UTF-8 or GB18030: neither uses 0x0A/0x0D inside a character
         self._raw = raw
         self._chunk = chunk
         self._max_line = max_line
@@ -550,7 +721,7 @@ class _Utf8Lines:
             self._first = False
             if line.startswith(codecs.BOM_UTF8):
                 line = line[len(codecs.BOM_UTF8):]
-        return line.decode("utf-8")
+        return line.decode(self._encoding)
 
     def _fill(self) -> None:
         data = self._raw.read(self._chunk)
@@ -611,6 +782,8 @@ def _xlsx_rows(source: Source, fname: str, sheet: str | None) -> Iterator[tuple[
         except Exception as exc:  # hostile input: openpyxl/zip/XML raise many exception types
             raise DirectoryError([Problem("xlsx-unreadable", f"not a readable XLSX workbook: "
                                           f"{type(exc).__name__}: {exc}"[:300], file=fname)]) from None
+        merged = _merged_ranges(stream, getattr(ws, "_worksheet_path", None), fname)
+        tops: dict[tuple[int, int], Any] = {}
         rownum = 0
         rows = ws.iter_rows(values_only=True)
         while True:
@@ -623,7 +796,20 @@ def _xlsx_rows(source: Source, fname: str, sheet: str | None) -> Iterator[tuple[
                 raise DirectoryError([Problem("xlsx-unreadable", f"sheet unreadable at this row: "
                                               f"{type(exc).__name__}: {exc}"[:300],
                                               row=rownum, file=fname)]) from None
-            yield rownum, list(cells)
+            cells = list(cells)
+            for (c1, r1, c2, r2, ref) in merged.get(rownum, ()):
+                while len(cells) < c2:
+                    cells.append(None)
+                if c1 == c2:  # merged down one column: every row gets the top cell's value
+                    if rownum == r1:
+                        tops[(c1, r1)] = cells[c1 - 1]
+                    else:
+                        cells[c1 - 1] = tops.get((c1, r1))
+                    continue
+                for c in range(c1, c2 + 1):
+                    if (c, rownum) != (c1, r1):
+                        cells[c - 1] = Merged(ref)
+            yield rownum, cells
     finally:
         if wb is not None:
             try:
@@ -632,6 +818,53 @@ def _xlsx_rows(source: Source, fname: str, sheet: str | None) -> Iterator[tuple[
                 pass
         if opened is not None:
             opened.close()
+
+
+_MERGE = re.compile(rb'<(?:\w+:)?mergeCell\s+ref="([A-Z]{1,3}[0-9]{1,7}):([A-Z]{1,3}[0-9]{1,7})"')
+MAX_MERGED_ROWS = 1_000_000
+
+
+def _merged_ranges(stream: IO[bytes], part: str | None, fname: str) -> dict[int, list[tuple]]:
+    """row -> merged ranges (min_col, min_row, max_col, max_row, ref) covering it, read from the
+    sheet's XML with a streaming scan (openpyxl's read-only mode does not report them)."""
+    from openpyxl.utils.cell import range_boundaries
+
+    if not part:
+        return {}
+    out: dict[int, list[tuple]] = {}
+    covered = 0
+    pos = stream.tell()
+    try:
+        with zipfile.ZipFile(stream) as zf:
+            name = part.lstrip("/")
+            if name not in zf.namelist():
+                return {}
+            tail = b""
+            with zf.open(name) as f:
+                while True:
+                    chunk = f.read(1 << 20)
+                    buf = tail + chunk
+                    last = 0
+                    for m in _MERGE.finditer(buf):
+                        ref = f"{m.group(1).decode()}:{m.group(2).decode()}"
+                        c1, r1, c2, r2 = range_boundaries(ref)
+                        covered += r2 - r1 + 1
+                        if covered > MAX_MERGED_ROWS:
+                            raise DirectoryError([Problem("merged-cells", "合并单元格过多，请取消合并后再导入 / "
+                                                          "too many merged cells", file=fname)])
+                        for r in range(r1, r2 + 1):
+                            out.setdefault(r, []).append((c1, r1, c2, r2, ref))
+                        last = m.end()
+                    if not chunk:
+                        break
+                    tail = buf[max(last, len(buf) - 200):]
+    except DirectoryError:
+        raise
+    except Exception as exc:
+        raise DirectoryError([Problem("xlsx-unreadable", f"cannot read merged cells: {exc}"[:300], file=fname)]) from None
+    finally:
+        stream.seek(pos)
+    return out
 
 
 def _check_zip(stream: IO[bytes], fname: str) -> None:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -110,10 +111,11 @@ def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None
         log.warning("site: %d entries are shown without some details (fields the site did not expect); "
                     "see the warnings table", index.stats.warnings)
     warnings = report.problems  # only warnings at this point (late, overdue, unknown calendar)
-    for p in warnings[:20]:
-        log.warning("%s", p.line())
-    if len(warnings) > 20:
-        log.warning("… and %d more verifier warnings (run `publisher verify` to see them all)", len(warnings) - 20)
+    if warnings:  # summarised by rule (issue 14); `publisher build --verbose` lists them all
+        from ..problem_summary import summarize
+
+        lines = [p.line() for p in warnings] if os.environ.get("PUBLISHER_VERBOSE") else summarize(warnings)
+        log.warning("核验警告 %d 条 / %d verifier warnings:\n%s", len(warnings), len(warnings), "\n".join(lines))
     roots = [RootKey(kid, pk.b64, fingerprint(pk.b64), bool(pinned_ids)) for kid, pk in sorted(trust.root_keys.items())]
     latest, note, note_file = None, "", ""
     if report.checkpoints:

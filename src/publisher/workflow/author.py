@@ -28,6 +28,7 @@ from .form_records import build_correction, build_noncooperation, build_withhold
 from .form_results import build_results
 from .form_sheet import directory_from_sheet, results_from_sheet
 from .form_task import build_tasks
+from .schema_words import schema_problems
 from .ledger_state import LedgerState
 from .xlsx_input import Workbook
 from .yaml_input import load_yaml
@@ -52,6 +53,7 @@ class AddResult:
     entries: list[Entry] = field(default_factory=list)
     warnings: list[InputProblem] = field(default_factory=list)
     skipped_rows: int = 0
+    already_published: int = 0  # workbook rows skipped because the office published them before
     dry_run: bool = False
 
 
@@ -104,7 +106,7 @@ def build_drafts(parsed: Parsed, office: str, state: LedgerState, problems: Prob
     if parsed.workbook is not None:
         if parsed.kind in ("results", "result"):
             return results_from_sheet(parsed.workbook, office, state, problems)
-        return directory_from_sheet(parsed.workbook, parsed.kind, problems), 0
+        return directory_from_sheet(parsed.workbook, parsed.kind, problems, state), 0
     doc = Record(parsed.doc or {}, "", problems)
     k = parsed.kind
     if k == "item_list":
@@ -134,7 +136,7 @@ def sign_drafts(drafts: list[Draft], office: str, key: SigningKey, time: str,
         return []
     entries = []
     for d in drafts:
-        for msg in validate_body(d.type, d.body):
+        for msg in schema_problems(d.type, d.body):
             problems.add(d.where, msg, "schema")
         try:
             e = sign_entry(type=d.type, office=office, seq=seq + 1, prev=prev, time=time, body=d.body, key=key)
@@ -174,8 +176,12 @@ def _add_locked(ledger: LedgerDir, parsed: Parsed, office: str, key: SigningKey,
     drafts, skipped = build_drafts(parsed, office, state, problems)
     if problems.errors:
         raise InputError(problems.items)
+    published = getattr(state, "skipped_published", 0)
     if not drafts:
-        raise InputError.one(parsed.file, "", "nothing to add (no filled rows or records)")
+        if published:
+            raise InputError.one(parsed.file, "", f"没有新内容：{published} 行已经发布过，已全部跳过 / nothing new: "
+                                 f"all {published} filled row(s) were published before")
+        raise InputError.one(parsed.file, "", "没有可添加的内容（没有填写的行或记录）/ nothing to add (no filled rows or records)")
     entries = sign_drafts(drafts, office, key, time, state, problems)
     from ..gitops.timegate import gate_or_raise
 
@@ -183,7 +189,7 @@ def _add_locked(ledger: LedgerDir, parsed: Parsed, office: str, key: SigningKey,
     if problems.errors:
         raise InputError(problems.errors)  # warnings do not matter when nothing is written
     result = AddResult(warnings=[p for p in problems.items if p.severity != "error"],
-                       skipped_rows=skipped, dry_run=dry_run)
+                       skipped_rows=skipped, already_published=published, dry_run=dry_run)
     if dry_run:
         result.entries = entries
         return result

@@ -78,7 +78,7 @@ class Record:
         self.used.add(key)
         if not self.has(key):
             if required:
-                self.bad(key, "is required")
+                self.bad(key, "必须填写 / is required")
             return None
         return self.data[key]
 
@@ -87,7 +87,7 @@ class Record:
         for k in self.data:
             if k not in allowed:
                 self.p.add(f"{self.where}.{k}" if self.where else str(k),
-                           f"unknown field (allowed: {', '.join(sorted(allowed))})")
+                           f"不认识的字段（可用：{'、'.join(sorted(allowed))}）/ unknown field (allowed: {', '.join(sorted(allowed))})")
 
     # -- scalars -----------------------------------------------------------------------------
 
@@ -96,15 +96,15 @@ class Record:
         if v is None:
             return None
         if not isinstance(v, str):
-            self.bad(key, "must be text, not a list or mapping")
+            self.bad(key, "应为文字，不能是列表或子项 / must be text, not a list or mapping")
             return None
         v = v.strip() if not multiline else v.strip("\n\r ")
         if len(v) > max_len:
-            self.bad(key, f"is {len(v)} characters long; the limit is {max_len}")
+            self.bad(key, f"有 {len(v)} 个字，最多 {max_len} 个 / is {len(v)} characters long; the limit is {max_len}")
             return None
         m = (_BAD_TEXT if multiline else _BAD_LINE).search(v)
         if m:
-            self.bad(key, f"contains the control or invisible character U+{ord(m.group()):04X}")
+            self.bad(key, f"含有看不见的控制字符 U+{ord(m.group()):04X}，请删除后重新输入 / contains the control or invisible character U+{ord(m.group()):04X}")
             return None
         return v
 
@@ -113,7 +113,7 @@ class Record:
         if v is None:
             return None
         if not rx.match(v):
-            self.bad(key, f"{v!r} is not {what}")
+            self.bad(key, f"“{v}”格式不对 / {v!r} is not {what}")
             return None
         return v
 
@@ -123,7 +123,7 @@ class Record:
             return None
         d = parse_date_text(v)
         if d is None:
-            self.bad(key, f"{v!r} is not a date like 2026-03-01")
+            self.bad(key, f"“{v}”不是日期（可写 2026-03-01、2026/3/1 或 2026年3月1日）/ {v!r} is not a date like 2026-03-01")
             return None
         return d.isoformat()
 
@@ -135,7 +135,7 @@ class Record:
         if t.endswith(".0"):
             t = t[:-2]
         if not (t.isascii() and t.isdigit()) or not lo <= int(t) <= hi:
-            self.bad(key, f"{v!r} is not a whole number from {lo} to {hi}")
+            self.bad(key, f"“{v}”不是 {lo} 到 {hi} 之间的整数 / {v!r} is not a whole number from {lo} to {hi}")
             return None
         return int(t)
 
@@ -145,7 +145,7 @@ class Record:
             return default
         b = BOOLS.get(v.casefold())
         if b is None:
-            self.bad(key, f"{v!r} is not true/false (是/否)")
+            self.bad(key, f"“{v}”应写“是”或“否” / {v!r} is not true/false (是/否)")
         return b
 
     def choice(self, key: str, choices: Mapping[str, str], *, default: str | None = None,
@@ -157,7 +157,8 @@ class Record:
         hit = choices.get(v) or choices.get(v.casefold())
         if hit is None:
             codes = sorted(set(choices.values()))
-            self.bad(key, f"{v!r} is not one of {', '.join(codes)}")
+            labels = [k for k in choices if not k.isascii()] or codes
+            self.bad(key, f"“{v}”不是可选的值（可选：{'、'.join(labels)}）/ {v!r} is not one of {', '.join(codes)}")
         return hit
 
     def ratio(self, key: str, *, required: bool = True) -> str | None:
@@ -166,7 +167,7 @@ class Record:
             return None
         r = parse_ratio_text(v)
         if r is None:
-            self.bad(key, f"{v!r} is not a ratio like 0.05 or 5%")
+            self.bad(key, f"“{v}”不是比例（可写 5% 或 0.05）/ {v!r} is not a ratio like 0.05 or 5%")
         return r
 
     # -- lists and nesting ---------------------------------------------------------------------
@@ -181,10 +182,10 @@ class Record:
         elif isinstance(v, list) and all(isinstance(x, str) or x is None for x in v):
             items = [x.strip() for x in v if x is not None and x.strip()]
         else:
-            self.bad(key, "must be a list of text values")
+            self.bad(key, "应为文字列表 / must be a list of text values")
             return None
         if required and not items:
-            self.bad(key, "is empty")
+            self.bad(key, "不能为空 / is empty")
             return None
         return items
 
@@ -195,12 +196,12 @@ class Record:
             return None
         bad = [x for x in items if not rx.match(x)]
         if bad:
-            self.bad(key, f"{bad} {'is' if len(bad) == 1 else 'are'} not {what}")
+            self.bad(key, f"{'、'.join(bad)} 格式不对 / {bad} {'is' if len(bad) == 1 else 'are'} not {what}")
             return None
         out: list[str] = []
         for x in items:
             if x in out:
-                self.bad(key, f"{x!r} is listed twice")
+                self.bad(key, f"“{x}”重复了 / {x!r} is listed twice")
                 return None
             out.append(x)
         return out
@@ -210,7 +211,7 @@ class Record:
         if v is None:
             return None
         if not isinstance(v, dict):
-            self.bad(key, "must be a mapping (key: value lines)")
+            self.bad(key, "应为“字段: 值”的若干行 / must be a mapping (key: value lines)")
             return None
         return Record(v, self.loc(key), self.p)
 
@@ -219,12 +220,12 @@ class Record:
         if v is None:
             return []
         if not isinstance(v, list):
-            self.bad(key, "must be a list (lines starting with '- ')")
+            self.bad(key, "应为列表（每行以“- ”开头）/ must be a list (lines starting with '- ')")
             return []
         out = []
         for n, x in enumerate(v):
             if not isinstance(x, dict):
-                self.p.add(f"{self.loc(key)}[{n}]", "must be a mapping")
+                self.p.add(f"{self.loc(key)}[{n}]", "应为“字段: 值”的若干行 / must be a mapping")
                 continue
             out.append(Record(x, f"{self.loc(key)}[{n}]", self.p))
         return out

@@ -22,11 +22,13 @@ TOP = {"kind", "office", "source", "sheet", "confirmed_by", "confirmed_at", "not
 
 
 def snapshot_draft(kind: str, source: Any, name: str, sheet: str | None, confirmed_by: str | None,
-                   confirmed_at: str | None, note: str | None, where: str, problems) -> Draft | None:
-    """Read records from ``source`` (a path or binary stream) and build the draft."""
+                   confirmed_at: str | None, note: str | None, where: str, problems,
+                   offices: dict[str, str] | None = None) -> Draft | None:
+    """Read records from ``source`` (a path or binary stream) and build the draft; ``offices``
+    maps registered Chinese office names (and their usual short forms) to codes."""
     reader = iter_targets if kind == "targets" else iter_inspectors
     try:
-        records = list(reader(source, sheet=sheet, name=name))
+        records = list(reader(source, sheet=sheet, name=name, offices=offices))
         if not records:
             problems.add(where, f"{name}: no {kind} in the file")
             return None
@@ -53,6 +55,16 @@ def snapshot_draft(kind: str, source: Any, name: str, sheet: str | None, confirm
     return Draft("directory.snapshot", body, where, blob=data)
 
 
+def office_names(state) -> dict[str, str]:
+    """Chinese office names of the ledger's registered offices → codes (for 监管部门 cells)."""
+    from ..directory.readers import office_aliases
+
+    reg = getattr(state, "registry", None)
+    if reg is None:
+        return {}
+    return office_aliases({code: b.get("name_zh", "") for code, b in reg.offices.items()})
+
+
 def build_directory(doc: Record, office: str, state, kind: str, base: Path) -> list[Draft]:
     doc.check_unknown(TOP)
     src = doc.text("source", max_len=1000)
@@ -66,5 +78,5 @@ def build_directory(doc: Record, office: str, state, kind: str, base: Path) -> l
     if not path.is_file():
         doc.bad("source", f"{src}: no such file (paths are relative to the YAML file)")
         return []
-    d = snapshot_draft(kind, path, str(path), sheet, by, at, note, "source", doc.p)
+    d = snapshot_draft(kind, path, str(path), sheet, by, at, note, "source", doc.p, office_names(state))
     return [d] if d else []

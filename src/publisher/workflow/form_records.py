@@ -33,8 +33,16 @@ def person(r: Record, key: str) -> dict | None:
 
 
 def build_correction(doc: Record, office: str, state) -> list[Draft]:
-    doc.check_unknown({"kind", "office", "result", "corrected", "changes", "reason", "approver", "date"})
-    ref = doc.pattern("result", EID_RE, "the entry id (64 hex) of the result or correction")
+    doc.check_unknown({"kind", "office", "result", "task", "target", "corrected", "changes", "reason", "approver", "date"})
+    if doc.has("result") or not (doc.has("task") and doc.has("target")):
+        ref = doc.pattern("result", EID_RE, "the entry id (64 hex) of the result or correction, or give task: and target:")
+    else:  # addressed as a clerk knows it: the task and the target's USCC
+        task = doc.pattern("task", TASK_RE, "a task id")
+        target = doc.pattern("target", TARGET_RE, "a target id (USCC)")
+        ref = state.latest_publication(office, task, target) if task and target else None
+        if task and target and ref is None:
+            doc.bad("target", f"{office} 在任务 {task} 中没有 {target} 的已发布结果可更正 / {office} has no published "
+                    f"result for {target} in task {task}")
     body: dict[str, Any] = {"result": ref,
                             "reason": doc.text("reason", max_len=4000, multiline=True),
                             "approver": person(doc, "approver"), "date": doc.date("date")}

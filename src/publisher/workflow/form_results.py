@@ -17,7 +17,7 @@ from .fields import CODE_RE, INSPECTOR_RE, OFFICE_RE, TARGET_RE, TASK_RE, Record
 from .form_plan import METHOD_CHOICES
 
 FIELDS = {"task", "target", "target_name", "completed", "inspectors", "method", "categories",
-          "vocabulary", "items", "findings", "remarks", "follow_up", "sections", "approved"}
+          "vocabulary", "items", "findings", "remarks", "follow_up", "sections", "approved", "inspectors_reason"}
 SECTION = {"office", "items", "categories", "findings", "inspectors", "remarks"}
 FOLLOW_CHOICES = {**{k: k for k in FOLLOW_UP}, **{v: k for k, v in FOLLOW_UP.items()},
                   "移送": "referral", "移交": "referral", "经营异常名录": "abnormal_list", "处罚": "penalty"}
@@ -27,17 +27,29 @@ _FINDING_RE = re.compile(r"^\s*([0-9A-Za-z][0-9A-Za-z._-]{0,63})\s*[:：]\s*(.+)
 
 def category_code(text: str, vocabulary: str) -> str | None:
     """The code of a category written as code, label, or "code-label"."""
+    code, _why = category_code_why(text, vocabulary)
+    return code
+
+
+def category_code_why(text: str, vocabulary: str) -> tuple[str | None, str]:
+    """(code, "") or (None, why): "5-未发现问题" whose code and label disagree is refused."""
     v = VOCABULARIES.get(vocabulary)
     labels = v.labels_zh if v else {}
     by_label = {lab: c for c, lab in labels.items()}
     by_label.update({lab: c for c, lab in (v.labels_en.items() if v else ())})
     t = text.strip()
     if t in by_label:
-        return by_label[t]
+        return by_label[t], ""
     m = _CAT_RE.match(t)
     if m and (not labels or m.group(1) in labels):
-        return m.group(1)
-    return None
+        code, label = m.group(1), (m.group(2) or "").strip()
+        if label and labels and label not in (labels.get(code), v.labels_en.get(code)):
+            other = by_label.get(label)
+            hint = f"“{label}”是代码 {other}" if other else f"“{label}”不是任何类别的名称"
+            return None, (f"“{t}”前后矛盾：代码 {code} 是“{labels[code]}”，{hint}；请从下拉列表选择或只写代码 / "
+                          f"code {code} is {v.labels_en.get(code, labels[code])!r} but the label says {label!r}")
+        return code, ""
+    return None, ""
 
 
 def categories(r: Record, key: str, vocabulary: str) -> list[str] | None:
@@ -46,11 +58,11 @@ def categories(r: Record, key: str, vocabulary: str) -> list[str] | None:
         return None
     out: list[str] = []
     for x in raw:
-        code = category_code(x, vocabulary)
+        code, why = category_code_why(x, vocabulary)
         if code is None:
             v = VOCABULARIES.get(vocabulary)
-            known = "; ".join(f"{c} {lab}" for c, lab in v.labels_zh.items()) if v else ""
-            r.bad(key, f"{x!r} is not a result category ({known})")
+            known = "；".join(f"{c}-{lab}" for c, lab in v.labels_zh.items()) if v else ""
+            r.bad(key, why or f"“{x}”不是检查结果类别（可选：{known}）/ {x!r} is not a result category")
             return None
         if code not in out:
             out.append(code)
@@ -120,6 +132,8 @@ def result_body(r: Record, defaults: dict[str, Any], state) -> dict:
             body[key] = v
     if r.has("remarks"):
         body["remarks"] = r.text("remarks", max_len=4000, multiline=True)
+    if r.has("inspectors_reason"):
+        body["inspectors_reason"] = r.text("inspectors_reason", max_len=500)
     sections = []
     for s in r.records("sections", required=False):
         s.check_unknown(SECTION)
@@ -144,18 +158,46 @@ def result_body(r: Record, defaults: dict[str, Any], state) -> dict:
 
 
 def fill_names(drafts: list[Draft], state, records: list[Record]) -> None:
-    """Default target_name from the draw's snapshot; a name that cannot be found is an error."""
+    """target_name defaults to the draw's snapshot; a given name must be the snapshot's; the
+    inspectors must be the target's drawn team (after replacements) unless a reason is given."""
     by_task: dict[str, list[str]] = {}
     for d in drafts:
-        if d.body.get("target_name") is None and d.body.get("task") and d.body.get("target"):
+        if d.body.get("task") and d.body.get("target"):
             by_task.setdefault(d.body["task"], []).append(d.body["target"])
     names = {t: state.target_names(t, ids) for t, ids in by_task.items()}
+    teams = {t: state.current_teams(t) for t in by_task} if hasattr(state, "current_teams") else {}
     for d, r in zip(drafts, records):
-        if d.body.get("target_name") is None:
-            name = names.get(d.body.get("task"), {}).get(d.body.get("target"))
-            if name is None:
-                r.bad("target_name", "is required (the target is not in the draw's snapshot to look it up)")
-            d.body["target_name"] = name
+        known = names.get(d.body.get("task"), {}).get(d.body.get("target"))
+        given = d.body.get("target_name")
+        if given is None:
+            if known is None:
+                r.bad("target_name", "必须填写（抽取名录中找不到该检查对象，无法自动填入）/ is required "
+                      "(the target is not in the draw's snapshot to look it up)")
+            d.body["target_name"] = known
+        elif known is not None and given.strip() != known and _selected(state, d.body):
+            r.bad("target_name", f"“{given}”与抽取时名录中的名称“{known}”不一致；留空即自动填入 / "
+                  f"does not match the name in the draw's snapshot ({known!r}); leave it empty to fill it in")
+        _check_team(d.body, r, teams.get(d.body.get("task"), {}))
+
+
+def _selected(state, body: dict) -> bool:
+    """Only a locked target's name is compared (otherwise the rule says it was not selected)."""
+    task = state.task(body["task"]) if hasattr(state, "task") else None
+    return task is not None and task.selection.find(body["target"]) is not None
+
+
+def _check_team(body: dict, r: Record, teams: dict[str, list[str]]) -> None:
+    team = teams.get(body.get("target"))
+    if not team or body.get("inspectors_reason"):
+        return
+    listed = list(body.get("inspectors") or [])
+    for s in body.get("sections", []):
+        listed += s.get("inspectors", [])
+    strangers = [i for i in dict.fromkeys(listed) if i not in team]
+    if strangers:
+        r.bad("inspectors", f"{', '.join(strangers)} 不是该检查对象抽取的检查组成员（现检查组：{', '.join(team)}）。"
+              "人员有变动请先登记 team.replace，或在 inspectors_reason 中写明原因 / not in the drawn team "
+              f"({', '.join(team)}): record a team.replace first, or give inspectors_reason")
 
 
 def build_results(doc: Record, office: str, state, many: bool) -> list[Draft]:

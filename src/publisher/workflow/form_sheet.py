@@ -61,6 +61,9 @@ def results_from_sheet(wb: Workbook, office: str, state, problems: Problems) -> 
         if "completed" not in data and not cats:
             skipped += 1
             continue
+        if _already_published(data, defaults, office, state):
+            state.skipped_published = getattr(state, "skipped_published", 0) + 1
+            continue
         if cats:
             data["categories"] = cats
         if "follow_up" in data:
@@ -77,7 +80,16 @@ def results_from_sheet(wb: Workbook, office: str, state, problems: Problems) -> 
     return drafts, skipped
 
 
-def directory_from_sheet(wb: Workbook, kind: str, problems: Problems) -> list[Draft]:
+def _already_published(data: dict, defaults: dict, office: str, state) -> bool:
+    """A row of a re-imported workbook whose target this office already published: skipped
+    (the clerk imports the same template again as more inspections finish)."""
+    task, target = data.get("task") or defaults.get("task"), data.get("target")
+    if not isinstance(task, str) or not isinstance(target, str) or not hasattr(state, "published"):
+        return False
+    return state.published(task.strip(), office, target.strip())
+
+
+def directory_from_sheet(wb: Workbook, kind: str, problems: Problems, state=None) -> list[Draft]:
     meta = wb.meta
     data_sheets = [s for s in wb.sheetnames if s != META]
     sheet = kind if kind in data_sheets else (data_sheets[0] if data_sheets else None)
@@ -87,5 +99,8 @@ def directory_from_sheet(wb: Workbook, kind: str, problems: Problems) -> list[Dr
     by = m.text("confirmed_by", max_len=100)
     at = m.date("confirmed_at")
     note = m.text("note", required=False, max_len=2000, multiline=True)
-    d = snapshot_draft(kind, io.BytesIO(wb.data), wb.file, sheet, by, at, note, f"sheet {sheet!r}", problems)
+    from .form_directory import office_names
+
+    d = snapshot_draft(kind, io.BytesIO(wb.data), wb.file, sheet, by, at, note, f"sheet {sheet!r}", problems,
+                       office_names(state))
     return [d] if d else []

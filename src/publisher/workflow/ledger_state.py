@@ -39,11 +39,20 @@ class LedgerState:
         self.ctx = Context(trust=self.trust, blobs=ledger)
         self.snapshots: dict[str, str] = {}  # task -> target snapshot of its latest commitment
         self.draws: dict[str, DrawFacts] = {}
+        self.team_entries: dict[str, list[tuple[str, int]]] = {}  # task -> its lock/reveal/replace entries
+        self.commit_rounds: dict[str, tuple[str, str, int, str]] = {}  # commit -> (task, office, round, chain)
+        self.locked_commits: set[str] = set()
         self.last_time = 0
 
     def replay(self, watch_tasks: Iterable[str] = ()) -> "LedgerState":
-        watch = set(watch_tasks)
+        from ..progress import progress
+
+        with progress("读取账本 / reading the ledger", self.ledger.size()) as advance:
+            return self._replay(set(watch_tasks), advance)
+
+    def _replay(self, watch: set[str], advance) -> "LedgerState":
         for index, (line, entry) in enumerate(self._entries()):
+            advance(1)
             self.ctx.index = index
             t = int(parse_time(entry.time).timestamp())
             self.last_time = max(self.last_time, t)
@@ -69,6 +78,15 @@ class LedgerState:
 
     def _observe_draw(self, entry: Entry, watch: set[str]) -> None:
         b = entry.body
+        if entry.type in ("draw.lock", "draw.reveal", "team.replace") and isinstance(b, dict) \
+                and isinstance(b.get("task"), str):
+            self.team_entries.setdefault(b["task"], []).append((entry.office, entry.seq))
+        if entry.type == "draw.commit" and isinstance(b, dict) and isinstance(b.get("beacon"), dict):
+            bc = b["beacon"]
+            if isinstance(bc.get("round"), int):
+                self.commit_rounds[entry.id] = (str(b.get("task")), entry.office, bc["round"], str(bc.get("chain_hash")))
+        if entry.type == "draw.lock" and isinstance(b, dict):
+            self.locked_commits.add(str(b.get("commit")))
         if entry.type == "draw.commit" and isinstance(b, dict):
             snap = (b.get("population") or {}).get("snapshot")
             if isinstance(b.get("task"), str) and isinstance(snap, str):
@@ -106,6 +124,38 @@ class LedgerState:
         except (DirectoryError, OSError):
             return out
         return out
+
+    def current_teams(self, task_id: str) -> dict[str, list[str]]:
+        """target -> its team now (leader first, after every team.replace), read on demand."""
+        teams: dict[str, list[str]] = {}
+        for office, seq in self.team_entries.get(task_id, []):
+            b = self.ledger.read_entry(office, seq).body
+            for t in b.get("teams", []) if "selected" in b else []:
+                teams[t["target"]] = [t["leader"], *[m for m in t["members"] if m != t["leader"]]]
+            if "out" in b and b.get("target") in teams and b["out"] in teams[b["target"]]:
+                team = teams[b["target"]]
+                team[team.index(b["out"])] = b["in"]
+        return teams
+
+    def published(self, task_id: str, office: str, target: str) -> bool:
+        """Whether ``office`` already has a result (or a section of one) for this target."""
+        task = self.task(task_id)
+        if task is None:
+            return False
+        i = task.selection.find(target)
+        return i is not None and office in task.items and bool(task.selection.get(office, i))
+
+    def latest_publication(self, office: str, task: str, target: str) -> str | None:
+        """Id of ``office``'s latest result or correction for (task, target), by log order."""
+        latest = None
+        for line in self.ledger.iter_log():
+            if line.office != office:
+                continue
+            e = self.ledger.read_entry(line.office, line.seq)
+            b = e.body.get("corrected") if e.type == "result.correct" else e.body if e.type == "result" else None
+            if isinstance(b, dict) and b.get("task") == task and b.get("target") == target:
+                latest = e.id
+        return latest
 
     def find_entry(self, entry_id: str) -> Entry | None:
         for line in self.ledger.iter_log():

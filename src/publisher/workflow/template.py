@@ -21,6 +21,7 @@ TEMPLATE_VERSION = "ssgk-results/v1"
 
 
 def results_template(ledger: LedgerDir, task_id: str, out: Path, *, office: str | None = None,
+                     own_offices: frozenset[str] = frozenset(),
                      include_done: bool = False, vocabulary: str = DEFAULT_VOCABULARY) -> int:
     """Write the workbook; returns the number of target rows."""
     from openpyxl import Workbook
@@ -31,7 +32,9 @@ def results_template(ledger: LedgerDir, task_id: str, out: Path, *, office: str 
     task = state.task(task_id)
     if task is None:
         raise InputError.one(str(out), "", f"task {task_id!r} is not in the ledger")
-    office = office or task.lead
+    if office is None:  # the clerk's own office: the one participant whose key is on this machine
+        mine = [o for o in task.offices if o in own_offices]
+        office = mine[0] if len(mine) == 1 else task.lead
     if office not in task.items:
         raise InputError.one(str(out), "", f"{office} does not take part in task {task_id} "
                              f"(participants: {', '.join(task.offices)})")

@@ -81,7 +81,11 @@ def load_yaml(data: bytes, file: str) -> dict[str, Any]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise InputError.one(file, f"byte {exc.start}", "not valid UTF-8 (save the file as UTF-8)") from None
+        try:  # Windows editors in China save ANSI = GBK/GB18030
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise InputError.one(file, f"byte {exc.start}", "文件编码既不是 UTF-8 也不是 GB18030/GBK，请另存为 UTF-8 / "
+                                 "not valid UTF-8 or GB18030 (save the file as UTF-8)") from None
     if "\x00" in text:
         raise InputError.one(file, "", "contains a NUL character; not a text file")
     try:

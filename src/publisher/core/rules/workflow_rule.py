@@ -23,6 +23,7 @@ from typing import Iterable
 from ..entry import Entry
 from .base import Context, Problem
 from .workflow.base import Check
+from .workflow.calendar_entry import CalendarCheck
 from .workflow.corrections import CorrectionCheck
 from .workflow.coverage import CoverageCheck
 from .workflow.draws import DrawObserver
@@ -47,7 +48,7 @@ class WorkflowRule:
         self.checks: list[Check] = [
             SnapshotCheck(check_blobs), ItemListCheck(), PlanCheck(), TaskCheck(), DrawObserver(),
             ResultCheck(), CorrectionCheck(), WithholdCheck(), NoncooperationCheck(),
-            self._coverage, self._overdue,
+            self._coverage, self._overdue, CalendarCheck(),
         ]
         self._by_type: dict[str, list[Check]] = {}
         for c in self.checks:

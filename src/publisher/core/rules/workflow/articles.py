@@ -21,6 +21,8 @@ CORRECTION = "workflow.correction"
 WITHHOLD = "workflow.withhold"
 NONCOOPERATION = "workflow.noncooperation"
 DIRECTORY = "workflow.directory"
+CALENDAR = "workflow.calendar"
+TEAM_MATCH = "workflow.team-match"
 
 # articles
 ART_LIST = "001 第一条 / 004 第八条"  # no inspection outside the published list (R1)
@@ -44,6 +46,7 @@ ART_UNCHANGED = "001 第十九条"  # published results are not changed freely; 
 ART_WITHHOLD = "001 第四条"  # publish unless law says otherwise (R67)
 ART_NONCOOP = "004 第十九条"  # the four non-cooperation grounds (R68)
 ART_UNANNOUNCED = "001 第十七条"  # unannounced checks: reveal after the visit (T2)
+ART_TEAM_MATCH = "001 第十三条"  # the drawn team inspects; changes are recorded and approved (R50)
 ART_DIRECTORY = "001 第八条"  # directories confirmed before each draw (R18)
 
 RESULT_DAYS = 20  # working days (R61)

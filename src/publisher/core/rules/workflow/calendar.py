@@ -2,7 +2,9 @@
 
 Why a cache: at province scale a verifier judges ~1M results a year, but there are only a few
 thousand distinct (completion date, publication date) pairs, and each judgement walks the
-calendar day by day. The counting rule is the calendar module's (event day is day 0).
+calendar day by day. The counting rule is the calendar module's (event day is day 0). The
+calendar is the ledger's (built-in years plus the ``calendar`` entries read so far in log
+order), passed in; a calendar object is immutable, so it is a safe cache key.
 """
 
 from __future__ import annotations
@@ -10,27 +12,27 @@ from __future__ import annotations
 from datetime import date
 from functools import lru_cache
 
-from ....workdays import CalendarUnknown, Lateness, add_workdays, lateness
+from ....workdays import BUILTIN, Calendar, CalendarUnknown, Lateness
 
 
 @lru_cache(maxsize=1 << 16)
-def judge(event: date, published: date, days: int) -> Lateness:
+def judge(event: date, published: date, days: int, cal: Calendar = BUILTIN) -> Lateness:
     """Lateness of a publication ``days`` working days after ``event`` (published >= event)."""
-    return lateness(event, published, days)
+    return cal.lateness(event, published, days)
 
 
 @lru_cache(maxsize=1 << 14)
-def due_date(event: date, days: int) -> date | None:
+def due_date(event: date, days: int, cal: Calendar = BUILTIN) -> date | None:
     """The deadline, or None when the calendar has no data that far (never a guess)."""
     try:
-        return add_workdays(event, days)
+        return cal.add_workdays(event, days)
     except CalendarUnknown:
         return None
 
 
-def unknown_reason(event: date, days: int) -> str:
+def unknown_reason(event: date, days: int, cal: Calendar = BUILTIN) -> str:
     try:
-        add_workdays(event, days)
+        cal.add_workdays(event, days)
     except CalendarUnknown as exc:
         return str(exc)
     return ""

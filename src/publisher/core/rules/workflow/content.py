@@ -20,8 +20,8 @@ def check_content(em: Emitter, body: dict[str, Any], task: TaskInfo, office: str
                   published: date, p: str = "") -> date | None:
     """Report content problems; return the completion date when it is usable for the deadline."""
     if len(body["inspectors"]) < 2:
-        em.error(A.TEAM_SIZE, f"{p}inspectors lists {len(body['inspectors'])}; at least two inspectors "
-                 "carry out each check", A.ART_TEAM)
+        em.error(A.TEAM_SIZE, f"{p}检查人员只有 {len(body['inspectors'])} 人，每次检查至少两人 / "
+                 f"inspectors lists {len(body['inspectors'])}; at least two inspectors carry out each check", A.ART_TEAM)
     vocab = body.get("vocabulary", DEFAULT_VOCABULARY)
     for why in category_problems(vocab, body["categories"]):
         em.error(A.RESULT, f"{p}categories: {why}", A.ART_CATEGORIES)
@@ -48,13 +48,30 @@ def check_content(em: Emitter, body: dict[str, Any], task: TaskInfo, office: str
         em.error(A.RESULT, f"{p}completed {body['completed']!r} is not a calendar date", A.ART_DEADLINE)
         return None
     if completed > published:
-        em.error(A.RESULT, f"{p}completed {completed} is after the publication date {published}",
-                 A.ART_DEADLINE)
+        em.error(A.RESULT, f"{p}检查完成日期 {completed} 晚于发布日期 {published}（北京时间）/ "
+                 f"completed {completed} is after the publication date {published}", A.ART_DEADLINE)
         return None
     if task.locked is not None and completed < task.locked:
-        em.error(A.RESULT, f"{p}completed {completed} is before task {task.id}'s draw was locked "
-                 f"({task.locked})", A.ART_LOCKED)
+        em.error(A.RESULT, f"{p}检查完成日期 {completed} 早于任务 {task.id} 抽取锁定的日期 {task.locked} / "
+                 f"completed {completed} is before task {task.id}'s draw was locked ({task.locked})", A.ART_LOCKED)
     return completed
+
+
+def check_team(em: Emitter, body: dict[str, Any], task: TaskInfo, p: str = "") -> None:
+    """Inspectors must be the target's drawn team (after team.replace), unless
+    ``inspectors_reason`` says why not (published with the result)."""
+    from .selection import target_key
+
+    team = task.team(target_key(body["target"]))
+    if team is None or body.get("inspectors_reason", "").strip():
+        return
+    listed = list(body["inspectors"]) + [i for s in body.get("sections", []) for i in s.get("inspectors", [])]
+    strangers = [i for i in dict.fromkeys(listed) if i not in team]
+    if strangers:
+        em.error(A.TEAM_MATCH, f"{p}{'、'.join(strangers)} 不是 {body['target']} 抽中的检查组成员（{'、'.join(team)}）；"
+                 "人员变动须先登记 team.replace，或在 inspectors_reason 中写明原因 / "
+                 f"inspectors {strangers} are not in the drawn team of {body['target']} "
+                 f"({', '.join(team)}); record a team.replace or give inspectors_reason", A.ART_TEAM_MATCH)
 
 
 def _items(em: Emitter, where: str, codes: list[str], allowed: frozenset[str], office: str) -> None:

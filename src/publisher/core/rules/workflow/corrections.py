@@ -14,7 +14,7 @@ from ..base import Context, Problem
 from . import articles as A
 from .base import NoFinish
 from .common import Emitter, entry_date, parse_date
-from .content import check_content
+from .content import check_content, check_team
 from .deadline import judge_publication
 from .locate import locate
 from .selection import SECTION, entry_ref, ref_hex
@@ -38,10 +38,11 @@ class CorrectionCheck(NoFinish):
         published = entry_date(entry)
         c = b["corrected"]
         if not is_head(b["approver"]["title"]):
-            em.error(A.CORRECTION, f"approver.title is {b['approver']['title']!r}; a correction needs the "
+            em.error(A.CORRECTION, f"批准人职务为“{b['approver']['title']}”：更正须经单位主要负责人批准，职务请写“主要负责人” / "
+                     f"approver.title is {b['approver']['title']!r}; a correction needs the "
                      "signature of the office's head (主要负责人)", A.ART_UNCHANGED)
         if not b["reason"].strip():
-            em.error(A.CORRECTION, "reason is empty: a correction says what was wrong", A.ART_UNCHANGED)
+            em.error(A.CORRECTION, "更正原因不能为空 / reason is empty: a correction says what was wrong", A.ART_UNCHANGED)
         approved = parse_date(b["date"])
         if approved is None:
             em.error(A.CORRECTION, f"date {b['date']!r} is not a calendar date", A.ART_UNCHANGED)
@@ -69,6 +70,7 @@ class CorrectionCheck(NoFinish):
                          A.ART_UNCHANGED)
             return em.out
         check_content(em, c, task, entry.office, published, p="corrected.")
+        check_team(em, c, task, p="corrected.")
         sections = []
         for s in c.get("sections", []):
             o = s["office"]

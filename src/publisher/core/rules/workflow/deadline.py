@@ -26,7 +26,7 @@ def judge_publication(em: Emitter, state: WorkflowState, entry: Entry, task: str
         fact = ResultFact(entry.id, entry.type, entry.office, task, target, None, published,
                           "none", None, None, corrects)
     else:
-        j = judge(event, published, A.RESULT_DAYS)
+        j = judge(event, published, A.RESULT_DAYS, state.calendar)
         fact = ResultFact(entry.id, entry.type, entry.office, task, target, event, published,
                           j.status, j.deadline, j.workdays_late, corrects)
         if j.status == "late":

@@ -19,11 +19,12 @@ from ..base import Context, Problem
 from . import articles as A
 from .base import NoFinish
 from .common import Emitter, entry_date, pct
+from .selection import target_key
 from .state import WorkflowState
 
 
 class DrawObserver(NoFinish):
-    types = ("draw.commit", "draw.lock", "draw.reveal")
+    types = ("draw.commit", "draw.lock", "draw.reveal", "team.replace")
 
     def check(self, entry: Entry, ctx: Context, state: WorkflowState) -> list[Problem]:
         em = Emitter()
@@ -39,8 +40,17 @@ class DrawObserver(NoFinish):
         commit_task = state.commits.get(b.get("commit"))
         if task is None or commit_task != task.id:
             return em.out  # the draw rule reports unknown commitments and mismatched tasks
+        if entry.type == "team.replace":
+            key = target_key(b["target"])
+            team = task.team(key)
+            if team and b["out"] in team:  # the draw rule checks the replacement itself
+                team[team.index(b["out"])] = b["in"]
+                task.set_team(key, team)
+            return em.out
         if "selected" in b:
             task.selection.add(s["id"] for s in b["selected"])
+            for t in b.get("teams", []):
+                task.set_team(target_key(t["target"]), [t["leader"], *[m for m in t["members"] if m != t["leader"]]])
             if entry.type == "draw.reveal" and b["commit"] in task.embargoed:
                 task.embargoed.discard(b["commit"])
                 task.selection.announced -= task.commits.get(b["commit"], 0)

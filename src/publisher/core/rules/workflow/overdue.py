@@ -36,7 +36,7 @@ class OverdueCheck:
             sel = task.selection
             if today <= task.window_to:
                 continue
-            due = due_date(task.window_to, A.RESULT_DAYS)
+            due = due_date(task.window_to, A.RESULT_DAYS, state.calendar)
             if due is not None and today <= due:
                 continue
             for office in task.offices:
@@ -51,7 +51,7 @@ class OverdueCheck:
                 if due is None:
                     out.append(Problem(A.OVERDUE, f"task {task.id}: {n} locked target(s) without a publication "
                                        f"by {office}; cannot tell if overdue: "
-                                       f"{unknown_reason(task.window_to, A.RESULT_DAYS)}",
+                                       f"{unknown_reason(task.window_to, A.RESULT_DAYS, state.calendar)}",
                                        entry_id=task.entry_id, article=A.ART_DEADLINE, severity="warning"))
                 else:
                     out.append(Problem(A.OVERDUE, f"task {task.id}: {n} locked target(s) without a result or "

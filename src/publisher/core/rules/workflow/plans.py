@@ -50,7 +50,7 @@ class PlanCheck(NoFinish):
                 em.error(A.PLAN, "decided (date the revision was decided) is missing; it starts the "
                          "10-working-day publication clock", A.ART_PLAN_REVISION)
         if "decided" in dates:
-            self._deadline(em, dates["decided"], published)
+            self._deadline(em, dates["decided"], published, state.calendar)
         self._tasks(em, entry, state)
         state.plans[(entry.office, year)] = PlanInfo(
             entry.office, year, b["version"], entry.id,
@@ -64,11 +64,11 @@ class PlanCheck(NoFinish):
         return em.out
 
     @staticmethod
-    def _deadline(em: Emitter, decided, published) -> None:
+    def _deadline(em: Emitter, decided, published, cal) -> None:
         if published < decided:
             em.error(A.PLAN, f"decided {decided} is after the publication date {published}", A.ART_PLAN_REVISION)
             return
-        j = judge(decided, published, A.PLAN_REVISION_DAYS)
+        j = judge(decided, published, A.PLAN_REVISION_DAYS, cal)
         if j.status == "late":
             em.warning(A.PLAN_DEADLINE, f"plan revision decided {decided}, published {published}: "
                        f"{late_text(j)} (due {j.deadline})", A.ART_PLAN_REVISION)

@@ -12,7 +12,7 @@ from ..base import Context, Problem
 from . import articles as A
 from .base import NoFinish
 from .common import Emitter, entry_date
-from .content import check_content
+from .content import check_content, check_team
 from .deadline import judge_publication
 from .locate import locate
 from .selection import SECTION, entry_ref, ref_hex
@@ -27,7 +27,8 @@ def slot_taken(em: Emitter, rule: str, task, i: int, office: str, target: str, w
         return False
     by = sel.owner(ref & ~SECTION, i) if ref & SECTION else None
     how = f"a section of {by}'s result already covers {office}" if by else f"{office} already published"
-    em.error(rule, f"{what}: {how} for target {target} in task {task.id} (latest entry {ref_hex(ref)}…); "
+    em.error(rule, f"{what}：该检查对象的结果已经发布，已发布的结果只能用更正（result.correct）修改 / "
+             f"{what}: {how} for target {target} in task {task.id} (latest entry {ref_hex(ref)}…); "
              "published results are changed only by result.correct", A.ART_UNCHANGED)
     return True
 
@@ -45,6 +46,7 @@ class ResultCheck(NoFinish):
         task, i = found
         taken = slot_taken(em, A.RESULT, task, i, entry.office, b["target"], "result")
         completed = check_content(em, b, task, entry.office, published)
+        check_team(em, b, task)
         sections = [s["office"] for s in b.get("sections", []) if s["office"] in task.items
                     and s["office"] != entry.office]
         for o in sections:

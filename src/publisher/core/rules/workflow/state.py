@@ -14,6 +14,7 @@ from datetime import date
 from fractions import Fraction
 from typing import Callable
 
+from ....workdays import BUILTIN, Calendar
 from .selection import Selection
 
 
@@ -67,6 +68,21 @@ class TaskInfo:
     locked: date | None = None  # date of the first lock
     commits: dict[str, int] = field(default_factory=dict)  # commit id -> Σk
     embargoed: set[str] = field(default_factory=set)  # commit ids locked but not revealed
+    # target key -> its current team (leader first) as 2-byte indices into ``inspectors``;
+    # about 50 bytes per locked target, so results can be checked against the drawn team
+    teams: dict[int, bytes] = field(default_factory=dict)
+    inspectors: dict[str, int] = field(default_factory=dict)
+
+    def set_team(self, target_key: int, members: list[str]) -> None:
+        idx = [self.inspectors.setdefault(m, len(self.inspectors)) for m in members]
+        self.teams[target_key] = b"".join(i.to_bytes(2, "big") for i in idx if i < 1 << 16)
+
+    def team(self, target_key: int) -> list[str] | None:
+        raw = self.teams.get(target_key)
+        if raw is None:
+            return None
+        names = list(self.inspectors)
+        return [names[int.from_bytes(raw[j:j + 2], "big")] for j in range(0, len(raw), 2)]
 
     @property
     def offices(self) -> tuple[str, ...]:
@@ -125,6 +141,7 @@ class WorkflowState:
     stats: dict[tuple[str, int], Counter] = field(default_factory=dict)
     snapshots: dict[str, tuple[str, int]] = field(default_factory=dict)  # blob -> (kind, count) checked
     sink: Sink | None = None
+    calendar: Calendar = BUILTIN  # built-in years + the ledger's calendar entries so far
 
     def count(self, office: str, year: int, what: str, n: int = 1) -> None:
         self.stats.setdefault((office, year), Counter())[what] += n

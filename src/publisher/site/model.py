@@ -59,7 +59,7 @@ CREATE TABLE commits(id TEXT PRIMARY KEY, task_id TEXT, office TEXT, time TEXT, 
   superseded_by TEXT, lock TEXT, lock_time TEXT, reveal TEXT, reveal_time TEXT, selected INT,
   replacements INT);
 CREATE TABLE targets(id TEXT PRIMARY KEY, name TEXT, kind TEXT, region TEXT, industry TEXT,
-  risk TEXT, office TEXT);
+  risk TEXT, office TEXT, listed TEXT);
 CREATE TABLE names(id TEXT PRIMARY KEY, name TEXT);
 CREATE TABLE warnings(idx INT, message TEXT);
 CREATE TABLE lt(idx INTEGER PRIMARY KEY, status TEXT, deadline TEXT, late INT);
@@ -341,30 +341,42 @@ class SiteIndex:
                         "FROM lt WHERE lt.idx=results.idx")
 
     def _attach_names(self, snapshots: "SnapshotReader") -> None:
-        """Names of drawn or inspected targets from the directory snapshots they came from."""
-        wanted = self.db.execute("SELECT count(*) FROM (SELECT target_id FROM selected UNION "
-                                 "SELECT target_id FROM results)").fetchone()[0]
-        if not wanted:
-            return
+        """Every company of each office's latest directory snapshot (so each gets a page, and
+        "never inspected" can be told from "not found"), plus drawn or inspected targets named
+        in older snapshots. ``listed`` records the snapshot entry a company is listed in."""
         self.db.execute("CREATE TEMP TABLE wanted AS SELECT target_id AS id FROM selected UNION "
                         "SELECT target_id FROM results WHERE target_id IS NOT NULL")
         self.db.execute("CREATE UNIQUE INDEX wanted_id ON wanted(id)")
-        digests = [r["ref"] for r in self.q(
-            "SELECT ref FROM docs WHERE type='directory.snapshot' AND ref IS NOT NULL ORDER BY idx DESC")]
-        for digest in dict.fromkeys(digests):
-            buf = []
-            for rec in snapshots.targets(digest):
-                buf.append((rec.get("id"), rec.get("name"), rec.get("kind"), rec.get("region"),
-                            rec.get("industry"), rec.get("risk"), rec.get("office")))
-                if len(buf) >= BATCH:
-                    self._insert_targets(buf)
-            self._insert_targets(buf)
+        latest: dict[str, tuple[str, str]] = {}
+        older: list[str] = []
+        for r in self.q("SELECT office, ref, entry_id FROM docs WHERE type='directory.snapshot' "
+                        "AND ref IS NOT NULL ORDER BY idx DESC"):
+            if r["office"] not in latest:
+                latest[r["office"]] = (r["ref"], r["entry_id"])
+            else:
+                older.append(r["ref"])
+        sql_all = "INSERT OR IGNORE INTO targets SELECT ?,?,?,?,?,?,?,?"
+        sql_wanted = sql_all + " WHERE EXISTS (SELECT 1 FROM wanted WHERE id=?1)"
+        done: set[str] = set()
+        for digest, entry_id in latest.values():
+            if digest not in done:
+                done.add(digest)
+                self._insert_snapshot(snapshots, digest, entry_id, sql_all)
+        for digest in dict.fromkeys(older):
+            if digest not in done:
+                done.add(digest)
+                self._insert_snapshot(snapshots, digest, None, sql_wanted)
 
-    def _insert_targets(self, buf: list[tuple]) -> None:
+    def _insert_snapshot(self, snapshots: "SnapshotReader", digest: str, listed: str | None, sql: str) -> None:
+        buf: list[tuple] = []
+        for rec in snapshots.targets(digest):
+            buf.append((rec.get("id"), rec.get("name"), rec.get("kind"), rec.get("region"),
+                        rec.get("industry"), rec.get("risk"), rec.get("office"), listed))
+            if len(buf) >= BATCH:
+                self.db.executemany(sql, buf)
+                buf.clear()
         if buf:
-            self.db.executemany("INSERT OR IGNORE INTO targets SELECT ?,?,?,?,?,?,? WHERE EXISTS "
-                                "(SELECT 1 FROM wanted WHERE id=?1)", buf)
-            buf.clear()
+            self.db.executemany(sql, buf)
 
     # ---------------------------------------------------------------- reading
 

@@ -380,8 +380,19 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
                                 "type": both("check_type", "directional" if directional else "open")}
         return tasks_cache[tid]
 
+    active = {row[0] for row in ix.it("SELECT target_id FROM selected UNION SELECT target_id FROM results "
+                                      "UNION SELECT target_id FROM noncoop")}
+    listed_in = {row["entry_id"]: dict(row) for row in ix.q(
+        "SELECT entry_id, office, time, body FROM docs WHERE type='directory.snapshot'")}
     for tg in ix.it("SELECT * FROM targets ORDER BY id"):
         if not safe_seg(tg["id"]):
+            continue
+        snap = listed_in.get(tg["listed"])
+        listed = {"office": snap["office"], "time": snap["time"],
+                  "confirmed": (loads(snap["body"]) or {}).get("confirmed_at")} if snap else None
+        if tg["id"] not in active:  # in the directory, never drawn or inspected (NECIPS: 暂无)
+            r.page(urls.company(tg["id"]), "company", target=target_view(tg, tg["name"] or tg["id"]),
+                   results=[], drawn=[], noncoop=[], has_corrections=False, listed=listed, inspected=False)
             continue
         results = []
         for x in ix.q(RESULT_COLS + " WHERE r.target_id=? ORDER BY r.idx", tg["id"]):
@@ -393,6 +404,10 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
                                "WHERE s.target_id=? ORDER BY s.idx", tg["id"])]
         noncoop = [noncoop_view(x) for x in ix.q("SELECT * FROM noncoop WHERE target_id=? ORDER BY idx", tg["id"])]
         name = tg["name"] or next((x["target_name"] for x in reversed(results) if x["target_name"]), "") or tg["id"]
-        r.page(urls.company(tg["id"]), "company", target={**dict(tg), "name": name,
-               "kind_label": both("target_kind", tg["kind"])}, results=results, drawn=drawn, noncoop=noncoop,
-               has_corrections=any(x["superseded"] for x in results))
+        r.page(urls.company(tg["id"]), "company", target=target_view(tg, name), results=results, drawn=drawn,
+               noncoop=noncoop, has_corrections=any(x["superseded"] for x in results), listed=listed,
+               inspected=True)
+
+
+def target_view(tg: Any, name: str) -> dict[str, Any]:
+    return {**dict(tg), "name": name, "kind_label": both("target_kind", tg["kind"])}

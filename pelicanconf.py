@@ -35,6 +35,8 @@ PUBLISHER_ROOT_KEY_IDS = {"sample-county.ssgk.example/ledger": ["eeef8375df562c0
 # Absolute base URL for feeds and sitemap.xml; None = "https://<checkpoint origin>/".
 PUBLISHER_PUBLIC_URL = None
 PUBLISHER_PAGE_SIZE = 200  # rows per listing page
+# Names of the county and township region codes (GB/T 2260 provinces ship with the site).
+PUBLISHER_REGION_NAMES = "content/data/regions.csv"
 # Processes loading entries during verification (None = one per core). Parallel loading reads
 # ahead without limit, so for very large ledgers 1 keeps memory flat at some cost in time.
 PUBLISHER_VERIFY_WORKERS = None

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from itertools import islice
 from typing import Any, Iterable, Iterator
 
@@ -16,6 +17,7 @@ from . import urls
 from .load import Loaded
 from .model import SiteIndex
 from .render import Renderer
+from .codes import percent
 from .urls import safe_seg
 from .views import (both, category_labels, chain_view, filter_view, loads, noncoop_view,
                     randomness_hex, result_view, take_view)
@@ -38,6 +40,12 @@ def site_base(loaded: Loaded, settings: dict[str, Any]) -> dict[str, Any]:
     """Site-wide facts every page shows (header, footer, trust anchors); small by design."""
     ix, trust = loaded.index, loaded.trust
     offices = {r["code"]: dict(r) for r in ix.q("SELECT * FROM offices ORDER BY code")}
+    region_file = settings.get("PUBLISHER_REGION_NAMES")
+    if region_file and not Path(region_file).is_absolute():
+        region_file = Path(settings.get("PUBLISHER_BASE") or Path(settings["PATH"]).resolve().parent) / region_file
+    from .views import configure
+
+    configure(region_file, offices)
     public = settings.get("PUBLISHER_PUBLIC_URL") or f"https://{trust.origin.rstrip('/')}/"
     cp = loaded.latest
     chains = [{"hash": h, "label": c.label, "simulated": bool(c.simulated), "period": c.period}
@@ -238,7 +246,7 @@ def write_tasks(loaded: Loaded, r: Renderer, size: int) -> None:
     ids = ix.it("SELECT task_id FROM tasks UNION SELECT task_id FROM draws ORDER BY 1")
     for row in ids:
         if safe_seg(row[0]):
-            r.page(urls.task(row[0]), "task", **task_view(loaded, row[0]))
+            r.page(urls.task(row[0]), "task", searchable=True, **task_view(loaded, row[0]))
 
 
 def item_names(ix: SiteIndex, offices: list[Any], before: int) -> dict[tuple[str, str], str]:
@@ -259,7 +267,9 @@ def task_view(loaded: Loaded, task_id: str) -> dict[str, Any]:
     if t is not None:
         b = loads(t["body"])
         names = item_names(ix, [b.get("lead")] + [p.get("office") for p in b.get("partners", [])], t["idx"])
+        ratio = b.get("ratio")
         task = {**dict(t), "body": b, "method_label": both("method", b.get("method")),
+                "take": percent(ratio) if ratio not in (None, "") else b.get("count"),
                 "origin_label": both("origin", b.get("origin")),
                 "items_named": [(c, names.get((b.get("lead"), c), "")) for c in b.get("items", [])],
                 "partners": [{"office": p.get("office"), "items": p.get("items", []),
@@ -406,8 +416,13 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
         name = tg["name"] or next((x["target_name"] for x in reversed(results) if x["target_name"]), "") or tg["id"]
         r.page(urls.company(tg["id"]), "company", target=target_view(tg, name), results=results, drawn=drawn,
                noncoop=noncoop, has_corrections=any(x["superseded"] for x in results), listed=listed,
-               inspected=True)
+               inspected=True, searchable=True)
 
 
 def target_view(tg: Any, name: str) -> dict[str, Any]:
-    return {**dict(tg), "name": name, "kind_label": both("target_kind", tg["kind"])}
+    from .views import value_label
+
+    return {**dict(tg), "name": name, "kind_label": both("target_kind", tg["kind"]),
+            "region_label": value_label("regions", tg["region"]) if tg["region"] else None,
+            "industry_label": value_label("industries", tg["industry"]) if tg["industry"] else None,
+            "risk_label": value_label("risks", tg["risk"]) if tg["risk"] else None}

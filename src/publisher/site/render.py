@@ -21,6 +21,7 @@ from . import urls
 from .i18n import HTML_LANG, STRINGS
 
 CST = timezone(timedelta(hours=8))
+SEARCH_PAGES = ".search-pages"  # output files Pagefind indexes, one per line (see search.py)
 # which navigation entry a page belongs to (first path segment -> nav href)
 SECTIONS = {"": "", "task": "tasks/", "company": "results/", "office": "offices/", "overdue": ""}
 
@@ -82,9 +83,12 @@ class Renderer:
         self.public_url = public_url.rstrip("/") + "/"
         self.pages_written = 0
         self._sitemap = open(self.output / ".sitemap.part", "w", encoding="utf-8")
+        self._searchable = open(self.output / SEARCH_PAGES, "w", encoding="utf-8")
 
-    def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, **ctx: Any) -> None:
-        """Write ``path`` ('task/T1/') as /path and /en/path with the same data."""
+    def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, searchable: bool = False,
+             **ctx: Any) -> None:
+        """Write ``path`` ('task/T1/') as /path and /en/path with the same data; ``searchable``
+        pages are listed for Pagefind (the others are not read by it at all)."""
         tmpl = self.get_template(template)
         section = SECTIONS.get(path.split("/", 1)[0], path.split("/", 1)[0] + "/")
         for lang in langs:
@@ -96,6 +100,8 @@ class Renderer:
                 root=root, lroot=root + urls.lang_prefix(lang), path=path, section=section,
                 alt=root + urls.lang_prefix(other) + path, alt_lang=other, **ctx)
             self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
+            if searchable:
+                self._searchable.write(name + "\n")
             self.pages_written += 1
 
     def add_to_sitemap(self, url_path: str) -> None:
@@ -116,6 +122,7 @@ class Renderer:
     def close(self) -> None:
         """Turn the collected URL list into sitemap.xml (streamed, one line at a time)."""
         self._sitemap.close()
+        self._searchable.close()
         part = self.output / ".sitemap.part"
         with open(part, encoding="utf-8") as src, open(self.output / "sitemap.xml", "w", encoding="utf-8") as out:
             out.write('<?xml version="1.0" encoding="UTF-8"?>\n'

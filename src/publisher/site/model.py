@@ -299,22 +299,24 @@ class SiteIndex:
 
     def _link_corrections(self) -> None:
         """A correction supersedes the result it names (or the current version of it); a
-        withholding notice supersedes an earlier result for the same task and target."""
-        self.db.execute("CREATE TEMP TABLE fixes AS SELECT idx, kind, task_id, target_id, body "
+        withholding notice supersedes an earlier result for the same task and target. Both only
+        ever touch the publishing office's own results: in a joint task each office publishes
+        for itself, and one office's withholding says nothing about its partner's result."""
+        self.db.execute("CREATE TEMP TABLE fixes AS SELECT idx, kind, office, task_id, target_id, body "
                         "FROM results WHERE kind IN ('correction','withheld') ORDER BY idx")
         for row in self.it("SELECT * FROM fixes ORDER BY idx"):
             ref = json.loads(row["body"]).get("result") if row["kind"] == "correction" else None
             if isinstance(ref, str):
                 # the named entry, or whatever currently stands for it after earlier corrections
                 self.db.execute("UPDATE results SET status='superseded', superseded_by=? WHERE idx<? "
-                                "AND status='current' AND task_id IS ? AND target_id IS ?",
-                                (row["idx"], row["idx"], row["task_id"], row["target_id"]))
+                                "AND status='current' AND task_id IS ? AND target_id IS ? AND office IS ?",
+                                (row["idx"], row["idx"], row["task_id"], row["target_id"], row["office"]))
                 self.db.execute("UPDATE results SET status='superseded', superseded_by=? WHERE entry_id=? "
-                                "AND status='current'", (row["idx"], ref))
+                                "AND status='current' AND office IS ?", (row["idx"], ref, row["office"]))
             else:
                 self.db.execute("UPDATE results SET status='superseded', superseded_by=? "
-                                "WHERE task_id IS ? AND target_id IS ? AND idx<? AND status='current'",
-                                (row["idx"], row["task_id"], row["target_id"], row["idx"]))
+                                "WHERE task_id IS ? AND target_id IS ? AND office IS ? AND idx<? AND status='current'",
+                                (row["idx"], row["task_id"], row["target_id"], row["office"], row["idx"]))
 
     def _apply_lateness(self) -> None:
         """Deadline judgements: the workflow rule's own (via its sink) when it gave them,

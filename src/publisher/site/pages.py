@@ -115,6 +115,46 @@ def upcoming_rounds(ix: SiteIndex, chains: dict, now: int | None) -> list[dict[s
     return sorted(out, key=lambda x: x["chain"]["round_time"] or 0)
 
 
+def overdue_rows(loaded: Loaded) -> tuple[list[dict[str, Any]], str]:
+    """One row per (task, office, company) still owed a result (R64), with names, the due date
+    and working days overdue as of the build's "now" (China date). Embargoed targets are not
+    known by id: their row says how many."""
+    ix = loaded.index
+    from datetime import datetime, timezone
+
+    from .model import CST
+    today = datetime.fromtimestamp(loaded.now or 0, timezone.utc).astimezone(CST).date()
+    try:
+        from ..workdays import CalendarUnknown, workdays_between
+    except ImportError:  # pragma: no cover
+        workdays_between, CalendarUnknown = None, Exception
+    rows: list[dict[str, Any]] = []
+    for o in loaded.overdue:
+        t = ix.one("SELECT name FROM tasks WHERE task_id=?", o.task)
+        late = None
+        if o.due is not None and workdays_between is not None:
+            try:
+                late = workdays_between(o.due, today)
+            except CalendarUnknown:
+                late = None
+        base = {"task_id": o.task, "task_link": safe_seg(o.task), "task_name": t["name"] if t else "",
+                "office": o.office, "due": o.due.isoformat() if o.due else None, "late_days": late}
+        sel = ix.one("SELECT idx FROM selected WHERE task_id=? ORDER BY idx DESC LIMIT 1", o.task)
+        found = 0
+        if sel is not None:
+            for x in ix.q("SELECT s.target_id, tg.name FROM selected s LEFT JOIN targets tg ON tg.id=s.target_id "
+                          "WHERE s.task_id=? AND s.idx=? AND NOT EXISTS (SELECT 1 FROM results r WHERE "
+                          "r.task_id=s.task_id AND r.target_id=s.target_id AND r.office=?) ORDER BY s.position",
+                          o.task, sel["idx"], o.office):
+                rows.append({**base, "target_id": x["target_id"], "target_link": safe_seg(x["target_id"]),
+                             "target_name": x["name"] or ""})
+                found += 1
+        if found < o.count:  # embargoed (ids not public) or not found in the index
+            rows.append({**base, "target_id": None, "target_link": None, "target_name": "", "hidden": o.count - found})
+    rows.sort(key=lambda x: (x["due"] or "9999", x["task_id"], x["office"], x["target_id"] or ""))
+    return rows, today.isoformat()
+
+
 def write_home(loaded: Loaded, r: Renderer) -> None:
     ix = loaded.index
     counts = {
@@ -126,20 +166,16 @@ def write_home(loaded: Loaded, r: Renderer) -> None:
         "entries": loaded.report.size,
         "late": ix.scalar("SELECT count(*) FROM results WHERE lateness='late'"),
     }
-    overdue = [{"task_id": o.task, "task_link": safe_seg(o.task), "office": o.office,
-                "due": o.due.isoformat() if o.due else None, "count": o.count,
-                "targets": [(t, safe_seg(t)) for t in o.targets]} for o in loaded.overdue]
-    overdue_total = sum(o["count"] for o in overdue)
-    overdue_rows = len(overdue)
-    overdue = sorted(overdue, key=lambda o: (o["due"] or "9999", o["task_id"], o["office"]))
-    r.page("overdue/", "overdue", overdue=overdue, overdue_total=overdue_total)
+    overdue, as_of = overdue_rows(loaded)
+    overdue_total = sum(x.get("hidden") or 1 for x in overdue)
+    r.page("overdue/", "overdue", overdue=overdue, overdue_total=overdue_total, as_of=as_of)
     overdue = overdue[:OVERDUE_SHOWN]
     notices = [dict(n, body=loads(n["body"])) for n in
                ix.q("SELECT * FROM docs WHERE type='notice' ORDER BY idx DESC LIMIT 5")]
     years = [row[0] for row in ix.q("SELECT DISTINCT year FROM tasks ORDER BY year DESC")]
     r.page("", "index", counts=counts, draws=latest_draws(ix, loaded.chains),
            upcoming=upcoming_rounds(ix, loaded.chains, loaded.now), overdue=overdue,
-           overdue_total=overdue_total, overdue_rows=overdue_rows, notices=notices, years=years)
+           overdue_total=overdue_total, as_of=as_of, notices=notices, years=years)
 
 
 # ------------------------------------------------------------------------------ offices

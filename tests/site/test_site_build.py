@@ -104,7 +104,7 @@ def test_embargoed_list_is_not_shown_until_revealed(site, county):
 
 def test_waiting_draw_is_an_upcoming_round(site, county):
     home = read(site, "index.html")
-    up = home[home.index("待开奖的信标轮次"):home.index("逾期未公示")]
+    up = home[home.index("等待随机信标的抽取"):home.index("逾期未公示")]
     assert county.waiting_task in up
     assert "已承诺，等待信标" in read(site, f"task/{county.waiting_task}/index.html")
 

@@ -72,7 +72,7 @@ def test_sample_banner_and_simulated_beacon_labels(site, county):
     for page in html_files(site):
         assert 'class="sample-banner"' in page.read_text("utf-8"), page
     task = read(site, f"task/{county.joint_task}/index.html")
-    assert "模拟信标" in task and "SIMULATED beacon" in task
+    assert "模拟信标" in task and "模拟随机信标——不是真实的 drand 网络" in task and "SIMULATED" not in task
     assert "SIMULATED beacon" in read(site, f"en/task/{county.joint_task}/index.html")
     assert "模拟信标" in read(site, "index.html")
 

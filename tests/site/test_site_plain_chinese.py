@@ -28,27 +28,39 @@ ALLOWED_WORDS = {
 ALLOWED_PATTERNS = [
     re.compile(r"^[0-9A-Z]{18}$"),  # USCC
     re.compile(r"^[0-9a-f]{6,}$"),  # hashes, entry ids, key ids
-    re.compile(r"^[A-Z]{1,4}$"),  # risk classes (A类), task-id prefixes (T-2026-001), item codes (SC-01)
+    re.compile(r"^[A-Z]{1,5}$"),  # risk classes (A类), id prefixes (T-2026-001, SC-01, SCJGJ-003)
+    re.compile(r"^P\d{1,3}$"),  # plan task numbers (计划任务编号 P1)
+    re.compile(r"^[kn]$"),  # the draw's n and k (层内对象数 n, 抽取数 k)
+    re.compile(r"^0x00$"),  # the separator byte in the published formulas
 ]
 TOKEN = re.compile(r"[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*")
 
 
+VOID = {"br", "img", "input", "meta", "link", "hr", "wbr", "source", "col", "area", "base"}
+SKIP = {"script", "style", "noscript", "code", "pre"}
+
+
 class _Text(HTMLParser):
+    """Visible text, leaving out scripts, code samples and elements marked lang="en"."""
+
     def __init__(self) -> None:
         super().__init__()
-        self.skip = 0
+        self.stack: list[bool] = []  # per open element: does it (or an ancestor) hide its text?
         self.parts: list[str] = []
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "noscript", "code", "pre") or (dict(attrs).get("lang") or "").startswith("en"):
-            self.skip += 1
+        if tag in VOID:
+            return
+        hidden = (bool(self.stack) and self.stack[-1]) or tag in SKIP or \
+            (dict(attrs).get("lang") or "").startswith("en")
+        self.stack.append(hidden)
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "noscript", "code", "pre") and self.skip:
-            self.skip -= 1
+        if tag not in VOID and self.stack:
+            self.stack.pop()
 
     def handle_data(self, data):
-        if not self.skip:
+        if not (self.stack and self.stack[-1]):
             self.parts.append(data)
 
 
@@ -56,6 +68,7 @@ def visible_text(path: Path) -> str:
     p = _Text()
     p.feed(path.read_text(encoding="utf-8"))
     text = " ".join(p.parts)
+    text = re.sub(r"[\w.+-]+@[\w-]+(\.[\w-]+)+", " ", text)  # e-mail addresses
     for payload in PAYLOADS:
         text = text.replace(payload, " ")
     return text
@@ -85,7 +98,8 @@ def test_no_ascii_codes_or_english_on_chinese_pages(site):
 
 
 def test_the_check_itself_catches_a_raw_code(tmp_path):
-    (tmp_path / "index.html").write_text("<html><body><p>风险 risks: A · 行业 F5292 <code>raw</code></p></body></html>",
-                                         encoding="utf-8")
+    (tmp_path / "index.html").write_text(
+        '<html><body><a lang="en">English</a><p>风险 risks: A · 行业 F5292 <code>raw</code></p><br><p>B类</p>'
+        '<span lang="en">other words</span><p>office scjgj</p></body></html>', encoding="utf-8")
     bad = ascii_words(tmp_path)
-    assert set(bad) == {"risks", "F5292"}
+    assert set(bad) == {"risks", "F5292", "office", "scjgj"}

@@ -40,7 +40,7 @@ S: dict[str, tuple[str, str]] = {
     "fingerprint": ("指纹 (SHA-256)", "Fingerprint (SHA-256)"),
     "pinned": ("已在站点配置中固定", "pinned in the site configuration"),
     "not_pinned": ("未在站点配置中固定：请通过其他渠道核对", "NOT pinned in the site configuration: check it through another channel"),
-    "origin": ("检查点来源 (origin)", "Checkpoint origin"),
+    "origin": ("检查点来源标识", "Checkpoint origin"),
     "log_key": ("日志签名公钥", "Log (checkpoint) key"),
     "latest_checkpoint": ("最新检查点", "Latest checkpoint"),
     "no_checkpoint": ("尚无签名检查点", "No signed checkpoint yet"),
@@ -53,6 +53,16 @@ S: dict[str, tuple[str, str]] = {
     "feed_draws": ("新抽取订阅 (Atom)", "New draws (Atom)"),
     "feed_results": ("新结果订阅 (Atom)", "New results (Atom)"),
     "sitemap": ("网站地图", "Sitemap"),
+    "contact_title": ("主办单位、联系方式和异议更正", "Who runs this site, contact, objections and corrections"),
+    "sponsor": ("主办单位", "Run by"),
+    "operator": ("承办单位", "Operated by"),
+    "contact_phone": ("联系电话", "Phone"),
+    "contact_email": ("电子邮箱", "Email"),
+    "contact_address": ("地址", "Address"),
+    "objection": ("异议和申请更正", "Objections and corrections"),
+    "objection_link": ("异议和申请更正", "Objections and corrections"),
+    "site_code": ("政府网站标识码", "Government website code"),
+    "icp": ("备案号", "ICP licence"),
     # home
     "dashboard": ("工作概览", "Dashboard"),
     "latest_draws": ("最新抽取", "Latest draws"),
@@ -273,6 +283,18 @@ S: dict[str, tuple[str, str]] = {
     "joint_share": ("部门联合抽查占比", "Share of joint tasks"),
     "by_office_quarter": ("按部门和季度", "By office and quarter"),
     "quarter": ("季度", "Quarter"),
+    "office_figures": ("本部门工作统计", "This office in figures"),
+    "fig_tasks": ("抽查任务", "Tasks"),
+    "fig_tasks_value": ("牵头 {led} 个，参与联合 {joined} 个", "{led} led, {joined} joined"),
+    "fig_draws": ("随机抽取", "Draws"),
+    "fig_draws_value": ("{draws} 次，其中重新抽取 {redraws} 次", "{draws} draws, {redraws} re-draws"),
+    "fig_timeliness_value": ("按时 {on_time} 条，逾期 {late} 条，无法判断 {unknown} 条（按时率 {pct}）",
+                             "{on_time} on time, {late} late, {unknown} unknown ({pct} on time)"),
+    "fig_fixes": ("更正和不予公示", "Corrections and withholdings"),
+    "fig_fixes_value": ("更正 {corrections} 条，依法不予公示 {withheld} 条", "{corrections} corrections, {withheld} withheld"),
+    "quarter_n": ("第{n}季度", "Q{n}"),
+    "unit_results": (" 条", ""),
+    "unit_results_title": ("检查结果条数", "number of results"),
     "chart_note": ("图表在生成网站时绘制；下方表格给出相同数据，可下载 CSV。", "Charts are drawn when the site is built; the tables below give the same numbers, also as CSV."),
     # downloads
     "downloads_title": ("数据下载", "Downloads"),
@@ -287,6 +309,23 @@ S: dict[str, tuple[str, str]] = {
     "dl_data": ("按年度的数据", "Data by year"),
     "dl_stats": ("统计表", "Statistics tables"),
     "file": ("文件", "File"),
+    "dl_intro": ("检查结果和抽查任务按年度提供 Excel（XLSX）、CSV 和 JSON 三种格式：XLSX 和 CSV 使用中文表头、部门名称和北京时间，XLSX 中统一社会信用代码按文本保存；JSON 保留账本原有字段。各列含义见",
+                 "Results and tasks by year as Excel (XLSX), CSV and JSON: XLSX and CSV have Chinese headers, office names and Beijing times (XLSX keeps USCCs as text); JSON keeps the ledger's field names. Column meanings:"),
+    "dictionary_title": ("数据字典", "Data dictionary"),
+    "dictionary_intro": ("下载文件中每一列的中文表头、对应的 JSON 字段名和含义。", "Each column of the downloads: its Chinese header, the JSON field and what it means."),
+    "dict_header": ("表头（XLSX/CSV）", "Header (XLSX/CSV)"),
+    "dict_field": ("JSON 字段", "JSON field"),
+    "dict_meaning": ("含义", "Meaning"),
+    "licence": ("数据使用许可", "Licence"),
+    "last_updated": ("最后更新（北京时间）", "Last updated (Beijing time)"),
+    "n_rows": ("条", "rows"),
+    "xlsx_label": ("Excel 表格", "Excel"),
+    "csv_label": ("CSV 表格", "CSV"),
+    "json_label": ("JSON 数据", "JSON"),
+    "dl_task_files": ("每个抽查任务页面另有该任务的全部记录（JSON）和检查结果表（CSV）。", "Each task page also offers the task's records (JSON) and its results (CSV)."),
+    "dl_trust": ("信任配置", "Trust configuration (trust.json)"),
+    "dl_log": ("账本日志（全部记录的顺序列表）", "The log (every entry in order)"),
+    "dl_entries": ("各部门的签名记录", "Signed entries by office"),
     # search
     "search_title": ("查询企业、任务和检查结果", "Look up companies, tasks and results"),
     "search_label": ("输入企业名称、统一社会信用代码或任务名称", "Company name, USCC or task name"),
@@ -425,6 +464,10 @@ def enum_label(kind: str, code: object, lang: str) -> str:
     if pair is None:
         return "" if code is None else str(code)
     return pair[LANG_INDEX[lang]]
+
+ENUMS["exclusion_reason"] = {
+    "cap": ("本年度已被抽查两次（年度抽查次数上限）", "already drawn twice this year (yearly cap)"),
+}
 
 ENUMS["check_type"] = {
     "directional": ("定向抽查", "directional random check"),

@@ -18,6 +18,7 @@ from .load import Loaded
 from .model import SiteIndex
 from .render import Renderer
 from .codes import percent
+from .identity import identity
 from .urls import safe_seg
 from .views import (both, category_labels, chain_view, filter_view, loads, noncoop_view,
                     randomness_hex, result_view, take_view)
@@ -66,6 +67,7 @@ def site_base(loaded: Loaded, settings: dict[str, Any]) -> dict[str, Any]:
         "now": loaded.now,
         "proofs": bool(settings.get("PUBLISHER_PROOFS", True)),
         "copy_ledger": bool(settings.get("PUBLISHER_COPY_LEDGER", True)),
+        "identity": identity(settings),
     }
 
 
@@ -199,7 +201,11 @@ def write_offices(loaded: Loaded, r: Renderer, size: int) -> None:
         tasks = ix.q("SELECT task_id, name, year, time FROM tasks WHERE office=? ORDER BY idx DESC LIMIT 50", o["code"])
         recent = ix.q("SELECT * FROM entries WHERE office=? ORDER BY idx DESC LIMIT 20", o["code"])
         pages = max(1, math.ceil(o["entries"] / size))
-        r.page(urls.office(o["code"]), "office", office=o, types=types,
+        from .stats import office_figures
+
+        overdue_n = sum(x.count for x in loaded.overdue if x.office == o["code"])
+        r.page(urls.office(o["code"]), "office", office=o, types=types, figures=office_figures(loaded, o["code"]),
+               overdue_n=overdue_n,
                tasks=[dict(t, link=safe_seg(t["task_id"])) for t in tasks], recent=recent,
                entry_pages=pages)
         stream = ix.it("SELECT * FROM entries WHERE office=? ORDER BY idx", o["code"])

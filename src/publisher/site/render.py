@@ -18,7 +18,7 @@ from xml.sax.saxutils import escape as xml_escape
 from markupsafe import Markup
 
 from . import urls
-from .i18n import HTML_LANG, STRINGS
+from .i18n import HTML_LANG, STRINGS, enum_label
 
 CST = timezone(timedelta(hours=8))
 SEARCH_PAGES = ".search-pages"  # output files Pagefind indexes, one per line (see search.py)
@@ -175,5 +175,18 @@ def common_context(lang: str, base: dict[str, Any]) -> dict[str, Any]:
         return (row["name_en"] if lang == "en" else row["name_zh"]) or row["name_zh"] or code
 
     c = {**base, "SITENAME": base["site_names"][lang], "SITESUBTITLE": base["site_subtitles"][lang]}
-    return {"C": c, "t": t, "lang": lang, "html_lang": HTML_LANG[lang], "oname": oname,
+
+    def etype(code: Any) -> str:
+        return enum_label("entry_type", code, lang)
+
+    def elabel(kind: str, code: Any) -> str:
+        return enum_label(kind, code, lang)
+
+    def rname(code: Any) -> str:
+        from .views import value_label
+
+        return value_label("regions", code)[lang]
+
+    return {"C": c, "t": t, "lang": lang, "html_lang": HTML_LANG[lang], "oname": oname, "etype": etype, "elabel": elabel,
+            "rname": rname,
             "L": 0 if lang == "zh" else 1}

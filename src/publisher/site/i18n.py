@@ -27,7 +27,7 @@ S: dict[str, tuple[str, str]] = {
     "howto": ("如何核验", "How verification works"),
     "policy": ("政策依据", "Policy basis"),
     "other_lang": ("English", "中文"),
-    "other_lang_label": ("切换到英文版", "切换到中文版 (Switch to Chinese)"),
+    "other_lang_label": ("English（切换到英文版）", "中文 (switch to the Chinese site)"),
     "sample_banner": ("本站所有部门、企业、人员和结果均为生成的演示数据，不是真实监管信息。",
                       "every office, company, person and result on this site is generated "
                       "for demonstration; none of it is real supervision information."),

@@ -443,8 +443,8 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
         listed = {"office": snap["office"], "time": snap["time"],
                   "confirmed": (loads(snap["body"]) or {}).get("confirmed_at")} if snap else None
         if tg["id"] not in active:  # in the directory, never drawn or inspected (NECIPS: 暂无)
-            r.page(urls.company(tg["id"]), "company", target=target_view(tg, tg["name"] or tg["id"]),
-                   results=[], drawn=[], noncoop=[], has_corrections=False, listed=listed, inspected=False)
+            r.page(urls.company(tg["id"]), "company_listed", target=target_view(tg, tg["name"] or tg["id"]),
+                   listed=listed)
             continue
         results = []
         for x in ix.q(RESULT_COLS + " WHERE r.target_id=? ORDER BY r.idx", tg["id"]):

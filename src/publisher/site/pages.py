@@ -16,7 +16,7 @@ from typing import Any, Iterable, Iterator
 from . import urls
 from .load import Loaded
 from .model import SiteIndex
-from .render import Renderer
+from .render import Renderer, cst_date
 from .codes import percent
 from .identity import identity
 from .urls import safe_seg
@@ -378,6 +378,10 @@ def commit_view(ix: SiteIndex, chains: dict, d: Any, related: list[Any]) -> dict
                         break
             teams.append({"target_id": tm["target_id"], "name": tm["name"], "link": safe_seg(tm["target_id"]),
                           "members": members})
+    by_target = {tm["target_id"]: tm["members"] for tm in teams}
+    for s in selected:  # one list: each selected target with its team (shown once, not twice)
+        s["members"] = by_target.pop(s["target_id"], None)
+    teams = [tm for tm in teams if tm["target_id"] in by_target]  # teams for targets not listed above
     status = summary["status"] if summary else ("revealed" if reveal else "locked" if lock else "committed")
     return {
         "entry": dict(d), "body": b, "summary": dict(summary) if summary else None,
@@ -409,11 +413,43 @@ def write_results(loaded: Loaded, r: Renderer, size: int) -> None:
                  "FROM results GROUP BY year ORDER BY year DESC")
     r.page("results/", "results", years=years)
     for y in years:
+        filters = write_result_shards(ix, r, y["year"])
         pages = max(1, math.ceil(y["n"] / size))
         stream = (result_view(x) for x in ix.it(RESULT_COLS + " WHERE r.year=? ORDER BY r.idx", y["year"]))
         for n, block in enumerate(chunks(stream, size), 1):
             r.page(urls.results_year(y["year"], n), "results_year", year=y["year"], rows=block, page=n,
-                   pages=pages, base=urls.results_year(y["year"]))
+                   pages=pages, base=urls.results_year(y["year"]), filters=filters)
+
+
+def write_result_shards(ix: SiteIndex, r: Renderer, year: int) -> dict[str, Any]:
+    """filter/results/<year>/<office>.json: compact rows for the filter script on the results
+    pages (one shard per office, so filtering by office reads one small file). Returns the
+    offices, categories and lateness values present, for the filter form."""
+    offices: dict[str, int] = {}
+    cats: dict[str, dict[str, str]] = {}
+    lateness: set[str] = set()
+    shard: list[list[Any]] = []
+    current: str | None = None
+
+    def flush() -> None:
+        if current is not None and safe_seg(current):
+            r.write_text(f"filter/results/{year}/{current}.json",
+                         json.dumps(shard, ensure_ascii=False, separators=(",", ":")))
+            offices[current] = len(shard)
+
+    for row in ix.it(RESULT_COLS + " WHERE r.year=? ORDER BY r.office, r.idx", year):
+        v = result_view(row)
+        if v["office"] != current:
+            flush()
+            current, shard = v["office"], []
+        for code, zh, en in zip(v["codes"], v["labels"]["zh"], v["labels"]["en"]):
+            cats.setdefault(str(code), {"zh": zh, "en": en})
+        lateness.add(v["lateness"])
+        shard.append([v["target_id"] if v["target_link"] else None, v["target_name"], v["task_id"] if v["task_link"] else None,
+                      v["completed"], cst_date(v["published"]), [str(c) for c in v["codes"]],
+                      v["lateness"], 1 if v["superseded"] else 0, v["kind"]])
+    flush()
+    return {"offices": sorted(offices), "categories": sorted(cats.items()), "lateness": sorted(lateness)}
 
 
 # ------------------------------------------------------------------------------ companies

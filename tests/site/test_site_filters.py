@@ -25,7 +25,7 @@ def test_results_filter_by_office_category_and_lateness(site, server, browser):
         pg.select_option("select[name=cat]", cat)
         pg.select_option("select[name=late]", late)
         pg.click("#result-filter button[type=submit]")
-        pg.wait_for_function(f"document.getElementById('filter-out').dataset.done !== '{done}'")
+        pg.wait_for_selector(f"#filter-out[data-done]:not([data-done='{done}'])", state="attached")
         return pg.eval_on_selector_all("#filter-rows tr", "trs => trs.map(tr => [...tr.cells].map(td => td.textContent))")
 
     rows = apply(office="wjj")

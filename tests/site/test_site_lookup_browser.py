@@ -87,7 +87,7 @@ def ask(pg, q: str) -> dict:
     done = pg.get_attribute("#lookup", "data-done") or "0"
     pg.fill("#q", q)
     pg.press("#q", "Enter")
-    pg.wait_for_function(f"document.getElementById('lookup').dataset.done !== '{done}'", timeout=20000)
+    pg.wait_for_selector(f"#lookup[data-done]:not([data-done='{done}'])", state="attached", timeout=20000)
     rows = pg.eval_on_selector_all(
         "#lookup-results li", "els => els.map(li => [li.querySelector('a').getAttribute('href'), "
                               "li.querySelector('a').textContent])")

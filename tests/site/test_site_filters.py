@@ -50,3 +50,28 @@ def test_without_javascript_the_static_list_stays(browser, server):
     assert not pg.is_visible("#result-filter")
     assert pg.is_visible("#static-list table")
     ctx.close()
+
+
+def test_tasks_filter_by_office_state_and_late_results(site, server, browser):
+    tasks = json.loads((site / "data/2026/tasks.json").read_text(encoding="utf-8"))
+    results = json.loads((site / "data/2026/results.json").read_text(encoding="utf-8"))
+    pg = browser.new_page()
+    pg.goto(urljoin(server, "tasks/2026/"))
+
+    def apply(office="", state="", late=False) -> list[list[str]]:
+        done = pg.get_attribute("#filter-out", "data-done") or "0"
+        pg.select_option("select[name=office]", office)
+        pg.select_option("select[name=state]", state)
+        pg.set_checked("input[name=late]", late)
+        pg.click("#task-filter button[type=submit]")
+        pg.wait_for_selector(f"#filter-out[data-done]:not([data-done='{done}'])", state="attached")
+        return pg.eval_on_selector_all("#filter-rows tr", "trs => trs.map(tr => [...tr.cells].map(td => td.textContent))")
+
+    rows = apply(office="wjj")  # as a partner of the joint task
+    assert len(rows) == len([t for t in tasks if t["lead"] == "wjj" or "wjj" in t["partners"]]) > 0
+    rows = apply(late=True)
+    late_tasks = {r["task"] for r in results if r["lateness"] == "late"}
+    assert len(rows) == len(late_tasks) > 0
+    rows = apply(state="committed")
+    assert len(rows) == len([t for t in tasks if t["draw_status"] == "committed"]) and all("等待" in r[4] for r in rows)
+    pg.close()

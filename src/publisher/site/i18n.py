@@ -305,6 +305,8 @@ S: dict[str, tuple[str, str]] = {
     "follow_up_none": ("无需后续处置", "none needed"),
     "yes": ("是", "yes"),
     "no_word": ("否", "no"),
+    "task_filter_title": ("筛选抽查任务", "Filter the tasks"),
+    "with_late_results": ("只看有逾期公示结果的任务", "only tasks with late results"),
     "quarter_n": ("第{n}季度", "Q{n}"),
     "unit_results": (" 条", ""),
     "unit_results_title": ("检查结果条数", "number of results"),

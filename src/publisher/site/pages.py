@@ -279,12 +279,13 @@ def write_tasks(loaded: Loaded, r: Renderer, size: int) -> None:
     years = ix.q("SELECT year, count(*) AS n, sum(joint) AS joint FROM tasks GROUP BY year ORDER BY year DESC")
     r.page("tasks/", "tasks", years=years)
     for y in years:
+        tfilters = write_task_shard(ix, r, y["year"])
         pages = max(1, math.ceil(y["n"] / size))
         stream = task_rows(ix, "SELECT * FROM tasks WHERE year=? ORDER BY office, idx", y["year"])
         for n, block in enumerate(chunks(stream, size), 1):
             path = urls.tasks_year(y["year"]) + ("" if n == 1 else f"{n}/")
             r.page(path, "tasks_year", year=y["year"], rows=block, page=n, pages=pages,
-                   base=urls.tasks_year(y["year"]))
+                   base=urls.tasks_year(y["year"]), filters=tfilters)
     ids = ix.it("SELECT task_id FROM tasks UNION SELECT task_id FROM draws ORDER BY 1")
     for row in ids:
         if safe_seg(row[0]):
@@ -419,6 +420,21 @@ def write_results(loaded: Loaded, r: Renderer, size: int) -> None:
         for n, block in enumerate(chunks(stream, size), 1):
             r.page(urls.results_year(y["year"], n), "results_year", year=y["year"], rows=block, page=n,
                    pages=pages, base=urls.results_year(y["year"]), filters=filters)
+
+
+def write_task_shard(ix: SiteIndex, r: Renderer, year: int) -> dict[str, Any]:
+    """filter/tasks/<year>.json: one compact row per task for the task filter (office as lead
+    or partner, draw state, late results)."""
+    rows, offices, states = [], set(), set()
+    late = {x["task_id"]: x["n"] for x in ix.q("SELECT task_id, count(*) AS n FROM results WHERE year=? AND "
+                                              "lateness='late' GROUP BY task_id", year)}
+    for t in task_rows(ix, "SELECT * FROM tasks WHERE year=? ORDER BY office, idx", year):
+        offices.update([t["office"], *t["partners"]])
+        states.add(t["status_code"])
+        rows.append([t["task_id"] if t["link"] else None, t["name"], t["office"], t["partners"], t["start"], t["end"],
+                     t["status_code"], t["selected"], t["results"], late.get(t["task_id"], 0)])
+    r.write_text(f"filter/tasks/{year}.json", json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
+    return {"offices": sorted(o for o in offices if o), "states": sorted(states)}
 
 
 def write_result_shards(ix: SiteIndex, r: Renderer, year: int) -> dict[str, Any]:

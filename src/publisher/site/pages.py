@@ -495,8 +495,7 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
         listed = {"office": snap["office"], "time": snap["time"],
                   "confirmed": (loads(snap["body"]) or {}).get("confirmed_at")} if snap else None
         if tg["id"] not in active:  # in the directory, never drawn or inspected (NECIPS: 暂无)
-            r.page(urls.company(tg["id"]), "company_listed", target=target_view(tg, tg["name"] or tg["id"]),
-                   listed=listed)
+            write_listed_company(r, tg, listed, tg["listed"])
             continue
         results = []
         for x in ix.q(RESULT_COLS + " WHERE r.target_id=? ORDER BY r.idx", tg["id"]):
@@ -511,6 +510,23 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
         r.page(urls.company(tg["id"]), "company", target=target_view(tg, name), results=results, drawn=drawn,
                noncoop=noncoop, has_corrections=any(x["superseded"] for x in results), listed=listed,
                inspected=True, searchable=True)
+
+
+def write_listed_company(r: Renderer, tg: Any, listed: Any, snapshot: Any) -> None:
+    """A never-inspected company's page, stamped from a once-rendered template (there are tens
+    of thousands of these; see Renderer.stamped)."""
+    v = target_view(tg, tg["name"] or tg["id"])
+    values = {"id": v["id"], "name": v["name"], "path": urls.company(tg["id"])}
+    slot = r.slot
+    shown: dict[str, Any] = {"id": slot("id"), "name": slot("name")}
+    for key in ("kind", "region", "industry", "risk"):
+        label = v.get(f"{key}_label")
+        if v.get(key) and label:
+            shown[key] = True
+            shown[f"{key}_label"] = {"zh": slot(f"{key}_zh"), "en": slot(f"{key}_en")}
+            values[f"{key}_zh"], values[f"{key}_en"] = label["zh"], label["en"]
+    shape = (tuple(k for k in ("kind", "region", "industry", "risk") if k in shown), snapshot)
+    r.stamped(urls.company(tg["id"]), "company_listed", shape, values, target=shown, listed=listed)
 
 
 def target_view(tg: Any, name: str) -> dict[str, Any]:

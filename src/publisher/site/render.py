@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import IO, Any, Callable
 from xml.sax.saxutils import escape as xml_escape
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import urls
 from .i18n import HTML_LANG, STRINGS, enum_label
@@ -84,6 +84,7 @@ class Renderer:
         self.pages_written = 0
         self._sitemap = open(self.output / ".sitemap.part", "w", encoding="utf-8")
         self._searchable = open(self.output / SEARCH_PAGES, "w", encoding="utf-8")
+        self._skeletons: dict[Any, list[str]] = {}
 
     def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, searchable: bool = False,
              **ctx: Any) -> None:
@@ -103,6 +104,39 @@ class Renderer:
             if searchable:
                 self._searchable.write(name + "\n")
             self.pages_written += 1
+
+    def stamped(self, path: str, template: str, shape: Any, values: dict[str, str], **ctx: Any) -> None:
+        """Like :meth:`page` for the many pages that differ only in a few text fields (the
+        never-inspected companies): the template is rendered once per (template, shape,
+        language) with placeholders, and each page is that text with the escaped values put
+        in. ``ctx`` may hold "{field}" placeholders (see :meth:`slot`); ``shape`` must capture
+        everything else that changes the output."""
+        section = SECTIONS.get(path.split("/", 1)[0], path.split("/", 1)[0] + "/")
+        slots = {k: self.slot(k) for k in values}
+        for lang in urls.LANGS:
+            name = urls.page_file(path, lang)
+            root = urls.root_of(name)
+            key = (template, shape, lang, root)
+            parts = self._skeletons.get(key)
+            if parts is None:
+                other = "en" if lang == "zh" else "zh"
+                text = self.get_template(template).render({
+                    **self.common[lang], "root": root, "lroot": root + urls.lang_prefix(lang),
+                    "path": slots.get("path", path), "section": section,
+                    "alt": root + urls.lang_prefix(other) + slots.get("path", path), "alt_lang": other, **ctx})
+                parts = self._skeletons[key] = _split_slots(text, slots)
+            out = "".join(p if i % 2 == 0 else str(escape(values[p])) for i, p in enumerate(parts))
+            full = self.output / name
+            full.parent.mkdir(parents=True, exist_ok=True)
+            with open(full, "w", encoding="utf-8") as f:
+                f.write(out)
+            self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
+            self.pages_written += 1
+
+    @staticmethod
+    def slot(name: str) -> str:
+        """A placeholder that autoescaping leaves alone and no template text contains."""
+        return f"\u2063SLOT{name}\u2063"
 
     def add_to_sitemap(self, url_path: str) -> None:
         self._sitemap.write(f"{self.public_url}{url_path}\n")
@@ -158,6 +192,15 @@ class Chrome:
 
     def nav(self, lroot: str, section: str) -> Markup:
         return self._render("nav", lroot, lroot, section)
+
+
+def _split_slots(text: str, slots: dict[str, str]) -> list[str]:
+    """Text with placeholders -> [text, field, text, field, ..., text]."""
+    import re
+
+    by = {v: k for k, v in slots.items()}
+    pieces = re.split("(" + "|".join(re.escape(v) for v in slots.values()) + ")", text) if slots else [text]
+    return [by.get(p, p) if i % 2 else p for i, p in enumerate(pieces)]
 
 
 def common_context(lang: str, base: dict[str, Any]) -> dict[str, Any]:

@@ -109,6 +109,8 @@ class XlsxTable:
         for c, v in zip(self.columns, values):
             if v is None:
                 out.append(None)
+            elif isinstance(v, str) and not c.text and not v.startswith("="):
+                out.append(v)  # plain text (a cell object only where it must be forced to text)
             elif c.text or isinstance(v, str):
                 cell = self._cell(self.ws, value=str(v))
                 cell.number_format = "@"  # text: never a number, never a formula

@@ -348,6 +348,7 @@ S: dict[str, tuple[str, str]] = {
     "search_nojs": ("搜索需要启用 JavaScript。没有 JavaScript 时，可以从抽查任务和检查结果列表浏览。",
                     "Search needs JavaScript. Without it, browse from the task and result lists."),
     "search_none": ("没有找到结果。", "No results."),
+    "search_unavailable": ("全文搜索索引暂不可用；上面的企业查询不受影响。", "The full-text index is unavailable; the company lookup above still works."),
     "search_count": ("找到 {n} 条结果", "{n} results"),
     "verify_title": ("在线核验", "Verify in your browser"),
     "verify_placeholder": ("浏览器核验工具将在此页面提供。在此之前，请使用命令行工具 `publisher verify` 核验整个账本。",

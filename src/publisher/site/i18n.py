@@ -304,6 +304,7 @@ S: dict[str, tuple[str, str]] = {
     "follow_up_label": ("后续处置", "Follow-up"),
     "follow_up_none": ("无需后续处置", "none needed"),
     "yes": ("是", "yes"),
+    "round_reached": ("轮次时间已到，等待锁定", "round time reached, waiting for the lock"),
     "no_word": ("否", "no"),
     "task_filter_title": ("筛选抽查任务", "Filter the tasks"),
     "with_late_results": ("只看有逾期公示结果的任务", "only tasks with late results"),

@@ -482,6 +482,12 @@ def enum_label(kind: str, code: object, lang: str) -> str:
         return "" if code is None else str(code)
     return pair[LANG_INDEX[lang]]
 
+ENUMS["revoke_reason"] = {
+    "rotation": ("例行更换", "routine rotation"),
+    "compromise": ("密钥泄露", "key compromised"),
+    "retired": ("停止使用", "retired"),
+}
+
 ENUMS["exclusion_reason"] = {
     "cap": ("本年度已被抽查两次（年度抽查次数上限）", "already drawn twice this year (yearly cap)"),
 }

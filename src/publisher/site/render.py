@@ -67,8 +67,14 @@ def loads(value: Any) -> Any:
     return value
 
 
+def _percent(value: Any) -> str:
+    from .codes import percent
+
+    return percent(value)
+
+
 FILTERS: dict[str, Callable] = {"cst": cst, "cst_date": cst_date, "short": short, "pretty": pretty,
-                                "loads": loads}
+                                "loads": loads, "percent": _percent}
 
 
 class Renderer:

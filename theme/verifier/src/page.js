@@ -92,9 +92,9 @@ async function main() {
     try {
       const idx = await io.json('verify/data/index.json');
       for (const t of idx.tasks) {
-        const a = el('a', { href: `?task=${encodeURIComponent(t.task)}`, text: t.name || t.task });
+        const a = el('a', { href: `?task=${encodeURIComponent(t.task)}`, text: t.task });
         const st = DRAW_STATUS[t.status];
-        list.append(el('li', {}, a, el('span', { class: 'mono small', text: ` ${t.task}` }),
+        list.append(el('li', {}, a, el('span', { text: t.name ? ` ${t.name}` : '' }),
           el('span', { class: 'muted', text: ` — ${st ? st[lang] : (t.status || '')}` })));
       }
       if (!idx.tasks.length) list.append(el('li', { text: lang === 'zh' ? '账本中还没有抽取。' : 'The ledger has no draws yet.' }));

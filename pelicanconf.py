@@ -43,6 +43,18 @@ PUBLISHER_TRUST_GAZETTE = "SAMPLE: 《某县人民政府公报》2026年第1期�
 # Absolute base URL for feeds and sitemap.xml; None = "https://<checkpoint origin>/".
 PUBLISHER_PUBLIC_URL = None
 PUBLISHER_PAGE_SIZE = 200  # rows per listing page
+# Site identity shown in every footer and on the About page (主办单位, contact, 异议/申请更正,
+# licence, registration numbers). Each is a (中文, English) pair or one string for both; anything
+# left out takes the default in publisher/site/identity.py.
+PUBLISHER_SPONSOR = ("县“双随机、一公开”监管工作联席会议办公室（示例）",
+                     "County Joint Meeting Office for “Double Random, One Public” Supervision (sample)")
+PUBLISHER_OPERATOR = ("示例县市场监督管理局", "Sample County Administration for Market Regulation")
+PUBLISHER_CONTACT_PHONE = ("0000-0000000（示例号码，工作日 8:30—17:30）", "0000-0000000 (sample number, working days 8:30–17:30)")
+PUBLISHER_CONTACT_EMAIL = "ssgk@example.gov.cn"
+# PUBLISHER_CONTACT_ADDRESS, PUBLISHER_OBJECTION, PUBLISHER_DATA_LICENCE, PUBLISHER_ICP,
+# PUBLISHER_SITE_CODE: see publisher/site/identity.py for their defaults.
+# Names of the county and township region codes (GB/T 2260 provinces ship with the site).
+PUBLISHER_REGION_NAMES = "content/data/regions.csv"
 # Processes loading entries during verification (None = one per core). Parallel loading reads
 # ahead without limit, so for very large ledgers 1 keeps memory flat at some cost in time.
 PUBLISHER_VERIFY_WORKERS = None

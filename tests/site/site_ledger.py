@@ -66,6 +66,7 @@ class Facts:
     hostile_company: str = ""  # USCC of a drawn company whose name is an XSS payload
     corrected_result: str = ""  # entry id of the struck-through original
     withheld_target: str = ""
+    partner_result: str = ""  # wjj's result for the target scjgj withholds (joint task)
     selected: dict[str, list[str]] = field(default_factory=dict)
 
 
@@ -257,6 +258,10 @@ def build_site_ledger(root: Path, sample: bool = True) -> Facts:
     k.append("scjgj", "result.correct", {"result": bad.id, "corrected": result_body(
         facts.joint_task, plain[1], names[plain[1]], "2026-02-18", teams[plain[1]], ["1"], "经复核，未发现问题。"),
         "reason": "录入时选错了结果类别", "approver": {"name": "王五", "title": "主要负责人"}, "date": "2026-03-01"})
+    # the partner office's own result for the target the lead office then withholds: it stays current
+    facts.partner_result = k.append("wjj", "result", result_body(
+        facts.joint_task, plain[2], names[plain[2]], "2026-02-24", teams[plain[2]], ["1"], "公共场所卫生符合要求",
+        ["WJ-01"])).id
     k.append("scjgj", "result.withhold", {"task": facts.joint_task, "target": plain[2], "legal_basis":
                                           "《中华人民共和国政府信息公开条例》第十四条", "decided": "2026-02-28",
                                           "completed": "2026-02-25", "approver": {"name": "王五", "title": "主要负责人"}})

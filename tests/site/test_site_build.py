@@ -72,7 +72,7 @@ def test_sample_banner_and_simulated_beacon_labels(site, county):
     for page in html_files(site):
         assert 'class="sample-banner"' in page.read_text("utf-8"), page
     task = read(site, f"task/{county.joint_task}/index.html")
-    assert "模拟信标" in task and "SIMULATED beacon" in task
+    assert "模拟信标" in task and "模拟随机信标——不是真实的 drand 网络" in task and "SIMULATED" not in task
     assert "SIMULATED beacon" in read(site, f"en/task/{county.joint_task}/index.html")
     assert "模拟信标" in read(site, "index.html")
 
@@ -104,7 +104,7 @@ def test_embargoed_list_is_not_shown_until_revealed(site, county):
 
 def test_waiting_draw_is_an_upcoming_round(site, county):
     home = read(site, "index.html")
-    up = home[home.index("待开奖的信标轮次"):home.index("逾期未公示")]
+    up = home[home.index("等待随机信标的抽取"):home.index("逾期未公示")]
     assert county.waiting_task in up
     assert "已承诺，等待信标" in read(site, f"task/{county.waiting_task}/index.html")
 

@@ -76,3 +76,27 @@ def test_csv_cells_cannot_start_a_formula():
     assert csv_safe("+1") == "'+1" and csv_safe("@SUM(A1)") == "'@SUM(A1)" and csv_safe("-2") == "'-2"
     assert csv_safe("青山食品有限公司") == "青山食品有限公司" and csv_safe(None) == "" and csv_safe(["1", "5"]) == "1;5"
     assert csv_safe(3) == 3
+
+
+def test_stamped_pages_escape_every_value(tmp_path):
+    """Never-inspected company pages are stamped from a once-rendered template: each value is
+    escaped on the way in, and a value that looks like a placeholder stays text."""
+    from jinja2 import Environment
+
+    from publisher.site.render import Renderer
+
+    env = Environment(autoescape=True)
+    tmpl = env.from_string("<h1>{{ target.name }}</h1><a href=\"{{ alt }}\">x</a>{{ lang }}")
+    common = {"zh": {"lang": "zh"}, "en": {"lang": "en"}}
+    r = Renderer(None, lambda name: tmpl, tmp_path, common, "https://x/")
+    hostile = '<script>alert(1)</script>"' + Renderer.slot("name")
+    r.stamped("company/X1/", "t", ("shape",), {"name": hostile, "path": "company/X1/"},
+              target={"name": Renderer.slot("name")})
+    r.stamped("company/X2/", "t", ("shape",), {"name": "青山食品", "path": "company/X2/"},
+              target={"name": Renderer.slot("name")})
+    r.close()
+    one = (tmp_path / "company/X1/index.html").read_text(encoding="utf-8")
+    assert "<script>" not in one and "&lt;script&gt;alert(1)&lt;/script&gt;&#34;" in one
+    assert 'href="../../en/company/X1/"' in one and one.endswith("zh")
+    assert "<h1>青山食品</h1>" in (tmp_path / "company/X2/index.html").read_text(encoding="utf-8")
+    assert (tmp_path / "en/company/X2/index.html").read_text(encoding="utf-8").endswith("en")

@@ -288,7 +288,7 @@ class Demo:
         d = {"plan_task_no": f"{t['n']:03d}", "name": self._task_name(t),
              "items": t["items"] + [self.current_items[p][0] for p in t["partners"]],
              "scope": self._scope_text(t), "window": {"from": t["start"].isoformat(), "to": t["end"].isoformat()},
-             "lead": t["lead"], "partners": t["partners"], "method": "on_site", "directional": self._filter(t) != {},
+             "lead": t["lead"], "partners": t["partners"], "method": "on_site", "directional": "industries" in self._filter(t),
              "risk_basis": "按信用风险分类A/B/C/D类差异化确定抽查比例（003 二(九)）", "mode": "县抽县查"}
         caps = self._caps(t)
         if self._filter(t).get("kinds") == ["product"]:
@@ -352,7 +352,7 @@ class Demo:
     def publish_task(self, t: dict, when: datetime) -> None:
         partners = [{"office": p, "items": [self.current_items[p][0]]} for p in t["partners"]]
         body = {"id": t["id"], "plan_task_no": f"{t['n']:03d}", "name": self._task_name(t), "lead": t["lead"],
-                "partners": partners, "items": t["items"], "directional": self._filter(t) != {},
+                "partners": partners, "items": t["items"], "directional": "industries" in self._filter(t),
                 "scope": self._scope_text(t), "window": {"from": t["start"].isoformat(), "to": t["end"].isoformat()},
                 "method": "on_site", "origin": "own",
                 "rationale": ("综合考虑社会热点问题、监管风险、投诉举报等因素确定联合抽查（000 第八条）" if t["joint"]

@@ -14,7 +14,8 @@ from typing import Sequence
 from markupsafe import Markup
 
 PALETTE = ("#1f5fa8", "#c8553d", "#2a9d6f", "#8a5fb0", "#d69a00", "#4a4a4a", "#0d8a9e", "#b03a78")
-SERIES = {"on_time": "#2a7d3f", "late": "#b3261e", "unknown": "#5f5f5f", "none": "#7a5c00"}
+SERIES = {"on_time": "#2a7d3f", "late": "#b3261e", "unknown": "#5f5f5f", "none": "#7a5c00",
+          "q1": "#1f5fa8", "q2": "#2a9d6f", "q3": "#d69a00", "q4": "#8a5fb0"}
 
 
 def _e(text: object) -> str:
@@ -54,14 +55,17 @@ def hbar(chart_id: str, title: str, rows: Sequence[tuple[str, float]], *, unit: 
 
 
 def stacked(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[tuple[str, str, float]]]],
-            legend: Sequence[tuple[str, str]]) -> Markup:
-    """100%-stacked horizontal bars: rows of (label, [(series key, series label, value)])."""
+            legend: Sequence[tuple[str, str]], absolute: bool = False, unit: str = "") -> Markup:
+    """Stacked horizontal bars: rows of (label, [(series key, series label, value)]); each row
+    fills the width (shares), or with ``absolute`` the longest row does and the total is
+    printed after each bar with ``unit``."""
     if not rows:
         return Markup("")
     label_w = min(220, max(_w(label) for label, _ in rows) + 12)
     width, bar_h, gap, top = 640, 22, 10, 34
-    plot = width - label_w - 20
+    plot = width - label_w - (80 if absolute else 20)
     height = top + len(rows) * (bar_h + gap)
+    vmax = max((sum(v for _, _, v in segs) for _, segs in rows), default=0) or 1
     parts = [f'<svg class="chart" id="{_e(chart_id)}" viewBox="0 0 {width} {height}" role="img" '
              f'aria-labelledby="{_e(chart_id)}-t" preserveAspectRatio="xMinYMin meet" '
              f'xmlns="http://www.w3.org/2000/svg"><title id="{_e(chart_id)}-t">{_e(title)}</title>']
@@ -72,7 +76,7 @@ def stacked(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[tuple[
         x += 18 + _w(name) + 18
     for i, (label, segs) in enumerate(rows):
         y = top + i * (bar_h + gap)
-        total = sum(v for _, _, v in segs) or 1
+        total = (vmax if absolute else sum(v for _, _, v in segs)) or 1
         parts.append(f'<text x="{label_w - 8:.0f}" y="{y + bar_h * 0.72:.1f}" text-anchor="end" '
                      f'font-size="13" fill="#1a1a1a">{_e(label)}</text>')
         x = float(label_w)
@@ -86,5 +90,8 @@ def stacked(chart_id: str, title: str, rows: Sequence[tuple[str, Sequence[tuple[
                 parts.append(f'<text x="{x + w / 2:.1f}" y="{y + bar_h * 0.72:.1f}" text-anchor="middle" '
                              f'font-size="12" fill="#ffffff">{v:g}</text>')
             x += w
+        if absolute:
+            parts.append(f'<text x="{x + 6:.1f}" y="{y + bar_h * 0.72:.1f}" font-size="13" fill="#1a1a1a">'
+                         f'{_e(f"{sum(v for _, _, v in segs):g}{unit}")}</text>')
     parts.append("</svg>")
     return Markup("".join(parts))

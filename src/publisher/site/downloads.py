@@ -41,7 +41,10 @@ def write_all(loaded: Loaded, r: Renderer, settings: dict[str, Any]) -> None:
     files["schemas"] = write_schemas(r)
     files["years"] = write_year_data(loaded, r)
     write_task_data(loaded, r)
-    r.page("downloads/", "downloads", files=files)
+    from .tables import RESULT_COLUMNS, TASK_COLUMNS
+
+    r.page("downloads/", "downloads", files=files, licence=settings.get("PUBLISHER_DATA_LICENCE") or {})
+    r.page("downloads/dictionary/", "dictionary", result_columns=RESULT_COLUMNS, task_columns=TASK_COLUMNS)
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -66,7 +69,7 @@ def _layout_file(src: Path, rel: str) -> bool:
 def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
     """trust.json, log, entries/, checkpoints/, blobs/ — the layout's files exactly as they are."""
     src = loaded.ledger.root
-    count = 0
+    count = entries = 0
     dest.mkdir(parents=True, exist_ok=True)
     for name in ("trust.json", "log"):
         if _layout_file(src, name):
@@ -83,10 +86,11 @@ def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
                     continue
                 _link_or_copy(Path(dirpath) / fn, dest / rel / fn)
                 count += 1
+                entries += sub == "entries"
     checkpoints = sorted(p.name for p in (dest / "checkpoints").glob("*.note")) if (dest / "checkpoints").is_dir() else []
     (dest / "checkpoints.txt").write_text("".join(c + "\n" for c in checkpoints), "ascii")  # for `publisher monitor`
     blobs = sorted(p.name for p in (dest / "blobs").iterdir()) if (dest / "blobs").is_dir() else []
-    return {"files": count, "checkpoints": checkpoints, "blobs": blobs[:200], "blob_count": len(blobs)}
+    return {"files": count, "entries": entries, "checkpoints": checkpoints, "blobs": blobs[:200], "blob_count": len(blobs)}
 
 
 def write_proofs(loaded: Loaded, out: Path, work: Path) -> dict[str, Any]:
@@ -181,33 +185,55 @@ def task_records(loaded: Loaded, sql: str, *args: Any) -> Iterator[dict[str, Any
                "entry_id": t["entry_id"]}
 
 
-def write_year_data(loaded: Loaded, r: Renderer) -> list[int]:
+def write_year_data(loaded: Loaded, r: Renderer) -> list[dict[str, Any]]:
+    """data/<year>/{tasks,results}.{json,csv,xlsx}; returns per-year counts and last updates."""
+    from .tables import RESULT_COLUMNS, TASK_COLUMNS, XlsxTable, rows
+
     ix = loaded.index
+    oname = r.common["zh"]["oname"]
     years = sorted({row[0] for row in ix.q("SELECT year FROM tasks UNION SELECT year FROM results")})
+    out = []
     for y in years:
+        info: dict[str, Any] = {"year": y, "tasks": 0, "results": 0, "tasks_updated": None, "results_updated": None}
         with r.open(f"data/{y}/tasks.csv") as fc, r.open(f"data/{y}/tasks.json") as fj:
             fc.write("\ufeff")
-            w, arr = csv.DictWriter(fc, TASK_FIELDS), JsonArray(fj)
-            w.writeheader()
+            w, arr = csv.writer(fc), JsonArray(fj)
+            xl = XlsxTable(r.output / f"data/{y}/tasks.xlsx", TASK_COLUMNS, f"{y}年抽查任务")
+            w.writerow([c.zh for c in TASK_COLUMNS])
             for rec in task_records(loaded, "SELECT * FROM tasks WHERE year=? ORDER BY idx", y):
-                w.writerow(_csv_row(rec))
+                row = next(iter(rows(TASK_COLUMNS, [rec], oname)))
+                w.writerow([csv_safe(v) for v in row])
+                xl.add(row)
                 arr.add(rec)
+                info["tasks"] += 1
             arr.close()
+            xl.close()
+        info["tasks_updated"] = ix.scalar("SELECT max(time) FROM tasks WHERE year=?", y)
         with r.open(f"data/{y}/results.csv") as fc, r.open(f"data/{y}/results.json") as fj:
             fc.write("\ufeff")
-            w, arr = csv.DictWriter(fc, RESULT_FIELDS), JsonArray(fj)
-            w.writeheader()
+            w, arr = csv.writer(fc), JsonArray(fj)
+            xl = XlsxTable(r.output / f"data/{y}/results.xlsx", RESULT_COLUMNS, f"{y}年检查结果")
+            w.writerow([c.zh for c in RESULT_COLUMNS])
             for row in ix.it(RESULT_COLS + " WHERE r.year=? ORDER BY r.idx", y):
                 rec = result_record(result_view(row))
-                w.writerow(_csv_row(rec))
+                values = next(iter(rows(RESULT_COLUMNS, [rec], oname)))
+                w.writerow([csv_safe(v) for v in values])
+                xl.add(values)
                 arr.add(rec)
+                info["results"] += 1
             arr.close()
-    return years
+            xl.close()
+        info["results_updated"] = ix.scalar("SELECT max(time) FROM results WHERE year=?", y)
+        out.append(info)
+    return out
 
 
 def write_task_data(loaded: Loaded, r: Renderer) -> None:
     """task/<id>/task.json (task, draw entries, results) and task/<id>/results.csv."""
+    from .tables import RESULT_COLUMNS, rows
+
     ix = loaded.index
+    oname = r.common["zh"]["oname"]
     chains = {h: {"label": c.label, "simulated": bool(c.simulated)} for h, c in loaded.chains.items()}
     for t in ix.it("SELECT task_id FROM tasks UNION SELECT task_id FROM draws ORDER BY 1"):
         tid = t[0]
@@ -226,7 +252,7 @@ def write_task_data(loaded: Loaded, r: Renderer) -> None:
         r.write_text(f"task/{tid}/task.json", json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         with r.open(f"task/{tid}/results.csv") as f:
             f.write("\ufeff")
-            w = csv.DictWriter(f, RESULT_FIELDS)
-            w.writeheader()
-            for rec in results:
-                w.writerow(_csv_row(rec))
+            w = csv.writer(f)
+            w.writerow([c.zh for c in RESULT_COLUMNS])
+            for values in rows(RESULT_COLUMNS, results, oname):
+                w.writerow([csv_safe(v) for v in values])

@@ -60,7 +60,7 @@ CREATE TABLE commits(id TEXT PRIMARY KEY, task_id TEXT, office TEXT, time TEXT, 
   superseded_by TEXT, lock TEXT, lock_time TEXT, reveal TEXT, reveal_time TEXT, selected INT,
   replacements INT);
 CREATE TABLE targets(id TEXT PRIMARY KEY, name TEXT, kind TEXT, region TEXT, industry TEXT,
-  risk TEXT, office TEXT);
+  risk TEXT, office TEXT, listed TEXT);
 CREATE TABLE names(id TEXT PRIMARY KEY, name TEXT);
 CREATE TABLE warnings(idx INT, message TEXT);
 CREATE TABLE lt(idx INTEGER PRIMARY KEY, status TEXT, deadline TEXT, late INT);
@@ -301,22 +301,24 @@ class SiteIndex:
 
     def _link_corrections(self) -> None:
         """A correction supersedes the result it names (or the current version of it); a
-        withholding notice supersedes an earlier result for the same task and target."""
-        self.db.execute("CREATE TEMP TABLE fixes AS SELECT idx, kind, task_id, target_id, body "
+        withholding notice supersedes an earlier result for the same task and target. Both only
+        ever touch the publishing office's own results: in a joint task each office publishes
+        for itself, and one office's withholding says nothing about its partner's result."""
+        self.db.execute("CREATE TEMP TABLE fixes AS SELECT idx, kind, office, task_id, target_id, body "
                         "FROM results WHERE kind IN ('correction','withheld') ORDER BY idx")
         for row in self.it("SELECT * FROM fixes ORDER BY idx"):
             ref = json.loads(row["body"]).get("result") if row["kind"] == "correction" else None
             if isinstance(ref, str):
                 # the named entry, or whatever currently stands for it after earlier corrections
                 self.db.execute("UPDATE results SET status='superseded', superseded_by=? WHERE idx<? "
-                                "AND status='current' AND task_id IS ? AND target_id IS ?",
-                                (row["idx"], row["idx"], row["task_id"], row["target_id"]))
+                                "AND status='current' AND task_id IS ? AND target_id IS ? AND office IS ?",
+                                (row["idx"], row["idx"], row["task_id"], row["target_id"], row["office"]))
                 self.db.execute("UPDATE results SET status='superseded', superseded_by=? WHERE entry_id=? "
-                                "AND status='current'", (row["idx"], ref))
+                                "AND status='current' AND office IS ?", (row["idx"], ref, row["office"]))
             else:
                 self.db.execute("UPDATE results SET status='superseded', superseded_by=? "
-                                "WHERE task_id IS ? AND target_id IS ? AND idx<? AND status='current'",
-                                (row["idx"], row["task_id"], row["target_id"], row["idx"]))
+                                "WHERE task_id IS ? AND target_id IS ? AND office IS ? AND idx<? AND status='current'",
+                                (row["idx"], row["task_id"], row["target_id"], row["office"], row["idx"]))
 
     def _apply_lateness(self) -> None:
         """Deadline judgements: the workflow rule's own (via its sink) when it gave them,
@@ -343,30 +345,42 @@ class SiteIndex:
                         "FROM lt WHERE lt.idx=results.idx")
 
     def _attach_names(self, snapshots: "SnapshotReader") -> None:
-        """Names of drawn or inspected targets from the directory snapshots they came from."""
-        wanted = self.db.execute("SELECT count(*) FROM (SELECT target_id FROM selected UNION "
-                                 "SELECT target_id FROM results)").fetchone()[0]
-        if not wanted:
-            return
+        """Every company of each office's latest directory snapshot (so each gets a page, and
+        "never inspected" can be told from "not found"), plus drawn or inspected targets named
+        in older snapshots. ``listed`` records the snapshot entry a company is listed in."""
         self.db.execute("CREATE TEMP TABLE wanted AS SELECT target_id AS id FROM selected UNION "
                         "SELECT target_id FROM results WHERE target_id IS NOT NULL")
         self.db.execute("CREATE UNIQUE INDEX wanted_id ON wanted(id)")
-        digests = [r["ref"] for r in self.q(
-            "SELECT ref FROM docs WHERE type='directory.snapshot' AND ref IS NOT NULL ORDER BY idx DESC")]
-        for digest in dict.fromkeys(digests):
-            buf = []
-            for rec in snapshots.targets(digest):
-                buf.append((rec.get("id"), rec.get("name"), rec.get("kind"), rec.get("region"),
-                            rec.get("industry"), rec.get("risk"), rec.get("office")))
-                if len(buf) >= BATCH:
-                    self._insert_targets(buf)
-            self._insert_targets(buf)
+        latest: dict[str, tuple[str, str]] = {}
+        older: list[str] = []
+        for r in self.q("SELECT office, ref, entry_id FROM docs WHERE type='directory.snapshot' "
+                        "AND ref IS NOT NULL ORDER BY idx DESC"):
+            if r["office"] not in latest:
+                latest[r["office"]] = (r["ref"], r["entry_id"])
+            else:
+                older.append(r["ref"])
+        sql_all = "INSERT OR IGNORE INTO targets SELECT ?,?,?,?,?,?,?,?"
+        sql_wanted = sql_all + " WHERE EXISTS (SELECT 1 FROM wanted WHERE id=?1)"
+        done: set[str] = set()
+        for digest, entry_id in latest.values():
+            if digest not in done:
+                done.add(digest)
+                self._insert_snapshot(snapshots, digest, entry_id, sql_all)
+        for digest in dict.fromkeys(older):
+            if digest not in done:
+                done.add(digest)
+                self._insert_snapshot(snapshots, digest, None, sql_wanted)
 
-    def _insert_targets(self, buf: list[tuple]) -> None:
+    def _insert_snapshot(self, snapshots: "SnapshotReader", digest: str, listed: str | None, sql: str) -> None:
+        buf: list[tuple] = []
+        for rec in snapshots.targets(digest):
+            buf.append((rec.get("id"), rec.get("name"), rec.get("kind"), rec.get("region"),
+                        rec.get("industry"), rec.get("risk"), rec.get("office"), listed))
+            if len(buf) >= BATCH:
+                self.db.executemany(sql, buf)
+                buf.clear()
         if buf:
-            self.db.executemany("INSERT OR IGNORE INTO targets SELECT ?,?,?,?,?,?,? WHERE EXISTS "
-                                "(SELECT 1 FROM wanted WHERE id=?1)", buf)
-            buf.clear()
+            self.db.executemany(sql, buf)
 
     # ---------------------------------------------------------------- reading
 

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import json
 import math
+from pathlib import Path
 from itertools import islice
 from typing import Any, Iterable, Iterator
 
 from . import urls
 from .load import Loaded
 from .model import SiteIndex
-from .render import Renderer
+from .render import Renderer, cst_date
+from .codes import percent
+from .identity import identity
 from .urls import safe_seg
 from .views import (both, category_labels, chain_view, filter_view, loads, noncoop_view,
                     randomness_hex, result_view, take_view)
@@ -38,6 +41,12 @@ def site_base(loaded: Loaded, settings: dict[str, Any]) -> dict[str, Any]:
     """Site-wide facts every page shows (header, footer, trust anchors); small by design."""
     ix, trust = loaded.index, loaded.trust
     offices = {r["code"]: dict(r) for r in ix.q("SELECT * FROM offices ORDER BY code")}
+    region_file = settings.get("PUBLISHER_REGION_NAMES")
+    if region_file and not Path(region_file).is_absolute():
+        region_file = Path(settings.get("PUBLISHER_BASE") or Path(settings["PATH"]).resolve().parent) / region_file
+    from .views import configure
+
+    configure(region_file, offices)
     public = settings.get("PUBLISHER_PUBLIC_URL") or f"https://{trust.origin.rstrip('/')}/"
     cp = loaded.latest
     chains = [{"hash": h, "label": c.label, "simulated": bool(c.simulated), "period": c.period}
@@ -59,6 +68,7 @@ def site_base(loaded: Loaded, settings: dict[str, Any]) -> dict[str, Any]:
         "proofs": bool(settings.get("PUBLISHER_PROOFS", True)),
         "copy_ledger": bool(settings.get("PUBLISHER_COPY_LEDGER", True)),
         **trust_pin(trust, settings),
+        "identity": identity(settings),
     }
 
 
@@ -124,6 +134,46 @@ def upcoming_rounds(ix: SiteIndex, chains: dict, now: int | None) -> list[dict[s
     return sorted(out, key=lambda x: x["chain"]["round_time"] or 0)
 
 
+def overdue_rows(loaded: Loaded) -> tuple[list[dict[str, Any]], str]:
+    """One row per (task, office, company) still owed a result (R64), with names, the due date
+    and working days overdue as of the build's "now" (China date). Embargoed targets are not
+    known by id: their row says how many."""
+    ix = loaded.index
+    from datetime import datetime, timezone
+
+    from .model import CST
+    today = datetime.fromtimestamp(loaded.now or 0, timezone.utc).astimezone(CST).date()
+    try:
+        from ..workdays import CalendarUnknown, workdays_between
+    except ImportError:  # pragma: no cover
+        workdays_between, CalendarUnknown = None, Exception
+    rows: list[dict[str, Any]] = []
+    for o in loaded.overdue:
+        t = ix.one("SELECT name FROM tasks WHERE task_id=?", o.task)
+        late = None
+        if o.due is not None and workdays_between is not None:
+            try:
+                late = workdays_between(o.due, today)
+            except CalendarUnknown:
+                late = None
+        base = {"task_id": o.task, "task_link": safe_seg(o.task), "task_name": t["name"] if t else "",
+                "office": o.office, "due": o.due.isoformat() if o.due else None, "late_days": late}
+        sel = ix.one("SELECT idx FROM selected WHERE task_id=? ORDER BY idx DESC LIMIT 1", o.task)
+        found = 0
+        if sel is not None:
+            for x in ix.q("SELECT s.target_id, tg.name FROM selected s LEFT JOIN targets tg ON tg.id=s.target_id "
+                          "WHERE s.task_id=? AND s.idx=? AND NOT EXISTS (SELECT 1 FROM results r WHERE "
+                          "r.task_id=s.task_id AND r.target_id=s.target_id AND r.office=?) ORDER BY s.position",
+                          o.task, sel["idx"], o.office):
+                rows.append({**base, "target_id": x["target_id"], "target_link": safe_seg(x["target_id"]),
+                             "target_name": x["name"] or ""})
+                found += 1
+        if found < o.count:  # embargoed (ids not public) or not found in the index
+            rows.append({**base, "target_id": None, "target_link": None, "target_name": "", "hidden": o.count - found})
+    rows.sort(key=lambda x: (x["due"] or "9999", x["task_id"], x["office"], x["target_id"] or ""))
+    return rows, today.isoformat()
+
+
 def write_home(loaded: Loaded, r: Renderer) -> None:
     ix = loaded.index
     counts = {
@@ -135,20 +185,16 @@ def write_home(loaded: Loaded, r: Renderer) -> None:
         "entries": loaded.report.size,
         "late": ix.scalar("SELECT count(*) FROM results WHERE lateness='late'"),
     }
-    overdue = [{"task_id": o.task, "task_link": safe_seg(o.task), "office": o.office,
-                "due": o.due.isoformat() if o.due else None, "count": o.count,
-                "targets": [(t, safe_seg(t)) for t in o.targets]} for o in loaded.overdue]
-    overdue_total = sum(o["count"] for o in overdue)
-    overdue_rows = len(overdue)
-    overdue = sorted(overdue, key=lambda o: (o["due"] or "9999", o["task_id"], o["office"]))
-    r.page("overdue/", "overdue", overdue=overdue, overdue_total=overdue_total)
+    overdue, as_of = overdue_rows(loaded)
+    overdue_total = sum(x.get("hidden") or 1 for x in overdue)
+    r.page("overdue/", "overdue", overdue=overdue, overdue_total=overdue_total, as_of=as_of)
     overdue = overdue[:OVERDUE_SHOWN]
     notices = [dict(n, body=loads(n["body"])) for n in
                ix.q("SELECT * FROM docs WHERE type='notice' ORDER BY idx DESC LIMIT 5")]
     years = [row[0] for row in ix.q("SELECT DISTINCT year FROM tasks ORDER BY year DESC")]
     r.page("", "index", counts=counts, draws=latest_draws(ix, loaded.chains),
            upcoming=upcoming_rounds(ix, loaded.chains, loaded.now), overdue=overdue,
-           overdue_total=overdue_total, overdue_rows=overdue_rows, notices=notices, years=years)
+           overdue_total=overdue_total, as_of=as_of, notices=notices, years=years)
 
 
 # ------------------------------------------------------------------------------ offices
@@ -172,7 +218,11 @@ def write_offices(loaded: Loaded, r: Renderer, size: int) -> None:
         tasks = ix.q("SELECT task_id, name, year, time FROM tasks WHERE office=? ORDER BY idx DESC LIMIT 50", o["code"])
         recent = ix.q("SELECT * FROM entries WHERE office=? ORDER BY idx DESC LIMIT 20", o["code"])
         pages = max(1, math.ceil(o["entries"] / size))
-        r.page(urls.office(o["code"]), "office", office=o, types=types,
+        from .stats import office_figures
+
+        overdue_n = sum(x.count for x in loaded.overdue if x.office == o["code"])
+        r.page(urls.office(o["code"]), "office", office=o, types=types, figures=office_figures(loaded, o["code"]),
+               overdue_n=overdue_n,
                tasks=[dict(t, link=safe_seg(t["task_id"])) for t in tasks], recent=recent,
                entry_pages=pages)
         stream = ix.it("SELECT * FROM entries WHERE office=? ORDER BY idx", o["code"])
@@ -246,16 +296,17 @@ def write_tasks(loaded: Loaded, r: Renderer, size: int) -> None:
     years = ix.q("SELECT year, count(*) AS n, sum(joint) AS joint FROM tasks GROUP BY year ORDER BY year DESC")
     r.page("tasks/", "tasks", years=years)
     for y in years:
+        tfilters = write_task_shard(ix, r, y["year"])
         pages = max(1, math.ceil(y["n"] / size))
         stream = task_rows(ix, "SELECT * FROM tasks WHERE year=? ORDER BY office, idx", y["year"])
         for n, block in enumerate(chunks(stream, size), 1):
             path = urls.tasks_year(y["year"]) + ("" if n == 1 else f"{n}/")
             r.page(path, "tasks_year", year=y["year"], rows=block, page=n, pages=pages,
-                   base=urls.tasks_year(y["year"]))
+                   base=urls.tasks_year(y["year"]), filters=tfilters)
     ids = ix.it("SELECT task_id FROM tasks UNION SELECT task_id FROM draws ORDER BY 1")
     for row in ids:
         if safe_seg(row[0]):
-            r.page(urls.task(row[0]), "task", **task_view(loaded, row[0]))
+            r.page(urls.task(row[0]), "task", searchable=True, **task_view(loaded, row[0]))
 
 
 def item_names(ix: SiteIndex, offices: list[Any], before: int) -> dict[tuple[str, str], str]:
@@ -276,7 +327,9 @@ def task_view(loaded: Loaded, task_id: str) -> dict[str, Any]:
     if t is not None:
         b = loads(t["body"])
         names = item_names(ix, [b.get("lead")] + [p.get("office") for p in b.get("partners", [])], t["idx"])
+        ratio = b.get("ratio")
         task = {**dict(t), "body": b, "method_label": both("method", b.get("method")),
+                "take": percent(ratio) if ratio not in (None, "") else b.get("count"),
                 "origin_label": both("origin", b.get("origin")),
                 "items_named": [(c, names.get((b.get("lead"), c), "")) for c in b.get("items", [])],
                 "partners": [{"office": p.get("office"), "items": p.get("items", []),
@@ -343,6 +396,10 @@ def commit_view(ix: SiteIndex, chains: dict, d: Any, related: list[Any]) -> dict
                         break
             teams.append({"target_id": tm["target_id"], "name": tm["name"], "link": safe_seg(tm["target_id"]),
                           "members": members})
+    by_target = {tm["target_id"]: tm["members"] for tm in teams}
+    for s in selected:  # one list: each selected target with its team (shown once, not twice)
+        s["members"] = by_target.pop(s["target_id"], None)
+    teams = [tm for tm in teams if tm["target_id"] in by_target]  # teams for targets not listed above
     status = summary["status"] if summary else ("revealed" if reveal else "locked" if lock else "committed")
     return {
         "entry": dict(d), "body": b, "summary": dict(summary) if summary else None,
@@ -374,11 +431,58 @@ def write_results(loaded: Loaded, r: Renderer, size: int) -> None:
                  "FROM results GROUP BY year ORDER BY year DESC")
     r.page("results/", "results", years=years)
     for y in years:
+        filters = write_result_shards(ix, r, y["year"])
         pages = max(1, math.ceil(y["n"] / size))
         stream = (result_view(x) for x in ix.it(RESULT_COLS + " WHERE r.year=? ORDER BY r.idx", y["year"]))
         for n, block in enumerate(chunks(stream, size), 1):
             r.page(urls.results_year(y["year"], n), "results_year", year=y["year"], rows=block, page=n,
-                   pages=pages, base=urls.results_year(y["year"]))
+                   pages=pages, base=urls.results_year(y["year"]), filters=filters)
+
+
+def write_task_shard(ix: SiteIndex, r: Renderer, year: int) -> dict[str, Any]:
+    """filter/tasks/<year>.json: one compact row per task for the task filter (office as lead
+    or partner, draw state, late results)."""
+    rows, offices, states = [], set(), set()
+    late = {x["task_id"]: x["n"] for x in ix.q("SELECT task_id, count(*) AS n FROM results WHERE year=? AND "
+                                              "lateness='late' GROUP BY task_id", year)}
+    for t in task_rows(ix, "SELECT * FROM tasks WHERE year=? ORDER BY office, idx", year):
+        offices.update([t["office"], *t["partners"]])
+        states.add(t["status_code"])
+        rows.append([t["task_id"] if t["link"] else None, t["name"], t["office"], t["partners"], t["start"], t["end"],
+                     t["status_code"], t["selected"], t["results"], late.get(t["task_id"], 0)])
+    r.write_text(f"filter/tasks/{year}.json", json.dumps(rows, ensure_ascii=False, separators=(",", ":")))
+    return {"offices": sorted(o for o in offices if o), "states": sorted(states)}
+
+
+def write_result_shards(ix: SiteIndex, r: Renderer, year: int) -> dict[str, Any]:
+    """filter/results/<year>/<office>.json: compact rows for the filter script on the results
+    pages (one shard per office, so filtering by office reads one small file). Returns the
+    offices, categories and lateness values present, for the filter form."""
+    offices: dict[str, int] = {}
+    cats: dict[str, dict[str, str]] = {}
+    lateness: set[str] = set()
+    shard: list[list[Any]] = []
+    current: str | None = None
+
+    def flush() -> None:
+        if current is not None and safe_seg(current):
+            r.write_text(f"filter/results/{year}/{current}.json",
+                         json.dumps(shard, ensure_ascii=False, separators=(",", ":")))
+            offices[current] = len(shard)
+
+    for row in ix.it(RESULT_COLS + " WHERE r.year=? ORDER BY r.office, r.idx", year):
+        v = result_view(row)
+        if v["office"] != current:
+            flush()
+            current, shard = v["office"], []
+        for code, zh, en in zip(v["codes"], v["labels"]["zh"], v["labels"]["en"]):
+            cats.setdefault(str(code), {"zh": zh, "en": en})
+        lateness.add(v["lateness"])
+        shard.append([v["target_id"] if v["target_link"] else None, v["target_name"], v["task_id"] if v["task_link"] else None,
+                      v["completed"], cst_date(v["published"]), [str(c) for c in v["codes"]],
+                      v["lateness"], 1 if v["superseded"] else 0, v["kind"]])
+    flush()
+    return {"offices": sorted(offices), "categories": sorted(cats.items()), "lateness": sorted(lateness)}
 
 
 # ------------------------------------------------------------------------------ companies
@@ -397,8 +501,18 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
                                 "type": both("check_type", "directional" if directional else "open")}
         return tasks_cache[tid]
 
+    active = {row[0] for row in ix.it("SELECT target_id FROM selected UNION SELECT target_id FROM results "
+                                      "UNION SELECT target_id FROM noncoop")}
+    listed_in = {row["entry_id"]: dict(row) for row in ix.q(
+        "SELECT entry_id, office, time, body FROM docs WHERE type='directory.snapshot'")}
     for tg in ix.it("SELECT * FROM targets ORDER BY id"):
         if not safe_seg(tg["id"]):
+            continue
+        snap = listed_in.get(tg["listed"])
+        listed = {"office": snap["office"], "time": snap["time"],
+                  "confirmed": (loads(snap["body"]) or {}).get("confirmed_at")} if snap else None
+        if tg["id"] not in active:  # in the directory, never drawn or inspected (NECIPS: 暂无)
+            write_listed_company(r, tg, listed, tg["listed"])
             continue
         results = []
         for x in ix.q(RESULT_COLS + " WHERE r.target_id=? ORDER BY r.idx", tg["id"]):
@@ -410,6 +524,32 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
                                "WHERE s.target_id=? ORDER BY s.idx", tg["id"])]
         noncoop = [noncoop_view(x) for x in ix.q("SELECT * FROM noncoop WHERE target_id=? ORDER BY idx", tg["id"])]
         name = tg["name"] or next((x["target_name"] for x in reversed(results) if x["target_name"]), "") or tg["id"]
-        r.page(urls.company(tg["id"]), "company", target={**dict(tg), "name": name,
-               "kind_label": both("target_kind", tg["kind"])}, results=results, drawn=drawn, noncoop=noncoop,
-               has_corrections=any(x["superseded"] for x in results))
+        r.page(urls.company(tg["id"]), "company", target=target_view(tg, name), results=results, drawn=drawn,
+               noncoop=noncoop, has_corrections=any(x["superseded"] for x in results), listed=listed,
+               inspected=True, searchable=True)
+
+
+def write_listed_company(r: Renderer, tg: Any, listed: Any, snapshot: Any) -> None:
+    """A never-inspected company's page, stamped from a once-rendered template (there are tens
+    of thousands of these; see Renderer.stamped)."""
+    v = target_view(tg, tg["name"] or tg["id"])
+    values = {"id": v["id"], "name": v["name"], "path": urls.company(tg["id"])}
+    slot = r.slot
+    shown: dict[str, Any] = {"id": slot("id"), "name": slot("name")}
+    for key in ("kind", "region", "industry", "risk"):
+        label = v.get(f"{key}_label")
+        if v.get(key) and label:
+            shown[key] = True
+            shown[f"{key}_label"] = {"zh": slot(f"{key}_zh"), "en": slot(f"{key}_en")}
+            values[f"{key}_zh"], values[f"{key}_en"] = label["zh"], label["en"]
+    shape = (tuple(k for k in ("kind", "region", "industry", "risk") if k in shown), snapshot)
+    r.stamped(urls.company(tg["id"]), "company_listed", shape, values, target=shown, listed=listed)
+
+
+def target_view(tg: Any, name: str) -> dict[str, Any]:
+    from .views import value_label
+
+    return {**dict(tg), "name": name, "kind_label": both("target_kind", tg["kind"]),
+            "region_label": value_label("regions", tg["region"]) if tg["region"] else None,
+            "industry_label": value_label("industries", tg["industry"]) if tg["industry"] else None,
+            "risk_label": value_label("risks", tg["risk"]) if tg["risk"] else None}

@@ -61,7 +61,7 @@ class LedgerGenerator(Generator):
         log.info("ledger verified: %d entries in %.1fs", self.loaded.report.size, self.loaded.seconds)
 
     def generate_output(self, writer: Any) -> None:
-        from . import downloads, feeds, pages, search, stats
+        from . import downloads, feeds, lookup, pages, search, stats
         from .render import Renderer
 
         assert self.loaded is not None
@@ -83,6 +83,7 @@ class LedgerGenerator(Generator):
             stage("verifier", __import__("publisher.site.verifier_assets", fromlist=["write_all"]).write_all, self.loaded, r, self.settings)  # browser verifier: /verify/
             stage("feeds", feeds.write_all, self.loaded, r, self.base)
             stage("search", search.write_pages, r)
+            stage("lookup", lookup.write_index, self.loaded.index, out, self._work)
             for p in self.context.get("pages", []):
                 for page in [p, *getattr(p, "translations", [])]:
                     r.add_to_sitemap(page.url)

@@ -15,12 +15,13 @@ from pathlib import Path
 from typing import IO, Any, Callable
 from xml.sax.saxutils import escape as xml_escape
 
-from markupsafe import Markup
+from markupsafe import Markup, escape
 
 from . import urls
-from .i18n import HTML_LANG, STRINGS
+from .i18n import HTML_LANG, STRINGS, enum_label
 
 CST = timezone(timedelta(hours=8))
+SEARCH_PAGES = ".search-pages"  # output files Pagefind indexes, one per line (see search.py)
 # which navigation entry a page belongs to (first path segment -> nav href)
 SECTIONS = {"": "", "task": "tasks/", "company": "results/", "office": "offices/", "overdue": ""}
 
@@ -66,8 +67,14 @@ def loads(value: Any) -> Any:
     return value
 
 
+def _percent(value: Any) -> str:
+    from .codes import percent
+
+    return percent(value)
+
+
 FILTERS: dict[str, Callable] = {"cst": cst, "cst_date": cst_date, "short": short, "pretty": pretty,
-                                "loads": loads}
+                                "loads": loads, "percent": _percent}
 
 
 class Renderer:
@@ -82,9 +89,13 @@ class Renderer:
         self.public_url = public_url.rstrip("/") + "/"
         self.pages_written = 0
         self._sitemap = open(self.output / ".sitemap.part", "w", encoding="utf-8")
+        self._searchable = open(self.output / SEARCH_PAGES, "w", encoding="utf-8")
+        self._skeletons: dict[Any, list[str]] = {}
 
-    def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, **ctx: Any) -> None:
-        """Write ``path`` ('task/T1/') as /path and /en/path with the same data."""
+    def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, searchable: bool = False,
+             **ctx: Any) -> None:
+        """Write ``path`` ('task/T1/') as /path and /en/path with the same data; ``searchable``
+        pages are listed for Pagefind (the others are not read by it at all)."""
         tmpl = self.get_template(template)
         section = SECTIONS.get(path.split("/", 1)[0], path.split("/", 1)[0] + "/")
         for lang in langs:
@@ -96,7 +107,42 @@ class Renderer:
                 root=root, lroot=root + urls.lang_prefix(lang), path=path, section=section,
                 alt=root + urls.lang_prefix(other) + path, alt_lang=other, **ctx)
             self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
+            if searchable:
+                self._searchable.write(name + "\n")
             self.pages_written += 1
+
+    def stamped(self, path: str, template: str, shape: Any, values: dict[str, str], **ctx: Any) -> None:
+        """Like :meth:`page` for the many pages that differ only in a few text fields (the
+        never-inspected companies): the template is rendered once per (template, shape,
+        language) with placeholders, and each page is that text with the escaped values put
+        in. ``ctx`` may hold "{field}" placeholders (see :meth:`slot`); ``shape`` must capture
+        everything else that changes the output."""
+        section = SECTIONS.get(path.split("/", 1)[0], path.split("/", 1)[0] + "/")
+        slots = {k: self.slot(k) for k in values}
+        for lang in urls.LANGS:
+            name = urls.page_file(path, lang)
+            root = urls.root_of(name)
+            key = (template, shape, lang, root)
+            parts = self._skeletons.get(key)
+            if parts is None:
+                other = "en" if lang == "zh" else "zh"
+                text = self.get_template(template).render({
+                    **self.common[lang], "root": root, "lroot": root + urls.lang_prefix(lang),
+                    "path": slots.get("path", path), "section": section,
+                    "alt": root + urls.lang_prefix(other) + slots.get("path", path), "alt_lang": other, **ctx})
+                parts = self._skeletons[key] = _split_slots(text, slots)
+            out = "".join(p if i % 2 == 0 else str(escape(values[p])) for i, p in enumerate(parts))
+            full = self.output / name
+            full.parent.mkdir(parents=True, exist_ok=True)
+            with open(full, "w", encoding="utf-8") as f:
+                f.write(out)
+            self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
+            self.pages_written += 1
+
+    @staticmethod
+    def slot(name: str) -> str:
+        """A placeholder that autoescaping leaves alone and no template text contains."""
+        return f"\u2063SLOT{name}\u2063"
 
     def add_to_sitemap(self, url_path: str) -> None:
         self._sitemap.write(f"{self.public_url}{url_path}\n")
@@ -116,6 +162,7 @@ class Renderer:
     def close(self) -> None:
         """Turn the collected URL list into sitemap.xml (streamed, one line at a time)."""
         self._sitemap.close()
+        self._searchable.close()
         part = self.output / ".sitemap.part"
         with open(part, encoding="utf-8") as src, open(self.output / "sitemap.xml", "w", encoding="utf-8") as out:
             out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
@@ -153,6 +200,15 @@ class Chrome:
         return self._render("nav", lroot, lroot, section)
 
 
+def _split_slots(text: str, slots: dict[str, str]) -> list[str]:
+    """Text with placeholders -> [text, field, text, field, ..., text]."""
+    import re
+
+    by = {v: k for k, v in slots.items()}
+    pieces = re.split("(" + "|".join(re.escape(v) for v in slots.values()) + ")", text) if slots else [text]
+    return [by.get(p, p) if i % 2 else p for i, p in enumerate(pieces)]
+
+
 def common_context(lang: str, base: dict[str, Any]) -> dict[str, Any]:
     """The small per-language context every page gets (kept small: Pelican copies it per page).
 
@@ -168,5 +224,18 @@ def common_context(lang: str, base: dict[str, Any]) -> dict[str, Any]:
         return (row["name_en"] if lang == "en" else row["name_zh"]) or row["name_zh"] or code
 
     c = {**base, "SITENAME": base["site_names"][lang], "SITESUBTITLE": base["site_subtitles"][lang]}
-    return {"C": c, "t": t, "lang": lang, "html_lang": HTML_LANG[lang], "oname": oname,
+
+    def etype(code: Any) -> str:
+        return enum_label("entry_type", code, lang)
+
+    def elabel(kind: str, code: Any) -> str:
+        return enum_label(kind, code, lang)
+
+    def rname(code: Any) -> str:
+        from .views import value_label
+
+        return value_label("regions", code)[lang]
+
+    return {"C": c, "t": t, "lang": lang, "html_lang": HTML_LANG[lang], "oname": oname, "etype": etype, "elabel": elabel,
+            "rname": rname,
             "L": 0 if lang == "zh" else 1}

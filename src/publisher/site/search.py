@@ -21,7 +21,7 @@ import tempfile
 from pathlib import Path
 from typing import Iterator
 
-from .render import Renderer
+from .render import SEARCH_PAGES, Renderer
 
 MANIFEST = "search-shards.json"
 INDEXED_DIRS = ("task", "company")  # the only templates carrying data-pagefind-body
@@ -36,7 +36,17 @@ def write_pages(r: Renderer) -> None:
 
 
 def indexed_pages(site: Path) -> Iterator[Path]:
-    """Pages Pagefind would index, found from the URL scheme without opening any file."""
+    """Pages Pagefind indexes: those the build listed in .search-pages (tasks and inspected
+    companies; never-inspected company pages are found through the name lookup instead), or,
+    for a site without that list, every page of the indexed URL scheme."""
+    listed = site / SEARCH_PAGES
+    if listed.is_file():
+        with open(listed, encoding="utf-8") as f:
+            for line in f:
+                p = site / line.strip()
+                if line.strip() and p.is_file():
+                    yield p
+        return
     for lang in ("", "en/"):
         for d in INDEXED_DIRS:
             base = site / lang / d
@@ -77,12 +87,12 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
     shutil.rmtree(site / "pagefind", ignore_errors=True)
     shutil.rmtree(site / "pagefind-shards", ignore_errors=True)
     groups = list(shards(pages, shard_pages, shard_mb * 2**20))
-    if len(groups) <= 1:
+    if len(groups) <= 1 and not (site / SEARCH_PAGES).is_file():
         report = _pagefind(site, site / "pagefind", timeout)
         (site / MANIFEST).write_text(json.dumps({"shards": []}) + "\n", encoding="utf-8")
         return report
     reports, extra = [], []
-    for n, group in enumerate(groups):
+    for n, group in enumerate(groups or [[]]):
         with tempfile.TemporaryDirectory(prefix="pagefind-shard-") as tmp:
             for p in group:  # the shard as a site of hard links, same paths
                 dst = Path(tmp) / p.relative_to(site)

@@ -87,6 +87,67 @@ def office_quarter(loaded: Loaded) -> list[dict[str, Any]]:
     return [{"office": o, "year": y, "quarter": q, **v} for (o, y, q), v in sorted(rows.items())]
 
 
+def office_quarter_chart(chart_id: str, t: Any, oq: list[dict[str, Any]], oname: Any) -> Any:
+    """Every office (none dropped): one bar per office for the latest year with results,
+    split by quarter; the table under the chart has every year."""
+    years = sorted({x["year"] for x in oq if x["results"]})
+    if not years:
+        return ""
+    y = years[-1]
+    by: dict[str, list[int]] = {}
+    for x in oq:
+        if x["year"] == y:
+            by.setdefault(x["office"], [0, 0, 0, 0])[x["quarter"] - 1] += x["results"]
+    rows = [(oname(o), [(f"q{i + 1}", t.fmt("quarter_n", n=i + 1), v) for i, v in enumerate(qs)])
+            for o, qs in sorted(by.items(), key=lambda kv: -sum(kv[1]))]
+    legend = [(f"q{i}", t.fmt("quarter_n", n=i)) for i in range(1, 5)]
+    return stacked(chart_id, f"{t.by_office_quarter}（{y}，{t.unit_results_title}）", rows, legend,
+                   absolute=True, unit=t.unit_results)
+
+
+def office_figures(loaded: Loaded, office: str) -> list[dict[str, Any]]:
+    """Per year for one office: tasks led and joined, draws and re-draws, results by category
+    and timeliness, corrections and withholdings (the office page's statistics)."""
+    ix = loaded.index
+    years: dict[int, dict[str, Any]] = {}
+
+    def y(year: int) -> dict[str, Any]:
+        return years.setdefault(year, {"year": year, "tasks_led": 0, "tasks_joined": 0, "draws": 0, "redraws": 0,
+                                        "results": 0, "on_time": 0, "late": 0, "unknown": 0, "corrections": 0,
+                                        "withheld": 0, "categories": {}})
+    for r in ix.q("SELECT year, count(*) AS n FROM tasks WHERE office=? GROUP BY year", office):
+        y(r["year"])["tasks_led"] = r["n"]
+    for r in ix.q("SELECT year, count(*) AS n FROM tasks WHERE partners LIKE ? GROUP BY year", f'%"{office}"%'):
+        y(r["year"])["tasks_joined"] = r["n"]
+    for r in ix.q("SELECT substr(d.time,1,4) AS year, count(*) AS n FROM draws d WHERE d.office=? AND d.kind='lock' "
+                  "GROUP BY year", office):
+        y(int(r["year"]))["draws"] = r["n"]
+    for r in ix.q("SELECT substr(time,1,4) AS year, count(*) AS n FROM commits WHERE office=? AND supersedes IS NOT NULL "
+                  "GROUP BY year", office):
+        y(int(r["year"]))["redraws"] = r["n"]
+    for r in ix.q("SELECT year, sum(kind='result') AS results, sum(kind='result' AND lateness='on_time') AS on_time, "
+                  "sum(kind='result' AND lateness='late') AS late, sum(kind='result' AND (lateness IS NULL OR "
+                  "lateness='unknown')) AS unknown, sum(kind='correction') AS corrections, "
+                  "sum(kind='withheld') AS withheld FROM results WHERE office=? GROUP BY year", office):
+        y(r["year"]).update({k: r[k] or 0 for k in ("results", "on_time", "late", "unknown", "corrections", "withheld")})
+    for r in ix.it("SELECT year, categories, body FROM results WHERE office=? AND status='current' "
+                   "AND kind IN ('result','correction')", office):
+        body = json.loads(r["body"])
+        vocab = VOCABULARIES.get((body.get("corrected") or body).get("vocabulary") or "")
+        cats = y(r["year"])["categories"]
+        for code in json.loads(r["categories"] or "[]"):
+            label = (vocab.labels_zh.get(code, code), vocab.labels_en.get(code, code)) if vocab else (code, code)
+            cats[label] = cats.get(label, 0) + 1
+    out = []
+    for year in sorted(years, reverse=True):
+        v = years[year]
+        v["categories"] = [{"zh": k[0], "en": k[1], "n": n} for k, n in sorted(v["categories"].items(), key=lambda kv: -kv[1])]
+        judged = v["on_time"] + v["late"]
+        v["on_time_pct"] = f"{100.0 * v['on_time'] / judged:.1f}%" if judged else "—"
+        out.append(v)
+    return out
+
+
 def write_csv(r: Renderer, path: str, rows: list[dict[str, Any]], fields: list[str]) -> None:
     with r.open(path) as f:
         f.write("\ufeff")  # so spreadsheet programs read the UTF-8 Chinese correctly
@@ -119,7 +180,8 @@ def write_all(loaded: Loaded, r: Renderer) -> None:
         for c in cats:
             totals[c[lang]] = totals.get(c[lang], 0) + c["count"]
         charts[lang] = {
-            "categories": hbar(f"chart-cat-{lang}", t.by_category, sorted(totals.items(), key=lambda x: -x[1])),
+            "categories": hbar(f"chart-cat-{lang}", t.by_category, sorted(totals.items(), key=lambda x: -x[1]),
+                               unit=t.unit_results),
             "timeliness": stacked(f"chart-tl-{lang}", t.by_timeliness,
                                   [(str(x["year"]), [(k, enum_label("lateness", k, lang), x[k]) for k in LATENESS])
                                    for x in tl], [(k, enum_label("lateness", k, lang)) for k in LATENESS]),
@@ -129,9 +191,7 @@ def write_all(loaded: Loaded, r: Renderer) -> None:
             "coverage": hbar(f"chart-cov-{lang}", t.coverage,
                              [(f"{oname(x['office'])} {x['year']}", x["percent"]) for x in cov],
                              percent=True, color="#2a9d6f"),
-            "office_quarter": hbar(f"chart-oq-{lang}", t.by_office_quarter,
-                                   [(f"{oname(x['office'])} {x['year']}Q{x['quarter']}", x["results"]) for x in oq][-40:],
-                                   color="#8a5fb0"),
+            "office_quarter": office_quarter_chart(f"chart-oq-{lang}", t, oq, oname),
         }
     r.page("stats/", "stats", cats=cats, timeliness=tl, joint=joint, coverage=cov, office_quarter=oq,
            charts=charts, lateness_keys=LATENESS)

@@ -314,7 +314,9 @@ def write_data(loaded: Loaded, out: Path, work: Path) -> dict[str, Any]:
                 continue
             (data / f"{task_id}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n",
                                                   encoding="utf-8")
-            tasks.append({"task": task_id, "status": doc["status"], "embargo_until": doc["embargo_until"]})
+            name = loaded.index.scalar("SELECT name FROM tasks WHERE task_id=?", task_id)
+            tasks.append({"task": task_id, "name": name or "", "status": doc["status"],
+                          "embargo_until": doc["embargo_until"]})
     finally:
         w.close()
     (data / "index.json").write_text(json.dumps({"format": FORMAT, "tasks": tasks}, ensure_ascii=False,

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any, Iterable
 
+from .codes import FLAGS, RISKS, ROUNDING, Codes, pair, percent
 from .i18n import enum_label
 from .urls import safe_seg
 
@@ -104,19 +105,61 @@ def randomness_hex(signature_hex: str | None) -> str | None:
     return randomness_of(bytes.fromhex(signature_hex)).hex()
 
 
-def filter_view(f: dict[str, Any] | None) -> list[tuple[str, str]]:
-    """A draw filter as (condition, values) pairs; empty means an open (不定向) draw."""
+FILTER_LABELS = {"regions": ("行政区划", "Regions"), "industries": ("行业", "Industries"),
+                 "kinds": ("主体类型", "Kinds"), "risks": ("信用风险分类", "Credit-risk classes"),
+                 "flags_any": ("标记（任一）", "Any of the flags"), "offices": ("登记管辖部门", "Offices")}
+
+
+def filter_view(f: dict[str, Any] | None, oname: Any = None) -> list[dict[str, Any]]:
+    """A draw filter as labelled conditions with named values in both languages; empty means
+    an open (不定向) draw."""
     out = []
     for key in ("regions", "industries", "kinds", "risks", "flags_any", "offices"):
         vals = (f or {}).get(key)
-        if vals:
-            out.append((key, ", ".join("null" if v is None else str(v) for v in vals)))
+        if not vals:
+            continue
+        named = [value_label(key, v) for v in vals]
+        out.append({"key": {"zh": FILTER_LABELS[key][0], "en": FILTER_LABELS[key][1]},
+                    "values": {"zh": "、".join(n["zh"] for n in named), "en": ", ".join(n["en"] for n in named)}})
     return out
 
 
-def take_view(take: dict[str, Any] | None, rounding: str | None) -> str:
+def value_label(key: str, v: Any) -> dict[str, str]:
+    if key == "regions":
+        return CODES.region(v)
+    if key == "industries":
+        return CODES.industry(v)
+    if key == "kinds":
+        return both("target_kind", v) if v is not None else {"zh": "未分类", "en": "unclassified"}
+    if key == "risks":
+        return pair(RISKS, v)
+    if key == "flags_any":
+        return pair(FLAGS, v)
+    if key == "offices":
+        return {"zh": OFFICE_NAMES.get(v, (str(v), str(v)))[0], "en": OFFICE_NAMES.get(v, (str(v), str(v)))[1]}
+    return {"zh": str(v), "en": str(v)}
+
+
+def take_view(take: dict[str, Any] | None, rounding: str | None) -> dict[str, str]:
+    """How many to draw, in words: "5 户" or "0.5%（向下取整）"."""
     if not take:
-        return ""
+        return {"zh": "", "en": ""}
     if "count" in take:
-        return str(take["count"])
-    return f"{take.get('ratio')} ({rounding})" if rounding else str(take.get("ratio"))
+        return {"zh": f"{take['count']} 户", "en": str(take["count"])}
+    pct = percent(take.get("ratio"))
+    if rounding:
+        r = pair(ROUNDING, rounding)
+        return {"zh": f"{pct}（{r['zh']}）", "en": f"{pct} ({r['en']})"}
+    return {"zh": pct, "en": pct}
+
+
+CODES = Codes()
+OFFICE_NAMES: dict[str, tuple[str, str]] = {}
+
+
+def configure(region_file: Any, offices: dict[str, Any]) -> None:
+    """Per-build code tables: the site's region names and the registered office names."""
+    global CODES
+    CODES = Codes(region_file)
+    OFFICE_NAMES.clear()
+    OFFICE_NAMES.update({k: (v["name_zh"], v["name_en"] or v["name_zh"]) for k, v in offices.items()})

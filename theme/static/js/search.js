@@ -55,7 +55,7 @@ async function main() {
     }
     await pagefind.init();
   } catch (e) {
-    status.textContent = "Search index unavailable.";
+    status.textContent = form.dataset.unavailable || "Search index unavailable.";
     return;
   }
 

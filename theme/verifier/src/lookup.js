@@ -107,10 +107,14 @@ export async function lookupCompany(io, data, ctx, targetId) {
   const exclusions = new Map((cb.population.exclusions || []).map((e) => [e.id, e]));
   const explanation = buildExplanation(result, index.size, index.root, targetId, found, exclusions);
   const check = verifyExplanation(cb, result, explanation);
-  const failed = [1, 2, 3, 4, 5, 6, 7].filter((n) => ctx.stepStatus && ctx.stepStatus[n] && ctx.stepStatus[n] !== 'pass');
+  const failed = [1, 2, 3, 4, 5, 6, 7].filter((n) => ctx.stepStatus && ctx.stepStatus[n] === 'fail');
+  const open = [1, 2, 3, 4, 5, 6, 7].filter((n) => ctx.stepStatus && ctx.stepStatus[n] && !['pass', 'fail'].includes(ctx.stepStatus[n]));
   if (failed.length) {
     notes.push(m(`注意：上面的核验中第 ${failed.join('、')} 步未通过，这个结论所依赖的公布结果不可信。`,
       `Note: step(s) ${failed.join(', ')} of the check above did not pass, so the published result this verdict relies on cannot be trusted.`));
+  } else if (open.length) {
+    notes.push(m(`注意：上面的核验中第 ${open.join('、')} 步被跳过或尚待完成（不是未通过），这个结论只在这些步骤完成后才完整。`,
+      `Note: step(s) ${open.join(', ')} of the check above were skipped or are pending (not failed); this verdict is complete only once they are.`));
   }
   return { explanation, check, notes, state: null, ticket: toHex(ticket(fromHex(result.seed, 32), targetId)) };
 }

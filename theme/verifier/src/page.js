@@ -19,6 +19,18 @@ const OVERALL = {
   partial: { zh: '已完成可核验的部分；其余步骤待定（例如保密期或信标轮次尚未到来）。', en: 'Everything checkable now passed; some steps are pending (e.g. embargo or beacon round not reached yet).' },
 };
 
+const DRAW_STATUS = {
+  committed: { zh: '已承诺，等待随机信标', en: 'committed, waiting for the beacon' },
+  locked: { zh: '已锁定', en: 'locked' },
+  embargoed: { zh: '已锁定（名单保密中）', en: 'locked (list under embargo)' },
+  revealed: { zh: '已锁定，名单已公开', en: 'locked, list revealed' },
+  invalid: { zh: '无效', en: 'invalid' },
+};
+const SIMULATED_CAVEAT = {
+  zh: '注意：本站使用模拟随机信标，不是真实的 drand 网络，抽取结果不具备真实的不可预测性，仅供演示。',
+  en: 'Caveat: this site uses a SIMULATED beacon, not the real drand network; the draw is not truly unpredictable (demonstration only).',
+};
+
 function el(tag, attrs = {}, ...children) {
   const e = document.createElement(tag);
   for (const [k, v] of Object.entries(attrs)) {
@@ -82,7 +94,9 @@ async function main() {
       const idx = await io.json('verify/data/index.json');
       for (const t of idx.tasks) {
         const a = el('a', { href: `?task=${encodeURIComponent(t.task)}`, text: t.task });
-        list.append(el('li', {}, a, el('span', { class: 'muted', text: ` — ${t.status}` })));
+        const st = DRAW_STATUS[t.status];
+        list.append(el('li', {}, a, el('span', { text: t.name ? ` ${t.name}` : '' }),
+          el('span', { class: 'muted', text: ` — ${st ? st[lang] : (t.status || '')}` })));
       }
       if (!idx.tasks.length) list.append(el('li', { text: lang === 'zh' ? '账本中还没有抽取。' : 'The ledger has no draws yet.' }));
     } catch (e) {
@@ -141,7 +155,7 @@ async function main() {
   progress.hidden = true;
   for (const s of result.steps) show(s);
   const ms = Math.round(performance.now() - t0);
-  summary.textContent = OVERALL[result.overall][lang];
+  summary.textContent = OVERALL[result.overall][lang] + (box.dataset.simulated === '1' ? ` ${SIMULATED_CAVEAT[lang]}` : '');
   summary.className = `summary summary-${result.overall}`;
   document.getElementById('report-time').textContent = lang === 'zh' ? `用时 ${(ms / 1000).toFixed(2)} 秒，全部在本浏览器中计算。` : `Took ${(ms / 1000).toFixed(2)} s, all computed in this browser.`;
   document.getElementById('text-report-body').textContent = textReport(task, result);

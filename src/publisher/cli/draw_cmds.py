@@ -28,7 +28,7 @@ from ..draw.lock import build_lock_body, build_reveal_body
 from ..draw.seed import new_secret, secret_commitment
 from ..storage import keystore
 from ..storage.overlay import Overlay
-from .common import add_ledger_arg, default_rules, open_ledger
+from .common import add_ledger_arg, default_rules, open_ledger, verify_cache
 from .errors import UserError
 
 
@@ -103,7 +103,7 @@ def _append_checked(ledger, office: str, type: str, body: dict, key, time: str):
     """Append only if the whole ledger still verifies with the entry in place."""
 
     def check(entry) -> None:
-        after = verify(Overlay(ledger, [entry]), ledger.trust(), default_rules())
+        after = verify(Overlay(ledger, [entry]), ledger.trust(), default_rules(), cache=verify_cache())
         bad = [p for p in after.errors if p.entry_id == entry.id]
         if bad:
             raise UserError(f"{type} refused, nothing written:\n" + "\n".join(p.line() for p in bad))
@@ -130,7 +130,7 @@ def _load_or_create_secret(keys: str | None, task: str, office: str, create: boo
 
 
 def _verified_state(ledger):
-    report = verify(ledger, ledger.trust(), default_rules())
+    report = verify(ledger, ledger.trust(), default_rules(), cache=verify_cache())
     if not report.ok:
         for p in report.errors[:20]:
             print(p.line(), file=sys.stderr)

@@ -15,7 +15,7 @@ from ..core.keys import SigningKey
 from ..core.note import Signer
 from ..core.verifier import verify
 from ..storage import keystore
-from .common import add_ledger_arg, default_rules, load_trust, open_ledger
+from .common import add_full_arg, add_ledger_arg, default_rules, load_trust, open_ledger, verify_cache
 from .main import UserError
 
 
@@ -61,6 +61,7 @@ def register(sub) -> None:
     p.add_argument("--trust", help="pin your own copy of trust.json")
     p.add_argument("--checkpoint", action="append", default=[], help="a checkpoint you kept earlier")
     p.add_argument("--now", type=int, help="unix time to judge deadlines/abandonment (default: latest entry)")
+    add_full_arg(p)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("checkpoint", help="(operator CI) verify, then sign a checkpoint of the whole log")
@@ -68,6 +69,7 @@ def register(sub) -> None:
     p.add_argument("--log-key", default="log")
     p.add_argument("--keys")
     p.add_argument("--time", type=int, help="signing time (unix); default now")
+    add_full_arg(p)
     p.set_defaults(func=cmd_checkpoint)
 
     p = sub.add_parser("prove", help="print an inclusion proof of an entry against the latest checkpoint")
@@ -144,7 +146,8 @@ def run_verify(args):
     ledger = open_ledger(args)
     trust = load_trust(args, ledger)
     extra = [(f, Path(f).read_text("utf-8")) for f in getattr(args, "checkpoint", [])]
-    return ledger, verify(ledger, trust, default_rules(), extra, now=getattr(args, "now", None))
+    return ledger, verify(ledger, trust, default_rules(), extra, now=getattr(args, "now", None),
+                          cache=verify_cache(args))
 
 
 def cmd_verify(args) -> int:
@@ -156,6 +159,7 @@ def cmd_verify(args) -> int:
             "ok": report.ok, "size": report.size, "root": report.root.hex(),
             "checkpoints": [{"size": c.size, "root": c.root.hex(), "time": c.time} for c in report.checkpoints],
             "problems": [p.__dict__ for p in report.problems], "seconds": round(elapsed, 3),
+            "resumed": report.resumed,
         }, ensure_ascii=False, indent=1))
     else:
         for p in report.problems:
@@ -163,6 +167,9 @@ def cmd_verify(args) -> int:
         status = "VALID" if report.ok else f"INVALID ({len(report.errors)} problems)"
         print(f"{status}: {report.size} entries, root {report.root.hex()}, "
               f"{len(report.checkpoints)} checkpoints, {elapsed:.2f}s")
+        if report.resumed:
+            print(f"(entries 1–{report.resumed} were verified earlier on this machine up to a checkpoint "
+                  "and are unchanged; `--full` checks them again)")
     return 0 if report.ok else 1
 
 

@@ -196,17 +196,7 @@ class Session:
         return hashlib.sha256(json.dumps([self.rules_fp, self.now, cps, seen]).encode()).hexdigest()
 
     def _prefix_digest(self, size: int) -> str:
-        """One SHA-256 over the exact bytes of the entry files the first ``size`` log lines name."""
-        h = hashlib.sha256()
-        for _, text in _first_lines(self.source, size):
-            office, _, rest = text.partition("/")
-            seq = int(rest.split(" ", 1)[0])
-            try:
-                data = self.source.read_entry_bytes(office, seq)
-                h.update(b"F" + hashlib.sha256(data).digest())
-            except OSError:
-                h.update(b"-")
-        return h.hexdigest()
+        return prefix_digest(self.source, size)
 
     def _blob_names(self) -> dict[str, Path]:
         return {p.name: p for p in getattr(self.source, "blob_files", lambda: [])() if p.name != ".gitkeep"}
@@ -325,3 +315,87 @@ def _prefix_roots(source: Any, sizes: list[int]) -> dict[int, bytes | None]:
         if tree.size in want:
             out[tree.size] = tree.root()
     return out
+
+
+def prefix_digest(source: Any, size: int) -> str:
+    """One SHA-256 over the exact bytes of the entry files the first ``size`` log lines name."""
+    h = hashlib.sha256()
+    for _, text in _first_lines(source, size):
+        office, _, rest = text.partition("/")
+        try:
+            data = source.read_entry_bytes(office, int(rest.split(" ", 1)[0]))
+            h.update(b"F" + hashlib.sha256(data).digest())
+        except (OSError, ValueError):
+            h.update(b"-")
+    return h.hexdigest()
+
+
+class PrefixStore:
+    """Any object that depends only on a ledger's first N log lines and their entry files
+    (e.g. the authoring commands' replayed state), saved and resumed under the same rules as
+    verification states: this machine's HMAC key, same code, same trust.json, the current log's
+    first N ids give the saved root and the N entry files are byte-identical."""
+
+    def __init__(self, kind: str, source: Any, trust: Any, root: Path | None = None):
+        self.kind, self.source = kind, source
+        self.root = Path(root) if root is not None else cache_root()
+        trust_id = hashlib.sha256(json.dumps(getattr(trust, "raw", None) or repr(trust), sort_keys=True,
+                                             ensure_ascii=False).encode()).hexdigest()
+        self.dir = self.root / kind / code_version()[:32] / trust_id[:32]
+
+    def save(self, size: int, root: bytes, obj: Any, externals: dict[str, Any]) -> None:
+        try:
+            key = machine_key(self.root)
+            if key is None:
+                return
+            buf = io.BytesIO()
+            _Pickler(buf, {id(v): k for k, v in externals.items()}).dump(obj)
+            header = json.dumps({"size": size, "root": root.hex(), "prefix": prefix_digest(self.source, size)}).encode()
+            body = len(header).to_bytes(8, "big") + header + buf.getvalue()
+            for d in (self.dir.parent.parent, self.dir.parent, self.dir):
+                d.mkdir(exist_ok=True, mode=0o700)
+            path = self.dir / f"{size:012d}-{root.hex()}.state"
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                f.write(MAGIC + hmac.new(key, body, hashlib.sha256).digest() + body)
+            os.replace(tmp, path)
+            for old in sorted(p for p in self.dir.iterdir() if _STATE_RE.match(p.name))[:-KEEP]:
+                old.unlink(missing_ok=True)
+        except Exception:
+            return
+
+    def load(self, externals: dict[str, Any]) -> tuple[int, Any] | None:
+        try:
+            key = machine_key(self.root)
+        except OSError:
+            return None
+        if key is None or not self.dir.is_dir():
+            return None
+        found: dict[int, list[str]] = {}
+        for p in self.dir.iterdir():
+            m = _STATE_RE.match(p.name)
+            if m:
+                found.setdefault(int(m.group(1)), []).append(m.group(2))
+        if not found:
+            return None
+        roots = _prefix_roots(self.source, sorted(found))
+        for size in sorted(found, reverse=True):
+            r = roots.get(size)
+            if r is None or r.hex() not in found[size]:
+                continue
+            try:
+                data = (self.dir / f"{size:012d}-{r.hex()}.state").read_bytes()
+            except OSError:
+                continue
+            mac, body = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
+            if not data.startswith(MAGIC) or not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()):
+                continue
+            n = int.from_bytes(body[:8], "big")
+            header = json.loads(body[8:8 + n])
+            if header["prefix"] != prefix_digest(self.source, size):
+                continue
+            try:
+                return size, _Unpickler(io.BytesIO(body[8 + n:]), externals).load()
+            except Exception:
+                continue
+        return None

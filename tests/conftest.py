@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))  # tests/ helper modules importable by plain name
+# Commands keep a verification cache; in tests it lives in a fresh temp dir, never in ~/.cache.
+os.environ.setdefault("PUBLISHER_CACHE_DIR", tempfile.mkdtemp(prefix="publisher-test-cache-"))
 
 from ledgertools import LedgerFactory  # noqa: E402
 

@@ -62,7 +62,12 @@ class Counted:
     def __getattr__(self, name):
         return getattr(self._ledger, name)
 
-    def iter_loaded(self, keys, workers=None):
-        for item in self._ledger.iter_loaded(keys, workers):
+    def iter_loaded(self, keys, workers=None, start: int = 0):
+        if start:  # resumed from the verification cache: the prefix is already done
+            self._advance(start)
+            items = self._ledger.iter_loaded(keys, workers, start=start)
+        else:
+            items = self._ledger.iter_loaded(keys, workers)
+        for item in items:
             self._advance(1)
             yield item

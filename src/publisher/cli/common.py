@@ -32,3 +32,15 @@ def default_rules() -> list:
     from ..core.rules import default_rules as dr
 
     return dr()
+
+
+def add_full_arg(p) -> None:
+    p.add_argument("--full", action="store_true",
+                   help="verify every entry again, ignoring this machine's saved verification state")
+
+
+def verify_cache(args=None):
+    """The local verification cache (None with --full or PUBLISHER_VERIFY_CACHE=off)."""
+    from ..storage.verify_cache import VerifyCache
+
+    return VerifyCache.default(full=bool(getattr(args, "full", False)))

@@ -29,7 +29,7 @@ from ..draw.seed import new_secret, secret_commitment
 from ..draw.timeutil import china_date
 from ..storage import keystore
 from ..storage.overlay import Overlay
-from .common import add_ledger_arg, default_rules, open_ledger
+from .common import add_ledger_arg, default_rules, open_ledger, verify_cache
 from .errors import UserError
 
 
@@ -119,7 +119,7 @@ def _append_checked(ledger, office: str, type: str, body: dict, key, time: str):
 
         gate_or_raise(ledger, [entry], lambda msg: UserError(f"{type} refused, nothing written:\n{msg}"),
                       now=_now_unix())
-        after = verify(Overlay(ledger, [entry]), ledger.trust(), default_rules())
+        after = verify(Overlay(ledger, [entry]), ledger.trust(), default_rules(), cache=verify_cache())
         bad = [p for p in after.errors if p.entry_id == entry.id]
         if bad:
             raise UserError(f"{type} refused, nothing written:\n" + "\n".join(p.line() for p in bad))
@@ -146,7 +146,7 @@ def _load_or_create_secret(keys: str | None, task: str, office: str, create: boo
 
 
 def _verified_state(ledger):
-    report = verify(ledger, ledger.trust(), default_rules())
+    report = verify(ledger, ledger.trust(), default_rules(), cache=verify_cache())
     if not report.ok:
         for p in report.errors[:20]:
             print(p.line(), file=sys.stderr)

@@ -15,7 +15,7 @@ from ..core.keys import SigningKey
 from ..core.note import Signer
 from ..core.verifier import verify
 from ..storage import keystore
-from .common import add_ledger_arg, default_rules, load_trust, open_ledger
+from .common import add_full_arg, add_ledger_arg, default_rules, load_trust, open_ledger, verify_cache
 from .main import UserError
 
 
@@ -99,6 +99,7 @@ def register(sub) -> None:
                    "(default: latest entry)")
     p.add_argument("--verbose", action="store_true", help="逐条列出全部警告（默认按规则汇总）/ list every warning "
                    "(default: a summary per rule)")
+    add_full_arg(p)
     p.set_defaults(func=cmd_verify)
 
     p = sub.add_parser("checkpoint", help="（运营方 CI）核验后签发检查点 / (operator CI) verify, then sign a checkpoint")
@@ -109,6 +110,7 @@ def register(sub) -> None:
     p.add_argument("--after-fast-clock", action="store_true",
                    help="恢复：最新检查点时间晚于现在（用快钟签发）时仍签发 / recovery: sign although the latest "
                    "checkpoint carries a later time (it was signed with a fast clock; docs/OPERATIONS.md)")
+    add_full_arg(p)
     from .witness_cmds import add_collect_args  # witnesses' cosignatures (spec §3.8)
 
     add_collect_args(p)
@@ -315,7 +317,8 @@ def run_verify(args):
     trust = load_trust(args, ledger)
     extra = [(f, Path(f).read_text("utf-8")) for f in getattr(args, "checkpoint", [])]
     with progress("核验账本 / verifying", ledger.size()) as advance:
-        report = verify(Counted(ledger, advance), trust, default_rules(), extra, now=getattr(args, "now", None))
+        report = verify(Counted(ledger, advance), trust, default_rules(), extra, now=getattr(args, "now", None),
+                        cache=verify_cache(args))
     return ledger, report
 
 
@@ -329,6 +332,7 @@ def cmd_verify(args) -> int:
             "checkpoints": [{"size": w.cp.size, "root": w.cp.root.hex(), "time": w.cp.time,
                              "witnesses": w.times, "witnessed_time": w.time} for w in report.witnessed],
             "problems": [p.__dict__ for p in report.problems], "seconds": round(elapsed, 3),
+            "resumed": report.resumed,
         }, ensure_ascii=False, indent=1))
     else:
         from ..problem_summary import summarize
@@ -343,6 +347,9 @@ def cmd_verify(args) -> int:
         status = "VALID" if report.ok else f"INVALID ({len(report.errors)} problems)"
         print(f"{status}: {report.size} entries, root {report.root.hex()}, "
               f"{len(report.checkpoints)} checkpoints, {elapsed:.2f}s")
+        if report.resumed:
+            print(f"(entries 1–{report.resumed} were verified earlier on this machine up to a checkpoint "
+                  "and are unchanged; `--full` checks them again)")
     return 0 if report.ok else 1
 
 

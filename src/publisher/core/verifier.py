@@ -139,8 +139,10 @@ def compromised_keys(source: LedgerSource, trust: Trust) -> dict[str, tuple[str,
     return out
 
 
-def sequential_loader(source: LedgerSource, keys: dict[str, PublicKey]) -> Iterator[Loaded]:
-    for lineno, text in source.iter_raw_log():
+def sequential_loader(source: LedgerSource, keys: dict[str, PublicKey], start: int = 0) -> Iterator[Loaded]:
+    for i, (lineno, text) in enumerate(source.iter_raw_log()):
+        if i < start:
+            continue
         m = LOG_LINE_RE.match(text)
         data = None
         if m:
@@ -165,6 +167,7 @@ class Report:
     witness_changes: list = field(default_factory=list)  # (log index, WitnessPolicy) of witness.set entries
     offices: dict[str, dict] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
+    resumed: int = 0  # entries whose checks came from this machine's verification cache
 
     @property
     def errors(self) -> list[Problem]:
@@ -243,14 +246,14 @@ def effective_times(sizes_times: list[tuple[int, int | None]]) -> list[tuple[int
 
 def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
            extra_checkpoints: Iterable[tuple[str, str]] = (), now: int | None = None,
-           workers: int | None = None) -> Report:
+           workers: int | None = None, cache=None) -> Report:
     """Verify everything. ``workers`` > 1 lets a LedgerDir load entries in parallel processes
-    (default: one per CPU for ledgers with a parallel loader)."""
+    (default: one per CPU for ledgers with a parallel loader). ``cache`` (a
+    storage.verify_cache.VerifyCache) resumes after the newest checkpoint this machine already
+    verified and saves the state at the newest checkpoint; the report is the same either way."""
     report = Report(rules=list(rules or []))
     keys = known_keys(source, trust)
     compromised = compromised_keys(source, trust)
-    parallel = getattr(source, "iter_loaded", None)
-    loaded = parallel(keys, workers) if parallel is not None else sequential_loader(source, keys)
     texts: dict[int, str] = {}
     cps = _load_checkpoints(source, trust, extra_checkpoints, report, texts)
     cp_sizes = sorted(cps)
@@ -260,12 +263,30 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     report.problems.extend(problems)
     proof_times = dict(witnessing.accepted_times(report.witnessed))
     eff = dict(effective_times([(s, proof_times[s]) for s in cp_sizes]))
-    ctx = Context(trust=trust, blobs=source, checkpoints=sorted(eff.items()), now=now)
+    ctx_args = dict(trust=trust, blobs=source, checkpoints=sorted(eff.items()), now=now)
+    session = cache.session(source, trust, report.rules, cps, ctx_args, now) if cache is not None else None
+    if session is not None:  # a later revocation can void entries of the cached prefix: never resume then
+        session.extra = repr(sorted(compromised.items()))
+    ctx = Context(**ctx_args)
     registry = KeyRegistry(trust)
     heads: dict[str, tuple[int, str, str]] = {}  # office -> (seq, id, time)
     tree = merkle.TreeBuilder()
     last_cp_time = None
-    cp_iter = iter(cp_sizes)
+    n_before_log = len(report.problems)
+    saved = session.resume() if session is not None else None
+    if saved is not None:  # state after a verified prefix: only the entries after it are checked
+        ctx, registry, heads, tree, last_cp_time = (saved[k] for k in ("ctx", "registry", "heads", "tree", "last_cp_time"))
+        for k, v in ctx_args.items():
+            setattr(ctx, k, v)
+        report.problems.extend(saved["problems"])
+        report.resumed = tree.size
+    start = tree.size
+    parallel = getattr(source, "iter_loaded", None)
+    if parallel is None:
+        loaded = sequential_loader(source, keys, start)
+    else:
+        loaded = parallel(keys, workers, start=start) if start else parallel(keys, workers)
+    cp_iter = iter([s for s in cp_sizes if s >= start] if start == 0 else [s for s in cp_sizes if s > start])
     next_cp = next(cp_iter, None)
     add = report.problems.append
 
@@ -278,8 +299,12 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
                             f"checkpoint says {cp.root.hex()[:16]}…: the log was rewritten or reordered", where))
             last_cp_time = eff[size] if eff[size] is not None else last_cp_time
             next_cp = next(cp_iter, None)
+            if session is not None and size == cp_sizes[-1] and size > start and tree.root() == cp.root:
+                session.save(size, cp.root, {"ctx": ctx, "registry": registry, "heads": heads, "tree": tree,
+                                             "last_cp_time": last_cp_time, "problems": report.problems[n_before_log:]})
 
-    check_checkpoint_at(0)
+    if start == 0:
+        check_checkpoint_at(0)
     for item in loaded:
         lineno, text = item.lineno, item.text
         index = tree.size

@@ -149,6 +149,13 @@ def _list_problem(value: Sequence[str]) -> str | None:
     return None
 
 
+_new, _set = object.__new__, object.__setattr__
+_S, _N = str, type(None)
+# JSON types of Target.FIELDS in order: complaints, flags, id, industry?, kind, name, office, region, risk?, uscc_override?
+_TARGET_TYPES = frozenset((int, list, _S, ind, _S, _S, _S, _S, risk, ovr)
+                          for ind in (_S, _N) for risk in (_S, _N) for ovr in (_S, _N))
+
+
 @dataclass(frozen=True)
 class Target:
     """One entry of the target directory (检查对象名录库).
@@ -205,18 +212,13 @@ class Target:
         The first branch is the fast path taken by every well-formed snapshot line.
         """
         t = type
-        if t(obj) is dict and tuple(obj) == cls.FIELDS:
-            d = obj
-            flags, industry, risk, override = d["flags"], d["industry"], d["risk"], d["uscc_override"]
-            if (t(d["id"]) is str and t(d["name"]) is str and t(d["kind"]) is str
-                    and t(d["region"]) is str and t(d["office"]) is str
-                    and t(d["complaints"]) is int
-                    and (industry is None or t(industry) is str)
-                    and (risk is None or t(risk) is str)
-                    and (override is None or t(override) is str)
-                    and t(flags) is list and all(t(x) is str for x in flags)):
-                return cls(d["id"], d["name"], d["kind"], d["region"], industry, risk,
-                           tuple(flags), d["complaints"], d["office"], override)
+        if (t(obj) is dict and tuple(obj) == cls.FIELDS and tuple(map(t, obj.values())) in _TARGET_TYPES
+                and all(t(x) is str for x in obj["flags"])):
+            d = dict(obj)  # keys are exactly the fields, values of exactly the field types
+            d["flags"] = tuple(d["flags"])
+            rec = _new(cls)
+            _set(rec, "__dict__", d)  # what the frozen __init__ would store, without its ten setattr calls
+            return rec
         d = _exact_keys(obj, cls.FIELDS)
         _typed(d, "id", str)
         _typed(d, "name", str)

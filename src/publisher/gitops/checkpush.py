@@ -153,11 +153,12 @@ def verify_ledger_dir(path: Path):
     from ..core.rules import default_rules
     from ..core.verifier import verify
     from ..storage.ledger_dir import LedgerDir, LedgerIOError
+    from ..storage.verify_cache import VerifyCache
     from ..core.trust import TrustError
 
     ledger = LedgerDir(path)
     try:
-        return verify(ledger, ledger.trust(), default_rules())
+        return verify(ledger, ledger.trust(), default_rules(), cache=VerifyCache.default())
     except (LedgerIOError, TrustError) as exc:
         from ..core.rules.base import Problem
         from ..core.verifier import Report

@@ -197,13 +197,16 @@ class LedgerDir:
         self._heads_cache = (size, out)
         return out
 
-    def iter_loaded(self, keys, workers: int | None = None):
-        """Entries in log order, loaded and signature-checked in parallel (see storage.parallel)."""
+    def iter_loaded(self, keys, workers: int | None = None, start: int = 0):
+        """Entries in log order from log index ``start``, loaded and signature-checked in
+        parallel (see storage.parallel)."""
+        from itertools import islice
+
         from .parallel import iter_loaded
 
-        if workers is None:
-            workers = 1 if self.size_hint() < 2000 else None  # small ledgers: no process start-up cost
-        return iter_loaded(str(self.root), self.iter_raw_log(), keys, workers)
+        if workers is None:  # small ledgers or increments: no process start-up cost
+            workers = 1 if self.size_hint() - start < 2000 else None
+        return iter_loaded(str(self.root), islice(self.iter_raw_log(), start, None), keys, workers)
 
     def size_hint(self) -> int:
         try:

@@ -172,7 +172,7 @@ def add_file(ledger: LedgerDir, path: Path, *, office: str | None, key: SigningK
 def _add_locked(ledger: LedgerDir, parsed: Parsed, office: str, key: SigningKey, time: str,
                 dry_run: bool) -> AddResult:
     problems = Problems(parsed.file)
-    state = LedgerState(ledger).replay()
+    state = LedgerState(ledger).replay(cache=True)
     drafts, skipped = build_drafts(parsed, office, state, problems)
     if problems.errors:
         raise InputError(problems.items)

@@ -29,6 +29,27 @@ class DrawFacts:
     teams: dict[str, list[str]] = field(default_factory=dict)  # target -> members (leader first)
 
 
+class _Tree:
+    """The log's Merkle root as the replay goes (the key its saved state is filed under)."""
+
+    def __init__(self, ledger: LedgerDir, start: int):
+        from ..core import merkle
+
+        self._merkle, self.t = merkle, merkle.TreeBuilder()
+        for _, line in zip(range(start), ledger.iter_log()):
+            self.add(line.entry_id)
+
+    def add(self, entry_id: str) -> None:
+        self.t.append(self._merkle.leaf_hash(bytes.fromhex(entry_id)))
+
+    @property
+    def size(self) -> int:
+        return self.t.size
+
+    def root(self) -> bytes:
+        return self.t.root()
+
+
 class LedgerState:
     def __init__(self, ledger: LedgerDir, sink: Callable[[ResultFact], None] | None = None):
         self.ledger = ledger
@@ -44,15 +65,32 @@ class LedgerState:
         self.locked_commits: set[str] = set()
         self.last_time = 0
 
-    def replay(self, watch_tasks: Iterable[str] = ()) -> "LedgerState":
+    def replay(self, watch_tasks: Iterable[str] = (), cache: bool = False) -> "LedgerState":
+        """Replay the log; ``cache``: resume from (and save) this machine's replayed state of a
+        prefix of this log (storage.verify_cache.PrefixStore), when nothing is watched or sunk."""
         from ..progress import progress
 
         with progress("读取账本 / reading the ledger", self.ledger.size()) as advance:
-            return self._replay(set(watch_tasks), advance)
+            return self._replay(set(watch_tasks), advance, cache)
 
-    def _replay(self, watch: set[str], advance) -> "LedgerState":
-        for index, (line, entry) in enumerate(self._entries()):
+    def _replay(self, watch: set[str], advance, cache: bool) -> "LedgerState":
+        store = None
+        start = 0
+        from ..storage.verify_cache import PrefixStore, VerifyCache
+
+        if cache and not watch and self.rule.sink is None and VerifyCache.default() is not None:
+            store = PrefixStore("ledger-state", self.ledger, self.trust)
+            got = store.load({"ledger": self.ledger})
+            if got is not None:
+                start, saved = got
+                self.__dict__.update(saved)
+        self.resumed = start  # entries taken from the saved state
+        advance(start)
+        tree = _Tree(self.ledger, start) if store is not None else None
+        for index, (line, entry) in enumerate(self._entries(start), start):
             advance(1)
+            if tree is not None:
+                tree.add(line.entry_id)
             self.ctx.index = index
             t = int(parse_time(entry.time).timestamp())
             self.last_time = max(self.last_time, t)
@@ -66,10 +104,14 @@ class LedgerState:
             except (KeyError, TypeError, ValueError, AttributeError, IndexError):
                 pass  # malformed existing entry: the verifier reports it, authoring goes on
             self._observe_draw(entry, watch)
+        if store is not None and tree.size > start:
+            store.save(tree.size, tree.root(), dict(vars(self)), {"ledger": self.ledger})
         return self
 
-    def _entries(self):
-        for line in self.ledger.iter_log():
+    def _entries(self, start: int = 0):
+        from itertools import islice
+
+        for line in islice(self.ledger.iter_log(), start, None):
             try:
                 yield line, self.ledger.read_entry(line.office, line.seq)
             except (OSError, ValueError) as exc:

@@ -1,0 +1,413 @@
+"""Saved verification state: a run resumes after the newest checkpoint this machine verified.
+
+Why: re-checking every signature and re-running every draw on each push costs the whole
+ledger; a push only adds a few entries. The verifier's state after a verified checkpoint of
+size S (key registry, office chains, Merkle tree, rule objects, the problems found so far) is
+pickled to a local cache and a later run checks only entries S.. and then every end-of-ledger
+check (``finish``, orphans, blobs) as usual.
+
+When a saved state is used — all of these, else the run starts from entry 0:
+
+* the file's HMAC-SHA256 verifies under this machine's random key (``<cache>/key``, mode
+  0600, never leaves the machine), so a planted or copied file is never unpickled;
+* it was written by the same code (hash of every ``.py`` and ``.json`` file of the installed
+  package) for the same trust.json, rule configuration and ``now``;
+* the current log's first S ids give the saved root (RFC 6962 root over those ids), i.e. the
+  saved state is a prefix of this log;
+* the entry files of those S lines are byte-identical to when they were verified (one
+  SHA-256 over all of them), the checkpoints of size <= S and what the rules may see of them
+  are unchanged, every blob that existed still hashes to its name, and no blob the prefix
+  asked for in vain has appeared since.
+
+The cache lives outside the repository (``$PUBLISHER_CACHE_DIR``, else
+``$XDG_CACHE_HOME/publisher``, else ``~/.cache/publisher``) and is never committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import io
+import json
+import os
+import pickle
+import re
+from pathlib import Path
+from typing import Any, Iterable
+
+from ..core import merkle
+
+MAGIC = b"publisher-verify-state/1\n"
+KEEP = 3  # states kept per ledger (older ones are pruned)
+_STATE_RE = re.compile(r"^(\d{12})-([0-9a-f]{64})\.state$")
+_code_version: str | None = None
+
+
+def cache_root() -> Path:
+    env = os.environ.get("PUBLISHER_CACHE_DIR")
+    if env:
+        return Path(env)
+    xdg = os.environ.get("XDG_CACHE_HOME")
+    return (Path(xdg) if xdg else Path.home() / ".cache") / "publisher"
+
+
+def code_version() -> str:
+    """SHA-256 over the installed package's source and schema files (paths and bytes)."""
+    global _code_version
+    if _code_version is None:
+        pkg = Path(__file__).resolve().parent.parent
+        h = hashlib.sha256()
+        for p in sorted(pkg.rglob("*")):
+            if p.suffix in (".py", ".json") and "__pycache__" not in p.parts and p.is_file():
+                h.update(str(p.relative_to(pkg)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+        _code_version = h.hexdigest()
+    return _code_version
+
+
+def machine_key(root: Path) -> bytes | None:
+    """This machine's random HMAC key, created on first use; None if it is not private to us."""
+    root.mkdir(parents=True, exist_ok=True, mode=0o700)
+    path = root / "key"
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "wb") as f:
+            f.write(os.urandom(32))
+    st = path.stat()
+    if st.st_uid != os.getuid() or st.st_mode & 0o077 or st.st_size != 32:
+        return None  # readable or writable by others: anyone could forge states
+    return path.read_bytes()
+
+
+class _Blobs:
+    """Blob reads as the rules see them, remembering digests asked for that were absent."""
+
+    def __init__(self, source: Any):
+        self.source = source
+        self.absent: set[str] = set()
+
+    def has_blob(self, digest: str) -> bool:
+        ok = self.source.has_blob(digest)
+        if not ok:
+            self.absent.add(digest)
+        return ok
+
+    def open_blob(self, digest: str):
+        try:
+            return self.source.open_blob(digest)
+        except Exception:
+            self.absent.add(digest)
+            raise
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.source, name)
+
+
+class _Pickler(pickle.Pickler):
+    def __init__(self, f, externals: dict[int, str]):
+        super().__init__(f, protocol=pickle.HIGHEST_PROTOCOL)
+        self.externals = externals
+
+    def persistent_id(self, obj: Any) -> str | None:
+        return self.externals.get(id(obj))
+
+
+class _Unpickler(pickle.Unpickler):
+    def __init__(self, f, externals: dict[str, Any]):
+        super().__init__(f)
+        self.externals = externals
+
+    def persistent_load(self, pid: str) -> Any:
+        return self.externals[pid]
+
+
+def _sha256_file(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+class VerifyCache:
+    """Where states are kept; ``session`` binds it to one verification run."""
+
+    def __init__(self, root: Path | str | None = None, keep: int = KEEP):
+        self.root = Path(root) if root is not None else cache_root()
+        self.keep = keep
+
+    @classmethod
+    def default(cls, full: bool = False) -> "VerifyCache | None":
+        """The cache commands use; None with ``--full`` or ``PUBLISHER_VERIFY_CACHE=off``."""
+        if full or os.environ.get("PUBLISHER_VERIFY_CACHE", "").lower() in ("off", "0", "no"):
+            return None
+        return cls()
+
+    def session(self, source: Any, trust: Any, rules: list, checkpoints: dict, ctx_args: dict,
+                now: int | None) -> "Session | None":
+        try:
+            key = machine_key(self.root)
+        except OSError:
+            return None
+        if key is None:
+            return None
+        return Session(self, key, source, trust, rules, checkpoints, ctx_args, now)
+
+
+class Session:
+    """One verification run's view of the cache: find a usable state, or save one."""
+
+    def __init__(self, cache: VerifyCache, key: bytes, source: Any, trust: Any, rules: list,
+                 checkpoints: dict, ctx_args: dict, now: int | None):
+        self.key, self.source, self.trust, self.rules = key, source, trust, rules
+        self.cps, self.ctx_args, self.now = checkpoints, ctx_args, now
+        self.blobs = _Blobs(source)
+        ctx_args["blobs"] = self.blobs
+        trust_id = hashlib.sha256(json.dumps(getattr(trust, "raw", None) or repr(trust), sort_keys=True,
+                                             ensure_ascii=False).encode()).hexdigest()
+        self.dir = cache.root / "verify" / code_version()[:32] / trust_id[:32]
+        self.keep = cache.keep
+        self.rules_fp = self._rules_fingerprint()
+        self.extra = ""  # whole-log facts the prefix's verdicts depend on (e.g. compromised keys)
+
+    # -- what a state depends on --------------------------------------------------------------
+
+    def _externals(self) -> dict[int, str]:
+        ext = {id(self.source): "source", id(self.trust): "trust", id(self.blobs): "blobs"}
+        ext.update({id(r): f"rule{i}" for i, r in enumerate(self.rules)})
+        return ext
+
+    def _rules_fingerprint(self) -> str | None:
+        """The rules' configuration before the run (their types and initial state)."""
+        try:
+            buf = io.BytesIO()
+            ext = self._externals()
+            for r in self.rules:
+                ext.pop(id(r))
+            _Pickler(buf, ext).dump([(type(r).__module__, type(r).__qualname__, vars(r)) for r in self.rules])
+            return hashlib.sha256(buf.getvalue()).hexdigest()
+        except Exception:  # a rule that cannot be pickled (e.g. a callback into a database): no cache
+            return None
+
+    def fingerprint(self, size: int) -> str:
+        cps = [(s, repr(self.cps[s])) for s in sorted(self.cps) if s <= size]
+        seen = [repr(c) for c in self.ctx_args.get("checkpoints", []) if c[0] <= size]
+        return hashlib.sha256(json.dumps([self.rules_fp, self.now, cps, seen, self.extra]).encode()).hexdigest()
+
+    def _prefix_digest(self, size: int) -> str:
+        return prefix_digest(self.source, size)
+
+    def _blob_names(self) -> dict[str, Path]:
+        return {p.name: p for p in getattr(self.source, "blob_files", lambda: [])() if p.name != ".gitkeep"}
+
+    # -- save ---------------------------------------------------------------------------------
+
+    def save(self, size: int, root: bytes, state: dict) -> None:
+        """Persist ``state`` (the verifier's objects after log entry ``size``); never raises."""
+        if self.rules_fp is None:
+            return
+        try:
+            buf = io.BytesIO()
+            _Pickler(buf, self._externals()).dump({"state": state, "rules": [vars(r) for r in self.rules]})
+            header = json.dumps({
+                "size": size, "root": root.hex(), "fingerprint": self.fingerprint(size),
+                "prefix": self._prefix_digest(size), "blobs": sorted(self._blob_names()),
+                "absent": sorted(self.blobs.absent)}).encode()
+            body = len(header).to_bytes(8, "big") + header + buf.getvalue()
+            for d in (self.dir.parent.parent, self.dir.parent, self.dir):
+                d.mkdir(exist_ok=True, mode=0o700)
+            path = self.dir / f"{size:012d}-{root.hex()}.state"
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                f.write(MAGIC + hmac.new(self.key, body, hashlib.sha256).digest() + body)
+            os.replace(tmp, path)
+            self._prune()
+        except Exception:
+            return  # a cache is an optimisation: failing to save only costs the next run time
+
+    def _prune(self) -> None:
+        states = sorted(p for p in self.dir.iterdir() if _STATE_RE.match(p.name))
+        for p in states[:-self.keep]:
+            p.unlink(missing_ok=True)
+
+    # -- resume -------------------------------------------------------------------------------
+
+    def resume(self) -> dict | None:
+        """The newest usable saved state (see the module doc), with the rules restored in place."""
+        if self.rules_fp is None or not self.dir.is_dir():
+            return None
+        found: dict[int, list[str]] = {}
+        for p in self.dir.iterdir():
+            m = _STATE_RE.match(p.name)
+            if m:
+                found.setdefault(int(m.group(1)), []).append(m.group(2))
+        if not found:
+            return None
+        roots = _prefix_roots(self.source, sorted(found))
+        for size in sorted(found, reverse=True):
+            if roots.get(size) is None or roots[size].hex() not in found[size]:
+                continue
+            got = self._load(self.dir / f"{size:012d}-{roots[size].hex()}.state", size, roots[size])
+            if got is not None:
+                return got
+        return None
+
+    def _load(self, path: Path, size: int, root: bytes) -> dict | None:
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        if not data.startswith(MAGIC):
+            return None
+        mac, body = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
+        if not hmac.compare_digest(mac, hmac.new(self.key, body, hashlib.sha256).digest()):
+            return None  # not written by this machine's key: never unpickle it
+        n = int.from_bytes(body[:8], "big")
+        header = json.loads(body[8:8 + n])
+        if (header["size"], header["root"]) != (size, root.hex()) or header["fingerprint"] != self.fingerprint(size):
+            return None
+        present = self._blob_names()
+        if any(d in present for d in header["absent"]):
+            return None  # a blob the prefix missed exists now: the prefix would verify differently
+        for name in header["blobs"]:
+            if name not in present or _sha256_file(present[name]) != name:
+                return None
+        if header["prefix"] != self._prefix_digest(size):
+            return None  # an entry file of the prefix changed since it was verified
+        ext = {"source": self.source, "trust": self.trust, "blobs": self.blobs}
+        ext.update({f"rule{i}": r for i, r in enumerate(self.rules)})
+        try:
+            saved = _Unpickler(io.BytesIO(body[8 + n:]), ext).load()
+        except Exception:
+            return None
+        for r, d in zip(self.rules, saved["rules"]):
+            vars(r).clear()
+            vars(r).update(d)
+        self.blobs.absent = set(header["absent"])
+        return saved["state"]
+
+
+def _first_lines(source: Any, size: int) -> Iterable[tuple[int, str]]:
+    for i, (n, text) in enumerate(source.iter_raw_log()):
+        if i >= size:
+            return
+        yield n, text
+
+
+def _prefix_roots(source: Any, sizes: list[int]) -> dict[int, bytes | None]:
+    """RFC 6962 root over the first s logged ids of the current log, for each wanted s."""
+    from ..core.verifier import LOG_LINE_RE
+
+    want = set(sizes)
+    out: dict[int, bytes | None] = {}
+    tree = merkle.TreeBuilder()
+    if 0 in want:
+        out[0] = tree.root()
+    top = max(sizes)
+    for _, text in source.iter_raw_log():
+        if tree.size >= top:
+            break
+        m = LOG_LINE_RE.match(text)
+        if not m:
+            break  # a torn or malformed line: no prefix beyond it is usable
+        tree.append(merkle.leaf_hash(bytes.fromhex(m.group(3))))
+        if tree.size in want:
+            out[tree.size] = tree.root()
+    return out
+
+
+def prefix_digest(source: Any, size: int) -> str:
+    """One SHA-256 over the exact bytes of the entry files the first ``size`` log lines name."""
+    from ..core.verifier import LOG_LINE_RE
+    from .ledger_dir import LedgerDir
+
+    base = os.fspath(source.entries_dir) if type(source) is LedgerDir else None
+    h = hashlib.sha256()
+    sha = hashlib.sha256
+    for _, text in _first_lines(source, size):
+        m = LOG_LINE_RE.match(text)
+        try:
+            if m is None:
+                raise ValueError(text)
+            if base is not None:  # plain paths: pathlib costs more than the read itself
+                with open(f"{base}/{m.group(1)}/{int(m.group(2)):08d}.json", "rb") as f:
+                    data = f.read()
+            else:
+                data = source.read_entry_bytes(m.group(1), int(m.group(2)))
+            h.update(b"F" + sha(data).digest())
+        except (OSError, ValueError):
+            h.update(b"-")
+    return h.hexdigest()
+
+
+class PrefixStore:
+    """Any object that depends only on a ledger's first N log lines and their entry files
+    (e.g. the authoring commands' replayed state), saved and resumed under the same rules as
+    verification states: this machine's HMAC key, same code, same trust.json, the current log's
+    first N ids give the saved root and the N entry files are byte-identical."""
+
+    def __init__(self, kind: str, source: Any, trust: Any, root: Path | None = None):
+        self.kind, self.source = kind, source
+        self.root = Path(root) if root is not None else cache_root()
+        trust_id = hashlib.sha256(json.dumps(getattr(trust, "raw", None) or repr(trust), sort_keys=True,
+                                             ensure_ascii=False).encode()).hexdigest()
+        self.dir = self.root / kind / code_version()[:32] / trust_id[:32]
+
+    def save(self, size: int, root: bytes, obj: Any, externals: dict[str, Any]) -> None:
+        try:
+            key = machine_key(self.root)
+            if key is None:
+                return
+            buf = io.BytesIO()
+            _Pickler(buf, {id(v): k for k, v in externals.items()}).dump(obj)
+            header = json.dumps({"size": size, "root": root.hex(), "prefix": prefix_digest(self.source, size)}).encode()
+            body = len(header).to_bytes(8, "big") + header + buf.getvalue()
+            for d in (self.dir.parent.parent, self.dir.parent, self.dir):
+                d.mkdir(exist_ok=True, mode=0o700)
+            path = self.dir / f"{size:012d}-{root.hex()}.state"
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                f.write(MAGIC + hmac.new(key, body, hashlib.sha256).digest() + body)
+            os.replace(tmp, path)
+            for old in sorted(p for p in self.dir.iterdir() if _STATE_RE.match(p.name))[:-KEEP]:
+                old.unlink(missing_ok=True)
+        except Exception:
+            return
+
+    def load(self, externals: dict[str, Any]) -> tuple[int, Any] | None:
+        try:
+            key = machine_key(self.root)
+        except OSError:
+            return None
+        if key is None or not self.dir.is_dir():
+            return None
+        found: dict[int, list[str]] = {}
+        for p in self.dir.iterdir():
+            m = _STATE_RE.match(p.name)
+            if m:
+                found.setdefault(int(m.group(1)), []).append(m.group(2))
+        if not found:
+            return None
+        roots = _prefix_roots(self.source, sorted(found))
+        for size in sorted(found, reverse=True):
+            r = roots.get(size)
+            if r is None or r.hex() not in found[size]:
+                continue
+            try:
+                data = (self.dir / f"{size:012d}-{r.hex()}.state").read_bytes()
+            except OSError:
+                continue
+            mac, body = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
+            if not data.startswith(MAGIC) or not hmac.compare_digest(mac, hmac.new(key, body, hashlib.sha256).digest()):
+                continue
+            n = int.from_bytes(body[:8], "big")
+            header = json.loads(body[8:8 + n])
+            if header["prefix"] != prefix_digest(self.source, size):
+                continue
+            try:
+                return size, _Unpickler(io.BytesIO(body[8 + n:]), externals).load()
+            except Exception:
+                continue
+        return None

@@ -1,0 +1,74 @@
+"""`publisher add` replays the ledger to know its state; with the cache it resumes from this
+machine's saved replay of a prefix and must know exactly what a fresh replay knows."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from publisher.workflow.ledger_state import LedgerState
+from wf_scenario import unix, wf, drawn  # noqa: F401  (fixtures)
+
+
+def plain(o):
+    """Value-comparable form of a state object (no object addresses)."""
+    if hasattr(o, "__dict__") and not isinstance(o, type):
+        return (type(o).__name__, {k: plain(v) for k, v in vars(o).items() if not callable(v)})
+    if isinstance(o, dict):
+        return {repr(k): plain(v) for k, v in o.items()}
+    if isinstance(o, (list, tuple)):
+        return [plain(v) for v in o]
+    if isinstance(o, (set, frozenset)):
+        return sorted(repr(plain(v)) for v in o)
+    return o
+
+
+def facts(state: LedgerState, lock, wf) -> tuple:
+    """What the authoring commands read from the state, and what it says of candidate entries."""
+    from publisher.core.entry import sign_entry
+
+    targets = wf.selected(lock)
+    seq, prev, _ = state.head("scjgj")
+    t = "2026-01-22T02:00:00Z"
+    undrawn = next(x.id for x in wf.targets if x.id not in targets)
+    good = sign_entry(type="result", office="scjgj", seq=seq + 1, prev=prev, time=t,
+                      body=wf.result_body(lock, targets[-1]), key=wf.f.keys["scjgj"])
+    bad = sign_entry(type="result", office="scjgj", seq=seq + 1, prev=prev, time=t,
+                     body={**wf.result_body(lock, targets[-1]), "target": undrawn, "target_name": wf.name(undrawn)}, key=wf.f.keys["scjgj"])
+    return (state.heads, state.last_time, state.snapshots, plain(state.task("T-2026-001")), plain(state.rule.state.tasks),
+            [p.line() for p in state.finish(unix("2026-12-01"))],
+            [p.line() for p in state.check(bad)], [p.line() for p in state.check(good)])
+
+
+def test_resumed_replay_knows_what_a_fresh_replay_knows(drawn, tmp_path, monkeypatch):
+    wf, lock = drawn
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    first = LedgerState(wf.ledger).replay(cache=True)
+    assert first.resumed == 0
+    n = wf.ledger.size()
+    wf.append("result", wf.result_body(lock, wf.selected(lock)[0]))  # a push after the saved replay
+    resumed = LedgerState(wf.ledger).replay(cache=True)
+    assert resumed.resumed == n
+    fresh = LedgerState(wf.ledger).replay()
+    assert facts(resumed, lock, wf) == facts(fresh, lock, wf)
+    assert facts(fresh, lock, wf)[5], "the undrawn target's result must be refused"
+
+
+def test_changed_prefix_file_is_replayed_afresh(drawn, tmp_path, monkeypatch):
+    wf, lock = drawn
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    LedgerState(wf.ledger).replay(cache=True)
+    p = wf.ledger.entry_path("scjgj", 1)
+    p.write_text(json.dumps(json.loads(p.read_text("utf-8")), ensure_ascii=False), "utf-8")  # same entry, other bytes
+    assert LedgerState(wf.ledger).replay(cache=True).resumed == 0
+
+
+def test_cache_off_and_watched_replays_do_not_resume(drawn, tmp_path, monkeypatch):
+    wf, lock = drawn
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    LedgerState(wf.ledger).replay(cache=True)
+    assert LedgerState(wf.ledger).replay(cache=True).resumed == wf.ledger.size()
+    assert LedgerState(wf.ledger).replay(watch_tasks=["T-2026-001"], cache=True).resumed == 0
+    monkeypatch.setenv("PUBLISHER_VERIFY_CACHE", "off")
+    assert LedgerState(wf.ledger).replay(cache=True).resumed == 0

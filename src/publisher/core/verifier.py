@@ -299,7 +299,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
                             f"checkpoint says {cp.root.hex()[:16]}…: the log was rewritten or reordered", where))
             last_cp_time = eff[size] if eff[size] is not None else last_cp_time
             next_cp = next(cp_iter, None)
-            if session is not None and size == cp_sizes[-1] and size > start and tree.root() == cp.root:
+            if (session is not None and size == cp_sizes[-1] and size > start and tree.root() == cp.root
+                    and not any(p.severity == "error" for p in report.problems)):  # only clean prefixes
                 session.save(size, cp.root, {"ctx": ctx, "registry": registry, "heads": heads, "tree": tree,
                                              "last_cp_time": last_cp_time, "problems": report.problems[n_before_log:]})
 

@@ -30,6 +30,7 @@ import hmac
 import io
 import json
 import os
+import stat
 import pickle
 import re
 from pathlib import Path
@@ -318,6 +319,16 @@ def _prefix_roots(source: Any, sizes: list[int]) -> dict[int, bytes | None]:
     return out
 
 
+def _read_regular(path: str) -> bytes:
+    """The bytes of a regular file, never following a symlink nor blocking on a FIFO (as
+    storage.ledger_dir reads entries): anything else is an OSError, i.e. "not the same prefix"."""
+    fd = os.open(path, os.O_RDONLY | os.O_NOFOLLOW | os.O_NONBLOCK)
+    with os.fdopen(fd, "rb") as f:
+        if not stat.S_ISREG(os.fstat(f.fileno()).st_mode):
+            raise OSError(f"{path}: not a regular file")
+        return f.read()
+
+
 def prefix_digest(source: Any, size: int) -> str:
     """One SHA-256 over the exact bytes of the entry files the first ``size`` log lines name."""
     from ..core.verifier import LOG_LINE_RE
@@ -332,8 +343,7 @@ def prefix_digest(source: Any, size: int) -> str:
             if m is None:
                 raise ValueError(text)
             if base is not None:  # plain paths: pathlib costs more than the read itself
-                with open(f"{base}/{m.group(1)}/{int(m.group(2)):08d}.json", "rb") as f:
-                    data = f.read()
+                data = _read_regular(f"{base}/{m.group(1)}/{int(m.group(2)):08d}.json")
             else:
                 data = source.read_entry_bytes(m.group(1), int(m.group(2)))
             h.update(b"F" + sha(data).digest())

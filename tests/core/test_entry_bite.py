@@ -136,3 +136,20 @@ def test_sign_entry_signs_what_a_reader_decodes():
     assert e.body == {"title": "t", "text": "x", "n": [1, 2]}
     back = from_bytes(json.dumps(e.to_json()).encode())
     assert back.id == e.id and back.verify_signature(KEY.public) and back.prev == "ab" * 32 and back.seq == 2
+
+
+def test_file_form_keeps_chinese_and_sorts_keys():
+    e = sign_entry(type="notice", office="scjgj", seq=1, prev=None, time="2026-01-01T00:00:00Z",
+                   body={"title": "通知", "text": "x"}, key=KEY)
+    data = e.to_file_bytes()
+    assert "通知".encode() in data and b"\\u" not in data
+    keys = [line.split(b'"')[1] for line in data.splitlines() if line.startswith(b' "')]
+    assert keys == sorted(keys) == [b"body", b"office", b"prev", b"seq", b"sig", b"time", b"type", b"v"]
+
+
+def test_problem_line_format():
+    from publisher.core.rules.base import Problem
+
+    assert Problem("time", "m", "ledger/x.json", "ab" * 32, "001 第七条").line() == \
+        f"ERROR ledger/x.json [{'ab' * 8}]: time: m (001 第七条)"
+    assert Problem("torn", "m", severity="warning").line() == "WARNING -: torn: m"

@@ -235,7 +235,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     report.problems.extend(problems)
     proof_times = dict(witnessing.accepted_times(report.witnessed))
     eff = dict(effective_times([(s, proof_times[s]) for s in cp_sizes]))
-    ctx = Context(trust=trust, blobs=source, checkpoints=sorted(eff.items()), now=now)
+    ctx = Context(trust=trust, blobs=source, checkpoints=sorted(eff.items()), now=now,
+                  beacon_source=getattr(source, "recorded_beacon", None))
     registry = KeyRegistry(trust)
     heads: dict[str, tuple[int, str, str]] = {}  # office -> (seq, id, time)
     tree = merkle.TreeBuilder()

@@ -105,6 +105,8 @@ def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None
     draw = report.rule("draw")
     for c in getattr(draw, "commits", {}).values():
         index.add_commit_summary(c)
+        if getattr(c, "opened", False) and c.reveal is None:  # list opened by the timelock (spec §5A.4)
+            index.add_opened(c, draw.book.private[c.id].opened.to_json())
     index.finish(SnapshotReader(ledger))
     if index.stats.warnings:
         log.warning("site: %d entries are shown without some details (fields the site did not expect); "

@@ -280,6 +280,14 @@ class SiteIndex:
                               c.round_time, c.embargo_until, c.status, c.supersedes, c.superseded_by,
                               c.lock, c.lock_time, c.reveal, c.reveal_time, c.selected, c.replacements))
 
+    def add_opened(self, c: Any, result_json: dict) -> None:
+        """An embargoed draw opened by its escrows at the reveal round (spec §5A.4): its list,
+        recomputed by the verifier, is public from then on, shown against the lock."""
+        self.flush()
+        row = self.db.execute("SELECT idx FROM draws WHERE entry_id=?", (c.lock,)).fetchone()
+        if row is not None:
+            self._selection(row[0], c.task, result_json)
+
     # ---------------------------------------------------------------- finishing
 
     def finish(self, snapshots: "SnapshotReader | None" = None) -> None:

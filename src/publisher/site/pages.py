@@ -308,7 +308,8 @@ def commit_view(ix: SiteIndex, chains: dict, d: Any, related: list[Any]) -> dict
     replaces = [x for x in related if x["kind"] == "replace"]
     lb = loads(lock["body"]) if lock else {}
     rb = loads(reveal["body"]) if reveal else {}
-    public_row = reveal if reveal else (lock if lock and "selected" in lb else None)
+    opened = bool(lock) and not reveal and bool(summary) and summary["status"] == "revealed"  # by the timelock
+    public_row = reveal if reveal else (lock if lock and ("selected" in lb or opened) else None)
     pb = rb if reveal else lb
     beacon = b.get("beacon") or {}
     lbeacon = lb.get("beacon") or {}
@@ -354,7 +355,8 @@ def commit_view(ix: SiteIndex, chains: dict, d: Any, related: list[Any]) -> dict
         "teams_spec": b.get("teams") or {},
         "beacon": {"round": beacon.get("round"), "chain": chain_view(chains, beacon.get("chain_hash"), beacon.get("round")),
                    "signature": lbeacon.get("signature"), "randomness": randomness_hex(lbeacon.get("signature"))},
-        "embargo_until": b.get("embargo_until"), "embargoed": bool(lock) and "result_hash" in lb and not reveal,
+        "embargo_until": b.get("embargo_until"), "embargoed": bool(lock) and "result_hash" in lb and not reveal and not opened,
+        "opened_by_timelock": opened,
         "result_hash": lb.get("result_hash"),
         "lock": dict(lock) if lock else None, "reveal": dict(reveal) if reveal else None,
         "seed": pb.get("seed"), "secrets": list(zip([o.get("office") for o in b.get("offices") or []],

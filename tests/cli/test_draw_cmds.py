@@ -282,7 +282,10 @@ def test_private_view_then_the_timelock_opens_the_list(env, capsys):
     c = wf.verify().rule("draw").tasks["T-2026-001"].current
     assert c.status == "embargoed"
     rr = reveal_round(wf.ledger.trust().beacon_chains[c.chain_hash], "2026-01-10")
-    rc, out, err = run(wf, capsys, "draw", "record-beacon", str(rr), "--sim-beacon-seed", str(seed))
+    rc, out, err = run(wf, capsys, "draw", "record-beacon", "--due", "--sim-beacon-seed", str(seed))
+    assert rc == 0 and "no embargo reveal round is due" in out, err  # the embargo has not ended
+    at(mp, wf, wf.ledger.trust().beacon_chains[c.chain_hash].round_time(rr) - wf.f.clock + 5)
+    rc, out, err = run(wf, capsys, "draw", "record-beacon", "--due", "--sim-beacon-seed", str(seed))
     assert rc == 0 and f"recorded beacon round {rr}" in out, err
     r = wf.verify()
     c = r.rule("draw").tasks["T-2026-001"].current

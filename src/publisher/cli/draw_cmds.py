@@ -79,7 +79,9 @@ def register(sub) -> None:
     b = dsub.add_parser("record-beacon", help="record a beacon round under ledger/beacons/ (e.g. an embargo's "
                                               "reveal round, so the escrows open)")
     add_ledger_arg(b)
-    b.add_argument("round", type=int)
+    b.add_argument("round", type=int, nargs="?", help="the round (or --due)")
+    b.add_argument("--due", action="store_true",
+                   help="(CI) every embargoed lock's reveal round that is due and not yet recorded")
     b.add_argument("--chain-hash")
     b.add_argument("--beacon-url", action="append", default=[], help="drand HTTP relay (real chains)")
     b.add_argument("--sim-beacon-seed", help="file with the simulated beacon's seed (sample ledgers only)")
@@ -269,15 +271,33 @@ def cmd_record_beacon(args) -> int:
 
     ledger = open_ledger(args)
     chains = ledger.trust().beacon_chains
-    chain = chains.get(args.chain_hash) if args.chain_hash else (next(iter(chains.values())) if len(chains) == 1 else None)
-    if chain is None:
-        raise UserError("name a pinned beacon chain with --chain-hash")
-    beacon = _beacon(args, ledger, chain, args.round)
-    try:
-        check_beacon(chain, beacon)
-    except BeaconError as exc:
-        raise UserError(f"beacon round {args.round} does not verify: {exc}") from exc
-    print(f"recorded beacon round {args.round}: {record_beacon(ledger.root, chain.chain_hash, beacon)}")
+    if args.due:
+        from ..embargo import reveal_round
+
+        wanted = set()
+        for c in _verified_state(ledger).rule("draw").commits.values():
+            ch = chains.get(c.chain_hash)
+            if c.embargo_until and c.lock_valid and not c.opened and ch is not None:
+                rr = reveal_round(ch, c.embargo_until)
+                if ch.round_time(rr) <= _now_unix() and ledger.recorded_beacon(c.chain_hash, rr) is None:
+                    wanted.add((c.chain_hash, rr))
+        todo = [(chains[h], r) for h, r in sorted(wanted)]
+        if not todo:
+            print("no embargo reveal round is due without a recorded beacon")
+    elif args.round is None:
+        raise UserError("give a ROUND, or --due")
+    else:
+        chain = chains.get(args.chain_hash) if args.chain_hash else (next(iter(chains.values())) if len(chains) == 1 else None)
+        if chain is None:
+            raise UserError("name a pinned beacon chain with --chain-hash")
+        todo = [(chain, args.round)]
+    for chain, round_ in todo:
+        beacon = _beacon(args, ledger, chain, round_)
+        try:
+            check_beacon(chain, beacon)
+        except BeaconError as exc:
+            raise UserError(f"beacon round {round_} does not verify: {exc}") from exc
+        print(f"recorded beacon round {round_}: {record_beacon(ledger.root, chain.chain_hash, beacon)}")
     return 0
 
 

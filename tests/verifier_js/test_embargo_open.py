@@ -77,6 +77,9 @@ def test_site_ships_the_reveal_beacon_not_the_list(honest):
     assert data["reveal_beacon"] == {"round": rr, "url": f"ledger/beacons/{v.sim.chain.chain_hash}/{rr}.json"}
     assert (out / data["reveal_beacon"]["url"]).read_bytes() == (v.root / data["reveal_beacon"]["url"]
                                                                   .removeprefix("ledger/")).read_bytes()
+    page = (out / "en/task/T-SECRET/index.html").read_text("utf-8")
+    assert 'class="callout opened-by-timelock"' in page and "opened by the beacon round at the embargo&#39;s end" in page
+    assert "List not yet revealed" not in page
 
 
 def test_node_runner_recomputes_the_list_from_the_timelock(honest):

@@ -311,6 +311,9 @@ def commit_view(ix: SiteIndex, chains: dict, d: Any, related: list[Any]) -> dict
     opened = bool(lock) and not reveal and bool(summary) and summary["status"] == "revealed"  # by the timelock
     public_row = reveal if reveal else (lock if lock and ("selected" in lb or opened) else None)
     pb = rb if reveal else lb
+    if opened:  # seed, thresholds and secrets recomputed from the escrows by the verifier
+        o = ix.one("SELECT body FROM opened WHERE commit_id=?", d["entry_id"])
+        pb = loads(o["body"]) if o else pb
     beacon = b.get("beacon") or {}
     lbeacon = lb.get("beacon") or {}
     strata = []

@@ -103,6 +103,11 @@ def test_node_runner_fails_a_lock_that_binds_nothing(tmp_path):
     # the site was built before the reveal round (the build refuses a failing ledger); then the
     # round's beacon appears and the page is given it, as the next build would
     v, d, out = _site(tmp_path, forged=True)
+    for f in out.rglob("*"):  # before the reveal round no file of the site carries the list
+        if f.suffix in (".html", ".json", ".csv", ".xml", ".txt"):
+            text = f.read_text("utf-8", errors="replace")
+            assert "data-selected-id" not in text or "T-SECRET" not in f.parts, f
+    assert '"selected"' not in (out / "verify/data/T-SECRET.json").read_text("utf-8")
     rr = reveal_round(v.sim.chain, "2026-03-20")
     p = record_beacon(v.root, v.sim.chain.chain_hash, v.sim.beacon(rr))
     r = verify(v.factory.ledger, v.factory.ledger.trust(), default_rules())

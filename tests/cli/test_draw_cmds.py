@@ -300,3 +300,30 @@ def test_private_view_refuses_an_announced_draw(env, capsys):
     assert run(wf, capsys, "draw", "commit", spec_file(wf))[0] == 0
     rc, _, err = run(wf, capsys, "draw", "show", "T-2026-001")
     assert rc == 2 and "is not embargoed; its list is public" in err
+
+
+def test_partner_gives_commitment_and_escrow(env, capsys):
+    """A partner's secret stays with the partner: `draw secret --embargo-until` prints the pair the
+    lead puts into the spec; a commitment without its escrow is refused with the command to run."""
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    rc, out, err = run(wf, capsys, "draw", "secret", "T-2026-001", "--office", "wjj", "--embargo-until", "2026-01-10")
+    assert rc == 0, err
+    pair = json.loads(out)
+    assert pair["escrow"].startswith("-----BEGIN AGE ENCRYPTED FILE-----") and len(pair["commitment"]) == 64
+    p = spec_file(wf)
+    text = open(p, encoding="utf-8").read() + "embargo_until: \"2026-01-10\"\n"
+    no_escrow = text.replace("{office: wjj, members: 1}", f"{{office: wjj, members: 1, commitment: {pair['commitment']}}}")
+    open(p, "w", encoding="utf-8").write(no_escrow)
+    before = wf.ledger.log_path.read_bytes()
+    rc, _, err = run(wf, capsys, "draw", "commit", p)
+    assert rc == 2 and "office wjj gives no escrow of its secret" in err
+    assert "publisher draw secret T-2026-001 --office wjj --embargo-until 2026-01-10" in err
+    assert wf.ledger.log_path.read_bytes() == before
+    escrow = pair["escrow"].replace("\n", "\\n")
+    open(p, "w", encoding="utf-8").write(text.replace(
+        "{office: wjj, members: 1}", f"{{office: wjj, members: 1, commitment: {pair['commitment']}, escrow: \"{escrow}\"}}"))
+    rc, out, err = run(wf, capsys, "draw", "commit", p)
+    assert rc == 0, err
+    c = wf.verify().rule("draw").tasks["T-2026-001"].current
+    assert c.valid and c.embargo_until == "2026-01-10"

@@ -69,8 +69,9 @@ def escrow_findings(body: Mapping[str, Any], time: str, chain: ChainInfo | None)
     for o in body["offices"]:
         if "escrow" not in o:
             out.append(Finding(f"office {o['office']} gives no escrow of its secret: an embargoed draw carries every "
-                               "secret timelocked to the embargo's end, so the list opens without the office",
-                               ART_UNANNOUNCED, rule="draw.embargo"))
+                               "secret timelocked to the embargo's end, so the list opens without the office "
+                               f"(a partner prints its pair with `publisher draw secret {body['task']} --office "
+                               f"{o['office']} --embargo-until {until}`)", ART_UNANNOUNCED, rule="draw.embargo"))
             continue
         try:
             check_escrow_lock(o["escrow"], office=o["office"], embargo_until=until, chain=chain)

@@ -14,18 +14,18 @@ from typing import Any
 from publisher.beacon.chain import BeaconError, ChainInfo
 from publisher.beacon.verify import Beacon, check_beacon
 from publisher.draw.errors import ART_LOCK, ART_UNANNOUNCED, DrawError, Finding
-from publisher.draw.lock import DrawResult, compute_result, result_hash
+from publisher.draw.lock import compute_result, result_hash
 
 from .escrow import EscrowError, open_escrows, reveal_round
 
 
 def embargo_findings(commit_id: str, commit_body: Mapping[str, Any], lock_body: Mapping[str, Any],
                      chain: ChainInfo, reveal_beacon: Beacon | None, targets: Iterable[Any],
-                     inspectors: Iterable[Any], opened: list[DrawResult] | None = None) -> list[Finding]:
+                     inspectors: Iterable[Any], opened: list[Any] | None = None) -> list[Finding]:
     """Findings for an embargoed lock whose reveal round is out (none before it).
 
     The escrows are the commitment's own (``offices[i].escrow``). When the lock binds the list,
-    the recomputed result is appended to ``opened`` (the list, recomputed from the timelock alone)."""
+    ``(result, secrets)`` is appended to ``opened`` (the list, recomputed from the timelock alone)."""
     if reveal_beacon is None:
         return []
     want = reveal_round(chain, commit_body["embargo_until"])
@@ -51,5 +51,5 @@ def embargo_findings(commit_id: str, commit_body: Mapping[str, Any], lock_body: 
         return [Finding(f"embargoed lock binds nothing: its result_hash {str(lock_body.get('result_hash'))[:16]}… is "
                         f"not the hash of the list the escrowed secrets give ({h[:16]}…)", ART_LOCK)]
     if opened is not None:
-        opened.append(result)
+        opened.append((result, secrets))
     return []

@@ -57,7 +57,7 @@ def example() -> dict[str, Any]:
     lock = build_lock_body(cid, body, draw_beacon, secrets, targets(), inspectors)
     opened: list = []
     assert embargo_findings(cid, body, lock, chain, reveal_beacon, targets(), inspectors, opened) == []
-    result = opened[0]
+    result, _ = opened[0]
     forged = dict(lock, result_hash="5e" * 32)
     (finding,) = embargo_findings(cid, body, forged, chain, reveal_beacon, targets(), inspectors)
     return {

@@ -13,7 +13,7 @@ from __future__ import annotations
 from ....beacon import BeaconError, check_beacon
 from ....directory.records import Target
 from ....draw.errors import ART_UNANNOUNCED, Finding
-from ....embargo import embargo_findings, escrow_findings, open_escrows, reveal_round
+from ....embargo import embargo_findings, escrow_findings, reveal_round
 from ...entry import Entry
 from ..base import Context
 from .state import ABANDON_AFTER, CommitSummary, DrawBook
@@ -57,11 +57,12 @@ class EmbargoCheck:
                 out.append(Finding(f"task {c.task}, commitment {c.id[:16]}…: {f.message}", f.article or ART_UNANNOUNCED,
                                    rule=RULE))
             if opened:
-                c.opened, priv.opened = True, opened[0]
-                if priv.secrets is None:  # no reveal: the escrows gave them (already checked above)
-                    priv.secrets, priv.seed = open_escrows(priv.body, chain, beacon), opened[0].seed
+                result, secrets = opened[0]
+                c.opened, priv.opened = True, result
+                if priv.secrets is None:  # no reveal: the escrows gave them
+                    priv.secrets, priv.seed = list(secrets), result.seed
                 if c.selected is None:
-                    c.selected = len(opened[0].selected)
+                    c.selected = len(result.selected)
         return out
 
     @staticmethod

@@ -292,6 +292,9 @@ def test_private_view_then_the_timelock_opens_the_list(env, capsys):
     assert r.ok and c.opened and c.reveal is None and c.status == "revealed"
     assert [x["id"] for x in r.rule("draw").book.private[c.id].opened.selected] == [x["id"] for x in view["selected"]]
     assert run(wf, capsys, "verify")[0] == 0
+    first = view["selected"][0]["id"]
+    rc, out, err = run(wf, capsys, "explain", "T-2026-001", first, "--json")
+    assert rc == 0 and json.loads(out)["selected"] is True, err
 
 
 def test_private_view_refuses_an_announced_draw(env, capsys):

@@ -558,9 +558,12 @@ def cmd_explain(args) -> int:
     if commit is None or lock is None:
         raise UserError(f"task {args.task} has no locked draw yet")
     result = reveal.body if reveal else lock.body
-    if "seed" not in result:
-        raise UserError(f"task {args.task} is under embargo until {commit.body.get('embargo_until')}; "
-                        "the list is published when the office reveals it")
+    if "seed" not in result:  # embargoed: public once the escrows open at the reveal round (spec §5A.4)
+        priv = _verified_state(ledger).rule("draw").book.private.get(commit.id)
+        if priv is None or priv.opened is None:
+            raise UserError(f"task {args.task} is under embargo until {commit.body.get('embargo_until')}; the list "
+                            "opens at the first beacon round of that day (or when the office reveals it)")
+        result = priv.opened.to_json()
     targets = _records(ledger, commit.body["population"]["snapshot"], Target)
     pop = Population.from_commit(commit.body, targets)
     out = explain(result, pop, args.target)

@@ -56,8 +56,8 @@ def _site(tmp_path, forged: bool):
     return v, d, out
 
 
-def _run(node, site, task="T-SECRET"):
-    out = subprocess.run([node, str(HERE / "run_verify.mjs"), str(site), task], capture_output=True, text=True,
+def _run(node, site, task="T-SECRET", *ids):
+    out = subprocess.run([node, str(HERE / "run_verify.mjs"), str(site), task, *ids], capture_output=True, text=True,
                          timeout=60, cwd=REPO)
     assert out.returncode == 0, out.stderr
     rep = json.loads(out.stdout)
@@ -94,6 +94,12 @@ def test_node_runner_recomputes_the_list_from_the_timelock(honest):
     assert rep["overall"] == "pass", [(n, s["status"], s["reason"], s["lines"][-1:]) for n, s in steps.items() if s["status"] != "pass"]
     assert steps[3]["status"] == "pass" and steps[11]["status"] == "pass"
     assert any("opens the secrets escrowed in the commitment" in (ln.get("en") or "") for ln in steps[3]["lines"])
+    # "why (not) me" works on the opened list, for a selected company and for one not selected
+    chosen = r.rule("draw").book.private[c.id].opened.selected[0]["id"]
+    other = next(t.id for t in v.targets if t.id not in {x["id"] for x in r.rule("draw").book.private[c.id].opened.selected})
+    rep, _ = _run(need_node(), out, "T-SECRET", chosen, other)
+    assert rep["lookups"][chosen]["check"]["ok"] and rep["lookups"][chosen]["check"]["selected"] is True
+    assert rep["lookups"][other]["check"]["ok"] and rep["lookups"][other]["check"]["selected"] is False
 
 
 def test_node_runner_fails_a_lock_that_binds_nothing(tmp_path):

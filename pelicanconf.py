@@ -34,7 +34,7 @@ PUBLISHER_LEDGER = "ledger"
 # must list exactly these root keys in ledger/trust.json or the build fails. Any other origin
 # (test and benchmark ledgers) is shown as "not pinned" in every footer. A plain list pins the
 # ids for every origin. The sample county's key is also printed in README.md.
-PUBLISHER_ROOT_KEY_IDS = {"sample-county.ssgk.example/ledger": ["9cfecd06a75d2ef3"]}
+PUBLISHER_ROOT_KEY_IDS = {"sample-county.ssgk.example/ledger": ["ec8991ea31221ce5"]}
 # The SHA-256 fingerprint of ledger/trust.json (RFC 8785 canonical bytes) the /verify/ page pins,
 # per checkpoint origin; unset = the built ledger's own. Citizens can also pin it with ?fp=…
 # (spec §3.11). PUBLISHER_TRUST_GAZETTE names where the portal's official notice publishes it.

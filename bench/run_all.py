@@ -25,6 +25,7 @@ FULL = [
     ["bench_site.py"],
     ["bench_verify_browser.py"],
     ["bench_tlock.py"],
+    ["bench_embargo.py"],
     ["bench_witness.py"],
 ]
 QUICK = [
@@ -32,6 +33,7 @@ QUICK = [
     ["bench_draw.py", "--n", "100000"],
     ["bench_beacon.py"],
     ["bench_tlock.py", "--no-browser"],
+    ["bench_embargo.py", "--n", "5"],
 ]
 
 

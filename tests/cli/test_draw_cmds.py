@@ -241,3 +241,92 @@ def test_lock_without_a_checkpoint_is_refused_not_voided(env, capsys):
     rc, _, err = run(wf, capsys, "draw", "lock", "T-2026-001", "--sim-beacon-seed", str(seed))
     assert rc == 2 and "no checkpoint in your copy of the ledger covers the commitment" in err and "void" in err
     assert wf.ledger.log_path.read_bytes() == before
+
+
+def test_private_view_then_the_timelock_opens_the_list(env, capsys):
+    """`draw show` gives the office its embargoed list and writes nothing (git status stays
+    clean); `draw record-beacon` of the reveal round then opens it for everyone, no reveal."""
+    import subprocess
+
+    from publisher.embargo import reveal_round
+
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    p = spec_file(wf)
+    open(p, "a", encoding="utf-8").write("embargo_until: \"2026-01-10\"\n")
+    assert run(wf, capsys, "draw", "commit", p)[0] == 0
+    at(mp, wf, 10)
+    assert run(wf, capsys, "draw", "accept", "T-2026-001", "--office", "wjj")[0] == 0
+    at(mp, wf, 20)
+    assert run(wf, capsys, "checkpoint", "--time", str(wf.f.clock))[0] == 0
+    at(mp, wf, 2000)
+    assert run(wf, capsys, "draw", "lock", "T-2026-001", "--sim-beacon-seed", str(seed))[0] == 0
+    repo = wf.ledger.root.parent
+    git = ["git", "-C", str(repo), "-c", "user.name=t", "-c", "user.email=t@example.invalid"]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A", str(wf.ledger.root)], check=True)
+    subprocess.run([*git, "commit", "-qm", "ledger"], check=True)
+    tree = lambda: sorted(str(x) for x in repo.rglob("*") if ".git" not in x.parts)  # noqa: E731
+    before = tree()
+
+    rc, out, err = run(wf, capsys, "draw", "show", "T-2026-001", "--json")
+    assert rc == 0, err
+    view = json.loads(out)
+    assert len(view["selected"]) == 3 and {t["target"] for t in view["teams"]} == {r["id"] for r in view["selected"]}
+    rc, out, err = run(wf, capsys, "draw", "show", "T-2026-001")
+    assert rc == 0 and "PRIVATE" in out and out.count("\n") == 3 + 3
+    assert subprocess.run([*git, "status", "--porcelain", "--untracked-files=all", "--", str(wf.ledger.root)],
+                          capture_output=True, text=True, check=True).stdout == ""
+    assert tree() == before
+
+    c = wf.verify().rule("draw").tasks["T-2026-001"].current
+    assert c.status == "embargoed"
+    rr = reveal_round(wf.ledger.trust().beacon_chains[c.chain_hash], "2026-01-10")
+    rc, out, err = run(wf, capsys, "draw", "record-beacon", "--due", "--sim-beacon-seed", str(seed))
+    assert rc == 0 and "no embargo reveal round is due" in out, err  # the embargo has not ended
+    at(mp, wf, wf.ledger.trust().beacon_chains[c.chain_hash].round_time(rr) - wf.f.clock + 5)
+    rc, out, err = run(wf, capsys, "draw", "record-beacon", "--due", "--sim-beacon-seed", str(seed))
+    assert rc == 0 and f"recorded beacon round {rr}" in out, err
+    r = wf.verify()
+    c = r.rule("draw").tasks["T-2026-001"].current
+    assert r.ok and c.opened and c.reveal is None and c.status == "revealed"
+    assert [x["id"] for x in r.rule("draw").book.private[c.id].opened.selected] == [x["id"] for x in view["selected"]]
+    assert run(wf, capsys, "verify")[0] == 0
+    first = view["selected"][0]["id"]
+    rc, out, err = run(wf, capsys, "explain", "T-2026-001", first, "--json")
+    assert rc == 0 and json.loads(out)["selected"] is True, err
+
+
+def test_private_view_refuses_an_announced_draw(env, capsys):
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    assert run(wf, capsys, "draw", "commit", spec_file(wf))[0] == 0
+    rc, _, err = run(wf, capsys, "draw", "show", "T-2026-001")
+    assert rc == 2 and "is not embargoed; its list is public" in err
+
+
+def test_partner_gives_commitment_and_escrow(env, capsys):
+    """A partner's secret stays with the partner: `draw secret --embargo-until` prints the pair the
+    lead puts into the spec; a commitment without its escrow is refused with the command to run."""
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    rc, out, err = run(wf, capsys, "draw", "secret", "T-2026-001", "--office", "wjj", "--embargo-until", "2026-01-10")
+    assert rc == 0, err
+    pair = json.loads(out)
+    assert pair["escrow"].startswith("-----BEGIN AGE ENCRYPTED FILE-----") and len(pair["commitment"]) == 64
+    p = spec_file(wf)
+    text = open(p, encoding="utf-8").read() + "embargo_until: \"2026-01-10\"\n"
+    no_escrow = text.replace("{office: wjj, members: 1}", f"{{office: wjj, members: 1, commitment: {pair['commitment']}}}")
+    open(p, "w", encoding="utf-8").write(no_escrow)
+    before = wf.ledger.log_path.read_bytes()
+    rc, _, err = run(wf, capsys, "draw", "commit", p)
+    assert rc == 2 and "office wjj gives no escrow of its secret" in err
+    assert "publisher draw secret T-2026-001 --office wjj --embargo-until 2026-01-10" in err
+    assert wf.ledger.log_path.read_bytes() == before
+    escrow = pair["escrow"].replace("\n", "\\n")
+    open(p, "w", encoding="utf-8").write(text.replace(
+        "{office: wjj, members: 1}", f"{{office: wjj, members: 1, commitment: {pair['commitment']}, escrow: \"{escrow}\"}}"))
+    rc, out, err = run(wf, capsys, "draw", "commit", p)
+    assert rc == 0, err
+    c = wf.verify().rule("draw").tasks["T-2026-001"].current
+    assert c.valid and c.embargo_until == "2026-01-10"

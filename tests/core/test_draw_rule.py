@@ -22,6 +22,7 @@ from publisher.draw.errors import DrawError
 from publisher.draw.lock import build_lock_body, build_reveal_body, result_hash
 from publisher.draw.samples import sample_inspectors, sample_targets
 from publisher.draw.seed import secret_commitment
+from publisher.embargo import seal_secret
 from publisher.directory.records import Inspector
 
 GENESIS = 1767225600 - 86400
@@ -73,6 +74,9 @@ class Scenario:
                 spec["population"].update(v)
             else:
                 spec[k] = v
+        if spec.get("embargo_until"):  # every secret escrowed to the embargo's end (draw.embargo)
+            for o, sec in zip(spec["offices"], secrets):
+                o["escrow"] = seal_secret(sec, spec["embargo_until"], self.sim.chain)
         return spec
 
     def commit(self, spec, *, delay=600, cap=None, office="scjgj", forge=None, accept=True):

@@ -60,7 +60,7 @@ def test_correct_embargo_list_recomputed_from_the_timelock_alone():
     cid, body, lock = emb()
     escrows = [seal_secret(s, body["embargo_until"], SIM.chain) for s in SECRETS]
     beacon = SIM.beacon(reveal_round(SIM.chain, body["embargo_until"]))
-    secrets = open_escrows(body, escrows, SIM.chain, beacon)  # no secret from the office
+    secrets = open_escrows(body, SIM.chain, beacon, escrows)  # no secret from the office
     b = lock["beacon"]
     randomness = Beacon(b["round"], bytes.fromhex(b["signature"])).randomness
     result = compute_result(cid, body, randomness, secrets, targets(), inspectors())
@@ -81,7 +81,7 @@ def test_an_escrow_of_another_value_is_refused():
     beacon = SIM.beacon(reveal_round(SIM.chain, body["embargo_until"]))
     with pytest.raises(EscrowError, match=r"office scjgj: escrow.commitment: escrow opens to a value that is not "
                                           r"the secret of commitment .* \(001 第十七条\)"):
-        open_escrows(body, escrows, SIM.chain, beacon)
+        open_escrows(body, SIM.chain, beacon, escrows)
 
 
 def test_an_escrow_locked_to_a_later_round_is_refused():
@@ -171,8 +171,8 @@ def _check(lock=None, escrows=None, beacon="reveal"):
     cid, body, good_lock, good_escrows = _sim_draw()
     r = reveal_round(SIM.chain, body["embargo_until"])
     b = SIM.beacon(r) if beacon == "reveal" else beacon
-    return embargo_findings(cid, body, lock or good_lock, escrows or good_escrows, SIM.chain, b, targets(),
-                            inspectors())
+    body = dict(body, offices=[dict(o, escrow=e) for o, e in zip(body["offices"], escrows or good_escrows)])
+    return embargo_findings(cid, body, lock or good_lock, SIM.chain, b, targets(), inspectors())
 
 
 def test_public_check_passes_a_correct_embargo_from_the_timelock_alone():

@@ -142,3 +142,13 @@ def test_gitattributes_keep_union_merge():
     assert check_gitattributes(b"/ledger/log   merge=union -text\n") == []
     assert check_gitattributes(b"ledger/log -merge\n")[0].rule == "gitattributes"
     assert check_gitattributes(None)[0].path == ".gitattributes"
+
+
+def test_recorded_beacons_may_be_added_never_changed():
+    """ledger/beacons/<chain>/<round>.json (spec §5A.4) is part of the layout: added, never edited."""
+    ok = f"ledger/beacons/{ID}/12040883.json"
+    changes = [Change("A", ok), Change("A", f"ledger/beacons/{ID}/0.json"), Change("A", "ledger/beacons/x/1.json"),
+               Change("M", ok), Change("D", ok)]
+    got = [(r.path, r.rule) for r in check_changes(changes)]
+    assert got == [(f"ledger/beacons/{ID}/0.json", "layout"), ("ledger/beacons/x/1.json", "layout"),
+                   (ok, "immutable"), (ok, "immutable")]

@@ -24,6 +24,7 @@ from publisher.draw.commitment import build_commit_body
 from publisher.draw.lock import build_lock_body, build_reveal_body
 from publisher.draw.samples import sample_inspectors, sample_targets
 from publisher.draw.seed import secret_commitment
+from publisher.embargo import seal_secret
 
 _spec = importlib.util.spec_from_file_location("_tests_root_conftest", Path(__file__).resolve().parents[1] / "conftest.py")
 _root = importlib.util.module_from_spec(_spec)
@@ -126,8 +127,10 @@ class County:
             "batch_size": 3,
             "beacon": {"chain_hash": self.sim.chain.chain_hash, "round": self.sim.chain.round_at(self.f.clock + delay)},
         }
-        if embargo:
+        if embargo:  # every secret escrowed to the embargo's end (draw.embargo, spec §5A.4)
             spec["embargo_until"] = embargo
+            for o, sec in zip(spec["offices"], secrets):
+                o["escrow"] = seal_secret(sec, embargo, self.sim.chain)
         body = build_commit_body(spec, self.targets, self.inspectors, time=t, cap=self.cap())
         c = self.f.ledger.append(offices[0], "draw.commit", body, self.f.keys[offices[0]], t)
         self.secrets[c.id] = secrets

@@ -23,6 +23,7 @@ from publisher.core.verifier import verify
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.commitment import build_commit_body
 from publisher.draw.lock import build_lock_body, build_reveal_body
+from publisher.embargo import seal_secret
 from publisher.draw.samples import sample_inspectors, sample_targets
 from publisher.draw.seed import secret_commitment
 
@@ -92,8 +93,10 @@ class VLedger:
             "batch_size": 3,
             "beacon": {"chain_hash": self.sim.chain.chain_hash, "round": self.sim.chain.round_at(self.factory.clock + delay)},
         }
-        if embargo:
+        if embargo:  # every secret escrowed to the embargo's end (draw.embargo, spec §5A.4)
             spec["embargo_until"] = embargo
+            for o, sec in zip(spec["offices"], secrets):
+                o["escrow"] = seal_secret(sec, embargo, self.sim.chain)
         if supersedes is not None:
             spec["supersedes"] = supersedes.commit.id
             spec.update(redraw or {"reason": "承诺中的批次大小有误，信标轮次前更正", "reason_code": "correction",

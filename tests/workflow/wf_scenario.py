@@ -16,6 +16,7 @@ from datetime import datetime, timezone
 import pytest
 
 from ledgertools import LedgerFactory
+from publisher.embargo import seal_secret
 from publisher.beacon import SimulatedBeacon, chain_to_json
 from publisher.core.rules import default_rules
 from publisher.core.rules.workflow_rule import WorkflowRule
@@ -142,8 +143,10 @@ class Workflow:
                 "offices": [{"office": o, "members": m, "commitment": secret_commitment(tid, o, s)}
                             for o, s in zip(offices, secrets)],
                 "teams": {"inspectors": self.iblob, "mode": "big"}, "batch_size": 5}
-        if embargo:
+        if embargo:  # every secret escrowed to the embargo's end (draw.embargo, spec §5A.4)
             spec["embargo_until"] = embargo
+            for o, sec in zip(spec["offices"], secrets):
+                o["escrow"] = seal_secret(sec, embargo, self.sim.chain)
         self.confirm_directories(offices[0])
         t = self.f.tick()
         spec["beacon"] = {"chain_hash": self.sim.chain.chain_hash,

@@ -1,9 +1,10 @@
 """The draw commands: commit before the randomness exists, accept (partners), lock after,
-reveal, replace, explain.
+reveal, replace, explain; show (an office's private view of its embargoed list) and
+record-beacon (an embargo's reveal round, so the escrows open without the office).
 
 Announced draws have no secrets (seed v2). For an embargoed draw each office's 32-byte secret
-lives in ``$PUBLISHER_KEYS/secrets/<task>/<office>.hex`` (mode 0600) until the reveal publishes
-it. Dates a clerk sees and types (embargo, approval) are Beijing (UTC+08:00) dates.
+lives in ``$PUBLISHER_KEYS/secrets/<task>/<office>.hex`` (mode 0600); the commitment carries it
+timelocked to the embargo's end (``escrow``), so the list opens then even without a reveal. Dates a clerk sees and types (embargo, approval) are Beijing (UTC+08:00) dates.
 """
 
 from __future__ import annotations
@@ -60,7 +61,31 @@ def register(sub) -> None:
     s.add_argument("task")
     s.add_argument("--office", required=True)
     s.add_argument("--keys")
+    s.add_argument("--embargo-until", metavar="YYYY-MM-DD",
+                   help="also print the escrow: the secret timelocked to the end of this embargo (Beijing date)")
+    add_ledger_arg(s)
     s.set_defaults(func=cmd_secret)
+
+    v = dsub.add_parser("show", help="(office holding the secrets) see your embargoed list before the reveal; "
+                                     "prints it, writes nothing")
+    add_ledger_arg(v)
+    v.add_argument("task")
+    v.add_argument("--keys")
+    v.add_argument("--secret", action="append", default=[], metavar="OFFICE=HEX",
+                   help="a partner office's secret (otherwise read from the secrets directory)")
+    v.add_argument("--json", action="store_true", help="JSON (for the results template)")
+    v.set_defaults(func=cmd_show)
+
+    b = dsub.add_parser("record-beacon", help="record a beacon round under ledger/beacons/ (e.g. an embargo's "
+                                              "reveal round, so the escrows open)")
+    add_ledger_arg(b)
+    b.add_argument("round", type=int, nargs="?", help="the round (or --due)")
+    b.add_argument("--due", action="store_true",
+                   help="(CI) every embargoed lock's reveal round that is due and not yet recorded")
+    b.add_argument("--chain-hash")
+    b.add_argument("--beacon-url", action="append", default=[], help="drand HTTP relay (real chains)")
+    b.add_argument("--sim-beacon-seed", help="file with the simulated beacon's seed (sample ledgers only)")
+    b.set_defaults(func=cmd_record_beacon)
 
     for name, fn, helptext in (("lock", cmd_lock, "lock the draw once the beacon round exists"),
                                ("reveal", cmd_reveal, "publish an embargoed draw after its embargo")):
@@ -176,10 +201,103 @@ def _latest_snapshot(ledger, kind: str, office: str) -> str:
     return digest
 
 
+def _seal(secret: bytes, embargo_until: str, chain) -> str:
+    from ..embargo import EscrowError, seal_secret
+    from ..timelock import TimelockError
+
+    try:
+        return seal_secret(secret, embargo_until, chain)
+    except (ValueError, EscrowError, TimelockError) as exc:
+        raise UserError(f"cannot escrow the secret to the end of the embargo {embargo_until!r}: {exc}") from exc
+
+
 def cmd_secret(args) -> int:
     secret = _load_or_create_secret(args.keys, args.task, args.office, create=True)
-    print(json.dumps({"task": args.task, "office": args.office,
-                      "commitment": secret_commitment(args.task, args.office, secret)}))
+    out = {"task": args.task, "office": args.office, "commitment": secret_commitment(args.task, args.office, secret)}
+    if args.embargo_until:  # the escrow goes into the lead's spec next to the commitment
+        chains = open_ledger(args).trust().beacon_chains
+        if len(chains) != 1:
+            raise UserError("trust.json pins several beacon chains; cannot tell which one the draw uses")
+        out["escrow"] = _seal(secret, args.embargo_until, next(iter(chains.values())))
+    print(json.dumps(out))
+    return 0
+
+
+def cmd_show(args) -> int:
+    """The office's private view of its embargoed list; prints it, writes nothing."""
+    from ..embargo import ShowError, show_embargoed
+
+    ledger = open_ledger(args)
+    report = _verified_state(ledger)
+    cur = _current(report, args.task)
+    if not cur.embargo_until:
+        raise UserError(f"task {args.task} is not embargoed; its list is public (publisher draw explain)")
+    if cur.lock is None:
+        raise UserError(f"task {args.task} is not locked yet; lock it first (publisher draw lock {args.task})")
+    commit = lock = None
+    for _, e in ledger.iter_entries():
+        if e.id == cur.id:
+            commit = e
+        elif e.id == cur.lock:
+            lock = e
+    assert commit is not None and lock is not None
+    body = commit.body
+    chain = ledger.trust().beacon_chains[body["beacon"]["chain_hash"]]
+    try:
+        view = show_embargoed(commit.id, body, lock.body, _secrets(args, body),
+                              _records(ledger, body["population"]["snapshot"], Target),
+                              _records(ledger, body["teams"]["inspectors"], Inspector), chain)
+    except (ShowError, DrawError) as exc:
+        raise UserError(f"{args.task}: {exc}") from exc
+    teams = {t["target"]: t for t in view.result.teams}
+    if args.json:
+        print(json.dumps({"task": args.task, "embargo_until": cur.embargo_until, "result_hash": view.result_hash,
+                          "selected": view.selected(), "teams": view.result.teams}, ensure_ascii=False, indent=1))
+        return 0
+    print(f"# {args.task}: PRIVATE — under embargo until {cur.embargo_until} (001 第十七条); do not publish")
+    print(f"# result_hash {view.result_hash} (equals the lock's)")
+    print("batch,position,id,stratum,leader,members")
+    for row in view.selected():
+        t = teams.get(row["id"], {})
+        print(f"{row['batch']},{row['position']},{row['id']},{row['stratum']},{t.get('leader', '')},"
+              f"{' '.join(t.get('members', []))}")
+    return 0
+
+
+def cmd_record_beacon(args) -> int:
+    """Record a chain's beacon under ledger/beacons/ (anyone may; it is BLS-checked first)."""
+    from ..beacon import BeaconError, check_beacon
+    from ..storage.beacons import record_beacon
+
+    ledger = open_ledger(args)
+    chains = ledger.trust().beacon_chains
+    if args.due:
+        from ..embargo import reveal_round
+
+        wanted = set()
+        for c in _verified_state(ledger).rule("draw").commits.values():
+            ch = chains.get(c.chain_hash)
+            if c.embargo_until and c.lock_valid and not c.opened and ch is not None:
+                rr = reveal_round(ch, c.embargo_until)
+                if ch.round_time(rr) <= _now_unix() and ledger.recorded_beacon(c.chain_hash, rr) is None:
+                    wanted.add((c.chain_hash, rr))
+        todo = [(chains[h], r) for h, r in sorted(wanted)]
+        if not todo:
+            print("no embargo reveal round is due without a recorded beacon")
+    elif args.round is None:
+        raise UserError("give a ROUND, or --due")
+    else:
+        chain = chains.get(args.chain_hash) if args.chain_hash else (next(iter(chains.values())) if len(chains) == 1 else None)
+        if chain is None:
+            raise UserError("name a pinned beacon chain with --chain-hash")
+        todo = [(chain, args.round)]
+    for chain, round_ in todo:
+        beacon = _beacon(args, ledger, chain, round_)
+        try:
+            check_beacon(chain, beacon)
+        except BeaconError as exc:
+            raise UserError(f"beacon round {round_} does not verify: {exc}") from exc
+        print(f"recorded beacon round {round_}: {record_beacon(ledger.root, chain.chain_hash, beacon)}")
     return 0
 
 
@@ -206,18 +324,6 @@ def cmd_commit(args) -> int:
     if teams.get("inspectors", "latest") == "latest":
         teams["inspectors"] = _latest_snapshot(ledger, "inspectors", lead)
     embargo = spec.get("embargo_until") is not None
-    offices = []
-    for o in spec["offices"]:
-        o = dict(o)
-        if not embargo:
-            o.pop("commitment", None)  # seed v2: an announced draw has no secrets
-        elif "commitment" not in o and not args.dry_run:  # our own office (or one whose secret we hold)
-            secret = _load_or_create_secret(args.keys, task, o["office"], create=True)
-            o["commitment"] = secret_commitment(task, o["office"], secret)
-        elif "commitment" not in o:
-            o["commitment"] = "00" * 32
-        offices.append(o)
-    spec["offices"] = offices
     office = args.office or lead
     now = _now()
     beacon = spec.setdefault("beacon", {})
@@ -229,6 +335,20 @@ def cmd_commit(args) -> int:
     chain = chains.get(beacon["chain_hash"])
     if chain is None:
         raise UserError(f"beacon chain {beacon['chain_hash']} is not pinned in trust.json")
+    offices = []
+    for o in spec["offices"]:
+        o = dict(o)
+        if not embargo:
+            o.pop("commitment", None)  # seed v2: an announced draw has no secrets
+            o.pop("escrow", None)
+        elif "commitment" not in o and not args.dry_run:  # our own office (or one whose secret we hold)
+            secret = _load_or_create_secret(args.keys, task, o["office"], create=True)
+            o["commitment"] = secret_commitment(task, o["office"], secret)
+            o["escrow"] = _seal(secret, str(spec["embargo_until"]), chain)
+        elif "commitment" not in o:
+            o["commitment"] = "00" * 32
+        offices.append(o)
+    spec["offices"] = offices
     if beacon.get("round", "auto") == "auto":
         beacon["round"] = chain.round_at(_now_unix() + args.delay)
     rule = report.rule("draw")
@@ -438,9 +558,12 @@ def cmd_explain(args) -> int:
     if commit is None or lock is None:
         raise UserError(f"task {args.task} has no locked draw yet")
     result = reveal.body if reveal else lock.body
-    if "seed" not in result:
-        raise UserError(f"task {args.task} is under embargo until {commit.body.get('embargo_until')}; "
-                        "the list is published when the office reveals it")
+    if "seed" not in result:  # embargoed: public once the escrows open at the reveal round (spec §5A.4)
+        priv = _verified_state(ledger).rule("draw").book.private.get(commit.id)
+        if priv is None or priv.opened is None:
+            raise UserError(f"task {args.task} is under embargo until {commit.body.get('embargo_until')}; the list "
+                            "opens at the first beacon round of that day (or when the office reveals it)")
+        result = priv.opened.to_json()
     targets = _records(ledger, commit.body["population"]["snapshot"], Target)
     pop = Population.from_commit(commit.body, targets)
     out = explain(result, pop, args.target)

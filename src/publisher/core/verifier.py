@@ -263,7 +263,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     report.problems.extend(problems)
     proof_times = dict(witnessing.accepted_times(report.witnessed))
     eff = dict(effective_times([(s, proof_times[s]) for s in cp_sizes]))
-    ctx_args = dict(trust=trust, blobs=source, checkpoints=sorted(eff.items()), now=now)
+    ctx_args = dict(trust=trust, blobs=source, checkpoints=sorted(eff.items()), now=now,
+                    beacon_source=getattr(source, "recorded_beacon", None))
     session = cache.session(source, trust, report.rules, cps, ctx_args, now) if cache is not None else None
     if session is not None:  # a later revocation can void entries of the cached prefix: never resume then
         session.extra = repr(sorted(compromised.items()))

@@ -35,6 +35,8 @@ from ..draw.commitment import build_commit_body, derive, team_plan
 from ..draw.replace import substitute
 from ..draw.lock import build_lock_body, build_reveal_body
 from ..draw.seed import secret_commitment
+from ..embargo import reveal_round, seal_secret
+from ..storage.beacons import record_beacon
 from ..draw.timeutil import china_year
 from ..storage.ledger_dir import LedgerDir
 from ..workdays import add_workdays
@@ -408,6 +410,7 @@ class Demo:
             secrets = [self.rng.randbytes(32) for _ in offices]
             for o, sec in zip(spec["offices"], secrets):
                 o["commitment"] = secret_commitment(t["id"], o["office"], sec)
+                o["escrow"] = seal_secret(sec, spec["embargo_until"], self.sim.chain, self.rng.randbytes)
         else:
             secrets = []
         if supersedes is not None:
@@ -464,6 +467,10 @@ class Demo:
             self.at(reveal_at, lambda: self.reveal(t, commit, beacon, reveal_at))
 
     def reveal(self, t: dict, commit: Entry, beacon, when: datetime) -> None:
+        # CI records the embargo's reveal round (ledger/beacons/): the escrows open from it alone;
+        # the office's reveal below is the courtesy that can only agree (spec §5A.4)
+        rr = reveal_round(self.sim.chain, commit.body["embargo_until"])
+        record_beacon(self.ledger.root, self.sim.chain.chain_hash, self.sim.beacon(rr))
         body = build_reveal_body(commit.id, commit.body, beacon, self.secrets[commit.id], self.commit_targets[commit.id],
                                  self.inspectors)
         self.append(t["lead"], "draw.reveal", body, when)

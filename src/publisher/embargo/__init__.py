@@ -2,13 +2,13 @@
 at the embargo's end (:mod:`.escrow`), the public check once that round is out (:mod:`.check`),
 and the office's private view before it (:mod:`.show`).
 
-Not wired into the draw yet: the draw rule, ``draw lock`` and the browser verifier call these
-once the draw protocol settles (docs/spec/55-timelock.md §5A.4). Pure: no IO.
+Used by the draw rule (``draw.embargo``), ``publisher draw commit|show`` and the site build
+(docs/spec/55-timelock.md §5A.4). Pure: no IO.
 """
 
 from .check import embargo_findings
-from .escrow import EscrowError, check_escrow_lock, open_escrow, open_escrows, reveal_round, seal_secret
+from .escrow import EscrowError, check_escrow_lock, escrow_findings, open_escrow, open_escrows, reveal_round, seal_secret
 from .show import PrivateView, ShowError, show_embargoed
 
-__all__ = ["embargo_findings", "EscrowError", "check_escrow_lock", "PrivateView", "ShowError", "open_escrow", "open_escrows", "reveal_round",
+__all__ = ["embargo_findings", "EscrowError", "check_escrow_lock", "escrow_findings", "PrivateView", "ShowError", "open_escrow", "open_escrows", "reveal_round",
            "seal_secret", "show_embargoed"]

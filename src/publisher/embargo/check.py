@@ -8,7 +8,7 @@ Before the reveal round (``reveal_beacon is None``) there is nothing to check ye
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from publisher.beacon.chain import BeaconError, ChainInfo
@@ -20,9 +20,12 @@ from .escrow import EscrowError, open_escrows, reveal_round
 
 
 def embargo_findings(commit_id: str, commit_body: Mapping[str, Any], lock_body: Mapping[str, Any],
-                     escrows: Sequence[str], chain: ChainInfo, reveal_beacon: Beacon | None,
-                     targets: Iterable[Any], inspectors: Iterable[Any]) -> list[Finding]:
-    """Findings for an embargoed lock whose reveal round is out (none before it)."""
+                     chain: ChainInfo, reveal_beacon: Beacon | None, targets: Iterable[Any],
+                     inspectors: Iterable[Any], opened: list[Any] | None = None) -> list[Finding]:
+    """Findings for an embargoed lock whose reveal round is out (none before it).
+
+    The escrows are the commitment's own (``offices[i].escrow``). When the lock binds the list,
+    ``(result, secrets)`` is appended to ``opened`` (the list, recomputed from the timelock alone)."""
     if reveal_beacon is None:
         return []
     want = reveal_round(chain, commit_body["embargo_until"])
@@ -36,7 +39,7 @@ def embargo_findings(commit_id: str, commit_body: Mapping[str, Any], lock_body: 
     except BeaconError as exc:
         return [Finding(f"the lock's beacon does not verify: {exc}", ART_LOCK)]
     try:
-        secrets = open_escrows(commit_body, escrows, chain, reveal_beacon)
+        secrets = open_escrows(commit_body, chain, reveal_beacon)
     except EscrowError as exc:
         return [Finding(f"embargo escrow: {exc.office}: {exc.code}: {exc.detail}", ART_UNANNOUNCED)]
     try:
@@ -47,4 +50,6 @@ def embargo_findings(commit_id: str, commit_body: Mapping[str, Any], lock_body: 
     if h != lock_body.get("result_hash"):
         return [Finding(f"embargoed lock binds nothing: its result_hash {str(lock_body.get('result_hash'))[:16]}… is "
                         f"not the hash of the list the escrowed secrets give ({h[:16]}…)", ART_LOCK)]
+    if opened is not None:
+        opened.append((result, secrets))
     return []

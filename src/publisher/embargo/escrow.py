@@ -7,15 +7,15 @@ office. Every failure says which office, which rule (``tlock.*`` or ``escrow.*``
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from publisher.beacon.chain import ChainInfo
 from publisher.beacon.verify import Beacon
-from publisher.draw.errors import ART_UNANNOUNCED
+from publisher.draw.errors import ART_UNANNOUNCED, Finding
 from publisher.draw.seed import secret_commitment
-from publisher.draw.timeutil import day_start
-from publisher.timelock import TimelockError, decrypt, encrypt, locked_to
+from publisher.draw.timeutil import day_start, unix
+from publisher.timelock import TimelockError, age, decrypt, encrypt, encrypt_with, locked_to
 
 
 class EscrowError(ValueError):
@@ -31,9 +31,53 @@ def reveal_round(chain: ChainInfo, embargo_until: str) -> int:
     return chain.round_at(day_start(embargo_until))
 
 
-def seal_secret(secret: bytes, embargo_until: str, chain: ChainInfo) -> str:
-    """The armored tlock ciphertext of ``secret``, locked to :func:`reveal_round`."""
-    return encrypt(secret, reveal_round(chain, embargo_until), chain).decode("ascii")
+def seal_secret(secret: bytes, embargo_until: str, chain: ChainInfo,
+                randbytes: Callable[[int], bytes] | None = None) -> str:
+    """The armored tlock ciphertext of ``secret``, locked to :func:`reveal_round`.
+
+    ``randbytes`` replaces the OS CSPRNG only for reproducible sample ledgers, whose secrets
+    come from the same seeded generator anyway."""
+    rr = reveal_round(chain, embargo_until)
+    if randbytes is None:
+        return encrypt(secret, rr, chain).decode("ascii")
+    return encrypt_with(secret, rr, chain, file_key=randbytes(age.FILE_KEY_LEN), sigma=randbytes(age.FILE_KEY_LEN),
+                        nonce=randbytes(age.NONCE_LEN)).decode("ascii")
+
+
+def escrow_findings(body: Mapping[str, Any], time: str, chain: ChainInfo | None) -> list[Finding]:
+    """Commit-time rules of an embargoed commitment (rule ``draw.embargo``), no beacon needed.
+
+    The embargo ends after the commitment (Beijing date) and after its own beacon round; every
+    office carries an escrow of its secret locked to exactly the reveal round. Whether the escrow
+    holds the committed secret can only be known at that round (:mod:`.check`).
+    """
+    until = body.get("embargo_until")
+    if not until or chain is None:
+        return []
+    try:
+        end = day_start(until)
+    except ValueError:
+        return []  # reported by draw.commit (not a calendar date)
+    out = []
+    if end <= unix(time):
+        out.append(Finding(f"embargo_until {until} is not after the commitment ({time}); an embargo ends in the "
+                           "future", ART_UNANNOUNCED, rule="draw.embargo"))
+    rr = reveal_round(chain, until)
+    if rr <= body["beacon"]["round"]:
+        out.append(Finding(f"the embargo ends (round {rr}) before the draw's beacon round {body['beacon']['round']}",
+                           ART_UNANNOUNCED, rule="draw.embargo"))
+    for o in body["offices"]:
+        if "escrow" not in o:
+            out.append(Finding(f"office {o['office']} gives no escrow of its secret: an embargoed draw carries every "
+                               "secret timelocked to the embargo's end, so the list opens without the office "
+                               f"(a partner prints its pair with `publisher draw secret {body['task']} --office "
+                               f"{o['office']} --embargo-until {until}`)", ART_UNANNOUNCED, rule="draw.embargo"))
+            continue
+        try:
+            check_escrow_lock(o["escrow"], office=o["office"], embargo_until=until, chain=chain)
+        except EscrowError as exc:
+            out.append(Finding(f"office {exc.office}: {exc.code}: {exc.detail}", ART_UNANNOUNCED, rule="draw.embargo"))
+    return out
 
 
 def check_escrow_lock(escrow: str | bytes, *, office: str, embargo_until: str, chain: ChainInfo) -> None:
@@ -74,10 +118,17 @@ def open_escrow(escrow: str, *, task: str, office: str, commitment: str, embargo
     return secret
 
 
-def open_escrows(commit_body: Mapping[str, Any], escrows: Sequence[str], chain: ChainInfo,
-                 beacon: Beacon | None) -> list[bytes]:
-    """Every office's secret, in the commitment's office order (what the seed needs)."""
+def open_escrows(commit_body: Mapping[str, Any], chain: ChainInfo, beacon: Beacon | None,
+                 escrows: Sequence[str] | None = None) -> list[bytes]:
+    """Every office's secret, in the commitment's office order (what the seed needs).
+
+    The escrows are the offices' ``escrow`` fields of the commitment unless given."""
     offices = commit_body["offices"]
+    if escrows is None:
+        missing = [o["office"] for o in offices if "escrow" not in o]
+        if missing:
+            raise EscrowError(missing[0], "escrow.missing", "the commitment carries no escrow for this office")
+        escrows = [o["escrow"] for o in offices]
     if len(escrows) != len(offices):
         raise EscrowError("*", "escrow.count", f"{len(escrows)} escrows for {len(offices)} committed offices")
     return [open_escrow(e, task=commit_body["task"], office=o["office"], commitment=o["commitment"],

@@ -35,6 +35,7 @@ ZERO_SHA_RE = re.compile(r"^0{7,64}$")
 _ENTRY_RE = re.compile(r"^entries/([a-z][a-z0-9-]{1,31})/([0-9]{8,10})\.json$")
 _BLOB_RE = re.compile(r"^blobs/([0-9a-f]{64})$")
 _CHECKPOINT_RE = re.compile(r"^checkpoints/([0-9]{10})\.note$")
+_BEACON_RE = re.compile(r"^beacons/[0-9a-f]{64}/[1-9][0-9]{0,15}\.json$")  # recorded beacons (spec §5A.4)
 _KEEP = {"entries/.gitkeep", "blobs/.gitkeep", "checkpoints/.gitkeep"}
 
 # Private key material. Written so that this very file does not match its own patterns.
@@ -85,7 +86,7 @@ class NewLine:
 @dataclass(frozen=True)
 class LedgerPath:
     """What a path inside the ledger directory is; ``kind`` is one of
-    trust, log, entry, blob, checkpoint, keep, other."""
+    trust, log, entry, blob, checkpoint, beacon (a recorded drand beacon), keep, other."""
 
     kind: str
     office: str = ""
@@ -120,6 +121,8 @@ def classify(rel: str) -> LedgerPath:
         return LedgerPath("blob", digest=m.group(1))
     if _CHECKPOINT_RE.match(rel):
         return LedgerPath("checkpoint")
+    if _BEACON_RE.match(rel):
+        return LedgerPath("beacon")
     return LedgerPath("other")
 
 
@@ -153,7 +156,7 @@ def check_changes(changes: Iterable[Change], prefix: str = "ledger") -> list[Ref
             if kind == "other":
                 out.append(Refusal(ch.path, "layout", "not a ledger file (allowed: trust.json, log, "
                                    "entries/<office>/<seq:08d>.json, blobs/<sha256>, "
-                                   "checkpoints/<size:010d>.note)"))
+                                   "checkpoints/<size:010d>.note, beacons/<chain hash>/<round>.json)"))
         else:
             out.append(Refusal(ch.path, "immutable", f"unexpected change status {ch.status!r}"))
     return out

@@ -205,6 +205,10 @@ S: dict[str, tuple[str, str]] = {
                      "Unannounced inspection (001 Art. 17): the list is published after the embargo. At lock time only a hash of the draw result is public; once revealed anyone can compare."),
     "result_hash": ("抽取结果哈希", "Draw result hash"),
     "not_revealed": ("名单尚未公开", "List not yet revealed"),
+    "opened_by_timelock": ("保密期已结束：各机关的秘密值在承诺时已用时间锁托管，保密期结束那一轮信标产生后自动解开；下面的名单由核验程序据此重新计算，并与锁定时的哈希一致，无需机关另行公布。",
+                           "The embargo has ended: each office's secret was timelocked in the commitment and opened "
+                           "by the beacon round at the embargo's end; the list below was recomputed from it by the "
+                           "verifier and matches the hash fixed at lock — no action by the office was needed."),
     "selected": ("抽取结果（按检查批次顺序）", "Selected targets (in batch order)"),
     "position": ("顺序", "Position"),
     "batch": ("批次", "Batch"),

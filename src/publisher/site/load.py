@@ -106,6 +106,9 @@ def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None
     draw = report.rule("draw")
     for c in getattr(draw, "commits", {}).values():
         index.add_commit_summary(c)
+        if getattr(c, "opened", False) and c.reveal is None:  # list opened by the timelock (spec §5A.4)
+            priv = draw.book.private[c.id]
+            index.add_opened(c, priv.opened.to_json(), [x.hex() for x in priv.secrets or []])
     index.finish(SnapshotReader(ledger))
     if index.stats.warnings:
         log.warning("site: %d entries are shown without some details (fields the site did not expect); "

@@ -55,6 +55,7 @@ CREATE TABLE results(idx INTEGER PRIMARY KEY, entry_id TEXT, office TEXT, task_i
 CREATE TABLE noncoop(idx INTEGER PRIMARY KEY, entry_id TEXT, office TEXT, task_id TEXT,
   target_id TEXT, time TEXT, date TEXT, body TEXT);
 CREATE TABLE facts(entry_id TEXT PRIMARY KEY, status TEXT, deadline TEXT, late_days INT);
+CREATE TABLE opened(commit_id TEXT PRIMARY KEY, body TEXT);  -- embargoed draws opened by their escrows (§5A.4)
 CREATE TABLE commits(id TEXT PRIMARY KEY, task_id TEXT, office TEXT, time TEXT, idx INT,
   chain_hash TEXT, round INT, round_time INT, embargo_until TEXT, status TEXT, supersedes TEXT,
   superseded_by TEXT, lock TEXT, lock_time TEXT, reveal TEXT, reveal_time TEXT, selected INT,
@@ -281,6 +282,16 @@ class SiteIndex:
         self._put("commits", (c.id, c.task, c.office, c.time, c.index, c.chain_hash, c.round,
                               c.round_time, c.embargo_until, c.status, c.supersedes, c.superseded_by,
                               c.lock, c.lock_time, c.reveal, c.reveal_time, c.selected, c.replacements))
+
+    def add_opened(self, c: Any, result_json: dict, secrets: list[str] | None = None) -> None:
+        """An embargoed draw opened by its escrows at the reveal round (spec §5A.4): its list,
+        recomputed by the verifier, is public from then on, shown against the lock."""
+        self.flush()
+        row = self.db.execute("SELECT idx FROM draws WHERE entry_id=?", (c.lock,)).fetchone()
+        if row is not None:
+            self._selection(row[0], c.task, result_json)
+        self._put("opened", (c.id, _json({"seed": result_json["seed"], "strata": result_json["strata"],
+                                          "secrets": secrets or []})))
 
     # ---------------------------------------------------------------- finishing
 

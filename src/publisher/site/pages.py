@@ -361,8 +361,12 @@ def commit_view(ix: SiteIndex, chains: dict, d: Any, related: list[Any]) -> dict
     replaces = [x for x in related if x["kind"] == "replace"]
     lb = loads(lock["body"]) if lock else {}
     rb = loads(reveal["body"]) if reveal else {}
-    public_row = reveal if reveal else (lock if lock and "selected" in lb else None)
+    opened = bool(lock) and not reveal and bool(summary) and summary["status"] == "revealed"  # by the timelock
+    public_row = reveal if reveal else (lock if lock and ("selected" in lb or opened) else None)
     pb = rb if reveal else lb
+    if opened:  # seed, thresholds and secrets recomputed from the escrows by the verifier
+        o = ix.one("SELECT body FROM opened WHERE commit_id=?", d["entry_id"])
+        pb = loads(o["body"]) if o else pb
     beacon = b.get("beacon") or {}
     lbeacon = lb.get("beacon") or {}
     strata = []
@@ -411,7 +415,8 @@ def commit_view(ix: SiteIndex, chains: dict, d: Any, related: list[Any]) -> dict
         "teams_spec": b.get("teams") or {},
         "beacon": {"round": beacon.get("round"), "chain": chain_view(chains, beacon.get("chain_hash"), beacon.get("round")),
                    "signature": lbeacon.get("signature"), "randomness": randomness_hex(lbeacon.get("signature"))},
-        "embargo_until": b.get("embargo_until"), "embargoed": bool(lock) and "result_hash" in lb and not reveal,
+        "embargo_until": b.get("embargo_until"), "embargoed": bool(lock) and "result_hash" in lb and not reveal and not opened,
+        "opened_by_timelock": opened,
         "result_hash": lb.get("result_hash"),
         "lock": dict(lock) if lock else None, "reveal": dict(reveal) if reveal else None,
         "seed": pb.get("seed"), "secrets": list(zip([o.get("office") for o in b.get("offices") or []],

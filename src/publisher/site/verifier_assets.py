@@ -165,6 +165,19 @@ class _Writer:
             shutil.copyfile(src, dst)
         return rel
 
+    def reveal_beacon(self, body: dict[str, Any]) -> dict[str, Any] | None:
+        """The recorded beacon of an embargo's reveal round (spec §5A.4), once it exists."""
+        from ..embargo import reveal_round
+        from ..storage.beacons import BEACONS_DIR
+
+        chain = self.loaded.ledger.trust().beacon_chains.get(body["beacon"]["chain_hash"])
+        if not body.get("embargo_until") or chain is None:
+            return None
+        rr = reveal_round(chain, body["embargo_until"])
+        if self.loaded.ledger.recorded_beacon(chain.chain_hash, rr) is None:
+            return None
+        return {"round": rr, "url": self.ensure(f"ledger/{BEACONS_DIR}/{chain.chain_hash}/{rr}.json")}
+
     def entry_ref(self, idx: int) -> dict[str, Any]:
         row = self.ix.one("SELECT idx, office, seq, id FROM entries WHERE idx=?", idx)
         url = self.ensure(f"ledger/entries/{row['office']}/{row['seq']:08d}.json")
@@ -232,6 +245,7 @@ class _Writer:
         doc: dict[str, Any] = {
             "format": FORMAT, "task": task_id, "status": status["status"] if status else None,
             "embargo_until": body.get("embargo_until"),
+            "reveal_beacon": self.reveal_beacon(body),
             "trust": self.ensure("ledger/trust.json"),
             "entries": {"commit": commit, "lock": lock, "reveal": reveal, "replace": replace,
                         "superseded": superseded},

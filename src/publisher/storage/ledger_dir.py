@@ -136,6 +136,12 @@ class LedgerDir:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise LedgerIOError(f"{p}: not valid JSON: {exc}") from exc
 
+    def recorded_beacon(self, chain_hash: str, round_: int):
+        """A beacon recorded under ``beacons/`` (storage/beacons.py), or None."""
+        from .beacons import read_beacon
+
+        return read_beacon(self.root, chain_hash, round_)
+
     def iter_raw_log(self) -> Iterator[tuple[int, str]]:
         """(line number, line text without newline); a missing log is an empty ledger."""
         try:

@@ -49,3 +49,6 @@ class Overlay:
 
     def has_blob(self, digest: str) -> bool:
         return self.ledger.has_blob(digest)
+
+    def recorded_beacon(self, chain_hash: str, round_: int):
+        return self.ledger.recorded_beacon(chain_hash, round_)

@@ -172,6 +172,7 @@ class Session:
         self.keep = cache.keep
         self.rules_fp = self._rules_fingerprint()
         self.extra = ""  # whole-log facts the prefix's verdicts depend on (e.g. compromised keys)
+        self.beacons = _recorded_beacons(source)  # a beacon recorded later opens a prefix's embargo
 
     # -- what a state depends on --------------------------------------------------------------
 
@@ -195,7 +196,8 @@ class Session:
     def fingerprint(self, size: int) -> str:
         cps = [(s, repr(self.cps[s])) for s in sorted(self.cps) if s <= size]
         seen = [repr(c) for c in self.ctx_args.get("checkpoints", []) if c[0] <= size]
-        return hashlib.sha256(json.dumps([self.rules_fp, self.now, cps, seen, self.extra]).encode()).hexdigest()
+        return hashlib.sha256(json.dumps([self.rules_fp, self.now, cps, seen, self.extra,
+                                          self.beacons]).encode()).hexdigest()
 
     def _prefix_digest(self, size: int) -> str:
         return prefix_digest(self.source, size)
@@ -317,6 +319,18 @@ def _prefix_roots(source: Any, sizes: list[int]) -> dict[int, bytes | None]:
         if tree.size in want:
             out[tree.size] = tree.root()
     return out
+
+
+def _recorded_beacons(source: Any) -> list[str]:
+    """Names of the beacon files recorded under ledger/beacons/ (spec §5A.7)."""
+    root = getattr(source, "root", None)
+    if root is None:
+        return []
+    base = Path(root) / "beacons"
+    try:
+        return sorted(str(p.relative_to(base)) for p in base.rglob("*"))
+    except OSError:
+        return ["?"]
 
 
 def _read_regular(path: str) -> bytes:

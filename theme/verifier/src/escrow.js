@@ -1,7 +1,7 @@
 // An embargoed draw's escrowed secret (spec §5A.4): opened with the beacon of the round at the
 // embargo's end and checked against the office's commitment, so the browser recomputes an
 // embargoed list without the office. Mirrors publisher/embargo/escrow.py (same codes).
-// Not imported by verify.js yet: the embargo check is wired in with the draw protocol.
+// Used by verify.js (steps 3 and 11) with the reveal beacon the site build ships.
 
 import { tlockDecrypt, lockedTo, TimelockError } from './tlock.js';
 import { taggedHash } from './hash.js';

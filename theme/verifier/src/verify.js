@@ -15,6 +15,7 @@ import { openCheckpoint, parseWitnessPolicy } from './note.js';
 import { trustFingerprint, checkTrustPin, trustLine, witnessLine } from './trustpin.js';
 import { leafHash, verifyInclusion, verifyConsistency } from './merkle.js';
 import { readSnapshot } from './snapshot.js';
+import { openEscrow } from './escrow.js';
 import {
   Filter, Classifier, PopulationScan, Selector, parseStrata, parseRatio, exclusionSets, secretCommitment,
   deriveSeed, resultJson, resultHash, replacementProblems, applyReplacement, teamPlan, batchOrder, batchRows,
@@ -239,7 +240,12 @@ export async function verifyTask(io, data, hooks = {}) {
   const embargoed = !!(cb && cb.embargo_until);
   const lb = lock && lock.entry ? lock.entry.body : null;
   const rb = reveal && reveal.entry ? reveal.entry.body : null;
-  const resultBody = embargoed ? rb : lb; // what publishes secrets, seed and the result
+  let resultBody = embargoed ? rb : lb; // what publishes secrets, seed and the result
+  // an embargoed draw without a reveal opens itself at its reveal round (spec §5A.4): the
+  // escrowed secrets give the list, which the lock's result_hash must bind (step 11)
+  const opening = embargoed && lb && !rb && data.reveal_beacon ? await openEscrows(io, cb, trust, data.reveal_beacon) : null;
+  if (opening && opening.secrets) resultBody = { secrets: opening.secrets.map(toHex), opened: true };
+  ctx.opened = !!(opening && opening.secrets);
   ctx.resultBody = resultBody;
   ctx.embargoed = embargoed;
 
@@ -394,7 +400,13 @@ export async function verifyTask(io, data, hooks = {}) {
           'an announced draw (draw protocol v2) uses no secrets: the seed follows from the commitment id and the beacon alone, so once the round is public anyone can compute the outcome — abandoning or re-drawing hides nothing');
       }
     } else if (!lb) s3.wait('尚未锁定：各机关的秘密值在保密期结束后公布', 'not locked yet: the offices publish their secrets after the embargo');
-    else if (!rb) s3.wait(`保密期至 ${cb.embargo_until}：秘密值将在公布时一并核验`, `embargoed until ${cb.embargo_until}: the secrets are checked once revealed`);
+    else if (opening && opening.error) s3.bad(`时间锁托管无法打开为承诺的秘密值：${opening.error}`, `the timelock escrow does not open to the committed secret: ${opening.error}`);
+    else if (opening) {
+      s3.info(`保密期已于 ${cb.embargo_until} 结束：第 ${opening.round} 轮信标打开了承诺中托管的秘密值，名单由此重新计算，无需机关公布`,
+        `the embargo ended on ${cb.embargo_until}: beacon round ${opening.round} opens the secrets escrowed in the commitment, so the list is recomputed without the office`);
+      cb.offices.forEach((o, i) => s3.ok(`${o.office}：托管的秘密值 ${short(resultBody.secrets[i])} 与承诺 ${short(o.commitment)} 一致`,
+        `${o.office}: the escrowed secret ${short(resultBody.secrets[i])} matches the commitment ${short(o.commitment)}`));
+    } else if (!rb) s3.wait(`保密期至 ${cb.embargo_until}：托管的秘密值在保密期结束那一轮信标产生后即可打开`, `embargoed until ${cb.embargo_until}: the escrowed secrets open once the beacon round at the embargo's end exists`);
     else {
       const secrets = resultBody.secrets || [];
       if (secrets.length !== cb.offices.length || carrying.length !== cb.offices.length) {
@@ -496,6 +508,7 @@ export async function verifyTask(io, data, hooks = {}) {
   if (needs(s5, [3, 4])) {
     try {
       seed = deriveSeed(commit.entry.id, randomness, embargoed ? resultBody.secrets.map((s) => fromHex(s, 32)) : []);
+      if (resultBody.opened) resultBody.seed = toHex(seed); // nothing published: the hash (step 11) is the check
       if (toHex(seed) === resultBody.seed) {
         s5.ok(embargoed ? `种子 = SHA-256(ssgk/seed/v2, 承诺编号, 信标随机数, 各机关秘密值) = ${short(toHex(seed))}，与公布的一致`
           : `种子 = SHA-256(ssgk/seed/v2, 承诺编号, 信标随机数) = ${short(toHex(seed))}，与公布的一致`,
@@ -589,6 +602,10 @@ export async function verifyTask(io, data, hooks = {}) {
   if (needs(s6, [5, 7])) {
     const picks = sel.result();
     const names = strata.map((s) => s.name);
+    if (resultBody.opened) {
+      resultBody.strata = picks.map((ps, i) => ({ name: names[i], n: cb.strata[i].n, k: cb.strata[i].k, threshold: ps.length ? toHex(ps[ps.length - 1].ticket) : null }));
+      resultBody.selected = picks.flat().map((p) => ({ id: p.id, stratum: names[p.si] }));
+    }
     const published = new Map((resultBody.strata || []).map((s) => [s.name, s]));
     picks.forEach((ps, i) => {
       const th = ps.length ? toHex(ps[ps.length - 1].ticket) : null;
@@ -647,6 +664,7 @@ export async function verifyTask(io, data, hooks = {}) {
     }
   }
   ctx.result = result;
+  if (resultBody && resultBody.opened && result) Object.assign(resultBody, { selected: rows, teams: result.teams });
 
   // ---- step 8: batch order
   const s8 = steps[8];
@@ -749,7 +767,7 @@ export async function verifyTask(io, data, hooks = {}) {
   const s11 = steps[11];
   if (!embargoed) s11.status = 'na';
   else if (!lb) s11.wait('尚未锁定', 'not locked yet');
-  else if (!rb) {
+  else if (!rb && !ctx.opened) {
     s11.wait(`锁定时固定的结果哈希 ${short(lb.result_hash)}；保密期至 ${cb.embargo_until}，公布后即可核验`,
       `result hash fixed at lock: ${short(lb.result_hash)}; embargoed until ${cb.embargo_until}, checkable after the reveal`);
   } else if (needs(s11, [5, 7])) {
@@ -784,9 +802,9 @@ export async function verifyTask(io, data, hooks = {}) {
 
   // ---- step 13: the verified selection, and the list printed on the task page
   const s13 = steps[13];
-  if (embargoed && !rb) s13.wait('保密期内：名单尚未公布', 'under embargo: the list is not published yet');
+  if (embargoed && !rb && !ctx.opened) s13.wait('保密期内：名单尚未公布', 'under embargo: the list is not published yet');
   else if (!lb) s13.wait('尚未锁定：还没有抽中名单', 'not locked yet: there is no selection');
-  else if (needs(s13, [6, 8])) {
+  else if (needs(s13, ctx.opened ? [6, 8, 11] : [6, 8])) {
     s13.ok(`核验所得的抽中名单（${rows.length} 家，按批次顺序）：`, `the verified selection (${rows.length} targets, in batch order):`);
     for (const r of rows) s13.info(`第 ${r.position} 位 · 第 ${r.batch} 批 · 「${r.stratum}」 · ${r.id}`, `#${r.position} · batch ${r.batch} · "${r.stratum}" · ${r.id}`);
     await comparePrinted(s13, io, data, rows);
@@ -946,3 +964,25 @@ export function firstDifference(got, want, key) {
 }
 
 export { cmpCodePoints, utf8 };
+
+/** Open every office's escrow with the reveal round's beacon: {round, secrets} or {round, error}. */
+async function openEscrows(io, cb, trust, ref) {
+  const chain = trust ? trust.chains.get(cb.beacon.chain_hash) : null;
+  let beacon = null;
+  try {
+    beacon = parseStrict(fromUtf8(await io.bytes(ref.url)));
+  } catch (e) {
+    return { round: ref.round, error: `reveal beacon ${ref.url}: ${e.message}` };
+  }
+  if (!chain) return { round: ref.round, error: 'the beacon chain is not pinned' };
+  const secrets = [];
+  for (const o of cb.offices) {
+    try {
+      secrets.push(await openEscrow({ escrow: o.escrow || '', task: cb.task, office: o.office, commitment: o.commitment,
+        embargoUntil: cb.embargo_until, chain, beacon }));
+    } catch (e) {
+      return { round: beacon.round, error: e.message };
+    }
+  }
+  return { round: beacon.round, secrets };
+}

@@ -10,7 +10,7 @@ tests can pass in-memory fakes of the small interfaces.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import IO, Iterable, Protocol
+from typing import IO, Any, Callable, Iterable, Protocol
 
 from ..entry import Entry
 
@@ -55,6 +55,9 @@ class Context:
     file: str = ""  # path of the entry file, for messages
     now: int | None = None  # unix time the verification is about (None = time of last entry)
     last_time: int = 0  # unix time of the latest entry seen so far
+    # (chain hash, round) -> a recorded beacon (publisher.beacon.Beacon) or None: rounds published
+    # outside the log (ledger/beacons/, spec §5A.4), e.g. an embargo's reveal round. Unverified here.
+    beacon_source: Callable[[str, int], Any] | None = None
     _earliest: list[tuple[int, int | None]] | None = field(default=None, repr=False, compare=False)
 
     def accepted_at(self, index: int) -> int | None:

@@ -4,7 +4,7 @@ Composes one small check per concept (``rules/draw/*``), each reporting under it
 ``draw.commit`` / ``draw.accept`` (the commitment and partners' acceptance), ``draw.population``
 (confirmed snapshots, removals before a draw), ``draw.history`` (re-draws, abandoned and twin
 commitments, whose outcomes are computed), ``draw.lock`` / ``draw.reveal`` (recomputation),
-``draw.replace`` (drawn substitutes), ``draw.cap`` (which draws count toward 001 第七条).
+``draw.replace`` (drawn substitutes), ``draw.embargo`` (escrows, opened at the reveal round), ``draw.cap`` (which draws count toward 001 第七条).
 
 State for the portal: ``tasks`` (task -> DrawState of CommitSummary), ``commits``, ``cap``,
 ``twins`` (office -> flagged twin groups). No full target lists are kept.
@@ -20,6 +20,7 @@ from ...draw.timeutil import day_start
 from ..entry import Entry
 from .base import Context, Problem
 from .draw.commit import AcceptCheck, CommitCheck
+from .draw.embargo import EmbargoCheck
 from .draw.history import HistoryCheck
 from .draw.lock import CapCheck, LockCheck, RevealCheck
 from .draw.population import PopulationCheck
@@ -41,6 +42,7 @@ class DrawRule:
         self.reveal = RevealCheck()
         self.replace = ReplaceCheck()
         self.capcheck = CapCheck()
+        self.embargo = EmbargoCheck()
 
     # read-only views for the portal and the CLI
     @property
@@ -95,6 +97,7 @@ class DrawRule:
         out = self._problems(self.history.rule, self.history.on_commit(entry, ctx, self.book, c), ctx)
         out += self._problems(self.population.rule, self.population.on_commit(entry, ctx, self.book, c), ctx)
         out += self._problems(self.commit.rule, self.commit.on_commit(entry, ctx, self.book, c), ctx)
+        out += self._problems(self.embargo.rule, self.embargo.on_commit(entry, ctx, self.book, c), ctx)
         c.valid = not any(p.severity == "error" for p in out)
         self.book.commits[entry.id] = c
         self.book.tasks.setdefault(c.task, DrawState(c.task)).commits.append(c)
@@ -102,11 +105,12 @@ class DrawRule:
 
     def finish(self, ctx: Context) -> Iterable[Problem]:
         now = ctx.now if ctx.now is not None else ctx.last_time
-        out = []
+        out = [Problem(f.rule or self.embargo.rule, f.message, "", "", f.article, f.severity)
+               for f in self.embargo.finish(ctx, self.book)]
         for state in self.book.tasks.values():
             c = state.current
             if (c.valid and not c.superseded_by and c.lock and c.lock_valid and c.embargo_until
-                    and c.reveal is None and now > day_start(c.embargo_until) + ABANDON_AFTER):
+                    and c.reveal is None and not c.opened and now > day_start(c.embargo_until) + ABANDON_AFTER):
                 out.append(Problem("draw.reveal", f"unrevealed draw: task {c.task}'s embargo ended on "
                                    f"{c.embargo_until} and the draw has not been revealed", c.file, c.id,
                                    ART_UNANNOUNCED, "warning"))

@@ -172,6 +172,7 @@ class HistoryCheck:
         except BeaconError as exc:
             return [Finding(f"superseded_beacon does not verify: {exc}", ART_FAIR)]
         book.beacons[(old.chain_hash, old.round)] = beacon.randomness
+        book.signed[(old.chain_hash, old.round)] = beacon
         return outcome_findings(ctx, book, old)
 
     def finish(self, ctx: Context, book: DrawBook) -> list[Finding]:

@@ -64,11 +64,13 @@ class LockCheck:
         if any(f.severity == "error" for f in out):
             return out
         priv = book.private[c.id]
-        priv.randomness = Beacon(round=body["beacon"]["round"],
-                                 signature=bytes.fromhex(body["beacon"]["signature"])).randomness
+        beacon = Beacon(round=body["beacon"]["round"], signature=bytes.fromhex(body["beacon"]["signature"]))
+        priv.randomness = beacon.randomness
         book.beacons[(c.chain_hash, c.round)] = priv.randomness
+        book.signed[(c.chain_hash, c.round)] = beacon
         if embargoed:
             priv.result_hash = body["result_hash"]
+            priv.lock_body = dict(body)
             c.lock_valid = True
             return out
         return out + check_result(entry, c, ctx, book, china_year(entry.time), [])

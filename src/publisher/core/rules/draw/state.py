@@ -61,6 +61,7 @@ class CommitSummary:
     replaced: list[dict[str, Any]] = field(default_factory=list)  # team.replace summaries
     void: str | None = None  # why the draw is void (not public before its round), else None
     outcome: list[str] | None = None  # selected ids computed for a draw never locked
+    opened: bool = False  # embargoed: the escrows opened at the reveal round and the lock binds their list
     population: int = 0
     accepted: dict[str, str] = field(default_factory=dict)  # partner office -> accept entry id
     removed_before: list[str] = field(default_factory=list)  # ids removed from the directory shortly before
@@ -75,7 +76,7 @@ class CommitSummary:
             return "void"
         if self.superseded_by:
             return "abandoned (superseded)"
-        if self.reveal:
+        if self.reveal or self.opened:
             return "revealed"
         if self.lock:
             return "embargoed" if self.embargo_until else "locked"
@@ -107,6 +108,8 @@ class Private:
     secrets: list[bytes] | None = None
     seed: bytes | None = None
     result_hash: str | None = None
+    lock_body: dict[str, Any] | None = None  # embargoed locks only (checked again at the reveal round)
+    opened: Any = None  # embargoed: the DrawResult recomputed from the escrows alone
     replacements: list[tuple[str, str, str]] = field(default_factory=list)
     accept_index: dict[str, int] = field(default_factory=dict)  # partner office -> log index
 
@@ -130,6 +133,7 @@ class DrawBook:
         self.private: dict[str, Private] = {}
         self.cap = CapTable()
         self.beacons: dict[tuple[str, int], bytes] = {}  # (chain, round) -> verified randomness
+        self.signed: dict[tuple[str, int], Any] = {}  # (chain, round) -> verified Beacon (for tlock)
         self.snapshots: dict[str, list[Snapshot]] = {}  # office -> its confirmed snapshots, log order
         self.snapshot_entries: dict[str, Snapshot] = {}  # entry id -> snapshot
         self.pending_cap: dict[str, tuple[str, int, set[str]]] = {}  # task -> (commit, year, ids)

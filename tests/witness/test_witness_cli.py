@@ -28,7 +28,7 @@ def test_init_with_witnesses_and_witness_init(env, capsys):
         assert main(["keygen", name]) == 0
     vkeys = [vkey_of(capsys, "witness", "keygen", f"w{i}.test/witness", "--key", f"w{i}") for i in (1, 2, 3)]
     assert all(v.split("+")[2].startswith("B") for v in vkeys)  # base64 of 0x04…
-    args = ["init", "--origin", "portal.test/county"]
+    args = ["init", "--origin", "portal.test/county", "--training", "--disclosure", "public"]
     for i, v in enumerate(vkeys, 1):
         args += ["--witness", f"{v}=http://127.0.0.1:{7380 + i}"]
     assert main(args) == 0
@@ -50,9 +50,10 @@ def test_bad_witness_flags_are_clear_errors(env, capsys):
     for name in ("root", "log"):
         main(["keygen", name])
     v = vkey_of(capsys, "witness", "keygen", "w.test/x", "--key", "x")
-    assert main(["init", "--origin", "portal.test/county", "--witness", v, "--witness-quorum", "2"]) == 2
+    base = ["init", "--origin", "portal.test/county", "--training", "--disclosure", "public"]
+    assert main([*base, "--witness", v, "--witness-quorum", "2"]) == 2
     assert "quorum must be between 1 and the number of witnesses (1)" in capsys.readouterr().err
-    assert main(["init", "--origin", "portal.test/county", "--witness", "not-a-vkey"]) == 2
+    assert main([*base, "--witness", "not-a-vkey"]) == 2
     assert "is not <name>+<hex8>+<base64 key>" in capsys.readouterr().err
     assert not (env / "ledger" / "trust.json").exists()
     assert main(["witness", "init", "--dir", "w", "--name", "w.test/x"]) == 2

@@ -36,7 +36,8 @@ def default_rules() -> list:
 
 def add_full_arg(p) -> None:
     p.add_argument("--full", action="store_true",
-                   help="verify every entry again, ignoring this machine's saved verification state")
+                   help="重新核验全部条目，不使用本机保存的核验进度 / "
+                        "verify every entry again, ignoring this machine's saved verification state")
 
 
 def verify_cache(args=None):

@@ -128,10 +128,12 @@ def witness_policy_json(items: list[str], quorum: int | None) -> dict:
 
 def add_collect_args(p) -> None:
     p.add_argument("--witness", action="append", default=[], metavar="NAME=URL",
-                   help="witness submission URL (overrides trust.json's url hint)")
-    p.add_argument("--state", help=f"where pending checkpoints are kept (default ${STATE_ENV} or <ledger>/../.publisher-state)")
-    p.add_argument("--witness-timeout", type=float, default=2.0, help="seconds per request (default 2)")
-    p.add_argument("--witness-retries", type=int, default=2, help="retries per witness (default 2)")
+                   help="见证方提交地址，覆盖 trust.json 中的地址 / "
+                        "witness submission URL (overrides trust.json's url hint)")
+    p.add_argument("--state", help=f"待联署检查点的保存目录（默认 ${STATE_ENV} 或 账本目录旁的 .publisher-state）/ "
+                        f"where pending checkpoints are kept (default ${STATE_ENV} or <ledger>/../.publisher-state)")
+    p.add_argument("--witness-timeout", type=float, default=2.0, help="每次请求的超时秒数（默认 2）/ seconds per request (default 2)")
+    p.add_argument("--witness-retries", type=int, default=2, help="每个见证方的重试次数（默认 2）/ retries per witness (default 2)")
 
 
 def _overrides(items: list[str]) -> dict[str, str]:

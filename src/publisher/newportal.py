@@ -61,6 +61,10 @@ def _settings(names: PortalNames) -> str:
     text = re.sub(r"^PUBLISHER_ROOT_KEY_IDS = .*$", lambda _m: f"PUBLISHER_ROOT_KEY_IDS = {keys}", text, count=1, flags=re.M)
     text = re.sub(r"^PUBLISHER_PUBLIC_URL = .*$", lambda _m: f"PUBLISHER_PUBLIC_URL = {url!r}", text, count=1, flags=re.M)
     text = re.sub(r"^PUBLISHER_SAMPLE_SETTINGS = .*\n", "", text, flags=re.M)
+    # the sample's (non-existent) gazette is not this portal's: the operator names its own notice
+    text = re.sub(r"^PUBLISHER_TRUST_GAZETTE = .*$",
+                  lambda _m: 'PUBLISHER_TRUST_GAZETTE = ""  # 公布 trust.json 指纹的公报/公告 / gazette or notice',
+                  text, count=1, flags=re.M)
     head = ("# 本门户的网站设置：名称、主办单位、公开网址由 publisher new-portal 写入，可直接修改。\n"
             "# This portal's site settings, written by `publisher new-portal`; edit freely.\n")
     return head + text

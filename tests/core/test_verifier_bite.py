@@ -28,17 +28,22 @@ def notice_at(f, office, t: int):
 # --- future-dated: the checkpoint that first includes an entry bounds its time -----------------------
 
 
-@pytest.mark.parametrize("ahead,refused", [(FUTURE_TOLERANCE, False), (FUTURE_TOLERANCE + 1, True)])
-def test_future_dated_entry_margin(small_ledger, ahead, refused):
+# Judged against a checkpoint signed later, a wrong time is a WARNING on that entry (its claimed
+# time is not trusted), never a ledger error: the publishing gate refuses such entries before any
+# checkpoint covers them (issue 12). The margin is still exact, and the warning names the entry.
+
+
+@pytest.mark.parametrize("ahead,flagged", [(FUTURE_TOLERANCE, False), (FUTURE_TOLERANCE + 1, True)])
+def test_future_dated_entry_margin(small_ledger, ahead, flagged):
     f = small_ledger
     f.clock += 3600
     e = notice_at(f, "wjj", f.clock + ahead)  # claims a time after the checkpoint below
     f.checkpoint(time=f.clock)
     r = f.verify()
-    want = [(f"time {e.time} is after the checkpoint that first includes it (future-dated)",
-             "ledger/entries/wjj/00000004.json", "error")] if refused else []
+    want = [(f"time {e.time} is after the checkpoint that first includes it (future-dated): its time is not "
+             "trusted", "ledger/entries/wjj/00000004.json", "warning")] if flagged else []
     assert hits(r, "time") == want
-    assert r.ok is (not refused)
+    assert r.ok  # that entry's time is flagged; the ledger is not failed
 
 
 def test_entry_not_yet_checkpointed_may_carry_any_later_time(small_ledger):
@@ -50,8 +55,8 @@ def test_entry_not_yet_checkpointed_may_carry_any_later_time(small_ledger):
 # --- back-dated: a checkpoint signed before an entry bounds its time from below ------------------------
 
 
-@pytest.mark.parametrize("behind,refused", [(BACKDATE_TOLERANCE, False), (BACKDATE_TOLERANCE + 1, True)])
-def test_back_dated_entry_margin(factory, behind, refused):
+@pytest.mark.parametrize("behind,flagged", [(BACKDATE_TOLERANCE, False), (BACKDATE_TOLERANCE + 1, True)])
+def test_back_dated_entry_margin(factory, behind, flagged):
     f = factory
     f.add_office("scjgj")
     f.add_office("wjj")
@@ -60,8 +65,10 @@ def test_back_dated_entry_margin(factory, behind, refused):
     e = notice_at(f, "wjj", f.clock - behind)  # wjj's first entry: no office-order rule involved
     r = f.verify()
     want = [(f"time {e.time} is more than {BACKDATE_TOLERANCE}s before a checkpoint signed before this entry "
-             "was accepted (back-dated)", "ledger/entries/wjj/00000001.json", "error")] if refused else []
+             "was accepted (back-dated): its time is not trusted", "ledger/entries/wjj/00000001.json",
+             "warning")] if flagged else []
     assert hits(r, "time") == want
+    assert r.ok
 
 
 # --- an office's times never go backwards ---------------------------------------------------------------

@@ -13,7 +13,9 @@ import pytest
 
 from publisher.draw.explain import Population, Verdict, explain, verify_explanation
 
-from test_explain import SECRETS, TARGETS, draw  # the same committed draw as test_explain
+from publisher.draw.lock import build_reveal_body
+
+from test_explain import INSPECTORS, SECRETS, SIM, TARGETS, draw  # the same committed draw as test_explain
 
 
 @pytest.fixture(scope="module")
@@ -101,8 +103,17 @@ def test_inclusion_ticket_seed_secrets_and_list(county):
     assert refusal(body, lock, f) == "the ticket is not the one the seed gives"
     lk = copy.deepcopy(lock); lk["seed"] = "00" * 32
     assert refusal(body, lk, e) == "the seed does not follow from the beacon and the secrets"
-    lk = copy.deepcopy(lock); lk["secrets"] = [SECRETS[1].hex(), SECRETS[0].hex()]
-    assert refusal(body, lk, e) == "a revealed secret does not match its commitment"
+    # seed v2: an announced draw's seed comes from the beacon alone; secrets exist only for an
+    # embargoed draw, and its reveal's secrets must match the commitments
+    ebody, elock = draw(embargo_until="2026-02-01")
+    reveal = build_reveal_body("ef" * 32, ebody, SIM.beacon(10**6), SECRETS, TARGETS, INSPECTORS)
+    epop = Population.from_commit(ebody, TARGETS)
+    ee = explain(reveal, epop, epop.ids[10])
+    assert verify_explanation(ebody, elock, ee, reveal_body=reveal).ok
+    rv = copy.deepcopy(reveal); rv["secrets"] = [SECRETS[1].hex(), SECRETS[0].hex()]
+    assert refusal(ebody, elock, ee, rv) == "a revealed secret does not match its commitment"
+    rv = copy.deepcopy(reveal); rv["secrets"] = []
+    assert refusal(ebody, elock, ee, rv) == "the seed does not follow from the beacon and the secrets"
     chosen = explain(lock, pop, lock["selected"][0]["id"])
     lk = copy.deepcopy(lock); lk["selected"] = lk["selected"][1:]
     assert refusal(body, lk, chosen) == "the published selected list disagrees with ticket and threshold"

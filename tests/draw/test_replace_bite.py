@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from publisher.directory.records import Inspector
 from publisher.draw.errors import ART_CONFLICT, ART_REPLACE
-from publisher.draw.replace import REPLACE_REASONS, apply_replacement, replacement_findings
+from publisher.draw.replace import REPLACE_REASONS, apply_replacement, replacement_findings, substitute
 from publisher.draw.teams import Role, TeamPlan
 
 
@@ -19,12 +19,27 @@ PLAN = TeamPlan([insp("L-0", "lead"), insp("L-1", "lead"), insp("L-2", "lead", c
 TEAM = ["L-0", "P-0"]
 
 
-def found(out, new, reason="health", team=TEAM, target="T1"):
+SEED = b"\x01" * 32
+
+
+def drawn(out="L-0", target="T1", team=TEAM):
+    """The substitute the seed gives (draw v2: drawn, never chosen)."""
+    return substitute(SEED, target, "3711", out, {target: team}, PLAN)
+
+
+def found(out, new, reason="health", team=TEAM, target="T1", given=None):
     body = {"target": target, "out": out, "in": new, "reason": reason}
-    return [(f.message, f.article) for f in replacement_findings(body, team, PLAN)]
+    d = given if given is not None else drawn(out, target, team)
+    return [(f.message, f.article) for f in replacement_findings(body, team, PLAN, d)]
+
+
+def chosen(new, d="L-1"):
+    return (f"substitute {new} was chosen, but the draw's seed gives {d} (the next eligible inspector in ticket "
+            "order); a substitute is drawn, never chosen", ART_REPLACE)
 
 
 def test_a_valid_replacement_has_no_findings_for_every_reason():
+    assert drawn() == "L-1"  # L-2 conflicts with T1, L-3 is inactive, P-* are another office
     for reason in REPLACE_REASONS:
         assert found("L-0", "L-1", reason) == []
     assert REPLACE_REASONS == ("post_change", "work_conflict", "health", "recusal")
@@ -39,18 +54,17 @@ def test_each_replacement_finding():
         ("target T9 was not selected in this draw", ART_REPLACE)]
     assert found("L-0", "L-1", "bored") == [
         ("reason 'bored' is not one of post_change, work_conflict, health, recusal", ART_REPLACE)]
-    assert found("L-1", "L-2") == [
-        ("L-1 is not in the current team of T1 (L-0, P-0)", ART_REPLACE),
-        ("substitute L-2 declared a conflict of interest with T1", ART_CONFLICT)]
-    assert found("L-0", "X-9") == [
-        ("substitute X-9 is not an inspector of a participating office in the committed inspector snapshot",
-         ART_REPLACE)]
-    assert found("L-0", "L-3") == [("substitute L-3 is not active", ART_REPLACE)]
-    assert found("L-0", "P-1") == [
-        ("substitute P-1 is from office p1, the replaced inspector from lead; the same office must supply both",
-         ART_REPLACE)]
-    assert found("L-0", "P-0") == [
-        ("substitute P-0 is from office p1, the replaced inspector from lead; the same office must supply both",
-         ART_REPLACE),
-        ("substitute P-0 is already in the team of T1", ART_REPLACE)]
-    assert found("L-0", "L-2", target="T2") == []
+    assert found("L-1", "L-2") == [("L-1 is not in the current team of T1 (L-0, P-0)", ART_REPLACE)]
+    # an unknown, inactive or other-office substitute is never the drawn one
+    assert found("L-0", "X-9") == [chosen("X-9")]
+    assert found("L-0", "L-3") == [chosen("L-3")]
+    assert found("L-0", "P-1") == [chosen("P-1")]
+    assert found("L-0", "P-0") == [("substitute P-0 is already in the team of T1", ART_REPLACE), chosen("P-0")]
+    assert found("L-0", "L-2") == [("substitute L-2 declared a conflict of interest with T1", ART_CONFLICT),
+                                   chosen("L-2")]
+    d2 = drawn(target="T2")
+    assert d2 in ("L-1", "L-2") and found("L-0", d2, target="T2") == []  # L-2 conflicts with T1 only
+    body = {"target": "T1", "out": "L-0", "in": "L-1", "reason": "health"}
+    assert [(f.message, f.article) for f in replacement_findings(body, TEAM, PLAN, None)] == [
+        ("no eligible substitute for L-0 in the team of T1 (same office, active, allowed by the mode, no conflict, "
+         "under the load cap)", ART_REPLACE)]

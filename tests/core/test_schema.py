@@ -31,6 +31,12 @@ def fast_ok(t: str, body) -> bool:
 EXTRA_SAMPLES = {
     "notice": [{"title": "2026年度双随机抽查工作启动", "text": "各市场主体：\n本年度抽查计划已公布。"},
                {"title": "公告", "title_en": "Notice", "text": ""}],
+    "witness.set": [{"quorum": 2, "reason": "更换见证方 / replace a witness",
+                     "witnesses": [{"vkey": "w1.test/witness+f224c644+BOeR61500fl0ePwTYtwGdTdcTNh2B64jJ4wzOtZUdLmW",
+                                    "url": "https://w1.test/add-checkpoint"},
+                                   {"vkey": "w2.test/witness+0a1b2c3d+BAbCdEfGhIjKlMnOpQrStUvWxYz0123456789+/abcd"},
+                                   {"vkey": "w3.test/witness+89abcdef+BHq1w2e3r4t5y6u7i8o9p0AsDfGhJkL1zXcVbNm+/Q",
+                                    "url": "http://127.0.0.1:7383"}]}],
 }
 
 

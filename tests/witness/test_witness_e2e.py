@@ -138,12 +138,19 @@ def _post(url, body):
 def test_sigkill_during_add_checkpoint_never_rolls_back(tmp_path, seed):
     """Submit a growing log as fast as possible, SIGKILL the witness at a random instant,
     restart it: every size it already returned a cosignature for is still its floor, and it
-    refuses a fork of whatever state it restarted with."""
+    refuses a fork of whatever state it restarted with.
+
+    The kill instant is random but tied to progress, not to the wall clock: after a random
+    number of cosignatures plus a random sub-request jitter. (A fixed 0.3-1.0 s sleep assumed a
+    request rate: on a loaded machine, fsync can make the witness cosign nothing in a second.)"""
     log = Signer(ORIGIN, det_key("log"))
     w = WitnessProc(tmp_path, "w.test/kill", log.vkey).start()
     ls = [merkle.leaf_hash(b"e%d" % i) for i in range(400)]
     cosigned: list[int] = []
     stop = threading.Event()
+    rng = random.Random(seed)
+    kill_after = rng.randrange(5, 150)  # cosignatures before the kill
+    reached = threading.Event()
 
     def feeder():
         old = 0
@@ -160,10 +167,15 @@ def test_sigkill_during_add_checkpoint_never_rolls_back(tmp_path, seed):
                 decode_cosignatures(note, body)
                 cosigned.append(n)
                 old = n
+                if len(cosigned) >= kill_after:
+                    reached.set()
 
     t = threading.Thread(target=feeder)
     t.start()
-    time.sleep(random.Random(seed).uniform(0.3, 1.0))
+    deadline = time.monotonic() + 120  # generous: only a stalled witness takes this long
+    while not reached.wait(0.05) and t.is_alive() and time.monotonic() < deadline:
+        pass
+    time.sleep(rng.uniform(0, 0.01))  # land anywhere inside the next request(s)
     w.kill()
     stop.set()
     t.join(10)

@@ -239,7 +239,15 @@ def test_private_key_lines():
 
 def test_gitattributes_line():
     assert check_gitattributes(b"county/ledger/log merge=union\n", prefix="county/ledger/") == []
-    assert check_gitattributes(b"ledger/log text merge=union\n") == []
+    # attributes that rewrite bytes on checkout are refused (ledger files are hashed as stored),
+    # on the union line itself and on any other line; unsetting them is harmless and allowed
+    assert lines(check_gitattributes(b"ledger/log text merge=union\n")) == [
+        "REFUSED .gitattributes: gitattributes: line 1 sets text: attributes that rewrite bytes on checkout are "
+        "not allowed (ledger files are hashed as stored)"]
+    assert lines(check_gitattributes(b"ledger/log merge=union\nledger/** text eol=crlf filter=lfs\n")) == [
+        "REFUSED .gitattributes: gitattributes: line 2 sets text eol=crlf filter=lfs: attributes that rewrite "
+        "bytes on checkout are not allowed (ledger files are hashed as stored)"]
+    assert check_gitattributes(b"ledger/log -text merge=union\nledger/blobs/* binary !eol\n") == []
     assert lines(check_gitattributes(b"ledger/logs merge=union\nledger/log\n# ledger/log merge=union\n")) == [
         "REFUSED .gitattributes: gitattributes: must keep the line 'ledger/log merge=union' (concurrent appends "
         "of different offices rely on it)"]

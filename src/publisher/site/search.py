@@ -87,12 +87,17 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
     shutil.rmtree(site / "pagefind", ignore_errors=True)
     shutil.rmtree(site / "pagefind-shards", ignore_errors=True)
     groups = list(shards(pages, shard_pages, shard_mb * 2**20))
+    if not groups and (site / SEARCH_PAGES).is_file():
+        # Nothing searchable yet (no task, no inspected company): Pagefind refuses an empty
+        # site, so no index is written; the search page reports the index as unavailable.
+        (site / MANIFEST).write_text(json.dumps({"shards": []}) + "\n", encoding="utf-8")
+        return "no searchable pages: no search index written"
     if len(groups) <= 1 and not (site / SEARCH_PAGES).is_file():
         report = _pagefind(site, site / "pagefind", timeout)
         (site / MANIFEST).write_text(json.dumps({"shards": []}) + "\n", encoding="utf-8")
         return report
     reports, extra = [], []
-    for n, group in enumerate(groups or [[]]):
+    for n, group in enumerate(groups):
         with tempfile.TemporaryDirectory(prefix="pagefind-shard-") as tmp:
             for p in group:  # the shard as a site of hard links, same paths
                 dst = Path(tmp) / p.relative_to(site)

@@ -14,6 +14,7 @@ from typing import Any
 from .charts import hbar, stacked
 from .i18n import LANG_INDEX, STRINGS, enum_label
 from .load import Loaded
+from .model import china_date
 from .render import Renderer
 from .views import VOCABULARIES
 
@@ -79,11 +80,13 @@ def office_quarter(loaded: Loaded) -> list[dict[str, Any]]:
         rows[(r["office"], r["year"], r["quarter"])] = {"results": r["results"], "late": r["late"] or 0,
                                                           "corrections": r["corrections"] or 0,
                                                           "withheld": r["withheld"] or 0, "tasks": 0}
-    for r in ix.q("SELECT office, time, count(*) AS n FROM tasks GROUP BY office, substr(time,1,7)"):
-        y, m = int(r["time"][:4]), int(r["time"][5:7])
-        key = (r["office"], y, (m - 1) // 3 + 1)
+    # Tasks are counted by their China date (UTC+08:00), as results are: a task entered at
+    # 2026-03-31T17:00Z is dated 2026-04-01 and belongs to Q2.
+    for r in ix.it("SELECT office, time FROM tasks"):
+        d = china_date(r["time"])
+        key = (r["office"], d.year, (d.month - 1) // 3 + 1)
         rows.setdefault(key, {"results": 0, "late": 0, "corrections": 0, "withheld": 0, "tasks": 0})
-        rows[key]["tasks"] += r["n"]
+        rows[key]["tasks"] += 1
     return [{"office": o, "year": y, "quarter": q, **v} for (o, y, q), v in sorted(rows.items())]
 
 

@@ -61,6 +61,11 @@ class County:
     def pub(self, command: str, *extra: str, rc: int = 0) -> tuple[str, str]:
         """Run `publisher <command>` (as written in the guide) plus test-only flags."""
         self.ran.append(command)
+        for flag, value in zip(extra, extra[1:]):
+            if flag in ("--time", "--now"):  # the fixed clock is this machine's clock then (time rules)
+                when = value if value.isdigit() else str(int(datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
+                                                             .replace(tzinfo=timezone.utc).timestamp()))
+                self.mp.setenv("PUBLISHER_NOW", when)
         code = main(shlex.split(command) + list(extra))
         out = self.capsys.readouterr()
         assert "Traceback" not in out.err
@@ -125,6 +130,14 @@ def test_a_new_county_follows_the_guide(county, monkeypatch, caplog):
     monkeypatch.setenv("PUBLISHER_NOW", str(unix("2026-12-02 10:00")))
     out, _ = c.pub("draw commit examples/draw.yaml")
     assert "committed QH-2026-001" in out
+    assert "Partners wjw, nyj must run `publisher draw accept QH-2026-001` before the round" in out
+    # draw protocol v2: each partner office accepts the lead's commitment before the round
+    monkeypatch.setenv("PUBLISHER_NOW", str(unix("2026-12-02 10:01")))
+    for partner in ("wjw", "nyj"):
+        c.as_(partner, (partner,))
+        out, _ = c.pub(f"draw accept QH-2026-001 --office {partner}")
+        assert f"{partner} accepted QH-2026-001" in out
+    c.as_("scjgj", ("scjgj",))
     out, _ = c.pub("status", "--now", str(unix("2026-12-02 10:01")))
     assert "等待信标轮次" in out
     c.as_("operator", ("root", "log"))

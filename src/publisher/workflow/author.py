@@ -9,6 +9,8 @@ workflow rule, and only if nothing is wrong append them all (and their snapshot 
 
 from __future__ import annotations
 
+import os
+
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -185,7 +187,10 @@ def _add_locked(ledger: LedgerDir, parsed: Parsed, office: str, key: SigningKey,
     entries = sign_drafts(drafts, office, key, time, state, problems)
     from ..gitops.timegate import gate_or_raise
 
-    gate_or_raise(ledger, entries, lambda msg: InputError.one(parsed.file, "", msg, "time"))
+    # $PUBLISHER_NOW (tests, replays) as for the draw commands; the push gate keeps its own clock
+    fixed = os.environ.get("PUBLISHER_NOW")
+    gate_or_raise(ledger, entries, lambda msg: InputError.one(parsed.file, "", msg, "time"),
+                  now=int(fixed) if fixed else None)
     if problems.errors:
         raise InputError(problems.errors)  # warnings do not matter when nothing is written
     result = AddResult(warnings=[p for p in problems.items if p.severity != "error"],

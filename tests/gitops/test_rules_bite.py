@@ -53,7 +53,8 @@ def test_every_change_kind_has_its_own_refusal_line():
         "REFUSED ledger/entries/a1/00000001.json: immutable: deletes an existing ledger file; ledger files are only "
         "ever added",
         "REFUSED ledger/entries/a1/1.json: layout: not a ledger file (allowed: trust.json, log, "
-        "entries/<office>/<seq:08d>.json, blobs/<sha256>, checkpoints/<size:010d>.note)",
+        "entries/<office>/<seq:08d>.json, blobs/<sha256>, checkpoints/<size:010d>.note, "
+        "beacons/<chain hash>/<round>.json)",
         "REFUSED ledger/blobs/" + ID + ": immutable: unexpected change status 'R'",
         "REFUSED ledger/log: immutable: unexpected change status 'X'",
     ]

@@ -21,14 +21,14 @@ browser:
 	@test -x /usr/bin/chromium || { \
 	  echo "installing Debian chromium + fonts-noto-cjk"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; }
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq chromium fonts-noto-cjk; }
 
 # Go and golang.org/x/mod from Debian for the signed-note interop test (tests/interop/).
 go-interop:
 	@{ command -v go >/dev/null && test -f /usr/share/gocode/src/golang.org/x/mod/sumdb/note/note.go; } || { \
 	  echo "installing Debian golang-go + golang-golang-x-mod-dev"; \
 	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
-	  $$SUDO apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq golang-go golang-golang-x-mod-dev; }
+	  $$SUDO apt-get -o DPkg::Lock::Timeout=600 update -qq && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get -o DPkg::Lock::Timeout=600 install -y -qq golang-go golang-golang-x-mod-dev; }
 
 verify: install
 	$(BIN)/publisher verify --ledger $(LEDGER)

@@ -93,35 +93,13 @@ def known_keys(source: LedgerSource, trust: Trust) -> dict[str, PublicKey]:
     return keys
 
 
-def witness_changes(source: LedgerSource, trust: Trust) -> list[tuple[int, object]]:
-    """(log index, new WitnessPolicy) of every well-signed ``witness.set`` entry, in log order.
+def _operator_entries(source: LedgerSource) -> Iterator[tuple[int, Entry]]:
+    """(log index, entry) of every readable operator entry whose bytes hash to its log line.
 
-    Read before streaming because a checkpoint's policy depends on changes anywhere before its
-    size; whatever is wrong with such an entry is reported when the stream reaches it."""
-    out = []
+    The pre-passes below read the whole log before streaming because a later operator entry
+    changes how earlier ones are judged; whatever is wrong with an entry is reported when the
+    main stream reaches it."""
     for lineno, text in source.iter_raw_log():
-        if not text.startswith(OPERATOR + "/"):
-            continue
-        m = LOG_LINE_RE.match(text)
-        if not m:
-            break
-        try:
-            e = from_bytes(source.read_entry_bytes(m.group(1), int(m.group(2))))
-            pk = trust.root_keys.get(e.key)
-            if e.type == "witness.set" and pk is not None and e.verify_signature(pk):
-                out.append((lineno - 1, witnessing.parse_change(e.body)))
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            continue
-    return out
-
-
-def compromised_keys(source: LedgerSource, trust: Trust) -> dict[str, tuple[str, str]]:
-    """key id -> (compromised_since, revocation entry id) from root-signed ``key.revoke`` entries.
-
-    Read before the main pass, because a revocation voids entries that come *before* it in the
-    log (signed with the stolen key after ``compromised_since``)."""
-    out: dict[str, tuple[str, str]] = {}
-    for _, text in source.iter_raw_log():
         if not text.startswith(OPERATOR + "/"):
             continue
         m = LOG_LINE_RE.match(text)
@@ -131,10 +109,36 @@ def compromised_keys(source: LedgerSource, trust: Trust) -> dict[str, tuple[str,
             e = from_bytes(source.read_entry_bytes(m.group(1), int(m.group(2))))
         except (OSError, ValueError, KeyError, TypeError):
             continue
+        if e.id == m.group(3):
+            yield lineno - 1, e
+
+
+def _root_signed(e: Entry, trust: Trust) -> bool:
+    root = trust.root_keys.get(e.key)
+    return root is not None and e.verify_signature(root)
+
+
+def witness_changes(source: LedgerSource, trust: Trust) -> list[tuple[int, object]]:
+    """(log index, new WitnessPolicy) of every root-signed ``witness.set`` entry, in log order
+    (a checkpoint's policy depends on changes anywhere before its size)."""
+    out = []
+    for index, e in _operator_entries(source):
+        if e.type == "witness.set" and _root_signed(e, trust):
+            try:
+                out.append((index, witnessing.parse_change(e.body)))
+            except (ValueError, KeyError, TypeError, AttributeError):
+                continue
+    return out
+
+
+def compromised_keys(source: LedgerSource, trust: Trust) -> dict[str, tuple[str, str]]:
+    """key id -> (compromised_since, revocation entry id) from root-signed ``key.revoke`` entries
+    (a revocation voids entries that come *before* it in the log, signed after
+    ``compromised_since``)."""
+    out: dict[str, tuple[str, str]] = {}
+    for _, e in _operator_entries(source):
         since = e.body.get("compromised_since") if e.type == "key.revoke" and isinstance(e.body, dict) else None
-        root = trust.root_keys.get(e.key)
-        if (isinstance(since, str) and e.id == m.group(3) and root is not None and e.verify_signature(root)
-                and not validate_body(e.type, e.body)):
+        if isinstance(since, str) and _root_signed(e, trust) and not validate_body(e.type, e.body):
             out.setdefault(e.body["key_id"], (since, e.id))
     return out
 

@@ -21,8 +21,8 @@ import sys
 import time
 from contextlib import contextmanager
 
-from publisher.core.rules import default_rules
-from publisher.core.rules.draw import history
+from publisher.ruleset import default_rules
+from publisher.draw.rules import history
 from publisher.core.verifier import verify
 from publisher.storage.ledger_dir import LedgerDir
 
@@ -47,7 +47,7 @@ def once(path: str) -> tuple[float, int]:
     return time.process_time() - t, outcomes
 
 
-CHILD = ("import sys,time;from publisher.storage.ledger_dir import LedgerDir;from publisher.core.rules import "
+CHILD = ("import sys,time;from publisher.storage.ledger_dir import LedgerDir;from publisher.ruleset import "
          "default_rules;from publisher.core.verifier import verify;l=LedgerDir(sys.argv[1]);t=time.process_time();"
          "r=verify(l,l.trust(),default_rules(),workers=1);assert r.ok;print(time.process_time()-t)")
 

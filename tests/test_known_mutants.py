@@ -33,7 +33,7 @@ class Mutant:
 
 
 TEAMS = "tests/draw/test_teams_bite.py"
-DRAW = "tests/core/test_draw_rule_bite.py"
+DRAW = "tests/draw/rules/test_draw_rule_bite.py"
 GITOPS = "tests/gitops/test_rules_bite.py"
 VERIFIER = "tests/core/test_verifier_bite.py"
 STATS = "tests/site/test_stats_exact.py"
@@ -43,16 +43,16 @@ MUTANTS = [
            "old + 1 <= cap", (TEAMS,)),
     Mutant("teams-feasibility-no-m-1", "draw/teams.py", r"elif cap is not None and cap \* \(p - c - \(m - 1\)\)",
            "cap * (p - c - (m - 1))", "cap * (p - c)", (TEAMS,)),
-    # draw v2 (issue 9): the lock's round check lives in core/rules/draw/lock.py; a commitment not
+    # draw v2 (issue 9): the lock's round check lives in draw/rules/lock.py; a commitment not
     # provably public before its round makes the draw void (a 'draw void: ...' warning), decided
-    # by core/rules/draw/commit.py (CommitCheck at the commit, void_reason shared with the lock)
-    Mutant("draw-lock-round-check-off", "core/rules/draw/lock.py", r'if b\["round"\] != c\.round:',
+    # by draw/rules/commit.py (CommitCheck at the commit, void_reason shared with the lock)
+    Mutant("draw-lock-round-check-off", "draw/rules/lock.py", r'if b\["round"\] != c\.round:',
            'b["round"] != c.round', "False", (f"{DRAW}::test_lock_from_a_later_genuine_round_is_refused",)),
-    Mutant("draw-commit-acc-gt", "core/rules/draw/commit.py",
+    Mutant("draw-commit-acc-gt", "draw/rules/commit.py",
            r"if c\.round_time is not None and acc is not None and acc >= c\.round_time:",
            "acc >= c.round_time", "acc > c.round_time",
            (f"{DRAW}::test_checkpoint_signed_when_the_round_is_due_proves_nothing",)),
-    Mutant("draw-lock-acc-gt", "core/rules/draw/commit.py", r"^    if acc >= round_time:",
+    Mutant("draw-lock-acc-gt", "draw/rules/commit.py", r"^    if acc >= round_time:",
            "acc >= round_time", "acc > round_time",
            (f"{DRAW}::test_checkpoint_signed_when_the_round_is_due_proves_nothing",)),
     Mutant("gitops-log-line-seq-0", "gitops/rules.py", r"^LOG_LINE_RE = re\.compile", "[1-9][0-9]{0,9}",

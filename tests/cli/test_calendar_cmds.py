@@ -10,8 +10,8 @@ import pytest
 from clerk_helpers import snapshot
 
 from publisher.cli.main import main
-from publisher.core.rules.workflow.calendar_entry import CalendarCheck
-from publisher.core.rules.workflow.state import WorkflowState
+from publisher.workflow.rules.calendar_entry import CalendarCheck
+from publisher.workflow.rules.state import WorkflowState
 
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
@@ -109,7 +109,7 @@ def test_deadlines_in_2027_become_known_after_the_entry():
 
     from publisher.core.entry import sign_entry
     from publisher.core.keys import SigningKey
-    from publisher.core.rules.workflow.calendar import judge
+    from publisher.workflow.rules.calendar import judge
     from publisher.workflow.calendar_file import read_calendar
 
     state = WorkflowState()

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.core.rules import default_rules
+from publisher.ruleset import default_rules
 from publisher.core.verifier import verify
 from publisher.demo.build import generate
 from publisher.storage.ledger_dir import LedgerDir

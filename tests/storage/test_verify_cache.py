@@ -11,7 +11,7 @@ from pathlib import Path
 
 import pytest
 
-from publisher.core.rules import default_rules
+from publisher.ruleset import default_rules
 from publisher.core.verifier import LOG_LINE_RE, verify
 from publisher.storage.ledger_dir import LedgerDir
 from publisher.storage.verify_cache import VerifyCache

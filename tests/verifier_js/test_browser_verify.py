@@ -210,7 +210,7 @@ def test_redraw_shows_both_outcomes_on_the_page_and_in_the_verifier(vledger, vsi
     """T-CROSS was re-drawn after its round with an allowed reason: the task page lists the whole
     commitment history with the superseded draw's computed outcome and the reason; the browser
     verifier recomputes that outcome and checks the printed list of the locked draw."""
-    from publisher.core.rules import default_rules
+    from publisher.ruleset import default_rules
     from publisher.core.verifier import verify
 
     rule = verify(vledger.factory.ledger, vledger.factory.ledger.trust(), default_rules()).rule("draw")

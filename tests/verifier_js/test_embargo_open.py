@@ -83,7 +83,7 @@ def test_site_ships_the_reveal_beacon_not_the_list(honest):
 
 
 def test_node_runner_recomputes_the_list_from_the_timelock(honest):
-    from publisher.core.rules import default_rules
+    from publisher.ruleset import default_rules
     from publisher.core.verifier import verify
 
     v, d, out = honest
@@ -103,7 +103,7 @@ def test_node_runner_recomputes_the_list_from_the_timelock(honest):
 
 
 def test_node_runner_fails_a_lock_that_binds_nothing(tmp_path):
-    from publisher.core.rules import default_rules
+    from publisher.ruleset import default_rules
     from publisher.core.verifier import verify
 
     # the site was built before the reveal round (the build refuses a failing ledger); then the

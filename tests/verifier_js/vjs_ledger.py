@@ -18,7 +18,7 @@ from typing import Any
 from ledgertools import LedgerFactory, det_key
 from publisher.beacon import SimulatedBeacon, chain_to_json
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint
-from publisher.core.rules import default_rules
+from publisher.ruleset import default_rules
 from publisher.core.verifier import verify
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.commitment import build_commit_body

@@ -7,7 +7,7 @@ import re
 from datetime import date
 from pathlib import Path
 
-from publisher.core.rules.workflow import articles as A
+from publisher.workflow.rules import articles as A
 from publisher.core.schema import load_schema
 from publisher.workdays import add_workdays, lateness
 

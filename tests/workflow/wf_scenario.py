@@ -18,8 +18,8 @@ import pytest
 from ledgertools import LedgerFactory
 from publisher.embargo import seal_secret
 from publisher.beacon import SimulatedBeacon, chain_to_json
-from publisher.core.rules import default_rules
-from publisher.core.rules.workflow_rule import WorkflowRule
+from publisher.ruleset import default_rules
+from publisher.workflow.rules.rule import WorkflowRule
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.commitment import build_commit_body
 from publisher.draw.lock import build_lock_body, build_reveal_body

@@ -71,8 +71,8 @@ def check_calendar_body(ledger, body: dict) -> list:
     """Problems the verifier's calendar rule would report for ``body`` after the ledger's entries."""
     from ..core.entry import OPERATOR, sign_entry
     from ..core.keys import SigningKey
-    from ..core.rules.workflow.calendar_entry import CalendarCheck
-    from ..core.rules.workflow.state import WorkflowState
+    from publisher.workflow.rules.calendar_entry import CalendarCheck
+    from publisher.workflow.rules.state import WorkflowState
 
     state, check = WorkflowState(), CalendarCheck()
     ctx = None  # the calendar rule needs no context

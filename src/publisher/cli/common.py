@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
+from ..portal import load_trust as parse_trust
 from ..core.trust import Trust
 from ..storage.ledger_dir import LedgerDir
 
@@ -24,12 +25,12 @@ def open_ledger(args) -> LedgerDir:
 
 def load_trust(args, ledger: LedgerDir) -> Trust:
     if getattr(args, "trust", None):
-        return Trust.from_json(json.loads(Path(args.trust).read_text("utf-8")))
+        return parse_trust(json.loads(Path(args.trust).read_text("utf-8")))
     return ledger.trust()
 
 
 def default_rules() -> list:
-    from ..core.rules import default_rules as dr
+    from ..ruleset import default_rules as dr
 
     return dr()
 

@@ -520,7 +520,7 @@ def cmd_replace(args) -> int:
     rule = report.rule("draw")
     if not cur.lock_valid or cur.selected is None:
         raise UserError(f"task {args.task}'s draw is not locked and published yet")
-    from ..core.rules.draw.replace import current_teams
+    from publisher.draw.rules.replace import current_teams
     from ..core.rules.base import Context
 
     ctx = Context(trust=ledger.trust(), blobs=ledger)

@@ -11,6 +11,7 @@ from pathlib import Path
 from ..core.cosignature import Cosigner, witness_times
 from ..core.keys import SigningKey
 from ..core.note import NoteError, Verifier
+from ..portal import load_trust
 from ..core.trust import Trust, TrustError
 from ..storage import keystore
 from .errors import UserError
@@ -72,7 +73,7 @@ def cmd_init(args) -> int:
             v = Verifier.from_vkey(vkey)
             logs.append({"origin": v.name, "vkey": vkey})
         for f in args.trust:
-            t = Trust.from_json(json.loads(Path(f).read_text("utf-8")))
+            t = load_trust(json.loads(Path(f).read_text("utf-8")))
             logs.append({"origin": t.origin, "vkey": t.log_vkey})
     except (NoteError, OSError, ValueError) as exc:
         raise UserError(f"witness init: {exc}") from None
@@ -184,7 +185,7 @@ def cmd_monitor(args) -> int:
     state = Path(args.state) if args.state else (
         Path(os.environ[STATE_ENV]) / "monitor" if os.environ.get(STATE_ENV) else Path(".monitor"))
     try:
-        pinned = Trust.from_json(json.loads(Path(args.trust).read_text("utf-8"))) if args.trust else None
+        pinned = load_trust(json.loads(Path(args.trust).read_text("utf-8"))) if args.trust else None
         findings = run_monitor(args.url, state, pinned, _overrides(args.witness), args.timeout)
     except (MonitorError, TrustError, OSError, ValueError) as exc:
         raise UserError(f"monitor: {exc}") from None

@@ -127,7 +127,7 @@ def from_json(obj: Any) -> Entry:
 def from_bytes(data: bytes) -> Entry:
     """Parse an entry file. Bounded (docs/spec/10-ledger.md §1.9): size, JSON depth, no duplicate
     members, and no padding beyond a small factor of the canonical size."""
-    from ..inputs.limits import MAX_ENTRY_BYTES, LimitError, check_entry_size, loads_json
+    from .bounds import MAX_ENTRY_BYTES, LimitError, check_entry_size, loads_json
 
     if len(data) > MAX_ENTRY_BYTES:
         raise EnvelopeError(f"entry file is larger than {MAX_ENTRY_BYTES} bytes (the limit)")

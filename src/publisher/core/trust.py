@@ -8,7 +8,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Callable
 
 from .keys import PublicKey
 
@@ -84,7 +84,11 @@ class Trust:
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_json(cls, obj: Any) -> "Trust":
+    def from_json(cls, obj: Any, chain_parser: Callable[[Any], Any] | None = None) -> "Trust":
+        """Parse trust.json. Beacon chains are a domain's data: the kernel keeps them only when
+        given the beacon layer's ``chain_parser`` (see :func:`publisher.portal.load_trust`);
+        without it ``beacon_chains`` stays empty, so a draw can never verify against
+        an unparsed chain."""
         if not isinstance(obj, dict) or obj.get("version") != TRUST_VERSION:
             raise TrustError("trust.json: expected an object with version 1")
         try:
@@ -93,11 +97,9 @@ class Trust:
                 pk = PublicKey.from_b64(k["public_key"])
                 roots[pk.id] = pk
             chains = {}
-            if obj.get("beacon_chains"):
-                from ..beacon import chain_from_json  # local import: beacon is optional for foundation tests
-
+            if obj.get("beacon_chains") and chain_parser is not None:
                 for c in obj["beacon_chains"]:
-                    info = chain_from_json(c)
+                    info = chain_parser(c)
                     chains[info.chain_hash] = info
             if not roots:
                 raise TrustError("trust.json: no root keys")

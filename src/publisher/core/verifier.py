@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 from dataclasses import dataclass, field
-from typing import IO, Iterable, Iterator, Protocol
+from typing import IO, Callable, Iterable, Iterator, Protocol
 
 from . import merkle
 from .checkpoint import Checkpoint, open_checkpoint
@@ -392,7 +392,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             for rule in report.rules:
                 if void and not getattr(rule, "sees_void", False):  # only indexes (the site) see it
                     continue
-                for p in rule.check(entry, ctx):
+                for p in _guarded(rule, "check", lambda r=rule: list(r.check(entry, ctx))):
                     add(p if p.file else Problem(p.rule, p.message, where, p.entry_id or entry.id, p.article, p.severity))
         check_checkpoint_at(tree.size)
     if next_cp is not None:
@@ -403,10 +403,21 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     _check_orphans(source, heads, report)
     _check_blobs(source, report)
     for rule in report.rules:
-        for p in rule.finish(ctx):
+        for p in _guarded(rule, "finish", lambda r=rule: list(r.finish(ctx))):
             add(p)
     report.size, report.root, report.offices = tree.size, tree.root(), registry.offices
     return report
+
+
+def _guarded(rule: Rule, step: str, run: Callable[[], list[Problem]]) -> list[Problem]:
+    """A crash inside a rule is a located ``<rule>.internal`` error, never a traceback and never
+    a silent pass: the entry that made the rule fail is named (the caller fills in file and id)."""
+    try:
+        return run()
+    except Exception as exc:  # noqa: BLE001 (any bug in any rule)
+        name = getattr(rule, "name", type(rule).__name__)
+        return [Problem(f"{name}.internal", f"rule {name} failed in {step}: {type(exc).__name__}: {exc}",
+                        "", "")]
 
 
 def _unix(text: str) -> int:

@@ -2,7 +2,7 @@
 
 No IO: callers pass iterables of directory records (``publisher.directory.snapshot.iter_snapshot``)
 so a snapshot is streamed once with O(k) memory. The byte-level definition is
-docs/spec/60-draw.md; the verification rule is ``publisher.core.rules.draw_rule.DrawRule``.
+docs/spec/60-draw.md; the verification rule is ``publisher.draw.rules.rule.DrawRule``.
 
 What a CLI needs:
 

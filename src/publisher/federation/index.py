@@ -22,6 +22,7 @@ from typing import Any
 from ..core import merkle
 from ..core.checkpoint import Checkpoint, open_checkpoint
 from ..core.note import NoteError, Verifier
+from ..portal import load_trust
 from ..core.trust import Trust
 from ..directory.records import DirectoryError, Target
 from ..directory.snapshot import iter_snapshot
@@ -130,7 +131,7 @@ def build(portals: list[Portal], *, verify_ledgers: bool = True, cache: Any = No
 def _province(portal: Portal, index: FederationIndex, verify_ledgers: bool, cache: Any) -> ProvinceState | None:
     bad = lambda msg, file="": index.problems.append(Problem(portal.name, msg, file))  # noqa: E731
     try:
-        trust = Trust.from_json(portal.trust)
+        trust = load_trust(portal.trust)
         note_verifier = Verifier.from_vkey(trust.log_vkey)
     except (ValueError, NoteError) as exc:
         bad(f"pinned trust.json unusable: {exc}")
@@ -162,7 +163,7 @@ def _province(portal: Portal, index: FederationIndex, verify_ledgers: bool, cach
         bad(f"the published log does not reproduce the signed checkpoint(s) of size {sorted(wrong)}", "log")
     state.consistent = not wrong
     if verify_ledgers and state.consistent:
-        from ..core.rules import default_rules
+        from ..ruleset import default_rules
         from ..core.verifier import verify
 
         report = verify(ledger, trust, default_rules(), cache=cache)

@@ -150,7 +150,7 @@ def _chains(path: Path) -> dict:
 
 def verify_ledger_dir(path: Path):
     """Verify a ledger directory with the default rules; an unreadable trust.json is a problem, not a crash."""
-    from ..core.rules import default_rules
+    from ..ruleset import default_rules
     from ..core.verifier import verify
     from ..storage.ledger_dir import LedgerDir, LedgerIOError
     from ..storage.verify_cache import VerifyCache

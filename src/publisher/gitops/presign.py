@@ -45,7 +45,7 @@ def new_problems(before: Iterable[Problem], after: Iterable[Problem],
 def check_candidate(ledger, trust, report_before, note: str, after_fast_clock: bool = False,
                     rules=None) -> list[Problem]:
     """Re-verify ``ledger`` with ``note`` as an extra checkpoint; the problems it would add."""
-    from ..core.rules import default_rules
+    from ..ruleset import default_rules
     from ..core.verifier import verify
 
     after = verify(ledger, trust, rules if rules is not None else default_rules(),

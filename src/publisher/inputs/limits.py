@@ -22,78 +22,19 @@ Limits (docs/spec/10-ledger.md §1.9):
 
 from __future__ import annotations
 
-import json
 import re
 import zipfile
-from typing import IO, Any
+from typing import IO
+
+from ..core.bounds import (MAX_ENTRY_BYTES, MAX_JSON_DEPTH, PAD_FACTOR, PAD_SLACK,  # noqa: F401 (re-exported)
+                           LimitError, check_entry_size, json_depth_ok, loads_json)
 
 
-MAX_JSON_DEPTH = 64
-MAX_ENTRY_BYTES = 4 * 1024 * 1024
-PAD_FACTOR = 4
-PAD_SLACK = 4096
 MAX_BLOB_BYTES = 256 * 1024 * 1024
 MAX_PUSH_BYTES = 1024 * 1024 * 1024
 XLSX_RATIO = 200
 MAX_XLSX_PART = 256 * 1024 * 1024
 _XLSX_GUARDED = re.compile(r"^xl/(sharedStrings\.xml|worksheets/[^/]+\.xml)$", re.IGNORECASE)
-
-
-class LimitError(ValueError):
-    """An input is over a limit or has a shape the product refuses; the message names the file."""
-
-
-# -- JSON ------------------------------------------------------------------------------------------
-
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
-    out = dict(pairs)  # built in C; only a duplicate makes it shorter than the pairs
-    if len(out) != len(pairs):
-        seen: set = set()
-        for k, _ in pairs:
-            if k in seen:
-                raise LimitError(f"duplicate member {json.dumps(k, ensure_ascii=False)}")
-            seen.add(k)
-    return out
-
-
-def json_depth_ok(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
-    """True if no value sits deeper than ``limit`` (the top-level value is at depth 0)."""
-    stack = [(value, 0)]
-    while stack:
-        v, d = stack.pop()
-        if d > limit:
-            return False
-        if isinstance(v, dict):
-            stack.extend((x, d + 1) for x in v.values())
-        elif isinstance(v, list):
-            stack.extend((x, d + 1) for x in v)
-    return True
-
-
-def loads_json(data: bytes | str, file: str = "") -> Any:
-    """Strict JSON: UTF-8, no duplicate members, depth ≤ MAX_JSON_DEPTH. Raises LimitError or
-    ValueError (json.JSONDecodeError, UnicodeDecodeError) — never RecursionError."""
-    text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
-    where = f"{file}: " if file else ""
-    try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates)
-    except RecursionError:
-        raise LimitError(f"{where}JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
-    except LimitError as exc:
-        raise LimitError(f"{where}{exc}") from None
-    if text.count("[") + text.count("{") > MAX_JSON_DEPTH and not json_depth_ok(value):
-        raise LimitError(f"{where}JSON nested more than {MAX_JSON_DEPTH} levels deep")
-    return value
-
-
-def check_entry_size(size: int, canonical_size: int, file: str = "") -> None:
-    """Refuse padded entry files: the bytes on disk may be at most a small factor of the entry's
-    canonical size (the writer's indented form is ≤ 1.5×)."""
-    where = f"{file}: " if file else ""
-    limit = PAD_FACTOR * canonical_size + PAD_SLACK
-    if size > limit:
-        raise LimitError(f"{where}entry file is {size} bytes, more than {PAD_FACTOR} × its canonical size "
-                         f"({canonical_size}) + {PAD_SLACK}: padded")
 
 
 # -- files -----------------------------------------------------------------------------------------

@@ -2,7 +2,7 @@
 
 Why here and not in the plugin: `publisher build`, the plugin and the benchmark all need the
 same "verify or fail with the verifier's own messages" step, and the site must only ever see
-a ledger that passed every rule in ``publisher.core.rules.default_rules()``.
+a ledger that passed every rule in ``publisher.ruleset.default_rules()``.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..core import rules as core_rules
+from .. import ruleset
 from ..core.checkpoint import Checkpoint
 from ..core.trust import Trust
 from ..core.verifier import Report, verify
@@ -95,7 +95,7 @@ def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None
             f"ledger/trust.json root keys {sorted(trust.root_keys)} are not the keys pinned in the "
             f"site settings (PUBLISHER_ROOT_KEY_IDS = {sorted(pinned_ids)}); refusing to build"))
     index = SiteIndex(work_dir / "site.sqlite")
-    rules = core_rules.default_rules()
+    rules = ruleset.default_rules()
     workflow = next((r for r in rules if getattr(r, "name", "") == "workflow"), None)
     if workflow is not None and hasattr(workflow, "sink"):
         workflow.sink = index.on_fact  # per-result deadline verdicts, streamed to disk

@@ -15,7 +15,7 @@ from .i18n import enum_label
 from .urls import safe_seg
 
 try:  # category labels come from the workflow rules' vocabulary when it is installed
-    from ..core.rules.workflow.vocab import VOCABULARIES
+    from publisher.workflow.rules.vocab import VOCABULARIES
 except ImportError:  # pragma: no cover - depends on which modules are in this build
     VOCABULARIES = {}
 

@@ -25,6 +25,7 @@ from filelock import FileLock
 from ..core.canonical import sha256_hex
 from ..core.entry import Entry, format_time, from_bytes, sign_entry
 from ..core.keys import SigningKey
+from ..portal import load_trust
 from ..core.trust import Trust
 
 LOG_LINE_RE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
@@ -130,7 +131,7 @@ class LedgerDir:
             data = read_regular(p, MAX_TRUST_BYTES, "trust.json")
             if len(data) > MAX_TRUST_BYTES:
                 raise LedgerIOError(f"{p}: larger than {MAX_TRUST_BYTES} bytes")
-            return Trust.from_json(json.loads(data.decode("utf-8")))
+            return load_trust(json.loads(data.decode("utf-8")))
         except FileNotFoundError as exc:
             raise LedgerIOError(f"{p}: missing (run `publisher init` or point --ledger at a ledger)") from exc
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:

@@ -20,6 +20,7 @@ from ..core.checkpoint import open_checkpoint
 from ..core.cosignature import quorum_time, witness_times
 from ..core.note import NoteError, Verifier
 from ..core.rules.base import Problem
+from ..portal import load_trust
 from ..core.trust import Trust, trust_fingerprint
 from ..storage.ledger_dir import atomic_write
 
@@ -77,7 +78,7 @@ def run_monitor(url: str, state: Path, pinned: Trust | None, witness_urls: dict[
     out: list[Problem] = []
     hist = History(state)
     trust_obj = json.loads(_fetch(base + "trust.json", timeout))
-    trust = Trust.from_json(trust_obj)
+    trust = load_trust(trust_obj)
     fp = trust_fingerprint(trust_obj)
     if pinned is not None and trust_fingerprint(pinned.raw) != fp:
         out.append(Problem("trust", f"the site's trust.json (fingerprint {fp[:16]}…) is not the one you pinned "

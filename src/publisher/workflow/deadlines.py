@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from ..core.rules.workflow.state import Overdue, ResultFact
+from publisher.workflow.rules.state import Overdue, ResultFact
 from ..storage.ledger_dir import LedgerDir
 from .ledger_state import LedgerState
 

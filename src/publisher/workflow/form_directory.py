@@ -10,7 +10,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-from ..core.rules.workflow import articles as A
+from publisher.workflow.rules import articles as A
 from ..directory.readers import iter_inspectors, iter_targets
 from ..directory.records import DirectoryError
 from ..directory.snapshot import snapshot_bytes, snapshot_id

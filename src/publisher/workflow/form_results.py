@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..core.rules.workflow.vocab import DEFAULT_VOCABULARY, FOLLOW_UP, VOCABULARIES
+from publisher.workflow.rules.vocab import DEFAULT_VOCABULARY, FOLLOW_UP, VOCABULARIES
 from .drafts import Draft
 from .fields import CODE_RE, INSPECTOR_RE, OFFICE_RE, TARGET_RE, TASK_RE, Record
 from .form_plan import METHOD_CHOICES

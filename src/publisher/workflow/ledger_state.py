@@ -15,8 +15,8 @@ from typing import Callable, Iterable
 from ..core.entry import Entry, parse_time
 from ..core.registry import KeyRegistry
 from ..core.rules.base import Context, Problem
-from ..core.rules.workflow.state import ResultFact, TaskInfo
-from ..core.rules.workflow_rule import WorkflowRule
+from publisher.workflow.rules.state import ResultFact, TaskInfo
+from publisher.workflow.rules.rule import WorkflowRule
 from ..storage.ledger_dir import LedgerDir, LedgerIOError
 
 

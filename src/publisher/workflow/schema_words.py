@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..core.rules.workflow.vocab import FOLLOW_UP, METHODS, NONCOOPERATION_GROUNDS
+from publisher.workflow.rules.vocab import FOLLOW_UP, METHODS, NONCOOPERATION_GROUNDS
 from ..core.schema import _validator, validate_body
 
 LABELS = {**METHODS, **FOLLOW_UP, **NONCOOPERATION_GROUNDS}  # code -> Chinese label

@@ -11,8 +11,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
 
-from ..core.rules.workflow import articles as A
-from ..core.rules.workflow.calendar import due_date
+from publisher.workflow.rules import articles as A
+from publisher.workflow.rules.calendar import due_date
 from ..storage.ledger_dir import LedgerDir
 from .ledger_state import LedgerState
 

@@ -1,5 +1,0 @@
-"""The draw rule's concepts, one module each (composed by ``rules.draw_rule.DrawRule``).
-
-Rule ids in problems: ``draw.commit``, ``draw.accept``, ``draw.lock``, ``draw.reveal``,
-``draw.replace``, ``draw.population``, ``draw.cap``, ``draw.history``, ``draw.embargo`` (docs/spec/60-draw.md §6.10).
-"""

@@ -1,0 +1,83 @@
+"""``draw.embargo``: an embargoed draw opens itself at the end of its embargo (spec §5A.4).
+
+At commit: every office escrows its secret with tlock to the reveal round (the first round of
+the embargo's last day, Beijing time), and the embargo ends after the commitment. Once that
+round's beacon exists — in the log, or recorded under ``ledger/beacons/`` by anyone — the
+escrows are opened, the list is recomputed and compared with the lock's ``result_hash``: a lock
+that binds another list, or nothing, is an ERROR for that draw with no action by the office.
+``draw.reveal`` stays a courtesy that can only agree.
+"""
+
+from __future__ import annotations
+
+from publisher.beacon import BeaconError, check_beacon
+from publisher.directory.records import Target
+from publisher.draw.errors import ART_UNANNOUNCED, Finding
+from publisher.embargo import embargo_findings, escrow_findings, reveal_round
+from publisher.core.entry import Entry
+from publisher.core.rules.base import Context
+from publisher.draw.rules.state import ABANDON_AFTER, CommitSummary, DrawBook
+
+RULE = "draw.embargo"
+
+
+class EmbargoCheck:
+    rule = RULE
+
+    def on_commit(self, entry: Entry, ctx: Context, book: DrawBook, c: CommitSummary) -> list[Finding]:
+        chain = (getattr(ctx.trust, "beacon_chains", {}) or {}).get(c.chain_hash)
+        return escrow_findings(entry.body, entry.time, chain)
+
+    def finish(self, ctx: Context, book: DrawBook) -> list[Finding]:
+        """Open every embargoed lock whose reveal round is public."""
+        now = ctx.now if ctx.now is not None else ctx.last_time
+        out = []
+        for c in book.commits.values():
+            priv = book.private[c.id]
+            if not (c.valid and c.embargo_until and c.lock_valid and priv.lock_body is not None):
+                continue
+            chain = (getattr(ctx.trust, "beacon_chains", {}) or {}).get(c.chain_hash)
+            if chain is None:
+                continue
+            rr = reveal_round(chain, c.embargo_until)
+            beacon, where = self._beacon(ctx, book, c.chain_hash, rr, chain)
+            if where:
+                out.append(Finding(f"task {c.task}: {where}", ART_UNANNOUNCED, "warning", rule=RULE))
+            if beacon is None:
+                if chain.round_time(rr) + ABANDON_AFTER < now and c.reveal is None:
+                    out.append(Finding(f"task {c.task}: the embargo's reveal round {rr} was due more than 7 days "
+                                       "ago but no beacon of it is recorded; record it (`publisher beacon record`) "
+                                       "so the escrows open", ART_UNANNOUNCED, "warning", rule=RULE))
+                continue
+            opened: list = []
+            inspectors = book.inspectors(ctx, priv.body)
+            with book.records(ctx, priv.body["population"]["snapshot"], Target) as targets:
+                found = embargo_findings(c.id, priv.body, priv.lock_body, chain, beacon, targets, inspectors, opened)
+            for f in found:
+                out.append(Finding(f"task {c.task}, commitment {c.id[:16]}…: {f.message}", f.article or ART_UNANNOUNCED,
+                                   rule=RULE))
+            if opened:
+                result, secrets = opened[0]
+                c.opened, priv.opened = True, result
+                if priv.secrets is None:  # no reveal: the escrows gave them
+                    priv.secrets, priv.seed = list(secrets), result.seed
+                if c.selected is None:
+                    c.selected = len(result.selected)
+        return out
+
+    @staticmethod
+    def _beacon(ctx: Context, book: DrawBook, chain_hash: str, round_: int, chain) -> tuple[object | None, str]:
+        got = book.signed.get((chain_hash, round_))
+        if got is not None:
+            return got, ""
+        if ctx.beacon_source is None:
+            return None, ""
+        got = ctx.beacon_source(chain_hash, round_)
+        if got is None:
+            return None, ""
+        try:
+            check_beacon(chain, got)
+        except BeaconError as exc:
+            return None, f"the recorded beacon of round {round_} does not verify ({exc}); it is ignored"
+        book.signed[(chain_hash, round_)] = got
+        return got, ""

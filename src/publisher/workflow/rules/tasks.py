@@ -1,0 +1,104 @@
+"""Sampling tasks (抽查任务), own or from a higher level, possibly joint (R27–R36, R1, R3).
+
+A task fixes who takes part and which items each office inspects; every item must be on
+that office's current list (R1). The task remembers the smallest ratio cap of its general
+items (as the lists stood when the task was published) for the draw check (R3).
+"""
+
+from __future__ import annotations
+
+from publisher.core.entry import Entry
+from publisher.core.rules.base import Context, Problem
+from publisher.workflow.rules import articles as A
+from publisher.workflow.rules.base import NoFinish
+from publisher.workflow.rules.common import Emitter, bad_dates, pct, ratio
+from publisher.workflow.rules.plans import min_cap
+from publisher.workflow.rules.selection import Selection
+from publisher.workflow.rules.state import TaskInfo, WorkflowState
+
+
+class TaskCheck(NoFinish):
+    types = ("task",)
+
+    def check(self, entry: Entry, ctx: Context, state: WorkflowState) -> list[Problem]:
+        b = entry.body
+        em = Emitter()
+        tid = b["id"]
+        if tid in state.tasks:
+            other = state.tasks[tid]
+            em.error(A.TASK, f"id {tid!r} is already used by a task of {other.lead} "
+                     f"(entry {other.entry_id[:16]}…); task ids are unique in the ledger", A.ART_TASK)
+            return em.out
+        if b["lead"] != entry.office:
+            em.error(A.TASK, f"lead is {b['lead']!r} but the task is published by {entry.office!r}; "
+                     "the lead (initiating) office publishes its task", A.ART_TASK)
+        per_office: dict[str, list[str]] = {b["lead"]: list(b["items"])}
+        for n, p in enumerate(b["partners"]):
+            o = p["office"]
+            if o in per_office:
+                em.error(A.TASK, f"partners[{n}].office {o!r} is the lead or listed twice", A.ART_TASK)
+                continue
+            if o not in state.offices:
+                em.error(A.TASK, f"partners[{n}].office {o!r} is not a registered office", A.ART_TASK)
+            per_office[o] = list(p["items"])
+        for n, (o, codes) in enumerate(per_office.items()):
+            where = "items" if n == 0 else f"partners[{n - 1}].items"
+            lst = state.item_lists.get(o)
+            if lst is None:
+                em.error(A.TASK_ITEMS, f"{where}: office {o} has published no item list; no inspection "
+                         "outside the list", A.ART_LIST)
+                continue
+            missing = [c for c in codes if c not in lst.items]
+            if missing:
+                em.error(A.TASK_ITEMS, f"{where} {missing} are not on {o}'s current item list "
+                         f"(version {lst.version})", A.ART_LIST)
+        w = bad_dates(em, A.TASK, {"window.from": b["window"]["from"], "window.to": b["window"]["to"]}, A.ART_TASK)
+        window_ok = len(w) == 2 and w["window.from"] <= w["window.to"]
+        if len(w) == 2 and not window_ok:
+            em.error(A.TASK, f"window ends ({w['window.to']}) before it starts ({w['window.from']})", A.ART_TASK)
+        if b["partners"] and not b["rationale"].strip():
+            em.error(A.TASK, "rationale is empty: a joint task records why it was decided (hot issues, "
+                     "risk, complaints)", A.ART_JOINT)
+        self._origin(em, entry, state, w.get("window.from"))
+        cap, cap_items = min_cap(state, per_office.items())
+        if b.get("ratio") is not None and cap is not None and ratio(b["ratio"]) > cap:
+            em.error(A.RATIO_CAP, f"ratio {b['ratio']} is above the ratio cap {pct(cap)} of general "
+                     f"item(s) {list(cap_items)}", A.ART_RATIO_CAP)
+        if window_ok:
+            year = w["window.from"].year
+            state.tasks[tid] = TaskInfo(
+                id=tid, lead=entry.office, entry_id=entry.id, year=year,
+                window_from=w["window.from"], window_to=w["window.to"],
+                items={o: frozenset(c) for o, c in per_office.items()}, cap=cap, cap_items=cap_items,
+                selection=Selection(list(per_office)), method=b["method"])
+            if b["partners"]:
+                for o in per_office:
+                    state.joint.add((o, year))
+        return em.out
+
+    @staticmethod
+    def _origin(em: Emitter, entry: Entry, state: WorkflowState, start) -> None:
+        b = entry.body
+        if b["origin"] != "own":
+            if not (b.get("origin_detail") or "").strip():
+                em.warning(A.TASK, f"origin is {b['origin']!r} but origin_detail does not say which office "
+                           "or document the task came from", A.ART_ORIGIN)
+            return
+        no = b["plan_task_no"]
+        if no is None:
+            em.error(A.TASK, "plan_task_no is null: an own task is made from the annual plan "
+                     "(use origin upper/delegated for tasks from a higher level)", A.ART_WORKFLOW)
+            return
+        if start is None:
+            return
+        plan = state.plans.get((entry.office, start.year))
+        if plan is None:
+            em.error(A.TASK, f"plan_task_no {no!r}: {entry.office} has published no {start.year} plan",
+                     A.ART_WORKFLOW)
+            return
+        pt = plan.tasks.get(no)
+        if pt is None:
+            em.error(A.TASK, f"plan_task_no {no!r} is not in {entry.office}'s {start.year} plan "
+                     f"(version {plan.version})", A.ART_WORKFLOW)
+        elif pt.lead != entry.office:
+            em.error(A.TASK, f"plan task {no!r} is led by {pt.lead}, not {entry.office}", A.ART_WORKFLOW)

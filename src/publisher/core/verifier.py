@@ -25,7 +25,8 @@ from .keys import PublicKey
 from .trust import Trust, TrustError
 from . import witnessing
 
-ENTRY_NAME_RE = re.compile(r"(\d{8})\.json")
+CHECKPOINT_NAME_RE = re.compile(r"(?:^|/)\d{10}\.note$")
+ENTRY_NAME_RE = re.compile(r"(\d{8}|[1-9]\d{8,9})\.json")  # f"{seq:08d}.json": at least 8 digits
 LOG_LINE_RE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
 BACKDATE_TOLERANCE = 86400  # s: an entry may be at most this much older than the last checkpoint before it
 FUTURE_TOLERANCE = 300  # s: an entry may not claim a time later than the checkpoint that first includes it
@@ -197,7 +198,11 @@ def _load_checkpoints(source: LedgerSource, trust: Trust, extra: Iterable[tuple[
         report.problems.append(Problem("trust", f"log_vkey unusable: {exc}", "ledger/trust.json"))
         return {}
     notes = [(source.rel(p), p.read_text("utf-8", errors="replace")) for p in source.checkpoint_files()]
-    notes += list(extra)
+    for where, _ in notes:  # the ledger's own notes are named by their size (§1.6); an auditor's may be named anything
+        if not CHECKPOINT_NAME_RE.search(where):
+            report.problems.append(Problem("checkpoint", "file name is not <size:010d>.note; the checkpoint "
+                                           "is not read", where))
+    notes = [(w, t) for w, t in notes if CHECKPOINT_NAME_RE.search(w)] + list(extra)
     by_size: dict[int, tuple[Checkpoint, str]] = {}
     for where, text in notes:
         try:
@@ -380,15 +385,16 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             why2 = registry.apply(entry)
             if why2:
                 add(Problem("registry", why2, where, entry.id))
-        if not future:  # an untrusted future time does not move "now" for deadlines
-            ctx.last_time = max(ctx.last_time, t)
         void = entry.key in compromised and entry.office != OPERATOR and entry.time >= compromised[entry.key][0]
+        clean = not any(p.severity == "error" for p in report.problems[n_before:])
+        if clean and not void and not future:  # only a trusted, valid entry moves "now" for deadlines (§1.7)
+            ctx.last_time = max(ctx.last_time, t)
         if void:  # a flag on this entry, which no rule sees; the ledger stays valid
             since, rid = compromised[entry.key]
             add(Problem("compromised", f"void: signed by key {entry.key} at {entry.time}, after {since}, when the "
                         f"operator says the key was compromised (revocation {rid[:16]}…)", where, entry.id,
                         severity="warning"))
-        if not any(p.severity == "error" for p in report.problems[n_before:]):
+        if clean:
             for rule in report.rules:
                 if void and not getattr(rule, "sees_void", False):  # only indexes (the site) see it
                     continue

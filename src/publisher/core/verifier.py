@@ -337,7 +337,9 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
         if seq != head_seq + 1:
             what = "duplicated or replayed" if seq <= head_seq else "out of order (an earlier entry is missing)"
             add(Problem("chain", f"log line {lineno}: {office}/{seq} is {what}; expected {office}/{head_seq + 1}", where, logged_id))
-        heads[office] = (seq, logged_id, head_time)
+        replay = seq <= head_seq  # a replayed line never moves the office's head back (its files stay listed)
+        if not replay:
+            heads[office] = (seq, logged_id, head_time)
         if item.missing:
             add(Problem("missing", "entry file listed in the log is missing (deleted?)", where, logged_id))
             check_checkpoint_at(tree.size)
@@ -360,7 +362,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
         t = _unix(entry.time)
         if head_time and entry.time < head_time:
             add(Problem("time", f"time {entry.time} is earlier than the office's previous entry ({head_time})", where, entry.id))
-        heads[office] = (seq, logged_id, max(entry.time, head_time))
+        if not replay:
+            heads[office] = (seq, logged_id, max(entry.time, head_time))
         # Judged against checkpoints signed later, these are flags on the entry (its claimed time is
         # not trusted), never ledger-wide failures: the gate refuses such entries before any
         # checkpoint covers them (gitops/timegate.py, docs/spec/80-git.md §8.3).

@@ -41,3 +41,5 @@ class Finding:
     article: str = ""
     severity: str = "error"
     rule: str = ""  # rule id (draw.commit, draw.cap, ...); empty = the id of the check reporting it
+    file: str = ""  # where, for findings made at the end (finish), when not the entry being checked
+    entry_id: str = ""

@@ -42,12 +42,14 @@ class EmbargoCheck:
             rr = reveal_round(chain, c.embargo_until)
             beacon, where = self._beacon(ctx, book, c.chain_hash, rr, chain)
             if where:
-                out.append(Finding(f"task {c.task}: {where}", ART_UNANNOUNCED, "warning", rule=RULE))
+                out.append(Finding(f"task {c.task}: {where}", ART_UNANNOUNCED, "warning", rule=RULE,
+                                   file=c.lock_file, entry_id=c.lock or ""))
             if beacon is None:
                 if chain.round_time(rr) + ABANDON_AFTER < now and c.reveal is None:
                     out.append(Finding(f"task {c.task}: the embargo's reveal round {rr} was due more than 7 days "
                                        "ago but no beacon of it is recorded; record it (`publisher beacon record`) "
-                                       "so the escrows open", ART_UNANNOUNCED, "warning", rule=RULE))
+                                       "so the escrows open", ART_UNANNOUNCED, "warning", rule=RULE,
+                                       file=c.lock_file, entry_id=c.lock or ""))
                 continue
             opened: list = []
             inspectors = book.inspectors(ctx, priv.body)
@@ -55,7 +57,7 @@ class EmbargoCheck:
                 found = embargo_findings(c.id, priv.body, priv.lock_body, chain, beacon, targets, inspectors, opened)
             for f in found:
                 out.append(Finding(f"task {c.task}, commitment {c.id[:16]}…: {f.message}", f.article or ART_UNANNOUNCED,
-                                   rule=RULE))
+                                   rule=RULE, file=c.lock_file, entry_id=c.lock or ""))
             if opened:
                 result, secrets = opened[0]
                 c.opened, priv.opened = True, result

@@ -191,7 +191,7 @@ class HistoryCheck:
                         "; its beacon round is not recorded in the ledger yet")
                 out.append(Finding(f"abandoned commitment: task {c.task}'s beacon round {c.round} was due more "
                                    f"than 7 days ago and the draw was never locked{what}", ART_FAIR, "warning",
-                                   rule=RULE))
+                                   rule=RULE, file=c.file, entry_id=c.id))
         out.extend(self._twins(book))
         return out
 

@@ -52,7 +52,7 @@ class LockCheck:
         if c.lock is not None:
             return out + [Finding(f"a second lock for commitment {c.id[:16]}… (first lock "
                                   f"{c.lock[:16]}…); a locked draw never changes", ART_LOCK)]
-        c.lock, c.lock_time = entry.id, entry.time
+        c.lock, c.lock_time, c.lock_file = entry.id, entry.time, ctx.file
         out.extend(self._beacon(entry, c, ctx, book))
         out.extend(self._partners(c, ctx, book))
         embargoed = "result_hash" in body

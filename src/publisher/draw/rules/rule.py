@@ -105,7 +105,7 @@ class DrawRule:
 
     def finish(self, ctx: Context) -> Iterable[Problem]:
         now = ctx.now if ctx.now is not None else ctx.last_time
-        out = [Problem(f.rule or self.embargo.rule, f.message, "", "", f.article, f.severity)
+        out = [Problem(f.rule or self.embargo.rule, f.message, f.file, f.entry_id, f.article, f.severity)
                for f in self.embargo.finish(ctx, self.book)]
         for state in self.book.tasks.values():
             c = state.current
@@ -115,5 +115,5 @@ class DrawRule:
                                    f"{c.embargo_until} and the draw has not been revealed", c.file, c.id,
                                    ART_UNANNOUNCED, "warning"))
         for f in self.history.finish(ctx, self.book):
-            out.append(Problem(f.rule or self.history.rule, f.message, "", "", f.article, f.severity))
+            out.append(Problem(f.rule or self.history.rule, f.message, f.file, f.entry_id, f.article, f.severity))
         return out

@@ -53,6 +53,7 @@ class CommitSummary:
     approver: dict[str, str] | None = None
     lock: str | None = None
     lock_time: str | None = None
+    lock_file: str = ""  # the lock entry's file: where problems found at the end about the lock are reported
     lock_valid: bool = False
     reveal: str | None = None
     reveal_time: str | None = None

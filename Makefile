@@ -51,6 +51,7 @@ spec: install
 
 vectors: install
 	$(BIN)/python -m publisher.draw.vectors
+	$(BIN)/python -m publisher.conformance docs/vectors/conformance
 
 bench: install
 	$(BIN)/python bench/run_all.py
@@ -74,4 +75,5 @@ sample: install
 	$(BIN)/publisher demo --force
 	$(BIN)/python -m publisher.demo.anchors .
 	$(BIN)/python -m publisher.vectors
+	$(BIN)/python -m publisher.conformance docs/vectors/conformance
 	$(BIN)/python -m publisher.specdoc

@@ -119,3 +119,17 @@ def test_entry_names_beyond_eight_digits():
     got = sorted((p.rule, p.severity, p.file) for p in report.problems)
     assert got == [("layout", "error", "ledger/entries/a/0123456791.json"),
                    ("orphan", "warning", "ledger/entries/a/123456790.json")]
+
+
+def test_a_replayed_log_line_does_not_move_the_head_back(tmp_path):
+    """Replaying office/1 after office/2: chain errors on the replayed line, and office/2's file
+    (listed in the log) is not mistaken for an orphan of a head moved back to 1."""
+    f = LedgerFactory(tmp_path / "ledger").init()
+    f.add_office("aoffice")
+    first = f.notice("aoffice")
+    f.notice("aoffice")
+    with open(tmp_path / "ledger" / "log", "a", encoding="utf-8") as log:
+        log.write(f"aoffice/1 {first.id}\n")
+    got = sorted((p.rule, p.severity, p.file) for p in f.verify().problems)
+    assert got == [("chain", "error", "ledger/entries/aoffice/00000001.json")] * 2 + [
+        ("time", "error", "ledger/entries/aoffice/00000001.json")]

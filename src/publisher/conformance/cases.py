@@ -542,6 +542,35 @@ def team_replace_chosen(root):
     raise AssertionError("conformance: no chosen substitute differs from the drawn one")
 
 
+@case("teams", "A `team.replace` whose substitute is the drawn one: the inspector of the replaced one's office "
+      "with the smallest (score, id) among those active, allowed, not conflicted, not in the team (§6.10). VALID.")
+def team_replace_drawn(root):
+    from publisher.draw.commitment import team_plan
+    from publisher.draw.replace import substitute
+
+    w, c, lock = _drawn(root)
+    t = lock.body["teams"][0]
+    out = t["members"][-1]
+    teams = {tm["target"]: list(tm["members"]) for tm in lock.body["teams"]}
+    region = next(tg.region for tg in w.targets if tg.id == t["target"])
+    sub = substitute(bytes.fromhex(lock.body["seed"]), t["target"], region, out, teams,
+                     team_plan(c.body, w.inspectors))
+    assert sub is not None
+    w.append(w.inspector_office(out), "team.replace", {
+        "task": "T-2026-001", "commit": c.id, "target": t["target"], "out": out, "in": sub, "reason": "health",
+        "approver": {"name": "钱某", "title": "分管负责人"}, "date": lock.time[:10]})
+    return done(w, [])
+
+
+@case("teams", "Group mode (编组随机): whole pre-formed groups, members of a group ordered by (score, id) "
+      "(settled point 11). VALID.")
+def team_group_mode(root):
+    w = Workflow(root, groups_of=2)
+    w.draw(mode="group", members=2)
+    w.checkpoint()
+    return done(w, [])
+
+
 @case("embargoes", "An embargoed draw: escrowed secrets, a lock carrying only the result hash, the reveal "
       "after `embargo_until`. VALID.")
 def embargo_valid(root):

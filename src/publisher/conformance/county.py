@@ -187,6 +187,9 @@ class Workflow(County):
                 o["escrow"] = seal_secret(sec, embargo, self.sim.chain, randbytes=rand)
         return spec
 
+    def inspector_office(self, inspector: str) -> str:
+        return next(i.office for i in self.inspectors if i.id == inspector)
+
     def commit(self, spec: dict[str, Any], forge=None) -> Entry:
         from publisher.draw.commitment import build_commit_body
 

@@ -133,3 +133,18 @@ def test_a_replayed_log_line_does_not_move_the_head_back(tmp_path):
     got = sorted((p.rule, p.severity, p.file) for p in f.verify().problems)
     assert got == [("chain", "error", "ledger/entries/aoffice/00000001.json")] * 2 + [
         ("time", "error", "ledger/entries/aoffice/00000001.json")]
+
+
+def test_numbers_are_integers_only(tmp_path):
+    """`"v": 1.0` has the same JCS bytes as `"v": 1` (same id, same signature), but the browser
+    refuses it: both verifiers must, or they disagree on one file (settled point 20)."""
+    f = LedgerFactory(tmp_path / "ledger").init()
+    f.add_office("aoffice")
+    e = f.notice("aoffice")
+    p = tmp_path / "ledger" / "entries" / "aoffice" / "00000001.json"
+    for spelled, why in (('"v": 1.0', "is not an integer"), ('"v": 1e0', "is not an integer"),
+                         ('"v": 9007199254740993', "beyond 2^53-1")):
+        p.write_text(e.to_file_bytes().decode().replace('"v": 1', spelled), "utf-8")
+        bad = f.verify().errors
+        assert [(x.rule, x.file) for x in bad] == [("envelope", "ledger/entries/aoffice/00000001.json")], spelled
+        assert why in bad[0].message

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from publisher.core.entry import OPERATOR
 
-from .county import County, Workflow, key, rewrite_entry
+from .county import County, Workflow, iso, key, rewrite_entry
 
 # Families the JS core (theme/verifier/src: entry.js, json.js, note.js, merkle.js) implements on
 # a raw ledger; the others need the draw/workflow rules, which run in the browser only on the
@@ -116,6 +116,17 @@ def envelope_bad_base64(root):
 def envelope_version(root):
     c = base(root)
     rewrite_entry(root, "scjgj", 2, lambda o: {**o, "v": 2})
+    return done(c, [Expect("envelope", efile("scjgj", 2), ids(c)[3])])
+
+
+@case("envelope", "`\"v\": 1` written as `\"v\": 1.0`: the same signed bytes under JCS, but entries hold "
+      "integers only (§1.9, settled point 20).")
+def envelope_float(root):
+    c = base(root)
+    p = root / "entries" / "scjgj" / "00000002.json"
+    text = p.read_text("utf-8")
+    assert '"v": 1\n' in text
+    p.write_text(text.replace('"v": 1\n', '"v": 1.0\n'), "utf-8")
     return done(c, [Expect("envelope", efile("scjgj", 2), ids(c)[3])])
 
 
@@ -294,6 +305,17 @@ def time_backdated_flag(root):
     c.checkpoint()
     t = "2026-01-05T02:05:00Z"  # after the office's last entry, two days before the checkpoint
     e = c.append("scjgj", "notice", {"title": "通知", "text": "x"}, time=t)
+    return done(c, [Expect("time", efile("scjgj", 2), e.id, "warning")])
+
+
+@case("time", "An entry dated an hour after the checkpoint that first includes it (future-dated): a warning on "
+      "the entry, its time is not trusted and does not move *now*; the ledger stays VALID.")
+def time_future_flag(root):
+    c = County(root)
+    c.office("scjgj", "市场监督管理局", "Market Regulation Bureau")
+    c.notice("scjgj")
+    e = c.append("scjgj", "notice", {"title": "通知", "text": "x"}, time=iso(c.clock + 3600))
+    c.checkpoint(time=c.clock + 60)
     return done(c, [Expect("time", efile("scjgj", 2), e.id, "warning")])
 
 

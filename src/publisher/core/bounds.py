@@ -34,6 +34,24 @@ def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
     return out
 
 
+MAX_SAFE_INTEGER = 2**53 - 1  # the largest integer every JSON reader (a browser's too) reads exactly
+
+
+def _integer(text: str) -> int:
+    n = int(text)
+    if abs(n) > MAX_SAFE_INTEGER:
+        raise LimitError(f"integer {text[:24]} is beyond 2^53-1")
+    return n
+
+
+def _no_fraction(text: str) -> Any:
+    raise LimitError(f"number {text[:24]} is not an integer (fractions and exponents are refused)")
+
+
+def _no_constant(text: str) -> Any:
+    raise LimitError(f"{text} is not JSON")
+
+
 def json_depth_ok(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
     """True if no value sits deeper than ``limit`` (the top-level value is at depth 0)."""
     stack = [(value, 0)]
@@ -49,12 +67,14 @@ def json_depth_ok(value: Any, limit: int = MAX_JSON_DEPTH) -> bool:
 
 
 def loads_json(data: bytes | str, file: str = "") -> Any:
-    """Strict JSON: UTF-8, no duplicate members, depth ≤ MAX_JSON_DEPTH. Raises LimitError or
+    """Strict JSON: UTF-8, no duplicate members, depth ≤ MAX_JSON_DEPTH, numbers only integers within
+    ±(2^53-1) (the ledger has no other numbers, §1.1; the browser reads the same). Raises LimitError or
     ValueError (json.JSONDecodeError, UnicodeDecodeError) — never RecursionError."""
     text = data.decode("utf-8") if isinstance(data, (bytes, bytearray)) else data
     where = f"{file}: " if file else ""
     try:
-        value = json.loads(text, object_pairs_hook=_no_duplicates)
+        value = json.loads(text, object_pairs_hook=_no_duplicates, parse_int=_integer,
+                           parse_float=_no_fraction, parse_constant=_no_constant)
     except RecursionError:
         raise LimitError(f"{where}JSON nested more than {MAX_JSON_DEPTH} levels deep") from None
     except LimitError as exc:

@@ -24,24 +24,38 @@ const trust = JSON.parse(fs.readFileSync(path.join(root, 'trust.json'), 'utf8'))
 const rootKeys = new Map(trust.root_keys.map((k) => [k.key_id, fromB64(k.public_key)]));
 const policy = parseWitnessPolicy(trust.witnesses);
 
-// checkpoints (before the pass)
+// checkpoints (before the pass): the ledger's, then any an auditor supplies (CASE_DIR/extra-checkpoints)
 const cps = new Map();
 const cpdir = path.join(root, 'checkpoints');
+const extraDir = path.join(caseDir, 'extra-checkpoints');
+const notes = [];
 for (const name of fs.readdirSync(cpdir).sort()) {
   if (!name.endsWith('.note')) continue;
   const where = `ledger/checkpoints/${name}`;
   if (!/^\d{10}\.note$/.test(name)) { add('checkpoint', where); continue; }
-  const text = fs.readFileSync(path.join(cpdir, name), 'utf8');
+  notes.push({ where, name, text: fs.readFileSync(path.join(cpdir, name), 'utf8'), own: true });
+}
+if (fs.existsSync(extraDir)) {
+  for (const name of fs.readdirSync(extraDir).sort()) {
+    if (name.endsWith('.note')) notes.push({ where: `extra-checkpoints/${name}`, name, text: fs.readFileSync(path.join(extraDir, name), 'utf8'), own: false });
+  }
+}
+for (const { where, name, text, own } of notes) {
   let cp;
   try {
     cp = await openCheckpoint(text, trust.log_vkey, trust.origin);
   } catch { add('checkpoint', where); continue; }
-  if (Number(name.slice(0, 10)) !== cp.size) add('checkpoint', where);
+  if (own && Number(name.slice(0, 10)) !== cp.size) add('checkpoint', where);
   if (policy) {
     try {
       const times = await witnessTimes(text, policy.witnesses);
       if (quorumTime([...times.values()], policy.quorum) === null) add('witness', where);
     } catch { add('witness', where); }
+  }
+  const seen = cps.get(cp.size);
+  if (seen) {
+    if (toHex(seen.cp.root) !== toHex(cp.root)) add('fork', where);
+    continue;
   }
   cps.set(cp.size, { cp, where });
 }

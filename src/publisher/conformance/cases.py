@@ -433,6 +433,26 @@ def checkpoint_wrong_size_name(root):
     return done(c, [Expect("checkpoint", "ledger/checkpoints/0000000003.note")])
 
 
+@case("checkpoints", "A split view: an auditor holds a second checkpoint of size 4, signed by the log key over "
+      "another history (extra-checkpoints/). Two roots for one size are a fork.")
+def checkpoint_fork(root):
+    c = base(root)
+    other = ids(c)[:3] + ["ee" * 32]  # the log key signed a different 4th entry for someone else
+    d = root.parent / "extra-checkpoints"
+    d.mkdir()
+    (d / "0000000004.note").write_text(c.note(other, c.clock + 30), "utf-8")
+    return done(c, [Expect("fork", "extra-checkpoints/0000000004.note")])
+
+
+@case("checkpoints", "An auditor's checkpoint of size 3, consistent with the ledger's (extra-checkpoints/). VALID.")
+def checkpoint_extra_consistent(root):
+    c = base(root)
+    d = root.parent / "extra-checkpoints"
+    d.mkdir()
+    (d / "0000000003.note").write_text(c.note(ids(c)[:3], c.clock - 30), "utf-8")
+    return done(c, [])
+
+
 # -- witnesses ----------------------------------------------------------------------------------------------
 
 @case("witnesses", "trust.json names two witnesses, quorum 2; the checkpoint carries both cosignatures. VALID.")

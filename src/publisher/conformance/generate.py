@@ -15,14 +15,23 @@ from .cases import CASES, Case, Expect
 FORMAT = 1
 
 
+EXTRA = "extra-checkpoints"  # checkpoints an auditor supplies (a case directory's, beside ledger/)
+
+
+def extra_checkpoints(case_dir: Path) -> list[tuple[str, str]]:
+    d = case_dir / EXTRA
+    return [(f"{EXTRA}/{p.name}", p.read_text("utf-8")) for p in sorted(d.glob("*.note"))] if d.is_dir() else []
+
+
 def run_python(ledger: Path):
-    """The reference verifier with the default rules on a case's ledger."""
+    """The reference verifier with the default rules on a case's ledger (and its extra checkpoints)."""
     from publisher.core.verifier import verify
     from publisher.ruleset import default_rules
     from publisher.storage.ledger_dir import LedgerDir
 
     src = LedgerDir(ledger)
-    return verify(src, src.trust(), rules=default_rules(), workers=1)
+    return verify(src, src.trust(), rules=default_rules(), workers=1,
+                  extra_checkpoints=extra_checkpoints(ledger.parent))
 
 
 def expected_json(case: Case, expects: list[Expect]) -> dict[str, Any]:

@@ -123,6 +123,8 @@ def build_sealed_commit(spec: Mapping[str, Any], targets: Iterable[Any], inspect
     body["population"]["sealed"] = {"format": SEALED_FORMAT, "leaves": "00" * 32}
     _check_shape(body)
     problems = sealed_static(body)
+    if problems:  # before any target is looked at
+        raise DrawError("; ".join(f"{p.message} ({p.article})" for p in problems))
     inspectors = list(inspectors)
     el = eligible(body, public, cap=cap, time=time, apply_cap=True)
     problems += el.findings

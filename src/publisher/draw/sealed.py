@@ -423,3 +423,25 @@ def _first_difference(what: str, got: Sequence[Mapping], want: Sequence[Mapping]
         if g != w:
             return f"{what} differs at position {i + 1}: published {dict(g)}, recomputed {dict(w)}"
     return f"{what} has {len(got)} rows, the recomputation {len(want)}"
+
+
+class SealedPopulation:
+    """A sealed population for the site's proofs: ids with their 32-byte leaf commitments (hex in
+    ``strata``'s place, so the chunk writer is shared), never the strata themselves."""
+
+    def __init__(self, ids: list[str], leaves: bytes):
+        from ..core.merkle import MerkleTree
+
+        if len(leaves) != 32 * len(ids):
+            raise DrawError(f"{len(ids)} eligible targets but {len(leaves) // 32} sealed leaves")
+        self.ids = ids
+        self.strata = [leaves[32 * i:32 * i + 32].hex() for i in range(len(ids))]
+        self.tree = MerkleTree([leaf_hash(leaves[32 * i:32 * i + 32]) for i in range(len(ids))])
+
+    @classmethod
+    def from_commit(cls, body: Mapping[str, Any], targets: Iterable[Any], leaves: bytes) -> "SealedPopulation":
+        return cls([t.id for t in eligible(body, targets, cap=None, time="", apply_cap=False).targets], leaves)
+
+    @property
+    def size(self) -> int:
+        return len(self.ids)

@@ -151,6 +151,6 @@ export function checkOpening(opening, cb, lb, seed, leafHex) {
   if (selected !== listed) return { ok: false, selected, ...m('按开启数据算出的结论与公布的抽中名单不符', 'the verdict from the opening disagrees with the published selection') };
   const tkh = short(toHex(t));
   return selected
-    ? { ok: true, selected, ...m(`${opening.id} 在「${s.name}」层（开启数据与封存叶子一致），票号 ${tkh} ≤ 该层门槛 ${short(s.threshold)}，所以被抽中。`, `${opening.id} is in stratum "${s.name}" (the opening matches its sealed leaf); its ticket ${tkh} ≤ the stratum threshold ${short(s.threshold)}, so it was selected.`) }
-    : { ok: true, selected, ...m(`${opening.id} 在「${s.name}」层（开启数据与封存叶子一致），票号 ${tkh}${s.k === 0 ? '；该层本次抽取 0 家' : ` > 该层门槛 ${short(s.threshold)}`}，所以未被抽中。`, `${opening.id} is in stratum "${s.name}" (the opening matches its sealed leaf); its ticket ${tkh}${s.k === 0 ? '; the stratum takes none this time' : ` > the stratum threshold ${short(s.threshold)}`}, so it was not selected.`) };
+    ? { ok: true, selected, ...m(`${opening.id} 属于「${s.name}」（开启数据与封存叶子一致），票号 ${tkh} ≤ 该层门槛 ${short(s.threshold)}，所以被抽中。`, `${opening.id} is in stratum "${s.name}" (the opening matches its sealed leaf); its ticket ${tkh} ≤ the stratum threshold ${short(s.threshold)}, so it was selected.`) }
+    : { ok: true, selected, ...m(`${opening.id} 属于「${s.name}」（开启数据与封存叶子一致），票号 ${tkh}${s.k === 0 ? '；该层本次抽取 0 家' : ` > 该层门槛 ${short(s.threshold)}`}，所以未被抽中。`, `${opening.id} is in stratum "${s.name}" (the opening matches its sealed leaf); its ticket ${tkh}${s.k === 0 ? '; the stratum takes none this time' : ` > the stratum threshold ${short(s.threshold)}`}, so it was not selected.`) };
 }

@@ -59,3 +59,15 @@ def test_a_malformed_openings_file_is_refused_without_traceback(sealed, tmp_path
     bad.write_text('{"id": "x"}\n')
     assert main(["verify", "--ledger", str(sealed / "ledger"), "--openings", str(bad)]) != 0
     assert "bad.jsonl:1: an opening is an object with exactly id, root, salt, stratum" in capsys.readouterr().err
+
+
+def test_draw_cli_refuses_a_sealed_portal_plainly(sealed, tmp_path, capsys):
+    """Not yet in this version: the CLI says so (and writes nothing) instead of building a public draw."""
+    before = (sealed / "ledger" / "log").read_bytes()
+    spec = tmp_path / "spec.yaml"
+    spec.write_text("task: T-2026-001\n")
+    assert main(["draw", "commit", "--ledger", str(sealed / "ledger"), str(spec)]) != 0
+    assert "cannot commit or lock a sealed draw yet" in capsys.readouterr().err
+    assert main(["draw", "lock", "--ledger", str(sealed / "ledger"), "T-2026-001"]) != 0
+    assert "cannot commit or lock a sealed draw yet" in capsys.readouterr().err
+    assert (sealed / "ledger" / "log").read_bytes() == before

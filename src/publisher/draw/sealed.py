@@ -223,6 +223,12 @@ def check_sealed_commit(body: Mapping[str, Any], office: str, time: str, targets
     if sorted(committed_cap) != el.cap_found:
         out.append(Finding(f"cap exclusions differ from the earlier locked draws of {china_year(time)}",
                            ART_CAP, rule="draw.cap"))
+    for e in pop.get("exclusions", []):  # each cap exclusion names exactly the draws that count
+        if e["reason"] == CAP_REASON and e["id"] in el.cap_found:
+            counted = cap.draws(china_year(time), e["id"])
+            if e.get("draws") != counted:
+                out.append(Finding(f"cap exclusion of {e['id']} names draws {e.get('draws')}, but the draws that "
+                                   f"count are {counted}", ART_CAP, rule="draw.cap"))
     n_total = len(el.targets)
     if pop["count"] != n_total:
         out.append(Finding(f"population.count {pop['count']} but the snapshot, filter and exclusions give "

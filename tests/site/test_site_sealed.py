@@ -88,10 +88,12 @@ def test_about_page_states_the_policy_and_the_limits(sealed_site):
 
 def test_task_page_shows_sealed_strata_for_selected_companies(sealed_site):
     page = (sealed_site / "task" / "T-2026-001" / "index.html").read_text()
-    assert "封存" in page and ">None<" not in page
+    assert "封存" in page and ">None<" not in page and 'id="sealed-note"' in page
+    assert "hiding (salted) commitment" in (sealed_site / "en" / "task" / "T-2026-001" / "index.html").read_text()
 
 
 def test_public_sample_keeps_its_classes_and_says_so(site):
     about = (site / "about" / "index.html").read_text()
+    assert not any('id="sealed-note"' in p.read_text() for p in (site / "task").glob("*/index.html"))
     assert "公开：每家企业的信用分类随名录公布" in about
     assert any("高风险" in p.read_text() for p in (site / "task").glob("*/index.html"))  # strata shown

@@ -26,6 +26,7 @@ FULL = [
     ["bench_verify_browser.py"],
     ["bench_tlock.py"],
     ["bench_embargo.py"],
+    ["bench_sealed.py", "--n", "100000"],
     ["bench_witness.py"],
 ]
 QUICK = [

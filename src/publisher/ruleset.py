@@ -12,6 +12,7 @@ from .draw.rules.rule import DrawRule
 from .workflow.rules.rule import WorkflowRule
 
 
-def default_rules() -> list[Rule]:
-    """Fresh rule objects (rules carry state across one verification run)."""
-    return [DrawRule(), WorkflowRule()]
+def default_rules(openings=None) -> list[Rule]:
+    """Fresh rule objects (rules carry state across one verification run); ``openings`` (root ->
+    id -> Opening) lets the draw rule re-check sealed draws in full (docs/spec/65-sealed.md)."""
+    return [DrawRule(openings), WorkflowRule()]

@@ -20,7 +20,8 @@ from .core.entry import OPERATOR, sign_entry
 from .core.keys import SigningKey
 
 GENERATORS = ["publisher.vectors:ledger_vectors", "publisher.draw.vectors:draw_vectors",
-              "publisher.timelock.vectors:timelock_vectors", "publisher.embargo.vectors:embargo_vectors"]
+              "publisher.timelock.vectors:timelock_vectors", "publisher.embargo.vectors:embargo_vectors",
+              "publisher.draw.sealed_vectors:sealed_vectors"]
 
 
 def example_key(label: str) -> SigningKey:

@@ -151,7 +151,6 @@ def test_from_json_round_trip_and_structure_errors() -> None:
     assert Target.from_json(dict(reversed(list(T.to_json().items())))) == T
     broken = [
         [],
-        {k: v for k, v in T.to_json().items() if k != "risk"},
         {**T.to_json(), "extra": 1},
         {**T.to_json(), "complaints": True},
         {**T.to_json(), "complaints": 1.0},
@@ -160,6 +159,9 @@ def test_from_json_round_trip_and_structure_errors() -> None:
         {**T.to_json(), "name": None},
         {**T.to_json(), "risk": 1},
     ]
+    # without risk is the sealed form (docs/spec/65-sealed.md), not a class-less public record
+    sealed = Target.from_json({k: v for k, v in T.to_json().items() if k != "risk"})
+    assert sealed.sealed and sealed.risk is None and sealed == T.sealed_copy() and "risk" not in sealed.to_json()
     for obj in broken:
         with pytest.raises(DirectoryError) as exc:
             Target.from_json(obj)
@@ -168,3 +170,22 @@ def test_from_json_round_trip_and_structure_errors() -> None:
                 {**I.to_json(), "group": 3}]:
         with pytest.raises(DirectoryError):
             Inspector.from_json(obj)
+
+
+def test_sealed_snapshot_form_is_uniform() -> None:
+    """A snapshot is all public records or all sealed ones; a mix is refused, naming the line."""
+    import io
+
+    from publisher.directory.snapshot import iter_snapshot, snapshot_bytes
+
+    sealed = snapshot_bytes([T.sealed_copy()])
+    assert [r.sealed for r in iter_snapshot(io.BytesIO(sealed))] == [True]
+    assert b'"risk"' not in sealed
+    product = Target.from_json({**T.to_json(), "id": "P-330106-0001", "kind": "product", "industry": None,
+                                "uscc_override": None})
+    assert T.id < product.id
+    for first, second in ((sealed, snapshot_bytes([product])),
+                          (snapshot_bytes([T]), snapshot_bytes([product.sealed_copy()]))):
+        with pytest.raises(DirectoryError) as exc:
+            list(iter_snapshot(io.BytesIO(first + second)))
+        assert exc.value.problems[0].rule == "mixed-form" and exc.value.problems[0].row == 2

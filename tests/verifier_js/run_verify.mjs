@@ -3,14 +3,17 @@ import { verifyTask } from '../../theme/verifier/src/verify.js';
 import { lookupCompany } from '../../theme/verifier/src/lookup.js';
 import { fsIO } from './fsio.mjs';
 
-const [site, task, ...ids] = process.argv.slice(2);
+const [site, task, ...args] = process.argv.slice(2);
+// an argument '{...}' is an opening (sealed portals, spec §6S.4) for the USCC that follows it
+const ids = args.filter((a) => !a.startsWith('{'));
+const openings = new Map(args.filter((a) => a.startsWith('{')).map((a) => [JSON.parse(a).id, JSON.parse(a)]));
 const io = fsIO(site);
 const data = await io.json(`verify/data/${task}.json`);
 const report = await verifyTask(io, data);
 const lookups = {};
 for (const id of ids) {
   try {
-    const a = await lookupCompany(io, data, report.ctx, id);
+    const a = await lookupCompany(io, data, report.ctx, id, openings.get(id) || null);
     lookups[id] = { explanation: a.explanation, check: a.check, state: a.state };
   } catch (e) {
     lookups[id] = { error: e.en || e.message };

@@ -301,8 +301,20 @@ def cmd_record_beacon(args) -> int:
     return 0
 
 
+SEALED_NOT_YET = ("本门户的风险分类封存（trust.json: risk_class_disclosure = sealed）；此版本的命令行尚不能为封存门户承诺或锁定"
+                  "抽取，请使用 publisher.draw.sealed 的 build_sealed_commit / build_sealed_lock（docs/SPEC.md §6S）；未写入任何内容 / "
+                  "this portal's risk classes are sealed; this version's CLI cannot commit or lock a sealed draw yet "
+                  "(use publisher.draw.sealed.build_sealed_commit / build_sealed_lock, docs/SPEC.md §6S); nothing written")
+
+
+def _refuse_sealed(ledger) -> None:
+    if ledger.trust().raw.get("risk_class_disclosure") == "sealed":
+        raise UserError(SEALED_NOT_YET)
+
+
 def cmd_commit(args) -> int:
     ledger = open_ledger(args)
+    _refuse_sealed(ledger)
     from ..inputs.limits import LimitError
     from ..inputs.yaml_bounded import load_yaml_bounded
 
@@ -470,6 +482,7 @@ def _secrets(args, body: dict) -> list[bytes]:
 
 def _lock_or_reveal(args, reveal: bool) -> int:
     ledger = open_ledger(args)
+    _refuse_sealed(ledger)
     report = _verified_state(ledger)
     cur = _current(report, args.task)
     commit = next(e for line, e in ledger.iter_entries() if e.id == cur.id)

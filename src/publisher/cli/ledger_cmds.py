@@ -99,6 +99,9 @@ def register(sub) -> None:
                    "(default: latest entry)")
     p.add_argument("--verbose", action="store_true", help="逐条列出全部警告（默认按规则汇总）/ list every warning "
                    "(default: a summary per rule)")
+    p.add_argument("--openings", action="append", default=[], metavar="FILE",
+                   help="密封风险分类门户：办公室提供的开启数据文件，用于全部核验 / sealed portal: the office's "
+                   "openings file, to re-check every sealed draw in full (docs/spec/65-sealed.md)")
     add_full_arg(p)
     p.set_defaults(func=cmd_verify)
 
@@ -316,10 +319,58 @@ def run_verify(args):
     ledger = open_ledger(args)
     trust = load_trust(args, ledger)
     extra = [(f, Path(f).read_text("utf-8")) for f in getattr(args, "checkpoint", [])]
+    openings = read_openings(getattr(args, "openings", []))
+    rules = default_rules() if openings is None else _rules_with(openings)
     with progress("核验账本 / verifying", ledger.size()) as advance:
-        report = verify(Counted(ledger, advance), trust, default_rules(), extra, now=getattr(args, "now", None),
-                        cache=verify_cache(args))
+        report = verify(Counted(ledger, advance), trust, rules, extra, now=getattr(args, "now", None),
+                        cache=verify_cache(args) if openings is None else None)  # an audit re-checks all
     return ledger, report
+
+
+def read_openings(files: list[str]):
+    """root -> id -> Opening from the given openings files, or None without any."""
+    if not files:
+        return None
+    from ..draw.errors import DrawError
+    from ..draw.openings import parse_openings
+
+    merged: dict = {}
+    for f in files:
+        try:
+            data = Path(f).read_bytes()
+            for root, per in parse_openings(data, f).items():
+                merged.setdefault(root, {}).update(per)
+        except OSError as exc:
+            raise UserError(f"{f}：无法读取开启数据文件 / cannot read the openings file: {exc.strerror}") from None
+        except DrawError as exc:
+            raise UserError(f"开启数据文件有误 / openings file refused: {exc.message}") from None
+    return merged
+
+
+def _rules_with(openings):
+    from ..ruleset import default_rules as rules
+
+    return rules(openings)
+
+
+def sealed_note(report) -> list[str]:
+    """What a verification without openings could not check in a sealed portal (§6S.2)."""
+    try:
+        sealed = report.rule("draw").sealed
+    except (KeyError, AttributeError, LookupError):
+        return []
+    from ..draw.rules.sealed import UNCHECKED, UNCHECKED_ZH
+
+    out = []
+    if sealed.unchecked:
+        n = len(sealed.unchecked)
+        out.append(f"风险分类已密封：{n} 次抽取只做了公开核验，未能核验：{UNCHECKED_ZH}；"
+                   f"用 --openings 文件可全部核验。 / Risk classes are sealed: {n} draw(s) got the public checks "
+                   f"only; not checked: {UNCHECKED}. Pass --openings FILE to check everything.")
+    if sealed.audited:
+        out.append(f"已用开启数据全部核验 {len(sealed.audited)} 次密封抽取 / {len(sealed.audited)} sealed draw(s) "
+                   "re-checked in full with the openings")
+    return out
 
 
 def cmd_verify(args) -> int:
@@ -332,7 +383,7 @@ def cmd_verify(args) -> int:
             "checkpoints": [{"size": w.cp.size, "root": w.cp.root.hex(), "time": w.cp.time,
                              "witnesses": w.times, "witnessed_time": w.time} for w in report.witnessed],
             "problems": [p.__dict__ for p in report.problems], "seconds": round(elapsed, 3),
-            "resumed": report.resumed,
+            "resumed": report.resumed, "sealed_note": sealed_note(report),
         }, ensure_ascii=False, indent=1))
     else:
         from ..problem_summary import summarize
@@ -344,6 +395,8 @@ def cmd_verify(args) -> int:
         if warnings and not args.verbose:
             print(f"警告 {len(warnings)} 条，按规则汇总 / {len(warnings)} warnings by rule:")
             print("\n".join(summarize(warnings)))
+        for line in sealed_note(report):
+            print(line)
         status = "VALID" if report.ok else f"INVALID ({len(report.errors)} problems)"
         print(f"{status}: {report.size} entries, root {report.root.hex()}, "
               f"{len(report.checkpoints)} checkpoints, {elapsed:.2f}s")

@@ -197,9 +197,13 @@ class Demo:
         for year in (2025, 2026):  # the working-day calendar the sample's deadlines use (SPEC §7.2)
             self.append(OPERATOR, "calendar", body_for_year(builtin_year(year)), when)
 
+    def target_snapshot(self) -> bytes:
+        """The target snapshot as published (a sealed portal's has no classes: demo/sealed.py)."""
+        return snapshot_bytes(self.targets)
+
     def publish_directories(self) -> None:
         when = cst(date(2026, 1, 5), 15)
-        self.tblob = self.ledger.put_blob(snapshot_bytes(self.targets))
+        self.tblob = self.ledger.put_blob(self.target_snapshot())
         self.iblob = self.ledger.put_blob(snapshot_bytes(self.inspectors))
         for kind, blob, n in (("targets", self.tblob, len(self.targets)), ("inspectors", self.iblob, len(self.inspectors))):
             self.append("scjgj", "directory.snapshot", {
@@ -213,7 +217,7 @@ class Demo:
         when = cst(date(2026, 6, 8), 15)
         gone = set(self.rng.sample([x.id for x in self.targets], 12))
         self.targets = [x for x in self.targets if x.id not in gone]
-        self.tblob = self.ledger.put_blob(snapshot_bytes(self.targets))
+        self.tblob = self.ledger.put_blob(self.target_snapshot())
         self.append("scjgj", "directory.snapshot", {
             "kind": "targets", "blob": self.tblob, "count": len(self.targets),
             "confirmed_by": "示例县市场监督管理局 信用监管股（示例）", "confirmed_at": "2026-06-08",

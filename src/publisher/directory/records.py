@@ -21,6 +21,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from dataclasses import replace as _replace
 from typing import Any, ClassVar
 
 from .uscc import check_uscc
@@ -154,6 +155,8 @@ _S, _N = str, type(None)
 # JSON types of Target.FIELDS in order: complaints, flags, id, industry?, kind, name, office, region, risk?, uscc_override?
 _TARGET_TYPES = frozenset((int, list, _S, ind, _S, _S, _S, _S, risk, ovr)
                           for ind in (_S, _N) for risk in (_S, _N) for ovr in (_S, _N))
+# the sealed form (docs/spec/65-sealed.md): the same without ``risk``
+_SEALED_TYPES = frozenset((int, list, _S, ind, _S, _S, _S, _S, ovr) for ind in (_S, _N) for ovr in (_S, _N))
 
 
 @dataclass(frozen=True)
@@ -175,6 +178,7 @@ class Target:
     complaints: int
     office: str
     uscc_override: str | None
+    sealed: bool = False  # the sealed snapshot form: no ``risk`` member (risk is None, not "unclassified")
 
     FIELDS: ClassVar[tuple[str, ...]] = (
         "complaints",
@@ -189,8 +193,19 @@ class Target:
         "uscc_override",
     )
 
+    SEALED_FIELDS: ClassVar[tuple[str, ...]] = tuple(f for f in FIELDS if f != "risk")
+
     def to_json(self) -> dict[str, Any]:
         """The JSON object written into snapshots (keys in canonical order)."""
+        if self.sealed:
+            return {k: v for k, v in self._full_json().items() if k != "risk"}
+        return self._full_json()
+
+    def sealed_copy(self) -> "Target":
+        """The record as a sealed portal publishes it: the class is not part of it."""
+        return _replace(self, risk=None, sealed=True)
+
+    def _full_json(self) -> dict[str, Any]:
         return {
             "complaints": self.complaints,
             "flags": list(self.flags),
@@ -219,6 +234,8 @@ class Target:
             rec = _new(cls)
             _set(rec, "__dict__", d)  # what the frozen __init__ would store, without its ten setattr calls
             return rec
+        if t(obj) is dict and tuple(obj) == cls.SEALED_FIELDS:
+            return cls._from_sealed(obj)
         d = _exact_keys(obj, cls.FIELDS)
         _typed(d, "id", str)
         _typed(d, "name", str)
@@ -243,6 +260,21 @@ class Target:
             office=d["office"],
             uscc_override=d["uscc_override"],
         )
+
+    @classmethod
+    def _from_sealed(cls, obj: dict[str, Any]) -> Target:
+        """The nine-member form of a sealed portal (same strictness, risk None, sealed True)."""
+        if tuple(map(type, obj.values())) in _SEALED_TYPES and all(type(x) is str for x in obj["flags"]):
+            d = dict(obj)
+            d["flags"] = tuple(d["flags"])
+            d["risk"] = None
+            d["sealed"] = True
+            rec = _new(cls)
+            _set(rec, "__dict__", d)
+            return rec
+        full = dict(obj)
+        full["risk"] = None
+        return _replace(cls.from_json({k: full[k] for k in cls.FIELDS}), sealed=True)
 
 
 @dataclass(frozen=True)

@@ -129,6 +129,7 @@ def _iter_snapshot(stream: IO[bytes] | Iterable[bytes], record_type: type[R], va
     encode = _ENCODER.encode
     prev: str | None = None
     lineno = 0
+    first_form: bool | None = None
 
     def fail(rule: str, message: str, field: str | None = None) -> DirectoryError:
         return DirectoryError([Problem(rule, message, field=field, row=lineno, file=fname)])
@@ -150,6 +151,12 @@ def _iter_snapshot(stream: IO[bytes] | Iterable[bytes], record_type: type[R], va
             if problems:
                 raise DirectoryError([Problem(p.rule, f"record {rec.id!r}: {p.message}", field=p.field,
                                               row=lineno, file=fname) for p in problems])
+        form = getattr(rec, "sealed", None)
+        if lineno == 1:
+            first_form = form
+        elif form != first_form:
+            raise fail("mixed-form", "a snapshot's records are all in the public form (with risk) or all in "
+                       "the sealed form (without risk, docs/spec/65-sealed.md)", "risk")
         rid = rec.id
         if prev is not None and not prev < rid:
             if prev == rid:

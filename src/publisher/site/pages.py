@@ -69,6 +69,7 @@ def site_base(loaded: Loaded, settings: dict[str, Any]) -> dict[str, Any]:
         "copy_ledger": bool(settings.get("PUBLISHER_COPY_LEDGER", True)),
         **trust_pin(trust, settings),
         "identity": identity(settings),
+        "sealed": trust.raw.get("risk_class_disclosure") == "sealed",  # docs/spec/65-sealed.md
     }
 
 

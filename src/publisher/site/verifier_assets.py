@@ -265,8 +265,13 @@ class _Writer:
         """Tasks of a year usually share one snapshot: a small one is parsed once (the ledger
         verifier already validated it), a large one is streamed again for each task."""
         digest = commit_body["population"]["snapshot"]
+        sealed = commit_body["population"].get("sealed")
+        leaves = None
+        if sealed:  # the leaves are hiding commitments (docs/spec/65-sealed.md), read from their blob
+            with self.loaded.ledger.open_blob(sealed["leaves"]) as f:
+                leaves = f.read()
         if self._records is not None and self._records[0] == digest:
-            write_population_index(self.out, task_id, commit_body, iter(self._records[1]))
+            write_population_index(self.out, task_id, commit_body, iter(self._records[1]), leaves)
             return
         size = (self.loaded.ledger.root / "blobs" / digest).stat().st_size
         with self.loaded.ledger.open_blob(digest) as f:
@@ -274,13 +279,14 @@ class _Writer:
             if size <= CACHE_BYTES:
                 self._records = (digest, list(records))
                 records = iter(self._records[1])
-            write_population_index(self.out, task_id, commit_body, records)
+            write_population_index(self.out, task_id, commit_body, records, leaves)
 
     def close(self) -> None:
         self.tree.close()
 
 
-def write_population_index(out: Path, task_id: str, commit_body: dict[str, Any], targets: Iterable[Any]) -> dict[str, Any]:
+def write_population_index(out: Path, task_id: str, commit_body: dict[str, Any], targets: Iterable[Any],
+                           leaves: bytes | None = None) -> dict[str, Any]:
     """verify/data/<task>/pop/index.json and pop/<k>.json: the committed population in chunks.
 
     Chunk k holds leaves [k·CHUNK, min((k+1)·CHUNK, N)) as [id, stratum] and ``path``: the
@@ -288,7 +294,12 @@ def write_population_index(out: Path, task_id: str, commit_body: dict[str, Any],
     from publisher.draw.explain shares for the leaves of the chunk. Checked here: the chunk's own
     proofs are exactly the first part of the full ones.
     """
-    pop = Population.from_commit(commit_body, targets)
+    if leaves is not None:  # sealed: [id, leaf commitment hex] instead of [id, stratum]
+        from ..draw.sealed import SealedPopulation
+
+        pop = SealedPopulation.from_commit(commit_body, targets, leaves)
+    else:
+        pop = Population.from_commit(commit_body, targets)
     root = pop.tree.root().hex()
     if (pop.size, root) != (commit_body["population"]["count"], commit_body["population"]["root"]):
         raise RuntimeError(f"task {task_id}: the population does not give the committed count/root")
@@ -308,6 +319,8 @@ def write_population_index(out: Path, task_id: str, commit_body: dict[str, Any],
         firsts.append(pop.ids[a])
     index = {"format": FORMAT, "task": task_id, "size": pop.size, "root": root, "chunk": CHUNK,
              "firsts": firsts, "files": f"verify/data/{task_id}/pop/"}
+    if leaves is not None:
+        index["sealed"] = True
     (base / "index.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
     return index
 

@@ -10,6 +10,10 @@
 import { cmpCodePoints, toHex, fromHex } from './bytes.js';
 import { leafHash, inclusionPath, verifyInclusion } from './merkle.js';
 import { leafData, buildExplanation, verifyExplanation, ticket } from './draw.js';
+import { checkOpening } from './sealed.js';
+
+// a sealed population's chunk rows are [id, leaf commitment hex] (spec §6S): the leaf data is the commitment
+const leafOf = (index, id, value) => (index.sealed ? leafHash(fromHex(value, 32)) : leafHash(leafData(id, value)));
 
 const m = (zh, en) => ({ zh, en });
 
@@ -38,7 +42,7 @@ export async function locate(io, index, targetId) {
   const chunk = async (c) => {
     if (!chunks.has(c)) {
       const doc = await io.json(`${index.files}${c}.json`);
-      const hashes = doc.leaves.map(([id, st]) => leafHash(leafData(id, st)));
+      const hashes = doc.leaves.map(([id, st]) => leafOf(index, id, st));
       chunks.set(c, { ...doc, hashes, ids: doc.leaves.map((l) => l[0]) });
     }
     return chunks.get(c);
@@ -69,15 +73,43 @@ export async function locate(io, index, targetId) {
   return { left, right };
 }
 
-function proves(leaf, size, root) {
-  return verifyInclusion(leafHash(leafData(leaf.id, leaf.stratum)), leaf.index, size, leaf.proof.map((p) => fromHex(p, 32)), root);
+function proves(leaf, size, root, index = {}) {
+  return verifyInclusion(leafOf(index, leaf.id, leaf.stratum), leaf.index, size, leaf.proof.map((p) => fromHex(p, 32)), root);
+}
+
+/** A sealed draw: membership by proof; the verdict needs the company's own opening (spec §6S.4). */
+function sealedAnswer(ctx, index, found, targetId, opening) {
+  const cb = ctx.commitBody;
+  const root = fromHex(cb.population.root, 32);
+  const size = cb.population.count;
+  const inPop = !!found.leaf;
+  const ok = inPop ? proves(found.leaf, size, root, index)
+    : (!found.left || proves(found.left, size, root, index)) && (!found.right || proves(found.right, size, root, index));
+  const leaf = found.leaf ? { ...found.leaf, stratum: undefined, commitment: found.leaf.stratum } : null;
+  const explanation = { target: targetId, size, root: cb.population.root, leaf, neighbours: inPop ? null : found };
+  const result = ctx.resultBody && 'seed' in ctx.resultBody ? ctx.resultBody : null;
+  const listed = !!(result && (result.selected || []).some((r) => r.id === targetId));
+  const tk = result ? toHex(ticket(fromHex(result.seed, 32), targetId)) : null;
+  if (!ok) return { explanation, check: { ok: false, selected: false, ...m('证明无效：与已签名承诺中的名单根哈希不符。', 'The proof is invalid: it does not match the root in the signed commitment.') }, notes: [], state: null, ticket: tk };
+  if (!inPop) {
+    return { explanation, check: { ok: !listed, selected: false, ...m(`${targetId} 不在本次抽查对象名单中（相邻两条记录证明了这一点），所以未被抽中。`, `${targetId} is not in this draw's population (the two neighbouring entries prove it), so it was not selected.`) }, notes: [], state: null, ticket: tk };
+  }
+  if (opening && result) {
+    if (opening.id !== targetId) return { explanation, check: { ok: false, selected: listed, ...m(`开启数据属于 ${opening.id}，不是 ${targetId}`, `the opening is for ${opening.id}, not ${targetId}`) }, notes: [], state: null, ticket: tk };
+    const c = checkOpening(opening, cb, result, fromHex(result.seed, 32), found.leaf.stratum);
+    return { explanation, check: c, notes: [], state: null, ticket: tk };
+  }
+  const state = m('本门户的风险分类封存：各企业所在的层不公开。企业可凭抽查单位提供的本企业开启数据（一行 JSON）核对自己“为什么（没）被抽中”。',
+    "This portal's risk classes are sealed: no company's stratum is public. A company can check its own \"why (not) me\" with its opening (one JSON line) from the office.");
+  return { explanation, check: { ok: true, selected: listed, ...m(`${targetId} 在本次抽查对象名单中（第 ${found.leaf.index + 1} 条，共 ${size} 条，层封存）；${listed ? '在公布的抽中名单中' : '不在公布的抽中名单中'}${tk ? `；票号 ${tk.slice(0, 16)}…` : ''}。`,
+    `${targetId} is in this draw's population (leaf ${found.leaf.index + 1} of ${size}, stratum sealed); ${listed ? 'it is on the published selection' : 'it is not on the published selection'}${tk ? `; ticket ${tk.slice(0, 16)}…` : ''}.`) }, notes: [], state, ticket: tk };
 }
 
 /**
  * The answer for one company. ``ctx`` comes from verifyTask (commit body, published result,
  * and whether the steps it relies on passed). Returns {explanation, check, notes, state}.
  */
-export async function lookupCompany(io, data, ctx, targetId) {
+export async function lookupCompany(io, data, ctx, targetId, opening = null) {
   const cb = ctx.commitBody;
   if (!cb) throw new LookupError('无法读取本次抽取的承诺记录', 'the commitment of this draw cannot be read');
   if (!data.population || !data.population.index) throw new LookupError('本站没有为此任务生成证明索引', 'the site wrote no proof index for this task');
@@ -86,6 +118,7 @@ export async function lookupCompany(io, data, ctx, targetId) {
     throw new LookupError('证明索引与已签名承诺中的名单数量或根哈希不符，不可信', 'the proof index does not match the count and root of the signed commitment; it cannot be trusted');
   }
   const found = await locate(io, index, targetId);
+  if (index.sealed || ctx.sealed) return sealedAnswer(ctx, { sealed: true }, found, targetId, opening);
   const root = fromHex(cb.population.root, 32);
   const size = cb.population.count;
   const notes = [];

@@ -4,6 +4,7 @@
 
 import { verifyTask, browserIO } from './verify.js';
 import { lookupCompany } from './lookup.js';
+import { parseOpening } from './sealed.js';
 import { trustPinFrom } from './trustpin.js';
 
 const STATUS = {
@@ -169,21 +170,47 @@ async function main() {
   lookup.hidden = false;
   const form = document.getElementById('lookup-form');
   const out = document.getElementById('lookup-result');
+  const openingBox = document.getElementById('opening-box');
+  const openingText = document.getElementById('opening');
+  if (openingBox && result.ctx.sealed) { // spec §6S.4: a company checks its own "why (not) me" with its opening
+    openingBox.hidden = false;
+    document.getElementById('opening-file').addEventListener('change', async (e) => {
+      const f = e.target.files && e.target.files[0];
+      if (f) openingText.value = (await f.text()).split('\n').find((l) => l.trim()) || '';
+    });
+  }
   form.addEventListener('submit', async (ev) => {
     ev.preventDefault();
     let id = document.getElementById('uscc').value.trim();
+    let opening = null;
+    if (result.ctx.sealed && openingText && openingText.value.trim()) {
+      try {
+        opening = parseOpening(openingText.value);
+      } catch (e) {
+        out.replaceChildren(el('p', { class: 'verdict verdict-bad', id: 'lookup-verdict', text: lang === 'zh' ? `开启数据格式有误：${e.message}` : `the opening is malformed: ${e.message}` }));
+        out.dataset.state = 'error';
+        return;
+      }
+      if (!id) id = opening.id;
+    }
     if (/^[0-9a-z]{18}$/i.test(id)) id = id.toUpperCase(); // a USCC typed in lower case
     out.replaceChildren();
     out.dataset.state = 'running';
     if (!id) return;
     try {
-      const ans = await lookupCompany(io, data, result.ctx, id);
+      const ans = await lookupCompany(io, data, result.ctx, id, opening);
       const ex = ans.explanation;
       const dl = el('dl', { class: 'facts' });
       const row = (k, v, cls) => dl.append(el('dt', { text: k }), el('dd', { class: cls || '', text: v }));
       row(lang === 'zh' ? '统一社会信用代码' : 'USCC', id, 'mono');
-      if (ex.ticket) row(lang === 'zh' ? '票号 SHA-256(ssgk/ticket/v1, 种子, 代码)' : 'Ticket SHA-256(ssgk/ticket/v1, seed, code)', ex.ticket, 'mono');
-      if (ex.leaf) {
+      if (ex.ticket || ans.ticket) row(lang === 'zh' ? '票号 SHA-256(ssgk/ticket/v1, 种子, 代码)' : 'Ticket SHA-256(ssgk/ticket/v1, seed, code)', ex.ticket || ans.ticket, 'mono');
+      if (ex.leaf && ex.leaf.commitment) { // sealed: the leaf is a hiding commitment
+        row(lang === 'zh' ? '所在层' : 'Stratum', opening && ans.check.ok ? opening.stratum : (lang === 'zh' ? '封存' : 'sealed'));
+        row(lang === 'zh' ? '封存叶子（隐藏承诺）' : 'Sealed leaf (hiding commitment)', ex.leaf.commitment, 'mono');
+        row(lang === 'zh' ? '包含证明' : 'Inclusion proof', lang === 'zh'
+          ? `名单第 ${ex.leaf.index + 1} 条（共 ${ex.size} 条），${ex.leaf.proof.length} 个哈希，验证到承诺的根 ${ex.root.slice(0, 16)}…`
+          : `leaf ${ex.leaf.index + 1} of ${ex.size}, ${ex.leaf.proof.length} hashes, checked against the committed root ${ex.root.slice(0, 16)}…`);
+      } else if (ex.leaf) {
         row(lang === 'zh' ? '所在层' : 'Stratum', ex.leaf.stratum);
         const st = ans.state ? null : (result.ctx.resultBody.strata || []).find((s) => s.name === ex.leaf.stratum);
         if (st) row(lang === 'zh' ? '该层门槛（抽中者中最大的票号）' : 'Stratum threshold (the largest selected ticket)', st.threshold === null ? '—' : st.threshold, 'mono');

@@ -57,7 +57,8 @@ const isStrOrNull = (v) => v === null || typeof v === 'string';
 const isStrList = (v) => Array.isArray(v) && v.every(isStr);
 
 function checkTarget(r, line) {
-  if (!(isStr(r.id) && isStr(r.kind) && isStr(r.region) && isStrOrNull(r.industry) && isStrOrNull(r.risk)
+  // a sealed portal's records have no risk member at all (spec §6S.1)
+  if (!(isStr(r.id) && isStr(r.kind) && isStr(r.region) && isStrOrNull(r.industry) && (isStrOrNull(r.risk) || !('risk' in r))
     && isStrList(r.flags) && isStr(r.office))) {
     throw new SnapshotError(line, 'not a target record (id, kind, region, industry, risk, flags, office)', '不是有效的检查对象记录');
   }

@@ -16,6 +16,7 @@ import { trustFingerprint, checkTrustPin, trustLine, witnessLine } from './trust
 import { leafHash, verifyInclusion, verifyConsistency } from './merkle.js';
 import { readSnapshot } from './snapshot.js';
 import { openEscrow } from './escrow.js';
+import { isSealed, commitmentLines, lockLines, publicRows } from './sealed.js';
 import {
   Filter, Classifier, PopulationScan, Selector, parseStrata, parseRatio, exclusionSets, secretCommitment,
   deriveSeed, resultJson, resultHash, replacementProblems, applyReplacement, teamPlan, batchOrder, batchRows,
@@ -238,6 +239,8 @@ export async function verifyTask(io, data, hooks = {}) {
   ctx.commitBody = cb;
   ctx.commitId = commit.entry ? commit.entry.id : null;
   const embargoed = !!(cb && cb.embargo_until);
+  const sealed = isSealed(cb); // spec §6S: the strata are hidden; the public checks run instead
+  ctx.sealed = sealed;
   const lb = lock && lock.entry ? lock.entry.body : null;
   const rb = reveal && reveal.entry ? reveal.entry.body : null;
   let resultBody = embargoed ? rb : lb; // what publishes secrets, seed and the result
@@ -534,16 +537,20 @@ export async function verifyTask(io, data, hooks = {}) {
   let sel = null;
   let strata = null;
   let popOk = false;
+  const eligible = new Map(); // sealed: eligible id -> region (the public part of the population)
+  let sealedPicks = null;
   if (needs(s7, [1, 2])) {
     const snap = cb.population.snapshot;
     const ref = (data.snapshots && data.snapshots.targets) || { url: `ledger/blobs/${snap}` };
     try {
       strata = parseStrata(cb.strata);
       const [explicit, committedCap] = exclusionSets(cb);
-      scan = new PopulationScan(new Filter(cb.population.filter), new Classifier(strata), { explicit, committedCap });
-      if (seed && !s5.failed) sel = new Selector(seed, cb.strata.map((s) => s.k));
+      const classifier = sealed ? new Classifier(parseStrata([{ name: '*', match: {}, take: { count: 0 } }])) : new Classifier(strata);
+      scan = new PopulationScan(new Filter(cb.population.filter), classifier, { explicit, committedCap, withRoot: !sealed });
+      if (seed && !s5.failed && !sealed) sel = new Selector(seed, cb.strata.map((s) => s.k));
       const read = await readSnapshot(snapshotStreams.targets && data.snapshots.targets.sha256 === snap ? snapshotStreams.targets() : io.chunks(ref.url), 'targets', (rec) => {
         const e = scan.push(rec);
+        if (e && sealed) eligible.set(e[0], e[2]);
         if (e && sel) sel.add(e[0], e[1], e[2], e[3]);
         for (const h of histScans) {
           const x = h.scan.push(rec);
@@ -562,7 +569,16 @@ export async function verifyTask(io, data, hooks = {}) {
     } catch (e) {
       s7.bad(`无法读取检查对象名单：${e.zh || e.message}`, `cannot read the population snapshot: ${e.en || e.message}`);
     }
-    if (!s7.failed) {
+    if (!s7.failed && sealed) {
+      let leaves = null;
+      try {
+        leaves = await io.bytes(`ledger/blobs/${cb.population.sealed.leaves}`);
+      } catch {
+        leaves = null;
+      }
+      for (const l of await commitmentLines(cb, scan.total, leaves)) (l.status === 'ok' ? s7.ok : s7.bad).call(s7, l.zh, l.en);
+      popOk = !s7.failed;
+    } else if (!s7.failed) {
       const pop = cb.population;
       const root = scan.root();
       if (scan.total === pop.count && root === pop.root) {
@@ -599,7 +615,11 @@ export async function verifyTask(io, data, hooks = {}) {
   ctx.populationOk = popOk;
 
   // ---- step 6: tickets and selection
-  if (needs(s6, [5, 7])) {
+  if (sealed && needs(s6, [5, 7])) {
+    const got = lockLines(cb, resultBody, seed, eligible);
+    for (const l of got.lines) (l.status === 'ok' ? s6.ok : s6.bad).call(s6, l.zh, l.en);
+    sealedPicks = got.picks;
+  } else if (needs(s6, [5, 7])) {
     const picks = sel.result();
     const names = strata.map((s) => s.name);
     if (resultBody.opened) {
@@ -637,12 +657,19 @@ export async function verifyTask(io, data, hooks = {}) {
   let recomputedStrata = null;
   let inspectors = null;
   let inspectorError = null;
-  if (sel) {
-    const picks = sel.result();
-    const names = strata.map((s) => s.name);
-    recomputedStrata = picks.map((ps, i) => ({ name: names[i], n: cb.strata[i].n, k: cb.strata[i].k, threshold: ps.length ? toHex(ps[ps.length - 1].ticket) : null }));
-    const order = batchOrder(seed, picks.flat());
-    rows = batchRows(order, names, cb.batch_size);
+  if (sel || sealedPicks) {
+    let order;
+    if (sealedPicks) { // the thresholds are published, not recomputed: the strata are sealed
+      recomputedStrata = resultBody.strata;
+      order = batchOrder(seed, sealedPicks);
+      rows = publicRows(order, cb.batch_size);
+    } else {
+      const picks = sel.result();
+      const names = strata.map((s) => s.name);
+      recomputedStrata = picks.map((ps, i) => ({ name: names[i], n: cb.strata[i].n, k: cb.strata[i].k, threshold: ps.length ? toHex(ps[ps.length - 1].ticket) : null }));
+      order = batchOrder(seed, picks.flat());
+      rows = batchRows(order, names, cb.batch_size);
+    }
     const iref = (data.snapshots && data.snapshots.inspectors) || { url: `ledger/blobs/${cb.teams.inspectors}` };
     inspectors = [];
     try {
@@ -806,7 +833,9 @@ export async function verifyTask(io, data, hooks = {}) {
   else if (!lb) s13.wait('尚未锁定：还没有抽中名单', 'not locked yet: there is no selection');
   else if (needs(s13, ctx.opened ? [6, 8, 11] : [6, 8])) {
     s13.ok(`核验所得的抽中名单（${rows.length} 家，按批次顺序）：`, `the verified selection (${rows.length} targets, in batch order):`);
-    for (const r of rows) s13.info(`第 ${r.position} 位 · 第 ${r.batch} 批 · 「${r.stratum}」 · ${r.id}`, `#${r.position} · batch ${r.batch} · "${r.stratum}" · ${r.id}`);
+    for (const r of rows) {
+      s13.info(`第 ${r.position} 位 · 第 ${r.batch} 批 · 「${r.stratum ?? '封存'}」 · ${r.id}`, `#${r.position} · batch ${r.batch} · "${r.stratum ?? 'sealed'}" · ${r.id}`);
+    }
     await comparePrinted(s13, io, data, rows);
   }
   for (const n of [5, 6, 7, 8, 9, 10, 11, 12, 13]) done(steps[n]);

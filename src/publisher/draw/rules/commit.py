@@ -12,6 +12,7 @@ from __future__ import annotations
 from publisher.directory.records import DirectoryError, Target
 from publisher.draw.commitment import beacon_finding, check_commit_body
 from publisher.draw.errors import ART_FAIR, ART_LOCK, DrawError, Finding
+from publisher.draw.sealed import is_sealed
 from publisher.draw.timeutil import unix
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context
@@ -44,6 +45,9 @@ class CommitCheck:
             c.void = void_reason(ctx, ctx.index, c.round, c.round_time)
             out.append(Finding(f"draw void: {c.void}; the draw of this commitment cannot count", ART_FAIR,
                                "warning"))
+        if is_sealed(body):  # recomputed by draw.sealed (rules/sealed.py)
+            c.population = body["population"]["count"]
+            return out
         try:
             inspectors = book.inspectors(ctx, body)
             with book.records(ctx, body["population"]["snapshot"], Target) as targets:

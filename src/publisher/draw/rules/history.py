@@ -238,6 +238,8 @@ def outcome_findings(ctx: Context, book: DrawBook, c: CommitSummary) -> list[Fin
     if randomness is None or not c.valid or c.embargo_until or c.outcome is not None:
         return []
     priv = book.private[c.id]
+    if "sealed" in priv.body["population"]:
+        return []  # needs the strata: only an auditor with the openings computes it (§6S.2)
     try:
         result = book.recompute(ctx, c.id, priv.body, randomness)
     except DrawError as exc:

@@ -18,6 +18,7 @@ from publisher.core.entry import Entry
 from publisher.core.rules.base import Context
 from publisher.draw.rules.commit import void_reason
 from publisher.draw.rules.state import CommitSummary, DrawBook
+from publisher.draw.sealed import is_sealed
 
 
 def commit_for(entry: Entry, book: DrawBook) -> tuple[CommitSummary | None, list[Finding]]:
@@ -73,6 +74,8 @@ class LockCheck:
             priv.lock_body = dict(body)
             c.lock_valid = True
             return out
+        if is_sealed(priv.body) and book.sealed is not None:
+            return out + book.sealed.on_lock(entry, c, ctx, book)
         return out + check_result(entry, c, ctx, book, china_year(entry.time), [])
 
     @staticmethod

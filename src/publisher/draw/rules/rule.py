@@ -4,7 +4,8 @@ Composes one small check per concept (``rules/draw/*``), each reporting under it
 ``draw.commit`` / ``draw.accept`` (the commitment and partners' acceptance), ``draw.population``
 (confirmed snapshots, removals before a draw), ``draw.history`` (re-draws, abandoned and twin
 commitments, whose outcomes are computed), ``draw.lock`` / ``draw.reveal`` (recomputation),
-``draw.replace`` (drawn substitutes), ``draw.embargo`` (escrows, opened at the reveal round), ``draw.cap`` (which draws count toward 001 第七条).
+``draw.replace`` (drawn substitutes), ``draw.embargo`` (escrows, opened at the reveal round), ``draw.cap`` (which draws count toward 001 第七条),
+``draw.sealed`` (draws of a portal whose risk classes are sealed).
 
 State for the portal: ``tasks`` (task -> DrawState of CommitSummary), ``commits``, ``cap``,
 ``twins`` (office -> flagged twin groups). No full target lists are kept.
@@ -25,6 +26,7 @@ from publisher.draw.rules.history import HistoryCheck
 from publisher.draw.rules.lock import CapCheck, LockCheck, RevealCheck
 from publisher.draw.rules.population import PopulationCheck
 from publisher.draw.rules.replace import ReplaceCheck
+from publisher.draw.rules.sealed import SealedCheck
 from publisher.draw.rules.state import (ABANDON_AFTER, CommitSummary, DrawBook, DrawState,  # noqa: F401 (re-exported)
                          Private)
 
@@ -32,8 +34,10 @@ from publisher.draw.rules.state import (ABANDON_AFTER, CommitSummary, DrawBook, 
 class DrawRule:
     name = "draw"
 
-    def __init__(self) -> None:
+    def __init__(self, openings=None) -> None:
         self.book = DrawBook()
+        self.sealed = SealedCheck(openings)
+        self.book.sealed = self.sealed
         self.population = PopulationCheck()
         self.history = HistoryCheck()
         self.commit = CommitCheck()
@@ -97,6 +101,7 @@ class DrawRule:
         out = self._problems(self.history.rule, self.history.on_commit(entry, ctx, self.book, c), ctx)
         out += self._problems(self.population.rule, self.population.on_commit(entry, ctx, self.book, c), ctx)
         out += self._problems(self.commit.rule, self.commit.on_commit(entry, ctx, self.book, c), ctx)
+        out += self._problems(self.sealed.rule, self.sealed.on_commit(entry, ctx, self.book, c), ctx)
         out += self._problems(self.embargo.rule, self.embargo.on_commit(entry, ctx, self.book, c), ctx)
         c.valid = not any(p.severity == "error" for p in out)
         self.book.commits[entry.id] = c

@@ -113,6 +113,7 @@ class Private:
     opened: Any = None  # embargoed: the DrawResult recomputed from the escrows alone
     replacements: list[tuple[str, str, str]] = field(default_factory=list)
     accept_index: dict[str, int] = field(default_factory=dict)  # partner office -> log index
+    sealed_result: Any = None  # sealed draws: the public result checked at the lock (docs/spec/65-sealed.md)
 
 
 @dataclass
@@ -143,6 +144,7 @@ class DrawBook:
         self.teams_cache: tuple[str, dict[str, list[str]], Any] | None = None
         self.snapshot_cache: dict[type, tuple[str, list[Any]]] = {}
         self.ids_cache: dict[str, frozenset[str]] = {}
+        self.sealed: Any = None  # the draw.sealed check (rules/sealed.py), set by DrawRule
 
     @contextmanager
     def records(self, ctx: Context, digest: str, kind: type) -> Iterator[Iterator[Any]]:
@@ -183,6 +185,11 @@ class DrawBook:
 
     def recompute(self, ctx: Context, commit_id: str, body: dict[str, Any], randomness: bytes,
                   secrets: list[bytes] | None = None) -> DrawResult:
+        if "sealed" in body["population"]:
+            got = self.private[commit_id].sealed_result if commit_id in self.private else None
+            if got is None:
+                raise DrawError("a sealed draw's outcome cannot be computed without its openings")
+            return got
         inspectors = self.inspectors(ctx, body)
         with self.records(ctx, body["population"]["snapshot"], Target) as targets:
             return compute_result(commit_id, body, randomness, secrets or [], targets, inspectors)

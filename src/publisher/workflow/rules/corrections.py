@@ -19,6 +19,7 @@ from publisher.workflow.rules.deadline import judge_publication
 from publisher.workflow.rules.locate import locate
 from publisher.workflow.rules.selection import SECTION, entry_ref, ref_hex
 from publisher.workflow.rules.state import WorkflowState
+from publisher.workflow.rules.target_names import check_name
 
 HEAD_TITLES = ("主要负责人",)
 HEAD_TITLES_EN = ("head",)
@@ -71,6 +72,7 @@ class CorrectionCheck(NoFinish):
             return em.out
         check_content(em, c, task, entry.office, published, p="corrected.")
         check_team(em, c, task, p="corrected.")
+        check_name(em, c, task, i, ctx, p="corrected.")
         sections = []
         for s in c.get("sections", []):
             o = s["office"]

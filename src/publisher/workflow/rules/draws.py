@@ -21,10 +21,14 @@ from publisher.workflow.rules.base import NoFinish
 from publisher.workflow.rules.common import Emitter, entry_date, pct
 from publisher.workflow.rules.selection import target_key
 from publisher.workflow.rules.state import WorkflowState
+from publisher.workflow.rules.target_names import SnapshotNames
 
 
 class DrawObserver(NoFinish):
     types = ("draw.commit", "draw.lock", "draw.reveal", "team.replace")
+
+    def __init__(self) -> None:
+        self.names = SnapshotNames()
 
     def check(self, entry: Entry, ctx: Context, state: WorkflowState) -> list[Problem]:
         em = Emitter()
@@ -48,7 +52,12 @@ class DrawObserver(NoFinish):
                 task.set_team(key, team)
             return em.out
         if "selected" in b:
-            task.selection.add(s["id"] for s in b["selected"])
+            ids = [s["id"] for s in b["selected"]]
+            digest = state.commit_snapshots.get(b["commit"])
+            names = self.names.hashes_for(ctx, digest, ids) if digest else {}
+            if digest and digest not in task.snapshots:
+                task.snapshots.append(digest)
+            task.selection.add(ids, names)
             for t in b.get("teams", []):
                 task.set_team(target_key(t["target"]), [t["leader"], *[m for m in t["members"] if m != t["leader"]]])
             if entry.type == "draw.reveal" and b["commit"] in task.embargoed:
@@ -74,6 +83,9 @@ class DrawObserver(NoFinish):
         ks = [s["k"] for s in b["strata"]]
         n = b["population"]["count"]
         state.commits[entry.id] = task.id
+        snap = b["population"].get("snapshot")
+        if isinstance(snap, str):
+            state.commit_snapshots[entry.id] = snap
         task.commits[entry.id] = sum(ks)
         if task.cap is not None and n > 0 and Fraction(sum(ks), n) > task.cap:
             em.error(A.RATIO_CAP, f"strata[].k: the draw takes {sum(ks)} of {n} targets "

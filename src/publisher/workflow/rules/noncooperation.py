@@ -14,6 +14,7 @@ from publisher.workflow.rules.base import NoFinish
 from publisher.workflow.rules.common import Emitter, bad_dates, entry_date
 from publisher.workflow.rules.locate import locate
 from publisher.workflow.rules.state import WorkflowState
+from publisher.workflow.rules.target_names import check_name
 
 
 class NoncooperationCheck(NoFinish):
@@ -35,5 +36,6 @@ class NoncooperationCheck(NoFinish):
                 em.error(A.NONCOOPERATION, f"date {d} is before task {found[0].id}'s draw was locked "
                          f"({found[0].locked})", A.ART_LOCKED)
         if found:
+            check_name(em, b, found[0], found[1], ctx)
             state.count(entry.office, (d or published).year, "noncooperation")
         return em.out

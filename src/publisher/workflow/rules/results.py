@@ -17,6 +17,7 @@ from publisher.workflow.rules.deadline import judge_publication
 from publisher.workflow.rules.locate import locate
 from publisher.workflow.rules.selection import SECTION, entry_ref, ref_hex
 from publisher.workflow.rules.state import WorkflowState
+from publisher.workflow.rules.target_names import check_name
 
 
 def slot_taken(em: Emitter, rule: str, task, i: int, office: str, target: str, what: str) -> bool:
@@ -47,6 +48,7 @@ class ResultCheck(NoFinish):
         taken = slot_taken(em, A.RESULT, task, i, entry.office, b["target"], "result")
         completed = check_content(em, b, task, entry.office, published)
         check_team(em, b, task)
+        check_name(em, b, task, i, ctx)
         sections = [s["office"] for s in b.get("sections", []) if s["office"] in task.items
                     and s["office"] != entry.office]
         for o in sections:

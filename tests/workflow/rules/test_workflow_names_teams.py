@@ -43,7 +43,7 @@ def test_correction_and_noncooperation_names_are_checked(wf):
                                  "serious": False})
     e = errors(wf.verify())
     assert [p.rule for p in e] == [A.TARGET_NAME, A.TARGET_NAME], text(e)
-    assert e[0].message.startswith("corrected.检查对象名称") and "某某公司" in e[1].message, text(e)
+    assert e[0].message.startswith("更正内容中：检查对象名称") and "某某公司" in e[1].message, text(e)
 
 
 def test_results_follow_the_team_after_a_replacement(wf):
@@ -66,7 +66,7 @@ def test_results_follow_the_team_after_a_replacement(wf):
     r = wf.verify()
     e = errors(r)
     assert [p.rule for p in e] == [A.TEAM_MATCH], text(e)
-    assert e[0].message.startswith(f"{out} 不是 {target} 抽中的检查组成员") and spare in e[0].message, e[0].message
+    assert e[0].message.startswith(f"检查人员 {out} 不是 {target} 抽中的检查组成员") and spare in e[0].message, e[0].message
     assert e[0].article == A.ART_TEAM_MATCH
 
 

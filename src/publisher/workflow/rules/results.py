@@ -28,7 +28,7 @@ def slot_taken(em: Emitter, rule: str, task, i: int, office: str, target: str, w
         return False
     by = sel.owner(ref & ~SECTION, i) if ref & SECTION else None
     how = f"a section of {by}'s result already covers {office}" if by else f"{office} already published"
-    em.error(rule, f"{what}：该检查对象的结果已经发布，已发布的结果只能用更正（result.correct）修改 / "
+    em.error(rule, f"该检查对象的结果已经发布，已发布的结果只能用更正（result.correct）修改 / "
              f"{what}: {how} for target {target} in task {task.id} (latest entry {ref_hex(ref)}…); "
              "published results are changed only by result.correct", A.ART_UNCHANGED)
     return True

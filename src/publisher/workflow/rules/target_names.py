@@ -16,7 +16,7 @@ from typing import Any
 
 from publisher.core.rules.base import Context
 from publisher.workflow.rules import articles as A
-from publisher.workflow.rules.common import Emitter
+from publisher.workflow.rules.common import Emitter, zh_where
 from publisher.workflow.rules.selection import name_hash, target_key
 from publisher.workflow.rules.state import TaskInfo
 
@@ -81,6 +81,6 @@ def check_name(em: Emitter, body: dict[str, Any], task: TaskInfo, i: int, ctx: C
         return
     real = snapshot_name(ctx, task.snapshots, body["target"])
     shown = f"“{real}”" if real is not None else "（见名录快照）"
-    em.error(A.TARGET_NAME, f"{p}检查对象名称“{given}”与抽取所用名录中 {body['target']} 的名称{shown}不一致；"
+    em.error(A.TARGET_NAME, f"{zh_where(p)}检查对象名称“{given}”与抽取所用名录中 {body['target']} 的名称{shown}不一致；"
              f"结果须写名录中的名称 / {p}target_name {given!r} is not the name of {body['target']} in the "
              "directory snapshot the draw used", A.ART_DIRECTORY)

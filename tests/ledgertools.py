@@ -72,3 +72,10 @@ class LedgerFactory:
         return verify(self.ledger, self.ledger.trust(), **kw)
 
 
+
+
+def english(message: str) -> str:
+    """The English part of a bilingual problem message, after checking it reads Chinese first
+    ("中文 / English"; issue 14): tests pin the exact English detail, which carries the values."""
+    assert "\u2e80" <= message[:1] and " / " in message, f"not Chinese first: {message!r}"
+    return message.split(" / ", 1)[1]

@@ -97,7 +97,7 @@ def test_billion_laughs_draw_spec(ledger, tmp_path):
     same = _unchanged(ledger)
     r = measured("draw", "commit", str(spec), "--ledger", str(ledger.root), cwd=tmp_path, env=_keys(tmp_path))
     bounded(r)
-    assert r.rc == 2 and f"cannot read YAML: {spec} (line 4): aliases (*name) are not allowed" in r.err, r.err
+    assert r.rc == 2 and f"错误：无法读取抽取说明（YAML 格式有误）：{spec} (line 4): aliases (*name) are not allowed" in r.err, r.err
     assert same()
 
 

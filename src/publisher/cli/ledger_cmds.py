@@ -158,7 +158,7 @@ def _init_chains(args, now: int) -> tuple[list[dict], bytes | None]:
                         "或 --training（培训门户）；未写入任何内容 / no beacon chain: pass --beacon drand-quicknet, "
                         "--beacon-chain FILE or --training; nothing written")
     if chosen > 1:
-        raise UserError("--beacon、--beacon-chain 与 --training 只能选一种 / choose one of --beacon, --beacon-chain, --training")
+        raise UserError("随机信标只能选一种：--beacon、--beacon-chain 或 --training / choose one of --beacon, --beacon-chain, --training")
     if args.training:
         import os
 
@@ -404,11 +404,11 @@ def cmd_checkpoint(args) -> int:
     if not report.ok:
         for p in report.errors:
             print(p.line(), file=sys.stderr)
-        raise UserError("refusing to sign a checkpoint of an invalid ledger")
+        raise UserError("账本核验不通过，拒绝签发检查点 / refusing to sign a checkpoint of an invalid ledger")
     trust = ledger.trust()
     signer = Signer(trust.origin, keystore.load_key(args.log_key, args.keys))
     if signer.vkey != trust.log_vkey:
-        raise UserError("the log key does not match trust.json's log_vkey")
+        raise UserError("日志密钥与 trust.json 中固定的日志公钥不一致 / the log key does not match trust.json's log_vkey")
     t = args.time if args.time is not None else int(_time.time())
     if report.checkpoints and report.checkpoints[-1].size == report.size:
         print(f"checkpoint of size {report.size} already exists")
@@ -435,17 +435,17 @@ def cmd_prove(args) -> int:
     try:
         index = ids.index(args.entry_id.lower())
     except ValueError:
-        raise UserError(f"entry {args.entry_id} is not in the log")
+        raise UserError(f"账本中没有编号为 {args.entry_id} 的记录 / entry {args.entry_id} is not in the log")
     cps = ledger.checkpoint_files()
     if not cps:
-        raise UserError("no checkpoint yet: run `publisher checkpoint`")
+        raise UserError("还没有检查点，请先运行 publisher checkpoint / no checkpoint yet: run publisher checkpoint")
     note = cps[-1].read_text("utf-8")
     from ..core.checkpoint import open_checkpoint
     from ..core.note import Verifier
 
     cp = open_checkpoint(note, Verifier.from_vkey(ledger.trust().log_vkey))
     if index >= cp.size:
-        raise UserError(f"entry is at index {index}, after the latest checkpoint (size {cp.size}); wait for the next one")
+        raise UserError(f"该记录（第 {index} 条）在最新检查点（共 {cp.size} 条）之后，请等待下一个检查点 / entry is at index {index}, after the latest checkpoint (size {cp.size}); wait for the next one")
     leaves = [merkle.leaf_hash(bytes.fromhex(i)) for i in ids[: cp.size]]
     proof = merkle.inclusion_proof(leaves, index)
     assert merkle.verify_inclusion(leaves[index], index, cp.size, proof, cp.root)

@@ -73,7 +73,7 @@ def cmd_submit(args) -> int:
     except SubmitError as exc:
         raise UserError(str(exc)) from None
     except GitError as exc:
-        raise UserError(f"git 命令失败：{exc} / git failed") from None
+        raise UserError(f"执行 git 命令失败：{exc} / git failed") from None
     if res.pushed:
         added = ", ".join(res.added) if res.added else "earlier local commits"
         print(f"published {res.commit[:12]} to {args.remote}/{args.branch}: {added}")

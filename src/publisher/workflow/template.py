@@ -31,7 +31,7 @@ def results_template(ledger: LedgerDir, task_id: str, out: Path, *, office: str 
     state = LedgerState(ledger).replay(watch_tasks=[task_id])
     task = state.task(task_id)
     if task is None:
-        raise InputError.one(str(out), "", f"task {task_id!r} is not in the ledger")
+        raise InputError.one(str(out), "", f"账本中没有编号为 {task_id} 的任务 / task {task_id!r} is not in the ledger")
     if office is None:  # the clerk's own office: the one participant whose key is on this machine
         mine = [o for o in task.offices if o in own_offices]
         office = mine[0] if len(mine) == 1 else task.lead

@@ -19,7 +19,7 @@ def locate(em: Emitter, rule: str, office: str, task_id: str, target: str,
         em.error(rule, f"{'更正内容中：' if prefix else ''}没有编号为 {task_id} 的任务 / task {task_id!r}: no task entry with this id", A.ART_WORKFLOW)
         return None
     if office not in task.items:
-        em.error(rule, f"{'更正内容中：' if prefix else ''}{office} 没有参与任务 {task_id}，谁检查、谁录入、谁公开 / task {task_id}: {office} does not take part in it (lead {task.lead}"
+        em.error(rule, f"{'更正内容中：' if prefix else ''}单位 {office} 没有参与任务 {task_id}，谁检查、谁录入、谁公开 / task {task_id}: {office} does not take part in it (lead {task.lead}"
                  f"{', partners ' + ', '.join(task.offices[1:]) if len(task.offices) > 1 else ''}); "
                  "whoever inspects publishes", A.ART_WHO)
         return None

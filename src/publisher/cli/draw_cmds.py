@@ -301,6 +301,34 @@ def cmd_record_beacon(args) -> int:
     return 0
 
 
+def friendly_spec(spec: dict[str, Any]) -> None:
+    """Read a clerk's spelling of the spec's fields as `publisher add` does (issue 14): dates as
+    2026-12-03, 2026/12/3, 2026年12月3日 or a YAML date; ratios as 3% or 0.03; counts as "2"."""
+    import datetime as _dt
+
+    from ..workflow.fields import parse_date_text, parse_ratio_text
+
+    e = spec.get("embargo_until")
+    if e is not None:
+        d = e if isinstance(e, _dt.date) else parse_date_text(str(e).strip())
+        if d is None:
+            raise UserError(f"暂不公开期限（embargo_until）“{e}”不是日期，应写 2026-12-03 或 2026/12/3 / not a date")
+        spec["embargo_until"] = d.isoformat()
+    for n, s in enumerate(spec.get("strata") or []):
+        take = s.get("take") if isinstance(s, dict) else None
+        if isinstance(take, dict) and "ratio" in take and not isinstance(take["ratio"], bool):
+            r = parse_ratio_text(str(take["ratio"]))
+            if r is None:
+                raise UserError(f"第 {n + 1} 层的抽取比例“{take['ratio']}”无效，应写 3% 或 0.03 / strata[{n}].take.ratio "
+                                "is not a ratio")
+            take["ratio"] = r
+        if isinstance(take, dict) and isinstance(take.get("count"), str) and take["count"].strip().isdigit():
+            take["count"] = int(take["count"].strip())
+    for o in spec.get("offices") or []:
+        if isinstance(o, dict) and isinstance(o.get("members"), str) and o["members"].strip().isdigit():
+            o["members"] = int(o["members"].strip())
+
+
 def cmd_commit(args) -> int:
     ledger = open_ledger(args)
     from ..inputs.limits import LimitError
@@ -309,11 +337,12 @@ def cmd_commit(args) -> int:
     try:
         spec: dict[str, Any] = load_yaml_bounded(Path(args.spec).read_bytes(), args.spec)
     except OSError as exc:
-        raise UserError(f"{args.spec}：无法读取（YAML 格式有误）：{exc}") from exc
+        raise UserError(f"{args.spec}：无法读取文件：{exc.strerror or exc} / cannot read the file") from exc
     except LimitError as exc:
         raise UserError(f"无法读取抽取说明（YAML 格式有误）：{exc} / cannot read YAML") from None
     if not isinstance(spec, dict) or "task" not in spec or "offices" not in spec:
         raise UserError(f"{args.spec}：抽取说明至少要写任务编号（task）和参与单位（offices）/ a draw spec needs at least task and offices")
+    friendly_spec(spec)
     task = str(spec["task"])
     report = _verified_state(ledger)
     trust = ledger.trust()

@@ -390,11 +390,12 @@ def cmd_verify(args) -> int:
         if warnings and not args.verbose:
             print(f"警告 {len(warnings)} 条，按规则汇总 / {len(warnings)} warnings by rule:")
             print("\n".join(summarize(warnings)))
-        status = "VALID" if report.ok else f"INVALID ({len(report.errors)} problems)"
+        status = "核验通过 / VALID" if report.ok else f"核验不通过（{len(report.errors)} 个问题）/ INVALID ({len(report.errors)} problems)"
         print(f"{status}: {report.size} entries, root {report.root.hex()}, "
               f"{len(report.checkpoints)} checkpoints, {elapsed:.2f}s")
         if report.resumed:
-            print(f"(entries 1–{report.resumed} were verified earlier on this machine up to a checkpoint "
+            print(f"（第 1–{report.resumed} 条记录此前已在本机核验至检查点且未改动；--full 重新全部核验）/ "
+                  f"(entries 1–{report.resumed} were verified earlier on this machine up to a checkpoint "
                   "and are unchanged; `--full` checks them again)")
     return 0 if report.ok else 1
 

@@ -195,7 +195,7 @@ def _check_team(body: dict, r: Record, teams: dict[str, list[str]]) -> None:
         listed += s.get("inspectors", [])
     strangers = [i for i in dict.fromkeys(listed) if i not in team]
     if strangers:
-        r.bad("inspectors", f"检查人员 {', '.join(strangers)} 不是该检查对象抽取的检查组成员（现检查组：{', '.join(team)}）。"
+        r.bad("inspectors", f"{', '.join(strangers)} 不是该检查对象抽取的检查组成员（现检查组：{', '.join(team)}）。"
               "人员有变动请先登记检查人员更换（经批准），或写明检查人员变动的原因 / not in the drawn team "
               f"({', '.join(team)}): record a team.replace first, or give inspectors_reason")
 

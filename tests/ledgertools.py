@@ -69,6 +69,28 @@ class LedgerFactory:
         return self.ledger.write_checkpoint(report.size, note)
 
     def verify(self, **kw):
-        return verify(self.ledger, self.ledger.trust(), **kw)
+        report = verify(self.ledger, self.ledger.trust(), **kw)
+        assert_chinese_first(report.problems)
+        return report
 
 
+
+
+def english(message: str) -> str:
+    """The English part of a bilingual problem message, after checking it reads Chinese first
+    ("中文 / English"; issue 14): tests pin the exact English detail, which carries the values."""
+    assert "\u2e80" <= message[:1] and " / " in message, f"not Chinese first: {message!r}"
+    return message.split(" / ", 1)[1]
+
+
+# rules whose messages this project's domain code writes (issue 14: Chinese first); the kernel's own
+# rules (schema, chain, signature, compromised, <rule>.internal, …) are not covered here
+DOMAIN_RULES = ("workflow.", "draw.", "draw")
+
+
+def assert_chinese_first(problems) -> None:
+    """Every problem of a domain rule reads Chinese first: every scenario verification in the suite
+    checks it, so each refusal any test provokes is covered."""
+    bad = [p for p in problems if (p.rule == "draw" or p.rule.startswith(DOMAIN_RULES[:2]))
+           and not p.rule.endswith(".internal") and not "\u2e80" <= p.message[:1]]
+    assert not bad, [f"{p.rule}: {p.message}" for p in bad]

@@ -330,3 +330,26 @@ def test_partner_gives_commitment_and_escrow(env, capsys):
     assert rc == 0, err
     c = wf.verify().rule("draw").tasks["T-2026-001"].current
     assert c.valid and c.embargo_until == "2026-01-10"
+
+
+def test_spec_fields_read_as_add_reads_them():
+    """Issue 14: the draw spec takes 3%, 2026/3/5, a YAML date and "2" as `add` does, and says
+    in Chinese what it cannot read (no schema or Python text)."""
+    import datetime
+
+    from publisher.cli.draw_cmds import friendly_spec
+    from publisher.cli.main import UserError
+
+    spec = {"task": "T", "embargo_until": datetime.date(2026, 12, 3),
+            "strata": [{"take": {"ratio": "3%"}}, {"take": {"count": "4"}}], "offices": [{"office": "a", "members": "2"}]}
+    friendly_spec(spec)
+    assert spec["embargo_until"] == "2026-12-03" and spec["strata"][0]["take"]["ratio"] == "0.03"
+    assert spec["strata"][1]["take"]["count"] == 4 and spec["offices"][0]["members"] == 2
+    s2 = {"embargo_until": "2026/3/5"}
+    friendly_spec(s2)
+    assert s2["embargo_until"] == "2026-03-05"
+    for bad, words in (({"embargo_until": "下周"}, "暂不公开期限（embargo_until）“下周”不是日期"),
+                       ({"strata": [{"take": {"ratio": "300%"}}]}, "第 1 层的抽取比例“300%”无效")):
+        with pytest.raises(UserError) as exc:
+            friendly_spec(bad)
+        assert str(exc.value).startswith(words) and "datetime" not in str(exc.value)

@@ -39,3 +39,24 @@ def test_missing_ledger_message_is_chinese_first(tmp_path, capsys, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert main(["status"]) == 2
     assert "没有这个账本目录" in capsys.readouterr().err
+
+
+def _walk(parser, path):
+    for a in parser._actions:
+        if a.__class__.__name__ == "_SubParsersAction":
+            helps = {c.dest: c.help for c in a._choices_actions}
+            for name, sp in a.choices.items():
+                yield path + [name], "help", helps.get(name) or ""
+                if sp.description:
+                    yield path + [name], "description", sp.description
+                yield from _walk(sp, path + [name])
+        elif a.help and a.dest != "help":
+            yield path, a.dest, a.help
+
+
+def test_every_help_text_of_every_command_starts_in_chinese():
+    """Issue 14: all of `--help`, not only the clerks' commands, reads Chinese first."""
+    texts = list(_walk(build_parser(), []))
+    assert len(texts) > 150
+    bad = [(p, d, h[:50]) for p, d, h in texts if not re.match(r"[（“\u3400-\u9fff]", h)]
+    assert not bad, bad

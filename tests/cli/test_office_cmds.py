@@ -78,7 +78,7 @@ def test_add_refusal_is_one_message_per_problem_and_writes_nothing(env, capsys):
                        "--time", t(wf), capsys=capsys)
     assert rc == 2 and out == ""
     lines = err.strip().splitlines()
-    assert lines[0].startswith("error: ") and len(lines) == 1
+    assert lines[0].startswith("错误：") and len(lines) == 1
     assert "results[0].completed: “2026-02-30”不是日期" in err
     assert wf.ledger.log_path.read_bytes() == before
     rc, out, err = run(wf, "add", results(wf, lock, inspectors=[member]), "--time", t(wf), capsys=capsys)

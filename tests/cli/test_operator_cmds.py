@@ -159,3 +159,72 @@ def test_quicknet_portal(tmp_path, monkeypatch, capsys):
     trust = json.loads((tmp_path / "ledger" / "trust.json").read_text())
     assert trust["beacon_chains"][0]["chain_hash"].startswith("52db9ba7") and "training" not in trust
     assert trust["sample"] is False
+
+
+@pytest.fixture
+def dated_portal(tmp_path, monkeypatch, capsys):
+    """A training portal from 2026-11-01 whose office scjgj signed two entries on 2 and 3 November."""
+    monkeypatch.setenv("PUBLISHER_KEYS", str(tmp_path / "keys"))
+    monkeypatch.delenv("PUBLISHER_KEY_PASSPHRASE", raising=False)
+    for name in ("root", "log", "scjgj", "scjgj_2027"):
+        monkeypatch.setenv(f"PUBLISHER_KEY_PASSPHRASE_{name.upper()}", f"{name} pw")
+    monkeypatch.setenv("PUBLISHER_NOW", "1793836800")  # 2026-11-05T00:00:00Z
+    monkeypatch.chdir(tmp_path)
+    for name in ("root", "log", "scjgj", "scjgj-2027"):
+        assert main(["keygen", name]) == 0
+    assert main(["init", "--origin", "portal.test/county", "--training", "--disclosure", "sealed",
+                 "--time", "2026-11-01T00:00:00Z"]) == 0
+    assert main(["office-register", "scjgj", "--name-zh", "县市场监督管理局", "--name-en", "Market",
+                 "--pubkey", str(tmp_path / "keys" / "scjgj.pub"), "--time", "2026-11-01T00:00:01Z"]) == 0
+    examples = os.path.join(os.path.dirname(__file__), "..", "..", "examples")
+    items = tmp_path / "items.yaml"
+    items.write_text(open(os.path.join(examples, "items-scjgj.yaml"), encoding="utf-8").read()
+                     .replace("date: 2026-12-01", "date: 2026-11-01"), "utf-8")
+    assert main(["add", str(items), "--time", "2026-11-02T02:00:00Z"]) == 0
+    v2 = tmp_path / "items2.yaml"
+    v2.write_text(items.read_text("utf-8").replace("（示例）", "（示例，第二版）"), "utf-8")
+    assert main(["add", str(v2), "--time", "2026-11-03T02:00:00Z"]) == 0
+    capsys.readouterr()
+    return tmp_path
+
+
+def _rotate(portal, *extra):
+    old_id = (portal / "keys" / "scjgj.pub").read_text().split()[2]
+    return ["key-rotate", "scjgj", "--new-pubkey", str(portal / "keys" / "scjgj-2027.pub"), "--old-key-id", old_id,
+            "--time", "2026-11-04T00:00:00Z", *extra], old_id
+
+
+def test_key_rotate_compromised_since_voids_later_entries(dated_portal, capsys):
+    """Issue 14: the operator states when a key was stolen (Beijing time); entries it signed from
+    then on are void in the verifier, earlier ones stay valid."""
+    argv, old_id = _rotate(dated_portal, "--compromised-since", "2026-11-03 09:00")  # = 01:00Z
+    assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert "自 2026-11-03T01:00:00Z（UTC）起视为泄露：其后签署的 1 条记录作废" in out, out
+    from publisher.storage.ledger_dir import LedgerDir
+
+    ledger = LedgerDir(dated_portal / "ledger")
+    revoke = [ledger.read_entry(line.office, line.seq) for line in ledger.iter_log()][-1]
+    assert revoke.type == "key.revoke" and revoke.body == {
+        "office": "scjgj", "key_id": old_id, "reason": "compromise", "compromised_since": "2026-11-03T01:00:00Z"}
+    assert main(["verify", "--json", "--full"]) == 0
+    problems = json.loads(capsys.readouterr().out)["problems"]
+    void = [p for p in problems if p["rule"] == "compromised"]
+    assert len(void) == 1 and "2026-11-03T02:00:00Z" in void[0]["message"], problems
+
+
+@pytest.mark.parametrize("extra,fragment", [
+    (["--compromised-since", "2026-11-03 09:00", "--reason", "rotation"], "只能与 --reason compromise 一起使用"),
+    (["--compromised-since", "2026-11-04 09:00"], "泄露时间不能在将来"),  # 01:00Z, after the revocation
+    (["--compromised-since", "昨天"], "“昨天”不是有效时间"),
+])
+def test_key_rotate_compromised_since_refusals(dated_portal, capsys, extra, fragment):
+    argv, _ = _rotate(dated_portal, *extra)
+    err = refused(capsys, dated_portal, argv, fragment)
+    assert err.split("：")[0].strip().startswith(("--compromised-since", "错误")), err
+
+
+def test_key_rotate_compromised_since_utc_form(dated_portal, capsys):
+    argv, _ = _rotate(dated_portal, "--compromised-since", "2026-11-02T00:00:00Z")
+    assert main(argv) == 0
+    assert "其后签署的 2 条记录作废" in capsys.readouterr().out

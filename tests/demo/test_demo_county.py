@@ -13,6 +13,8 @@ from publisher.core.verifier import verify
 from publisher.demo.build import generate
 from publisher.storage.ledger_dir import LedgerDir
 
+from ledgertools import assert_chinese_first
+
 REPO = Path(__file__).parents[2]
 
 
@@ -31,6 +33,7 @@ def test_small_demo_verifies_and_has_every_kind_of_entry(small):
     demo, led = small
     r = verify(led, led.trust(), default_rules())
     assert r.ok, [p.line() for p in r.errors][:5]
+    assert_chinese_first(r.problems)  # issue 14: every warning a newcomer sees reads Chinese first
     types = _types(led)
     for t in ("office.register", "key.register", "key.revoke", "directory.snapshot", "item.list", "plan",
               "task", "draw.commit", "draw.lock", "result", "result.correct"):
@@ -63,6 +66,7 @@ def test_committed_sample_ledger_verifies():
     led = LedgerDir(REPO / "ledger")
     r = verify(led, led.trust(), default_rules())
     assert r.ok, [p.line() for p in r.errors][:5]
+    assert_chinese_first(r.problems)
     types = _types(led)
     assert types["draw.reveal"] >= 1 and types["team.replace"] == 1 and types["result.withhold"] == 1
     cats = Counter(c for _, e in led.iter_entries() if e.type == "result" for c in e.body["categories"])

@@ -60,7 +60,7 @@ def bounded(r: Run) -> None:
     print(f"bomb refused: {r.seconds:.2f} s CPU, {r.wall:.2f} s wall, peak {r.peak_mb:.0f} MB")
     assert r.seconds < LIMIT_S and r.wall < 4 * LIMIT_S, f"took {r.seconds:.1f} s CPU, {r.wall:.1f} s wall"
     assert r.peak_mb < LIMIT_MB, f"peak {r.peak_mb:.0f} MB"
-    assert "Traceback" not in r.err and "internal error" not in r.err, r.err
+    assert "Traceback" not in r.err and "internal error" not in r.err and "内部错误" not in r.err, r.err
 
 
 @pytest.fixture
@@ -97,7 +97,7 @@ def test_billion_laughs_draw_spec(ledger, tmp_path):
     same = _unchanged(ledger)
     r = measured("draw", "commit", str(spec), "--ledger", str(ledger.root), cwd=tmp_path, env=_keys(tmp_path))
     bounded(r)
-    assert r.rc == 2 and f"cannot read YAML: {spec} (line 4): aliases (*name) are not allowed" in r.err, r.err
+    assert r.rc == 2 and f"错误：无法读取抽取说明（YAML 格式有误）：{spec} (line 4): aliases (*name) are not allowed" in r.err, r.err
     assert same()
 
 

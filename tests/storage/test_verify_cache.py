@@ -203,7 +203,7 @@ def test_tampered_prefix_is_not_resumed_and_reports_as_full(site, tmp_path, tamp
     assert resumed.resumed == 0
     same(full, resumed)
     if tamper is drop_checkpoint_in_prefix:  # draw protocol v2: the draw it proved is now void (a warning)
-        assert any(p.message.startswith("draw void:") for p in full.problems), [p.line() for p in full.problems]
+        assert any(p.message.startswith("抽取作废：") for p in full.problems), [p.line() for p in full.problems]
     elif tamper is not reformat_entry_in_prefix:
         assert not full.ok  # the tamper itself is caught (by the full checks that ran)
 

@@ -274,7 +274,7 @@ def test_withhold_and_noncooperation(authored):
     assert nc.body["grounds"] == ["refused_entry", "refused_materials"] and nc.body["serious"] is True
     lines = refused(wf, f"kind: noncooperation\noffice: scjgj\ntask: T-2026-001\ntarget: {b}\n"
                         "grounds: [骂人]\ndate: 2026-01-15\ndetail: x\n")
-    one(lines, "grounds: '骂人' is not one of the four grounds of 004 第十九条")
+    one(lines, "grounds: “骂人”不是 004 第十九条规定的四种不配合情形之一 / '骂人' is not one of the four grounds of 004 第十九条")
     assert wf.verify().ok
 
 

@@ -59,7 +59,7 @@ def register_calendar(sub) -> None:
                         "再由运营方根密钥签名写入。示例：examples/calendar-2027.yaml。 / Reads a YAML file, checks it, "
                         "signs it with the root key. Example: examples/calendar-2027.yaml.")
     a.add_argument("year", type=int, help="年份 / year, e.g. 2027")
-    a.add_argument("file", type=Path, help="YAML 文件 / YAML file")
+    a.add_argument("file", type=Path, help="节假日安排 YAML 文件 / YAML file")
     a.add_argument("--ledger", default="ledger", help="账本目录 / ledger directory (default: ./ledger)")
     a.add_argument("--root-key", default="root", help="运营方根密钥名称 / root key name")
     a.add_argument("--keys", help="密钥目录 / key directory")

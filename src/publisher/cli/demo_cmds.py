@@ -10,14 +10,14 @@ from .errors import UserError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("demo", help="generate the SAMPLE county ledger deterministically")
+    p = sub.add_parser("demo", help="确定性地生成样例县账本 / generate the SAMPLE county ledger deterministically")
     p.add_argument("--ledger", default="ledger")
-    p.add_argument("--seed", type=int, default=2026, help="content seed (companies, tasks, results)")
-    p.add_argument("--key-seed", help="derive demo keys from this secret (default: fresh random keys)")
-    p.add_argument("--keys", default=".demo-keys", help="where the encrypted demo private keys go (git-ignored)")
+    p.add_argument("--seed", type=int, default=2026, help="内容种子（企业、任务、结果） / content seed (companies, tasks, results)")
+    p.add_argument("--key-seed", help="由此秘密派生样例密钥（默认随机生成） / derive demo keys from this secret (default: fresh random keys)")
+    p.add_argument("--keys", default=".demo-keys", help="加密的样例私钥存放目录（不纳入 git） / where the encrypted demo private keys go (git-ignored)")
     p.add_argument("--targets", type=int, default=20000)
     p.add_argument("--tasks", type=int, default=60)
-    p.add_argument("--force", action="store_true", help="replace an existing ledger directory")
+    p.add_argument("--force", action="store_true", help="替换已有的账本目录 / replace an existing ledger directory")
     p.add_argument("--sealed", metavar="DIR",
                    help="生成风险分类封存的小型样例门户：DIR/ledger、DIR/openings.jsonl（开启数据，不在账本内）、DIR/keys / "
                    "generate the small SAMPLE portal with sealed risk classes instead: DIR/ledger, "

@@ -35,83 +35,83 @@ from .errors import UserError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("draw", help="commit, lock, reveal or replace within a draw")
+    p = sub.add_parser("draw", help="抽取：承诺、锁定、揭示、更换检查人员 / commit, lock, reveal or replace within a draw")
     dsub = p.add_subparsers(dest="draw_command", metavar="STEP")
     dsub.required = True
 
-    c = dsub.add_parser("commit", help="commit to a draw before its beacon round exists")
+    c = dsub.add_parser("commit", help="在随机信标产生之前提交抽取承诺 / commit to a draw before its beacon round exists")
     add_ledger_arg(c)
-    c.add_argument("spec", help="YAML draw spec (task, population, strata, offices, teams, beacon)")
+    c.add_argument("spec", help="抽取说明 YAML 文件（任务、范围、分层、单位、检查组、信标） / YAML draw spec (task, population, strata, offices, teams, beacon)")
     _office_args(c)
-    c.add_argument("--delay", type=int, default=900, help="seconds from now to the beacon round (default 900)")
+    c.add_argument("--delay", type=int, default=900, help="距离信标轮次的秒数（默认 900） / seconds from now to the beacon round (default 900)")
     c.add_argument("--beacon-url", action="append", default=[],
-                   help="drand HTTP relay, for a re-draw after the superseded round (real chains)")
-    c.add_argument("--sim-beacon-seed", help="simulated beacon seed file (sample ledgers; re-draw after the round)")
+                   help="随机信标 drand 的 HTTP 中继（原轮次之后重新抽取时用） / drand HTTP relay, for a re-draw after the superseded round (real chains)")
+    c.add_argument("--sim-beacon-seed", help="模拟信标种子文件（样例账本） / simulated beacon seed file (sample ledgers; re-draw after the round)")
     c.add_argument("--dry-run", action="store_true",
-                   help="show n and k per stratum, rounding and feasibility; write nothing")
+                   help="试算：显示各层总数与抽取数、取整和可行性，不写入 / show n and k per stratum, rounding and feasibility; write nothing")
     c.set_defaults(func=cmd_commit)
 
-    a = dsub.add_parser("accept", help="(partner office) accept the lead's commitment before its beacon round")
+    a = dsub.add_parser("accept", help="（参与单位）在信标产生之前确认牵头单位的抽取承诺 / (partner office) accept the lead's commitment before its beacon round")
     add_ledger_arg(a)
     a.add_argument("task")
     _office_args(a)
     a.set_defaults(func=cmd_accept)
 
-    s = dsub.add_parser("secret", help="(partner office, embargoed draw) create your secret and print its commitment")
+    s = dsub.add_parser("secret", help="（参与单位，暂不公开的抽取）生成秘密值并打印其承诺 / (partner office, embargoed draw) create your secret and print its commitment")
     s.add_argument("task")
     s.add_argument("--office", required=True)
     s.add_argument("--keys")
     s.add_argument("--embargo-until", metavar="YYYY-MM-DD",
-                   help="also print the escrow: the secret timelocked to the end of this embargo (Beijing date)")
+                   help="同时打印托管：把秘密值时间锁定到暂不公开期限结束 / also print the escrow: the secret timelocked to the end of this embargo (Beijing date)")
     add_ledger_arg(s)
     s.set_defaults(func=cmd_secret)
 
-    v = dsub.add_parser("show", help="(office holding the secrets) see your embargoed list before the reveal; "
+    v = dsub.add_parser("show", help="（持有秘密值的单位）在揭示之前查看暂不公开的名单 / (office holding the secrets) see your embargoed list before the reveal; "
                                      "prints it, writes nothing")
     add_ledger_arg(v)
     v.add_argument("task")
     v.add_argument("--keys")
     v.add_argument("--secret", action="append", default=[], metavar="OFFICE=HEX",
-                   help="a partner office's secret (otherwise read from the secrets directory)")
-    v.add_argument("--json", action="store_true", help="JSON (for the results template)")
+                   help="参与单位的秘密值（否则从秘密值目录读取） / a partner office's secret (otherwise read from the secrets directory)")
+    v.add_argument("--json", action="store_true", help="输出 JSON（供结果模板使用） / JSON (for the results template)")
     v.set_defaults(func=cmd_show)
 
-    b = dsub.add_parser("record-beacon", help="record a beacon round under ledger/beacons/ (e.g. an embargo's "
+    b = dsub.add_parser("record-beacon", help="把一轮信标记录到 ledger/beacons/（例如暂不公开抽取的揭示轮次） / record a beacon round under ledger/beacons/ (e.g. an embargo's "
                                               "reveal round, so the escrows open)")
     add_ledger_arg(b)
-    b.add_argument("round", type=int, nargs="?", help="the round (or --due)")
+    b.add_argument("round", type=int, nargs="?", help="信标轮次（或用 --due） / the round (or --due)")
     b.add_argument("--due", action="store_true",
-                   help="(CI) every embargoed lock's reveal round that is due and not yet recorded")
+                   help="（CI）记录所有已到期但尚未记录的揭示轮次 / (CI) every embargoed lock's reveal round that is due and not yet recorded")
     b.add_argument("--chain-hash")
-    b.add_argument("--beacon-url", action="append", default=[], help="drand HTTP relay (real chains)")
-    b.add_argument("--sim-beacon-seed", help="file with the simulated beacon's seed (sample ledgers only)")
+    b.add_argument("--beacon-url", action="append", default=[], help="随机信标 drand 的 HTTP 中继（真实信标链） / drand HTTP relay (real chains)")
+    b.add_argument("--sim-beacon-seed", help="模拟信标种子文件（仅样例账本） / file with the simulated beacon's seed (sample ledgers only)")
     b.set_defaults(func=cmd_record_beacon)
 
-    for name, fn, helptext in (("lock", cmd_lock, "lock the draw once the beacon round exists"),
-                               ("reveal", cmd_reveal, "publish an embargoed draw after its embargo")):
+    for name, fn, helptext in (("lock", cmd_lock, "信标产生后锁定抽取结果 / lock the draw once the beacon round exists"),
+                               ("reveal", cmd_reveal, "暂不公开期限结束后揭示抽取结果 / publish an embargoed draw after its embargo")):
         x = dsub.add_parser(name, help=helptext)
         add_ledger_arg(x)
         x.add_argument("task")
         _office_args(x)
         x.add_argument("--secret", action="append", default=[], metavar="OFFICE=HEX",
-                       help="a partner office's secret (otherwise read from the secrets directory)")
-        x.add_argument("--beacon-url", action="append", default=[], help="drand HTTP relay (real chains)")
-        x.add_argument("--sim-beacon-seed", help="file with the simulated beacon's seed (sample ledgers only)")
+                       help="参与单位的秘密值（否则从秘密值目录读取） / a partner office's secret (otherwise read from the secrets directory)")
+        x.add_argument("--beacon-url", action="append", default=[], help="随机信标 drand 的 HTTP 中继（真实信标链） / drand HTTP relay (real chains)")
+        x.add_argument("--sim-beacon-seed", help="模拟信标种子文件（仅样例账本） / file with the simulated beacon's seed (sample ledgers only)")
         x.set_defaults(func=fn)
 
-    r = dsub.add_parser("replace", help="replace a drawn inspector (001 第十三条), no lottery")
+    r = dsub.add_parser("replace", help="更换抽中的检查人员（001 第十三条），替换人由种子抽取 / replace a drawn inspector (001 第十三条), no lottery")
     add_ledger_arg(r)
     r.add_argument("task")
     r.add_argument("target")
     r.add_argument("--out", required=True, dest="out_id")
-    r.add_argument("--in", dest="in_id", help="optional: the substitute is drawn; if given it must be the drawn one")
+    r.add_argument("--in", dest="in_id", help="可选：替换人由种子抽取；如填写须与抽取结果一致 / optional: the substitute is drawn; if given it must be the drawn one")
     r.add_argument("--reason", required=True, choices=["post_change", "work_conflict", "health", "recusal"])
     r.add_argument("--approver-name", required=True)
     r.add_argument("--approver-title", default="分管负责人")
     _office_args(r)
     r.set_defaults(func=cmd_replace)
 
-    e = sub.add_parser("explain", help="why was (or wasn't) this target drawn? ticket, threshold, proof")
+    e = sub.add_parser("explain", help="某检查对象为什么被（或没有被）抽中？签号、阈值、证明 / why was (or wasn't) this target drawn? ticket, threshold, proof")
     add_ledger_arg(e)
     e.add_argument("task")
     e.add_argument("target")
@@ -120,9 +120,9 @@ def register(sub) -> None:
 
 
 def _office_args(p) -> None:
-    p.add_argument("--office", required=False, help="the signing office (default: the task's lead)")
-    p.add_argument("--key", help="key name in the key directory (default: the office code)")
-    p.add_argument("--keys", help="key directory (default $PUBLISHER_KEYS)")
+    p.add_argument("--office", required=False, help="签名单位（默认为任务的牵头单位） / the signing office (default: the task's lead)")
+    p.add_argument("--key", help="密钥名称（默认为单位代码） / key name in the key directory (default: the office code)")
+    p.add_argument("--keys", help="密钥目录（默认 $PUBLISHER_KEYS） / key directory (default $PUBLISHER_KEYS)")
 
 
 def _now_unix() -> int:
@@ -142,12 +142,12 @@ def _append_checked(ledger, office: str, type: str, body: dict, key, time: str):
     def check(entry) -> None:
         from ..gitops.timegate import gate_or_raise
 
-        gate_or_raise(ledger, [entry], lambda msg: UserError(f"{type} refused, nothing written:\n{msg}"),
+        gate_or_raise(ledger, [entry], lambda msg: UserError(f"记录被拒绝，未写入任何内容 / {type} refused, nothing written:\n{msg}"),
                       now=_now_unix())
         after = verify(Overlay(ledger, [entry]), ledger.trust(), default_rules(), cache=verify_cache())
         bad = [p for p in after.errors if p.entry_id == entry.id]
         if bad:
-            raise UserError(f"{type} refused, nothing written:\n" + "\n".join(p.line() for p in bad))
+            raise UserError(f"记录被拒绝，未写入任何内容 / {type} refused, nothing written:\n" + "\n".join(p.line() for p in bad))
 
     return ledger.append(office, type, body, key, time, check=check)
 
@@ -161,7 +161,7 @@ def _load_or_create_secret(keys: str | None, task: str, office: str, create: boo
     if p.exists():
         return bytes.fromhex(p.read_text().strip())
     if not create:
-        raise UserError(f"no secret for {office} in {p}; pass --secret {office}=HEX")
+        raise UserError(f"{p} 中没有 {office} 的秘密值，请用 --secret {office}=HEX 指定 / no secret for {office} in {p}; pass --secret {office}=HEX")
     secret = new_secret()
     p.parent.mkdir(parents=True, exist_ok=True)
     fd = os.open(p, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
@@ -175,18 +175,18 @@ def _verified_state(ledger):
     if not report.ok:
         for p in report.errors[:20]:
             print(p.line(), file=sys.stderr)
-        raise UserError("the ledger does not verify; fix it before drawing")
+        raise UserError("账本核验不通过，请先修复再抽取（publisher verify）/ the ledger does not verify; fix it before drawing")
     return report
 
 
 def _records(ledger, digest: str, kind: type) -> list:
     if not ledger.has_blob(digest):
-        raise UserError(f"snapshot {digest} is not in ledger/blobs (publish the directory first)")
+        raise UserError(f"账本中没有名录快照 {digest[:16]}…，请先发布名录 / snapshot {digest} is not in ledger/blobs (publish the directory first)")
     with ledger.open_blob(digest) as f:
         try:
             return list(iter_snapshot(f, kind))
         except DirectoryError as exc:
-            raise UserError(f"snapshot {digest[:16]}…: {exc}") from exc
+            raise UserError(f"名录快照 {digest[:16]}… 不符合格式：{exc}") from exc
 
 
 def _latest_snapshot(ledger, kind: str, office: str) -> str:
@@ -196,7 +196,7 @@ def _latest_snapshot(ledger, kind: str, office: str) -> str:
         if e.type == "directory.snapshot" and e.body["kind"] == kind and e.office == office:
             digest = e.body["blob"]
     if digest is None:
-        raise UserError(f"office {office} has not confirmed a {kind} directory (directory.snapshot); "
+        raise UserError(f"{office} 还没有确认{'检查对象' if kind == 'targets' else '检查人员'}名录（publisher add 名录文件）/ office {office} has not confirmed a {kind} directory (directory.snapshot); "
                         "confirm one, or name another office's snapshot by hash with population.source")
     return digest
 
@@ -208,7 +208,7 @@ def _seal(secret: bytes, embargo_until: str, chain) -> str:
     try:
         return seal_secret(secret, embargo_until, chain)
     except (ValueError, EscrowError, TimelockError) as exc:
-        raise UserError(f"cannot escrow the secret to the end of the embargo {embargo_until!r}: {exc}") from exc
+        raise UserError(f"无法把秘密值托管到暂不公开期限 {embargo_until} 结束：{exc} / cannot escrow the secret to the end of the embargo") from exc
 
 
 def cmd_secret(args) -> int:
@@ -217,7 +217,7 @@ def cmd_secret(args) -> int:
     if args.embargo_until:  # the escrow goes into the lead's spec next to the commitment
         chains = open_ledger(args).trust().beacon_chains
         if len(chains) != 1:
-            raise UserError("trust.json pins several beacon chains; cannot tell which one the draw uses")
+            raise UserError("trust.json 固定了多条信标链，无法判断本次抽取用哪一条 / trust.json pins several beacon chains; cannot tell which one the draw uses")
         out["escrow"] = _seal(secret, args.embargo_until, next(iter(chains.values())))
     print(json.dumps(out))
     return 0
@@ -231,9 +231,9 @@ def cmd_show(args) -> int:
     report = _verified_state(ledger)
     cur = _current(report, args.task)
     if not cur.embargo_until:
-        raise UserError(f"task {args.task} is not embargoed; its list is public (publisher draw explain)")
+        raise UserError(f"任务 {args.task} 不是暂不公开的抽取，名单已公开（publisher draw explain）/ task {args.task} is not embargoed; its list is public")
     if cur.lock is None:
-        raise UserError(f"task {args.task} is not locked yet; lock it first (publisher draw lock {args.task})")
+        raise UserError(f"任务 {args.task} 还没有锁定，请先锁定（publisher draw lock {args.task}）/ task {args.task} is not locked yet")
     commit = lock = None
     for _, e in ledger.iter_entries():
         if e.id == cur.id:
@@ -248,7 +248,7 @@ def cmd_show(args) -> int:
                               _records(ledger, body["population"]["snapshot"], Target),
                               _records(ledger, body["teams"]["inspectors"], Inspector), chain)
     except (ShowError, DrawError) as exc:
-        raise UserError(f"{args.task}: {exc}") from exc
+        raise UserError(f"任务 {args.task}：{exc}") from exc
     teams = {t["target"]: t for t in view.result.teams}
     if args.json:
         print(json.dumps({"task": args.task, "embargo_until": cur.embargo_until, "result_hash": view.result_hash,
@@ -285,18 +285,18 @@ def cmd_record_beacon(args) -> int:
         if not todo:
             print("no embargo reveal round is due without a recorded beacon")
     elif args.round is None:
-        raise UserError("give a ROUND, or --due")
+        raise UserError("请给出信标轮次 ROUND，或用 --due / give a ROUND, or --due")
     else:
         chain = chains.get(args.chain_hash) if args.chain_hash else (next(iter(chains.values())) if len(chains) == 1 else None)
         if chain is None:
-            raise UserError("name a pinned beacon chain with --chain-hash")
+            raise UserError("请用 --chain-hash 指定一条已固定的信标链 / name a pinned beacon chain with --chain-hash")
         todo = [(chain, args.round)]
     for chain, round_ in todo:
         beacon = _beacon(args, ledger, chain, round_)
         try:
             check_beacon(chain, beacon)
         except BeaconError as exc:
-            raise UserError(f"beacon round {round_} does not verify: {exc}") from exc
+            raise UserError(f"第 {round_} 轮信标验证不通过：{exc} / beacon round {round_} does not verify") from exc
         print(f"recorded beacon round {round_}: {record_beacon(ledger.root, chain.chain_hash, beacon)}")
     return 0
 
@@ -312,6 +312,34 @@ def _refuse_sealed(ledger) -> None:
         raise UserError(SEALED_NOT_YET)
 
 
+def friendly_spec(spec: dict[str, Any]) -> None:
+    """Read a clerk's spelling of the spec's fields as `publisher add` does (issue 14): dates as
+    2026-12-03, 2026/12/3, 2026年12月3日 or a YAML date; ratios as 3% or 0.03; counts as "2"."""
+    import datetime as _dt
+
+    from ..workflow.fields import parse_date_text, parse_ratio_text
+
+    e = spec.get("embargo_until")
+    if e is not None:
+        d = e if isinstance(e, _dt.date) else parse_date_text(str(e).strip())
+        if d is None:
+            raise UserError(f"暂不公开期限（embargo_until）“{e}”不是日期，应写 2026-12-03 或 2026/12/3 / not a date")
+        spec["embargo_until"] = d.isoformat()
+    for n, s in enumerate(spec.get("strata") or []):
+        take = s.get("take") if isinstance(s, dict) else None
+        if isinstance(take, dict) and "ratio" in take and not isinstance(take["ratio"], bool):
+            r = parse_ratio_text(str(take["ratio"]))
+            if r is None:
+                raise UserError(f"第 {n + 1} 层的抽取比例“{take['ratio']}”无效，应写 3% 或 0.03 / strata[{n}].take.ratio "
+                                "is not a ratio")
+            take["ratio"] = r
+        if isinstance(take, dict) and isinstance(take.get("count"), str) and take["count"].strip().isdigit():
+            take["count"] = int(take["count"].strip())
+    for o in spec.get("offices") or []:
+        if isinstance(o, dict) and isinstance(o.get("members"), str) and o["members"].strip().isdigit():
+            o["members"] = int(o["members"].strip())
+
+
 def cmd_commit(args) -> int:
     ledger = open_ledger(args)
     _refuse_sealed(ledger)
@@ -321,11 +349,12 @@ def cmd_commit(args) -> int:
     try:
         spec: dict[str, Any] = load_yaml_bounded(Path(args.spec).read_bytes(), args.spec)
     except OSError as exc:
-        raise UserError(f"{args.spec}: cannot read YAML: {exc}") from exc
+        raise UserError(f"{args.spec}：无法读取文件：{exc.strerror or exc} / cannot read the file") from exc
     except LimitError as exc:
-        raise UserError(f"cannot read YAML: {exc}") from None
+        raise UserError(f"无法读取抽取说明（YAML 格式有误）：{exc} / cannot read YAML") from None
     if not isinstance(spec, dict) or "task" not in spec or "offices" not in spec:
-        raise UserError(f"{args.spec}: a draw spec needs at least `task` and `offices`")
+        raise UserError(f"{args.spec}：抽取说明至少要写任务编号（task）和参与单位（offices）/ a draw spec needs at least task and offices")
+    friendly_spec(spec)
     task = str(spec["task"])
     report = _verified_state(ledger)
     trust = ledger.trust()
@@ -342,11 +371,11 @@ def cmd_commit(args) -> int:
     chains = trust.beacon_chains
     if "chain_hash" not in beacon:
         if len(chains) != 1:
-            raise UserError("trust.json pins several beacon chains; set beacon.chain_hash in the spec")
+            raise UserError("trust.json 固定了多条信标链，请在抽取说明中写明 beacon.chain_hash / trust.json pins several beacon chains; set beacon.chain_hash in the spec")
         beacon["chain_hash"] = next(iter(chains))
     chain = chains.get(beacon["chain_hash"])
     if chain is None:
-        raise UserError(f"beacon chain {beacon['chain_hash']} is not pinned in trust.json")
+        raise UserError(f"信标链 {beacon['chain_hash'][:16]}… 没有在 trust.json 中固定 / beacon chain {beacon['chain_hash']} is not pinned in trust.json")
     offices = []
     for o in spec["offices"]:
         o = dict(o)
@@ -373,7 +402,7 @@ def cmd_commit(args) -> int:
     try:
         body = build_commit_body(spec, targets, inspectors, time=now, cap=rule.cap, chains=chains)
     except DrawError as exc:
-        raise UserError(f"{args.spec}: {exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
+        raise UserError(f"{args.spec}：{exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
     key = keystore.load_key(args.key or office, args.keys)
     e = _append_checked(ledger, office, "draw.commit", body, key, now)
     due = datetime.fromtimestamp(chain.round_time(beacon["round"]), timezone.utc)
@@ -389,7 +418,7 @@ def _redraw_fields(args, ledger, chain, spec: dict, rule) -> None:
     """A re-draw supersedes the task's current commitment; after its round the beacon goes along."""
     state = rule.tasks.get(str(spec["task"]))
     if state is None:
-        raise UserError(f"reason_code is for a re-draw, but task {spec['task']} has no commitment yet")
+        raise UserError(f"重新抽取原因只用于重新抽取，但任务 {spec['task']} 还没有抽取承诺 / reason_code is for a re-draw, but task {spec['task']} has no commitment yet")
     cur = state.current
     spec.setdefault("supersedes", cur.id)
     spec.setdefault("approver", {"name": "", "title": "主要负责人"})
@@ -407,7 +436,7 @@ def _dry_run(spec: dict, targets, inspectors, now: str, cap) -> int:
     try:
         d = derive(body, targets, inspectors, cap=cap, time=now, apply_cap=True)
     except DrawError as exc:
-        raise UserError(f"dry run: {exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
+        raise UserError(f"试算未通过：{exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
     print(f"dry run for {spec['task']} (nothing written): population N = {d.count}, "
           f"{len(d.cap_exclusions)} capped (001 第七条)")
     print("stratum\tn\ttake\trounding\tk")
@@ -433,9 +462,9 @@ def cmd_accept(args) -> int:
     report = _verified_state(ledger)
     cur = _current(report, args.task)
     if not args.office:
-        raise UserError("draw accept: pass --office (the partner office accepting)")
+        raise UserError("请用 --office 指定确认的参与单位 / draw accept: pass --office (the partner office accepting)")
     if cur.round_time is not None and _now_unix() >= cur.round_time:
-        raise UserError(f"beacon round {cur.round} is already due; a partner accepts before it")
+        raise UserError(f"第 {cur.round} 轮信标已经产生，参与单位须在信标产生之前确认 / beacon round {cur.round} is already due; a partner accepts before it")
     e = _append_checked(ledger, args.office, "draw.accept", {"task": args.task, "commit": cur.id},
                         keystore.load_key(args.key or args.office, args.keys), _now())
     print(f"{args.office} accepted {args.task}'s commitment {cur.id[:16]}… (entry {e.id})")
@@ -445,27 +474,27 @@ def cmd_accept(args) -> int:
 def _current(report, task: str):
     state = report.rule("draw").tasks.get(task)
     if state is None:
-        raise UserError(f"no commitment for task {task} in the ledger")
+        raise UserError(f"账本中没有任务 {task} 的抽取承诺 / no commitment for task {task} in the ledger")
     return state.current
 
 
 def _beacon(args, ledger, chain, round_: int):
     if chain.simulated:
         if not args.sim_beacon_seed:
-            raise UserError("this ledger uses a SIMULATED beacon; pass --sim-beacon-seed FILE")
+            raise UserError("本账本使用模拟信标，请用 --sim-beacon-seed FILE 指定种子文件 / this ledger uses a SIMULATED beacon; pass --sim-beacon-seed FILE")
         from ..beacon import SimulatedBeacon
 
         seed = bytes.fromhex(Path(args.sim_beacon_seed).read_text().strip())
         sim = SimulatedBeacon(seed, chain.genesis_time, chain.period)
         if sim.chain.chain_hash != chain.chain_hash:
-            raise UserError("that seed is not the pinned simulated chain's")
+            raise UserError("该种子不是本门户模拟信标的种子 / that seed is not the pinned simulated chain's")
         return sim.beacon(round_)
     from ..beacon import DEFAULT_RELAYS, BeaconError, HttpBeaconClient
 
     try:
         return HttpBeaconClient(args.beacon_url or list(DEFAULT_RELAYS), chain).get(round_)
     except BeaconError as exc:
-        raise UserError(f"cannot get beacon round {round_}: {exc}") from exc
+        raise UserError(f"无法获取第 {round_} 轮信标：{exc} / cannot get beacon round {round_}") from exc
 
 
 def _secrets(args, body: dict) -> list[bytes]:
@@ -475,7 +504,7 @@ def _secrets(args, body: dict) -> list[bytes]:
         try:
             given[office] = bytes.fromhex(hexs)
         except ValueError as exc:
-            raise UserError(f"--secret {office}=…: not hex") from exc
+            raise UserError(f"--secret {office}=…：不是十六进制数 / not hex") from exc
     return [given.get(o["office"]) or _load_or_create_secret(args.keys, body["task"], o["office"], create=False)
             for o in body["offices"]]
 
@@ -490,14 +519,14 @@ def _lock_or_reveal(args, reveal: bool) -> int:
     chain = ledger.trust().beacon_chains[body["beacon"]["chain_hash"]]
     now = _now()
     if _now_unix() < chain.round_time(body["beacon"]["round"]):
-        raise UserError(f"beacon round {body['beacon']['round']} is not due yet; lock after it")
+        raise UserError(f"第 {body['beacon']['round']} 轮信标尚未产生，请在其后锁定 / beacon round {body['beacon']['round']} is not due yet; lock after it")
     if not reveal and not any(cp.size > cur.index for cp in report.checkpoints):
-        raise UserError("no checkpoint in your copy of the ledger covers the commitment yet: pull the checkpoint "
+        raise UserError("本地账本中还没有覆盖该抽取承诺的检查点，请先 git pull 获取检查点 / no checkpoint in your copy of the ledger covers the commitment yet: pull the checkpoint "
                         "CI wrote after your push (git pull), then lock — a draw whose commitment is not proven "
                         "public before its round is void (docs/spec/60-draw.md §6.4)")
     today = china_date(now).isoformat()  # Beijing date: a reveal is allowed from 00:00 UTC+08:00
     if reveal and body.get("embargo_until") and today < body["embargo_until"]:
-        raise UserError(f"the embargo lasts until {body['embargo_until']} (Beijing time); today is {today} in "
+        raise UserError(f"暂不公开期限到 {body['embargo_until']}（北京时间），今天是 {today}，还不能揭示 / the embargo lasts until {body['embargo_until']} (Beijing time); today is {today} in "
                         "Beijing: reveal on or after that date")
     beacon = _beacon(args, ledger, chain, body["beacon"]["round"])
     targets = _records(ledger, body["population"]["snapshot"], Target)
@@ -507,7 +536,7 @@ def _lock_or_reveal(args, reveal: bool) -> int:
         secrets = _secrets(args, body) if body.get("embargo_until") else []
         out = build(commit.id, body, beacon, secrets, targets, inspectors)
     except DrawError as exc:
-        raise UserError(f"{args.task}: {exc.message}") from exc
+        raise UserError(f"任务 {args.task}：{exc.message}") from exc
     office = args.office or commit.office
     e = _append_checked(ledger, office, "draw.reveal" if reveal else "draw.lock", out,
                         keystore.load_key(args.key or office, args.keys), now)
@@ -532,22 +561,22 @@ def cmd_replace(args) -> int:
     office = args.office or cur.office
     rule = report.rule("draw")
     if not cur.lock_valid or cur.selected is None:
-        raise UserError(f"task {args.task}'s draw is not locked and published yet")
+        raise UserError(f"任务 {args.task} 的抽取还没有锁定并公布 / task {args.task}'s draw is not locked and published yet")
     from publisher.draw.rules.replace import current_teams
     from ..core.rules.base import Context
 
     ctx = Context(trust=ledger.trust(), blobs=ledger)
     teams, result = current_teams(ctx, rule.book, cur)
     if args.target not in teams:
-        raise UserError(f"{args.target} was not selected in task {args.task}")
+        raise UserError(f"检查对象 {args.target} 不在任务 {args.task} 的抽中名单中 / {args.target} was not selected in task {args.task}")
     gone = [o for t, o, _ in rule.book.private[cur.id].replacements if t == args.target]
     drawn = substitute(rule.book.private[cur.id].seed, args.target, result.regions.get(args.target, ""),
                        args.out_id, teams, result.plan, gone)
     if drawn is None:
-        raise UserError(f"no eligible substitute for {args.out_id}: nobody of the same office is active, allowed by "
+        raise UserError(f"没有可替换 {args.out_id} 的检查人员（同单位在岗且无回避的人员都已在检查组中）/ no eligible substitute for {args.out_id}: nobody of the same office is active, allowed by "
                         "the mode, free of conflicts and under the load cap (001 第十三条)")
     if args.in_id and args.in_id != drawn:
-        raise UserError(f"the substitute is drawn, not chosen: the seed gives {drawn}, not {args.in_id} (001 第十三条)")
+        raise UserError(f"替换人员由随机种子抽取，不能指定：应为 {drawn}，不是 {args.in_id}（001 第十三条）/ the substitute is drawn, not chosen: the seed gives {drawn}, not {args.in_id}")
     now = _now()
     body = {"task": args.task, "commit": cur.id, "target": args.target, "out": args.out_id, "in": drawn,
             "reason": args.reason, "approver": {"name": args.approver_name, "title": args.approver_title},
@@ -569,12 +598,12 @@ def cmd_explain(args) -> int:
             elif e.type == "draw.reveal" and commit and e.body.get("commit") == commit.id:
                 reveal = e
     if commit is None or lock is None:
-        raise UserError(f"task {args.task} has no locked draw yet")
+        raise UserError(f"任务 {args.task} 还没有锁定的抽取 / task {args.task} has no locked draw yet")
     result = reveal.body if reveal else lock.body
     if "seed" not in result:  # embargoed: public once the escrows open at the reveal round (spec §5A.4)
         priv = _verified_state(ledger).rule("draw").book.private.get(commit.id)
         if priv is None or priv.opened is None:
-            raise UserError(f"task {args.task} is under embargo until {commit.body.get('embargo_until')}; the list "
+            raise UserError(f"任务 {args.task} 的名单暂不公开，期限到 {commit.body.get('embargo_until')} / task {args.task} is under embargo until {commit.body.get('embargo_until')}; the list "
                             "opens at the first beacon round of that day (or when the office reveals it)")
         result = priv.opened.to_json()
     targets = _records(ledger, commit.body["population"]["snapshot"], Target)

@@ -81,8 +81,13 @@ def register(sub) -> None:
     g.add_argument("--new-pubkey", help="新密钥的 .pub 文件或公钥代码 / the new key's .pub file or code")
     g.add_argument("--new-key", help="密钥目录中的新私钥名称 / name of the new private key")
     p.add_argument("--old-key-id", required=True, help="要撤销的密钥编号（16 位）/ key id to revoke")
-    p.add_argument("--reason", default="rotation", choices=["rotation", "compromise", "retired"],
-                   help="原因：rotation 定期更换、compromise 泄露、retired 停用 / reason")
+    p.add_argument("--reason", choices=["rotation", "compromise", "retired"],
+                   help="原因：rotation 定期更换（默认）、compromise 泄露、retired 停用 / reason (default rotation; "
+                   "compromise with --compromised-since)")
+    p.add_argument("--compromised-since", metavar="TIME",
+                   help="密钥从何时起可能已泄露：此后该密钥签署的记录一律作废（SPEC §1.5）。北京时间 "
+                   "“2026-12-01 09:30”，或 UTC “2026-12-01T01:30:00Z”；不能晚于现在 / when the key was "
+                   "compromised (Beijing time, or UTC with Z): entries it signed from then on are void")
     p.add_argument("--root-key", default="root", help="运营方根密钥名称 / root key name")
     p.add_argument("--keys", help="密钥目录 / key directory")
     p.add_argument("--time", help="记录时间 YYYY-MM-DDTHH:MM:SSZ（默认现在；用于测试和重放）/ entry time (default now; tests and replays)")
@@ -156,7 +161,7 @@ def _init_chains(args, now: int) -> tuple[list[dict], bytes | None]:
                         "或 --training（培训门户）；未写入任何内容 / no beacon chain: pass --beacon drand-quicknet, "
                         "--beacon-chain FILE or --training; nothing written")
     if chosen > 1:
-        raise UserError("--beacon、--beacon-chain 与 --training 只能选一种 / choose one of --beacon, --beacon-chain, --training")
+        raise UserError("随机信标只能选一种：--beacon、--beacon-chain 或 --training / choose one of --beacon, --beacon-chain, --training")
     if args.training:
         import os
 
@@ -279,22 +284,63 @@ def cmd_office_register(args) -> int:
     return 0
 
 
+def compromised_since_utc(text: str, now: str) -> str:
+    """The entry-time form (UTC, ``Z``) of an operator's ``--compromised-since``: a Beijing
+    wall-clock time (what the office saw) or an explicit UTC/offset time; never after ``now``."""
+    from datetime import datetime, timedelta, timezone
+
+    from ..core.entry import parse_time
+
+    t = text.strip().replace("/", "-")
+    try:
+        when = datetime.fromisoformat(t[:-1] + "+00:00" if t.endswith(("Z", "z")) else t)
+    except ValueError:
+        raise UserError(f"--compromised-since：“{text}”不是有效时间，应为北京时间 2026-12-01 09:30 或 UTC "
+                        "2026-12-01T01:30:00Z；未写入任何内容 / not a time; nothing written") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=timezone(timedelta(hours=8)))  # a clerk's clock is Beijing time
+    since = format_time(when.astimezone(timezone.utc).replace(microsecond=0))
+    if parse_time(since) > parse_time(now):
+        raise UserError(f"--compromised-since：{since} 晚于撤销时间 {now}，泄露时间不能在将来；未写入任何内容 / "
+                        f"{since} is after the revocation time {now}; nothing written")
+    return since
+
+
+def _signed_since(ledger, key_id: str, since: str) -> int:
+    """How many entries ``key_id`` signed at or after ``since`` (they become void)."""
+    return sum(1 for line in ledger.iter_log() if line.office != OPERATOR
+               and (e := ledger.read_entry(line.office, line.seq)).key == key_id and e.time >= since)
+
+
 def cmd_key_rotate(args) -> int:
     from ..core.registration import check_key_rotate
 
+    if args.compromised_since is not None and args.reason not in (None, "compromise"):
+        raise UserError(f"--compromised-since 只能与 --reason compromise 一起使用（现为 {args.reason}）；未写入任何内容 / "
+                        "--compromised-since goes with --reason compromise; nothing written")
+    reason = args.reason or ("compromise" if args.compromised_since is not None else "rotation")
     ledger = open_ledger(args)
     new = _public_key(args.new_pubkey, args.new_key, args.keys)
     with ledger.locked():
         _registration(check_key_rotate, operator_registry(ledger), args.office, new, args.old_key_id)
-        root = keystore.load_key(args.root_key, args.keys)
         now = format_time_now(args.time)
+        revoke = {"office": args.office, "key_id": args.old_key_id, "reason": reason}
+        void = 0
+        if args.compromised_since is not None:
+            revoke["compromised_since"] = compromised_since_utc(args.compromised_since, now)
+            void = _signed_since(ledger, args.old_key_id, revoke["compromised_since"])
+        root = keystore.load_key(args.root_key, args.keys)
         ledger.append_many([
             (OPERATOR, "key.register", {"office": args.office, "key_id": new.id,
                                         "public_key": new.b64, "valid_from": now}, root, now),
-            (OPERATOR, "key.revoke", {"office": args.office, "key_id": args.old_key_id, "reason": args.reason}, root, now),
+            (OPERATOR, "key.revoke", revoke, root, now),
         ])
     print(f"单位 {args.office}：已登记密钥 {new.id}，已撤销 {args.old_key_id} / "
           f"office {args.office}: key {new.id} registered, {args.old_key_id} revoked")
+    if "compromised_since" in revoke:
+        print(f"密钥 {args.old_key_id} 自 {revoke['compromised_since']}（UTC）起视为泄露：其后签署的 {void} 条记录作废，"
+              f"核验时显示为 compromised 警告；有效内容须用新密钥重新发布 / entries signed by it from then on are void "
+              f"({void} so far); republish what is genuine with the new key")
     return 0
 
 
@@ -397,11 +443,12 @@ def cmd_verify(args) -> int:
             print("\n".join(summarize(warnings)))
         for line in sealed_note(report):
             print(line)
-        status = "VALID" if report.ok else f"INVALID ({len(report.errors)} problems)"
+        status = "核验通过 / VALID" if report.ok else f"核验不通过（{len(report.errors)} 个问题）/ INVALID ({len(report.errors)} problems)"
         print(f"{status}: {report.size} entries, root {report.root.hex()}, "
               f"{len(report.checkpoints)} checkpoints, {elapsed:.2f}s")
         if report.resumed:
-            print(f"(entries 1–{report.resumed} were verified earlier on this machine up to a checkpoint "
+            print(f"（第 1–{report.resumed} 条记录此前已在本机核验至检查点且未改动；--full 重新全部核验）/ "
+                  f"(entries 1–{report.resumed} were verified earlier on this machine up to a checkpoint "
                   "and are unchanged; `--full` checks them again)")
     return 0 if report.ok else 1
 
@@ -411,11 +458,11 @@ def cmd_checkpoint(args) -> int:
     if not report.ok:
         for p in report.errors:
             print(p.line(), file=sys.stderr)
-        raise UserError("refusing to sign a checkpoint of an invalid ledger")
+        raise UserError("账本核验不通过，拒绝签发检查点 / refusing to sign a checkpoint of an invalid ledger")
     trust = ledger.trust()
     signer = Signer(trust.origin, keystore.load_key(args.log_key, args.keys))
     if signer.vkey != trust.log_vkey:
-        raise UserError("the log key does not match trust.json's log_vkey")
+        raise UserError("日志密钥与 trust.json 中固定的日志公钥不一致 / the log key does not match trust.json's log_vkey")
     t = args.time if args.time is not None else int(_time.time())
     if report.checkpoints and report.checkpoints[-1].size == report.size:
         print(f"checkpoint of size {report.size} already exists")
@@ -442,17 +489,17 @@ def cmd_prove(args) -> int:
     try:
         index = ids.index(args.entry_id.lower())
     except ValueError:
-        raise UserError(f"entry {args.entry_id} is not in the log")
+        raise UserError(f"账本中没有编号为 {args.entry_id} 的记录 / entry {args.entry_id} is not in the log")
     cps = ledger.checkpoint_files()
     if not cps:
-        raise UserError("no checkpoint yet: run `publisher checkpoint`")
+        raise UserError("还没有检查点，请先运行 publisher checkpoint / no checkpoint yet: run publisher checkpoint")
     note = cps[-1].read_text("utf-8")
     from ..core.checkpoint import open_checkpoint
     from ..core.note import Verifier
 
     cp = open_checkpoint(note, Verifier.from_vkey(ledger.trust().log_vkey))
     if index >= cp.size:
-        raise UserError(f"entry is at index {index}, after the latest checkpoint (size {cp.size}); wait for the next one")
+        raise UserError(f"该记录（第 {index} 条）在最新检查点（共 {cp.size} 条）之后，请等待下一个检查点 / entry is at index {index}, after the latest checkpoint (size {cp.size}); wait for the next one")
     leaves = [merkle.leaf_hash(bytes.fromhex(i)) for i in ids[: cp.size]]
     proof = merkle.inclusion_proof(leaves, index)
     assert merkle.verify_inclusion(leaves[index], index, cp.size, proof, cp.root)

@@ -19,7 +19,7 @@ from .errors import UserError  # noqa: E402  (re-exported for command modules)
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="publisher", description="Verifiable 双随机、一公开 portal")
+    parser = argparse.ArgumentParser(prog="publisher", description="可核验的“双随机、一公开”门户 / a verifiable 双随机、一公开 portal")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for name in COMMAND_MODULES:
@@ -45,15 +45,16 @@ def main(argv: list[str] | None = None) -> int:
         rc = args.func(args)
         return int(rc or 0)
     except (UserError, KeyStoreError, LedgerIOError, TrustError, CanonicalError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+        print(f"错误：{exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
-        print("interrupted", file=sys.stderr)
+        print("已中断 / interrupted", file=sys.stderr)
         return 130
     except Exception as exc:  # a bug: keep the message readable
         if os.environ.get("PUBLISHER_DEBUG"):
             raise
-        print(f"internal error: {type(exc).__name__}: {exc} (set PUBLISHER_DEBUG=1 for details)", file=sys.stderr)
+        print(f"内部错误（程序缺陷，请报告；设置 PUBLISHER_DEBUG=1 可看详情）/ internal error: "
+              f"{type(exc).__name__}: {exc}", file=sys.stderr)
         return 3
 
 

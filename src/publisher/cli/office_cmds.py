@@ -22,7 +22,7 @@ def register(sub) -> None:
                        "先对照账本检查，有任何问题都不写入。示例见 examples/。 / Add an office file (YAML with 'kind:', or a "
                        "results/directory workbook); everything is checked first, nothing is written on any problem. "
                        "Examples: examples/.")
-    p.add_argument("file", type=Path, help="YAML 或 XLSX 文件 / the file")
+    p.add_argument("file", type=Path, help="单位填写的 YAML 或 XLSX 文件 / the file")
     p.add_argument("--office", help="单位代码（默认取文件中的 office）/ office code (default: the file's 'office')")
     p.add_argument("--key", help="密钥名称（默认为单位代码）/ key name in $PUBLISHER_KEYS (default: the office code)")
     p.add_argument("--keys", help="密钥目录 / key directory (default $PUBLISHER_KEYS)")
@@ -70,7 +70,7 @@ def cmd_add(args) -> int:
         try:
             parse_time(args.time)
         except ValueError as exc:
-            raise UserError(f"--time: {exc}") from None
+            raise UserError(f"--time：时间格式有误，应为 2026-12-01T01:00:00Z（UTC）/ {exc}") from None
     try:
         res = add_file(ledger, args.file, office=args.office, dry_run=args.dry_run, time=args.time,
                        key_loader=lambda office: keystore.load_key(args.key or office, args.keys))

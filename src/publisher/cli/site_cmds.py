@@ -8,12 +8,12 @@ from .errors import UserError
 
 
 def register(sub) -> None:
-    p = sub.add_parser("build", help="verify the ledger and build the public site (Pelican + Pagefind)")
-    p.add_argument("--ledger", default="ledger", help="ledger directory (default: ./ledger)")
-    p.add_argument("--output", default="output", help="site output directory (default: ./output)")
-    p.add_argument("--settings", help="Pelican settings file (default: ./pelicanconf.py)")
-    p.add_argument("--no-search", action="store_true", help="skip the Pagefind search index")
-    p.add_argument("--now", type=int, help="unix time the dashboard is about (default: now)")
+    p = sub.add_parser("build", help="核验账本并生成公开网站（Pelican + Pagefind） / verify the ledger and build the public site (Pelican + Pagefind)")
+    p.add_argument("--ledger", default="ledger", help="账本目录（默认 ./ledger） / ledger directory (default: ./ledger)")
+    p.add_argument("--output", default="output", help="网站输出目录（默认 ./output） / site output directory (default: ./output)")
+    p.add_argument("--settings", help="网站配置文件（默认 ./pelicanconf.py） / Pelican settings file (default: ./pelicanconf.py)")
+    p.add_argument("--no-search", action="store_true", help="不生成站内搜索索引 / skip the Pagefind search index")
+    p.add_argument("--now", type=int, help="统计截止时间（Unix 秒，默认现在） / unix time the dashboard is about (default: now)")
     p.add_argument("--verbose", action="store_true", help="逐条列出全部核验警告（默认按规则汇总）/ list every warning")
     p.set_defaults(func=cmd_build)
 

@@ -20,36 +20,36 @@ STATE_ENV = "PUBLISHER_STATE"
 
 
 def register(sub) -> None:
-    w = sub.add_parser("witness", help="run a witness that cosigns other portals' checkpoints (c2sp.org/tlog-witness)")
+    w = sub.add_parser("witness", help="运行见证方，为其他门户的检查点联署 / run a witness that cosigns other portals' checkpoints (c2sp.org/tlog-witness)")
     wsub = w.add_subparsers(dest="witness_command", metavar="ACTION")
     wsub.required = True
 
-    p = wsub.add_parser("keygen", help="generate the witness's Ed25519 key (encrypted, in the key directory)")
-    p.add_argument("name", help="witness name, e.g. witness.example.edu.cn/w1")
-    p.add_argument("--key", default="witness", help="file name of the key in the key directory")
-    p.add_argument("--keys", help="key directory (default $PUBLISHER_KEYS)")
+    p = wsub.add_parser("keygen", help="生成见证方的 Ed25519 密钥（加密保存在密钥目录） / generate the witness's Ed25519 key (encrypted, in the key directory)")
+    p.add_argument("name", help="见证方名称，例如 witness.example.edu.cn/w1 / witness name, e.g. witness.example.edu.cn/w1")
+    p.add_argument("--key", default="witness", help="密钥目录中的密钥文件名 / file name of the key in the key directory")
+    p.add_argument("--keys", help="密钥目录（默认 $PUBLISHER_KEYS） / key directory (default $PUBLISHER_KEYS)")
     p.set_defaults(func=cmd_keygen)
 
-    p = wsub.add_parser("init", help="create a witness directory following one or more logs")
-    p.add_argument("--dir", required=True, help="witness state directory")
-    p.add_argument("--name", required=True, help="witness name (as given to keygen)")
+    p = wsub.add_parser("init", help="创建见证方目录，跟踪一个或多个账本 / create a witness directory following one or more logs")
+    p.add_argument("--dir", required=True, help="见证方状态目录 / witness state directory")
+    p.add_argument("--name", required=True, help="见证方名称（与 keygen 时相同） / witness name (as given to keygen)")
     p.add_argument("--key", default="witness")
-    p.add_argument("--log", action="append", default=[], help="a log's vkey (origin+keyid+key) to follow")
-    p.add_argument("--trust", action="append", default=[], help="a portal's trust.json: follow its log")
+    p.add_argument("--log", action="append", default=[], help="要跟踪的账本日志公钥 / a log's vkey (origin+keyid+key) to follow")
+    p.add_argument("--trust", action="append", default=[], help="门户的 trust.json：跟踪其账本 / a portal's trust.json: follow its log")
     p.set_defaults(func=cmd_init)
 
-    p = wsub.add_parser("serve", help="serve POST /add-checkpoint until SIGTERM")
+    p = wsub.add_parser("serve", help="提供 POST /add-checkpoint 服务，直到收到 SIGTERM / serve POST /add-checkpoint until SIGTERM")
     p.add_argument("--dir", required=True)
-    p.add_argument("--listen", default="127.0.0.1:7380", help="host:port (port 0 = any free port)")
+    p.add_argument("--listen", default="127.0.0.1:7380", help="主机:端口（端口 0 表示任意空闲端口） / host:port (port 0 = any free port)")
     p.add_argument("--keys")
     p.set_defaults(func=cmd_serve)
 
-    p = sub.add_parser("monitor", help="(auditor) check a deployed portal's checkpoints against your own "
+    p = sub.add_parser("monitor", help="（审计人员）用自己保存的历史核对已部署门户的检查点 / (auditor) check a deployed portal's checkpoints against your own "
                        "history and its witnesses; report forks and rollbacks")
-    p.add_argument("url", help="the portal's site URL (its ledger/ files are read from there)")
-    p.add_argument("--state", help=f"your history directory (default ${STATE_ENV}/monitor or ./.monitor)")
-    p.add_argument("--trust", help="pin your own copy of trust.json (recommended)")
-    p.add_argument("--witness", action="append", default=[], metavar="NAME=URL", help="witness URL override")
+    p.add_argument("url", help="门户网站地址（从那里读取 ledger/ 文件） / the portal's site URL (its ledger/ files are read from there)")
+    p.add_argument("--state", help=f"自己保存的历史目录 / your history directory (default ${STATE_ENV}/monitor or ./.monitor)")
+    p.add_argument("--trust", help="使用自己保存的 trust.json（推荐） / pin your own copy of trust.json (recommended)")
+    p.add_argument("--witness", action="append", default=[], metavar="NAME=URL", help="见证方网址（覆盖默认） / witness URL override")
     p.add_argument("--timeout", type=float, default=5.0)
     p.set_defaults(func=cmd_monitor)
 
@@ -76,13 +76,13 @@ def cmd_init(args) -> int:
             t = load_trust(json.loads(Path(f).read_text("utf-8")))
             logs.append({"origin": t.origin, "vkey": t.log_vkey})
     except (NoteError, OSError, ValueError) as exc:
-        raise UserError(f"witness init: {exc}") from None
+        raise UserError(f"见证方初始化失败：{exc} / witness init failed") from None
     if not logs:
-        raise UserError("witness init: name at least one log with --log VKEY or --trust trust.json")
+        raise UserError("见证方初始化：请用 --log VKEY 或 --trust trust.json 指定至少一个账本 / witness init: name at least one log with --log VKEY or --trust trust.json")
     d = Path(args.dir)
     d.mkdir(parents=True, exist_ok=True)
     if (d / CONFIG).exists():
-        raise UserError(f"{d / CONFIG} already exists (a witness's state must never be reset)")
+        raise UserError(f"{d / CONFIG}：已存在，见证方的状态永远不能重置 / already exists (a witness's state must never be reset)")
     (d / CONFIG).write_text(json.dumps({"name": args.name, "key": args.key, "logs": logs},
                                        ensure_ascii=False, indent=1) + "\n", "utf-8")
     print(f"witness {args.name} follows {', '.join(l['origin'] for l in logs)}; state in {d}")
@@ -100,7 +100,7 @@ def cmd_serve(args) -> int:
         host, _, port = args.listen.rpartition(":")
         server = make_server(witness, host or "127.0.0.1", int(port))
     except (WitnessConfigError, NoteError, ValueError, OSError) as exc:
-        raise UserError(f"witness serve: {exc}") from None
+        raise UserError(f"见证服务无法启动：{exc} / witness serve failed") from None
     h, p = server.server_address[:2]
     print(f"witness {cosigner.name} listening on http://{h}:{p} ({cosigner.vkey})", flush=True)
     serve_forever(server)
@@ -116,7 +116,7 @@ def witness_policy_json(items: list[str], quorum: int | None) -> dict:
         vkey, sep, url = item.partition("=http")
         url = "http" + url if sep else ""
         if "=" in vkey:
-            raise UserError(f"--witness {item!r}: expected VKEY or VKEY=http(s)://…")
+            raise UserError(f"--witness “{item}”：应为 VKEY 或 VKEY=http(s)://… / expected VKEY or VKEY=http(s)://…")
         ws.append({"vkey": vkey, **({"url": url} if sep else {})})
     k = quorum if quorum is not None else len(ws) // 2 + 1
     try:
@@ -142,7 +142,7 @@ def _overrides(items: list[str]) -> dict[str, str]:
     for item in items:
         name, sep, url = item.partition("=")
         if not sep or not name or not url:
-            raise UserError(f"--witness {item!r}: expected NAME=URL")
+            raise UserError(f"--witness “{item}”：应为 名称=网址 / expected NAME=URL")
         out[name] = url
     return out
 
@@ -188,7 +188,7 @@ def cmd_monitor(args) -> int:
         pinned = load_trust(json.loads(Path(args.trust).read_text("utf-8"))) if args.trust else None
         findings = run_monitor(args.url, state, pinned, _overrides(args.witness), args.timeout)
     except (MonitorError, TrustError, OSError, ValueError) as exc:
-        raise UserError(f"monitor: {exc}") from None
+        raise UserError(f"监测失败：{exc} / monitor failed") from None
     bad = [f for f in findings if f.severity == "error"]
     for f in findings:
         print(f.line(), file=sys.stderr if f.severity == "error" else sys.stdout)

@@ -66,7 +66,7 @@ def read_input(path: Path) -> Parsed:
         with open(path, "rb") as f:
             data = f.read(MAX_FILE + 1)
     except OSError as exc:
-        raise InputError.one(file, "", f"cannot read: {exc.strerror or exc}") from None
+        raise InputError.one(file, "", f"无法读取文件（{exc.strerror or exc}）/ cannot read: {exc.strerror or exc}") from None
     if len(data) > MAX_FILE:
         raise InputError.one(file, "", f"larger than {MAX_FILE} bytes")
     return parse_bytes(data, file, path)

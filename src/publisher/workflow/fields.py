@@ -196,7 +196,7 @@ class Record:
             return None
         bad = [x for x in items if not rx.match(x)]
         if bad:
-            self.bad(key, f"{'、'.join(bad)} 格式不对 / {bad} {'is' if len(bad) == 1 else 'are'} not {what}")
+            self.bad(key, f"格式不对：{'、'.join(bad)} / {bad} {'is' if len(bad) == 1 else 'are'} not {what}")
             return None
         out: list[str] = []
         for x in items:

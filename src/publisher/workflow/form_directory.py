@@ -42,10 +42,10 @@ def snapshot_draft(kind: str, source: Any, name: str, sheet: str | None, confirm
                                                A.ART_DIRECTORY))
         return None
     except OSError as exc:
-        problems.add(where, f"cannot read {name}: {exc.strerror or exc}")
+        problems.add(where, f"无法读取名录文件 {name}（{exc.strerror or exc}）/ cannot read {name}: {exc.strerror or exc}")
         return None
     except Exception as exc:  # a broken workbook part the directory reader did not anticipate
-        problems.add(where, f"cannot read {name}: {type(exc).__name__}: {str(exc)[:160]}")
+        problems.add(where, f"无法读取名录文件 {name} / cannot read {name}: {type(exc).__name__}: {str(exc)[:160]}")
         return None
     body: dict[str, Any] = {"kind": kind, "blob": snapshot_id(data), "count": len(records),
                             "confirmed_by": confirmed_by, "confirmed_at": confirmed_at,

@@ -50,10 +50,10 @@ def build_item_list(doc: Record, office: str, state) -> list[Draft]:
             if it.has("ratio_cap"):
                 item["ratio_cap"] = it.ratio("ratio_cap")
             else:
-                it.p.add(it.loc("ratio_cap"), "a general item (一般检查事项) needs a ratio cap",
+                it.p.add(it.loc("ratio_cap"), "一般检查事项须填写抽查比例上限（ratio_cap，例如 5%）/ a general item (一般检查事项) needs a ratio cap",
                          A.ITEM_LIST, A.ART_RATIO_CAP)
         elif kind == "key" and it.has("ratio_cap"):
-            it.p.add(it.loc("ratio_cap"), "a key item (重点检查事项) has no ratio cap; remove it",
+            it.p.add(it.loc("ratio_cap"), "重点检查事项没有抽查比例上限，请删去 / a key item (重点检查事项) has no ratio cap; remove it",
                      A.ITEM_LIST, A.ART_RATIO_CAP)
         items.append(item)
     body["items"] = items

@@ -29,7 +29,7 @@ def window(r: Record) -> dict | None:
 
 def ratio_or_count(r: Record, body: dict) -> None:
     if r.has("ratio") and r.has("count"):
-        r.bad("count", "give either ratio or count, not both")
+        r.bad("count", "抽查比例和抽查户数只能填一个 / give either ratio or count, not both")
     elif r.has("ratio"):
         body["ratio"] = r.ratio("ratio")
     elif r.has("count"):
@@ -71,7 +71,7 @@ def build_plan(doc: Record, office: str, state) -> list[Draft]:
         }
         ratio_or_count(t, task)
         if not t.has("ratio") and not t.has("count"):
-            t.bad("ratio", "give the planned ratio (e.g. 5%) or count of targets")
+            t.bad("ratio", "请填写计划抽查比例（例如 5%）或抽查户数 / give the planned ratio (e.g. 5%) or count of targets")
         if t.has("frequency"):
             task["frequency"] = t.integer("frequency", lo=1, hi=366)
         for key, n in (("risk_basis", 1000), ("mode", 100)):

@@ -41,13 +41,13 @@ def build_correction(doc: Record, office: str, state) -> list[Draft]:
         target = doc.pattern("target", TARGET_RE, "a target id (USCC)")
         ref = state.latest_publication(office, task, target) if task and target else None
         if task and target and ref is None:
-            doc.bad("target", f"{office} 在任务 {task} 中没有 {target} 的已发布结果可更正 / {office} has no published "
+            doc.bad("target", f"单位 {office} 在任务 {task} 中没有 {target} 的已发布结果可更正 / {office} has no published "
                     f"result for {target} in task {task}")
     body: dict[str, Any] = {"result": ref,
                             "reason": doc.text("reason", max_len=4000, multiline=True),
                             "approver": person(doc, "approver"), "date": doc.date("date")}
     if doc.has("corrected") == doc.has("changes"):
-        doc.bad("corrected", "give either corrected: (the full result) or changes: (fields to change)")
+        doc.bad("corrected", "请填写完整的更正后结果（corrected）或要修改的字段（changes），二者选一 / give either corrected: (the full result) or changes: (fields to change)")
         return [Draft("result.correct", body, "correction")]
     if doc.has("corrected"):
         c = doc.record("corrected")
@@ -70,7 +70,7 @@ def _base_result(doc: Record, ref: str | None, state) -> dict | None:
         return None
     e = state.find_entry(ref)
     if e is None or e.type not in ("result", "result.correct"):
-        doc.bad("result", f"{ref[:16]}… is not a result or correction in this ledger")
+        doc.bad("result", f"账本中没有这条结果或更正（{ref[:16]}…）/ {ref[:16]}… is not a result or correction in this ledger")
         return None
     return e.body if e.type == "result" else e.body["corrected"]
 
@@ -105,7 +105,7 @@ def build_noncooperation(doc: Record, office: str, state) -> list[Draft]:
     for g in doc.strings("grounds") or []:
         code = GROUNDS.get(g) or GROUNDS.get(g.casefold())
         if code is None:
-            doc.bad("grounds", f"{g!r} is not one of the four grounds of 004 第十九条: "
+            doc.bad("grounds", f"“{g}”不是 004 第十九条规定的四种不配合情形之一 / {g!r} is not one of the four grounds of 004 第十九条: "
                     f"{', '.join(NONCOOPERATION_GROUNDS)}")
         elif code not in grounds:
             grounds.append(code)

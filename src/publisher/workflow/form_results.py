@@ -80,7 +80,7 @@ def findings(r: Record, key: str) -> list[dict] | None:
                 continue
             m = _FINDING_RE.match(line)
             if not m:
-                r.bad(key, f"line {line.strip()[:40]!r} is not 'ITEM-CODE: finding'")
+                r.bad(key, f"“{line.strip()[:40]}”格式不对，每行应为“事项编号: 发现的问题” / line {line.strip()[:40]!r} is not 'ITEM-CODE: finding'")
                 return None
             out.append({"item": m.group(1), "finding": m.group(2).strip()})
         return out
@@ -196,7 +196,7 @@ def _check_team(body: dict, r: Record, teams: dict[str, list[str]]) -> None:
     strangers = [i for i in dict.fromkeys(listed) if i not in team]
     if strangers:
         r.bad("inspectors", f"{', '.join(strangers)} 不是该检查对象抽取的检查组成员（现检查组：{', '.join(team)}）。"
-              "人员有变动请先登记 team.replace，或在 inspectors_reason 中写明原因 / not in the drawn team "
+              "人员有变动请先登记检查人员更换（经批准），或写明检查人员变动的原因 / not in the drawn team "
               f"({', '.join(team)}): record a team.replace first, or give inspectors_reason")
 
 

@@ -24,11 +24,11 @@ def results_from_sheet(wb: Workbook, office: str, state, problems: Problems) -> 
     defaults = {k: meta[k] for k in ("task", "method", "vocabulary") if meta.get(k)}
     sheet = RESULTS_SHEET if RESULTS_SHEET in wb.sheetnames else None
     if sheet is None:
-        raise InputError.one(wb.file, "", f"no {RESULTS_SHEET!r} sheet")
+        raise InputError.one(wb.file, "", f"工作簿中没有结果表（{RESULTS_SHEET}）/ no {RESULTS_SHEET!r} sheet")
     rows = wb.rows(sheet)
     head = next(rows, None)
     if head is None:
-        raise InputError.one(wb.file, f"sheet {sheet!r}", "empty sheet (no header row)")
+        raise InputError.one(wb.file, f"sheet {sheet!r}", "工作表是空的（没有表头行）/ empty sheet (no header row)")
     columns: list[tuple[int, str, str]] = []
     seen: dict[str, str] = {}
     for i, h in enumerate(head[1]):
@@ -36,17 +36,17 @@ def results_from_sheet(wb: Workbook, office: str, state, problems: Problems) -> 
             continue
         f = field_of(h)
         if f is None:
-            problems.add(f"sheet {sheet!r}, row 1", f"unknown column {h!r}")
+            problems.add(f"sheet {sheet!r}, row 1", f"无法识别的列“{h}” / unknown column {h!r}")
             continue
         if f in seen:
-            problems.add(f"sheet {sheet!r}, row 1", f"columns {seen[f]!r} and {h!r} are the same field")
+            problems.add(f"sheet {sheet!r}, row 1", f"列“{seen[f]}”和“{h}”是同一个字段 / columns {seen[f]!r} and {h!r} are the same field")
             continue
         seen[f] = h
         columns.append((i, f, h))
     if "target" not in seen:
-        problems.add(f"sheet {sheet!r}, row 1", "no target column (检查对象编号)")
+        problems.add(f"sheet {sheet!r}, row 1", "没有检查对象编号列 / no target column (检查对象编号)")
     if "task" not in defaults:
-        problems.add(f"sheet {META!r}", "no 'task' row: the workbook must name its task")
+        problems.add(f"sheet {META!r}", "没有任务编号（task）行：工作簿须写明所属任务 / no 'task' row: the workbook must name its task")
     if problems.errors:
         raise InputError(problems.items)
     drafts, records, skipped = [], [], 0
@@ -94,7 +94,7 @@ def directory_from_sheet(wb: Workbook, kind: str, problems: Problems, state=None
     data_sheets = [s for s in wb.sheetnames if s != META]
     sheet = kind if kind in data_sheets else (data_sheets[0] if data_sheets else None)
     if sheet is None:
-        raise InputError.one(wb.file, "", f"no sheet with the {kind}")
+        raise InputError.one(wb.file, "", f"工作簿中没有{kind}所在的工作表 / no sheet with the {kind}")
     m = Record(meta, f"sheet {META!r}", problems)
     by = m.text("confirmed_by", max_len=100)
     at = m.date("confirmed_at")

@@ -31,16 +31,16 @@ def results_template(ledger: LedgerDir, task_id: str, out: Path, *, office: str 
     state = LedgerState(ledger).replay(watch_tasks=[task_id])
     task = state.task(task_id)
     if task is None:
-        raise InputError.one(str(out), "", f"task {task_id!r} is not in the ledger")
+        raise InputError.one(str(out), "", f"账本中没有编号为 {task_id} 的任务 / task {task_id!r} is not in the ledger")
     if office is None:  # the clerk's own office: the one participant whose key is on this machine
         mine = [o for o in task.offices if o in own_offices]
         office = mine[0] if len(mine) == 1 else task.lead
     if office not in task.items:
-        raise InputError.one(str(out), "", f"{office} does not take part in task {task_id} "
+        raise InputError.one(str(out), "", f"单位 {office} 没有参与任务 {task_id} / {office} does not take part in task {task_id} "
                              f"(participants: {', '.join(task.offices)})")
     draw = state.draws.get(task_id)
     if draw is None or not draw.selected:
-        raise InputError.one(str(out), "", f"task {task_id} has no published locked list yet (draw not locked, "
+        raise InputError.one(str(out), "", f"任务 {task_id} 还没有公布锁定的抽中名单 / task {task_id} has no published locked list yet (draw not locked, "
                              "or an embargoed draw not revealed)")
     vocab = VOCABULARIES[vocabulary]
     names = state.target_names(task_id, draw.selected)

@@ -49,12 +49,12 @@ def check_zip(data: bytes, file: str) -> None:
         with zipfile.ZipFile(io.BytesIO(data)) as z:
             infos = z.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, ValueError, OSError, EOFError, NotImplementedError):
-        raise InputError.one(file, "", "not an Excel .xlsx workbook (not a zip archive)") from None
+        raise InputError.one(file, "", "不是 Excel .xlsx 工作簿 / not an Excel .xlsx workbook (not a zip archive)") from None
     if len(infos) > MAX_MEMBERS:
-        raise InputError.one(file, "", f"the workbook has {len(infos)} parts; refusing more than {MAX_MEMBERS}")
+        raise InputError.one(file, "", f"工作簿内部文件过多 / the workbook has {len(infos)} parts; refusing more than {MAX_MEMBERS}")
     total = sum(i.file_size for i in infos)
     if total > MAX_UNPACKED:
-        raise InputError.one(file, "", f"the workbook unpacks to {total} bytes; refusing more than "
+        raise InputError.one(file, "", f"工作簿解压后过大 / the workbook unpacks to {total} bytes; refusing more than "
                              f"{MAX_UNPACKED} (zip bomb?)")
     from ..inputs.limits import LimitError, check_xlsx
 
@@ -70,7 +70,7 @@ class Workbook:
     def __init__(self, data: bytes, file: str):
         self.file = file
         if len(data) > MAX_BYTES:
-            raise InputError.one(file, "", f"file is {len(data)} bytes; the limit is {MAX_BYTES}")
+            raise InputError.one(file, "", f"文件过大 / file is {len(data)} bytes; the limit is {MAX_BYTES}")
         check_zip(data, file)
         self.data = data
         try:
@@ -83,13 +83,13 @@ class Workbook:
         except InputError:
             raise
         except Exception as exc:  # openpyxl raises many types on broken parts
-            raise InputError.one(file, "", f"not a readable .xlsx workbook ({type(exc).__name__}: "
+            raise InputError.one(file, "", f"无法读取的 .xlsx 工作簿 / not a readable .xlsx workbook ({type(exc).__name__}: "
                                  f"{str(exc)[:160]})") from None
         self.meta = self._meta()
 
     def _meta(self) -> dict[str, str]:
         if META not in self.sheetnames:
-            raise InputError.one(self.file, "", f"no {META!r} sheet: the workbook must declare its kind "
+            raise InputError.one(self.file, "", f"工作簿缺少说明表（{META}），请用 publisher template 生成的模板 / no {META!r} sheet: the workbook must declare its kind "
                                  f"(a '{META}' sheet with a row 'kind | results', as `publisher template` makes)")
         out: dict[str, str] = {}
         for n, row in self.rows(META):
@@ -97,7 +97,7 @@ class Workbook:
                 continue
             key = row[0].strip()
             if key in out:
-                raise InputError.one(self.file, f"sheet {META!r}, row {n}", f"key {key!r} appears twice")
+                raise InputError.one(self.file, f"sheet {META!r}, row {n}", f"“{key}”出现了两次 / key {key!r} appears twice")
             if len(row) > 1 and row[1] is not None:
                 out[key] = row[1].strip()
         return out
@@ -111,12 +111,12 @@ class Workbook:
                 rows = list(_bounded(ws.iter_rows(values_only=True, max_col=MAX_COLS), MAX_ROWS + 2))
             for n, values in enumerate(rows, start=1):
                 if n > MAX_ROWS + 1:
-                    raise InputError.one(self.file, f"sheet {sheet!r}", f"more than {MAX_ROWS} rows")
+                    raise InputError.one(self.file, f"sheet {sheet!r}", f"行数超过 {MAX_ROWS} / more than {MAX_ROWS} rows")
                 yield n, [cell_text(v) for v in values]
         except InputError:
             raise
         except Exception as exc:
-            raise InputError.one(self.file, f"sheet {sheet!r}", f"cannot read the sheet ({type(exc).__name__}: "
+            raise InputError.one(self.file, f"sheet {sheet!r}", f"无法读取工作表 / cannot read the sheet ({type(exc).__name__}: "
                                  f"{str(exc)[:160]})") from None
 
     def close(self) -> None:

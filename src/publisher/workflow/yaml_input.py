@@ -77,7 +77,7 @@ def _plain(value: Any) -> Any:
 def load_yaml(data: bytes, file: str) -> dict[str, Any]:
     """The top-level mapping of a YAML document, or InputError naming the line."""
     if len(data) > MAX_BYTES:
-        raise InputError.one(file, "", f"file is {len(data)} bytes; the limit is {MAX_BYTES}")
+        raise InputError.one(file, "", f"文件过大 / file is {len(data)} bytes; the limit is {MAX_BYTES}")
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -87,19 +87,19 @@ def load_yaml(data: bytes, file: str) -> dict[str, Any]:
             raise InputError.one(file, f"byte {exc.start}", "文件编码既不是 UTF-8 也不是 GB18030/GBK，请另存为 UTF-8 / "
                                  "not valid UTF-8 or GB18030 (save the file as UTF-8)") from None
     if "\x00" in text:
-        raise InputError.one(file, "", "contains a NUL character; not a text file")
+        raise InputError.one(file, "", "含有 NUL 字符，不是文本文件 / contains a NUL character; not a text file")
     try:
         docs = list(yaml.load_all(text, Loader=_StrictLoader))  # noqa: S506 - strict safe loader
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         where = f"line {mark.line + 1}, column {mark.column + 1}" if mark else ""
-        raise InputError.one(file, where, f"not valid YAML: {exc.problem or exc.context}") from None
+        raise InputError.one(file, where, f"文件格式有误（YAML）：{exc.problem or exc.context} / not valid YAML") from None
     except (yaml.YAMLError, RecursionError, ValueError, TypeError, IndexError, KeyError, AttributeError,
             OverflowError) as exc:  # the last four: PyYAML bugs on odd input, still the input's fault
-        raise InputError.one(file, "", f"not valid YAML: {type(exc).__name__}: {str(exc)[:200]}") from None
+        raise InputError.one(file, "", f"文件格式有误（YAML）/ not valid YAML: {type(exc).__name__}: {str(exc)[:200]}") from None
     if len(docs) != 1:
-        raise InputError.one(file, "", f"expected one YAML document, found {len(docs)}")
+        raise InputError.one(file, "", f"文件中应只有一个 YAML 文档，实际有 {len(docs)} 个 / expected one YAML document, found {len(docs)}")
     doc = _plain(docs[0])
     if not isinstance(doc, dict):
-        raise InputError.one(file, "", "the file must be a mapping starting with 'kind: ...'")
+        raise InputError.one(file, "", "文件须以“kind: 类型”开头 / the file must be a mapping starting with 'kind: ...'")
     return doc

@@ -3,6 +3,8 @@ test holds; each now fails loudly with its rule id and article (or is refused at
 
 from __future__ import annotations
 
+from ledgertools import english
+
 import copy
 
 import pytest
@@ -84,7 +86,7 @@ def test_redraws_are_bounded_per_task(sc):
         prev = sc.commit(sc.spec(supersedes=prev.id, reason="上级要求", reason_code="superior_order",
                                  document="某发〔2026〕1号", approver=HEAD, superseded_beacon=_beacon(sc, prev)))
     r = sc.verify()
-    assert [p.message for p in rule_errors(r, "draw.history")] == [
+    assert [english(p.message) for p in rule_errors(r, "draw.history")] == [
         "task T-2026-001 already has 3 commitments; at most 2 re-draws are allowed per task"], messages(r)
     assert all(c.outcome for c in r.rule("draw").tasks["T-2026-001"].commits[:3])
 

@@ -7,6 +7,8 @@ beacon exists (recorded under ``ledger/beacons/`` by anyone), and nothing before
 
 from __future__ import annotations
 
+from ledgertools import english
+
 import copy
 
 from publisher.beacon import Beacon
@@ -65,7 +67,7 @@ def test_random_result_hash_is_an_error_once_the_reveal_round_is_out(tmp_path):
     r = sc.verify()
     (p,) = embargo_errors(r)
     assert not r.ok and p.article == "001 第十二条"
-    assert p.message.startswith(f"task T-2026-001, commitment {c.id[:16]}…: embargoed lock binds nothing: its "
+    assert english(p.message).startswith(f"task T-2026-001, commitment {c.id[:16]}…: embargoed lock binds nothing: its "
                                 "result_hash 5e5e5e5e5e5e5e5e… is not the hash of the list the escrowed secrets give")
     assert not r.rule("draw").tasks["T-2026-001"].current.opened
 
@@ -105,7 +107,7 @@ def test_commit_without_escrow_or_with_a_late_escrow_is_refused(tmp_path):
     late = sc.spec("T-2026-002", embargo_until=EMBARGO)
     late["offices"][0]["escrow"] = seal_secret(bytes(32), "2026-01-06", sc.sim.chain)
     sc.commit(late)
-    msgs = [p.message for p in errors(sc.verify()) if p.rule == "draw.embargo"]
+    msgs = [english(p.message) for p in errors(sc.verify()) if p.rule == "draw.embargo"]
     assert any(m.startswith("office wjj gives no escrow of its secret") for m in msgs), msgs
     assert any(m.startswith("office scjgj: escrow.round: escrow is locked to round") for m in msgs), msgs
 

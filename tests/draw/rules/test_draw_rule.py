@@ -7,6 +7,8 @@ breaks exactly one thing.
 
 from __future__ import annotations
 
+from ledgertools import english
+
 import copy
 from datetime import datetime, timezone
 
@@ -340,7 +342,7 @@ def test_pool_too_small_is_a_commit_error(tmp_path):
     spec["teams"]["load_cap"] = 50  # feasible; the signed body then claims 4
     sc.commit(spec, forge=lambda body: body["teams"].update(load_cap=4))
     r = sc.verify()
-    assert any(p.message.startswith("pool too small: office wjj") and p.article == "004 第十四条 / 000 第九条"
+    assert any(english(p.message).startswith("pool too small: office wjj") and p.article == "004 第十四条 / 000 第九条"
                for p in errors(r)), messages(r)
 
 
@@ -578,5 +580,5 @@ def test_replacements_cannot_stack_one_inspector_on_every_team(tmp_path):
         sc2.append("team.replace", _replace_body(c2, t["target"], out, new))
         teams[t["target"]] = [new if m == out else m for m in teams[t["target"]]]
     r2 = sc2.verify()
-    assert [p.message for p in errors(r2) if p.rule == "draw.replace"] == [
+    assert [english(p.message) for p in errors(r2) if p.rule == "draw.replace"] == [
         "this draw already has 3 replacements, the most allowed for 12 teams (max(2, ⌈teams/5⌉) = 3)"]

@@ -12,6 +12,8 @@ Replacements: the substitute is drawn from the seed (draw v2), so each test uses
 
 from __future__ import annotations
 
+from ledgertools import english
+
 import copy
 
 import pytest
@@ -29,12 +31,12 @@ def sc(tmp_path):
 
 def draw_problems(report):
     """The draw rule's errors (its checks report as draw.commit, draw.lock, draw.replace, …)."""
-    return [(p.message, p.article) for p in report.problems
+    return [(english(p.message), p.article) for p in report.problems
             if (p.rule == "draw" or p.rule.startswith("draw.")) and p.severity == "error"]
 
 
 def draw_warnings(report):
-    return [(p.rule, p.message, p.article) for p in report.problems
+    return [(p.rule, english(p.message), p.article) for p in report.problems
             if p.rule.startswith("draw.") and p.severity == "warning"]
 
 

@@ -22,7 +22,8 @@ def test_decided_on_the_day_of_publication_and_the_day_after(wf):
     wf.plan(version=3, revises=second.id, revision_reason="调整时间", decided="2026-01-20")
     r, _ = wf.workflow()
     assert found(r, A.PLAN) == [
-        ("decided 2026-01-20 is after the publication date 2026-01-19", A.ART_PLAN_REVISION, "error")]
+        ("修订决定日期 2026-01-20 晚于发布日期 2026-01-19（北京时间）/ "
+         "decided 2026-01-20 is after the publication date 2026-01-19", A.ART_PLAN_REVISION, "error")]
 
 
 def test_eleventh_working_day_is_late_with_the_whole_message(wf):
@@ -34,5 +35,6 @@ def test_eleventh_working_day_is_late_with_the_whole_message(wf):
     r, _ = wf.workflow()
     assert r.ok
     assert found(r, A.PLAN_DEADLINE) == [
-        ("plan revision decided 2026-01-05, published 2026-01-20: late by 1 working day (due 2026-01-19)",
+        ("计划修订公示超期：2026-01-05 决定，2026-01-20 发布，超期 1 个工作日（期限 2026-01-19）/ "
+         "plan revision decided 2026-01-05, published 2026-01-20: late by 1 working day (due 2026-01-19)",
          A.ART_PLAN_REVISION, "warning")]

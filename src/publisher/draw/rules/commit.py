@@ -43,7 +43,7 @@ class CommitCheck:
         acc = ctx.accepted_at(ctx.index)
         if c.round_time is not None and acc is not None and acc >= c.round_time:
             c.void = void_reason(ctx, ctx.index, c.round, c.round_time)
-            out.append(Finding(f"draw void: {c.void}; the draw of this commitment cannot count", ART_FAIR,
+            out.append(Finding(f"抽取作废：没有检查点证明抽取承诺在随机信标产生之前已公开，该次抽取不计入 / " f"draw void: {c.void}; the draw of this commitment cannot count", ART_FAIR,
                                "warning"))
         if is_sealed(body):  # recomputed by draw.sealed (rules/sealed.py)
             c.population = body["population"]["count"]
@@ -53,7 +53,7 @@ class CommitCheck:
             with book.records(ctx, body["population"]["snapshot"], Target) as targets:
                 out.extend(check_commit_body(body, entry.office, entry.time, targets, inspectors, cap=book.cap))
         except (DrawError, DirectoryError) as exc:
-            out.append(Finding(exc.message if isinstance(exc, DrawError) else f"snapshot refused: {exc}",
+            out.append(Finding(exc.message if isinstance(exc, DrawError) else f"名录快照不符合格式 / snapshot refused: {exc}",
                                getattr(exc, "article", "")))
         c.population = body["population"]["count"]
         return out
@@ -66,15 +66,15 @@ class AcceptCheck:
         b = entry.body
         c = book.commits.get(b["commit"])
         if c is None or c.task != b["task"]:
-            return [Finding(f"draw.accept references {b['commit'][:16]}…, which is not a commitment of task "
+            return [Finding(f"参与单位确认的不是任务 {b['task']} 的抽取承诺 / " f"draw.accept references {b['commit'][:16]}…, which is not a commitment of task "
                             f"{b['task']}", ART_LOCK)]
         partners = [o["office"] for o in book.private[c.id].body["offices"][1:]]
         if entry.office not in partners:
-            return [Finding(f"office {entry.office} is not a partner of this commitment ({partners})", ART_LOCK)]
+            return [Finding(f"单位 {entry.office} 不是该联合抽取的参与单位 / " f"office {entry.office} is not a partner of this commitment ({partners})", ART_LOCK)]
         if entry.office in c.accepted:
-            return [Finding(f"office {entry.office} already accepted this commitment", ART_LOCK)]
+            return [Finding(f"单位 {entry.office} 已经确认过该抽取承诺 / " f"office {entry.office} already accepted this commitment", ART_LOCK)]
         if c.round_time is not None and unix(entry.time) >= c.round_time:
-            return [Finding(f"accepted at {entry.time}, after beacon round {c.round} was due; a partner "
+            return [Finding(f"参与单位在随机信标产生之后才确认，确认须在信标产生之前 / " f"accepted at {entry.time}, after beacon round {c.round} was due; a partner "
                             "accepts before the randomness exists", ART_FAIR)]
         c.accepted[entry.office] = entry.id
         book.private[c.id].accept_index[entry.office] = ctx.index

@@ -42,11 +42,11 @@ class EmbargoCheck:
             rr = reveal_round(chain, c.embargo_until)
             beacon, where = self._beacon(ctx, book, c.chain_hash, rr, chain)
             if where:
-                out.append(Finding(f"task {c.task}: {where}", ART_UNANNOUNCED, "warning", rule=RULE,
+                out.append(Finding(f"任务 {c.task}：账本记录的信标无法验证，已忽略 / " f"task {c.task}: {where}", ART_UNANNOUNCED, "warning", rule=RULE,
                                    file=c.lock_file, entry_id=c.lock or ""))
             if beacon is None:
                 if chain.round_time(rr) + ABANDON_AFTER < now and c.reveal is None:
-                    out.append(Finding(f"task {c.task}: the embargo's reveal round {rr} was due more than 7 days "
+                    out.append(Finding(f"任务 {c.task}：暂不公开抽取的揭示轮次信标已到期 7 天以上仍未记录，请记录该信标以便打开托管的密钥 / " f"task {c.task}: the embargo's reveal round {rr} was due more than 7 days "
                                        "ago but no beacon of it is recorded; record it (`publisher beacon record`) "
                                        "so the escrows open", ART_UNANNOUNCED, "warning", rule=RULE,
                                        file=c.lock_file, entry_id=c.lock or ""))
@@ -56,8 +56,9 @@ class EmbargoCheck:
             with book.records(ctx, priv.body["population"]["snapshot"], Target) as targets:
                 found = embargo_findings(c.id, priv.body, priv.lock_body, chain, beacon, targets, inspectors, opened)
             for f in found:
-                out.append(Finding(f"task {c.task}, commitment {c.id[:16]}…: {f.message}", f.article or ART_UNANNOUNCED,
-                                   rule=RULE, file=c.lock_file, entry_id=c.lock or ""))
+                out.append(Finding(f"任务 {c.task} 的暂不公开抽取经时间锁打开后核对不符 / " f"task {c.task}, commitment {c.id[:16]}…: {f.message}", f.article or ART_UNANNOUNCED,
+                                   rule=RULE,
+                                   file=c.lock_file, entry_id=c.lock or ""))
             if opened:
                 result, secrets = opened[0]
                 c.opened, priv.opened = True, result

@@ -88,22 +88,22 @@ class HistoryCheck:
         new.reason_code, new.reason, new.approver = body.get("reason_code"), body.get("reason"), body.get("approver")
         if state is None:
             if new.supersedes:
-                return [Finding(f"supersedes {new.supersedes[:16]}…, which is not a commitment of "
+                return [Finding(f"重新抽取所替代的不是本任务的抽取承诺 / " f"supersedes {new.supersedes[:16]}…, which is not a commitment of "
                                 f"task {new.task}", ART_LOCK)]
             return []
         old = state.current
         out = []
         if old.office != new.office:
-            out.append(Finding(f"task {new.task} was committed by office {old.office}, not {new.office}", ART_LOCK))
+            out.append(Finding(f"任务 {new.task} 的抽取由 {old.office} 承诺，不能由 {new.office} 重新抽取 / " f"task {new.task} was committed by office {old.office}, not {new.office}", ART_LOCK))
         if new.supersedes != old.id:
-            return out + [Finding(f"task {new.task} already has commitment {old.id[:16]}…; a new one must name "
+            return out + [Finding(f"任务 {new.task} 已有抽取承诺，新的承诺须注明替代哪一个及原因 / " f"task {new.task} already has commitment {old.id[:16]}…; a new one must name "
                                   "it in supersedes, with a reason code and the approver", ART_LOCK)]
         old.superseded_by = new.id
         if len(state.commits) >= MAX_COMMITS:
-            out.append(Finding(f"task {new.task} already has {len(state.commits)} commitments; at most "
+            out.append(Finding(f"任务 {new.task} 的重新抽取次数已达上限 / " f"task {new.task} already has {len(state.commits)} commitments; at most "
                                f"{MAX_COMMITS - 1} re-draws are allowed per task", ART_LOCK))
         if old.lock is not None and old.lock_valid and not old.void:
-            out.append(Finding(f"task {new.task}'s draw was locked by {old.lock[:16]}…; a locked draw "
+            out.append(Finding(f"任务 {new.task} 的抽取已锁定，锁定后不能重新抽取 / " f"task {new.task}'s draw was locked by {old.lock[:16]}…; a locked draw "
                                "cannot be drawn again", ART_LOCK))
         code = body["reason_code"]
         after = old.round_time is not None and unix(entry.time) >= old.round_time
@@ -113,17 +113,17 @@ class HistoryCheck:
             # the claimed time says "before the round", the first checkpoint says otherwise: this draw is void
             new.void = (f"the correction's first checkpoint was signed at {acc}, not before the superseded "
                         f"commitment's beacon round (due {old.round_time})")
-            out.append(Finding(f"draw void: {new.void}", ART_FAIR, "warning"))
+            out.append(Finding(f"抽取作废：重新抽取的承诺未能证明在信标产生之前已公开 / " f"draw void: {new.void}", ART_FAIR, "warning"))
         if (body.get("approver") or {}).get("title") != APPROVER_TITLE:
-            out.append(Finding(f"a re-draw is approved by the office's {APPROVER_TITLE} (approver.title)", ART_LOCK))
+            out.append(Finding(f"重新抽取须经单位{APPROVER_TITLE}批准 / " f"a re-draw is approved by the office's {APPROVER_TITLE} (approver.title)", ART_LOCK))
         changed = _changed(book.private[old.id].body, body)
         snaps_changed = (body["population"]["snapshot"] != book.private[old.id].body["population"]["snapshot"]
                          or body["teams"]["inspectors"] != book.private[old.id].body["teams"]["inspectors"])
         if changed:
-            out.append(Finding(f"a re-draw must draw the same population the same way; changed: "
+            out.append(Finding(f"重新抽取须以相同方式抽取相同范围，不能更改抽取条件 / " f"a re-draw must draw the same population the same way; changed: "
                                f"{', '.join(changed)}", ART_LOCK))
         if snaps_changed and code != "population_error":
-            out.append(Finding("only a re-draw for population_error may use other snapshots", ART_LOCK))
+            out.append(Finding(f"只有因名录有误而重新抽取时才能使用其他名录快照 / " "only a re-draw for population_error may use other snapshots", ART_LOCK))
         out.extend(self._old_outcome(entry, ctx, book, old, code, after))
         return out
 
@@ -132,24 +132,24 @@ class HistoryCheck:
         body = entry.body
         if code == "correction":
             if after:
-                return [Finding(f"reason correction is only allowed before the superseded commitment's beacon "
+                return [Finding(f"以“更正”为由重新抽取只能在原承诺的信标产生之前 / " f"reason correction is only allowed before the superseded commitment's beacon "
                                 f"round (due {old.round_time}); after it the outcome is known — use one of "
                                 f"{', '.join(c for c in REDRAW_REASONS if c != 'correction')}", ART_LOCK)]
             return []
         if code == "void_draw" and not (old.void or not old.valid):
-            return [Finding("reason void_draw, but the superseded draw is not void", ART_LOCK)]
+            return [Finding(f"以“抽取作废”为由重新抽取，但原抽取并未作废 / " "reason void_draw, but the superseded draw is not void", ART_LOCK)]
         if code == "superior_order" and not body.get("document"):
-            return [Finding("reason superior_order needs document (the order's number, 文号)", ART_LOCK)]
+            return [Finding(f"以“上级要求”为由重新抽取须写明文件文号 / " "reason superior_order needs document (the order's number, 文号)", ART_LOCK)]
         if code == "beacon_unavailable" and (old.chain_hash, old.round) in book.beacons:
-            return [Finding(f"reason beacon_unavailable, but beacon round {old.round} is published in this "
+            return [Finding(f"以“信标不可用”为由重新抽取，但第 {old.round} 轮信标已记录在账本中 / " f"reason beacon_unavailable, but beacon round {old.round} is published in this "
                             "ledger", ART_FAIR)]
         if code == "population_error":
             snap = book.snapshot_entries.get(body.get("evidence", ""))
             if snap is None or snap.kind != "targets" or snap.index <= old.index:
-                return [Finding("reason population_error needs evidence: the id of a directory.snapshot (targets) "
+                return [Finding(f"以“名录有误”为由重新抽取须提供更正后确认的名录快照记录 / " "reason population_error needs evidence: the id of a directory.snapshot (targets) "
                                 "entry confirmed after the superseded commitment", ART_DIRECTORY)]
             if body["population"]["snapshot"] != snap.blob:
-                return [Finding("the re-draw must use the snapshot its evidence confirms", ART_DIRECTORY)]
+                return [Finding(f"重新抽取须使用证据所确认的名录快照 / " "the re-draw must use the snapshot its evidence confirms", ART_DIRECTORY)]
         return []
 
     @staticmethod
@@ -160,17 +160,17 @@ class HistoryCheck:
         if not after or code == "beacon_unavailable":
             return []
         if sb is None:
-            return [Finding(f"superseding after beacon round {old.round} needs superseded_beacon (that round's "
+            return [Finding(f"原承诺的信标产生之后重新抽取，须附上该轮信标（第 {old.round} 轮） / " f"superseding after beacon round {old.round} needs superseded_beacon (that round's "
                             "signature), so everyone sees what the superseded draw selected", ART_FAIR)]
         chain = (getattr(ctx.trust, "beacon_chains", {}) or {}).get(old.chain_hash)
         if chain is None or sb["round"] != old.round:
-            return [Finding(f"superseded_beacon must be round {old.round} of the superseded commitment's chain",
+            return [Finding(f"所附信标须为原承诺的第 {old.round} 轮 / " f"superseded_beacon must be round {old.round} of the superseded commitment's chain",
                             ART_FAIR)]
         beacon = Beacon(round=sb["round"], signature=bytes.fromhex(sb["signature"]))
         try:
             check_beacon(chain, beacon)
         except BeaconError as exc:
-            return [Finding(f"superseded_beacon does not verify: {exc}", ART_FAIR)]
+            return [Finding(f"所附的原承诺信标验证不通过 / " f"superseded_beacon does not verify: {exc}", ART_FAIR)]
         book.beacons[(old.chain_hash, old.round)] = beacon.randomness
         book.signed[(old.chain_hash, old.round)] = beacon
         return outcome_findings(ctx, book, old)
@@ -189,7 +189,7 @@ class HistoryCheck:
                 what = (f"; it would have selected {len(c.outcome)}: {', '.join(c.outcome[:5])}"
                         f"{'…' if len(c.outcome) > 5 else ''}" if c.outcome is not None else
                         "; its beacon round is not recorded in the ledger yet")
-                out.append(Finding(f"abandoned commitment: task {c.task}'s beacon round {c.round} was due more "
+                out.append(Finding(f"被放弃的抽取承诺：任务 {c.task} 的信标早已产生，却既未锁定也未被替代 / " f"abandoned commitment: task {c.task}'s beacon round {c.round} was due more "
                                    f"than 7 days ago and the draw was never locked{what}", ART_FAIR, "warning",
                                    rule=RULE, file=c.file, entry_id=c.id))
         out.extend(self._twins(book))
@@ -225,6 +225,8 @@ class HistoryCheck:
                             "locked_tasks": sorted({c.task for c in locked})}
                     book.twins.setdefault(office, []).append(flag)
                     out.append(Finding(
+                        f"疑似重复抽取：{office} 提交了 {len(group)} 个相似的抽取承诺（同一名录、条件重叠、信标轮次相近），"
+                        f"只锁定了 {len(locked)} 个 / "
                         f"twin commitments: office {office} committed {len(group)} look-alike draws (same snapshot, "
                         f"overlapping filters, beacon rounds within {TWIN_WINDOW // 86400} days) and locked only "
                         f"{len(locked)}: locked {flag['locked_tasks']}, tasks {flag['tasks']}", ART_FAIR, "warning",
@@ -243,6 +245,6 @@ def outcome_findings(ctx: Context, book: DrawBook, c: CommitSummary) -> list[Fin
     try:
         result = book.recompute(ctx, c.id, priv.body, randomness)
     except DrawError as exc:
-        return [Finding(f"the outcome of commitment {c.id[:16]}… cannot be computed: {exc.message}", ART_LOCK)]
+        return [Finding(f"无法计算该抽取承诺的结果 / " f"the outcome of commitment {c.id[:16]}… cannot be computed: {exc.message}", ART_LOCK)]
     c.outcome = [row["id"] for row in result.selected]
     return []

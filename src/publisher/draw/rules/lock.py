@@ -26,19 +26,19 @@ def commit_for(entry: Entry, book: DrawBook) -> tuple[CommitSummary | None, list
     c = book.commits.get(body["commit"])
     what = entry.type
     if c is None:
-        return None, [Finding(f"{what} references {body['commit'][:16]}…, which is not an earlier "
+        return None, [Finding(f"引用的抽取承诺不存在或在其之后 / " f"{what} references {body['commit'][:16]}…, which is not an earlier "
                               "draw.commit", ART_LOCK)]
     out = []
     if c.task != body["task"]:
-        out.append(Finding(f"commitment {c.id[:16]}… belongs to task {c.task}, not {body['task']}; "
+        out.append(Finding(f"该抽取承诺属于任务 {c.task}，不是 {body['task']}；承诺不能挪用于其他任务 / " f"commitment {c.id[:16]}… belongs to task {c.task}, not {body['task']}; "
                            "a commitment cannot be reused for another task", ART_LOCK))
     if c.office != entry.office:
-        out.append(Finding(f"{what} by {entry.office}, but the commitment is office {c.office}'s", ART_LOCK))
+        out.append(Finding(f"单位 {entry.office} 不是提交该抽取承诺的单位（{c.office}） / " f"{what} by {entry.office}, but the commitment is office {c.office}'s", ART_LOCK))
     if c.superseded_by:
-        out.append(Finding(f"commitment {c.id[:16]}… was superseded (abandoned); it cannot be locked "
+        out.append(Finding(f"该抽取承诺已被替代（放弃），不能锁定或揭示 / " f"commitment {c.id[:16]}… was superseded (abandoned); it cannot be locked "
                            "or revealed", ART_LOCK))
     if not c.valid:
-        out.append(Finding(f"commitment {c.id[:16]}… failed verification; its draw cannot be accepted", ART_LOCK))
+        out.append(Finding(f"该抽取承诺未通过核验，其抽取结果不能采用 / " f"commitment {c.id[:16]}… failed verification; its draw cannot be accepted", ART_LOCK))
     return c, out
 
 
@@ -51,16 +51,16 @@ class LockCheck:
         if c is None:
             return out
         if c.lock is not None:
-            return out + [Finding(f"a second lock for commitment {c.id[:16]}… (first lock "
+            return out + [Finding(f"同一抽取承诺第二次锁定；锁定的抽取不能更改 / " f"a second lock for commitment {c.id[:16]}… (first lock "
                                   f"{c.lock[:16]}…); a locked draw never changes", ART_LOCK)]
         c.lock, c.lock_time, c.lock_file = entry.id, entry.time, ctx.file
         out.extend(self._beacon(entry, c, ctx, book))
         out.extend(self._partners(c, ctx, book))
         embargoed = "result_hash" in body
         if bool(c.embargo_until) != embargoed:
-            out.append(Finding("the commitment sets an embargo, so the lock must carry only result_hash"
+            out.append(Finding(f"承诺设定了暂不公开，锁定时只能公布结果摘要 / " "the commitment sets an embargo, so the lock must carry only result_hash"
                                if c.embargo_until else
-                               "the commitment sets no embargo, so the lock must publish the result",
+                               f"承诺没有设定暂不公开，锁定时必须公布抽取结果 / " "the commitment sets no embargo, so the lock must publish the result",
                                ART_UNANNOUNCED))
         if any(f.severity == "error" for f in out):
             return out
@@ -83,21 +83,21 @@ class LockCheck:
         b = entry.body["beacon"]
         chain = (getattr(ctx.trust, "beacon_chains", {}) or {}).get(c.chain_hash)
         if chain is None:
-            return [Finding(f"beacon chain {c.chain_hash[:16]}… is not pinned in trust.json", ART_FAIR)]
+            return [Finding(f"该随机信标链没有在 trust.json 中固定 / " f"beacon chain {c.chain_hash[:16]}… is not pinned in trust.json", ART_FAIR)]
         if b["round"] != c.round:
-            return [Finding(f"beacon round {b['round']} is not the committed round {c.round}", ART_LOCK)]
+            return [Finding(f"信标轮次 {b['round']} 不是承诺的第 {c.round} 轮 / " f"beacon round {b['round']} is not the committed round {c.round}", ART_LOCK)]
         out = []
         try:
             check_beacon(chain, Beacon(round=b["round"], signature=bytes.fromhex(b["signature"])))
         except BeaconError as exc:
-            out.append(Finding(f"beacon does not verify: {exc}", ART_FAIR))
+            out.append(Finding(f"随机信标验证不通过 / " f"beacon does not verify: {exc}", ART_FAIR))
         rt = chain.round_time(c.round)
         if unix(entry.time) < rt:
-            out.append(Finding(f"locked at {entry.time}, before beacon round {c.round} was due ({rt})", ART_FAIR))
+            out.append(Finding(f"锁定时间早于承诺的信标产生时间 / " f"locked at {entry.time}, before beacon round {c.round} was due ({rt})", ART_FAIR))
         if c.void is None:
             c.void = void_reason(ctx, c.index, c.round, rt)
             if c.void:
-                out.append(Finding(f"draw void: {c.void}; this draw is shown as void and does not count "
+                out.append(Finding(f"抽取作废：没有检查点证明抽取承诺在随机信标产生之前已公开，该次抽取显示为作废、不计入 / " f"draw void: {c.void}; this draw is shown as void and does not count "
                                    "(the rest of the ledger is unaffected)", ART_FAIR, "warning"))
         return out
 
@@ -108,14 +108,14 @@ class LockCheck:
         for o in priv.body["offices"][1:]:
             office = o["office"]
             if office not in c.accepted:
-                out.append(Finding(f"partner office {office} has not accepted this commitment (draw.accept) "
+                out.append(Finding(f"参与单位 {office} 没有在信标产生之前确认该联合抽取承诺 / " f"partner office {office} has not accepted this commitment (draw.accept) "
                                    "before the beacon round; a joint draw needs every partner's acceptance",
                                    ART_FAIR))
             elif c.void is None and c.round_time is not None:
                 why = void_reason(ctx, priv.accept_index[office], c.round, c.round_time, f"acceptance of {office}")
                 if why:
                     c.void = why
-                    out.append(Finding(f"draw void: {why}", ART_FAIR, "warning"))
+                    out.append(Finding(f"抽取作废：参与单位 {office} 的确认未能证明在信标产生之前已公开 / " f"draw void: {why}", ART_FAIR, "warning"))
         return out
 
 
@@ -131,7 +131,7 @@ def check_result(entry: Entry, c: CommitSummary, ctx: Context, book: DrawBook, y
     assert priv.randomness is not None
     result = book.recompute(ctx, c.id, priv.body, priv.randomness, secrets)
     if priv.result_hash is not None and result_hash(result.to_json()) != priv.result_hash:
-        out.append(Finding("the recomputed result does not match the result_hash fixed at lock; "
+        out.append(Finding(f"重新计算的抽取结果与锁定时的结果摘要不符：抽取在锁定后被改动 / " "the recomputed result does not match the result_hash fixed at lock; "
                            "the draw was changed after it was locked", ART_LOCK))
     out.extend(result_findings(result, body))
     if not out:
@@ -152,12 +152,12 @@ class RevealCheck:
         if c is None:
             return out
         if not c.embargo_until or c.lock is None or not c.lock_valid:
-            return out + [Finding("only an embargoed draw with a valid lock is revealed", ART_LOCK)]
+            return out + [Finding(f"只有已有效锁定的暂不公开抽取才能揭示 / " "only an embargoed draw with a valid lock is revealed", ART_LOCK)]
         if c.reveal is not None:
-            return out + [Finding(f"the draw was already revealed by {c.reveal[:16]}…", ART_LOCK)]
+            return out + [Finding(f"该抽取已经揭示过 / " f"the draw was already revealed by {c.reveal[:16]}…", ART_LOCK)]
         c.reveal, c.reveal_time = entry.id, entry.time
         if china_date(entry.time).isoformat() < c.embargo_until:
-            out.append(Finding(f"revealed on {china_date(entry.time)} (Beijing time), before the embargo ends "
+            out.append(Finding(f"揭示日期 {china_date(entry.time)}（北京时间）早于暂不公开期限 {c.embargo_until} / " f"revealed on {china_date(entry.time)} (Beijing time), before the embargo ends "
                                f"({c.embargo_until})", ART_UNANNOUNCED))
         if any(f.severity == "error" for f in out):
             return out

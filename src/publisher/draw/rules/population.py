@@ -35,12 +35,12 @@ class PopulationCheck:
         blob, source = pop["snapshot"], pop.get("source")
         office = source["office"] if source else entry.office
         if source and source["office"] == entry.office:
-            return [Finding("population.source names the lead office itself; omit it", ART_DIRECTORY)]
+            return [Finding(f"抽取范围的名录来源写的是牵头单位自己，应删去 / " "population.source names the lead office itself; omit it", ART_DIRECTORY)]
         mine = [s for s in book.snapshots.get(office, []) if s.kind == "targets"]
         confirmed = [s for s in mine if s.blob == blob]
         if not confirmed:
             whose = "the lead office" if not source else f"office {office} (population.source)"
-            return [Finding(f"target snapshot {blob[:16]}… was not confirmed by {whose} in a directory.snapshot "
+            return [Finding(f"抽取所用的检查对象名录快照没有经{'牵头单位' if not source else office}确认 / " f"target snapshot {blob[:16]}… was not confirmed by {whose} in a directory.snapshot "
                             "entry before this commitment; a draw uses only a directory its office confirmed"
                             + ("" if source else " (another office's needs population.source with a reason)"),
                             ART_DIRECTORY)]
@@ -51,7 +51,7 @@ class PopulationCheck:
             if removed:
                 c.removed_before = removed[:SHOW_REMOVED]
                 c.removed_count = len(removed)
-                return [Finding(f"{len(removed)} compan{'y was' if len(removed) == 1 else 'ies were'} removed from "
+                return [Finding(f"抽取前 {REMOVAL_WINDOW // 86400} 天内有 {len(removed)} 户从 {office} 的检查对象名录中删除 / " f"{len(removed)} compan{'y was' if len(removed) == 1 else 'ies were'} removed from "
                                 f"{office}'s target directory on {snap.time[:10]}, {REMOVAL_WINDOW // 86400} days or "
                                 f"less before this draw: {', '.join(removed[:5])}{'…' if len(removed) > 5 else ''}",
                                 ART_DIRECTORY, "warning")]

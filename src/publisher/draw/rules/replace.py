@@ -19,16 +19,16 @@ class ReplaceCheck:
         body = entry.body
         c = book.commits.get(body["commit"])
         if c is None or c.task != body["task"]:
-            return [Finding(f"team.replace references {body['commit'][:16]}…, which is not a "
+            return [Finding(f"检查人员更换引用的不是本任务的抽取承诺 / " f"team.replace references {body['commit'][:16]}…, which is not a "
                             f"commitment of task {body['task']}", ART_REPLACE)]
         priv = book.private[c.id]
         if not c.lock_valid or priv.secrets is None or priv.seed is None:
-            return [Finding("an inspector can only be replaced in a locked and published draw "
+            return [Finding(f"只有已锁定并公布的抽取才能更换检查人员 / " "an inspector can only be replaced in a locked and published draw "
                             "(after the reveal, for an embargoed one)", ART_REPLACE)]
         teams, result = current_teams(ctx, book, c)
         limit = max_replacements(len(teams))
         if c.replacements >= limit:
-            return [Finding(f"this draw already has {c.replacements} replacements, the most allowed for "
+            return [Finding(f"该抽取的检查人员更换次数已达上限 / " f"this draw already has {c.replacements} replacements, the most allowed for "
                             f"{len(teams)} teams (max(2, ⌈teams/5⌉) = {limit})", ART_REPLACE)]
         target = body["target"]
         gone = [o for t, o, _ in priv.replacements if t == target]
@@ -37,11 +37,11 @@ class ReplaceCheck:
         out = replacement_findings(body, teams.get(target), result.plan, drawn)
         rec_out = result.plan.records.get(body["out"])
         if entry.office not in (c.office, getattr(rec_out, "office", c.office)):
-            out.append(Finding(f"office {entry.office} is neither the lead office nor the replaced "
+            out.append(Finding(f"单位 {entry.office} 既不是牵头单位，也不是被更换人员所在单位 / " f"office {entry.office} is neither the lead office nor the replaced "
                                "inspector's office", ART_REPLACE))
         assert c.lock_time is not None
         if not china_date(c.lock_time).isoformat() <= body["date"] <= china_date(entry.time).isoformat():
-            out.append(Finding(f"approval date {body['date']} is not between the lock "
+            out.append(Finding(f"批准日期 {body['date']} 不在锁定日期与检查结束之间 / " f"approval date {body['date']} is not between the lock "
                                f"({china_date(c.lock_time)}) and this entry (Beijing dates)", ART_REPLACE))
         if not out:
             teams[target] = apply_replacement(teams[target], body["out"], body["in"])

@@ -31,6 +31,22 @@ from publisher.draw.rules.state import (ABANDON_AFTER, CommitSummary, DrawBook, 
                          Private)
 
 
+# A Chinese lead for findings of the draw computation itself (publisher.draw.*), whose detail
+# stays in English after it: every draw problem reads Chinese first.
+RULE_ZH = {
+    "draw.commit": "抽取承诺不符合规则", "draw.accept": "参与单位确认有误", "draw.population": "抽取范围有误",
+    "draw.history": "重新抽取不符合规则", "draw.lock": "抽取结果与重新计算不符", "draw.reveal": "揭示的抽取结果与重新计算不符",
+    "draw.replace": "检查人员更换不符合规则", "draw.embargo": "暂不公开的抽取核对不符", "draw.cap": "抽查次数上限有误",
+}
+
+
+def zh_first(rule: str, message: str) -> str:
+    """``message`` as is when it already starts in Chinese, else led by the rule's Chinese name."""
+    if message[:1] >= "\u2e80":
+        return message
+    return f"{RULE_ZH.get(rule, '抽取核验不通过')} / {message}"
+
+
 class DrawRule:
     name = "draw"
 
@@ -67,7 +83,8 @@ class DrawRule:
 
     def _problems(self, rule: str, findings: Iterable[Finding], ctx: Context) -> list[Problem]:
         """Problems of the entry being checked (the verifier fills in its file and id)."""
-        return [Problem(f.rule or rule, f.message, "", "", f.article, f.severity) for f in findings]
+        return [Problem(f.rule or rule, zh_first(f.rule or rule, f.message), "", "", f.article, f.severity)
+                for f in findings]
 
     def check(self, entry: Entry, ctx: Context) -> Iterable[Problem]:
         t = entry.type
@@ -85,8 +102,9 @@ class DrawRule:
                 return []
             return self._problems(check.rule, getattr(check, fn)(entry, ctx, self.book), ctx)
         except (DrawError, DirectoryError) as exc:
-            msg = exc.message if isinstance(exc, DrawError) else f"snapshot refused: {exc}"
-            return [Problem(t if t.startswith("draw.") else "draw", msg, "", "", getattr(exc, "article", ""))]
+            msg = exc.message if isinstance(exc, DrawError) else f"名录快照不符合格式 / snapshot refused: {exc}"
+            rule = t if t.startswith("draw.") else "draw"
+            return [Problem(rule, zh_first(rule, msg), "", "", getattr(exc, "article", ""))]
 
     def _on_commit(self, entry: Entry, ctx: Context) -> list[Problem]:
         body = entry.body
@@ -110,15 +128,18 @@ class DrawRule:
 
     def finish(self, ctx: Context) -> Iterable[Problem]:
         now = ctx.now if ctx.now is not None else ctx.last_time
-        out = [Problem(f.rule or self.embargo.rule, f.message, f.file, f.entry_id, f.article, f.severity)
+        out = [Problem(f.rule or self.embargo.rule, zh_first(f.rule or self.embargo.rule, f.message), f.file, f.entry_id,
+                       f.article, f.severity)
                for f in self.embargo.finish(ctx, self.book)]
         for state in self.book.tasks.values():
             c = state.current
             if (c.valid and not c.superseded_by and c.lock and c.lock_valid and c.embargo_until
                     and c.reveal is None and not c.opened and now > day_start(c.embargo_until) + ABANDON_AFTER):
-                out.append(Problem("draw.reveal", f"unrevealed draw: task {c.task}'s embargo ended on "
+                out.append(Problem("draw.reveal", f"抽取未揭示：任务 {c.task} 的暂不公开期限已于 {c.embargo_until} 结束，"
+                                   f"抽取结果仍未揭示 / unrevealed draw: task {c.task}'s embargo ended on "
                                    f"{c.embargo_until} and the draw has not been revealed", c.file, c.id,
                                    ART_UNANNOUNCED, "warning"))
         for f in self.history.finish(ctx, self.book):
-            out.append(Problem(f.rule or self.history.rule, f.message, f.file, f.entry_id, f.article, f.severity))
+            out.append(Problem(f.rule or self.history.rule, zh_first(f.rule or self.history.rule, f.message), f.file, f.entry_id,
+                               f.article, f.severity))
         return out

@@ -153,7 +153,7 @@ class DrawBook:
         A county-sized snapshot (≤ CACHE_BYTES) is parsed once and kept while consecutive draws
         use it; larger ones always stream, so memory never grows with a province's directory."""
         if not ctx.blobs.has_blob(digest):
-            raise DrawError(f"snapshot blob {digest[:16]}… is not in the ledger (ledger/blobs)")
+            raise DrawError(f"账本中没有这份名录快照文件 / snapshot blob {digest[:16]}… is not in the ledger (ledger/blobs)")
         cached = self.snapshot_cache.get(kind)
         if cached is not None and cached[0] == digest:
             yield iter(cached[1])

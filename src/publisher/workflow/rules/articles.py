@@ -23,6 +23,7 @@ NONCOOPERATION = "workflow.noncooperation"
 DIRECTORY = "workflow.directory"
 CALENDAR = "workflow.calendar"
 TEAM_MATCH = "workflow.team-match"
+TARGET_NAME = "workflow.target-name"
 
 # articles
 ART_LIST = "001 第一条 / 004 第八条"  # no inspection outside the published list (R1)

@@ -38,6 +38,12 @@ def unknown_reason(event: date, days: int, cal: Calendar = BUILTIN) -> str:
     return ""
 
 
+def late_zh(j: Lateness) -> str:
+    if j.workdays_late is not None:
+        return f"超期 {j.workdays_late} 个工作日"
+    return "超期（工作日数未知）"
+
+
 def late_text(j: Lateness) -> str:
     if j.workdays_late is not None:
         return f"late by {j.workdays_late} working day{'s' if j.workdays_late != 1 else ''}"

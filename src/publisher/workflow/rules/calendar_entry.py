@@ -33,9 +33,9 @@ class CalendarCheck(NoFinish):
             em.error(A.CALENDAR, "日期无效（应为真实存在的 YYYY-MM-DD）/ a date is not a real calendar date", A.ART_DEADLINE)
             return em.out
         for p in arr.problems():
-            em.error(A.CALENDAR, p, A.ART_DEADLINE)
+            em.error(A.CALENDAR, f"节假日安排有误：{p}", A.ART_DEADLINE)
         if arr.year in state.calendar.years:
-            em.error(A.CALENDAR, f"{arr.year} 年的节假日安排已经发布过 / the {arr.year} arrangement is already in the ledger",
+            em.error(A.CALENDAR, f"节假日安排：{arr.year} 年的安排已经发布过 / the {arr.year} arrangement is already in the ledger",
                      A.ART_DEADLINE)
         if arr.year <= BUILTIN_LAST_YEAR:
             try:
@@ -44,13 +44,13 @@ class CalendarCheck(NoFinish):
                 known = None
             if known is not None and (known.holidays, known.workdays) != (arr.holidays, arr.workdays):
                 diff = sorted((known.holidays ^ arr.holidays) | (known.workdays ^ arr.workdays))
-                em.error(A.CALENDAR, f"{arr.year} 年的安排与内置日历（chinese-calendar）不一致，差异日期：" +
+                em.error(A.CALENDAR, f"节假日安排：{arr.year} 年的安排与内置日历（chinese-calendar）不一致，差异日期：" +
                          ", ".join(d.isoformat() for d in diff[:5]) + f" / differs from the built-in calendar on "
                          f"{len(diff)} day(s)", A.ART_DEADLINE)
         if em.out:
             return em.out
         if arr.example:
-            em.warning(A.CALENDAR, f"{arr.year} 年的节假日安排是示例数据，不是国务院正式通知 / the {arr.year} "
+            em.warning(A.CALENDAR, f"节假日安排：{arr.year} 年的安排是示例数据，不是国务院正式通知 / the {arr.year} "
                        "arrangement is EXAMPLE data, not the official notice", A.ART_DEADLINE)
         state.calendar = state.calendar.with_year(arr)
         return em.out

@@ -49,6 +49,15 @@ def pct(x: Fraction) -> str:
     return f"{float(x) * 100:.4g}%"
 
 
+def zh_where(p: str) -> str:
+    """The Chinese lead-in for a message about part of a body (``corrected.`` → 更正内容)."""
+    return "更正内容中：" if p.startswith("corrected") else ""
+
+
+def zh_list(xs) -> str:
+    return "、".join(str(x) for x in xs)
+
+
 class Emitter:
     """Collects problems about one entry under a fixed rule name and article."""
 
@@ -70,7 +79,8 @@ def bad_dates(em: Emitter, rule: str, fields: dict[str, Any], article: str = "")
             continue
         d = parse_date(text)
         if d is None:
-            em.error(rule, f"{name} {text!r} is not a calendar date", article)
+            em.error(rule, f"日期“{text}”不存在（{name}），应为真实的 YYYY-MM-DD / {name} {text!r} is not a calendar date",
+                     article)
         else:
             good[name] = d
     return good

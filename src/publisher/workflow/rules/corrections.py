@@ -19,6 +19,7 @@ from publisher.workflow.rules.deadline import judge_publication
 from publisher.workflow.rules.locate import locate
 from publisher.workflow.rules.selection import SECTION, entry_ref, ref_hex
 from publisher.workflow.rules.state import WorkflowState
+from publisher.workflow.rules.target_names import check_name
 
 HEAD_TITLES = ("主要负责人",)
 HEAD_TITLES_EN = ("head",)
@@ -45,9 +46,11 @@ class CorrectionCheck(NoFinish):
             em.error(A.CORRECTION, "更正原因不能为空 / reason is empty: a correction says what was wrong", A.ART_UNCHANGED)
         approved = parse_date(b["date"])
         if approved is None:
-            em.error(A.CORRECTION, f"date {b['date']!r} is not a calendar date", A.ART_UNCHANGED)
+            em.error(A.CORRECTION, f"批准日期“{b['date']}”不存在 / date {b['date']!r} is not a calendar date",
+                     A.ART_UNCHANGED)
         elif approved > published:
-            em.error(A.CORRECTION, f"date {approved} is after the publication date {published}", A.ART_UNCHANGED)
+            em.error(A.CORRECTION, f"批准日期 {approved} 晚于发布日期 {published}（北京时间）/ "
+                     f"date {approved} is after the publication date {published}", A.ART_UNCHANGED)
             approved = None
         found = locate(em, A.CORRECTION, entry.office, c["task"], c["target"], state, prefix="corrected.")
         if found is None:
@@ -59,18 +62,22 @@ class CorrectionCheck(NoFinish):
         if current != ref:
             owner = sel.owner(ref, i)
             if owner is not None:
-                em.error(A.CORRECTION, f"result {b['result'][:16]}… was published by {owner}; only the office "
+                em.error(A.CORRECTION, f"要更正的结果由 {owner} 发布，只有发布结果的单位才能更正 / "
+                         f"result {b['result'][:16]}… was published by {owner}; only the office "
                          "that published a result may correct it", A.ART_UNCHANGED)
             elif current == 0:
-                em.error(A.CORRECTION, f"result: {entry.office} has published nothing for target {c['target']} "
+                em.error(A.CORRECTION, f"单位 {entry.office} 在任务 {task.id} 中还没有发布检查对象 {c['target']} 的结果，无可更正 / "
+                         f"result: {entry.office} has published nothing for target {c['target']} "
                          f"in task {task.id} to correct", A.ART_UNCHANGED)
             else:
-                em.error(A.CORRECTION, f"result {b['result'][:16]}… is not the latest version for target "
+                em.error(A.CORRECTION, f"要更正的结果不是检查对象 {c['target']} 的最新版本，更正须针对最新版本 / "
+                         f"result {b['result'][:16]}… is not the latest version for target "
                          f"{c['target']} in task {task.id} (latest {ref_hex(current)}…); corrections chain",
                          A.ART_UNCHANGED)
             return em.out
         check_content(em, c, task, entry.office, published, p="corrected.")
         check_team(em, c, task, p="corrected.")
+        check_name(em, c, task, i, ctx, p="corrected.")
         sections = []
         for s in c.get("sections", []):
             o = s["office"]
@@ -78,12 +85,13 @@ class CorrectionCheck(NoFinish):
                 continue
             held = sel.get(o, i)
             if held not in (0, ref | SECTION):
-                em.error(A.CORRECTION, f"corrected.sections: {o} published its own result for target "
+                em.error(A.CORRECTION, f"更正内容中：{o} 已自行发布检查对象 {c['target']} 的结果，只有 {o} 能更改 / "
+                         f"corrected.sections: {o} published its own result for target "
                          f"{c['target']}; only {o} may change it", A.ART_UNCHANGED)
             else:
                 sections.append(o)
         judge_publication(em, state, entry, task.id, c["target"], approved, published,
-                          what="correction approved", article=A.ART_UPDATE, corrects=b["result"])
+                          what="correction approved", what_zh="更正批准", article=A.ART_UPDATE, corrects=b["result"])
         new = entry_ref(entry.id)
         sel.set(entry.office, i, new)
         for o in sections:

@@ -39,11 +39,13 @@ class CoverageCheck:
             self.coverage[(office, year)] = Coverage(office, year, missing, joint)
             if missing:
                 shown = ", ".join(missing[:20]) + (" …" if len(missing) > 20 else "")
-                out.append(Problem(A.COVERAGE, f"{office}: the {year} plan (v{plan.version}) leaves "
+                out.append(Problem(A.COVERAGE, f"年度计划未覆盖全部事项：{office} 的 {year} 年计划（第 {plan.version} 版）"
+                                   f"有 {len(missing)} 个清单事项没有安排抽查：{shown} / "
+                                   f"{office}: the {year} plan (v{plan.version}) leaves "
                                    f"{len(missing)} listed item(s) uncovered: {shown}",
                                    entry_id=plan.entry_id, article=A.ART_PLAN, severity="warning"))
             if not joint:
-                out.append(Problem(A.COVERAGE, f"{office}: no joint task (部门联合抽查) started or joined "
-                                   f"in {year}", entry_id=plan.entry_id, article=A.ART_PLAN,
+                out.append(Problem(A.COVERAGE, f"缺少部门联合抽查：{office} 在 {year} 年没有发起或参加联合抽查 / "
+                                   f"{office}: no joint task (部门联合抽查) started or joined in {year}", entry_id=plan.entry_id, article=A.ART_PLAN,
                                    severity="warning"))
         return out

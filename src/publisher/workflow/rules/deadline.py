@@ -12,13 +12,14 @@ from datetime import date
 
 from publisher.core.entry import Entry
 from publisher.workflow.rules import articles as A
-from publisher.workflow.rules.calendar import judge, late_text
+from publisher.workflow.rules.calendar import judge, late_text, late_zh
 from publisher.workflow.rules.common import Emitter
 from publisher.workflow.rules.state import ResultFact, WorkflowState
 
 
 def judge_publication(em: Emitter, state: WorkflowState, entry: Entry, task: str, target: str,
-                      event: date | None, published: date, *, what: str, article: str = A.ART_DEADLINE,
+                      event: date | None, published: date, *, what: str, what_zh: str = "检查完成",
+                      article: str = A.ART_DEADLINE,
                       corrects: str | None = None) -> ResultFact:
     """Judge, warn, count and emit one publication (``event`` None: nothing to judge)."""
     year = (event or published).year
@@ -30,12 +31,14 @@ def judge_publication(em: Emitter, state: WorkflowState, entry: Entry, task: str
         fact = ResultFact(entry.id, entry.type, entry.office, task, target, event, published,
                           j.status, j.deadline, j.workdays_late, corrects)
         if j.status == "late":
-            em.warning(A.DEADLINE, f"{what} {event}, published {published}: {late_text(j)} "
+            em.warning(A.DEADLINE, f"公示超期：{what_zh} {event}，发布 {published}，{late_zh(j)}（期限 {j.deadline}；"
+                       f"任务 {task}，检查对象 {target}）/ {what} {event}, published {published}: {late_text(j)} "
                        f"(due {j.deadline}; task {task}, target {target})", article)
             if j.workdays_late is not None:
                 state.count(entry.office, year, "late_days", j.workdays_late)
         elif j.status == "unknown":
-            em.warning(A.DEADLINE, f"{what} {event}, published {published}: cannot tell whether it is on "
+            em.warning(A.DEADLINE, f"无法判断是否按期公示：{what_zh} {event}，发布 {published}；{j.reason} / "
+                       f"{what} {event}, published {published}: cannot tell whether it is on "
                        f"time: {j.reason}", article)
     state.count(entry.office, year, f"{entry.type}:{fact.status}")
     state.emit(fact)

@@ -26,11 +26,13 @@ class ItemListCheck(NoFinish):
         want_version = prev.version + 1 if prev else 1
         want_sup = prev.entry_id if prev else None
         if b["version"] != want_version:
-            em.error(A.ITEM_LIST, f"version is {b['version']}, expected {want_version} "
+            em.error(A.ITEM_LIST, f"事项清单版本号为 {b['version']}，应为 {want_version} / "
+                     f"version is {b['version']}, expected {want_version} "
                      f"(the office's {'latest list is version ' + str(prev.version) if prev else 'first list'})",
                      A.ART_LIST_FILING)
         if b["supersedes"] != want_sup:
-            em.error(A.ITEM_LIST, f"supersedes is {str(b['supersedes'])[:16]}…, expected "
+            em.error(A.ITEM_LIST, ("新版清单须注明所替代的上一版 / " if want_sup else "第一版清单不替代任何清单 / ") +
+                     f"supersedes is {str(b['supersedes'])[:16]}…, expected "
                      f"{str(want_sup)[:16] + '…' if want_sup else 'null (first list)'}: each version names "
                      "the one it replaces", A.ART_LIST_FILING)
         bad_dates(em, A.ITEM_LIST, {"effective": b.get("effective"),
@@ -39,15 +41,18 @@ class ItemListCheck(NoFinish):
         for n, it in enumerate(b["items"]):
             code = it["code"]
             if code in items:
-                em.error(A.ITEM_LIST, f"items[{n}].code {code!r} appears twice", A.ART_LIST)
+                em.error(A.ITEM_LIST, f"事项编号“{code}”重复（第 {n + 1} 项）/ items[{n}].code {code!r} appears twice",
+                         A.ART_LIST)
                 continue
             cap = ratio(it["ratio_cap"]) if it.get("ratio_cap") is not None else None
             if it["kind"] == "general" and cap is not None and cap == 0:
-                em.error(A.ITEM_LIST, f"items[{n}].ratio_cap of general item {code!r} is 0; a cap must "
+                em.error(A.ITEM_LIST, f"一般事项“{code}”的抽查比例上限为 0，上限须大于 0 / "
+                         f"items[{n}].ratio_cap of general item {code!r} is 0; a cap must "
                          "be above zero", A.ART_RATIO_CAP)
             for f in ("basis", "content"):
                 if not it[f].strip():
-                    em.error(A.ITEM_LIST, f"items[{n}].{f} of {code!r} is empty (each item states its "
+                    em.error(A.ITEM_LIST, f"事项“{code}”的{'检查依据' if f == 'basis' else '检查内容'}为空：每个事项须写明"
+                             f"依据、主体、内容和方式 / items[{n}].{f} of {code!r} is empty (each item states its "
                              "legal basis, subject, content and method)", A.ART_LIST_FIELDS)
             items[code] = ItemInfo(it["name"], it["kind"], cap, it["joint"])
         state.item_lists[entry.office] = ItemList(entry.office, b["version"], entry.id, items)

@@ -45,16 +45,22 @@ class OverdueCheck:
                     continue
                 ids = tuple(sel.open_targets(office, SHOW))
                 shown = ", ".join(ids) + (" …" if n > len(ids) else "")
+                shown_zh = shown
                 if sel.announced and len(ids) < SHOW:
                     shown += f"{', ' if ids else ''}{sel.announced} of an embargoed draw not yet revealed"
+                    shown_zh += f"{'，' if ids else ''}另有暂不公开的抽取中尚未揭示的 {sel.announced} 个"
                 self.overdue.append(Overdue(task.id, office, due, n, ids))
                 if due is None:
-                    out.append(Problem(A.OVERDUE, f"task {task.id}: {n} locked target(s) without a publication "
+                    out.append(Problem(A.OVERDUE, f"无法判断是否逾期：任务 {task.id} 有 {n} 个抽中对象 {office} 尚未公示结果；"
+                                       f"{unknown_reason(task.window_to, A.RESULT_DAYS, state.calendar)} / "
+                                       f"task {task.id}: {n} locked target(s) without a publication "
                                        f"by {office}; cannot tell if overdue: "
                                        f"{unknown_reason(task.window_to, A.RESULT_DAYS, state.calendar)}",
                                        entry_id=task.entry_id, article=A.ART_DEADLINE, severity="warning"))
                 else:
-                    out.append(Problem(A.OVERDUE, f"task {task.id}: {n} locked target(s) without a result or "
+                    out.append(Problem(A.OVERDUE, f"逾期未公示：任务 {task.id} 有 {n} 个抽中对象 {office} 在期限 {due} 前"
+                                       f"未公示结果或不予公示决定（检查期限 {task.window_to} 结束）：{shown_zh} / "
+                                       f"task {task.id}: {n} locked target(s) without a result or "
                                        f"withholding by {office}, due {due} (window ended {task.window_to}): "
                                        f"{shown}", entry_id=task.entry_id, article=A.ART_DEADLINE,
                                        severity="warning"))

@@ -17,6 +17,7 @@ from publisher.workflow.rules.deadline import judge_publication
 from publisher.workflow.rules.locate import locate
 from publisher.workflow.rules.selection import SECTION, entry_ref, ref_hex
 from publisher.workflow.rules.state import WorkflowState
+from publisher.workflow.rules.target_names import check_name
 
 
 def slot_taken(em: Emitter, rule: str, task, i: int, office: str, target: str, what: str) -> bool:
@@ -27,7 +28,7 @@ def slot_taken(em: Emitter, rule: str, task, i: int, office: str, target: str, w
         return False
     by = sel.owner(ref & ~SECTION, i) if ref & SECTION else None
     how = f"a section of {by}'s result already covers {office}" if by else f"{office} already published"
-    em.error(rule, f"{what}：该检查对象的结果已经发布，已发布的结果只能用更正（result.correct）修改 / "
+    em.error(rule, f"该检查对象的结果已经发布，已发布的结果只能用更正（result.correct）修改 / "
              f"{what}: {how} for target {target} in task {task.id} (latest entry {ref_hex(ref)}…); "
              "published results are changed only by result.correct", A.ART_UNCHANGED)
     return True
@@ -47,6 +48,7 @@ class ResultCheck(NoFinish):
         taken = slot_taken(em, A.RESULT, task, i, entry.office, b["target"], "result")
         completed = check_content(em, b, task, entry.office, published)
         check_team(em, b, task)
+        check_name(em, b, task, i, ctx)
         sections = [s["office"] for s in b.get("sections", []) if s["office"] in task.items
                     and s["office"] != entry.office]
         for o in sections:

@@ -64,7 +64,8 @@ class WorkflowRule:
             try:
                 out.extend(c.check(entry, ctx, self.state))
             except Exception as exc:  # a bug must not stop the verifier nor pass the entry silently
-                out.append(Problem("workflow.internal", f"{type(c).__name__} could not check this entry: "
+                out.append(Problem("workflow.internal", f"核验程序内部错误，未能检查此记录 / "
+                                   f"{type(c).__name__} could not check this entry: "
                                    f"{type(exc).__name__}: {exc}"))
         return out
 

@@ -11,9 +11,12 @@ target ids as Python strings would cost ~200 bytes per result. Instead:
   id published for that target by that office (0 = nothing yet; the top bit set when another
   office's result covers it with a section) — 8 bytes per target and office;
 * ``names``: the readable id of a target only while at least one of its slots is still open,
-  so overdue lists can name targets; names are dropped as slots fill.
+  so overdue lists can name targets; names are dropped as slots fill;
+* ``name_hashes``: an aligned ``array('Q')`` with the first 8 bytes of SHA-256 of the target's
+  name in the snapshot its draw used (0 = not known), so every result's ``target_name`` is
+  checked against the directory — 8 bytes per target.
 
-So a task with k targets and m offices costs ~8·k·(m+1) bytes after its results are in.
+So a task with k targets and m offices costs ~8·k·(m+2) bytes after its results are in.
 Trade-off: two ids with the same 64-bit hash inside one task would share a slot. Target ids
 come from the directory and are drawn at random, so this needs a 2^64 second preimage; while
 a name is kept, the stored name is compared too. Correction chains are matched on 64-bit id
@@ -35,6 +38,11 @@ def target_key(target_id: str) -> int:
 SECTION = 1 << 63  # set in a slot filled by a section of another office's result
 
 
+def name_hash(name: str) -> int:
+    """The first 8 bytes of SHA-256 of a target's name, never 0 (0 marks "not known")."""
+    return int.from_bytes(hashlib.sha256(name.encode("utf-8")).digest()[:8], "big") or 1
+
+
 def entry_ref(entry_id: str) -> int:
     """The first 63 bits of an entry id as a non-zero integer (0 marks an empty slot; the top
     bit marks a slot covered by another office's result section)."""
@@ -50,6 +58,7 @@ class Selection:
     def __init__(self, offices: Sequence[str]):
         self.offices = tuple(offices)
         self.keys = array("Q")
+        self.name_hashes = array("Q")
         self.slots: dict[str, array] = {o: array("Q") for o in self.offices}
         self.names: dict[int, str] = {}
         self._names_peak = 0  # dicts never shrink; rebuilt when mostly emptied
@@ -59,8 +68,9 @@ class Selection:
     def __len__(self) -> int:
         return len(self.keys)
 
-    def add(self, ids: Iterable[str]) -> list[str]:
-        """Add locked targets; returns ids that were already locked for this task."""
+    def add(self, ids: Iterable[str], names: dict[str, int] | None = None) -> list[str]:
+        """Add locked targets (``names``: id -> :func:`name_hash` from the draw's snapshot);
+        returns ids that were already locked for this task."""
         new: dict[int, str] = {}
         dup = []
         for tid in ids:
@@ -72,8 +82,10 @@ class Selection:
         if not new:
             return dup
         merged = sorted([(k, i) for i, k in enumerate(self.keys)] + [(k, -1) for k in new])
-        old_slots = self.slots
+        old_slots, old_names = self.slots, self.name_hashes
+        known = {k: (names or {}).get(tid, 0) for k, tid in new.items()}
         self.keys = array("Q", (k for k, _ in merged))
+        self.name_hashes = array("Q", (old_names[i] if i >= 0 else known[k] for k, i in merged))
         self.slots = {o: array("Q", (old_slots[o][i] if i >= 0 else 0 for _, i in merged))
                       for o in self.offices}
         self.names.update(new)

@@ -46,28 +46,34 @@ class SnapshotCheck(NoFinish):
         em = Emitter()
         d = bad_dates(em, A.DIRECTORY, {"confirmed_at": b["confirmed_at"]}, A.ART_DIRECTORY)
         if "confirmed_at" in d and d["confirmed_at"] > entry_date(entry):
-            em.error(A.DIRECTORY, f"confirmed_at {d['confirmed_at']} is after the publication date",
+            em.error(A.DIRECTORY, f"名录确认日期 {d['confirmed_at']} 晚于发布日期 / "
+                     f"confirmed_at {d['confirmed_at']} is after the publication date",
                      A.ART_DIRECTORY)
         if not b["confirmed_by"].strip():
-            em.error(A.DIRECTORY, "confirmed_by is empty: the confirmer answers for the data", A.ART_DIRECTORY)
+            em.error(A.DIRECTORY, "名录确认人为空：须写明谁确认了名录 / confirmed_by is empty: the confirmer answers "
+                     "for the data", A.ART_DIRECTORY)
         if not self.check_blobs:
             return em.out
         digest = b["blob"]
         known = state.snapshots.get(digest)
         if known is None:
             if not ctx.blobs.has_blob(digest):
-                em.error(A.DIRECTORY, f"blob {digest[:16]}… is not in ledger/blobs", A.ART_DIRECTORY)
+                em.error(A.DIRECTORY, f"账本中没有这份名录快照文件 / blob {digest[:16]}… is not in ledger/blobs",
+                         A.ART_DIRECTORY)
                 return em.out
             n, why = scan_snapshot(ctx, digest, b["kind"])
             if n is None:
-                em.error(A.DIRECTORY, f"blob {digest[:16]}… is not a canonical {b['kind']} snapshot: {why}",
+                em.error(A.DIRECTORY, f"名录快照文件格式不对：{why} / "
+                         f"blob {digest[:16]}… is not a canonical {b['kind']} snapshot: {why}",
                          A.ART_DIRECTORY)
                 return em.out
             known = state.snapshots[digest] = (b["kind"], n)
         if known[0] != b["kind"]:
-            em.error(A.DIRECTORY, f"kind is {b['kind']} but blob {digest[:16]}… was confirmed as {known[0]}",
+            em.error(A.DIRECTORY, f"名录类别与先前确认的同一快照不一致 / "
+                     f"kind is {b['kind']} but blob {digest[:16]}… was confirmed as {known[0]}",
                      A.ART_DIRECTORY)
         elif known[1] != b["count"]:
-            em.error(A.DIRECTORY, f"count is {b['count']} but the snapshot holds {known[1]} records",
+            em.error(A.DIRECTORY, f"记录数写的是 {b['count']}，快照中实际有 {known[1]} 条 / "
+                     f"count is {b['count']} but the snapshot holds {known[1]} records",
                      A.ART_DIRECTORY)
         return em.out

@@ -72,6 +72,7 @@ class TaskInfo:
     # about 50 bytes per locked target, so results can be checked against the drawn team
     teams: dict[int, bytes] = field(default_factory=dict)
     inspectors: dict[str, int] = field(default_factory=dict)
+    snapshots: list[str] = field(default_factory=list)  # target snapshots its locks drew from
 
     def set_team(self, target_key: int, members: list[str]) -> None:
         idx = [self.inspectors.setdefault(m, len(self.inspectors)) for m in members]
@@ -137,6 +138,7 @@ class WorkflowState:
     plans: dict[tuple[str, int], PlanInfo] = field(default_factory=dict)
     tasks: dict[str, TaskInfo] = field(default_factory=dict)
     commits: dict[str, str] = field(default_factory=dict)  # draw.commit id -> task id
+    commit_snapshots: dict[str, str] = field(default_factory=dict)  # draw.commit id -> target snapshot
     joint: set[tuple[str, int]] = field(default_factory=set)  # (office, year) in a joint task
     stats: dict[tuple[str, int], Counter] = field(default_factory=dict)
     snapshots: dict[str, tuple[str, int]] = field(default_factory=dict)  # blob -> (kind, count) checked

@@ -79,13 +79,16 @@ def category_problems(vocabulary: str, codes: list[str]) -> list[str]:
     """Why a list of category codes is not acceptable under ``vocabulary`` (empty if fine)."""
     v = VOCABULARIES.get(vocabulary)
     if v is None:
-        return [f"vocabulary {vocabulary!r} is unknown (known: {', '.join(sorted(VOCABULARIES))})"]
+        return [f"结果类别代码表“{vocabulary}”未知（已知：{'、'.join(sorted(VOCABULARIES))}）/ "
+                f"vocabulary {vocabulary!r} is unknown (known: {', '.join(sorted(VOCABULARIES))})"]
     out = []
     unknown = [c for c in codes if c not in v.labels_zh]
     if unknown:
-        out.append(f"categories {unknown} are not codes of {vocabulary} "
+        out.append(f"类别 {'、'.join(unknown)} 不是有效的结果类别（1–8：{'；'.join(f'{k} {x}' for k, x in v.labels_zh.items())}）/ "
+                   f"categories {unknown} are not codes of {vocabulary} "
                    f"(1–8: {'; '.join(f'{k} {x}' for k, x in v.labels_zh.items())})")
     for c in codes:
         if c in v.exclusive and len(codes) > 1:
-            out.append(f"category {c} ({v.label(c)}) cannot be combined with other categories")
+            out.append(f"“{v.label(c)}”不能与其他类别同时选择 / category {c} ({v.label(c)}) cannot be combined "
+                       "with other categories")
     return out

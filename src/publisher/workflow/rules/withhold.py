@@ -26,12 +26,14 @@ class WithholdCheck(NoFinish):
         em = Emitter()
         published = entry_date(entry)
         if not b["legal_basis"].strip():
-            em.error(A.WITHHOLD, "legal_basis is empty: only law or regulation allows not publishing",
+            em.error(A.WITHHOLD, "不予公示的法律依据为空：只有法律法规规定的情形才可不公示 / "
+                     "legal_basis is empty: only law or regulation allows not publishing",
                      A.ART_WITHHOLD)
         d = bad_dates(em, A.WITHHOLD, {"decided": b["decided"], "completed": b.get("completed")}, A.ART_WITHHOLD)
         for name, day in d.items():
             if day > published:
-                em.error(A.WITHHOLD, f"{name} {day} is after the publication date {published}", A.ART_WITHHOLD)
+                em.error(A.WITHHOLD, f"{'决定日期' if name == 'decided' else '检查完成日期'} {day} 晚于发布日期 "
+                         f"{published}（北京时间）/ {name} {day} is after the publication date {published}", A.ART_WITHHOLD)
         found = locate(em, A.WITHHOLD, entry.office, b["task"], b["target"], state)
         if found is None:
             return em.out

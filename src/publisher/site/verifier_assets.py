@@ -14,6 +14,13 @@ path inside the chunk (recomputed by the browser from the chunk's leaves) plus t
 to the root (written here). ``pop/index.json`` lists each chunk's first id; a company fetches the
 index and one or two chunks (a few KB) instead of the snapshot.
 
+"Was this draw fair?" — the page's common path — needs every committed leaf (each ticket must be
+computed to know the k smallest) but not the directory snapshot they were derived from:
+``pop/list.gz`` is the committed population alone (id, stratum, region), front-coded and
+gzipped — ~290 KB for 100,000 targets against an 18.8 MB snapshot. The page rebuilds the
+committed root from it, so a wrong list fails; re-deriving the list from the snapshot (filter,
+strata, exclusions) is the explicit "check everything" path.
+
 Bundle: ``npm ci`` with the committed lockfile only when node_modules is missing or older than
 the lockfile, then esbuild via ``theme/verifier/build.mjs``; the bundle is cached by the hash of
 its inputs so repeated builds (tests) cost a file copy.
@@ -21,6 +28,7 @@ its inputs so repeated builds (tests) cost a file copy.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -34,7 +42,11 @@ from ..core import merkle
 from ..core.canonical import b64encode
 from ..directory.records import Target
 from ..directory.snapshot import iter_snapshot
+from ..draw.commitment import exclusion_sets
 from ..draw.explain import Population
+from ..draw.filters import Filter
+from ..draw.population import PopulationScan
+from ..draw.strata import Classifier, parse_strata
 from .load import Loaded
 from .proofs import DiskMerkleTree, log_leaves
 from .urls import safe_seg
@@ -256,7 +268,8 @@ class _Writer:
             "commit_checkpoint": self.commit_checkpoint(commit),
             "snapshots": {"targets": self.blob(body["population"]["snapshot"]),
                           "inspectors": self.blob(body["teams"]["inspectors"])},
-            "population": {"index": f"verify/data/{task_id}/pop/index.json"},
+            "population": {"index": f"verify/data/{task_id}/pop/index.json",
+                           "list": f"verify/data/{task_id}/pop/list.gz"},
         }
         self.population_index(task_id, body)
         return doc
@@ -288,7 +301,14 @@ def write_population_index(out: Path, task_id: str, commit_body: dict[str, Any],
     from publisher.draw.explain shares for the leaves of the chunk. Checked here: the chunk's own
     proofs are exactly the first part of the full ones.
     """
-    pop = Population.from_commit(commit_body, targets)
+    strata = parse_strata(commit_body["strata"])
+    explicit, capped = exclusion_sets(commit_body)
+    scan = PopulationScan(Filter.from_json(commit_body["population"].get("filter")), Classifier(strata),
+                          explicit=explicit, committed_cap=capped, with_root=False)
+    names = [s.name for s in strata]
+    rows = list(scan.scan(targets))
+    pop = Population([(tid, names[si]) for tid, si, _ in rows],
+                     {e["id"]: e for e in commit_body["population"].get("exclusions", [])})
     root = pop.tree.root().hex()
     if (pop.size, root) != (commit_body["population"]["count"], commit_body["population"]["root"]):
         raise RuntimeError(f"task {task_id}: the population does not give the committed count/root")
@@ -309,7 +329,34 @@ def write_population_index(out: Path, task_id: str, commit_body: dict[str, Any],
     index = {"format": FORMAT, "task": task_id, "size": pop.size, "root": root, "chunk": CHUNK,
              "firsts": firsts, "files": f"verify/data/{task_id}/pop/"}
     (base / "index.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    (base / "list.gz").write_bytes(population_list(task_id, names, rows))
     return index
+
+
+def population_list(task_id: str, names: list[str], rows: list[tuple[str, int, str]]) -> bytes:
+    """The committed population for the page's common path (spec §9.8), gzipped.
+
+    Line 1: JSON ``{"format", "task", "size", "strata": [names], "regions": [distinct regions]}``.
+    Then one line per leaf in id order: ``p TAB suffix TAB stratum index TAB region index`` where
+    the id is the previous id's first ``p`` UTF-16 code units followed by ``suffix`` (front
+    coding; ``p`` never splits a code point). Regions are not in the committed leaves: the page
+    uses them only to re-match teams and says so.
+    """
+    regions = sorted({r for _, _, r in rows})
+    ri = {r: i for i, r in enumerate(regions)}
+    head = {"format": FORMAT, "task": task_id, "size": len(rows), "strata": names, "regions": regions}
+    lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":"))]
+    prev = ""
+    for tid, si, region in rows:
+        k = 0
+        for a, b in zip(prev, tid):
+            if a != b:
+                break
+            k += 1
+        p = len(tid[:k].encode("utf-16-le")) // 2
+        lines.append(f"{p}\t{tid[k:]}\t{si}\t{ri[region]}")
+        prev = tid
+    return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), compresslevel=9, mtime=0)
 
 
 def write_data(loaded: Loaded, out: Path, work: Path) -> dict[str, Any]:

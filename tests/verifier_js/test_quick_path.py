@@ -127,3 +127,47 @@ def test_a_changed_snapshot_row_is_caught_by_the_full_run_only(vsite, tmp_path):
     full, fsteps = node_run(site, "T-JOINT", quick=False)
     assert quick["overall"] == "quick"  # the quick path never reads the snapshot …
     assert full["overall"] == "fail" and fsteps[7]["status"] == "fail"  # … "check everything" does
+
+
+def _with_gz_lock(site, data_edit):
+    """Point the T-JOINT lock's ref at a gzip copy (the build does this for entries > 32 KB)."""
+    p = site / "verify" / "data" / "T-JOINT.json"
+    data = json.loads(p.read_text("utf-8"))
+    ref = data["entries"]["lock"]
+    raw = (site / ref["url"]).read_bytes()
+    rel = "verify/data/gz/test-lock.json.gz"
+    (site / rel).parent.mkdir(parents=True, exist_ok=True)
+    (site / rel).write_bytes(gzip.compress(data_edit(raw)))
+    ref["gz"] = rel
+    p.write_text(json.dumps(data), "utf-8")
+
+
+def test_a_gzip_copy_of_an_entry_is_checked_like_the_entry(vsite, tmp_path):
+    site = copy_site(vsite, tmp_path / "gz-honest")
+    _with_gz_lock(site, lambda raw: raw)
+    rep, _ = node_run(site, "T-JOINT")
+    assert rep["overall"] == "quick"
+    site = copy_site(vsite, tmp_path / "gz-changed")
+    def one_more_batch(raw):
+        changed = raw.replace(b'"batch": 1', b'"batch": 2', 1).replace(b'"batch":1', b'"batch":2', 1)
+        assert changed != raw
+        return changed
+
+    _with_gz_lock(site, one_more_batch)
+    rep, steps = node_run(site, "T-JOINT")
+    assert rep["overall"] == "fail" and steps[1]["status"] == "fail"
+    assert "the file was changed" in steps[1]["reason"]["en"]
+
+
+def test_large_entries_get_a_gzip_copy(tmp_path):
+    """The build's rule: entry files above GZ_MIN get verify/data/gz/<office>/<seq>.json.gz."""
+    from publisher.site import verifier_assets
+
+    out = tmp_path / "out"
+    (out / "ledger/entries/o").mkdir(parents=True)
+    big = b'{"x":"' + b"a" * (verifier_assets.GZ_MIN + 1) + b'"}'
+    (out / "ledger/entries/o/00000001.json").write_bytes(big)
+    w = verifier_assets._Writer.__new__(verifier_assets._Writer)
+    w.out = out
+    rel = w.gzipped("ledger/entries/o/00000001.json", "verify/data/gz/o/00000001.json.gz")
+    assert gzip.decompress((out / rel).read_bytes()) == big

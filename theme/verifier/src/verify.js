@@ -16,7 +16,7 @@ import { trustFingerprint, checkTrustPin, trustLine, witnessLine } from './trust
 import { leafHash, verifyInclusion, verifyConsistency } from './merkle.js';
 import { readSnapshot } from './snapshot.js';
 import { openEscrow } from './escrow.js';
-import { fetchList, ListScan } from './poplist.js';
+import { fetchList, ListScan, gunzip } from './poplist.js';
 import {
   Filter, Classifier, PopulationScan, Selector, parseStrata, parseRatio, exclusionSets, secretCommitment,
   deriveSeed, resultJson, resultHash, replacementProblems, applyReplacement, teamPlan, batchOrder, batchRows,
@@ -142,7 +142,15 @@ async function loadEntry(io, ref, role) {
     return e;
   }
   try {
-    e.entry = parseEntry(await io.bytes(ref.url));
+    let bytes = null;
+    if (typeof ref.gz === 'string') { // a gzip copy of a large entry (spec §9.8): same bytes, checked the same way
+      try {
+        bytes = await gunzip(await io.bytes(ref.gz));
+      } catch {
+        bytes = null; // the original is the fallback
+      }
+    }
+    e.entry = parseEntry(bytes || await io.bytes(ref.url));
   } catch (err) {
     e.error = m(`无法读取记录文件 ${ref.url}：${err.message}`, `cannot read entry file ${ref.url}: ${err.message}`);
   }

@@ -250,3 +250,23 @@ def test_edited_html_list_is_flagged_red(vsite, serve, page, shots, tmp_path):
     assert page.locator("#step-13 .line-bad").count() >= 1  # the first is shown as the reason
     page.screenshot(path=str(shots / "verify-edited-html-list.png"), full_page=True)
     assert page.errors == []
+
+
+def test_common_path_fetches_the_list_not_the_snapshot(vledger, vsite, serve, page):
+    """/verify/?task=T reads pop/list.gz (no snapshot, no task pages) and says 快速核验通过 with a
+    「全部核验」 link; following the link runs the full check, which reads the snapshot."""
+    base = serve(vsite)
+    urls: list[str] = []
+    page.on("requestfinished", lambda rq: urls.append(rq.url.removeprefix(base)))
+    rep = run(page, base, "T-JOINT")
+    snap = "ledger/blobs/" + vledger.draws["T-JOINT"].commit.body["population"]["snapshot"]
+    assert rep["overall"] == "quick" and rep["summary"].startswith("快速核验通过")
+    assert "verify/data/T-JOINT/pop/list.gz" in urls and snap not in urls
+    assert not any(u.startswith(("task/", "en/task/")) for u in urls), urls
+    assert "全部核验" in page.text_content("#verify-full") and page.get_attribute("#verify-full", "href").endswith("full=1")
+    urls.clear()
+    page.click("#verify-full")
+    page.wait_for_selector('#verify-report[data-state="done"][data-mode="full"]', timeout=30000)
+    assert page.get_attribute("#verify-report", "data-overall") == "pass"
+    assert snap in urls and "task/T-JOINT/index.html" in urls
+    assert page.errors == []

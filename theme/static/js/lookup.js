@@ -90,12 +90,21 @@ export class Lookup {
     }
   }
 
-  // Make sure rows [0, n) are loaded (or the list is exhausted).
+  // Make sure rows [0, n) are loaded (or the list is exhausted). A filtered query (3+ characters)
+  // may have to read many pages of its shortest gram list to find a page of matches: after the
+  // first page the reads go out in parallel batches of 2, 4, 8 … pages, so a long scan costs a
+  // few round trips instead of one per page (the latency that dominated the slow queries).
   async ensure(res, n) {
+    let batch = 1;
     while (res.list && res.pagesRead < res.pages && res.rows.length < n) {
-      const rows = await this.json(`${res.list}${res.pagesRead}.json`);
-      res.pagesRead += 1;
-      this.take(res, rows || []);
+      const k = res.filter ? Math.min(batch, res.pages - res.pagesRead) : 1;
+      const pages = [];
+      for (let i = 0; i < k; i++) pages.push(this.json(`${res.list}${res.pagesRead + i}.json`));
+      for (const rows of await Promise.all(pages)) {
+        res.pagesRead += 1;
+        this.take(res, rows || []);
+      }
+      batch = Math.min(batch * 2, 16);
     }
     if (res.filter) {
       res.total = res.rows.length;

@@ -26,7 +26,7 @@ def test_headline_carries_the_simulated_beacon_caveat(server, browser, county):
     pg.goto(urljoin(server, f"verify/?task={county.joint_task}"))
     pg.wait_for_selector("#verify-report[data-state=done]", state="attached", timeout=60000)
     summary = pg.inner_text("#report-summary")
-    assert summary.startswith("全部核验通过") and "模拟随机信标" in summary and "不是真实的 drand 网络" in summary
+    assert summary.startswith("快速核验通过") and "模拟随机信标" in summary and "不是真实的 drand 网络" in summary
     assert "模拟随机信标" in pg.inner_text("main > p.tag.sim")
     pg.close()
 

@@ -27,8 +27,8 @@ def page(chromium):
     ctx.close()
 
 
-def run(page, base: str, task: str, lang: str = "") -> dict:
-    page.goto(f"{base}{lang}verify/?task={task}")
+def run(page, base: str, task: str, lang: str = "", full: bool = False) -> dict:
+    page.goto(f"{base}{lang}verify/?task={task}" + ("&full=1" if full else ""))
     page.wait_for_selector('#verify-report[data-state="done"]', timeout=30000)
     steps = page.eval_on_selector_all(
         "#steps > li.step",
@@ -44,7 +44,7 @@ def statuses(rep: dict) -> dict[int, str]:
 
 def test_valid_draws_pass_every_step(vsite, serve, page, shots):
     base = serve(vsite)
-    rep = run(page, base, "T-JOINT")
+    rep = run(page, base, "T-JOINT", full=True)
     assert statuses(rep) == {n: "pass" for n in (*range(1, 11), 12, 13)}
     assert rep["overall"] == "pass" and "全部核验通过" in rep["summary"]
     assert "模拟信标链（SIMULATED beacon — not the real drand network）" in rep["steps"][4]["text"]  # labelled
@@ -66,13 +66,14 @@ def test_valid_draws_pass_every_step(vsite, serve, page, shots):
     assert "不在名单中的证明" in page.text_content("#lookup-result")
     assert page.errors == []
     # English page, an embargoed draw that was revealed: eleven steps incl. the result hash
-    rep = run(page, base, "T-REVEALED", "en/")
+    rep = run(page, base, "T-REVEALED", "en/", full=True)
     assert statuses(rep) == {n: "pass" for n in range(1, 14)}
     assert "Every check passed" in rep["summary"]
     assert "equals the one fixed at lock" in rep["steps"][11]["text"]
     page.screenshot(path=str(shots / "verify-en-T-REVEALED-pass.png"), full_page=True)
     for task in ("T-GROUP", "T-CROSS"):
-        assert run(page, base, task)["overall"] == "pass", task
+        assert run(page, base, task, full=True)["overall"] == "pass", task
+        assert run(page, base, task)["overall"] == "quick", task
     assert page.errors == []
 
 
@@ -117,7 +118,7 @@ def skipped_by(rep: dict, step: int, cause: int) -> bool:
 def test_changed_population_row_fails_step_7(vsite, serve, page, shots, tmp_path):
     site = copy_site(vsite, tmp_path / "pop")
     change_snapshot_row(site, "T-JOINT")
-    rep = run(page, serve(site), "T-JOINT")
+    rep = run(page, serve(site), "T-JOINT", full=True)
     st = statuses(rep)
     assert st[7] == "fail" and rep["overall"] == "fail"
     assert "名单文件被改动过" in rep["steps"][7]["reason"] and "SHA-256" in rep["steps"][7]["reason"]
@@ -198,7 +199,7 @@ def test_report_fits_a_phone(vsite, serve, chromium, shots, tmp_path):
     try:
         base = serve(site)
         for task in ("T-JOINT", "T-REVEALED"):
-            pg.goto(f"{base}verify/?task={task}")
+            pg.goto(f"{base}verify/?task={task}&full=1")
             pg.wait_for_selector('#verify-report[data-state="done"]', timeout=30000)
             assert pg.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1, task
         pg.screenshot(path=str(shots / "verify-phone-T-REVEALED.png"), full_page=False)
@@ -221,7 +222,7 @@ def test_redraw_shows_both_outcomes_on_the_page_and_in_the_verifier(vledger, vsi
     assert "抽取承诺历史" in hist and "上级机关决定重新抽取" in hist and "某市监发〔2026〕9号" in hist
     assert all(i in hist for i in old.outcome) and f"本应抽中 {len(old.outcome)}" in hist
     page.screenshot(path=str(shots / "task-T-CROSS-history.png"), full_page=True)
-    rep = run(page, base, "T-CROSS", "en/")
+    rep = run(page, base, "T-CROSS", "en/", full=True)
     assert rep["overall"] == "pass" and rep["steps"][12]["status"] == "pass"
     assert f"would have selected {len(old.outcome)}: {', '.join(old.outcome)}" in rep["steps"][12]["text"]
     assert "match the verified selection row by row" in rep["steps"][13]["text"]
@@ -241,11 +242,31 @@ def test_edited_html_list_is_flagged_red(vsite, serve, page, shots, tmp_path):
     friend = "91371100000000000X"
     html = html.replace(f'<span class="mono small id">{victim}</span>', f'<span class="mono small id">{friend}</span>', 1)
     f.write_text(html, "utf-8")
-    rep = run(page, serve(site), "T-JOINT")
+    rep = run(page, serve(site), "T-JOINT", full=True)
     assert rep["overall"] == "fail" and "全部核验通过" not in rep["summary"]
     s13 = rep["steps"][13]
     assert s13["status"] == "fail" and victim in s13["reason"] and "缺少核验所得的" in s13["reason"]
     assert friend in s13["text"] and "多出未被抽中的" in s13["text"]
     assert page.locator("#step-13 .line-bad").count() >= 1  # the first is shown as the reason
     page.screenshot(path=str(shots / "verify-edited-html-list.png"), full_page=True)
+    assert page.errors == []
+
+
+def test_common_path_fetches_the_list_not_the_snapshot(vledger, vsite, serve, page):
+    """/verify/?task=T reads pop/list.gz (no snapshot, no task pages) and says 快速核验通过 with a
+    「全部核验」 link; following the link runs the full check, which reads the snapshot."""
+    base = serve(vsite)
+    urls: list[str] = []
+    page.on("requestfinished", lambda rq: urls.append(rq.url.removeprefix(base)))
+    rep = run(page, base, "T-JOINT")
+    snap = "ledger/blobs/" + vledger.draws["T-JOINT"].commit.body["population"]["snapshot"]
+    assert rep["overall"] == "quick" and rep["summary"].startswith("快速核验通过")
+    assert "verify/data/T-JOINT/pop/list.gz" in urls and snap not in urls
+    assert not any(u.startswith(("task/", "en/task/")) for u in urls), urls
+    assert "全部核验" in page.text_content("#verify-full") and page.get_attribute("#verify-full", "href").endswith("full=1")
+    urls.clear()
+    page.click("#verify-full")
+    page.wait_for_selector('#verify-report[data-state="done"][data-mode="full"]', timeout=30000)
+    assert page.get_attribute("#verify-report", "data-overall") == "pass"
+    assert snap in urls and "task/T-JOINT/index.html" in urls
     assert page.errors == []

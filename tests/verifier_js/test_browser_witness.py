@@ -126,7 +126,7 @@ def test_citizen_supplied_fingerprint_is_honoured(wsite, serve, page):
     page.wait_for_selector('#verify-report[data-state="done"]', timeout=30000)
     assert page.get_attribute("#verify-report", "data-overall") == "fail"
     assert "not the fingerprint you supplied" in page.text_content("#step-2")
-    page.goto(f"{base}en/verify/?task=T-JOINT&fp={fp}")
+    page.goto(f"{base}en/verify/?task=T-JOINT&fp={fp}&full=1")
     page.wait_for_selector('#verify-report[data-state="done"]', timeout=30000)
     assert page.get_attribute("#verify-report", "data-overall") == "pass"
 

@@ -17,8 +17,9 @@ Files (all under ``lookup/``, all JSON, written once per build):
 ``id/<b>.json``    ID (upper case) -> ``[name, results]`` for the ids whose hash is ``b``
 
 A query of 2 characters reads one gram list (every entry matches); a longer query reads the
-count files of up to four of its trigrams, then pages through the shortest list keeping the
-names that contain the whole query. ``gram_hash`` is FNV-1a over code points, mod B, the same
+count files of all its trigrams in parallel (lookup.js; this reference reads four — every list
+gives the same rows in the same order, only the cost differs), then pages through the shortest
+list keeping the names that contain the whole query, in parallel batches of 1, 2, 4 … pages. ``gram_hash`` is FNV-1a over code points, mod B, the same
 in theme/static/js/lookup.js. Sizes: a few KB per file, B grows with the directory.
 """
 

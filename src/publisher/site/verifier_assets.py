@@ -14,6 +14,13 @@ path inside the chunk (recomputed by the browser from the chunk's leaves) plus t
 to the root (written here). ``pop/index.json`` lists each chunk's first id; a company fetches the
 index and one or two chunks (a few KB) instead of the snapshot.
 
+"Was this draw fair?" — the page's common path — needs every committed leaf (each ticket must be
+computed to know the k smallest) but not the directory snapshot they were derived from:
+``pop/list.gz`` is the committed population alone (id, stratum, region), front-coded and
+gzipped — ~290 KB for 100,000 targets against an 18.8 MB snapshot. The page rebuilds the
+committed root from it, so a wrong list fails; re-deriving the list from the snapshot (filter,
+strata, exclusions) is the explicit "check everything" path.
+
 Bundle: ``npm ci`` with the committed lockfile only when node_modules is missing or older than
 the lockfile, then esbuild via ``theme/verifier/build.mjs``; the bundle is cached by the hash of
 its inputs so repeated builds (tests) cost a file copy.
@@ -21,6 +28,7 @@ its inputs so repeated builds (tests) cost a file copy.
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import json
 import logging
@@ -34,7 +42,11 @@ from ..core import merkle
 from ..core.canonical import b64encode
 from ..directory.records import Target
 from ..directory.snapshot import iter_snapshot
+from ..draw.commitment import exclusion_sets
 from ..draw.explain import Population
+from ..draw.filters import Filter
+from ..draw.population import PopulationScan
+from ..draw.strata import Classifier, parse_strata
 from .load import Loaded
 from .proofs import DiskMerkleTree, log_leaves
 from .urls import safe_seg
@@ -43,6 +55,7 @@ log = logging.getLogger(__name__)
 
 FORMAT = 1
 CHUNK = 256  # leaves per population chunk (a power of two: every chunk is a tree node)
+GZ_MIN = 32 * 1024  # entry files above this size also get a gzip copy (a lock of 3,000 picks: 720 KB -> 60 KB)
 CACHE_BYTES = 64 * 1024 * 1024  # target snapshots up to this size are parsed once per build
 REPO = Path(__file__).resolve().parents[3]
 NPM_TIMEOUT = 600
@@ -154,7 +167,8 @@ class _Writer:
         self.tree = _LogTree(loaded, work / "verifier-log-tree")
         self.latest = loaded.latest
         self.checkpoints = list(loaded.report.checkpoints)
-        self._records: tuple[str, list[Any]] | None = None  # the last small snapshot, parsed
+        self._records: dict[str, list[Any]] = {}  # small snapshots, parsed once per build
+        self._cached_bytes = 0
 
     # -- files the page fetches must exist under the output (the site normally copies ledger/)
     def ensure(self, rel: str) -> str:
@@ -181,7 +195,20 @@ class _Writer:
     def entry_ref(self, idx: int) -> dict[str, Any]:
         row = self.ix.one("SELECT idx, office, seq, id FROM entries WHERE idx=?", idx)
         url = self.ensure(f"ledger/entries/{row['office']}/{row['seq']:08d}.json")
-        return {"url": url, "id": row["id"], "index": row["idx"], "office": row["office"], "seq": row["seq"]}
+        ref = {"url": url, "id": row["id"], "index": row["idx"], "office": row["office"], "seq": row["seq"]}
+        if (self.out / url).stat().st_size > GZ_MIN:
+            ref["gz"] = self.gzipped(url, f"verify/data/gz/{row['office']}/{row['seq']:08d}.json.gz")
+        return ref
+
+    def gzipped(self, url: str, rel: str) -> str:
+        """A gzip copy of a large file for the page to fetch instead (spec §9.9): the page
+        checks the decompressed bytes exactly as the original's (id, signature), so the copy
+        can only fail, never pass, a check."""
+        dst = self.out / rel
+        if not dst.exists():
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_bytes(gzip.compress((self.out / url).read_bytes(), compresslevel=9, mtime=0))
+        return rel
 
     def signing_key(self, ref: dict[str, Any]) -> str:
         with open(self.loaded.ledger.entry_path(ref["office"], ref["seq"]), encoding="utf-8") as f:
@@ -256,29 +283,35 @@ class _Writer:
             "commit_checkpoint": self.commit_checkpoint(commit),
             "snapshots": {"targets": self.blob(body["population"]["snapshot"]),
                           "inspectors": self.blob(body["teams"]["inspectors"])},
-            "population": {"index": f"verify/data/{task_id}/pop/index.json"},
+            "population": {"index": f"verify/data/{task_id}/pop/index.json",
+                           "list": f"verify/data/{task_id}/pop/list.gz"},
         }
+        if body["population"].get("sealed"):  # no quick list: its strata are what sealing hides
+            del doc["population"]["list"]
         self.population_index(task_id, body)
         return doc
 
     def population_index(self, task_id: str, commit_body: dict[str, Any]) -> None:
-        """Tasks of a year usually share one snapshot: a small one is parsed once (the ledger
-        verifier already validated it), a large one is streamed again for each task."""
+        """Tasks share a few snapshots (per office, per half-year): snapshots are parsed once per
+        build while they fit in CACHE_BYTES together (the ledger verifier already validated
+        them); beyond that a snapshot is streamed again for each task. Keeping only the last
+        one re-parsed ~35 of the sample county's 60 tasks' snapshots (issue 13 profile)."""
         digest = commit_body["population"]["snapshot"]
         sealed = commit_body["population"].get("sealed")
         leaves = None
         if sealed:  # the leaves are hiding commitments (docs/spec/65-sealed.md), read from their blob
             with self.loaded.ledger.open_blob(sealed["leaves"]) as f:
                 leaves = f.read()
-        if self._records is not None and self._records[0] == digest:
-            write_population_index(self.out, task_id, commit_body, iter(self._records[1]), leaves)
+        if digest in self._records:
+            write_population_index(self.out, task_id, commit_body, iter(self._records[digest]), leaves)
             return
         size = (self.loaded.ledger.root / "blobs" / digest).stat().st_size
         with self.loaded.ledger.open_blob(digest) as f:
             records = iter_snapshot(f, Target, validate=False)
-            if size <= CACHE_BYTES:
-                self._records = (digest, list(records))
-                records = iter(self._records[1])
+            if self._cached_bytes + size <= CACHE_BYTES:
+                self._records[digest] = list(records)
+                self._cached_bytes += size
+                records = iter(self._records[digest])
             write_population_index(self.out, task_id, commit_body, records, leaves)
 
     def close(self) -> None:
@@ -294,12 +327,20 @@ def write_population_index(out: Path, task_id: str, commit_body: dict[str, Any],
     from publisher.draw.explain shares for the leaves of the chunk. Checked here: the chunk's own
     proofs are exactly the first part of the full ones.
     """
+    rows = None  # sealed draws get no list: its strata are what sealing hides
     if leaves is not None:  # sealed: [id, leaf commitment hex] instead of [id, stratum]
         from ..draw.sealed import SealedPopulation
 
         pop = SealedPopulation.from_commit(commit_body, targets, leaves)
     else:
-        pop = Population.from_commit(commit_body, targets)
+        strata = parse_strata(commit_body["strata"])
+        explicit, capped = exclusion_sets(commit_body)
+        scan = PopulationScan(Filter.from_json(commit_body["population"].get("filter")), Classifier(strata),
+                              explicit=explicit, committed_cap=capped, with_root=False)
+        names = [s.name for s in strata]
+        rows = list(scan.scan(targets))
+        pop = Population([(tid, names[si]) for tid, si, _ in rows],
+                         {e["id"]: e for e in commit_body["population"].get("exclusions", [])})
     root = pop.tree.root().hex()
     if (pop.size, root) != (commit_body["population"]["count"], commit_body["population"]["root"]):
         raise RuntimeError(f"task {task_id}: the population does not give the committed count/root")
@@ -322,7 +363,35 @@ def write_population_index(out: Path, task_id: str, commit_body: dict[str, Any],
     if leaves is not None:
         index["sealed"] = True
     (base / "index.json").write_text(json.dumps(index, ensure_ascii=False, separators=(",", ":")), encoding="utf-8")
+    if rows is not None:
+        (base / "list.gz").write_bytes(population_list(task_id, names, rows))
     return index
+
+
+def population_list(task_id: str, names: list[str], rows: list[tuple[str, int, str]]) -> bytes:
+    """The committed population for the page's common path (spec §9.9), gzipped.
+
+    Line 1: JSON ``{"format", "task", "size", "strata": [names], "regions": [distinct regions]}``.
+    Then one line per leaf in id order: ``p TAB suffix TAB stratum index TAB region index`` where
+    the id is the previous id's first ``p`` UTF-16 code units followed by ``suffix`` (front
+    coding; ``p`` never splits a code point). Regions are not in the committed leaves: the page
+    uses them only to re-match teams and says so.
+    """
+    regions = sorted({r for _, _, r in rows})
+    ri = {r: i for i, r in enumerate(regions)}
+    head = {"format": FORMAT, "task": task_id, "size": len(rows), "strata": names, "regions": regions}
+    lines = [json.dumps(head, ensure_ascii=False, separators=(",", ":"))]
+    prev = ""
+    for tid, si, region in rows:
+        k = 0
+        for a, b in zip(prev, tid):
+            if a != b:
+                break
+            k += 1
+        p = len(tid[:k].encode("utf-16-le")) // 2
+        lines.append(f"{p}\t{tid[k:]}\t{si}\t{ri[region]}")
+        prev = tid
+    return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), compresslevel=9, mtime=0)
 
 
 def write_data(loaded: Loaded, out: Path, work: Path) -> dict[str, Any]:

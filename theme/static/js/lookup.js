@@ -1,5 +1,5 @@
 // Company lookup over the static name index in /lookup/ (see src/publisher/site/lookup.py).
-// A query reads a handful of small JSON files: the count files of (up to four of) its grams,
+// A query reads a handful of small JSON files: the count files of its grams,
 // then the pages of the shortest posting list it needs for the page shown. Results are built
 // with DOM APIs only (names are hostile text), links only to company/<id>/ for safe ids.
 const SAFE_ID = /^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$/;
@@ -47,9 +47,13 @@ export class Lookup {
     if (chars.length === 2) {
       picks = [nq];
     } else {
+      // every trigram's count file, in parallel: the rarest one's list is usually inlined or
+      // one page, so a query costs one round trip after meta.json instead of up to ten
+      // (measured over the browser test's 60 queries: p95 2 round trips instead of 6, bytes
+      // +13 % at the median)
       const tri = [];
       for (let i = 0; i + 3 <= chars.length; i++) tri.push(chars.slice(i, i + 3).join(""));
-      picks = [...new Set([0, 1, 2, 3].map((i) => tri[Math.floor((i * (tri.length - 1)) / 3 + 0.5)]))];
+      picks = [...new Set(tri)];
     }
     const entries = await Promise.all(picks.map(async (g) => {
       const c = await this.json(`c/${gramHash(g, B)}.json`);
@@ -90,12 +94,21 @@ export class Lookup {
     }
   }
 
-  // Make sure rows [0, n) are loaded (or the list is exhausted).
+  // Make sure rows [0, n) are loaded (or the list is exhausted). A filtered query (3+ characters)
+  // may have to read many pages of its shortest gram list to find a page of matches: after the
+  // first page the reads go out in parallel batches of 2, 4, 8 … pages, so a long scan costs a
+  // few round trips instead of one per page (the latency that dominated the slow queries).
   async ensure(res, n) {
+    let batch = 1;
     while (res.list && res.pagesRead < res.pages && res.rows.length < n) {
-      const rows = await this.json(`${res.list}${res.pagesRead}.json`);
-      res.pagesRead += 1;
-      this.take(res, rows || []);
+      const k = res.filter ? Math.min(batch, res.pages - res.pagesRead) : 1;
+      const pages = [];
+      for (let i = 0; i < k; i++) pages.push(this.json(`${res.list}${res.pagesRead + i}.json`));
+      for (const rows of await Promise.all(pages)) {
+        res.pagesRead += 1;
+        this.take(res, rows || []);
+      }
+      batch = Math.min(batch * 2, 16);
     }
     if (res.filter) {
       res.total = res.rows.length;

@@ -17,6 +17,8 @@ const LINE_MARK = { ok: '✓', bad: '✗', info: 'ℹ', warn: '⚠', pending: '�
 const OVERALL = {
   pass: { zh: '全部核验通过：本次抽取可以按公开数据完整重现。', en: 'Every check passed: this draw can be fully reproduced from public data.' },
   fail: { zh: '核验未通过：见下面标为“未通过”的步骤。', en: 'Verification FAILED: see the steps marked "failed" below.' },
+  quick: { zh: '快速核验通过：签名、信标、种子、每家的票号、各层抽中结果、名单的默克尔根、批次和检查组都已按公开数据重现。尚未核对：名单是否由目录快照按规则得出，以及任务页面印出的名单——请点「全部核验」。',
+    en: 'Quick check passed: signatures, beacon, seed, every ticket, the selection of each stratum, the population\'s Merkle root, batches and teams were reproduced from public data. Not yet checked: that the population follows from the directory snapshot, and the list printed on the task page — use "check everything".' },
   partial: { zh: '已完成可核验的部分；其余步骤待定（例如保密期或信标轮次尚未到来）。', en: 'Everything checkable now passed; some steps are pending (e.g. embargo or beacon round not reached yet).' },
 };
 
@@ -77,6 +79,17 @@ function textReport(task, report) {
   return out.join('\n');
 }
 
+/** The explicit "check everything" link, with what it downloads. */
+function fullLink(lang, task, data) {
+  const snap = data.snapshots && data.snapshots.targets ? data.snapshots.targets.bytes : null;
+  const size = snap ? (snap >= 1e6 ? `${(snap / 1e6).toFixed(1)} MB` : `${Math.ceil(snap / 1e3)} KB`) : '';
+  const q = new URLSearchParams({ task, full: '1' });
+  const a = el('a', { id: 'verify-full', href: `?${q}`, text: lang === 'zh' ? '全部核验' : 'Check everything' });
+  return el('p', { class: 'full-check' }, a, el('span', { text: lang === 'zh'
+    ? `：下载目录快照${size ? `（${size}）` : ''}，从中重新得出名单，并与任务页面印出的名单逐条对照。`
+    : `: downloads the directory snapshot${size ? ` (${size})` : ''}, re-derives the population from it and compares the list printed on the task page row by row.` }));
+}
+
 async function main() {
   const box = document.getElementById('verifier');
   if (!box) return;
@@ -133,10 +146,15 @@ async function main() {
     }
     shown.set(s.n, li);
   };
+  // the common path reads the committed list (a few hundred KB); ?full=1 re-derives it from
+  // the directory snapshot and compares the printed task pages (spec §9.9)
+  const mode = params.get('full') === '1' || !(data.population && data.population.list) ? 'full' : 'quick';
+  report.dataset.mode = mode;
   const t0 = performance.now();
   let result;
   try {
     result = await verifyTask(io, data, {
+      mode,
       onStep: show,
       trustPin: trustPinFrom(box, params), // spec §3.11
       onProgress: (kind, bytes, total) => {
@@ -161,6 +179,7 @@ async function main() {
   document.getElementById('report-time').textContent = lang === 'zh' ? `用时 ${(ms / 1000).toFixed(2)} 秒，全部在本浏览器中计算。` : `Took ${(ms / 1000).toFixed(2)} s, all computed in this browser.`;
   document.getElementById('text-report-body').textContent = textReport(task, result);
   document.getElementById('text-report').hidden = false;
+  if (mode === 'quick') summary.after(fullLink(lang, task, data));
   report.dataset.state = 'done';
   report.dataset.overall = result.overall;
   report.dataset.ms = String(ms);

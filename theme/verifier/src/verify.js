@@ -17,6 +17,7 @@ import { leafHash, verifyInclusion, verifyConsistency } from './merkle.js';
 import { readSnapshot } from './snapshot.js';
 import { openEscrow } from './escrow.js';
 import { isSealed, commitmentLines, lockLines, publicRows } from './sealed.js';
+import { fetchList, ListScan, gunzip } from './poplist.js';
 import {
   Filter, Classifier, PopulationScan, Selector, parseStrata, parseRatio, exclusionSets, secretCommitment,
   deriveSeed, resultJson, resultHash, replacementProblems, applyReplacement, teamPlan, batchOrder, batchRows,
@@ -142,7 +143,15 @@ async function loadEntry(io, ref, role) {
     return e;
   }
   try {
-    e.entry = parseEntry(await io.bytes(ref.url));
+    let bytes = null;
+    if (typeof ref.gz === 'string') { // a gzip copy of a large entry (spec §9.9): same bytes, checked the same way
+      try {
+        bytes = await gunzip(await io.bytes(ref.gz));
+      } catch {
+        bytes = null; // the original is the fallback
+      }
+    }
+    e.entry = parseEntry(bytes || await io.bytes(ref.url));
   } catch (err) {
     e.error = m(`无法读取记录文件 ${ref.url}：${err.message}`, `cannot read entry file ${ref.url}: ${err.message}`);
   }
@@ -175,13 +184,20 @@ async function loadTrust(io, path) {
  * Verify one task. ``data`` is the parsed verify/data/<task>.json. ``hooks.onStep(step)`` is
  * called as steps finish; ``hooks.onProgress(kind, bytes, total)`` while snapshots stream in.
  * Returns {steps, overall, ctx} where ctx keeps what the company lookup needs.
+ *
+ * ``hooks.mode``: 'full' (default) reads the committed target snapshot and re-derives the
+ * population from it; 'quick' (the page's common path, spec §9.9) reads the committed list
+ * ``population.list`` instead — every leaf, so tickets, selection and root are all recomputed —
+ * and leaves the list's derivation from the snapshot and the printed-page comparison to 'full'.
+ * A quick run that passes everything it checks is overall 'quick', never 'pass'.
  */
 export async function verifyTask(io, data, hooks = {}) {
   const t0 = (globalThis.performance || Date).now();
   const steps = {};
   for (let n = 1; n <= 13; n++) steps[n] = new Step(n);
   const done = (s) => s.status !== 'na' && hooks.onStep && hooks.onStep(s);
-  const ctx = { data, task: data.task };
+  const quick = hooks.mode === 'quick' && !!(data.population && data.population.list);
+  const ctx = { data, task: data.task, mode: quick ? 'quick' : 'full' };
 
   // Dependencies: a step that needs a failed/skipped step is skipped and names the root cause;
   // one that needs a pending step is pending with the same reason.
@@ -211,7 +227,7 @@ export async function verifyTask(io, data, hooks = {}) {
 
   // ---- load everything the steps read; the snapshots start downloading right away
   const later = (ref) => (ref && ref.url ? (io.prefetch ? io.prefetch(ref.url) : () => io.chunks(ref.url)) : null);
-  const snapshotStreams = { targets: later(data.snapshots && data.snapshots.targets), inspectors: later(data.snapshots && data.snapshots.inspectors) };
+  const snapshotStreams = { targets: quick ? null : later(data.snapshots && data.snapshots.targets), inspectors: later(data.snapshots && data.snapshots.inspectors) };
   let trust = null;
   let trustError = null;
   try {
@@ -528,7 +544,17 @@ export async function verifyTask(io, data, hooks = {}) {
 
   // ---- step 12 setup: every superseded commitment's outcome is computed in the same snapshot pass
   const history = setupHistory(superseded, commit, trust, pubOf);
-  const histScans = history.filter((h) => h.seed && h.body.population.snapshot === cb.population.snapshot && !h.scanError);
+  const sameNames = (h) => h.body.strata.map((x) => x.name).join('\n') === cb.strata.map((x) => x.name).join('\n');
+  const histScans = history.filter((h) => h.seed && !h.scanError && (quick
+    ? h.body.population.root === cb.population.root && sameNames(h) // the same leaves: the list serves both
+    : h.body.population.snapshot === cb.population.snapshot));
+  if (quick) {
+    for (const h of history) {
+      if (!h.sel) continue;
+      if (histScans.includes(h)) h.scan = new ListScan(h.strata);
+      else h.deferred = true;
+    }
+  }
 
   // ---- the population pass (steps 6 and 7): one streaming read of the target snapshot
   const s6 = steps[6];
@@ -539,7 +565,29 @@ export async function verifyTask(io, data, hooks = {}) {
   let popOk = false;
   const eligible = new Map(); // sealed: eligible id -> region (the public part of the population)
   let sealedPicks = null;
-  if (needs(s7, [1, 2])) {
+  if (quick && needs(s7, [1, 2])) {
+    try {
+      strata = parseStrata(cb.strata);
+      const [explicit, committedCap] = exclusionSets(cb);
+      scan = new ListScan(strata, new Set([...explicit, ...committedCap]));
+      if (seed && !s5.failed) sel = new Selector(seed, cb.strata.map((s) => s.k));
+      const list = await fetchList(io, data.population.list);
+      ctx.listBytes = list.bytes;
+      const names = strata.map((s) => s.name);
+      if (list.head.strata.join('\n') !== names.join('\n')) throw new Error(`the list's strata [${list.head.strata}] are not the committed [${names}]`);
+      for (const [id, si, region] of list.leaves) {
+        const e = scan.push(id, si, region);
+        if (sel) sel.add(e[0], e[1], e[2], e[3]);
+        for (const h of histScans) h.sel.add(e[0], e[1], e[2], e[3]);
+        for (const h of histScans) h.scan.push(id, si, region);
+      }
+      s7.ok(`下载承诺的检查对象名单 ${data.population.list}（${list.bytes} 字节，${list.leaves.length} 条「编号 + 层」），逐条重新计算默克尔根`,
+        `downloaded the committed population list ${data.population.list} (${list.bytes} bytes, ${list.leaves.length} "id + stratum" leaves) and rebuilt its Merkle root leaf by leaf`);
+      for (const id of scan.excludedPresent) s7.bad(`承诺排除的对象 ${id} 却在名单中`, `${id} is excluded by the commitment but is in the list`);
+    } catch (e) {
+      s7.bad(`无法读取承诺的检查对象名单：${e.zh || e.message}`, `cannot read the committed population list: ${e.en || e.message}`);
+    }
+  } else if (!quick && needs(s7, [1, 2])) {
     const snap = cb.population.snapshot;
     const ref = (data.snapshots && data.snapshots.targets) || { url: `ledger/blobs/${snap}` };
     try {
@@ -569,48 +617,58 @@ export async function verifyTask(io, data, hooks = {}) {
     } catch (e) {
       s7.bad(`无法读取检查对象名单：${e.zh || e.message}`, `cannot read the population snapshot: ${e.en || e.message}`);
     }
-    if (!s7.failed && sealed) {
-      let leaves = null;
-      try {
-        leaves = await io.bytes(`ledger/blobs/${cb.population.sealed.leaves}`);
-      } catch {
-        leaves = null;
-      }
-      for (const l of await commitmentLines(cb, scan.total, leaves)) (l.status === 'ok' ? s7.ok : s7.bad).call(s7, l.zh, l.en);
-      popOk = !s7.failed;
-    } else if (!s7.failed) {
-      const pop = cb.population;
-      const root = scan.root();
-      if (scan.total === pop.count && root === pop.root) {
+  }
+  if (scan && sealed && !s7.failed) {
+    let leaves = null;
+    try {
+      leaves = await io.bytes(`ledger/blobs/${cb.population.sealed.leaves}`);
+    } catch {
+      leaves = null;
+    }
+    for (const l of await commitmentLines(cb, scan.total, leaves)) (l.status === 'ok' ? s7.ok : s7.bad).call(s7, l.zh, l.en);
+    popOk = !s7.failed;
+  } else if (scan && s7.status === 'pass') {
+    const pop = cb.population;
+    const root = scan.root();
+    if (scan.total === pop.count && root === pop.root) {
+      if (quick) {
+        s7.ok(`由名单逐条重新计算：共 ${scan.total} 家，默克尔根 ${short(root)}，与签名的承诺一致——名单正是承诺的那一份`,
+          `recomputed from the list leaf by leaf: ${scan.total} targets, Merkle root ${short(root)}, as committed in the signed commitment — the list is the committed one`);
+      } else {
         s7.ok(`按承诺的筛选条件、排除名单和分层重新计算：共 ${scan.total} 家，默克尔根 ${short(root)}，与承诺一致`,
           `recomputed with the committed filter, exclusions and strata: ${scan.total} targets, Merkle root ${short(root)}, as committed`);
-      } else {
-        s7.bad(`重新计算得到 ${scan.total} 家、根 ${short(root)}，承诺的是 ${pop.count} 家、根 ${short(pop.root)}`,
-          `recomputed ${scan.total} targets with root ${short(root)}, the commitment says ${pop.count} with root ${short(pop.root)}`);
       }
-      strata.forEach((s, i) => {
-        const c = cb.strata[i];
-        const k = s.take(scan.counts[i]);
-        if (c.n === scan.counts[i] && c.k === k) {
-          s7.ok(`「${s.name}」层：${c.n} 家，按规则抽取 ${c.k} 家`, `stratum "${s.name}": ${c.n} targets, the rule takes ${c.k}`);
-        } else {
-          s7.bad(`「${s.name}」层：承诺写 n=${c.n}、k=${c.k}，重新计算 n=${scan.counts[i]}、k=${k}`, `stratum "${s.name}": the commitment says n=${c.n}, k=${c.k}; recomputed n=${scan.counts[i]}, k=${k}`);
-        }
-      });
-      if (scan.total === 0) s7.bad('筛选后的对象名单为空', 'the eligible population is empty');
-      if (cb.ratio_cap !== undefined && scan.total > 0) {
-        const [num, den] = parseRatio(cb.ratio_cap);
-        const k = strata.reduce((a, st, i) => a + st.take(scan.counts[i]), 0);
-        if (BigInt(k) * den > num * BigInt(scan.total)) {
-          s7.bad(`抽取 ${k} 家 / ${scan.total} 家，超过一般事项的比例上限 ${cb.ratio_cap}`, `the draw takes ${k} of ${scan.total} targets, above the ratio cap ${cb.ratio_cap} of a general item`);
-        } else s7.ok(`抽取 ${k} 家 / ${scan.total} 家，未超过比例上限 ${cb.ratio_cap}`, `the draw takes ${k} of ${scan.total} targets, within the ratio cap ${cb.ratio_cap}`);
-      }
-      const unseen = [...exclusionSets(cb)[0]].filter((id) => !scan.seenExplicit.has(id));
-      for (const id of unseen) s7.bad(`排除对象 ${id} 不在筛选后的名单中`, `excluded target ${id} is not in the filtered population`);
-      const excl = cb.population.exclusions || [];
-      if (excl.length) s7.info(`承诺中排除了 ${excl.length} 家（每家都写明理由和依据）`, `${excl.length} targets excluded by the commitment, each with a reason and basis`);
-      popOk = !s7.failed;
+    } else {
+      s7.bad(`重新计算得到 ${scan.total} 家、根 ${short(root)}，承诺的是 ${pop.count} 家、根 ${short(pop.root)}`,
+        `recomputed ${scan.total} targets with root ${short(root)}, the commitment says ${pop.count} with root ${short(pop.root)}`);
     }
+    strata.forEach((s, i) => {
+      const c = cb.strata[i];
+      const k = s.take(scan.counts[i]);
+      if (c.n === scan.counts[i] && c.k === k) {
+        s7.ok(`「${s.name}」层：${c.n} 家，按规则抽取 ${c.k} 家`, `stratum "${s.name}": ${c.n} targets, the rule takes ${c.k}`);
+      } else {
+        s7.bad(`「${s.name}」层：承诺写 n=${c.n}、k=${c.k}，重新计算 n=${scan.counts[i]}、k=${k}`, `stratum "${s.name}": the commitment says n=${c.n}, k=${c.k}; recomputed n=${scan.counts[i]}, k=${k}`);
+      }
+    });
+    if (scan.total === 0) s7.bad('筛选后的对象名单为空', 'the eligible population is empty');
+    if (cb.ratio_cap !== undefined && scan.total > 0) {
+      const [num, den] = parseRatio(cb.ratio_cap);
+      const k = strata.reduce((a, st, i) => a + st.take(scan.counts[i]), 0);
+      if (BigInt(k) * den > num * BigInt(scan.total)) {
+        s7.bad(`抽取 ${k} 家 / ${scan.total} 家，超过一般事项的比例上限 ${cb.ratio_cap}`, `the draw takes ${k} of ${scan.total} targets, above the ratio cap ${cb.ratio_cap} of a general item`);
+      } else s7.ok(`抽取 ${k} 家 / ${scan.total} 家，未超过比例上限 ${cb.ratio_cap}`, `the draw takes ${k} of ${scan.total} targets, within the ratio cap ${cb.ratio_cap}`);
+    }
+    const unseen = [...exclusionSets(cb)[0]].filter((id) => !scan.seenExplicit.has(id));
+    for (const id of unseen) s7.bad(`排除对象 ${id} 不在筛选后的名单中`, `excluded target ${id} is not in the filtered population`);
+    const excl = cb.population.exclusions || [];
+    if (excl.length) s7.info(`承诺中排除了 ${excl.length} 家（每家都写明理由和依据）`, `${excl.length} targets excluded by the commitment, each with a reason and basis`);
+    if (quick) {
+      const mb = data.snapshots && data.snapshots.targets ? ` ${(data.snapshots.targets.bytes / 1e6).toFixed(1)} MB` : '';
+      s7.info(`快速核验不下载目录快照：名单是否按承诺的筛选条件、排除名单和分层规则从快照${mb}得出，由「全部核验」检查`,
+        `the quick check does not download the directory snapshot: whether the list follows from the${mb} snapshot by the committed filter, exclusions and strata is checked by "check everything"`);
+    }
+    popOk = !s7.failed;
   }
   ctx.populationOk = popOk;
 
@@ -714,6 +772,10 @@ export async function verifyTask(io, data, hooks = {}) {
       const diff = firstDifference(resultBody.teams || [], result.teams, 'target');
       if (diff) s9.bad(`公布的检查组与重新计算不符：${diff.zh}`, `the published teams differ from the recomputation: ${diff.en}`);
       else {
+        if (quick && ['small', 'cross'].includes(cb.teams.mode)) {
+          s9.info('按地区匹配时使用的各对象所在地区取自名单文件（地区不在承诺的默克尔叶子中），由「全部核验」与目录快照核对',
+            'the targets\' regions used by the matching come from the list file (regions are not in the committed leaves); "check everything" checks them against the snapshot');
+        }
         s9.ok(`按规则（模式 ${cb.teams.mode}${cb.teams.load_cap ? `，每人最多 ${cb.teams.load_cap} 家` : ''}）重新匹配的 ${result.teams.length} 个检查组与公布的一致`,
           `the ${result.teams.length} teams re-matched by the rules (mode ${cb.teams.mode}${cb.teams.load_cap ? `, load cap ${cb.teams.load_cap}` : ''}) equal the published ones`);
         // replacements, in log order
@@ -833,16 +895,16 @@ export async function verifyTask(io, data, hooks = {}) {
   else if (!lb) s13.wait('尚未锁定：还没有抽中名单', 'not locked yet: there is no selection');
   else if (needs(s13, ctx.opened ? [6, 8, 11] : [6, 8])) {
     s13.ok(`核验所得的抽中名单（${rows.length} 家，按批次顺序）：`, `the verified selection (${rows.length} targets, in batch order):`);
-    for (const r of rows) {
-      s13.info(`第 ${r.position} 位 · 第 ${r.batch} 批 · 「${r.stratum ?? '封存'}」 · ${r.id}`, `#${r.position} · batch ${r.batch} · "${r.stratum ?? 'sealed'}" · ${r.id}`);
-    }
-    await comparePrinted(s13, io, data, rows);
+    for (const r of rows) s13.info(`第 ${r.position} 位 · 第 ${r.batch} 批 · 「${r.stratum ?? '封存'}」 · ${r.id}`, `#${r.position} · batch ${r.batch} · "${r.stratum ?? 'sealed'}" · ${r.id}`);
+    if (quick) {
+      s13.info('与任务页面印出的名单逐条对照由「全部核验」进行（需下载任务页面）', 'the row-by-row comparison with the list printed on the task page is part of "check everything" (it downloads the task pages)');
+    } else await comparePrinted(s13, io, data, rows);
   }
   for (const n of [5, 6, 7, 8, 9, 10, 11, 12, 13]) done(steps[n]);
 
   const list = Object.values(steps).filter((s) => s.status !== 'na');
   const overall = list.some((s) => s.status === 'fail') ? 'fail'
-    : list.every((s) => s.status === 'pass') ? 'pass' : 'partial';
+    : list.every((s) => s.status === 'pass') ? (quick ? 'quick' : 'pass') : 'partial';
   ctx.stepStatus = Object.fromEntries(list.map((s) => [s.n, s.status]));
   const t1 = (globalThis.performance || Date).now();
   return { steps: list, overall, ctx, ms: Math.round(t1 - t0) };
@@ -922,6 +984,8 @@ function finishHistory(s, h, scanned) {
   } else if (!nb.superseded_beacon) {
     s.info(nb.reason_code === 'correction' ? '在其信标轮次之前被取代：当时还没有结果' : '新承诺未附上原信标轮次，无法计算原承诺的结果',
       nb.reason_code === 'correction' ? 'superseded before its beacon round: no outcome existed yet' : 'the re-draw carries no beacon of the old round, so its outcome cannot be computed here');
+  } else if (h.deferred) {
+    s.info('原承诺的名单与本次不同：其结果由「全部核验」从目录快照计算', 'the superseded commitment has another population: "check everything" computes its outcome from the snapshot');
   } else if (h.body.embargo_until) {
     s.info('原承诺是保密抽取：其结果需要各机关的秘密值，无法公开计算', 'the superseded draw was embargoed: its outcome needs the offices\' secrets');
   } else if (!h.sel) {

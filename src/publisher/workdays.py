@@ -33,11 +33,12 @@ from typing import Literal
 
 import chinese_calendar
 from chinese_calendar import constants as _cc_constants
+from .core.errors import PublisherError
 
 _ONE_DAY = _dt.timedelta(days=1)
 
 
-class CalendarUnknown(LookupError):
+class CalendarUnknown(PublisherError, LookupError):
     """The calendar has no official data for a date (no notice for its year)."""
 
     def __init__(self, day: _dt.date, known: tuple[int, ...] = ()):

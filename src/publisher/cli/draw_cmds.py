@@ -30,7 +30,7 @@ from ..draw.seed import new_secret, secret_commitment
 from ..draw.timeutil import china_date
 from ..storage import keystore
 from ..storage.overlay import Overlay
-from .common import add_ledger_arg, default_rules, open_ledger, verify_cache
+from .common import add_ledger_arg, default_rules, open_ledger, read_text_arg, verify_cache
 from .errors import UserError
 
 
@@ -159,7 +159,10 @@ def _secret_path(keys: str | None, task: str, office: str) -> Path:
 def _load_or_create_secret(keys: str | None, task: str, office: str, create: bool) -> bytes:
     p = _secret_path(keys, task, office)
     if p.exists():
-        return bytes.fromhex(p.read_text().strip())
+        try:
+            return bytes.fromhex(read_text_arg(p, "secret").strip())
+        except ValueError:
+            raise UserError(f"{p}: not a hex secret") from None
     if not create:
         raise UserError(f"no secret for {office} in {p}; pass --secret {office}=HEX")
     secret = new_secret()
@@ -443,7 +446,10 @@ def _beacon(args, ledger, chain, round_: int):
             raise UserError("this ledger uses a SIMULATED beacon; pass --sim-beacon-seed FILE")
         from ..beacon import SimulatedBeacon
 
-        seed = bytes.fromhex(Path(args.sim_beacon_seed).read_text().strip())
+        try:
+            seed = bytes.fromhex(read_text_arg(args.sim_beacon_seed, "beacon seed").strip())
+        except ValueError:
+            raise UserError(f"{args.sim_beacon_seed}: not a hex beacon seed") from None
         sim = SimulatedBeacon(seed, chain.genesis_time, chain.period)
         if sim.chain.chain_hash != chain.chain_hash:
             raise UserError("that seed is not the pinned simulated chain's")

@@ -15,7 +15,8 @@ from ..core.keys import SigningKey
 from ..core.note import Signer
 from ..core.verifier import verify
 from ..storage import keystore
-from .common import add_full_arg, add_ledger_arg, default_rules, load_trust, open_ledger, verify_cache
+from .common import (add_full_arg, add_ledger_arg, default_rules, load_trust, open_ledger, read_text_arg,
+                     verify_cache)
 from .main import UserError
 
 
@@ -315,7 +316,7 @@ def run_verify(args):
 
     ledger = open_ledger(args)
     trust = load_trust(args, ledger)
-    extra = [(f, Path(f).read_text("utf-8")) for f in getattr(args, "checkpoint", [])]
+    extra = [(f, read_text_arg(f, "checkpoint")) for f in getattr(args, "checkpoint", [])]
     with progress("核验账本 / verifying", ledger.size()) as advance:
         report = verify(Counted(ledger, advance), trust, default_rules(), extra, now=getattr(args, "now", None),
                         cache=verify_cache(args))
@@ -393,11 +394,15 @@ def cmd_prove(args) -> int:
     cps = ledger.checkpoint_files()
     if not cps:
         raise UserError("no checkpoint yet: run `publisher checkpoint`")
-    note = cps[-1].read_text("utf-8")
+    note = read_text_arg(cps[-1], "checkpoint")
     from ..core.checkpoint import open_checkpoint
-    from ..core.note import Verifier
+    from ..core.note import NoteError, Verifier
 
-    cp = open_checkpoint(note, Verifier.from_vkey(ledger.trust().log_vkey))
+    verifier = Verifier.from_vkey(ledger.trust().log_vkey)
+    try:
+        cp = open_checkpoint(note, verifier)
+    except NoteError as exc:
+        raise UserError(f"{ledger.rel(cps[-1])}: {exc}") from None
     if index >= cp.size:
         raise UserError(f"entry is at index {index}, after the latest checkpoint (size {cp.size}); wait for the next one")
     leaves = [merkle.leaf_hash(bytes.fromhex(i)) for i in ids[: cp.size]]

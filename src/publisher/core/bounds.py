@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from typing import Any
+from .errors import PublisherError
 
 
 MAX_JSON_DEPTH = 64
@@ -17,7 +18,7 @@ PAD_FACTOR = 4
 PAD_SLACK = 4096
 
 
-class LimitError(ValueError):
+class LimitError(PublisherError, ValueError):
     """An input is over a limit or has a shape the product refuses; the message names the file."""
 
 

@@ -16,6 +16,7 @@ from typing import Any
 
 from .canonical import b64decode, b64encode, canonical_bytes, sha256_hex
 from .keys import PublicKey, SigningKey
+from .errors import PublisherError
 
 ENVELOPE_VERSION = 1
 OFFICE_RE = re.compile(r"^[a-z][a-z0-9-]{1,31}\Z")
@@ -73,7 +74,7 @@ class Entry:
         return public.id == self.key and public.verify(self.signature, self.signed)
 
 
-class EnvelopeError(ValueError):
+class EnvelopeError(PublisherError, ValueError):
     """The JSON object is not a well-formed envelope (before any schema or rule checks)."""
 
 

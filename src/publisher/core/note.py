@@ -23,6 +23,7 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
 from .keys import SigningKey
+from .errors import PublisherError
 
 ED25519 = 0x01
 SIG_PREFIX = "\u2014 "  # EM DASH, SPACE
@@ -31,7 +32,7 @@ MAX_SIGNATURES = 100  # the spec requires accepting at least 16; Go refuses more
 _HEX8 = re.compile(r"[0-9a-f]{8}")
 
 
-class NoteError(ValueError):
+class NoteError(PublisherError, ValueError):
     """A note, name or verifier key that must be refused; the message says why."""
 
 

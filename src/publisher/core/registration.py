@@ -12,13 +12,14 @@ import re
 from .entry import OPERATOR
 from .keys import PublicKey
 from .registry import KeyRegistry
+from .errors import PublisherError
 
 OFFICE_RE = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 OFFICE_HINT = ("单位代码须为 2–32 个小写英文字母、数字或连字符，以字母开头，例如 scjgj、county-health / "
                "an office code is 2-32 lowercase letters, digits or '-', starting with a letter, e.g. scjgj")
 
 
-class RegistrationError(ValueError):
+class RegistrationError(PublisherError, ValueError):
     """A registration the verifier would refuse; the message is Chinese first, then English."""
 
 

@@ -11,11 +11,12 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from .keys import PublicKey
+from .errors import PublisherError
 
 TRUST_VERSION = 1
 
 
-class TrustError(ValueError):
+class TrustError(PublisherError, ValueError):
     pass
 
 

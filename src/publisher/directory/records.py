@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from typing import Any, ClassVar
 
 from .uscc import check_uscc
+from ..core.errors import PublisherError
 
 TARGET_KINDS: tuple[str, ...] = (
     "enterprise",
@@ -95,7 +96,7 @@ class Problem:
         return f"{where}:{col} {self.message} [{self.rule}]"
 
 
-class DirectoryError(ValueError):
+class DirectoryError(PublisherError, ValueError):
     """Refusal of a directory input; carries every problem found (at least one).
 
     ``file``, ``row``, ``column`` and ``rule`` are those of the first problem, so simple

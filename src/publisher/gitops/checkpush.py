@@ -14,9 +14,10 @@ from typing import Callable, Iterable
 from . import rules
 from .git import Git, GitError
 from .rules import Change, Refusal
+from ..core.errors import PublisherError
 
 
-class CheckPushError(Exception):
+class CheckPushError(PublisherError):
     """The check could not run at all (unknown commit, not a repository)."""
 
 

@@ -15,9 +15,10 @@ from pathlib import Path
 from typing import Iterable, Iterator, Sequence
 
 from .rules import Change
+from ..core.errors import PublisherError
 
 
-class GitError(Exception):
+class GitError(PublisherError):
     """A git command failed; ``stderr`` is git's own explanation."""
 
     def __init__(self, args: Sequence[str], returncode: int, stderr: str):

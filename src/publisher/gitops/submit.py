@@ -22,12 +22,13 @@ from typing import Callable
 from . import rules
 from .checkpush import verify_ledger_dir
 from .git import Git, GitError, redact
+from ..core.errors import PublisherError
 
 RETRYABLE_PUSH = ("[rejected]", "non-fast-forward", "fetch first", "cannot lock ref",
                   "failed to update ref", "stale info", "incorrect old value")
 
 
-class SubmitError(Exception):
+class SubmitError(PublisherError):
     """A plain-language reason (Chinese, then English) why nothing more was published."""
 
 

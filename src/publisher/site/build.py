@@ -15,12 +15,13 @@ from typing import Any
 
 from .load import LedgerNotVerified  # noqa: F401  (re-exported for callers)
 from .search import run_pagefind
+from ..core.errors import PublisherError
 
 MARKER = ".publisher-site"
 REPO = Path(__file__).resolve().parents[3]  # src/publisher/site/build.py -> repository root
 
 
-class BuildError(Exception):
+class BuildError(PublisherError):
     """The site cannot be built here (bad output directory, missing theme, ...)."""
 
 

@@ -22,11 +22,12 @@ from ..core.trust import Trust
 from ..core.verifier import Report, verify
 from ..storage.ledger_dir import LedgerDir
 from .model import IndexRule, SiteIndex, SnapshotReader
+from ..core.errors import PublisherError
 
 log = logging.getLogger(__name__)
 
 
-class LedgerNotVerified(Exception):
+class LedgerNotVerified(PublisherError):
     """The ledger failed verification; the message lists the verifier's problems."""
 
     def __init__(self, report: Report | None, message: str = ""):

@@ -22,12 +22,13 @@ from pathlib import Path
 from typing import Iterator
 
 from .render import SEARCH_PAGES, Renderer
+from ..core.errors import PublisherError
 
 MANIFEST = "search-shards.json"
 INDEXED_DIRS = ("task", "company")  # the only templates carrying data-pagefind-body
 
 
-class SearchIndexError(RuntimeError):
+class SearchIndexError(PublisherError, RuntimeError):
     pass
 
 

@@ -8,12 +8,13 @@ used, so a hostile id can never escape its directory or inject markup into a URL
 from __future__ import annotations
 
 import re
+from ..core.errors import PublisherError
 
 LANGS = ("zh", "en")
 SAFE_SEGMENT = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$")
 
 
-class UnsafeId(ValueError):
+class UnsafeId(PublisherError, ValueError):
     """An id that cannot become a path segment."""
 
 

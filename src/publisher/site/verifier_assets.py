@@ -38,6 +38,7 @@ from ..draw.explain import Population
 from .load import Loaded
 from .proofs import DiskMerkleTree, log_leaves
 from .urls import safe_seg
+from ..core.errors import PublisherError
 
 log = logging.getLogger(__name__)
 
@@ -48,7 +49,7 @@ REPO = Path(__file__).resolve().parents[3]
 NPM_TIMEOUT = 600
 
 
-class VerifierBuildError(RuntimeError):
+class VerifierBuildError(PublisherError, RuntimeError):
     """The browser verifier cannot be built here (no node/npm, npm ci or esbuild failed)."""
 
 

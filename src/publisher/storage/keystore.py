@@ -15,13 +15,14 @@ import sys
 from pathlib import Path
 
 from ..core.keys import PublicKey, SigningKey
+from ..core.errors import PublisherError
 
 KEYS_ENV = "PUBLISHER_KEYS"
 PASS_ENV = "PUBLISHER_KEY_PASSPHRASE"
 PUBKEY_PREFIX = "ed25519:"
 
 
-class KeyStoreError(Exception):
+class KeyStoreError(PublisherError):
     pass
 
 

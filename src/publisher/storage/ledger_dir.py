@@ -27,11 +27,12 @@ from ..core.entry import Entry, format_time, from_bytes, sign_entry
 from ..core.keys import SigningKey
 from ..portal import load_trust
 from ..core.trust import Trust
+from ..core.errors import PublisherError
 
 LOG_LINE_RE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
 
 
-class LedgerIOError(Exception):
+class LedgerIOError(PublisherError):
     """A ledger file could not be read or written; the message names the file."""
 
 

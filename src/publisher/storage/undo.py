@@ -15,9 +15,10 @@ from pathlib import Path
 
 from ..core.entry import Entry
 from .ledger_dir import LedgerDir, atomic_write
+from ..core.errors import PublisherError
 
 
-class UndoError(Exception):
+class UndoError(PublisherError):
     pass
 
 

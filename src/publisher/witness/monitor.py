@@ -23,11 +23,12 @@ from ..core.rules.base import Problem
 from ..portal import load_trust
 from ..core.trust import Trust, trust_fingerprint
 from ..storage.ledger_dir import atomic_write
+from ..core.errors import PublisherError
 
 LIST = "checkpoints.txt"  # one checkpoint file name per line, written by the site build
 
 
-class MonitorError(RuntimeError):
+class MonitorError(PublisherError, RuntimeError):
     pass
 
 

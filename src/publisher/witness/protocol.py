@@ -18,6 +18,7 @@ import re
 from dataclasses import dataclass
 
 from ..core.note import NoteError, Signature, b64decode_canonical, parse_note
+from ..core.errors import PublisherError
 
 MAX_PROOF_LINES = 63
 MAX_BODY = 64 * 1024
@@ -26,7 +27,7 @@ _OLD = re.compile(r"old (0|[1-9][0-9]{0,18})")
 _DECIMAL = re.compile(r"(0|[1-9][0-9]{0,18})\n")
 
 
-class ProtocolError(ValueError):
+class ProtocolError(PublisherError, ValueError):
     """A malformed request or response (HTTP 400 on the witness side)."""
 
 

@@ -23,11 +23,12 @@ from ..core.note import NoteError, Verifier, open_note, parse_note
 from ..storage.ledger_dir import atomic_write
 from .journal import Journal, Latest
 from .protocol import SIZE_CONTENT_TYPE, ProtocolError, decode_request, encode_cosignatures
+from ..core.errors import PublisherError
 
 CONFIG = "witness.json"
 
 
-class WitnessConfigError(ValueError):
+class WitnessConfigError(PublisherError, ValueError):
     pass
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from typing import ClassVar, Sequence
+from ..core.errors import PublisherError
 
 
 @dataclass(frozen=True)
@@ -23,7 +24,7 @@ class InputProblem:
         return f"{loc}{self.message}{tail}"
 
 
-class InputError(ValueError):
+class InputError(PublisherError, ValueError):
     """Refusal of an input; carries every problem found (at least one)."""
 
     MAX_SHOWN: ClassVar[int] = 50

@@ -6,7 +6,7 @@ PORT   ?= 8000
 LEDGER ?= ledger
 OUTPUT ?= output
 
-.PHONY: install demo build serve verify test test-fast browser go-interop spec vectors bench mutate clean sample
+.PHONY: install demo build serve verify test test-fast lint browser go-interop spec vectors bench mutate clean sample
 
 $(BIN)/publisher: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,7 +40,12 @@ demo: verify build
 	@echo "serving the sample portal on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUTPUT)
 
-test: install browser go-interop
+# Style and types (pyproject.toml: [tool.ruff], [tool.mypy]); `make test` runs it first.
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+test: install browser go-interop lint
 	$(BIN)/python -m pytest
 
 test-fast: install

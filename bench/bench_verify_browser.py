@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
 import http.server
 import json
 import shutil
@@ -111,7 +110,7 @@ def browser_runs(site: Path, runs: int) -> list[dict]:
     try:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for i in range(runs):
+            for _i in range(runs):
                 ctx = b.new_context()  # fresh context: nothing cached between runs
                 pg = ctx.new_page()
                 t0 = time.perf_counter()

@@ -12,6 +12,7 @@ import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
+
 from .core.errors import PublisherError
 
 REPO = Path(__file__).resolve().parents[2]  # src/publisher/newportal.py -> repository root

@@ -11,7 +11,6 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from clerk_helpers import snapshot
 
 from publisher.cli.main import main

@@ -8,9 +8,9 @@ from pathlib import Path
 
 import pytest
 
-from publisher.ruleset import default_rules
 from publisher.core.verifier import verify
 from publisher.demo.build import generate
+from publisher.ruleset import default_rules
 from publisher.storage.ledger_dir import LedgerDir
 
 REPO = Path(__file__).parents[2]

@@ -10,11 +10,10 @@ import functools
 import http.server
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from site_ledger import NOW, Facts, build_site_ledger
 
 from publisher.site.build import build

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from publisher.core.canonical import canonical_bytes
+
 from ..core.errors import PublisherError
 
 SCHEME_UNCHAINED_G1 = "bls-unchained-g1-rfc9380"

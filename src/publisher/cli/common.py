@@ -6,8 +6,8 @@ import json
 from pathlib import Path
 from typing import Any
 
-from ..portal import load_trust as parse_trust
 from ..core.trust import Trust, TrustError
+from ..portal import load_trust as parse_trust
 from ..storage.ledger_dir import LedgerDir
 from .errors import UserError
 

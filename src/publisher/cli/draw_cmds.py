@@ -4,7 +4,8 @@ record-beacon (an embargo's reveal round, so the escrows open without the office
 
 Announced draws have no secrets (seed v2). For an embargoed draw each office's 32-byte secret
 lives in ``$PUBLISHER_KEYS/secrets/<task>/<office>.hex`` (mode 0600); the commitment carries it
-timelocked to the embargo's end (``escrow``), so the list opens then even without a reveal. Dates a clerk sees and types (embargo, approval) are Beijing (UTC+08:00) dates.
+timelocked to the embargo's end (``escrow``), so the list opens then even without a reveal. Dates a
+clerk sees and types (embargo, approval) are Beijing (UTC+08:00) dates.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
 
 from ..core.entry import format_time
 from ..core.verifier import verify
@@ -129,11 +129,11 @@ def _now_unix() -> int:
     """Current time; $PUBLISHER_NOW (unix seconds) overrides it for tests and replays. Whatever it
     says, the verifier still requires a checkpoint before the beacon round, so it cannot back-date."""
     fixed = os.environ.get("PUBLISHER_NOW")
-    return int(fixed) if fixed else int(datetime.now(timezone.utc).timestamp())
+    return int(fixed) if fixed else int(datetime.now(UTC).timestamp())
 
 
 def _now() -> str:
-    return format_time(datetime.fromtimestamp(_now_unix(), timezone.utc))
+    return format_time(datetime.fromtimestamp(_now_unix(), UTC))
 
 
 def _append_checked(ledger, office: str, type: str, body: dict, key, time: str):
@@ -367,7 +367,7 @@ def cmd_commit(args) -> int:
         raise UserError(f"{args.spec}: {exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
     key = keystore.load_key(args.key or office, args.keys)
     e = _append_checked(ledger, office, "draw.commit", body, key, now)
-    due = datetime.fromtimestamp(chain.round_time(beacon["round"]), timezone.utc)
+    due = datetime.fromtimestamp(chain.round_time(beacon["round"]), UTC)
     partners = [o["office"] for o in body["offices"][1:]]
     print(f"committed {task}: entry {e.id}; beacon round {beacon['round']} due {format_time(due)} "
           f"({chain.label or 'drand'}). Push now so CI checkpoints it before the round; lock after it."
@@ -527,6 +527,7 @@ def cmd_replace(args) -> int:
     if not cur.lock_valid or cur.selected is None:
         raise UserError(f"task {args.task}'s draw is not locked and published yet")
     from publisher.draw.rules.replace import current_teams
+
     from ..core.rules.base import Context
 
     ctx = Context(trust=ledger.trust(), blobs=ledger)

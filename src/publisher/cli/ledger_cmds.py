@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time as _time
+from datetime import UTC
 from pathlib import Path
 
 from ..core import merkle
@@ -15,8 +16,7 @@ from ..core.keys import SigningKey
 from ..core.note import Signer
 from ..core.verifier import verify
 from ..storage import keystore
-from .common import (add_full_arg, add_ledger_arg, default_rules, load_trust, open_ledger, read_text_arg,
-                     verify_cache)
+from .common import add_full_arg, add_ledger_arg, default_rules, load_trust, open_ledger, read_text_arg, verify_cache
 from .main import UserError
 
 
@@ -219,7 +219,7 @@ SEED_YEARS = 3  # the last built-in years go into a new ledger as calendar entri
 def seed_calendar(ledger, root: SigningKey, now: str) -> list[int]:
     """Publish the last built-in years (chinese-calendar) as calendar entries, so the ledger
     itself shows the arrangement its deadlines are counted on; later years: `calendar add`."""
-    from ..workdays import builtin_year, builtin_years, body_for_year
+    from ..workdays import body_for_year, builtin_year, builtin_years
 
     years = list(builtin_years()[-SEED_YEARS:])
     ledger.append_many([(OPERATOR, "calendar", body_for_year(builtin_year(y)), root, now) for y in years])
@@ -298,7 +298,7 @@ def cmd_key_rotate(args) -> int:
 
 def format_time_now(given: str | None = None) -> str:
     """``given`` (checked) or the current UTC time, in the entry time format."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     if given:
         from ..core.entry import parse_time
@@ -308,7 +308,7 @@ def format_time_now(given: str | None = None) -> str:
         except ValueError as exc:
             raise UserError(f"--time：{exc}（应为 2026-12-01T01:00:00Z）") from None
         return given
-    return format_time(datetime.now(timezone.utc))
+    return format_time(datetime.now(UTC))
 
 
 def run_verify(args):
@@ -390,7 +390,7 @@ def cmd_prove(args) -> int:
     try:
         index = ids.index(args.entry_id.lower())
     except ValueError:
-        raise UserError(f"entry {args.entry_id} is not in the log")
+        raise UserError(f"entry {args.entry_id} is not in the log") from None
     cps = ledger.checkpoint_files()
     if not cps:
         raise UserError("no checkpoint yet: run `publisher checkpoint`")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time as _time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core.entry import format_time, parse_time
@@ -121,7 +121,7 @@ def cmd_report_deadlines(args) -> int:
     now = args.now if args.now is not None else int(_time.time())
     rep = deadline_report(ledger, now=now, office=args.office)
     if args.json:
-        print(json.dumps({"now": format_time(datetime.fromtimestamp(now, timezone.utc)), **rep.to_json()},
+        print(json.dumps({"now": format_time(datetime.fromtimestamp(now, UTC)), **rep.to_json()},
                          ensure_ascii=False, indent=1))
         return 0
     print(f"late publications: {len(rep.late)}")

@@ -11,8 +11,8 @@ from pathlib import Path
 from ..core.cosignature import Cosigner, witness_times
 from ..core.keys import SigningKey
 from ..core.note import NoteError, Verifier
+from ..core.trust import TrustError
 from ..portal import load_trust
-from ..core.trust import Trust, TrustError
 from ..storage import keystore
 from .common import read_json_arg
 from .errors import UserError

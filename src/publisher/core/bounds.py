@@ -9,8 +9,8 @@ from __future__ import annotations
 
 import json
 from typing import Any
-from .errors import PublisherError
 
+from .errors import PublisherError
 
 MAX_JSON_DEPTH = 64
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
@@ -24,10 +24,10 @@ class LimitError(PublisherError, ValueError):
 
 # -- JSON ------------------------------------------------------------------------------------------
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)  # built in C; only a duplicate makes it shorter than the pairs
     if len(out) != len(pairs):
-        seen: set = set()
+        seen: set[str] = set()
         for k, _ in pairs:
             if k in seen:
                 raise LimitError(f"duplicate member {json.dumps(k, ensure_ascii=False)}")

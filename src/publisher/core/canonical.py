@@ -10,6 +10,7 @@ import hashlib
 from typing import Any
 
 import rfc8785
+
 from .errors import PublisherError
 
 

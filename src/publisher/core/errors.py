@@ -5,7 +5,7 @@ in one place (``publisher.cli.main``) and prints one readable message; anything 
 escapes is a bug (exit 3). The kernel owns the class because every layer may import the kernel
 and none may be imported by it.
 
-Exit codes (the CLI's contract, docs/OPERATIONS.md):
+Exit codes (the CLI's contract):
 
 * 0 — success;
 * 1 — the ledger was checked and has problems (``verify``, ``check-push`` print a report);

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 
 from .entry import OPERATOR
+from .errors import PublisherError
 from .keys import PublicKey
 from .registry import KeyRegistry
-from .errors import PublisherError
 
 OFFICE_RE = re.compile(r"^[a-z][a-z0-9-]{1,31}$")
 OFFICE_HINT = ("单位代码须为 2–32 个小写英文字母、数字或连字符，以字母开头，例如 scjgj、county-health / "

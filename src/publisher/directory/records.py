@@ -23,8 +23,8 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, ClassVar
 
-from .uscc import check_uscc
 from ..core.errors import PublisherError
+from .uscc import check_uscc
 
 TARGET_KINDS: tuple[str, ...] = (
     "enterprise",

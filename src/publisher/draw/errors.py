@@ -7,6 +7,7 @@ Builders raise :class:`DrawError` (refuse to produce a bad body); checkers retur
 from __future__ import annotations
 
 from dataclasses import dataclass
+
 from ..core.errors import PublisherError
 
 # Articles cited by messages (see docs/spec/60-draw.md §6.10).

@@ -16,6 +16,7 @@ from publisher.draw.errors import ART_UNANNOUNCED, Finding
 from publisher.draw.seed import secret_commitment
 from publisher.draw.timeutil import day_start, unix
 from publisher.timelock import TimelockError, age, decrypt, encrypt, encrypt_with, locked_to
+
 from ..core.errors import PublisherError
 
 

@@ -17,6 +17,7 @@ from publisher.beacon.chain import BeaconError, ChainInfo
 from publisher.beacon.verify import Beacon, check_beacon
 from publisher.draw.errors import ART_LOCK
 from publisher.draw.lock import DrawResult, compute_result, result_hash, secret_findings
+
 from ..core.errors import PublisherError
 
 

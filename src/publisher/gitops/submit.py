@@ -15,14 +15,14 @@ import json
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
+from ..core.errors import PublisherError
 from . import rules
 from .checkpush import verify_ledger_dir
 from .git import Git, GitError, redact
-from ..core.errors import PublisherError
 
 RETRYABLE_PUSH = ("[rejected]", "non-fast-forward", "fetch first", "cannot lock ref",
                   "failed to update ref", "stale info", "incorrect old value")

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import PublisherError
 from .load import LedgerNotVerified  # noqa: F401  (re-exported for callers)
 from .search import run_pagefind
-from ..core.errors import PublisherError
 
 MARKER = ".publisher-site"
 REPO = Path(__file__).resolve().parents[3]  # src/publisher/site/build.py -> repository root

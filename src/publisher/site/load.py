@@ -18,11 +18,11 @@ from typing import Any
 
 from .. import ruleset
 from ..core.checkpoint import Checkpoint
+from ..core.errors import PublisherError
 from ..core.trust import Trust
 from ..core.verifier import Report, verify
 from ..storage.ledger_dir import LedgerDir
 from .model import IndexRule, SiteIndex, SnapshotReader
-from ..core.errors import PublisherError
 
 log = logging.getLogger(__name__)
 

@@ -8,6 +8,7 @@ used, so a hostile id can never escape its directory or inject markup into a URL
 from __future__ import annotations
 
 import re
+
 from ..core.errors import PublisherError
 
 LANGS = ("zh", "en")

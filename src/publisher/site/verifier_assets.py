@@ -27,18 +27,19 @@ import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..core import merkle
 from ..core.canonical import b64encode
+from ..core.errors import PublisherError
 from ..directory.records import Target
 from ..directory.snapshot import iter_snapshot
 from ..draw.explain import Population
 from .load import Loaded
 from .proofs import DiskMerkleTree, log_leaves
 from .urls import safe_seg
-from ..core.errors import PublisherError
 
 log = logging.getLogger(__name__)
 
@@ -78,9 +79,9 @@ def ensure_node_modules(vdir: Path) -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise VerifierBuildError("npm is not installed; the browser verifier needs Node.js >= 20 and npm")
-    from filelock import FileLock
-
     import tempfile
+
+    from filelock import FileLock
 
     lock_name = f"ssgk-npm-ci-{hashlib.sha256(str(vdir.resolve()).encode()).hexdigest()[:16]}.lock"
     with FileLock(str(Path(tempfile.gettempdir()) / lock_name)):  # not in the repo: npm ci wipes node_modules

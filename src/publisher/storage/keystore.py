@@ -14,8 +14,8 @@ import re
 import sys
 from pathlib import Path
 
-from ..core.keys import PublicKey, SigningKey
 from ..core.errors import PublisherError
+from ..core.keys import PublicKey, SigningKey
 
 KEYS_ENV = "PUBLISHER_KEYS"
 PASS_ENV = "PUBLISHER_KEY_PASSPHRASE"

@@ -5,6 +5,7 @@ exact rule broken, and a message a clerk or auditor can act on.
 """
 
 from __future__ import annotations
+
 from ..core.errors import PublisherError
 
 

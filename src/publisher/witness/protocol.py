@@ -17,8 +17,8 @@ import base64
 import re
 from dataclasses import dataclass
 
-from ..core.note import NoteError, Signature, b64decode_canonical, parse_note
 from ..core.errors import PublisherError
+from ..core.note import NoteError, Signature, b64decode_canonical, parse_note
 
 MAX_PROOF_LINES = 63
 MAX_BODY = 64 * 1024

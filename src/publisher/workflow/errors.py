@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Sequence
+from typing import ClassVar
+
 from ..core.errors import PublisherError
 
 
@@ -39,5 +41,5 @@ class InputError(PublisherError, ValueError):
         super().__init__("\n".join(lines))
 
     @classmethod
-    def one(cls, file: str, where: str, message: str, rule: str = "", article: str = "") -> "InputError":
+    def one(cls, file: str, where: str, message: str, rule: str = "", article: str = "") -> InputError:
         return cls([InputProblem(file, where, message, rule, article)])

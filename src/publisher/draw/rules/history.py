@@ -19,13 +19,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from publisher.beacon import Beacon, BeaconError, check_beacon
+from publisher.core.entry import Entry
+from publisher.core.rules.base import Context
 from publisher.draw.cap import CAP_REASON
 from publisher.draw.errors import ART_DIRECTORY, ART_FAIR, ART_LOCK, DrawError, Finding
 from publisher.draw.filters import FILTER_KEYS
-from publisher.draw.timeutil import unix
-from publisher.core.entry import Entry
-from publisher.core.rules.base import Context
 from publisher.draw.rules.state import ABANDON_AFTER, CommitSummary, DrawBook
+from publisher.draw.timeutil import unix
 
 RULE = "draw.history"
 MAX_COMMITS = 3  # per task: the first commitment and at most two re-draws

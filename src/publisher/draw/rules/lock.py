@@ -10,14 +10,14 @@ secrets) and compared row by row.
 from __future__ import annotations
 
 from publisher.beacon import Beacon, BeaconError, check_beacon
+from publisher.core.entry import Entry
+from publisher.core.rules.base import Context
 from publisher.draw.cap import draw_counts
 from publisher.draw.errors import ART_FAIR, ART_LOCK, ART_UNANNOUNCED, Finding
 from publisher.draw.lock import result_findings, result_hash, secret_findings
-from publisher.draw.timeutil import china_date, china_year, unix
-from publisher.core.entry import Entry
-from publisher.core.rules.base import Context
 from publisher.draw.rules.commit import void_reason
 from publisher.draw.rules.state import CommitSummary, DrawBook
+from publisher.draw.timeutil import china_date, china_year, unix
 
 
 def commit_for(entry: Entry, book: DrawBook) -> tuple[CommitSummary | None, list[Finding]]:

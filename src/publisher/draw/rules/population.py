@@ -9,11 +9,11 @@ same office's previous target snapshot) is flagged (*warning*), with the ids, on
 
 from __future__ import annotations
 
-from publisher.draw.errors import ART_DIRECTORY, Finding
-from publisher.draw.timeutil import unix
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context
+from publisher.draw.errors import ART_DIRECTORY, Finding
 from publisher.draw.rules.state import CommitSummary, DrawBook, Snapshot
+from publisher.draw.timeutil import unix
 
 RULE = "draw.population"
 REMOVAL_WINDOW = 14 * 86400  # s: removals this shortly before a commitment are flagged

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from publisher.draw.errors import ART_REPLACE, Finding
-from publisher.draw.replace import apply_replacement, max_replacements, replacement_findings, substitute
-from publisher.draw.timeutil import china_date
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context
+from publisher.draw.errors import ART_REPLACE, Finding
+from publisher.draw.replace import apply_replacement, max_replacements, replacement_findings, substitute
 from publisher.draw.rules.state import CommitSummary, DrawBook
+from publisher.draw.timeutil import china_date
 
 
 class ReplaceCheck:

@@ -14,19 +14,18 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from publisher.directory.records import DirectoryError
-from publisher.draw.errors import ART_UNANNOUNCED, DrawError, Finding
-from publisher.draw.timeutil import day_start
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context, Problem
+from publisher.directory.records import DirectoryError
+from publisher.draw.errors import ART_UNANNOUNCED, DrawError, Finding
 from publisher.draw.rules.commit import AcceptCheck, CommitCheck
 from publisher.draw.rules.embargo import EmbargoCheck
 from publisher.draw.rules.history import HistoryCheck
 from publisher.draw.rules.lock import CapCheck, LockCheck, RevealCheck
 from publisher.draw.rules.population import PopulationCheck
 from publisher.draw.rules.replace import ReplaceCheck
-from publisher.draw.rules.state import (ABANDON_AFTER, CommitSummary, DrawBook, DrawState,  # noqa: F401 (re-exported)
-                         Private)
+from publisher.draw.rules.state import ABANDON_AFTER, CommitSummary, DrawBook, DrawState, Private  # noqa: F401 (re-exported)
+from publisher.draw.timeutil import day_start
 
 
 class DrawRule:

@@ -15,6 +15,7 @@ from clerk_helpers import snapshot
 
 from publisher.cli.main import main
 
+SAMPLE = Path(__file__).resolve().parents[2] / "ledger"
 PASSPHRASES = {"root": "root pw", "log": "log pw", "scjgj": "scjgj pw"}
 
 
@@ -39,6 +40,7 @@ def portal(tmp_path_factory) -> Path:
     (root / "binary.yaml").write_bytes(b"\xff\xfe\x00bad")
     (root / "pub-garbage.pub").write_text("not a key\n", "utf-8")
     (root / "a-directory").mkdir()
+    (root / "a-file").write_text("", "utf-8")
     return root
 
 
@@ -86,6 +88,17 @@ def _bad_log_ledger(root: Path) -> str:
     with open(d / "log", "a", encoding="utf-8") as fh:
         fh.write("junk\n")
     return str(d)
+
+
+def _sample_locked_task() -> str:
+    """A task with a locked draw in the committed sample county (read, never written)."""
+    import json
+
+    for f in sorted((SAMPLE / "entries").glob("*/*.json")):
+        body = json.loads(f.read_text("utf-8"))
+        if body["type"] == "draw.lock":
+            return body["body"]["task"]
+    raise AssertionError("the sample county has no locked draw")
 
 
 def _no_checkpoint_ledger(root: Path) -> str:
@@ -145,6 +158,8 @@ CASES = [
     ("add-binary", ["add", "binary.yaml", "--office", "scjgj"], 2, ["binary.yaml"], None),
     ("add-directory", ["add", "a-directory", "--office", "scjgj"], 2, ["a-directory"], None),
     ("template-unknown-task", ["template", "results", "T-9999-999", "--xlsx", "out.xlsx"], 2, ["T-9999-999"], None),
+    ("template-unwritable-output", lambda r: ["template", "results", _sample_locked_task(), "--ledger", str(SAMPLE),
+                                              "--xlsx", "a-file/out.xlsx"], 2, ["a-file/out.xlsx"], None),
     ("report-bad-trust", lambda r: ["report", "deadlines", "--ledger", _bad_trust_ledger(r)], 2, ["trust.json"],
      None),
     # draws

@@ -98,6 +98,8 @@ def cmd_template_results(args) -> int:
                              own_offices=_own_offices())
     except InputError as exc:
         raise _user_error(exc) from None
+    except OSError as exc:
+        raise UserError(f"{args.xlsx}：无法写入 / cannot write: {exc.strerror or exc}") from None
     print(f"wrote {args.xlsx}: {n} target row(s) of task {args.task}")
     return 0
 

@@ -45,11 +45,16 @@ lint: install
 	$(BIN)/ruff check src tests bench
 	$(BIN)/mypy
 
+# Two pytest-xdist workers; tests that share a built site stay on one worker (tests/conftest.py).
+# `make test WORKERS=0` runs serially.
+WORKERS ?= 2
+XDIST = $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --dist loadgroup)
+
 test: install browser go-interop lint
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest $(XDIST)
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest $(XDIST) -m "not browser"
 
 spec: install
 	$(BIN)/python -m publisher.specdoc

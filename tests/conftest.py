@@ -12,6 +12,8 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))  # tests/ helper modules importable by plain name
 # Commands keep a verification cache; in tests it lives in a fresh temp dir, never in ~/.cache.
 os.environ.setdefault("PUBLISHER_CACHE_DIR", tempfile.mkdtemp(prefix="publisher-test-cache-"))
+if os.environ.get("PYTEST_XDIST_WORKER"):  # one cache per xdist worker: tests never resume another's state
+    os.environ["PUBLISHER_CACHE_DIR"] = os.path.join(os.environ["PUBLISHER_CACHE_DIR"], os.environ["PYTEST_XDIST_WORKER"])
 
 from ledgertools import LedgerFactory  # noqa: E402
 
@@ -52,3 +54,27 @@ def chromium_browser():
         yield b
         b.close()
 
+
+# -- parallel runs (pytest-xdist, `make test` runs `-n 2 --dist loadgroup`) -------------------------
+#
+# Tests are scheduled in groups, each group on one worker, so a session or module fixture is
+# built once: the site tests share one built county site (tests/site/conftest.py), the browser
+# verifier's tests share theirs (tests/verifier_js/conftest.py); every other file is its own group
+# (module fixtures such as the demo county stay built once). The two site groups are scheduled
+# first: they are the longest, and started last they would run alone at the end.
+HEAVY_GROUPS = ("site", "verifier_js")
+TESTS = Path(__file__).resolve().parent
+
+
+def _group_of(item: pytest.Item) -> str:
+    rel = Path(str(item.path)).resolve().relative_to(TESTS)
+    return rel.parts[0] if rel.parts[0] in HEAVY_GROUPS else rel.as_posix()
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    if not hasattr(config, "workerinput") and getattr(config.option, "dist", "no") == "no":
+        return  # a serial run keeps the collection order
+    for item in items:
+        if item.get_closest_marker("xdist_group") is None:
+            item.add_marker(pytest.mark.xdist_group(_group_of(item)))
+    items.sort(key=lambda it: _group_of(it) not in HEAVY_GROUPS)  # stable: heavy groups first

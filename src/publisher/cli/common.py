@@ -29,9 +29,9 @@ def read_text_arg(path: str | Path, what: str) -> str:
     try:
         return Path(path).read_text("utf-8")
     except OSError as exc:
-        raise UserError(f"{path}：无法读取{what} / cannot read the {what}: {exc.strerror or exc}") from None
+        raise UserError(f"{path}：无法读取 / cannot read the {what}: {exc.strerror or exc}") from None
     except UnicodeDecodeError:
-        raise UserError(f"{path}：{what}不是 UTF-8 文本 / the {what} is not UTF-8 text") from None
+        raise UserError(f"{path}：不是 UTF-8 文本 / the {what} is not UTF-8 text") from None
 
 
 def read_json_arg(path: str | Path, what: str) -> Any:
@@ -40,7 +40,7 @@ def read_json_arg(path: str | Path, what: str) -> Any:
     try:
         return json.loads(text)
     except ValueError as exc:
-        raise UserError(f"{path}：{what}不是有效的 JSON / the {what} is not valid JSON: {exc}") from None
+        raise UserError(f"{path}：不是有效的 JSON / the {what} is not valid JSON: {exc}") from None
 
 
 def load_trust(args, ledger: LedgerDir) -> Trust:

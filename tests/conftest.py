@@ -58,17 +58,27 @@ def chromium_browser():
 # -- parallel runs (pytest-xdist, `make test` runs `-n 2 --dist loadgroup`) -------------------------
 #
 # Tests are scheduled in groups, each group on one worker, so a session or module fixture is
-# built once: the site tests share one built county site (tests/site/conftest.py), the browser
-# verifier's tests share theirs (tests/verifier_js/conftest.py); every other file is its own group
-# (module fixtures such as the demo county stay built once). The two site groups are scheduled
-# first: they are the longest, and started last they would run alone at the end.
-HEAVY_GROUPS = ("site", "verifier_js")
+# built once: the tests that use the built county site of tests/site/conftest.py share a worker,
+# as do those using the browser verifier's site (tests/verifier_js/conftest.py); every other file
+# is its own group (module fixtures such as the demo county stay built once). The longest groups
+# are scheduled first (the lookup test builds the whole SAMPLE county site, the longest setup in
+# the suite): started last, they would run alone at the end.
+SHARED = {"site": {"county", "site", "server", "sharded_site", "sharded_server"},
+          "verifier_js": {"vledger", "vsite"}}
+FIRST = ("site/test_site_lookup_browser.py", "site", "verifier_js")
 TESTS = Path(__file__).resolve().parent
 
 
-def _group_of(item: pytest.Item) -> str:
+def xdist_group_of(item: pytest.Item) -> str:
     rel = Path(str(item.path)).resolve().relative_to(TESTS)
-    return rel.parts[0] if rel.parts[0] in HEAVY_GROUPS else rel.as_posix()
+    if SHARED.get(rel.parts[0], set()) & set(getattr(item, "fixturenames", ())):
+        return rel.parts[0]
+    return rel.as_posix()
+
+
+def _order(item: pytest.Item) -> int:
+    group = xdist_group_of(item)
+    return FIRST.index(group) if group in FIRST else len(FIRST)
 
 
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
@@ -76,5 +86,5 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         return  # a serial run keeps the collection order
     for item in items:
         if item.get_closest_marker("xdist_group") is None:
-            item.add_marker(pytest.mark.xdist_group(_group_of(item)))
-    items.sort(key=lambda it: _group_of(it) not in HEAVY_GROUPS)  # stable: heavy groups first
+            item.add_marker(pytest.mark.xdist_group(xdist_group_of(item)))
+    items.sort(key=_order)  # stable: the longest groups first

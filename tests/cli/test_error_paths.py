@@ -41,6 +41,8 @@ def portal(tmp_path_factory) -> Path:
     (root / "pub-garbage.pub").write_text("not a key\n", "utf-8")
     (root / "a-directory").mkdir()
     (root / "a-file").write_text("", "utf-8")
+    items = (SAMPLE.parent / "examples" / "items-scjgj.yaml").read_text("utf-8")
+    (root / "items-nobody.yaml").write_text(items.replace("office: scjgj", "office: nobody"), "utf-8")
     return root
 
 
@@ -156,6 +158,11 @@ CASES = [
     ("add-missing-file", ["add", "missing.yaml"], 2, ["missing.yaml"], None),
     ("add-bad-yaml", ["add", "bad.yaml", "--office", "scjgj"], 2, ["bad.yaml"], None),
     ("add-binary", ["add", "binary.yaml", "--office", "scjgj"], 2, ["binary.yaml"], None),
+    ("add-unknown-office", ["add", "items-nobody.yaml"], 2, ["nobody"], None),
+    ("add-office-mismatch", ["add", "items-nobody.yaml", "--office", "scjgj"], 2, ["items-nobody.yaml", "office"],
+     None),
+    ("add-wrong-passphrase", [
+        "add", str(SAMPLE.parent / "examples" / "items-scjgj.yaml")], 2, ["scjgj"], _wrong_passphrase),
     ("add-directory", ["add", "a-directory", "--office", "scjgj"], 2, ["a-directory"], None),
     ("template-unknown-task", ["template", "results", "T-9999-999", "--xlsx", "out.xlsx"], 2, ["T-9999-999"], None),
     ("template-unwritable-output", lambda r: ["template", "results", _sample_locked_task(), "--ledger", str(SAMPLE),

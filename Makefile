@@ -6,7 +6,7 @@ PORT   ?= 8000
 LEDGER ?= ledger
 OUTPUT ?= output
 
-.PHONY: install demo build serve verify test test-fast browser go-interop spec vectors bench mutate clean sample
+.PHONY: install demo build serve verify test test-fast lint browser go-interop spec vectors bench mutate clean sample
 
 $(BIN)/publisher: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -40,11 +40,21 @@ demo: verify build
 	@echo "serving the sample portal on http://127.0.0.1:$(PORT)/ (Ctrl-C to stop)"
 	$(BIN)/python -m http.server $(PORT) --bind 127.0.0.1 --directory $(OUTPUT)
 
-test: install browser go-interop
-	$(BIN)/python -m pytest
+# Style and types (pyproject.toml: [tool.ruff], [tool.mypy]); `make test` runs it first.
+lint: install
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+# Two pytest-xdist workers; tests that share a built site stay on one worker (tests/conftest.py).
+# `make test WORKERS=0` runs serially.
+WORKERS ?= 2
+XDIST = $(if $(filter 0,$(WORKERS)),,-n $(WORKERS) --dist loadgroup)
+
+test: install browser go-interop lint
+	$(BIN)/python -m pytest $(XDIST)
 
 test-fast: install
-	$(BIN)/python -m pytest -m "not browser"
+	$(BIN)/python -m pytest $(XDIST) -m "not browser"
 
 spec: install
 	$(BIN)/python -m publisher.specdoc

@@ -21,9 +21,9 @@ import sys
 import time
 from contextlib import contextmanager
 
-from publisher.ruleset import default_rules
-from publisher.draw.rules import history
 from publisher.core.verifier import verify
+from publisher.draw.rules import history
+from publisher.ruleset import default_rules
 from publisher.storage.ledger_dir import LedgerDir
 
 

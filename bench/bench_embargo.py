@@ -20,9 +20,10 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests" / "core"), str(REPO / "tests")]
 
+from test_draw_rule import Scenario  # noqa: E402
+
 from publisher.embargo import reveal_round  # noqa: E402
 from publisher.storage.beacons import record_beacon  # noqa: E402
-from test_draw_rule import Scenario  # noqa: E402
 
 
 def median_ms(fn, n: int) -> float:

@@ -221,8 +221,8 @@ def cut_before_push(full: Path, before: Path) -> int:
 
 
 def child(ledger: str, cache: str, workers: int) -> None:
-    from publisher.ruleset import default_rules
     from publisher.core.verifier import verify
+    from publisher.ruleset import default_rules
     from publisher.storage.ledger_dir import LedgerDir
     from publisher.storage.verify_cache import VerifyCache
 

@@ -21,8 +21,12 @@ from publisher.draw.cap import CapTable
 from publisher.draw.commitment import build_commit_body, check_commit_body
 from publisher.draw.lock import build_lock_body, compute_result
 from publisher.draw.samples import sample_inspectors, sample_targets
-from publisher.draw.sealed import (build_sealed_commit, build_sealed_lock, check_sealed_commit, check_sealed_lock,
-                                   eligible)
+from publisher.draw.sealed import (
+    build_sealed_commit,
+    build_sealed_lock,
+    check_sealed_commit,
+    check_sealed_lock,
+)
 
 TIME = "2026-03-01T00:00:00Z"
 

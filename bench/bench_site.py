@@ -19,14 +19,13 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import resource
 import shutil
 import subprocess
 import sys
 import tempfile
 import time
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 REPO = Path(__file__).resolve().parents[1]
@@ -44,11 +43,11 @@ def key(name: str):
 
 
 def iso(t: int) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def day_ts(d: date, hour: int = 2) -> int:
-    return int(datetime(d.year, d.month, d.day, hour, tzinfo=timezone.utc).timestamp())
+    return int(datetime(d.year, d.month, d.day, hour, tzinfo=UTC).timestamp())
 
 
 # ------------------------------------------------------------------------------ generation
@@ -114,7 +113,7 @@ class Gen:
             self.snapshots.append((self.led.put_blob(snapshot_bytes(targets)), hi - lo))
             self.append("o00", "directory.snapshot", {"kind": "targets", "blob": self.snapshots[-1][0],
                                                      "count": hi - lo, "confirmed_by": "张三", "confirmed_at": f"{YEARS[0]}-01-02"})
-        self.inspectors = sample_inspectors({o: 12 for o in self.offices}, "bench")
+        self.inspectors = sample_inspectors(dict.fromkeys(self.offices, 12), "bench")
         self.iblob = self.led.put_blob(snapshot_bytes(self.inspectors))
         self.append("o00", "directory.snapshot", {"kind": "inspectors", "blob": self.iblob, "count": len(self.inspectors),
                                                  "confirmed_by": "张三", "confirmed_at": f"{YEARS[0]}-01-02"})

@@ -28,12 +28,12 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path[:0] = [str(REPO / "tests" / "timelock")]
 
-from py_arkworks_bls12381 import G1Point, G2Point, GT  # noqa: E402
+from py_arkworks_bls12381 import GT, G1Point, G2Point  # noqa: E402
+from tl_support import QUICKNET, QUICKNET_BEACONS, browser_page  # noqa: E402
 
 from publisher import timelock  # noqa: E402
 from publisher.beacon.chain import chain_to_json  # noqa: E402
 from publisher.beacon.verify import beacon_to_json, check_beacon  # noqa: E402
-from tl_support import QUICKNET, QUICKNET_BEACONS, browser_page  # noqa: E402
 
 ROUND = 12040883
 SECRET = bytes(range(32))
@@ -96,7 +96,7 @@ def browser_numbers(ct: bytes, runs: int) -> dict[str, float]:
                 page = b.new_context().new_page()
                 page.goto(url)
                 pre = page.evaluate("c => window.runCases([c], 1)", warm_beacon)[0]
-                res = page.evaluate("c => window.runCases([c], %d)" % (runs + 1), case)[0]
+                res = page.evaluate(f"c => window.runCases([c], {runs + 1})", case)[0]
                 b.close()
         finally:
             srv.shutdown()

@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import os
 import resource
 import shutil
 import subprocess
@@ -22,7 +21,7 @@ from pathlib import Path
 
 from publisher.core.canonical import canonical_bytes
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint
-from publisher.core.entry import OPERATOR, from_bytes, sign_entry
+from publisher.core.entry import OPERATOR, from_bytes
 from publisher.core.keys import SigningKey
 from publisher.core.note import Signer
 from publisher.storage.ledger_dir import LedgerDir
@@ -40,7 +39,8 @@ def make_ledger(root: Path, n: int, offices: int) -> None:
     led.init({"version": 1, "origin": ORIGIN, "root_keys": [{"key_id": rk.id, "public_key": rk.public.b64}],
               "log_vkey": lk.vkey, "beacon_chains": [], "sample": True})
     t0 = 1767225600
-    ts = lambda s: time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t0 + s))
+    def ts(s):
+        return time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime(t0 + s))
     names = [f"office-{i:02d}" for i in range(offices)]
     keys = {o: key(o) for o in names}
     for o in names:
@@ -75,7 +75,7 @@ def bare_cost(root: Path, sample: int) -> float:
         b = canonical_bytes(unsigned)
         k = pk.get(e.key)
         if k is None:
-            k = pk[e.key] = next((PublicKey(key(n).public.raw) for n in ["root"] + [f"office-{i:02d}" for i in range(100)] if key(n).id == e.key))
+            k = pk[e.key] = next(PublicKey(key(n).public.raw) for n in ["root"] + [f"office-{i:02d}" for i in range(100)] if key(n).id == e.key)
         k.verify(e.signature, b)
     return (time.perf_counter() - t) / len(items)
 

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import argparse
 import functools
-import hashlib
 import http.server
 import json
 import shutil
@@ -115,11 +114,11 @@ def browser_runs(site: Path, runs: int, full: bool = False) -> list[dict]:
     try:
         with sync_playwright() as p:
             b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-            for i in range(runs):
+            for _i in range(runs):
                 ctx = b.new_context()  # fresh context: nothing cached between runs
                 pg = ctx.new_page()
                 fetched: list = []
-                pg.on("requestfinished", lambda rq: fetched.append(rq))
+                pg.on("requestfinished", fetched.append)
                 t0 = time.perf_counter()
                 pg.goto(url)
                 pg.wait_for_selector('#verify-report[data-state="done"]', timeout=120000)

@@ -77,7 +77,7 @@ def round_trips(rounds: int, tmp: Path) -> dict:
     try:
         sizes: dict[str, int] = {}
         three, one, bare = [], [], []
-        for r in range(rounds):
+        for _r in range(rounds):
             note = log.grow(10)
             t = time.perf_counter()
             out, outcomes = collect(note, len(log.leaves), log.proof, [(c.witness, u) for _, u, c in procs], sizes)

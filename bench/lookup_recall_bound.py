@@ -60,7 +60,7 @@ def main() -> int:
             weight[f].append((occ / (N * pos), (len(n), n, cid), cid))
     best = ours = 0.0
     over_page = mass_over = 0.0
-    for f, ws in weight.items():
+    for _f, ws in weight.items():
         ws.sort(key=lambda w: -w[0])
         best += sum(w[0] for w in ws[:args.page])
         site = sorted(ws, key=lambda w: w[1])[:args.page]  # lookup.py's order: (length, name, id)

@@ -16,7 +16,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 MUTANTS = ROOT / "mutants"
 
-from mutmut.stats import status_by_exit_code  # mutmut's own reading of its exit codes
+from mutmut.stats import status_by_exit_code  # noqa: E402  (mutmut's own reading of its exit codes)
 
 DETECTED = {"killed", "timeout", "segfault", "caught by type check"}
 

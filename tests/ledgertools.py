@@ -6,7 +6,7 @@ directory, whatever other conftest.py files exist."""
 from __future__ import annotations
 
 import hashlib
-import sys
+from datetime import UTC
 from pathlib import Path
 
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint
@@ -15,7 +15,6 @@ from publisher.core.keys import SigningKey
 from publisher.core.note import Signer
 from publisher.core.verifier import verify
 from publisher.storage.ledger_dir import LedgerDir
-
 
 ORIGIN = "portal.test/county"
 
@@ -41,15 +40,15 @@ class LedgerFactory:
                 "root_keys": [{"key_id": self.root_key.id, "public_key": self.root_key.public.b64}],
                 "log_vkey": self.log_signer.vkey, "beacon_chains": chains or [], "sample": False}
 
-    def init(self, chains: list | None = None) -> "LedgerFactory":
+    def init(self, chains: list | None = None) -> LedgerFactory:
         self.ledger.init(self.trust_json(chains))
         return self
 
     def tick(self, seconds: int = 60) -> str:
-        from datetime import datetime, timezone
+        from datetime import datetime
 
         self.clock += seconds
-        return datetime.fromtimestamp(self.clock, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+        return datetime.fromtimestamp(self.clock, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
     def add_office(self, office: str, name_zh: str = "测试局") -> SigningKey:
         key = det_key("office:" + office)

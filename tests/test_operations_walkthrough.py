@@ -14,7 +14,7 @@ import json
 import re
 import shlex
 import shutil
-from datetime import date, datetime, timezone
+from datetime import UTC, date, datetime
 from pathlib import Path
 
 import openpyxl
@@ -36,7 +36,7 @@ def utc(text: str) -> str:
 
 
 def unix(text: str) -> int:
-    return int(datetime.strptime(utc(text), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc).timestamp())
+    return int(datetime.strptime(utc(text), "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC).timestamp())
 
 
 class County:
@@ -64,7 +64,7 @@ class County:
         for flag, value in zip(extra, extra[1:]):
             if flag in ("--time", "--now"):  # the fixed clock is this machine's clock then (time rules)
                 when = value if value.isdigit() else str(int(datetime.strptime(value, "%Y-%m-%dT%H:%M:%SZ")
-                                                             .replace(tzinfo=timezone.utc).timestamp()))
+                                                             .replace(tzinfo=UTC).timestamp()))
                 self.mp.setenv("PUBLISHER_NOW", when)
         code = main(shlex.split(command) + list(extra))
         out = self.capsys.readouterr()

@@ -13,12 +13,14 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from .core.errors import PublisherError
+
 REPO = Path(__file__).resolve().parents[2]  # src/publisher/newportal.py -> repository root
 GITATTRIBUTES = "ledger/log merge=union\n"
 GITIGNORE = "ledger/.lock\nledger/.tmp*\n*.key\n*.pem\n*.seed\nkeys/\noutput/\n"
 
 
-class PortalError(ValueError):
+class PortalError(PublisherError, ValueError):
     pass
 
 

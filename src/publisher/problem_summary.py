@@ -8,7 +8,7 @@ line only with ``--verbose`` (errors are always listed in full).
 from __future__ import annotations
 
 from collections import OrderedDict
-from typing import Iterable
+from collections.abc import Iterable
 
 RULE_NAMES_ZH = {
     "workflow.deadline": "结果公示超过 20 个工作日",

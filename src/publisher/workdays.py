@@ -34,10 +34,12 @@ from typing import Literal
 import chinese_calendar
 from chinese_calendar import constants as _cc_constants
 
+from .core.errors import PublisherError
+
 _ONE_DAY = _dt.timedelta(days=1)
 
 
-class CalendarUnknown(LookupError):
+class CalendarUnknown(PublisherError, LookupError):
     """The calendar has no official data for a date (no notice for its year)."""
 
     def __init__(self, day: _dt.date, known: tuple[int, ...] = ()):
@@ -91,7 +93,7 @@ def builtin_years() -> tuple[int, ...]:
 BUILTIN_LAST_YEAR = max(builtin_years())
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def builtin_year(year: int) -> YearArrangement:
     """The year as the ``chinese_calendar`` package has it (only days that differ from Mon-Fri)."""
     if year not in builtin_years():
@@ -137,7 +139,7 @@ class Calendar:
     def known_years(self) -> tuple[int, ...]:
         return tuple(sorted(set(self.years) | (set(builtin_years()) if self.builtin else set())))
 
-    def with_year(self, arr: YearArrangement) -> "Calendar":
+    def with_year(self, arr: YearArrangement) -> Calendar:
         return Calendar({**self.years, arr.year: arr}, self.builtin)
 
     def is_workday(self, day: _dt.date) -> bool:
@@ -174,7 +176,7 @@ class Calendar:
                 count += 1
         return count
 
-    def lateness(self, event_date: _dt.date, published_date: _dt.date, limit_days: int) -> "Lateness":
+    def lateness(self, event_date: _dt.date, published_date: _dt.date, limit_days: int) -> Lateness:
         return _lateness(self, event_date, published_date, limit_days)
 
 

@@ -15,8 +15,8 @@ from publisher.beacon import (
     BeaconError,
     BeaconSource,
     HttpBeaconClient,
-    beacon_to_json,
     beacon_from_json,
+    beacon_to_json,
 )
 
 VECTORS = json.loads((Path(__file__).parents[1] / "vectors" / "drand-quicknet.json").read_text())

@@ -6,13 +6,11 @@ import json
 from pathlib import Path
 
 import pytest
-
 from clerk_helpers import snapshot
 
 from publisher.cli.main import main
 from publisher.workflow.rules.calendar_entry import CalendarCheck
 from publisher.workflow.rules.state import WorkflowState
-
 
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
@@ -109,8 +107,8 @@ def test_deadlines_in_2027_become_known_after_the_entry():
 
     from publisher.core.entry import sign_entry
     from publisher.core.keys import SigningKey
-    from publisher.workflow.rules.calendar import judge
     from publisher.workflow.calendar_file import read_calendar
+    from publisher.workflow.rules.calendar import judge
 
     state = WorkflowState()
     assert judge(date(2027, 1, 25), date(2027, 3, 1), 20, state.calendar).status == "unknown"

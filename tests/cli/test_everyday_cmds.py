@@ -3,15 +3,15 @@ own template, and verify's warnings summarised by rule."""
 
 from __future__ import annotations
 
-import json
 import subprocess
+from datetime import UTC
 
 import pytest
 from clerk_helpers import snapshot
 
-from workflow.wf_scenario import Workflow, unix
 from publisher.cli.main import main
 from publisher.storage import keystore
+from workflow.wf_scenario import Workflow, unix
 
 
 @pytest.fixture
@@ -45,9 +45,10 @@ def result_yaml(wf, lock, target, completed="2026-01-20"):
 
 def t(wf):
     wf.f.tick()
+    from datetime import datetime
+
     from publisher.core.entry import format_time
-    from datetime import datetime, timezone
-    return format_time(datetime.fromtimestamp(wf.f.clock, timezone.utc))
+    return format_time(datetime.fromtimestamp(wf.f.clock, UTC))
 
 
 def test_status_lists_open_targets_and_due_dates(env, capsys):

@@ -9,9 +9,9 @@ import textwrap
 import openpyxl
 import pytest
 
-from workflow.wf_scenario import Workflow, unix
 from publisher.cli.main import main
 from publisher.storage import keystore
+from workflow.wf_scenario import Workflow, unix
 
 
 @pytest.fixture

@@ -6,7 +6,6 @@ import json
 import os
 
 import pytest
-
 from clerk_helpers import snapshot
 
 from publisher.cli.main import main

@@ -4,7 +4,6 @@ flag on each, seen by no rule), earlier ones stay valid, and the ledger stays ve
 from __future__ import annotations
 
 from ledgertools import det_key
-
 from publisher.core.entry import OPERATOR
 from publisher.core.verifier import verify
 

@@ -10,8 +10,15 @@ from pathlib import Path
 import pytest
 
 from ledgertools import det_key
-from publisher.core.cosignature import (Cosigner, WitnessKey, add_signatures, cosignature_key_id, cosigned_message,
-                                        quorum_time, witness_times)
+from publisher.core.cosignature import (
+    Cosigner,
+    WitnessKey,
+    add_signatures,
+    cosignature_key_id,
+    cosigned_message,
+    quorum_time,
+    witness_times,
+)
 from publisher.core.note import NoteError, Signer, key_id, open_note, parse_note, sign_note
 
 VECTORS = Path(__file__).parents[1] / "vectors" / "signed-note-and-checkpoints.json"  # = ../shared/vectors/

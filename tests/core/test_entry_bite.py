@@ -5,12 +5,12 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
 from publisher.core.canonical import canonical_bytes
-from publisher.core.entry import (EnvelopeError, format_time, from_bytes, from_json, parse_time, sign_entry)
+from publisher.core.entry import EnvelopeError, format_time, from_bytes, from_json, parse_time, sign_entry
 from publisher.core.keys import SigningKey
 
 KEY = SigningKey.from_seed(hashlib.sha256(b"entry-bite").digest())
@@ -125,7 +125,7 @@ def test_from_bytes_errors():
 
 def test_time_round_trip():
     t = parse_time("2026-03-31T17:00:00Z")
-    assert t == datetime(2026, 3, 31, 17, tzinfo=timezone.utc)
+    assert t == datetime(2026, 3, 31, 17, tzinfo=UTC)
     assert format_time(t) == "2026-03-31T17:00:00Z"
     assert format_time(datetime(2026, 4, 1, 1, tzinfo=timezone(timedelta(hours=8)))) == "2026-03-31T17:00:00Z"
 

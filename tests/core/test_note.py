@@ -128,7 +128,7 @@ def test_invalid_utf8_bytes_refused():
         (lambda n: n.replace("problem,\n", "problem,\r\n"), "control character U+000D"),
         (lambda n: n.replace("x08go/", "x08go-"), "not valid base64"),
         (lambda n: n.replace("AM=\n", "AM\n"), "not valid base64"),
-        (lambda n: n.replace("x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=", "x08goA=="), "shorter than 5 bytes"),
+        (lambda n: n.replace("x08go/ZJkuBS9UG/SffcvIAQxVBtiFupLLr8pAcElZInNIuGUgYN1FFYC2pZSNXgKvqfqdngotpRZb6KE6RyyBwJnAM=", "x08goA=="), "shorter than 5 bytes"),  # noqa: E501
         (lambda n: n + "\n", "no signature lines"),
         (lambda n: n + "x y\n", "signature line 2 does not start with '— '"),
         (lambda n: n + "\n" + n[n.index("\n\n") + 2 :], "invalid signature"),  # text would include line 1

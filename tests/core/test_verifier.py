@@ -7,7 +7,7 @@ import shutil
 
 from ledgertools import ORIGIN, det_key
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint
-from publisher.core.entry import OPERATOR, sign_entry
+from publisher.core.entry import OPERATOR
 from publisher.core.verifier import verify
 
 
@@ -91,7 +91,7 @@ def test_replayed_entry_into_another_office_chain(small_ledger):
     src = led.entry_path("scjgj", 3).read_bytes()
     dst = led.entry_path("wjj", 4)
     dst.write_bytes(src)
-    eid = json.loads(src)  # id unchanged since content unchanged
+    json.loads(src)  # id unchanged since content unchanged
     from publisher.core.entry import from_bytes
 
     e = from_bytes(src)
@@ -186,7 +186,7 @@ def test_auditor_checkpoint_consistent(small_ledger):
     f = small_ledger
     note = f.ledger.checkpoint_files()[0].read_text()
     f.notice("wjj", "more")
-    cp_path = f.checkpoint()
+    f.checkpoint()
     r = verify(f.ledger, f.ledger.trust(), extra_checkpoints=[("kept", note)])
     assert r.ok and len(r.checkpoints) == 2
 

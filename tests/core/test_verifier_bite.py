@@ -6,7 +6,7 @@ that guard cannot hide behind another one that happens to fire on the same ledge
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
@@ -14,7 +14,7 @@ from publisher.core.verifier import BACKDATE_TOLERANCE, FUTURE_TOLERANCE
 
 
 def iso(t: int) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def hits(report, rule):

@@ -10,8 +10,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from ledgertools import LedgerFactory, det_key  # noqa: E402
-
-from publisher.core.verifier import _check_orphans, Report  # noqa: E402
+from publisher.core.verifier import Report, _check_orphans  # noqa: E402
 
 
 class LastTime:

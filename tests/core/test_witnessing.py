@@ -74,7 +74,7 @@ def test_inserted_smaller_checkpoint_is_refused(wl):
     Honest witnesses refuse it (409), so it lacks the quorum; if two colluding witnesses cosign it,
     their cosignatures are later than the larger checkpoint's, which no honest witness produces."""
     wl.notice("scjgj", "2")
-    wl.checkpoint(witness_times={n: T + 1000 for n in NAMES})
+    wl.checkpoint(witness_times=dict.fromkeys(NAMES, T + 1000))
     big = wl.verify().size
     # insert a checkpoint of a smaller size, after the fact
     from publisher.core import merkle

@@ -8,12 +8,11 @@ from pathlib import Path
 
 import pytest
 
-from publisher.ruleset import default_rules
+from ledgertools import assert_chinese_first
 from publisher.core.verifier import verify
 from publisher.demo.build import generate
+from publisher.ruleset import default_rules
 from publisher.storage.ledger_dir import LedgerDir
-
-from ledgertools import assert_chinese_first
 
 REPO = Path(__file__).parents[2]
 

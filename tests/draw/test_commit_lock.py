@@ -10,8 +10,8 @@ from publisher.beacon import SimulatedBeacon
 from publisher.core.schema import validate_body
 from publisher.directory.records import Inspector
 from publisher.directory.snapshot import iter_snapshot, snapshot_bytes
-from publisher.draw.commitment import build_commit_body, check_commit_body
 from publisher.draw.cap import CapTable
+from publisher.draw.commitment import build_commit_body, check_commit_body
 from publisher.draw.errors import DrawError
 from publisher.draw.lock import build_lock_body, build_reveal_body, result_hash
 from publisher.draw.samples import sample_inspectors, sample_targets

@@ -58,24 +58,31 @@ def test_forged_explanations_are_refused():
     def refused(e, lk=lock):
         return not verify_explanation(body, lk, e).ok
 
-    e = copy.deepcopy(good_in); e["ticket"] = "00" * 32
+    e = copy.deepcopy(good_in)
+    e["ticket"] = "00" * 32
     assert refused(e)
-    e = copy.deepcopy(good_in); e["leaf"]["proof"][0] = "00" * 32
+    e = copy.deepcopy(good_in)
+    e["leaf"]["proof"][0] = "00" * 32
     assert refused(e)
-    e = copy.deepcopy(good_in); e["leaf"]["stratum"] = "高"  # claims another stratum
+    e = copy.deepcopy(good_in)
+    e["leaf"]["stratum"] = "高"  # claims another stratum
     assert refused(e)
-    e = copy.deepcopy(good_in); e["target"] = other  # another company's proof
+    e = copy.deepcopy(good_in)
+    e["target"] = other  # another company's proof
     assert refused(e)
     # claim "not in the population" for a member: neighbours are not adjacent around it
     e = explain(lock, pop, chosen)
     i = e["leaf"]["index"]
     e["leaf"], e["neighbours"] = None, {"left": pop.leaf_proof(i - 1), "right": pop.leaf_proof(i + 1)}
     assert refused(e)
-    e = copy.deepcopy(good_out); e["neighbours"]["left"] = None
+    e = copy.deepcopy(good_out)
+    e["neighbours"]["left"] = None
     assert refused(e)
-    lk = copy.deepcopy(lock); lk["selected"] = lk["selected"][1:]  # list disagrees with tickets
+    lk = copy.deepcopy(lock)
+    lk["selected"] = lk["selected"][1:]  # list disagrees with tickets
     assert refused(good_in, lk)
-    lk = copy.deepcopy(lock); lk["seed"] = "00" * 32
+    lk = copy.deepcopy(lock)
+    lk["seed"] = "00" * 32
     assert refused(good_in, lk)
 
 

@@ -10,12 +10,10 @@ from __future__ import annotations
 import copy
 
 import pytest
+from test_explain import INSPECTORS, SECRETS, SIM, TARGETS, draw  # the same committed draw as test_explain
 
 from publisher.draw.explain import Population, Verdict, explain, verify_explanation
-
 from publisher.draw.lock import build_reveal_body
-
-from test_explain import INSPECTORS, SECRETS, SIM, TARGETS, draw  # the same committed draw as test_explain
 
 
 @pytest.fixture(scope="module")
@@ -70,13 +68,17 @@ def test_neighbour_positions(county):
     body, lock, pop = county
     outsider = pop.ids[10] + "0"
     e = explain(lock, pop, outsider)
-    f = copy.deepcopy(e); f["neighbours"]["left"] = None
+    f = copy.deepcopy(e)
+    f["neighbours"]["left"] = None
     assert refusal(body, lock, f) == "without a left neighbour the right one must be the first leaf"
-    f = copy.deepcopy(e); f["neighbours"]["right"] = None
+    f = copy.deepcopy(e)
+    f["neighbours"]["right"] = None
     assert refusal(body, lock, f) == "without a right neighbour the left one must be the last leaf"
-    f = copy.deepcopy(e); f["neighbours"]["left"] = pop.leaf_proof(9)
+    f = copy.deepcopy(e)
+    f["neighbours"]["left"] = pop.leaf_proof(9)
     assert refusal(body, lock, f) == "the neighbours are not adjacent leaves"
-    f = copy.deepcopy(e); f["neighbours"] = None
+    f = copy.deepcopy(e)
+    f["neighbours"] = None
     assert refusal(body, lock, f) == "no neighbours given for a non-empty population"
     # the ends of the list: one neighbour is enough there
     first, last = explain(lock, pop, "0"), explain(lock, pop, "ZZZ")
@@ -95,13 +97,17 @@ def test_an_outsider_just_after_the_first_leaf_gets_it_as_left_neighbour(county)
 def test_inclusion_ticket_seed_secrets_and_list(county):
     body, lock, pop = county
     e = member(lock, pop)
-    f = copy.deepcopy(e); f["leaf"]["id"] = pop.ids[11]
+    f = copy.deepcopy(e)
+    f["leaf"]["id"] = pop.ids[11]
     assert refusal(body, lock, f) == "the inclusion proof does not match the committed population root"
-    f = copy.deepcopy(e); f["leaf"]["proof"] = [1]
+    f = copy.deepcopy(e)
+    f["leaf"]["proof"] = [1]
     assert refusal(body, lock, f) == "the inclusion proof does not match the committed population root"
-    f = copy.deepcopy(e); f["ticket"] = "00" * 32
+    f = copy.deepcopy(e)
+    f["ticket"] = "00" * 32
     assert refusal(body, lock, f) == "the ticket is not the one the seed gives"
-    lk = copy.deepcopy(lock); lk["seed"] = "00" * 32
+    lk = copy.deepcopy(lock)
+    lk["seed"] = "00" * 32
     assert refusal(body, lk, e) == "the seed does not follow from the beacon and the secrets"
     # seed v2: an announced draw's seed comes from the beacon alone; secrets exist only for an
     # embargoed draw, and its reveal's secrets must match the commitments
@@ -110,12 +116,15 @@ def test_inclusion_ticket_seed_secrets_and_list(county):
     epop = Population.from_commit(ebody, TARGETS)
     ee = explain(reveal, epop, epop.ids[10])
     assert verify_explanation(ebody, elock, ee, reveal_body=reveal).ok
-    rv = copy.deepcopy(reveal); rv["secrets"] = [SECRETS[1].hex(), SECRETS[0].hex()]
+    rv = copy.deepcopy(reveal)
+    rv["secrets"] = [SECRETS[1].hex(), SECRETS[0].hex()]
     assert refusal(ebody, elock, ee, rv) == "a revealed secret does not match its commitment"
-    rv = copy.deepcopy(reveal); rv["secrets"] = []
+    rv = copy.deepcopy(reveal)
+    rv["secrets"] = []
     assert refusal(ebody, elock, ee, rv) == "the seed does not follow from the beacon and the secrets"
     chosen = explain(lock, pop, lock["selected"][0]["id"])
-    lk = copy.deepcopy(lock); lk["selected"] = lk["selected"][1:]
+    lk = copy.deepcopy(lock)
+    lk["selected"] = lk["selected"][1:]
     assert refusal(body, lk, chosen) == "the published selected list disagrees with ticket and threshold"
     lk = {k: v for k, v in lock.items() if k not in ("seed", "secrets", "selected", "teams")}
     lk["result_hash"] = "00" * 32

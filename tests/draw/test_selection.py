@@ -93,7 +93,7 @@ def test_chi_square_uniformity_over_4000_seeds():
     strata = [0] * 25 + [1] * 15  # N = 40 in 2 strata
     ks = (5, 3)
     items = list(zip(ids, strata, ["r"] * 40))
-    counts = {i: 0 for i in ids}
+    counts = dict.fromkeys(ids, 0)
     trials = 4000
     for seed in seeds(trials, "chi2"):
         for picks in select(seed, iter(items), ks):
@@ -165,7 +165,7 @@ def test_any_change_to_one_input_changes_the_draw():
     assert _draw(targets, secrets=(b"\x01" * 32, b"\x03" * 32))[1].seed == base.seed
     emb = _draw(targets, embargo="2026-04-01")[1]
     assert _draw(targets, secrets=(b"\x01" * 32, b"\x03" * 32), embargo="2026-04-01")[1].seed != emb.seed
-    for what, (body, result) in variants.items():
+    for what, (_body, result) in variants.items():
         assert result.seed != base.seed, what
         assert result.selected != base.selected, what
     assert variants["one id"][0]["population"]["root"] != base_body["population"]["root"]

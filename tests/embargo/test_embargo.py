@@ -21,7 +21,17 @@ from publisher.directory.snapshot import iter_snapshot
 from publisher.draw import vectors as dv
 from publisher.draw.lock import build_lock_body, compute_result, result_hash
 from publisher.draw.timeutil import day_start
-from publisher.embargo import EscrowError, check_escrow_lock, embargo_findings, ShowError, open_escrow, open_escrows, reveal_round, seal_secret, show_embargoed
+from publisher.embargo import (
+    EscrowError,
+    ShowError,
+    check_escrow_lock,
+    embargo_findings,
+    open_escrow,
+    open_escrows,
+    reveal_round,
+    seal_secret,
+    show_embargoed,
+)
 
 SIM = SimulatedBeacon(b"ssgk embargo tests", genesis_time=1_700_000_000)
 OFFICES = list(dv.SECRETS)

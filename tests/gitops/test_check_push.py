@@ -241,7 +241,6 @@ def test_since_a_ref_that_was_deleted(work, capsys):
     # once checkpoints exist, a missing ref means someone removed it: refuse, do not fall back
     from publisher.cli.main import main as cli
     portal.git(path, "branch", "-D", "portal-checkpointed")
-    import os
     env = {"PUBLISHER_KEY_PASSPHRASE": "pw"}
     keys = path.parent / "keys"
     keys.mkdir()

@@ -9,8 +9,16 @@ import pytest
 
 from publisher.core.keys import SigningKey
 from publisher.gitops.rules import (
-    Change, LedgerPath, check_blob, check_changes, check_gitattributes, check_log_append, check_new_entries, classify,
-    is_zero_sha, scan_private_keys,
+    Change,
+    LedgerPath,
+    check_blob,
+    check_changes,
+    check_gitattributes,
+    check_log_append,
+    check_new_entries,
+    classify,
+    is_zero_sha,
+    scan_private_keys,
 )
 
 REPO = Path(__file__).resolve().parents[2]

@@ -11,8 +11,17 @@ import hashlib
 import pytest
 
 from publisher.gitops.rules import (
-    Change, NewLine, check_blob, check_changes, check_gitattributes, check_log_append, check_new_entries,
-    classify, entry_rel, ledger_rel, scan_private_keys,
+    Change,
+    NewLine,
+    check_blob,
+    check_changes,
+    check_gitattributes,
+    check_log_append,
+    check_new_entries,
+    classify,
+    entry_rel,
+    ledger_rel,
+    scan_private_keys,
 )
 
 ID = "ab" * 32
@@ -136,7 +145,7 @@ def test_short_texts_are_not_cut():
 
 
 def test_non_ascii_line_is_malformed_not_a_crash():
-    r, new = check_log_append(b"", "a1/1 ".encode() + "é".encode() * 3 + b"\n", path="p/log")
+    r, new = check_log_append(b"", b"a1/1 " + "é".encode() * 3 + b"\n", path="p/log")
     assert lines(r) == [f"REFUSED p/log: append-only: appended line 1 is malformed: {'a1/1 ééé'!r} {EXPECTED}"]
 
 
@@ -257,7 +266,8 @@ def test_gitattributes_line():
 
 # --- properties over random logs -------------------------------------------------------------------------
 
-from hypothesis import given, settings, strategies as st  # noqa: E402
+from hypothesis import given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
 
 _office = st.from_regex(r"[a-z][a-z0-9-]{1,31}", fullmatch=True)
 _good = st.builds(lambda o, s, h: f"{o}/{s} {h}", _office, st.integers(1, 9_999_999_999),

@@ -49,7 +49,7 @@ def test_future_entry_refused_by_check_push(work, capsys):
     assert main(["check-push", base, "HEAD", "--repo", str(path)]) == 1
     err = capsys.readouterr().err
     assert "REFUSED ledger/entries/scjgj/00000002.json: future: time 2036-01-01T00:00:00Z is " in err
-    assert f"ahead of this machine's clock" in err and f"at most {FUTURE_SKEW} s is allowed" in err
+    assert "ahead of this machine's clock" in err and f"at most {FUTURE_SKEW} s is allowed" in err
 
 
 def test_future_entry_refused_by_submit_and_nothing_is_committed(work):
@@ -98,7 +98,8 @@ def test_round_margin_rule():
 
 
 def test_draw_commit_with_a_round_in_a_minute_is_refused_and_writes_nothing(tmp_path, monkeypatch, capsys):
-    from cli.test_draw_cmds import at, env as _env, run, spec_file
+    from cli.test_draw_cmds import at, run, spec_file
+    from cli.test_draw_cmds import env as _env
 
     wf, _, mp = _env.__wrapped__(tmp_path, monkeypatch)
     at(mp, wf, 60)
@@ -183,9 +184,10 @@ def test_recovery_from_a_checkpoint_signed_with_a_fast_clock(work, tmp_path):
 def test_near_round_commitment_refused_by_check_push(tmp_path, monkeypatch, capsys):
     """A draw.commit pushed when its beacon round is (nearly) due: refused at the gate, by the same
     rule `draw commit` applies, judged with the checking machine's clock."""
-    from cli.test_draw_cmds import at, env as _env, run, spec_file
     from gitops_helpers import git_env
 
+    from cli.test_draw_cmds import at, run, spec_file
+    from cli.test_draw_cmds import env as _env
     from publisher.gitops.checkpush import check_push
     from publisher.gitops.git import Git
 

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-from ledgertools import LedgerFactory, det_key
 
+from ledgertools import LedgerFactory, det_key
 from publisher.gitops.git import Git
 
 LIMIT_S = 30

@@ -46,7 +46,7 @@ def test_every_cosigned_checkpoint_verifies_with_go(tmp_path):
     f.add_office("scjgj")
     for i in range(3):
         f.notice("scjgj", str(i))
-        f.checkpoint(witness_times={n: f.clock + 10 for n in NAMES[: 2 + i % 2]})
+        f.checkpoint(witness_times=dict.fromkeys(NAMES[:2 + i % 2], f.clock + 10))
     notes = {p.name: p.read_text() for p in f.ledger.checkpoint_files()}
     # the sample county's checkpoints too, if it has witnesses (it does after regeneration)
     sample = REPO / "ledger"

@@ -10,11 +10,10 @@ import functools
 import http.server
 import shutil
 import threading
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
 import pytest
-
 from site_ledger import NOW, Facts, build_site_ledger
 
 from publisher.site.build import build
@@ -63,9 +62,7 @@ def browser(chromium_browser):
 @pytest.fixture(scope="session")
 def screenshots() -> Path:
     d = ARTIFACTS / "screenshots"
-    if d.exists():
-        shutil.rmtree(d)
-    d.mkdir(parents=True)
+    d.mkdir(parents=True, exist_ok=True)  # shared with tests/verifier_js (another xdist worker): never wiped here
     return d
 
 

@@ -11,20 +11,20 @@ from __future__ import annotations
 import copy
 import importlib.util
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from publisher.beacon import SimulatedBeacon, chain_to_json
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint
 from publisher.core.verifier import verify
-from publisher.ruleset import default_rules
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.commitment import build_commit_body
 from publisher.draw.lock import build_lock_body, build_reveal_body
 from publisher.draw.samples import sample_inspectors, sample_targets
 from publisher.draw.seed import secret_commitment
 from publisher.embargo import seal_secret
+from publisher.ruleset import default_rules
 
 _spec = importlib.util.spec_from_file_location("_tests_root_conftest", Path(__file__).resolve().parents[1] / "conftest.py")
 _root = importlib.util.module_from_spec(_spec)
@@ -45,12 +45,12 @@ COMPANY_NAMES = [
 
 
 def iso(t: int) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def ts(day: str, hour: int = 2) -> int:
     """Unix time of a date at hour:00 UTC (10:00 in China)."""
-    return int(datetime.fromisoformat(day).replace(hour=hour, tzinfo=timezone.utc).timestamp())
+    return int(datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC).timestamp())
 
 
 @dataclass
@@ -249,7 +249,7 @@ def build_site_ledger(root: Path, sample: bool = True) -> Facts:
     # results: on time, late, with hostile remarks, a correction, a withholding, non-cooperation
     plain = [s for s in sel if s not in hostile]
     k.at(ts("2026-02-20"))
-    r_ok = k.append("scjgj", "result", result_body(facts.joint_task, plain[0], names[plain[0]], "2026-02-16",
+    k.append("scjgj", "result", result_body(facts.joint_task, plain[0], names[plain[0]], "2026-02-16",
                                                    teams[plain[0]], ["1"], "检查中未发现问题。", ["SC-01"]))
     facts.chinese_company = (plain[0], names[plain[0]])
     k.append("scjgj", "result", result_body(facts.joint_task, hostile[0], names[hostile[0]], "2026-02-17",

@@ -54,7 +54,7 @@ def broken_links(site: Path) -> list[str]:
     bad = []
     root = site.resolve()
     for page in html_files(site):
-        for tag, url in parse(page).links:
+        for _tag, url in parse(page).links:
             target = resolve(site, page, url)
             if target is None:
                 continue

@@ -10,7 +10,6 @@ from __future__ import annotations
 from urllib.parse import urljoin, urlsplit
 
 import pytest
-
 from sitecheck import html_files
 
 pytestmark = pytest.mark.browser

@@ -11,9 +11,8 @@ import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
-
-from sitecheck import broken_links, html_files, parse
 from site_ledger import NOW
+from sitecheck import broken_links, html_files, parse
 
 from publisher.core import merkle
 from publisher.core.canonical import b64decode

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from ledgertools import LedgerFactory
-
 from publisher.core.entry import OPERATOR
 from publisher.site.build import build
 

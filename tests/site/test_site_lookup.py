@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 
+from site_ledger import XSS_SCRIPT
+
 from publisher.site import lookup
 from publisher.site.lookup import gram_hash, normalize
-
-from site_ledger import XSS_SCRIPT
 
 
 def directory(county) -> list[dict]:

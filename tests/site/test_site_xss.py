@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from sitecheck import html_files, parse
 from site_ledger import XSS_IMG, XSS_JS, XSS_SCRIPT
+from sitecheck import html_files, parse
 
 from publisher.site.charts import hbar
 from publisher.site.urls import UnsafeId, safe_seg, seg
@@ -35,7 +35,7 @@ def test_payloads_are_shown_escaped_where_they_belong(site, county):
 
 def test_links_to_records_use_ids_only(site):
     for page in html_files(site):
-        for tag, url in parse(page).links:
+        for _tag, url in parse(page).links:
             assert "<" not in url and '"' not in url and "javascript" not in url.lower(), (page, url)
 
 

@@ -28,6 +28,7 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[1] / "workflow"))
 
 from wf_scenario import Workflow  # noqa: E402
+
 from publisher.site import stats  # noqa: E402
 from publisher.site.load import load_verified  # noqa: E402
 from publisher.site.render import Renderer  # noqa: E402

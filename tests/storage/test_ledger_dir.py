@@ -50,7 +50,7 @@ def test_sigkill_during_appends_never_leaves_invalid_ledger(factory):
 def test_two_writers_cannot_interleave(factory):
     factory.add_office("scjgj")
     pids = []
-    for w in range(2):
+    for _w in range(2):
         pid = os.fork()
         if pid == 0:
             try:

@@ -10,8 +10,8 @@ import sys
 from pathlib import Path
 
 import pytest
-from ledgertools import LedgerFactory
 
+from ledgertools import LedgerFactory
 from publisher.core.verifier import verify
 from publisher.storage.ledger_dir import LedgerDir, LedgerIOError, NotRegularFile, read_regular
 

@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from publisher.ruleset import default_rules
 from publisher.core.verifier import LOG_LINE_RE, verify
+from publisher.ruleset import default_rules
 from publisher.storage.ledger_dir import LedgerDir
 from publisher.storage.verify_cache import VerifyCache
 

@@ -10,12 +10,13 @@ import os
 import shutil
 import subprocess
 
+from tl_support import HERE, QUICKNET, QUICKNET_BEACONS, REPO, SIM, TLOCK_VECTORS
+
 from publisher import timelock
 from publisher.beacon.chain import chain_from_json, chain_to_json
 from publisher.beacon.verify import Beacon, beacon_from_json, beacon_to_json
 from publisher.site.verifier_assets import ensure_node_modules
 from publisher.timelock import age
-from tl_support import HERE, QUICKNET, QUICKNET_BEACONS, REPO, SIM, TLOCK_VECTORS
 
 SECRET = b"\x00embargo secret\xff" * 2
 FAR = 1_000_000_000  # a simulated round due in the 22nd century: decryption must not consult a clock

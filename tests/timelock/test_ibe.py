@@ -5,11 +5,11 @@ from __future__ import annotations
 import hashlib
 
 import pytest
-from py_arkworks_bls12381 import G1Point, G2Point, GT, Scalar
+from py_arkworks_bls12381 import GT, G1Point, G2Point, Scalar
+from tl_support import QUICKNET, QUICKNET_BEACONS, SIM
 
 from publisher.beacon.verify import beacon_message
 from publisher.timelock import TimelockTampered, ibe
-from tl_support import QUICKNET, QUICKNET_BEACONS, SIM
 
 
 def test_gt_bytes_put_the_constant_coefficient_last_big_endian():

@@ -9,12 +9,22 @@ All requests go to one Node process (one module load) to keep the test fast.
 from __future__ import annotations
 
 import pytest
+from tl_support import (
+    QUICKNET,
+    QUICKNET_BEACONS,
+    SIM,
+    TLOCK_VECTORS,
+    after,
+    js_decrypt,
+    js_encrypt,
+    plaintext_of,
+    tlock_js,
+)
 
 from publisher import timelock
-from publisher.timelock import TimelockTampered, TimelockWrongChain, TimelockWrongRound, age
 from publisher.beacon.verify import Beacon
+from publisher.timelock import TimelockTampered, TimelockWrongChain, TimelockWrongRound, age
 from publisher.timelock.vectors import timelock_vectors
-from tl_support import QUICKNET, QUICKNET_BEACONS, SIM, TLOCK_VECTORS, after, js_decrypt, js_encrypt, plaintext_of, tlock_js
 
 EXAMPLE = timelock_vectors()["timelock-example.json"]["quicknet"]
 Q_ROUND = 12040883

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import re
 
+from tl_support import QUICKNET, QUICKNET_BEACONS, REPO
+
 from publisher import timelock
 from publisher.timelock.vectors import timelock_vectors
-from tl_support import QUICKNET, QUICKNET_BEACONS, REPO
 
 SPEC = (REPO / "docs" / "spec" / "55-timelock.md").read_text("utf-8")
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import base64
 
 import pytest
+from tl_support import QUICKNET, QUICKNET_BEACONS, SIM, TLOCK_VECTORS
 
 from publisher import timelock
 from publisher.beacon.chain import ChainInfo
@@ -19,7 +20,6 @@ from publisher.timelock import (
     TimelockWrongRound,
     age,
 )
-from tl_support import QUICKNET, QUICKNET_BEACONS, SIM, TLOCK_VECTORS
 
 GO_CT = TLOCK_VECTORS["armored_ciphertext"].encode()
 GO_ROUND = TLOCK_VECTORS["round"]

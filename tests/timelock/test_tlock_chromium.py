@@ -8,7 +8,6 @@ import http.server
 import threading
 
 import pytest
-
 from test_browser_tlock import cases
 from tl_support import browser_page
 

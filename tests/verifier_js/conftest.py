@@ -8,13 +8,11 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
+from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Callable, Iterator
 
 import pytest
-
 from vjs_ledger import NOW, REPO, VLedger, build_vledger, need_node
 
 CHROMIUM = "/usr/bin/chromium"

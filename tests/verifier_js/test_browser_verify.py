@@ -10,7 +10,6 @@ depend on it say "skipped because step N failed". Screenshots: test-artifacts/sc
 from __future__ import annotations
 
 import pytest
-
 from vjs_tamper import change_signature, change_snapshot_row, copy_site, resign
 
 pytestmark = pytest.mark.browser
@@ -45,7 +44,7 @@ def statuses(rep: dict) -> dict[int, str]:
 def test_valid_draws_pass_every_step(vsite, serve, page, shots):
     base = serve(vsite)
     rep = run(page, base, "T-JOINT", full=True)
-    assert statuses(rep) == {n: "pass" for n in (*range(1, 11), 12, 13)}
+    assert statuses(rep) == dict.fromkeys((*range(1, 11), 12, 13), "pass")
     assert rep["overall"] == "pass" and "全部核验通过" in rep["summary"]
     assert "模拟信标链（SIMULATED beacon — not the real drand network）" in rep["steps"][4]["text"]  # labelled
     assert page.locator("#step-4 .line-warn").count() == 1
@@ -67,7 +66,7 @@ def test_valid_draws_pass_every_step(vsite, serve, page, shots):
     assert page.errors == []
     # English page, an embargoed draw that was revealed: eleven steps incl. the result hash
     rep = run(page, base, "T-REVEALED", "en/", full=True)
-    assert statuses(rep) == {n: "pass" for n in range(1, 14)}
+    assert statuses(rep) == dict.fromkeys(range(1, 14), "pass")
     assert "Every check passed" in rep["summary"]
     assert "equals the one fixed at lock" in rep["steps"][11]["text"]
     page.screenshot(path=str(shots / "verify-en-T-REVEALED-pass.png"), full_page=True)
@@ -211,8 +210,8 @@ def test_redraw_shows_both_outcomes_on_the_page_and_in_the_verifier(vledger, vsi
     """T-CROSS was re-drawn after its round with an allowed reason: the task page lists the whole
     commitment history with the superseded draw's computed outcome and the reason; the browser
     verifier recomputes that outcome and checks the printed list of the locked draw."""
-    from publisher.ruleset import default_rules
     from publisher.core.verifier import verify
+    from publisher.ruleset import default_rules
 
     rule = verify(vledger.factory.ledger, vledger.factory.ledger.trust(), default_rules()).rule("draw")
     old = rule.tasks["T-CROSS"].commits[0]

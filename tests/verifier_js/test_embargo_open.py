@@ -13,12 +13,11 @@ import json
 import subprocess
 
 import pytest
-
 from vjs_ledger import HERE, NOW, REPO, need_node, new_vledger, ts
 
+from publisher.draw.samples import sample_inspectors, sample_targets
 from publisher.embargo import reveal_round
 from publisher.storage.beacons import record_beacon
-from publisher.draw.samples import sample_inspectors, sample_targets
 
 
 def _ledger(root, forged: bool, record: bool = True):
@@ -83,8 +82,8 @@ def test_site_ships_the_reveal_beacon_not_the_list(honest):
 
 
 def test_node_runner_recomputes_the_list_from_the_timelock(honest):
-    from publisher.ruleset import default_rules
     from publisher.core.verifier import verify
+    from publisher.ruleset import default_rules
 
     v, d, out = honest
     r = verify(v.factory.ledger, v.factory.ledger.trust(), default_rules())
@@ -103,8 +102,8 @@ def test_node_runner_recomputes_the_list_from_the_timelock(honest):
 
 
 def test_node_runner_fails_a_lock_that_binds_nothing(tmp_path):
-    from publisher.ruleset import default_rules
     from publisher.core.verifier import verify
+    from publisher.ruleset import default_rules
 
     # the site was built before the reveal round (the build refuses a failing ledger); then the
     # round's beacon appears and the page is given it, as the next build would

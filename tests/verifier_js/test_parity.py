@@ -184,7 +184,7 @@ def test_python_and_javascript_agree(vledger, vsite, tmp_path):
             item, want = python_case(ledger, name, d, site)
             job["draws"].append(item)
             expected[name] = want
-        for i, (line, e) in enumerate(LedgerDir(ledger).iter_entries()):
+        for i, (line, _e) in enumerate(LedgerDir(ledger).iter_entries()):
             if i >= MAX_ENTRIES:
                 break
             path = ledger / "entries" / line.office / f"{line.seq:08d}.json"

@@ -14,7 +14,6 @@ import json
 import subprocess
 
 import pytest
-
 from vjs_ledger import HERE, REPO, need_node
 from vjs_tamper import change_snapshot_row, copy_site
 

@@ -9,6 +9,7 @@ import subprocess
 from pathlib import Path
 
 from vjs_ledger import REPO, need_node
+
 from publisher.directory.records import Target
 from publisher.draw.openings import parse_opening
 from publisher.draw.sealed import check_sealed_lock

@@ -13,8 +13,8 @@ import subprocess
 from pathlib import Path
 
 import pytest
-
 from vjs_ledger import REPO, need_node
+
 from publisher.demo.sealed import generate_sealed
 
 TASK = "T-2026-001"

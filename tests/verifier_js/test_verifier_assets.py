@@ -133,8 +133,8 @@ def _run(node, site, task):
 def test_history_shows_the_superseded_outcome_as_python_computes_it(vledger, vsite):
     """T-CROSS was re-drawn after its round (superior_order): the browser verifier computes what the
     superseded commitment would have selected, equal to the Python verifier's outcome."""
-    from publisher.ruleset import default_rules
     from publisher.core.verifier import verify
+    from publisher.ruleset import default_rules
 
     node = need_node()
     rule = verify(vledger.factory.ledger, vledger.factory.ledger.trust(), default_rules()).rule("draw")

@@ -11,21 +11,21 @@ partner of a joint draw accepts the commitment before the round; the substitute 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 from ledgertools import LedgerFactory, det_key
 from publisher.beacon import SimulatedBeacon, chain_to_json
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint
-from publisher.ruleset import default_rules
 from publisher.core.verifier import verify
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.commitment import build_commit_body
 from publisher.draw.lock import build_lock_body, build_reveal_body
-from publisher.embargo import seal_secret
 from publisher.draw.samples import sample_inspectors, sample_targets
 from publisher.draw.seed import secret_commitment
+from publisher.embargo import seal_secret
+from publisher.ruleset import default_rules
 
 REPO = Path(__file__).resolve().parents[2]
 HERE = Path(__file__).resolve().parent
@@ -34,7 +34,7 @@ NOW = 1782777600  # 2026-06-30T00:00:00Z
 
 
 def ts(day: str, hour: int = 2) -> int:
-    return int(datetime.fromisoformat(day).replace(hour=hour, tzinfo=timezone.utc).timestamp())
+    return int(datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC).timestamp())
 
 
 @dataclass

@@ -12,10 +12,9 @@ import time
 from pathlib import Path
 
 import pytest
-
-from ledgertools import ORIGIN, det_key
 from witnesstools import WitnessedLedger, cosigner
 
+from ledgertools import ORIGIN, det_key
 from publisher.cli.main import main
 from publisher.core.note import Signer
 from publisher.storage import keystore
@@ -67,7 +66,7 @@ def publish(f: WitnessedLedger, site: Path) -> None:
 
 
 def grow(f: WitnessedLedger, n: int = 2) -> None:
-    for i in range(n):
+    for _i in range(n):
         f.notice("scjgj", f"n{time.time_ns()}")
     assert main(["checkpoint", "--ledger", str(f.ledger.root)]) == 0
 

@@ -12,10 +12,9 @@ import time
 from urllib.parse import urlsplit
 
 import pytest
-
-from ledgertools import ORIGIN, det_key
 from witnesstools import WitnessedLedger, WitnessProc
 
+from ledgertools import ORIGIN, det_key
 from publisher.cli.main import main
 from publisher.core import merkle
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint

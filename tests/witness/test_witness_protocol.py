@@ -10,10 +10,9 @@ import http.client
 import threading
 
 import pytest
-
-from ledgertools import ORIGIN, det_key
 from witnesstools import cosigner
 
+from ledgertools import ORIGIN, det_key
 from publisher.core import merkle
 from publisher.core.checkpoint import Checkpoint, sign_checkpoint
 from publisher.core.note import Signer, parse_note

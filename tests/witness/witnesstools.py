@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 from ledgertools import ORIGIN, LedgerFactory, det_key
-
 from publisher.core.cosignature import Cosigner
 from publisher.storage import keystore
 
@@ -49,7 +48,7 @@ class WitnessProc:
     def vkey(self) -> str:
         return self.cosigner.vkey
 
-    def start(self) -> "WitnessProc":
+    def start(self) -> WitnessProc:
         env = {**os.environ, **self.env()}
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "publisher.cli.main", "witness", "serve", "--dir", str(self.dir),

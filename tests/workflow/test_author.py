@@ -8,8 +8,8 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from wf_scenario import Workflow, iso, wf  # noqa: F401
+
 from publisher.workflow.author import add_file
 from publisher.workflow.errors import InputError
 

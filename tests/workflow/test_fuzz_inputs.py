@@ -13,8 +13,8 @@ import openpyxl
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-
 from wf_scenario import Workflow, iso
+
 from publisher.workflow.author import build_drafts, parse_bytes, sign_drafts
 from publisher.workflow.drafts import KINDS
 from publisher.workflow.errors import InputError

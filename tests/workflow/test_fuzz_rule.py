@@ -7,8 +7,8 @@ import copy
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
-
 from wf_scenario import Workflow
+
 from publisher.core.entry import sign_entry
 from publisher.core.schema import validate_body
 from publisher.workflow.ledger_state import LedgerState

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 import json
 
-import pytest
+from wf_scenario import drawn, unix, wf  # noqa: F401  (fixtures)
 
 from publisher.workflow.ledger_state import LedgerState
-from wf_scenario import unix, wf, drawn  # noqa: F401  (fixtures)
 
 
 def plain(o):

@@ -4,12 +4,12 @@ inspectors outside the drawn team, and re-imported workbooks (rows already publi
 from __future__ import annotations
 
 import pytest
-
+from test_template import fill
 from wf_scenario import drawn, iso, wf  # noqa: F401
+
 from publisher.workflow.author import add_file
 from publisher.workflow.errors import InputError
 from publisher.workflow.template import results_template
-from test_template import fill
 
 
 def add(wf, path, office="scjgj"):

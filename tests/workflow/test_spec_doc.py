@@ -7,9 +7,9 @@ import re
 from datetime import date
 from pathlib import Path
 
-from publisher.workflow.rules import articles as A
 from publisher.core.schema import load_schema
 from publisher.workdays import add_workdays, lateness
+from publisher.workflow.rules import articles as A
 
 DOC = (Path(__file__).parents[2] / "docs" / "spec" / "70-workflow.md").read_text("utf-8")
 TYPES = ["calendar", "directory.snapshot", "item.list", "plan", "task", "result", "result.correct", "result.withhold",

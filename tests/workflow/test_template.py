@@ -7,8 +7,8 @@ from datetime import date
 
 import openpyxl
 import pytest
-
 from wf_scenario import drawn, iso, wf  # noqa: F401
+
 from publisher.workflow.author import add_file
 from publisher.workflow.errors import InputError
 from publisher.workflow.template import results_template

@@ -11,31 +11,31 @@ passes on the honest path and each test breaks exactly one thing.
 from __future__ import annotations
 
 import copy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
 from ledgertools import LedgerFactory
-from publisher.embargo import seal_secret
 from publisher.beacon import SimulatedBeacon, chain_to_json
-from publisher.ruleset import default_rules
-from publisher.workflow.rules.rule import WorkflowRule
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.commitment import build_commit_body
 from publisher.draw.lock import build_lock_body, build_reveal_body
 from publisher.draw.samples import sample_inspectors, sample_targets
 from publisher.draw.seed import secret_commitment
+from publisher.embargo import seal_secret
+from publisher.ruleset import default_rules
+from publisher.workflow.rules.rule import WorkflowRule
 
 GENESIS = 1767225600 - 86400
 
 
 def iso(t: int) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def unix(day: str, hour: int = 2) -> int:
     """Unix time of ``day`` (YYYY-MM-DD) at ``hour``:00 UTC (10:00 in China)."""
-    return int(datetime.fromisoformat(day).replace(hour=hour, tzinfo=timezone.utc).timestamp())
+    return int(datetime.fromisoformat(day).replace(hour=hour, tzinfo=UTC).timestamp())
 
 
 SC_ITEMS = [
@@ -93,7 +93,7 @@ class Workflow:
 
     def item_list(self, office: str = "scjgj", items=None, **over):
         cur = None
-        for line, e in self.ledger.iter_entries():
+        for _line, e in self.ledger.iter_entries():
             if e.office == office and e.type == "item.list":
                 cur = e
         body = {"version": cur.body["version"] + 1 if cur else 1, "supersedes": cur.id if cur else None,

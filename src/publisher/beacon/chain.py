@@ -16,6 +16,8 @@ from typing import Any
 
 from publisher.core.canonical import canonical_bytes
 
+from ..core.errors import PublisherError
+
 SCHEME_UNCHAINED_G1 = "bls-unchained-g1-rfc9380"
 """drand scheme id: unchained beacons, signatures on G1, public key on G2, RFC 9380 hashing."""
 
@@ -33,7 +35,7 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 _BEACON_ID = re.compile(r"^[A-Za-z0-9_.-]{0,64}$")
 
 
-class BeaconError(ValueError):
+class BeaconError(PublisherError, ValueError):
     """A beacon or chain cannot be trusted; the message says which check failed."""
 
 

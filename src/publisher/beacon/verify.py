@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
-from py_arkworks_bls12381 import G1Point, G2Point, GT
+from py_arkworks_bls12381 import GT, G1Point, G2Point
 
 from publisher.beacon.chain import (
     DST_G1,

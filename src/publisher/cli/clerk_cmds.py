@@ -69,10 +69,11 @@ def register_calendar(sub) -> None:
 
 def check_calendar_body(ledger, body: dict) -> list:
     """Problems the verifier's calendar rule would report for ``body`` after the ledger's entries."""
-    from ..core.entry import OPERATOR, sign_entry
-    from ..core.keys import SigningKey
     from publisher.workflow.rules.calendar_entry import CalendarCheck
     from publisher.workflow.rules.state import WorkflowState
+
+    from ..core.entry import OPERATOR, sign_entry
+    from ..core.keys import SigningKey
 
     state, check = WorkflowState(), CalendarCheck()
     ctx = None  # the calendar rule needs no context

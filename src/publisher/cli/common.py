@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
+from typing import Any
 
+from ..core.trust import Trust, TrustError
 from ..portal import load_trust as parse_trust
-from ..core.trust import Trust
 from ..storage.ledger_dir import LedgerDir
+from .errors import UserError
 
 
 def add_ledger_arg(p) -> None:
@@ -17,15 +19,37 @@ def add_ledger_arg(p) -> None:
 def open_ledger(args) -> LedgerDir:
     d = Path(args.ledger)
     if not d.is_dir():
-        from .main import UserError
-
         raise UserError(f"{d}：没有这个账本目录（请在门户仓库中运行，或用 --ledger 指定）/ no such ledger directory")
     return LedgerDir(d)
 
 
+def read_text_arg(path: str | Path, what: str) -> str:
+    """A file the user named on the command line, as text; a missing, unreadable or non-UTF-8
+    file is a UserError naming it (never a traceback)."""
+    try:
+        return Path(path).read_text("utf-8")
+    except OSError as exc:
+        raise UserError(f"{path}：无法读取 / cannot read the {what}: {exc.strerror or exc}") from None
+    except UnicodeDecodeError:
+        raise UserError(f"{path}：不是 UTF-8 文本 / the {what} is not UTF-8 text") from None
+
+
+def read_json_arg(path: str | Path, what: str) -> Any:
+    """A JSON file the user named; unreadable or invalid JSON is a UserError naming it."""
+    text = read_text_arg(path, what)
+    try:
+        return json.loads(text)
+    except ValueError as exc:
+        raise UserError(f"{path}：不是有效的 JSON / the {what} is not valid JSON: {exc}") from None
+
+
 def load_trust(args, ledger: LedgerDir) -> Trust:
     if getattr(args, "trust", None):
-        return parse_trust(json.loads(Path(args.trust).read_text("utf-8")))
+        obj = read_json_arg(args.trust, "trust.json")
+        try:
+            return parse_trust(obj)
+        except TrustError as exc:
+            raise UserError(f"{args.trust}: {exc}") from None
     return ledger.trust()
 
 

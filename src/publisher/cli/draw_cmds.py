@@ -4,7 +4,8 @@ record-beacon (an embargo's reveal round, so the escrows open without the office
 
 Announced draws have no secrets (seed v2). For an embargoed draw each office's 32-byte secret
 lives in ``$PUBLISHER_KEYS/secrets/<task>/<office>.hex`` (mode 0600); the commitment carries it
-timelocked to the embargo's end (``escrow``), so the list opens then even without a reveal. Dates a clerk sees and types (embargo, approval) are Beijing (UTC+08:00) dates.
+timelocked to the embargo's end (``escrow``), so the list opens then even without a reveal. Dates a
+clerk sees and types (embargo, approval) are Beijing (UTC+08:00) dates.
 """
 
 from __future__ import annotations
@@ -12,10 +13,9 @@ from __future__ import annotations
 import json
 import os
 import sys
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
-
 
 from ..core.entry import format_time
 from ..core.verifier import verify
@@ -30,7 +30,7 @@ from ..draw.seed import new_secret, secret_commitment
 from ..draw.timeutil import china_date
 from ..storage import keystore
 from ..storage.overlay import Overlay
-from .common import add_ledger_arg, default_rules, open_ledger, verify_cache
+from .common import add_ledger_arg, default_rules, open_ledger, read_text_arg, verify_cache
 from .errors import UserError
 
 
@@ -129,11 +129,11 @@ def _now_unix() -> int:
     """Current time; $PUBLISHER_NOW (unix seconds) overrides it for tests and replays. Whatever it
     says, the verifier still requires a checkpoint before the beacon round, so it cannot back-date."""
     fixed = os.environ.get("PUBLISHER_NOW")
-    return int(fixed) if fixed else int(datetime.now(timezone.utc).timestamp())
+    return int(fixed) if fixed else int(datetime.now(UTC).timestamp())
 
 
 def _now() -> str:
-    return format_time(datetime.fromtimestamp(_now_unix(), timezone.utc))
+    return format_time(datetime.fromtimestamp(_now_unix(), UTC))
 
 
 def _append_checked(ledger, office: str, type: str, body: dict, key, time: str):
@@ -159,7 +159,10 @@ def _secret_path(keys: str | None, task: str, office: str) -> Path:
 def _load_or_create_secret(keys: str | None, task: str, office: str, create: bool) -> bytes:
     p = _secret_path(keys, task, office)
     if p.exists():
-        return bytes.fromhex(p.read_text().strip())
+        try:
+            return bytes.fromhex(read_text_arg(p, "secret").strip())
+        except ValueError:
+            raise UserError(f"{p}: not a hex secret") from None
     if not create:
         raise UserError(f"{p} 中没有 {office} 的秘密值，请用 --secret {office}=HEX 指定 / no secret for {office} in {p}; pass --secret {office}=HEX")
     secret = new_secret()
@@ -405,7 +408,7 @@ def cmd_commit(args) -> int:
         raise UserError(f"{args.spec}：{exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
     key = keystore.load_key(args.key or office, args.keys)
     e = _append_checked(ledger, office, "draw.commit", body, key, now)
-    due = datetime.fromtimestamp(chain.round_time(beacon["round"]), timezone.utc)
+    due = datetime.fromtimestamp(chain.round_time(beacon["round"]), UTC)
     partners = [o["office"] for o in body["offices"][1:]]
     print(f"committed {task}: entry {e.id}; beacon round {beacon['round']} due {format_time(due)} "
           f"({chain.label or 'drand'}). Push now so CI checkpoints it before the round; lock after it."
@@ -484,7 +487,10 @@ def _beacon(args, ledger, chain, round_: int):
             raise UserError("本账本使用模拟信标，请用 --sim-beacon-seed FILE 指定种子文件 / this ledger uses a SIMULATED beacon; pass --sim-beacon-seed FILE")
         from ..beacon import SimulatedBeacon
 
-        seed = bytes.fromhex(Path(args.sim_beacon_seed).read_text().strip())
+        try:
+            seed = bytes.fromhex(read_text_arg(args.sim_beacon_seed, "beacon seed").strip())
+        except ValueError:
+            raise UserError(f"{args.sim_beacon_seed}: not a hex beacon seed") from None
         sim = SimulatedBeacon(seed, chain.genesis_time, chain.period)
         if sim.chain.chain_hash != chain.chain_hash:
             raise UserError("该种子不是本门户模拟信标的种子 / that seed is not the pinned simulated chain's")
@@ -563,6 +569,7 @@ def cmd_replace(args) -> int:
     if not cur.lock_valid or cur.selected is None:
         raise UserError(f"任务 {args.task} 的抽取还没有锁定并公布 / task {args.task}'s draw is not locked and published yet")
     from publisher.draw.rules.replace import current_teams
+
     from ..core.rules.base import Context
 
     ctx = Context(trust=ledger.trust(), blobs=ledger)

@@ -1,5 +1,7 @@
 """Errors the CLI prints as one line (no traceback)."""
 
+from ..core.errors import PublisherError
 
-class UserError(Exception):
+
+class UserError(PublisherError):
     """A problem with the user's input or environment; printed as-is, exit code 2."""

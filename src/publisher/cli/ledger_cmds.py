@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time as _time
+from datetime import UTC
 from pathlib import Path
 
 from ..core import merkle
@@ -15,7 +16,7 @@ from ..core.keys import SigningKey
 from ..core.note import Signer
 from ..core.verifier import verify
 from ..storage import keystore
-from .common import add_full_arg, add_ledger_arg, default_rules, load_trust, open_ledger, verify_cache
+from .common import add_full_arg, add_ledger_arg, default_rules, load_trust, open_ledger, read_text_arg, verify_cache
 from .main import UserError
 
 
@@ -226,7 +227,7 @@ SEED_YEARS = 3  # the last built-in years go into a new ledger as calendar entri
 def seed_calendar(ledger, root: SigningKey, now: str) -> list[int]:
     """Publish the last built-in years (chinese-calendar) as calendar entries, so the ledger
     itself shows the arrangement its deadlines are counted on; later years: `calendar add`."""
-    from ..workdays import builtin_year, builtin_years, body_for_year
+    from ..workdays import body_for_year, builtin_year, builtin_years
 
     years = list(builtin_years()[-SEED_YEARS:])
     ledger.append_many([(OPERATOR, "calendar", body_for_year(builtin_year(y)), root, now) for y in years])
@@ -299,7 +300,7 @@ def compromised_since_utc(text: str, now: str) -> str:
                         "2026-12-01T01:30:00Z；未写入任何内容 / not a time; nothing written") from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=timezone(timedelta(hours=8)))  # a clerk's clock is Beijing time
-    since = format_time(when.astimezone(timezone.utc).replace(microsecond=0))
+    since = format_time(when.astimezone(UTC).replace(microsecond=0))
     if parse_time(since) > parse_time(now):
         raise UserError(f"--compromised-since：{since} 晚于撤销时间 {now}，泄露时间不能在将来；未写入任何内容 / "
                         f"{since} is after the revocation time {now}; nothing written")
@@ -346,7 +347,7 @@ def cmd_key_rotate(args) -> int:
 
 def format_time_now(given: str | None = None) -> str:
     """``given`` (checked) or the current UTC time, in the entry time format."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     if given:
         from ..core.entry import parse_time
@@ -356,7 +357,7 @@ def format_time_now(given: str | None = None) -> str:
         except ValueError as exc:
             raise UserError(f"--time：{exc}（应为 2026-12-01T01:00:00Z）") from None
         return given
-    return format_time(datetime.now(timezone.utc))
+    return format_time(datetime.now(UTC))
 
 
 def run_verify(args):
@@ -364,7 +365,7 @@ def run_verify(args):
 
     ledger = open_ledger(args)
     trust = load_trust(args, ledger)
-    extra = [(f, Path(f).read_text("utf-8")) for f in getattr(args, "checkpoint", [])]
+    extra = [(f, read_text_arg(f, "checkpoint")) for f in getattr(args, "checkpoint", [])]
     openings = read_openings(getattr(args, "openings", []))
     rules = default_rules() if openings is None else _rules_with(openings)
     with progress("核验账本 / verifying", ledger.size()) as advance:
@@ -489,15 +490,19 @@ def cmd_prove(args) -> int:
     try:
         index = ids.index(args.entry_id.lower())
     except ValueError:
-        raise UserError(f"账本中没有编号为 {args.entry_id} 的记录 / entry {args.entry_id} is not in the log")
+        raise UserError(f"账本中没有编号为 {args.entry_id} 的记录 / entry {args.entry_id} is not in the log") from None
     cps = ledger.checkpoint_files()
     if not cps:
         raise UserError("还没有检查点，请先运行 publisher checkpoint / no checkpoint yet: run publisher checkpoint")
-    note = cps[-1].read_text("utf-8")
+    note = read_text_arg(cps[-1], "checkpoint")
     from ..core.checkpoint import open_checkpoint
-    from ..core.note import Verifier
+    from ..core.note import NoteError, Verifier
 
-    cp = open_checkpoint(note, Verifier.from_vkey(ledger.trust().log_vkey))
+    verifier = Verifier.from_vkey(ledger.trust().log_vkey)
+    try:
+        cp = open_checkpoint(note, verifier)
+    except NoteError as exc:
+        raise UserError(f"{ledger.rel(cps[-1])}: {exc}") from None
     if index >= cp.size:
         raise UserError(f"该记录（第 {index} 条）在最新检查点（共 {cp.size} 条）之后，请等待下一个检查点 / entry is at index {index}, after the latest checkpoint (size {cp.size}); wait for the next one")
     leaves = [merkle.leaf_hash(bytes.fromhex(i)) for i in ids[: cp.size]]

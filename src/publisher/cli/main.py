@@ -11,11 +11,11 @@ import os
 import sys
 from importlib import import_module
 
+from ..core.errors import EXIT_INTERNAL, PublisherError
+from .errors import UserError  # noqa: F401  (re-exported for command modules)
+
 COMMAND_MODULES = ["ledger_cmds", "draw_cmds", "office_cmds", "site_cmds", "git_cmds", "demo_cmds",
                    "witness_cmds", "clerk_cmds"]
-
-
-from .errors import UserError  # noqa: E402  (re-exported for command modules)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -35,18 +35,13 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args = parser.parse_args(argv)
-    from ..core.canonical import CanonicalError
-    from ..storage.keystore import KeyStoreError
-    from ..storage.ledger_dir import LedgerIOError
-    from ..core.trust import TrustError
-
+    args = parser.parse_args(argv)  # a usage error exits 2 here (argparse)
     try:
         rc = args.func(args)
         return int(rc or 0)
-    except (UserError, KeyStoreError, LedgerIOError, TrustError, CanonicalError) as exc:
-        print(f"错误：{exc}", file=sys.stderr)
-        return 2
+    except PublisherError as exc:  # every error a user can cause, caught once
+        print(f"错误：{exc.diagnostics()}", file=sys.stderr)
+        return exc.exit_code
     except KeyboardInterrupt:
         print("已中断 / interrupted", file=sys.stderr)
         return 130
@@ -55,7 +50,7 @@ def main(argv: list[str] | None = None) -> int:
             raise
         print(f"内部错误（程序缺陷，请报告；设置 PUBLISHER_DEBUG=1 可看详情）/ internal error: "
               f"{type(exc).__name__}: {exc}", file=sys.stderr)
-        return 3
+        return EXIT_INTERNAL
 
 
 if __name__ == "__main__":

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import sys
 import time as _time
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 from ..core.entry import format_time, parse_time
@@ -98,6 +98,8 @@ def cmd_template_results(args) -> int:
                              own_offices=_own_offices())
     except InputError as exc:
         raise _user_error(exc) from None
+    except OSError as exc:
+        raise UserError(f"{args.xlsx}：无法写入 / cannot write: {exc.strerror or exc}") from None
     print(f"wrote {args.xlsx}: {n} target row(s) of task {args.task}")
     return 0
 
@@ -121,7 +123,7 @@ def cmd_report_deadlines(args) -> int:
     now = args.now if args.now is not None else int(_time.time())
     rep = deadline_report(ledger, now=now, office=args.office)
     if args.json:
-        print(json.dumps({"now": format_time(datetime.fromtimestamp(now, timezone.utc)), **rep.to_json()},
+        print(json.dumps({"now": format_time(datetime.fromtimestamp(now, UTC)), **rep.to_json()},
                          ensure_ascii=False, indent=1))
         return 0
     print(f"late publications: {len(rep.late)}")

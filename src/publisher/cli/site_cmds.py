@@ -49,6 +49,8 @@ def _refuse_sample_settings(args) -> None:
 
     from ..site.build import find_settings
 
+    if args.settings and not Path(args.settings).is_file():
+        raise UserError(f"{args.settings}：没有这个网站设置文件 / no such settings file")
     conf = Path(args.settings) if args.settings else find_settings()
     try:
         sample = bool(json.loads((Path(args.ledger) / "trust.json").read_text("utf-8")).get("sample"))

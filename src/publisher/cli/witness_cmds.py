@@ -11,9 +11,10 @@ from pathlib import Path
 from ..core.cosignature import Cosigner, witness_times
 from ..core.keys import SigningKey
 from ..core.note import NoteError, Verifier
+from ..core.trust import TrustError
 from ..portal import load_trust
-from ..core.trust import Trust, TrustError
 from ..storage import keystore
+from .common import read_json_arg
 from .errors import UserError
 
 STATE_ENV = "PUBLISHER_STATE"
@@ -73,7 +74,10 @@ def cmd_init(args) -> int:
             v = Verifier.from_vkey(vkey)
             logs.append({"origin": v.name, "vkey": vkey})
         for f in args.trust:
-            t = load_trust(json.loads(Path(f).read_text("utf-8")))
+            try:
+                t = load_trust(read_json_arg(f, "trust.json"))
+            except TrustError as exc:
+                raise UserError(f"witness init: {f}: {exc}") from None
             logs.append({"origin": t.origin, "vkey": t.log_vkey})
     except (NoteError, OSError, ValueError) as exc:
         raise UserError(f"见证方初始化失败：{exc} / witness init failed") from None
@@ -185,7 +189,7 @@ def cmd_monitor(args) -> int:
     state = Path(args.state) if args.state else (
         Path(os.environ[STATE_ENV]) / "monitor" if os.environ.get(STATE_ENV) else Path(".monitor"))
     try:
-        pinned = load_trust(json.loads(Path(args.trust).read_text("utf-8"))) if args.trust else None
+        pinned = load_trust(read_json_arg(args.trust, "trust.json")) if args.trust else None
         findings = run_monitor(args.url, state, pinned, _overrides(args.witness), args.timeout)
     except (MonitorError, TrustError, OSError, ValueError) as exc:
         raise UserError(f"监测失败：{exc} / monitor failed") from None

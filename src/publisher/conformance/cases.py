@@ -138,7 +138,7 @@ def canonical_reformatted(root):
     c = base(root)
 
     def compact(o):
-        rev = dict(reversed(sorted(o.items())))
+        rev = dict(sorted(o.items(), reverse=True))
         return json.dumps(rev, ensure_ascii=True, separators=(",", ":")).encode()
 
     rewrite_entry(root, "scjgj", 1, compact)
@@ -337,7 +337,7 @@ def log_malformed_line(root):
       "of the ledger, so its entry file is the office's one allowed orphan. VALID.")
 def log_torn_last_line(root):
     c = base(root)
-    e = c.notice("scjgj", "第三则", "z")
+    c.notice("scjgj", "第三则", "z")
     (root / "log").write_bytes((root / "log").read_bytes()[:-1])
     return done(c, [Expect("torn", "ledger/log", "", "warning"), Expect("orphan", efile("scjgj", 3), "", "warning")])
 

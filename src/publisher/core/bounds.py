@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from .errors import PublisherError
 
 MAX_JSON_DEPTH = 64
 MAX_ENTRY_BYTES = 4 * 1024 * 1024
@@ -17,16 +18,16 @@ PAD_FACTOR = 4
 PAD_SLACK = 4096
 
 
-class LimitError(ValueError):
+class LimitError(PublisherError, ValueError):
     """An input is over a limit or has a shape the product refuses; the message names the file."""
 
 
 # -- JSON ------------------------------------------------------------------------------------------
 
-def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+def _no_duplicates(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     out = dict(pairs)  # built in C; only a duplicate makes it shorter than the pairs
     if len(out) != len(pairs):
-        seen: set = set()
+        seen: set[str] = set()
         for k, _ in pairs:
             if k in seen:
                 raise LimitError(f"duplicate member {json.dumps(k, ensure_ascii=False)}")

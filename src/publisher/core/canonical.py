@@ -11,8 +11,10 @@ from typing import Any
 
 import rfc8785
 
+from .errors import PublisherError
 
-class CanonicalError(ValueError):
+
+class CanonicalError(PublisherError, ValueError):
     """A value cannot be canonicalised (e.g. a float that is not finite, a non-str key)."""
 
 

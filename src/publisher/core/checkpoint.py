@@ -164,6 +164,7 @@ def check_time_order(a: Checkpoint, b: Checkpoint) -> str | None:
     if a.origin != b.origin or a.time is None or b.time is None:
         return None
     old, new = (a, b) if a.size <= b.size else (b, a)
+    assert old.time is not None and new.time is not None  # checked above
     if old.size < new.size and new.time < old.time:
         return (
             f"time goes backwards in log {old.origin}: size {new.size} signed at {new.time}, "

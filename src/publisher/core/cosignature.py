@@ -62,7 +62,7 @@ class WitnessKey:
         return f"{self.name}+{self.key_id.hex()}+{b64}"
 
     @classmethod
-    def from_vkey(cls, vkey: str) -> "WitnessKey":
+    def from_vkey(cls, vkey: str) -> WitnessKey:
         """Parse `<name>+<hex8>+<base64(0x04||pub)>`; the embedded key id must match."""
         if not isinstance(vkey, str):
             raise NoteError("witness vkey must be a string")
@@ -87,7 +87,7 @@ class WitnessKey:
             raise NoteError(f"signature line is not by witness {self.name}")
         if len(sig.signature) != 72:
             raise NoteError(f"cosignature by {self.name} is {len(sig.signature)} bytes, not 8 + 64")
-        (timestamp,) = struct.unpack(">Q", sig.signature[:8])
+        timestamp: int = struct.unpack(">Q", sig.signature[:8])[0]
         if timestamp > MAX_TIME:
             raise NoteError(f"cosignature by {self.name} has a timestamp above 2^63-1")
         try:

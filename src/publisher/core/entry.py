@@ -11,10 +11,11 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from .canonical import b64decode, b64encode, canonical_bytes, sha256_hex
+from .errors import PublisherError
 from .keys import PublicKey, SigningKey
 
 ENVELOPE_VERSION = 1
@@ -24,13 +25,13 @@ OPERATOR = "operator"
 
 
 def format_time(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def parse_time(text: str) -> datetime:
     if not isinstance(text, str) or not TIME_RE.match(text):
         raise ValueError(f"time {text!r} is not UTC YYYY-MM-DDTHH:MM:SSZ")
-    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(text, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class Entry:
         return public.id == self.key and public.verify(self.signature, self.signed)
 
 
-class EnvelopeError(ValueError):
+class EnvelopeError(PublisherError, ValueError):
     """The JSON object is not a well-formed envelope (before any schema or rule checks)."""
 
 

@@ -25,7 +25,7 @@ class PublicKey:
     raw: bytes
 
     @classmethod
-    def from_b64(cls, text: str) -> "PublicKey":
+    def from_b64(cls, text: str) -> PublicKey:
         raw = b64decode(text)
         if len(raw) != 32:
             raise ValueError("an Ed25519 public key is 32 bytes")
@@ -58,11 +58,11 @@ class SigningKey:
         self.public = PublicKey(raw)
 
     @classmethod
-    def generate(cls) -> "SigningKey":
+    def generate(cls) -> SigningKey:
         return cls(Ed25519PrivateKey.generate())
 
     @classmethod
-    def from_seed(cls, seed: bytes) -> "SigningKey":
+    def from_seed(cls, seed: bytes) -> SigningKey:
         return cls(Ed25519PrivateKey.from_private_bytes(seed))
 
     @property
@@ -86,7 +86,7 @@ class SigningKey:
         )
 
     @classmethod
-    def from_encrypted_pem(cls, pem: bytes, passphrase: bytes) -> "SigningKey":
+    def from_encrypted_pem(cls, pem: bytes, passphrase: bytes) -> SigningKey:
         key = serialization.load_pem_private_key(pem, password=passphrase)
         if not isinstance(key, Ed25519PrivateKey):
             raise ValueError("not an Ed25519 private key")

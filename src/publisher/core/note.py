@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
 
+from .errors import PublisherError
 from .keys import SigningKey
 
 ED25519 = 0x01
@@ -31,7 +32,7 @@ MAX_SIGNATURES = 100  # the spec requires accepting at least 16; Go refuses more
 _HEX8 = re.compile(r"[0-9a-f]{8}")
 
 
-class NoteError(ValueError):
+class NoteError(PublisherError, ValueError):
     """A note, name or verifier key that must be refused; the message says why."""
 
 
@@ -92,7 +93,7 @@ class Verifier:
         return f"{self.name}+{self.key_id.hex()}+{base64.b64encode(bytes([ED25519]) + self.public).decode()}"
 
     @classmethod
-    def from_vkey(cls, vkey: str) -> "Verifier":
+    def from_vkey(cls, vkey: str) -> Verifier:
         """Parse `<name>+<hex8>+<base64(0x01||pub)>`; the embedded key id must match."""
         if not isinstance(vkey, str):
             raise NoteError("vkey must be a string")
@@ -259,10 +260,10 @@ def open_note(note: str | bytes, verifiers: Iterable[Verifier]) -> tuple[str, li
     message = text.encode("utf-8")
     names: list[str] = []
     for s in sigs:
-        v = known.get((s.name, s.key_id))
-        if v is None:
+        signer = known.get((s.name, s.key_id))
+        if signer is None:
             continue
-        if not v.verify(message, s.signature):
+        if not signer.verify(message, s.signature):
             raise NoteError(f"invalid signature for key {s.name}+{s.key_id.hex()}")
         if s.name not in names:
             names.append(s.name)

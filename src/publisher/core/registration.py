@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 
 from .entry import OPERATOR
+from .errors import PublisherError
 from .keys import PublicKey
 from .registry import KeyRegistry
 
@@ -18,7 +19,7 @@ OFFICE_HINT = ("单位代码须为 2–32 个小写英文字母、数字或连�
                "an office code is 2-32 lowercase letters, digits or '-', starting with a letter, e.g. scjgj")
 
 
-class RegistrationError(ValueError):
+class RegistrationError(PublisherError, ValueError):
     """A registration the verifier would refuse; the message is Chinese first, then English."""
 
 

@@ -8,6 +8,7 @@ a revoked key. Its ``valid_from`` must also not be later than the entry's time.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .entry import OPERATOR, Entry
 from .keys import PublicKey
@@ -28,7 +29,7 @@ class KeyRecord:
 @dataclass
 class KeyRegistry:
     trust: Trust
-    offices: dict[str, dict] = field(default_factory=dict)  # office -> office.register body
+    offices: dict[str, dict[str, Any]] = field(default_factory=dict)  # office -> office.register body
     keys: dict[str, KeyRecord] = field(default_factory=dict)  # key id -> record
 
     def signer_problem(self, entry: Entry, sig_ok: bool | None = None) -> str | None:
@@ -36,7 +37,7 @@ class KeyRegistry:
 
         ``sig_ok`` is the result of an earlier check of the signature against the key with
         this id (done in a worker); None means check it here."""
-        def good(pk) -> bool:
+        def good(pk: PublicKey) -> bool:
             return entry.verify_signature(pk) if sig_ok is None else (sig_ok and pk.id == entry.key)
 
         if entry.office == OPERATOR:

@@ -7,15 +7,17 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
+from .errors import PublisherError
 from .keys import PublicKey
 
 TRUST_VERSION = 1
 
 
-class TrustError(ValueError):
+class TrustError(PublisherError, ValueError):
     pass
 
 
@@ -36,7 +38,7 @@ class WitnessPolicy:
     Set in trust.json when the portal is created; changed later only by a ``witness.set``
     entry that the old quorum cosigns (spec §3.9)."""
 
-    witnesses: tuple  # of core.cosignature.WitnessKey
+    witnesses: tuple[Any, ...]  # of core.cosignature.WitnessKey
     quorum: int
     urls: dict[str, str] = field(default_factory=dict, compare=False)  # name -> submission prefix (a hint)
 
@@ -48,7 +50,7 @@ class WitnessPolicy:
             raise TrustError(f"witnesses: quorum must be between 1 and the number of witnesses ({len(names)})")
 
     @classmethod
-    def from_json(cls, obj: Any, where: str = "trust.json") -> "WitnessPolicy":
+    def from_json(cls, obj: Any, where: str = "trust.json") -> WitnessPolicy:
         from .cosignature import WitnessKey  # local: keeps trust importable without note code
         from .note import NoteError
 
@@ -84,7 +86,7 @@ class Trust:
     raw: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @classmethod
-    def from_json(cls, obj: Any, chain_parser: Callable[[Any], Any] | None = None) -> "Trust":
+    def from_json(cls, obj: Any, chain_parser: Callable[[Any], Any] | None = None) -> Trust:
         """Parse trust.json. Beacon chains are a domain's data: the kernel keeps them only when
         given the beacon layer's ``chain_parser`` (see :func:`publisher.portal.load_trust`);
         without it ``beacon_chains`` stays empty, so a draw can never verify against

@@ -10,20 +10,21 @@ rules (draw, workflow, …). Memory is bounded by offices, keys and tasks, not b
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
-from typing import IO, Callable, Iterable, Iterator, Protocol
+from datetime import datetime
+from typing import IO, Any, Protocol
 
-from . import merkle
+from . import merkle, witnessing
 from .checkpoint import Checkpoint, open_checkpoint
-from .entry import OPERATOR, Entry, EnvelopeError, from_bytes, parse_time
-from .note import NoteError, Verifier as NoteVerifier
+from .entry import OPERATOR, Entry, EnvelopeError, from_bytes
+from .keys import PublicKey
+from .note import NoteError
+from .note import Verifier as NoteVerifier
 from .registry import KeyRegistry
 from .rules.base import Context, Problem, Rule
 from .schema import validate_body
-from .keys import PublicKey
-from .trust import Trust, TrustError
-from . import witnessing
+from .trust import Trust, TrustError, WitnessPolicy
 
 CHECKPOINT_NAME_RE = re.compile(r"(?:^|/)\d{10}\.note$")
 ENTRY_NAME_RE = re.compile(r"(\d{8}|[1-9]\d{8,9})\.json")  # f"{seq:08d}.json": at least 8 digits
@@ -38,9 +39,9 @@ class LedgerSource(Protocol):
 
     def iter_raw_log(self) -> Iterator[tuple[int, str]]: ...
     def read_entry_bytes(self, office: str, seq: int) -> bytes: ...
-    def entry_path(self, office: str, seq: int): ...
-    def rel(self, path) -> str: ...
-    def checkpoint_files(self) -> list: ...
+    def entry_path(self, office: str, seq: int) -> Any: ...
+    def rel(self, path: Any) -> str: ...
+    def checkpoint_files(self) -> list[Any]: ...
     def entry_names(self) -> Iterator[tuple[str, list[str]]]: ...
     def open_blob(self, digest: str) -> IO[bytes]: ...
     def has_blob(self, digest: str) -> bool: ...
@@ -119,10 +120,10 @@ def _root_signed(e: Entry, trust: Trust) -> bool:
     return root is not None and e.verify_signature(root)
 
 
-def witness_changes(source: LedgerSource, trust: Trust) -> list[tuple[int, object]]:
+def witness_changes(source: LedgerSource, trust: Trust) -> list[tuple[int, WitnessPolicy]]:
     """(log index, new WitnessPolicy) of every root-signed ``witness.set`` entry, in log order
     (a checkpoint's policy depends on changes anywhere before its size)."""
-    out = []
+    out: list[tuple[int, WitnessPolicy]] = []
     for index, e in _operator_entries(source):
         if e.type == "witness.set" and _root_signed(e, trust):
             try:
@@ -168,9 +169,9 @@ class Report:
     root: bytes = merkle.EMPTY_ROOT
     problems: list[Problem] = field(default_factory=list)
     checkpoints: list[Checkpoint] = field(default_factory=list)
-    witnessed: list = field(default_factory=list)  # core.witnessing.Witnessed, ascending by size
-    witness_changes: list = field(default_factory=list)  # (log index, WitnessPolicy) of witness.set entries
-    offices: dict[str, dict] = field(default_factory=dict)
+    witnessed: list[Any] = field(default_factory=list)  # core.witnessing.Witnessed, ascending by size
+    witness_changes: list[Any] = field(default_factory=list)  # (log index, WitnessPolicy) of witness.set entries
+    offices: dict[str, dict[str, Any]] = field(default_factory=dict)
     rules: list[Rule] = field(default_factory=list)
     resumed: int = 0  # entries whose checks came from this machine's verification cache
 
@@ -182,7 +183,7 @@ class Report:
     def ok(self) -> bool:
         return not self.errors
 
-    def rule(self, name: str):
+    def rule(self, name: str) -> Rule | None:
         for r in self.rules:
             if r.name == name:
                 return r
@@ -229,6 +230,7 @@ def _load_checkpoints(source: LedgerSource, trust: Trust, extra: Iterable[tuple[
     prev_t, prev_where = -1, ""
     for size in sorted(by_size):
         cp, where = by_size[size]
+        assert cp.time is not None  # open_checkpoint (strict) always gives a time
         if cp.time < prev_t:
             # a clock was wrong when one of them was signed; the smaller time holds for both
             # (effective_times), so nothing they cover is invalidated (docs/spec/10-ledger.md §1.7)
@@ -255,7 +257,7 @@ def effective_times(sizes_times: list[tuple[int, int | None]]) -> list[tuple[int
 
 def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
            extra_checkpoints: Iterable[tuple[str, str]] = (), now: int | None = None,
-           workers: int | None = None, cache=None) -> Report:
+           workers: int | None = None, cache: Any = None) -> Report:
     """Verify everything. ``workers`` > 1 lets a LedgerDir load entries in parallel processes
     (default: one per CPU for ledgers with a parallel loader). ``cache`` (a
     storage.verify_cache.VerifyCache) resumes after the newest checkpoint this machine already
@@ -272,7 +274,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     report.problems.extend(problems)
     proof_times = dict(witnessing.accepted_times(report.witnessed))
     eff = dict(effective_times([(s, proof_times[s]) for s in cp_sizes]))
-    ctx_args = dict(trust=trust, blobs=source, checkpoints=sorted(eff.items()), now=now,
+    ctx_args: dict[str, Any] = dict(trust=trust, blobs=source, checkpoints=sorted(eff.items()), now=now,
                     beacon_source=getattr(source, "recorded_beacon", None))
     session = cache.session(source, trust, report.rules, cps, ctx_args, now) if cache is not None else None
     if session is not None:  # a later revocation can void entries of the cached prefix: never resume then
@@ -401,7 +403,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             for rule in report.rules:
                 if void and not getattr(rule, "sees_void", False):  # only indexes (the site) see it
                     continue
-                for p in _guarded(rule, "check", lambda r=rule: list(r.check(entry, ctx))):
+                for p in _guarded(rule, "check", lambda r=rule: list(r.check(entry, ctx))):  # type: ignore[misc]  # noqa: B023 (run now)
                     add(p if p.file else Problem(p.rule, p.message, where, p.entry_id or entry.id, p.article, p.severity))
         check_checkpoint_at(tree.size)
     if next_cp is not None:
@@ -412,7 +414,7 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
     _check_orphans(source, heads, report)
     _check_blobs(source, report)
     for rule in report.rules:
-        for p in _guarded(rule, "finish", lambda r=rule: list(r.finish(ctx))):
+        for p in _guarded(rule, "finish", lambda r=rule: list(r.finish(ctx))):  # type: ignore[misc]
             add(p)
     report.size, report.root, report.offices = tree.size, tree.root(), registry.offices
     return report
@@ -450,7 +452,7 @@ def _check_blobs(source: LedgerSource, report: Report) -> None:
                                            "the blob was changed", source.rel(p)))
 
 
-def _check_orphans(source: LedgerSource, heads: dict, report: Report) -> None:
+def _check_orphans(source: LedgerSource, heads: dict[str, Any], report: Report) -> None:
     """Entry files the log does not list: a crashed append (warning) or planted files (error).
 
     An office directory holding exactly its logged files (names 1..head) needs no per-file work."""

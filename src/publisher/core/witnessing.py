@@ -13,6 +13,7 @@ A checkpoint's *witnessed time* is the k-th earliest cosignature time of its pol
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from .checkpoint import Checkpoint
 from .cosignature import quorum_time, witness_times
@@ -49,7 +50,7 @@ def policy_for(size: int, initial: WitnessPolicy | None, changes: list[tuple[int
     return policy
 
 
-def parse_change(body: dict) -> WitnessPolicy:
+def parse_change(body: dict[str, Any]) -> WitnessPolicy:
     """A ``witness.set`` body as a policy (raises TrustError with the reason)."""
     return WitnessPolicy.from_json({"quorum": body.get("quorum"), "witnesses": body.get("witnesses")},
                                    where="witness.set")

@@ -17,10 +17,11 @@ import itertools
 import os
 import random
 import shutil
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from ..beacon import SimulatedBeacon, chain_to_json
 from ..core.checkpoint import Checkpoint, sign_checkpoint
@@ -32,12 +33,12 @@ from ..core.note import Signer
 from ..directory.snapshot import snapshot_bytes
 from ..draw.cap import CapTable, draw_counts
 from ..draw.commitment import build_commit_body, derive, team_plan
-from ..draw.replace import substitute
 from ..draw.lock import build_lock_body, build_reveal_body
+from ..draw.replace import substitute
 from ..draw.seed import secret_commitment
+from ..draw.timeutil import china_year
 from ..embargo import reveal_round, seal_secret
 from ..storage.beacons import record_beacon
-from ..draw.timeutil import china_year
 from ..storage.ledger_dir import LedgerDir
 from ..workdays import add_workdays
 from .county import OFFICES
@@ -52,7 +53,7 @@ HEAD = {c: (f"{c.upper()}局长", "主要负责人") for c, *_ in OFFICES}
 
 
 def ts(dt: datetime) -> str:
-    return dt.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def cst(d: date, hour: int = 9, minute: int = 0) -> datetime:
@@ -453,7 +454,7 @@ class Demo:
                 s["rounding"] = "ceil"
         d = derive(spec, self.targets, self.inspectors, cap=self.cap, time=ts(when), apply_cap=True)
         if any("ratio cap" in f.message for f in d.findings):
-            for s, n in zip(spec["strata"], d.ns):
+            for s, _n in zip(spec["strata"], d.ns):
                 if s.get("rounding") == "ceil" and "ratio" in s["take"]:
                     s["rounding"] = "floor"
                     s["zero_ok"] = "一般事项抽查比例上限内，该类对象本次向下取整不抽取（示例）"

@@ -73,7 +73,7 @@ def make_inspectors(rng: random.Random, targets: list[Target], items_by_office: 
     """Inspectors spread over offices (market bureau largest), units by town, some groups and conflicts."""
     weights = {"scjgj": 40, "zfj": 12, "wjj": 8, "nyncj": 8, "sthjj": 8, "zjj": 8, "jtysj": 6, "yjj": 6, "wlj": 5}
     offices = [o[0] for o in OFFICES]
-    counts = {o: 4 for o in offices}  # every office can field a team of two even after recusals
+    counts = dict.fromkeys(offices, 4)  # every office can field a team of two even after recusals
     rest = total - sum(counts.values())
     pool = [o for o in offices for _ in range(weights.get(o, 1))]
     for _ in range(rest):

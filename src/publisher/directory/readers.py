@@ -427,7 +427,7 @@ def _blank(cell: Any) -> bool:
     return cell is None or isinstance(cell, Merged) or (isinstance(cell, str) and not cell.strip())
 
 
-def _header_like(kind: "_Kind", cells: list[Any]) -> bool:
+def _header_like(kind: _Kind, cells: list[Any]) -> bool:
     known = 0
     for c in cells:
         if isinstance(c, str) and c.strip():
@@ -797,7 +797,7 @@ def _xlsx_rows(source: Source, fname: str, sheet: str | None) -> Iterator[tuple[
                                               f"{type(exc).__name__}: {exc}"[:300],
                                               row=rownum, file=fname)]) from None
             cells = list(cells)
-            for (c1, r1, c2, r2, ref) in merged.get(rownum, ()):
+            for (c1, r1, c2, _r2, ref) in merged.get(rownum, ()):
                 while len(cells) < c2:
                     cells.append(None)
                 if c1 == c2:  # merged down one column: every row gets the top cell's value

@@ -24,6 +24,7 @@ from dataclasses import dataclass
 from dataclasses import replace as _replace
 from typing import Any, ClassVar
 
+from ..core.errors import PublisherError
 from .uscc import check_uscc
 
 TARGET_KINDS: tuple[str, ...] = (
@@ -96,7 +97,7 @@ class Problem:
         return f"{where}:{col} {self.message} [{self.rule}]"
 
 
-class DirectoryError(ValueError):
+class DirectoryError(PublisherError, ValueError):
     """Refusal of a directory input; carries every problem found (at least one).
 
     ``file``, ``row``, ``column`` and ``rule`` are those of the first problem, so simple
@@ -201,7 +202,7 @@ class Target:
             return {k: v for k, v in self._full_json().items() if k != "risk"}
         return self._full_json()
 
-    def sealed_copy(self) -> "Target":
+    def sealed_copy(self) -> Target:
         """The record as a sealed portal publishes it: the class is not part of it."""
         return _replace(self, risk=None, sealed=True)
 

@@ -15,10 +15,10 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from .batches import DEFAULT_BATCH_SIZE
 from .cap import CAP_BASIS, CAP_REASON, CapTable
 from .errors import ART_CAP, ART_FAIR, ART_LOCK, ART_RATIO_CAP, ART_UNANNOUNCED, DrawError, Finding
 from .filters import Filter
-from .batches import DEFAULT_BATCH_SIZE
 from .population import PopulationScan
 from .strata import Classifier, parse_strata, ratio_cap_problem
 from .teams import Role, TeamPlan, TeamScan

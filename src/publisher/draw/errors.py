@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from ..core.errors import PublisherError
+
 # Articles cited by messages (see docs/spec/60-draw.md §6.10).
 ART_LOCK = "001 第十二条"  # a locked list cannot be changed
 ART_CAP = "001 第七条"  # at most two checks a year, in principle
@@ -24,7 +26,7 @@ ART_DIRECTIONAL = "004 第十条"  # directional / open draws
 ART_DIRECTORY = "001 第八条"  # the two directories are confirmed before every draw
 
 
-class DrawError(ValueError):
+class DrawError(PublisherError, ValueError):
     """A draw cannot be built from these inputs; the message says what to change."""
 
     def __init__(self, message: str, article: str = ""):

@@ -64,7 +64,7 @@ def iter_sample_lines(n: int, label: str = "bench") -> Iterator[bytes]:
         yield (f'{{"complaints":{t.complaints},"flags":[{",".join(chr(34) + f + chr(34) for f in t.flags)}],'
                f'"id":"{t.id}","industry":"{t.industry}","kind":"product","name":"{t.name}",'
                f'"office":"scjgj","region":"{t.region}","risk":"{t.risk}","uscc_override":null}}\n'
-               ).encode("utf-8")
+               ).encode()
 
 
 def sample_inspectors(per_office: Mapping[str, int], label: str = "sample", *,

@@ -18,8 +18,7 @@ from ..core.canonical import tagged_hash
 from ..core.merkle import TreeBuilder, leaf_hash
 from .batches import batch_order
 from .cap import CAP_BASIS, CAP_REASON, CapTable
-from .commitment import (_check_shape, _normalised, exclusion_sets, static_findings, team_plan,
-                         zero_findings)
+from .commitment import _check_shape, _normalised, exclusion_sets, static_findings, team_plan, zero_findings
 from .errors import ART_CAP, ART_FAIR, ART_LOCK, ART_MATCH, DrawError, Finding
 from .filters import Filter
 from .lock import DrawResult
@@ -445,7 +444,7 @@ class SealedPopulation:
         self.tree = MerkleTree([leaf_hash(leaves[32 * i:32 * i + 32]) for i in range(len(ids))])
 
     @classmethod
-    def from_commit(cls, body: Mapping[str, Any], targets: Iterable[Any], leaves: bytes) -> "SealedPopulation":
+    def from_commit(cls, body: Mapping[str, Any], targets: Iterable[Any], leaves: bytes) -> SealedPopulation:
         return cls([t.id for t in eligible(body, targets, cap=None, time="", apply_cap=False).targets], leaves)
 
     @property

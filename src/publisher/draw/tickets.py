@@ -12,7 +12,7 @@ import hashlib
 TICKET_TAG = "ssgk/ticket/v1"
 
 
-def ticket_prefix(seed: bytes) -> "hashlib._Hash":
+def ticket_prefix(seed: bytes) -> hashlib._Hash:
     """A hash object already fed tag and seed; ``.copy()`` it per id (hoists the common prefix)."""
     return hashlib.sha256(TICKET_TAG.encode("ascii") + b"\x00" + seed)
 

@@ -7,7 +7,15 @@ Used by the draw rule (``draw.embargo``), ``publisher draw commit|show`` and the
 """
 
 from .check import embargo_findings
-from .escrow import EscrowError, check_escrow_lock, escrow_findings, open_escrow, open_escrows, reveal_round, seal_secret
+from .escrow import (
+           EscrowError,
+           check_escrow_lock,
+           escrow_findings,
+           open_escrow,
+           open_escrows,
+           reveal_round,
+           seal_secret,
+)
 from .show import PrivateView, ShowError, show_embargoed
 
 __all__ = ["embargo_findings", "EscrowError", "check_escrow_lock", "escrow_findings", "PrivateView", "ShowError", "open_escrow", "open_escrows", "reveal_round",

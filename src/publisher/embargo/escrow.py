@@ -17,8 +17,10 @@ from publisher.draw.seed import secret_commitment
 from publisher.draw.timeutil import day_start, unix
 from publisher.timelock import TimelockError, age, decrypt, encrypt, encrypt_with, locked_to
 
+from ..core.errors import PublisherError
 
-class EscrowError(ValueError):
+
+class EscrowError(PublisherError, ValueError):
     """An escrow cannot be made or does not open to its office's committed secret."""
 
     def __init__(self, office: str, code: str, message: str) -> None:

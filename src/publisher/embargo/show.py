@@ -18,8 +18,10 @@ from publisher.beacon.verify import Beacon, check_beacon
 from publisher.draw.errors import ART_LOCK
 from publisher.draw.lock import DrawResult, compute_result, result_hash, secret_findings
 
+from ..core.errors import PublisherError
 
-class ShowError(ValueError):
+
+class ShowError(PublisherError, ValueError):
     """The private view cannot be given; the message names the failed check."""
 
 

@@ -62,7 +62,8 @@ def example() -> dict[str, Any]:
     (finding,) = embargo_findings(cid, body, forged, chain, reveal_beacon, targets(), inspectors)
     return {
         "description": "The embargoed draw of draw-example.json (same snapshots, commit id and secrets) on a "
-                       "simulated chain (seed 'ssgk demo beacon', genesis 1700000000, period 3 s): escrows in the commitment, the reveal round, what anyone recomputes from the "
+                       "simulated chain (seed 'ssgk demo beacon', genesis 1700000000, period 3 s): escrows in the "
+                       "commitment, the reveal round, what anyone recomputes from the "
                        "escrows alone once that round's beacon exists (spec §5A.4), and a forged lock's error. The "
                        "escrows' random inputs are SHA-256('ssgk/timelock-example/v1' || 0x00 || "
                        "'escrow/<office>/<file_key|sigma|nonce>')[:16] — example values only.",

@@ -22,10 +22,9 @@ from typing import Any
 from ..core import merkle
 from ..core.checkpoint import Checkpoint, open_checkpoint
 from ..core.note import NoteError, Verifier
-from ..portal import load_trust
-from ..core.trust import Trust
 from ..directory.records import DirectoryError, Target
 from ..directory.snapshot import iter_snapshot
+from ..portal import load_trust
 from ..storage.ledger_dir import LedgerDir, LedgerIOError
 
 LOG_LINE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
@@ -163,8 +162,8 @@ def _province(portal: Portal, index: FederationIndex, verify_ledgers: bool, cach
         bad(f"the published log does not reproduce the signed checkpoint(s) of size {sorted(wrong)}", "log")
     state.consistent = not wrong
     if verify_ledgers and state.consistent:
-        from ..ruleset import default_rules
         from ..core.verifier import verify
+        from ..ruleset import default_rules
 
         report = verify(ledger, trust, default_rules(), cache=cache)
         state.verified = report.ok

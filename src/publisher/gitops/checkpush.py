@@ -7,16 +7,17 @@ could have changed), copied byte-for-byte into a temporary directory and verifie
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable
 
+from ..core.errors import PublisherError
 from . import rules
 from .git import Git, GitError
 from .rules import Change, Refusal
 
 
-class CheckPushError(Exception):
+class CheckPushError(PublisherError):
     """The check could not run at all (unknown commit, not a repository)."""
 
 
@@ -105,7 +106,7 @@ def _read_many(git: Git, rev: str, paths: list[str]) -> list[bytes]:
 
 
 def verify_commit(git: Git, rev: str, prefix: str = "ledger",
-                  verify_dir: Callable[[Path], "object"] | None = None) -> PushCheck:
+                  verify_dir: Callable[[Path], object] | None = None) -> PushCheck:
     """Copy ``rev``'s ledger out of git and run the full verifier on it."""
     res = PushCheck()
     trust_path = prefix.rstrip("/") + "/trust.json"
@@ -150,11 +151,11 @@ def _chains(path: Path) -> dict:
 
 def verify_ledger_dir(path: Path):
     """Verify a ledger directory with the default rules; an unreadable trust.json is a problem, not a crash."""
-    from ..ruleset import default_rules
+    from ..core.trust import TrustError
     from ..core.verifier import verify
+    from ..ruleset import default_rules
     from ..storage.ledger_dir import LedgerDir, LedgerIOError
     from ..storage.verify_cache import VerifyCache
-    from ..core.trust import TrustError
 
     ledger = LedgerDir(path)
     try:
@@ -192,9 +193,8 @@ def time_rules(git: Git, head: str, new_lines: list[rules.NewLine], prefix: str,
     import time as _time
 
     from ..core.entry import EnvelopeError, from_bytes
-    from .timegate import time_refusals
-
     from ..inputs.limits import MAX_ENTRY_BYTES
+    from .timegate import time_refusals
 
     paths = [f"{prefix}/{rules.entry_rel(n.office, n.seq)}" for n in new_lines]
     sizes = git.object_sizes([f"{head}:{p}" for p in paths])

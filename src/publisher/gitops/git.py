@@ -10,14 +10,15 @@ from __future__ import annotations
 import os
 import re
 import subprocess
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Iterable, Iterator, Sequence
 
+from ..core.errors import PublisherError
 from .rules import Change
 
 
-class GitError(Exception):
+class GitError(PublisherError):
     """A git command failed; ``stderr`` is git's own explanation."""
 
     def __init__(self, args: Sequence[str], returncode: int, stderr: str):
@@ -49,7 +50,7 @@ class Git:
 
     def run(self, *args: str, input: bytes | None = None, check: bool = True) -> subprocess.CompletedProcess:
         proc = subprocess.run(["git", *args], cwd=self.repo, env=self.env, input=input,
-                              stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+                              capture_output=True)
         if check and proc.returncode != 0:
             raise GitError(args, proc.returncode, proc.stderr.decode("utf-8", "replace"))
         return proc

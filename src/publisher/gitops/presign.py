@@ -15,7 +15,8 @@ with a fast clock (docs/OPERATIONS.md, "A checkpoint signed with a wrong clock")
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
+from datetime import UTC
 
 from ..core.rules.base import Problem
 
@@ -45,8 +46,8 @@ def new_problems(before: Iterable[Problem], after: Iterable[Problem],
 def check_candidate(ledger, trust, report_before, note: str, after_fast_clock: bool = False,
                     rules=None) -> list[Problem]:
     """Re-verify ``ledger`` with ``note`` as an extra checkpoint; the problems it would add."""
-    from ..ruleset import default_rules
     from ..core.verifier import verify
+    from ..ruleset import default_rules
 
     after = verify(ledger, trust, rules if rules is not None else default_rules(),
                    extra_checkpoints=[(CANDIDATE, note)])
@@ -55,9 +56,9 @@ def check_candidate(ledger, trust, report_before, note: str, after_fast_clock: b
 
 def refusal_text(problems: list[Problem], t: int) -> str:
     """Why the checkpoint was not signed, with what to do (slow clock / fast clock / draw)."""
-    from datetime import datetime, timezone
+    from datetime import datetime
 
-    when = datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    when = datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     head = (f"refusing to sign a checkpoint at {when}: it would add {len(problems)} problem(s) the "
             "ledger does not have now; nothing was written")
     hints = []

@@ -15,10 +15,11 @@ import json
 import random
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
+from ..core.errors import PublisherError
 from . import rules
 from .checkpush import verify_ledger_dir
 from .git import Git, GitError, redact
@@ -27,7 +28,7 @@ RETRYABLE_PUSH = ("[rejected]", "non-fast-forward", "fetch first", "cannot lock 
                   "failed to update ref", "stale info", "incorrect old value")
 
 
-class SubmitError(Exception):
+class SubmitError(PublisherError):
     """A plain-language reason (Chinese, then English) why nothing more was published."""
 
 

@@ -18,10 +18,10 @@ one read of the ledger directory.
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Iterable, Mapping
 
 from ..core.entry import Entry
 from ..core.verifier import BACKDATE_TOLERANCE
@@ -38,7 +38,7 @@ class TimeRefusal:
 
 
 def _utc(t: int) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 def _unix(text: str) -> int:

@@ -26,9 +26,16 @@ import re
 import zipfile
 from typing import IO
 
-from ..core.bounds import (MAX_ENTRY_BYTES, MAX_JSON_DEPTH, PAD_FACTOR, PAD_SLACK,  # noqa: F401 (re-exported)
-                           LimitError, check_entry_size, json_depth_ok, loads_json)
-
+from ..core.bounds import (  # noqa: F401 (re-exported)
+    MAX_ENTRY_BYTES,
+    MAX_JSON_DEPTH,
+    PAD_FACTOR,
+    PAD_SLACK,
+    LimitError,
+    check_entry_size,
+    json_depth_ok,
+    loads_json,
+)
 
 MAX_BLOB_BYTES = 256 * 1024 * 1024
 MAX_PUSH_BYTES = 1024 * 1024 * 1024

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..core.errors import PublisherError
 from .load import LedgerNotVerified  # noqa: F401  (re-exported for callers)
 from .search import run_pagefind
 
@@ -21,7 +22,7 @@ MARKER = ".publisher-site"
 REPO = Path(__file__).resolve().parents[3]  # src/publisher/site/build.py -> repository root
 
 
-class BuildError(Exception):
+class BuildError(PublisherError):
     """The site cannot be built here (bad output directory, missing theme, ...)."""
 
 

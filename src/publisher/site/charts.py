@@ -8,8 +8,8 @@ the page also prints the same numbers as a table.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from html import escape
-from typing import Sequence
 
 from markupsafe import Markup
 

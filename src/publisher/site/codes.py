@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import csv
 from decimal import Decimal, InvalidOperation
-from functools import lru_cache
+from functools import cache
 from pathlib import Path
 from typing import Any
 
@@ -25,12 +25,12 @@ def read_table(path: Path) -> dict[str, tuple[str, str]]:
         return {r["code"].strip(): (r["name_zh"].strip(), (r.get("name_en") or "").strip()) for r in rows}
 
 
-@lru_cache(maxsize=None)
+@cache
 def industries() -> dict[str, tuple[str, str]]:
     return read_table(DATA / "gbt4754_2017.csv")
 
 
-@lru_cache(maxsize=None)
+@cache
 def provinces() -> dict[str, tuple[str, str]]:
     return read_table(DATA / "gbt2260_provinces.csv")
 

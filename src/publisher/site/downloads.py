@@ -12,8 +12,9 @@ import json
 import os
 import shutil
 import stat
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 from ..core import merkle
 from ..core.canonical import b64encode
@@ -78,7 +79,7 @@ def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
         base = src / sub
         if base.is_symlink() or not base.is_dir():
             continue
-        for dirpath, dirnames, filenames in os.walk(base):  # never descends into symlinked directories
+        for dirpath, _dirnames, filenames in os.walk(base):  # never descends into symlinked directories
             rel = Path(dirpath).relative_to(src)
             (dest / rel).mkdir(parents=True, exist_ok=True)
             for fn in filenames:

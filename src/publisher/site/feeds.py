@@ -7,7 +7,7 @@ it is handed to feedgenerator as text, which escapes it for XML.
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from typing import Any
 
 from feedgenerator import Atom1Feed
@@ -23,7 +23,7 @@ MAX_ITEMS = 100
 
 
 def _dt(time: str) -> datetime:
-    return datetime.strptime(time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=timezone.utc)
+    return datetime.strptime(time, "%Y-%m-%dT%H:%M:%SZ").replace(tzinfo=UTC)
 
 
 def write_all(loaded: Loaded, r: Renderer, base: dict[str, Any]) -> None:

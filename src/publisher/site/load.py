@@ -18,6 +18,7 @@ from typing import Any
 
 from .. import ruleset
 from ..core.checkpoint import Checkpoint
+from ..core.errors import PublisherError
 from ..core.trust import Trust
 from ..core.verifier import Report, verify
 from ..storage.ledger_dir import LedgerDir
@@ -26,7 +27,7 @@ from .model import IndexRule, SiteIndex, SnapshotReader
 log = logging.getLogger(__name__)
 
 
-class LedgerNotVerified(Exception):
+class LedgerNotVerified(PublisherError):
     """The ledger failed verification; the message lists the verifier's problems."""
 
     def __init__(self, report: Report | None, message: str = ""):

@@ -31,8 +31,9 @@ import shutil
 import sqlite3
 import tempfile
 import unicodedata
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from .urls import safe_seg
 

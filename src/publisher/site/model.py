@@ -14,11 +14,12 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
-from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
+from functools import lru_cache
 from pathlib import Path
-from typing import Any, Iterable, Iterator
+from typing import Any
 
 from ..core.entry import Entry
 from ..core.rules.base import Context, Problem
@@ -295,7 +296,7 @@ class SiteIndex:
 
     # ---------------------------------------------------------------- finishing
 
-    def finish(self, snapshots: "SnapshotReader | None" = None) -> None:
+    def finish(self, snapshots: SnapshotReader | None = None) -> None:
         """After the last entry: indexes, corrections linked, lateness, target names."""
         self.flush()
         self.db.executescript(INDEXES)
@@ -355,7 +356,7 @@ class SiteIndex:
         self.db.execute("UPDATE results SET lateness=lt.status, deadline=lt.deadline, late_days=lt.late "
                         "FROM lt WHERE lt.idx=results.idx")
 
-    def _attach_names(self, snapshots: "SnapshotReader") -> None:
+    def _attach_names(self, snapshots: SnapshotReader) -> None:
         """Every company of each office's latest directory snapshot (so each gets a page, and
         "never inspected" can be told from "not found"), plus drawn or inspected targets named
         in older snapshots. ``listed`` records the snapshot entry a company is listed in."""
@@ -382,7 +383,7 @@ class SiteIndex:
                 done.add(digest)
                 self._insert_snapshot(snapshots, digest, None, sql_wanted)
 
-    def _insert_snapshot(self, snapshots: "SnapshotReader", digest: str, listed: str | None, sql: str) -> None:
+    def _insert_snapshot(self, snapshots: SnapshotReader, digest: str, listed: str | None, sql: str) -> None:
         buf: list[tuple] = []
         for rec in snapshots.targets(digest):
             buf.append((rec.get("id"), rec.get("name"), rec.get("kind"), rec.get("region"),

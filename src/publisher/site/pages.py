@@ -9,19 +9,29 @@ from __future__ import annotations
 
 import json
 import math
-from pathlib import Path
+from collections.abc import Iterable, Iterator
+from datetime import UTC
 from itertools import islice
-from typing import Any, Iterable, Iterator
+from pathlib import Path
+from typing import Any
 
 from . import urls
+from .codes import percent
+from .identity import identity
 from .load import Loaded
 from .model import SiteIndex
 from .render import Renderer, cst_date
-from .codes import percent
-from .identity import identity
 from .urls import safe_seg
-from .views import (both, category_labels, chain_view, filter_view, loads, noncoop_view,
-                    randomness_hex, result_view, take_view)
+from .views import (
+    both,
+    chain_view,
+    filter_view,
+    loads,
+    noncoop_view,
+    randomness_hex,
+    result_view,
+    take_view,
+)
 
 OVERDUE_SHOWN = 15  # (task, office) rows on the home page; all of them are on /overdue/
 RESULT_COLS = ("SELECT r.*, e.seq AS seq, t.name AS name FROM results r JOIN entries e ON e.idx=r.idx "
@@ -140,10 +150,10 @@ def overdue_rows(loaded: Loaded) -> tuple[list[dict[str, Any]], str]:
     and working days overdue as of the build's "now" (China date). Embargoed targets are not
     known by id: their row says how many."""
     ix = loaded.index
-    from datetime import datetime, timezone
+    from datetime import datetime
 
     from .model import CST
-    today = datetime.fromtimestamp(loaded.now or 0, timezone.utc).astimezone(CST).date()
+    today = datetime.fromtimestamp(loaded.now or 0, UTC).astimezone(CST).date()
     try:
         from ..workdays import CalendarUnknown, workdays_between
     except ImportError:  # pragma: no cover

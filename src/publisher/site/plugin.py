@@ -46,7 +46,6 @@ class LedgerGenerator(Generator):
             self._cleanup()
             raise
         from .pages import site_base
-
         from .render import Chrome, common_context
 
         self.base = site_base(self.loaded, s)
@@ -80,7 +79,8 @@ class LedgerGenerator(Generator):
             stage("pages", pages.write_all, self.loaded, r, self.settings)
             stage("stats", stats.write_all, self.loaded, r)
             stage("downloads", downloads.write_all, self.loaded, r, self.settings)
-            stage("verifier", __import__("publisher.site.verifier_assets", fromlist=["write_all"]).write_all, self.loaded, r, self.settings)  # browser verifier: /verify/
+            stage("verifier", __import__("publisher.site.verifier_assets", fromlist=["write_all"]).write_all,
+                  self.loaded, r, self.settings)  # browser verifier: /verify/
             stage("feeds", feeds.write_all, self.loaded, r, self.base)
             stage("search", search.write_pages, r)
             stage("lookup", lookup.write_index, self.loaded.index, out, self._work)

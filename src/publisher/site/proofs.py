@@ -9,8 +9,8 @@ computed by the core, and each one is checked with ``merkle.verify_inclusion`` b
 from __future__ import annotations
 
 import mmap
+from collections.abc import Iterable, Iterator
 from pathlib import Path
-from typing import Iterable, Iterator
 
 from ..core import merkle
 

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import json
 import os
-from datetime import datetime, timedelta, timezone
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any, Callable
+from typing import IO, Any
 from xml.sax.saxutils import escape as xml_escape
 
 from markupsafe import Markup, escape
@@ -34,13 +35,13 @@ def cst(value: Any, fmt: str = "%Y-%m-%d %H:%M") -> str:
         return ""
     try:
         if isinstance(value, (int, float)):
-            dt = datetime.fromtimestamp(value, timezone.utc)
+            dt = datetime.fromtimestamp(value, UTC)
         else:
             v = str(value)
             if len(v) != 20 or v[10] != "T" or v[19] != "Z":
                 raise ValueError(v)
             dt = datetime(int(v[0:4]), int(v[5:7]), int(v[8:10]), int(v[11:13]), int(v[14:16]),
-                          int(v[17:19]), tzinfo=timezone.utc)
+                          int(v[17:19]), tzinfo=UTC)
     except ValueError:
         return str(value)
     return dt.astimezone(CST).strftime(fmt)

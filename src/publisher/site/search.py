@@ -18,16 +18,17 @@ import shutil
 import subprocess
 import sys
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator
 
+from ..core.errors import PublisherError
 from .render import SEARCH_PAGES, Renderer
 
 MANIFEST = "search-shards.json"
 INDEXED_DIRS = ("task", "company")  # the only templates carrying data-pagefind-body
 
 
-class SearchIndexError(RuntimeError):
+class SearchIndexError(PublisherError, RuntimeError):
     pass
 
 

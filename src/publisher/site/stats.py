@@ -46,7 +46,7 @@ def timeliness(loaded: Loaded) -> list[dict[str, Any]]:
                           "count(*) AS n FROM results WHERE kind='result' GROUP BY year, s ORDER BY year")
     by: dict[int, dict[str, int]] = {}
     for r in rows:
-        by.setdefault(r["year"], {k: 0 for k in LATENESS})[r["s"]] = r["n"]
+        by.setdefault(r["year"], dict.fromkeys(LATENESS, 0))[r["s"]] = r["n"]
     return [{"year": y, **v, "total": sum(v.values())} for y, v in sorted(by.items())]
 
 
@@ -175,7 +175,7 @@ def write_all(loaded: Loaded, r: Renderer) -> None:
     for lang in ("zh", "en"):
         t, i = STRINGS[lang], LANG_INDEX[lang]
 
-        def oname(code: str) -> str:
+        def oname(code: str, i: int = i) -> str:
             o = offices.get(code)
             return (o["name_en"] if i else o["name_zh"]) if o else code
 

@@ -8,8 +8,9 @@ never turned into 9.14E+17. The column list below is also the data dictionary pa
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any, Callable, Iterable
+from typing import Any
 
 from .i18n import enum_label
 from .render import cst

@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import re
 
+from ..core.errors import PublisherError
+
 LANGS = ("zh", "en")
 SAFE_SEGMENT = re.compile(r"^[0-9A-Za-z][0-9A-Za-z._-]{0,127}$")
 
 
-class UnsafeId(ValueError):
+class UnsafeId(PublisherError, ValueError):
     """An id that cannot become a path segment."""
 
 

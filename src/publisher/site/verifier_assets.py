@@ -35,11 +35,13 @@ import logging
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..core import merkle
 from ..core.canonical import b64encode
+from ..core.errors import PublisherError
 from ..directory.records import Target
 from ..directory.snapshot import iter_snapshot
 from ..draw.commitment import exclusion_sets
@@ -61,7 +63,7 @@ REPO = Path(__file__).resolve().parents[3]
 NPM_TIMEOUT = 600
 
 
-class VerifierBuildError(RuntimeError):
+class VerifierBuildError(PublisherError, RuntimeError):
     """The browser verifier cannot be built here (no node/npm, npm ci or esbuild failed)."""
 
 
@@ -90,9 +92,9 @@ def ensure_node_modules(vdir: Path) -> None:
     npm = shutil.which("npm")
     if npm is None:
         raise VerifierBuildError("npm is not installed; the browser verifier needs Node.js >= 20 and npm")
-    from filelock import FileLock
-
     import tempfile
+
+    from filelock import FileLock
 
     lock_name = f"ssgk-npm-ci-{hashlib.sha256(str(vdir.resolve()).encode()).hexdigest()[:16]}.lock"
     with FileLock(str(Path(tempfile.gettempdir()) / lock_name)):  # not in the repo: npm ci wipes node_modules

@@ -8,7 +8,8 @@ Views hold both languages where a label differs, so one view renders zh and en p
 from __future__ import annotations
 
 import json
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from .codes import FLAGS, RISKS, ROUNDING, Codes, pair, percent
 from .i18n import enum_label

@@ -14,6 +14,7 @@ import re
 import sys
 from pathlib import Path
 
+from ..core.errors import PublisherError
 from ..core.keys import PublicKey, SigningKey
 
 KEYS_ENV = "PUBLISHER_KEYS"
@@ -21,7 +22,7 @@ PASS_ENV = "PUBLISHER_KEY_PASSPHRASE"
 PUBKEY_PREFIX = "ed25519:"
 
 
-class KeyStoreError(Exception):
+class KeyStoreError(PublisherError):
     pass
 
 

@@ -9,29 +9,30 @@ orphan entry file that is not part of the ledger (verify warns, the next append 
 from __future__ import annotations
 
 import errno
-import io
 import json
 import os
 import re
 import stat
 import tempfile
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import IO, Callable, Iterator
+from typing import IO, Any
 
 from filelock import FileLock
 
 from ..core.canonical import sha256_hex
 from ..core.entry import Entry, format_time, from_bytes, sign_entry
+from ..core.errors import PublisherError
 from ..core.keys import SigningKey
-from ..portal import load_trust
 from ..core.trust import Trust
+from ..portal import load_trust
 
 LOG_LINE_RE = re.compile(r"^([a-z][a-z0-9-]{1,31})/([1-9][0-9]{0,9}) ([0-9a-f]{64})$")
 
 
-class LedgerIOError(Exception):
+class LedgerIOError(PublisherError):
     """A ledger file could not be read or written; the message names the file."""
 
 
@@ -39,7 +40,7 @@ class NotRegularFile(LedgerIOError, OSError):
     """A symlink, FIFO, device or directory where a ledger file belongs (never followed or read);
     ``why`` says which, without the path."""
 
-    def __init__(self, path, why: str):
+    def __init__(self, path: object, why: str) -> None:
         super().__init__(f"{path}: {why}")
         self.why = why
 
@@ -137,7 +138,7 @@ class LedgerDir:
         except (UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise LedgerIOError(f"{p}: not valid JSON: {exc}") from exc
 
-    def recorded_beacon(self, chain_hash: str, round_: int):
+    def recorded_beacon(self, chain_hash: str, round_: int) -> Any:
         """A beacon recorded under ``beacons/`` (storage/beacons.py), or None."""
         from .beacons import read_beacon
 
@@ -150,7 +151,7 @@ class LedgerDir:
         except FileNotFoundError:
             return
         os.set_blocking(fd, True)
-        f = io.open(fd, "r", encoding="utf-8", newline="\n")
+        f = open(fd, encoding="utf-8", newline="\n")
         with f:
             for n, line in enumerate(f, 1):
                 yield n, line[:-1] if line.endswith("\n") else line + "\0"  # \0 marks a torn last line
@@ -204,7 +205,7 @@ class LedgerDir:
         self._heads_cache = (size, out)
         return out
 
-    def iter_loaded(self, keys, workers: int | None = None, start: int = 0):
+    def iter_loaded(self, keys: Any, workers: int | None = None, start: int = 0) -> Iterator[Any]:
         """Entries in log order from log index ``start``, loaded and signature-checked in
         parallel (see storage.parallel)."""
         from itertools import islice
@@ -239,7 +240,7 @@ class LedgerDir:
         except FileNotFoundError as exc:
             raise LedgerIOError(f"{self.rel(self.blob_path(digest))}: blob missing") from exc
 
-    def _regular_in(self, d: Path, keep) -> list[Path]:
+    def _regular_in(self, d: Path, keep: Callable[[str], Any]) -> list[Path]:
         """Regular files of a real (not symlinked) directory; anything else is left to
         :meth:`layout_problems`."""
         if d.is_symlink() or not d.is_dir():
@@ -314,7 +315,7 @@ class LedgerDir:
 
     # -- writing -------------------------------------------------------------------------
 
-    def init(self, trust_json: dict) -> None:
+    def init(self, trust_json: dict[str, Any]) -> None:
         """Create an empty ledger with its trust anchors. Refuses to overwrite one."""
         p = self.root / "trust.json"
         if p.exists():
@@ -345,22 +346,23 @@ class LedgerDir:
     def locked(self) -> FileLock:
         return self._lock
 
-    def append(self, office: str, type: str, body: dict, key: SigningKey, time: str | None = None,
+    def append(self, office: str, type: str, body: dict[str, Any], key: SigningKey, time: str | None = None,
                check: Callable[[Entry], None] | None = None) -> Entry:
         """Sign and append one entry. ``check`` may raise to refuse it; then nothing is written."""
         with self._lock:
             return self._append_locked(office, type, body, key, time, check)
 
-    def append_many(self, items: list[tuple[str, str, dict, SigningKey, str | None]],
+    def append_many(self, items: list[tuple[str, str, dict[str, Any], SigningKey, str | None]],
                     check: Callable[[Entry], None] | None = None) -> list[Entry]:
         with self._lock:
             return [self._append_locked(o, t, b, k, tm, check) for (o, t, b, k, tm) in items]
 
-    def _append_locked(self, office, type, body, key, time, check) -> Entry:
+    def _append_locked(self, office: str, type: str, body: dict[str, Any], key: SigningKey, time: str | None,
+                       check: Any) -> Entry:
         self._repair_torn_log()
         seq, prev = self.head(office)
         if time is None:
-            time = format_time(datetime.now(timezone.utc))
+            time = format_time(datetime.now(UTC))
         entry = sign_entry(type=type, office=office, seq=seq + 1, prev=prev, time=time, body=body, key=key)
         if check is not None:
             check(entry)

@@ -6,7 +6,9 @@ before anything touches the disk.
 
 from __future__ import annotations
 
-from typing import IO, Iterator
+from collections.abc import Iterator
+from pathlib import Path
+from typing import IO, Any
 
 from ..core.entry import Entry
 from .ledger_dir import LedgerDir
@@ -29,19 +31,19 @@ class Overlay:
         e = self.extra.get((office, seq))
         return e.to_file_bytes() if e is not None else self.ledger.read_entry_bytes(office, seq)
 
-    def entry_path(self, office: str, seq: int):
+    def entry_path(self, office: str, seq: int) -> Path:
         return self.ledger.entry_path(office, seq)
 
-    def rel(self, path) -> str:
+    def rel(self, path: Path) -> str:
         return self.ledger.rel(path)
 
-    def checkpoint_files(self) -> list:
+    def checkpoint_files(self) -> list[Path]:
         return self.ledger.checkpoint_files()
 
-    def blob_files(self) -> list:
+    def blob_files(self) -> list[Path]:
         return self.ledger.blob_files()
 
-    def entry_names(self) -> Iterator:
+    def entry_names(self) -> Iterator[tuple[str, list[str]]]:
         return self.ledger.entry_names()
 
     def open_blob(self, digest: str) -> IO[bytes]:
@@ -50,5 +52,5 @@ class Overlay:
     def has_blob(self, digest: str) -> bool:
         return self.ledger.has_blob(digest)
 
-    def recorded_beacon(self, chain_hash: str, round_: int):
+    def recorded_beacon(self, chain_hash: str, round_: int) -> Any:
         return self.ledger.recorded_beacon(chain_hash, round_)

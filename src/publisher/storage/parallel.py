@@ -9,9 +9,9 @@ from __future__ import annotations
 
 import multiprocessing as mp
 import os
-import re
 from collections import deque
-from typing import Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from ..core.keys import PublicKey
 from ..core.verifier import LOG_LINE_RE, Loaded, load_one
@@ -76,7 +76,7 @@ def iter_loaded(root: str, raw_lines: Iterator[tuple[int, str]], keys: dict[str,
     with ctx.Pool(workers, initializer=_init, initargs=(root, keys)) as pool:
         # Pool.imap would read the whole log ahead and buffer every result; keep a bounded
         # window of chunks in flight instead, so memory stays flat however long the ledger is.
-        pending: deque = deque()
+        pending: deque[Any] = deque()
         for chunk in _chunks(raw_lines):
             pending.append(pool.apply_async(_load_chunk, (chunk,)))
             if len(pending) >= IN_FLIGHT * workers:

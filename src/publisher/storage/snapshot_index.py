@@ -15,8 +15,9 @@ import hashlib
 import hmac
 import os
 import pickle
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Iterator, TypeVar
+from typing import Any, TypeVar
 
 from ..directory.records import Inspector, Target
 from ..directory.snapshot import iter_snapshot
@@ -62,7 +63,7 @@ def iter_records(path: Path | str, digest: str, record_type: type[R] = Target,  
     yield from _build(path, _index_path(root, digest, record_type, validate), key, record_type, validate)
 
 
-def _plain(path: Path, record_type: type, validate: bool) -> Iterator:
+def _plain(path: Path, record_type: type[Any], validate: bool) -> Iterator[Any]:
     with open(path, "rb") as f:
         yield from iter_snapshot(f, record_type, validate=validate)
 
@@ -86,7 +87,7 @@ def _authentic(idx: Path, key: bytes) -> bool:
         return False
 
 
-def _read(idx: Path, record_type: type) -> Iterator:
+def _read(idx: Path, record_type: type[Any]) -> Iterator[Any]:
     fields = record_type.FIELDS
     with open(idx, "rb") as f:
         f.seek(len(MAGIC))
@@ -94,12 +95,12 @@ def _read(idx: Path, record_type: type) -> Iterator:
         while f.tell() < end:
             n = int.from_bytes(f.read(4), "big")
             for values in pickle.loads(f.read(n)):
-                rec = _new(record_type)
+                rec: Any = _new(record_type)
                 _set(rec, "__dict__", dict(zip(fields, values)))  # as the frozen __init__ stores them
                 yield rec
 
 
-def _build(path: Path, idx: Path, key: bytes, record_type: type, validate: bool) -> Iterator:
+def _build(path: Path, idx: Path, key: bytes, record_type: type[Any], validate: bool) -> Iterator[Any]:
     """Read the blob the slow way, writing the index as we go; kept only if the read completes."""
     fields = record_type.FIELDS
     try:
@@ -112,7 +113,7 @@ def _build(path: Path, idx: Path, key: bytes, record_type: type, validate: bool)
         return
     mac = hmac.new(key, digestmod=hashlib.sha256)
     done = False
-    buf: list[tuple] = []
+    buf: list[tuple[Any, ...]] = []
 
     def flush() -> None:
         data = pickle.dumps(buf, protocol=pickle.HIGHEST_PROTOCOL)

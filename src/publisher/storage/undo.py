@@ -14,10 +14,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from ..core.entry import Entry
+from ..core.errors import PublisherError
 from .ledger_dir import LedgerDir, atomic_write
 
 
-class UndoError(Exception):
+class UndoError(PublisherError):
     pass
 
 
@@ -71,7 +72,7 @@ def undo(ledger: LedgerDir, count: int = 1, office: str | None = None) -> Undone
         entries = [ledger.read_entry(ln.office, ln.seq) for ln in tail]
         keep = lines[:-count]
         blobs = []
-        mine = {e.body.get("blob") for e in entries if e.type == "directory.snapshot"} - {None}
+        mine = {b for e in entries if e.type == "directory.snapshot" and (b := e.body.get("blob")) is not None}
         if mine:
             still = set()
             for ln in keep:

@@ -30,11 +30,12 @@ import hmac
 import io
 import json
 import os
-import stat
 import pickle
 import re
+import stat
+from collections.abc import Iterable
 from pathlib import Path
-from typing import Any, Iterable
+from typing import Any
 
 from ..core import merkle
 
@@ -90,12 +91,12 @@ class _Blobs:
         self.absent: set[str] = set()
 
     def has_blob(self, digest: str) -> bool:
-        ok = self.source.has_blob(digest)
+        ok: bool = self.source.has_blob(digest)
         if not ok:
             self.absent.add(digest)
         return ok
 
-    def open_blob(self, digest: str):
+    def open_blob(self, digest: str) -> Any:
         try:
             return self.source.open_blob(digest)
         except Exception:
@@ -107,7 +108,7 @@ class _Blobs:
 
 
 class _Pickler(pickle.Pickler):
-    def __init__(self, f, externals: dict[int, str]):
+    def __init__(self, f: Any, externals: dict[int, str]) -> None:
         super().__init__(f, protocol=pickle.HIGHEST_PROTOCOL)
         self.externals = externals
 
@@ -116,7 +117,7 @@ class _Pickler(pickle.Pickler):
 
 
 class _Unpickler(pickle.Unpickler):
-    def __init__(self, f, externals: dict[str, Any]):
+    def __init__(self, f: Any, externals: dict[str, Any]) -> None:
         super().__init__(f)
         self.externals = externals
 
@@ -140,14 +141,14 @@ class VerifyCache:
         self.keep = keep
 
     @classmethod
-    def default(cls, full: bool = False) -> "VerifyCache | None":
+    def default(cls, full: bool = False) -> VerifyCache | None:
         """The cache commands use; None with ``--full`` or ``PUBLISHER_VERIFY_CACHE=off``."""
         if full or os.environ.get("PUBLISHER_VERIFY_CACHE", "").lower() in ("off", "0", "no"):
             return None
         return cls()
 
-    def session(self, source: Any, trust: Any, rules: list, checkpoints: dict, ctx_args: dict,
-                now: int | None) -> "Session | None":
+    def session(self, source: Any, trust: Any, rules: list[Any], checkpoints: dict[int, Any], ctx_args: dict[str, Any],
+                now: int | None) -> Session | None:
         try:
             key = machine_key(self.root)
         except OSError:
@@ -160,8 +161,8 @@ class VerifyCache:
 class Session:
     """One verification run's view of the cache: find a usable state, or save one."""
 
-    def __init__(self, cache: VerifyCache, key: bytes, source: Any, trust: Any, rules: list,
-                 checkpoints: dict, ctx_args: dict, now: int | None):
+    def __init__(self, cache: VerifyCache, key: bytes, source: Any, trust: Any, rules: list[Any],
+                 checkpoints: dict[int, Any], ctx_args: dict[str, Any], now: int | None) -> None:
         self.key, self.source, self.trust, self.rules = key, source, trust, rules
         self.cps, self.ctx_args, self.now = checkpoints, ctx_args, now
         self.blobs = _Blobs(source)
@@ -207,7 +208,7 @@ class Session:
 
     # -- save ---------------------------------------------------------------------------------
 
-    def save(self, size: int, root: bytes, state: dict) -> None:
+    def save(self, size: int, root: bytes, state: dict[str, Any]) -> None:
         """Persist ``state`` (the verifier's objects after log entry ``size``); never raises."""
         if self.rules_fp is None:
             return
@@ -237,7 +238,7 @@ class Session:
 
     # -- resume -------------------------------------------------------------------------------
 
-    def resume(self) -> dict | None:
+    def resume(self) -> dict[str, Any] | None:
         """The newest usable saved state (see the module doc), with the rules restored in place."""
         if self.rules_fp is None or not self.dir.is_dir():
             return None
@@ -250,14 +251,15 @@ class Session:
             return None
         roots = _prefix_roots(self.source, sorted(found))
         for size in sorted(found, reverse=True):
-            if roots.get(size) is None or roots[size].hex() not in found[size]:
+            root = roots.get(size)
+            if root is None or root.hex() not in found[size]:
                 continue
-            got = self._load(self.dir / f"{size:012d}-{roots[size].hex()}.state", size, roots[size])
+            got = self._load(self.dir / f"{size:012d}-{root.hex()}.state", size, root)
             if got is not None:
                 return got
         return None
 
-    def _load(self, path: Path, size: int, root: bytes) -> dict | None:
+    def _load(self, path: Path, size: int, root: bytes) -> dict[str, Any] | None:
         try:
             data = path.read_bytes()
         except OSError:
@@ -289,7 +291,8 @@ class Session:
             vars(r).clear()
             vars(r).update(d)
         self.blobs.absent = set(header["absent"])
-        return saved["state"]
+        state: dict[str, Any] = saved["state"]
+        return state
 
 
 def _first_lines(source: Any, size: int) -> Iterable[tuple[int, str]]:

@@ -6,8 +6,10 @@ exact rule broken, and a message a clerk or auditor can act on.
 
 from __future__ import annotations
 
+from ..core.errors import PublisherError
 
-class TimelockError(ValueError):
+
+class TimelockError(PublisherError, ValueError):
     """A timelock ciphertext cannot be made or opened; ``code`` says which check failed."""
 
     code = "tlock.error"

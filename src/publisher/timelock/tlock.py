@@ -111,7 +111,7 @@ def decrypt(ciphertext: bytes, beacon_signature: bytes | Beacon | None, chain: C
         raise TimelockWrongChain(
             f"ciphertext is locked to chain {lock.chain_hash[:8]}…, not {chain.short_hash}… ({chain.label or 'drand'})")
     if beacon_signature is None:
-        due = _dt.datetime.fromtimestamp(chain.round_time(lock.round), _dt.timezone.utc)
+        due = _dt.datetime.fromtimestamp(chain.round_time(lock.round), _dt.UTC)
         raise TimelockNotYet(f"round {lock.round} of chain {chain.short_hash}… (due {due:%Y-%m-%dT%H:%M:%SZ}) "
                              "has no beacon yet; nobody can decrypt before it")
     if isinstance(beacon_signature, Beacon):

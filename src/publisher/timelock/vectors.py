@@ -12,7 +12,7 @@ import base64
 import hashlib
 from typing import Any
 
-from py_arkworks_bls12381 import G1Point, G2Point, GT
+from py_arkworks_bls12381 import GT, G1Point, G2Point
 
 from publisher.beacon import QUICKNET
 from publisher.beacon.chain import ChainInfo

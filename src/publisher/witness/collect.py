@@ -12,10 +12,10 @@ from __future__ import annotations
 import http.client
 import json
 import time as _time
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 from urllib.parse import urlsplit
 
 from ..core.cosignature import WitnessKey, add_signatures, quorum_time

@@ -36,7 +36,7 @@ class Latest:
         return {"origin": self.origin, "size": self.size, "root": self.root.hex(), "time": self.time, "note": self.note}
 
     @classmethod
-    def from_json(cls, o: dict) -> "Latest":
+    def from_json(cls, o: dict) -> Latest:
         return cls(o["origin"], o["size"], bytes.fromhex(o["root"]), o["time"], o["note"])
 
 

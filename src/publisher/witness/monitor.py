@@ -18,16 +18,17 @@ from urllib.parse import quote
 from ..core import merkle
 from ..core.checkpoint import open_checkpoint
 from ..core.cosignature import quorum_time, witness_times
+from ..core.errors import PublisherError
 from ..core.note import NoteError, Verifier
 from ..core.rules.base import Problem
-from ..portal import load_trust
 from ..core.trust import Trust, trust_fingerprint
+from ..portal import load_trust
 from ..storage.ledger_dir import atomic_write
 
 LIST = "checkpoints.txt"  # one checkpoint file name per line, written by the site build
 
 
-class MonitorError(RuntimeError):
+class MonitorError(PublisherError, RuntimeError):
     pass
 
 

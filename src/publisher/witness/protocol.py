@@ -17,6 +17,7 @@ import base64
 import re
 from dataclasses import dataclass
 
+from ..core.errors import PublisherError
 from ..core.note import NoteError, Signature, b64decode_canonical, parse_note
 
 MAX_PROOF_LINES = 63
@@ -26,7 +27,7 @@ _OLD = re.compile(r"old (0|[1-9][0-9]{0,18})")
 _DECIMAL = re.compile(r"(0|[1-9][0-9]{0,18})\n")
 
 
-class ProtocolError(ValueError):
+class ProtocolError(PublisherError, ValueError):
     """A malformed request or response (HTTP 400 on the witness side)."""
 
 

@@ -2,7 +2,8 @@
 decision (c2sp.org/tlog-witness).
 
 The decision and the write of the new state happen under one lock per log, and the new state
-is in the fsync'd journal (``journal.py``) *before* the cosignature is returned. A crash at any instant therefore leaves either the old or the new state on disk,
+is in the fsync'd journal (``journal.py``) *before* the cosignature is returned. A crash at any
+instant therefore leaves either the old or the new state on disk,
 and a cosignature is only ever handed out for a state that is already durable: after a
 restart the witness can never be talked into cosigning a tree inconsistent with one it vouched
 for.
@@ -19,6 +20,7 @@ from pathlib import Path
 from ..core import merkle
 from ..core.checkpoint import CheckpointError, parse_body
 from ..core.cosignature import Cosigner
+from ..core.errors import PublisherError
 from ..core.note import NoteError, Verifier, open_note, parse_note
 from ..storage.ledger_dir import atomic_write
 from .journal import Journal, Latest
@@ -27,7 +29,7 @@ from .protocol import SIZE_CONTENT_TYPE, ProtocolError, decode_request, encode_c
 CONFIG = "witness.json"
 
 
-class WitnessConfigError(ValueError):
+class WitnessConfigError(PublisherError, ValueError):
     pass
 
 
@@ -71,7 +73,7 @@ class Witness:
         (self.dir / "evidence").mkdir(exist_ok=True)
 
     @classmethod
-    def from_config(cls, directory: Path | str, cosigner: Cosigner, **kw) -> "Witness":
+    def from_config(cls, directory: Path | str, cosigner: Cosigner, **kw) -> Witness:
         cfg = load_config(Path(directory))
         if cfg["name"] != cosigner.name:
             raise WitnessConfigError(f"witness.json names {cfg['name']!r}, the key is loaded as {cosigner.name!r}")

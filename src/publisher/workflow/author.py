@@ -10,9 +10,8 @@ workflow rule, and only if nothing is wrong append them all (and their snapshot 
 from __future__ import annotations
 
 import os
-
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -30,8 +29,8 @@ from .form_records import build_correction, build_noncooperation, build_withhold
 from .form_results import build_results
 from .form_sheet import directory_from_sheet, results_from_sheet
 from .form_task import build_tasks
-from .schema_words import schema_problems
 from .ledger_state import LedgerState
+from .schema_words import schema_problems
 from .xlsx_input import Workbook
 from .yaml_input import load_yaml
 
@@ -164,7 +163,7 @@ def add_file(ledger: LedgerDir, path: Path, *, office: str | None, key: SigningK
     office = resolve_office(parsed, office)
     if key is None:
         key = key_loader(office)
-    time = time or format_time(datetime.now(timezone.utc))
+    time = time or format_time(datetime.now(UTC))
     if dry_run:
         return _add_locked(ledger, parsed, office, key, time, dry_run)
     with ledger.locked():

@@ -11,6 +11,7 @@ from datetime import date
 from typing import Any
 
 from publisher.workflow.rules.state import Overdue, ResultFact
+
 from ..storage.ledger_dir import LedgerDir
 from .ledger_state import LedgerState
 

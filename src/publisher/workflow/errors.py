@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import ClassVar, Sequence
+from typing import ClassVar
+
+from ..core.errors import PublisherError
 
 
 @dataclass(frozen=True)
@@ -23,7 +26,7 @@ class InputProblem:
         return f"{loc}{self.message}{tail}"
 
 
-class InputError(ValueError):
+class InputError(PublisherError, ValueError):
     """Refusal of an input; carries every problem found (at least one)."""
 
     MAX_SHOWN: ClassVar[int] = 50
@@ -38,5 +41,5 @@ class InputError(ValueError):
         super().__init__("\n".join(lines))
 
     @classmethod
-    def one(cls, file: str, where: str, message: str, rule: str = "", article: str = "") -> "InputError":
+    def one(cls, file: str, where: str, message: str, rule: str = "", article: str = "") -> InputError:
         return cls([InputProblem(file, where, message, rule, article)])

@@ -10,9 +10,10 @@ a problem instead of raising.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable, Mapping
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .errors import InputProblem
 
@@ -206,7 +207,7 @@ class Record:
             out.append(x)
         return out
 
-    def record(self, key: str, *, required: bool = True) -> "Record | None":
+    def record(self, key: str, *, required: bool = True) -> Record | None:
         v = self.raw(key, required)
         if v is None:
             return None
@@ -215,7 +216,7 @@ class Record:
             return None
         return Record(v, self.loc(key), self.p)
 
-    def records(self, key: str, *, required: bool = True) -> list["Record"]:
+    def records(self, key: str, *, required: bool = True) -> list[Record]:
         v = self.raw(key, required)
         if v is None:
             return []

@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any
 
 from publisher.workflow.rules import articles as A
+
 from ..directory.readers import iter_inspectors, iter_targets
 from ..directory.records import DirectoryError
 from ..directory.snapshot import snapshot_bytes, snapshot_id

@@ -6,6 +6,7 @@ Version and ``supersedes`` default to the next version after the office's curren
 from __future__ import annotations
 
 from publisher.workflow.rules import articles as A
+
 from .drafts import Draft
 from .fields import CODE_RE, EID_RE, Record
 

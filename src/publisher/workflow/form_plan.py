@@ -7,6 +7,7 @@ year; a revision needs ``revision_reason`` and ``decided`` (R24).
 from __future__ import annotations
 
 from publisher.workflow.rules.vocab import METHODS
+
 from .drafts import Draft
 from .fields import CODE_RE, EID_RE, OFFICE_RE, Record
 from .form_items import filing

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from publisher.workflow.rules.vocab import NONCOOPERATION_GROUNDS
+
 from .drafts import Draft
 from .fields import EID_RE, TARGET_RE, TASK_RE, Record
 from .form_results import FIELDS as RESULT_FIELDS

@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from publisher.workflow.rules.vocab import DEFAULT_VOCABULARY, FOLLOW_UP, VOCABULARIES
+
 from .drafts import Draft
 from .fields import CODE_RE, INSPECTOR_RE, OFFICE_RE, TARGET_RE, TASK_RE, Record
 from .form_plan import METHOD_CHOICES

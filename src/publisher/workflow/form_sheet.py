@@ -12,8 +12,8 @@ from typing import Any
 from .drafts import Draft
 from .errors import InputError
 from .fields import Problems, Record
-from .form_results import FIELDS, fill_names, result_body
 from .form_directory import snapshot_draft
+from .form_results import FIELDS, fill_names, result_body
 from .sheet_layout import CATEGORY_COLUMNS, RESULTS_SHEET, field_of
 from .xlsx_input import META, Workbook
 

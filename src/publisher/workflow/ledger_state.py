@@ -9,14 +9,15 @@ Cost is one pass over the log and entry files (memory as in the verifier).
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Callable, Iterable
+
+from publisher.workflow.rules.rule import WorkflowRule
+from publisher.workflow.rules.state import ResultFact, TaskInfo
 
 from ..core.entry import Entry, parse_time
 from ..core.registry import KeyRegistry
 from ..core.rules.base import Context, Problem
-from publisher.workflow.rules.state import ResultFact, TaskInfo
-from publisher.workflow.rules.rule import WorkflowRule
 from ..storage.ledger_dir import LedgerDir, LedgerIOError
 
 
@@ -65,7 +66,7 @@ class LedgerState:
         self.locked_commits: set[str] = set()
         self.last_time = 0
 
-    def replay(self, watch_tasks: Iterable[str] = (), cache: bool = False) -> "LedgerState":
+    def replay(self, watch_tasks: Iterable[str] = (), cache: bool = False) -> LedgerState:
         """Replay the log; ``cache``: resume from (and save) this machine's replayed state of a
         prefix of this log (storage.verify_cache.PrefixStore), when nothing is watched or sunk."""
         from ..progress import progress
@@ -73,7 +74,7 @@ class LedgerState:
         with progress("读取账本 / reading the ledger", self.ledger.size()) as advance:
             return self._replay(set(watch_tasks), advance, cache)
 
-    def _replay(self, watch: set[str], advance, cache: bool) -> "LedgerState":
+    def _replay(self, watch: set[str], advance, cache: bool) -> LedgerState:
         store = None
         start = 0
         from ..storage.verify_cache import PrefixStore, VerifyCache

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from publisher.workflow.rules.vocab import FOLLOW_UP, METHODS, NONCOOPERATION_GROUNDS
+
 from ..core.schema import _validator, validate_body
 
 LABELS = {**METHODS, **FOLLOW_UP, **NONCOOPERATION_GROUNDS}  # code -> Chinese label
@@ -50,7 +51,7 @@ def schema_problems(entry_type: str, body: Any) -> list[str]:
             missing = [k for k in err.validator_value if isinstance(err.instance, dict) and k not in err.instance]
             extra = "：" + "、".join(missing)
         elif err.validator == "additionalProperties" and isinstance(err.instance, dict):
-            allowed = set((err.schema.get("properties") or {}))
+            allowed = set(err.schema.get("properties") or {})
             extra = "：" + "、".join(sorted(set(err.instance) - allowed))
         elif err.validator in ("maxLength", "maxItems"):
             extra = f"（最多 {err.validator_value}）"

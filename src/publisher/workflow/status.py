@@ -13,6 +13,7 @@ from datetime import date, datetime, timedelta, timezone
 
 from publisher.workflow.rules import articles as A
 from publisher.workflow.rules.calendar import due_date
+
 from ..storage.ledger_dir import LedgerDir
 from .ledger_state import LedgerState
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from publisher.workflow.rules.vocab import DEFAULT_VOCABULARY, FOLLOW_UP, METHODS, VOCABULARIES
+
 from ..storage.ledger_dir import LedgerDir
 from .errors import InputError
 from .ledger_state import LedgerState

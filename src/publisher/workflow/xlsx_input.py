@@ -11,8 +11,9 @@ from __future__ import annotations
 import io
 import warnings
 import zipfile
+from collections.abc import Iterator
 from datetime import date, datetime, time
-from typing import Any, Iterator
+from typing import Any
 
 from .errors import InputError
 

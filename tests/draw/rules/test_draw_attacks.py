@@ -3,13 +3,12 @@ test holds; each now fails loudly with its rule id and article (or is refused at
 
 from __future__ import annotations
 
-from ledgertools import english
-
 import copy
 
 import pytest
-
 from test_draw_rule import HEAD, Scenario, errors, iso, locked, messages
+
+from ledgertools import english
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.commitment import build_commit_body
 from publisher.draw.errors import DrawError
@@ -184,7 +183,7 @@ def test_removal_just_before_the_draw_is_flagged(sc):
     r = sc.verify()
     assert r.ok
     w = [p for p in errors(r, "warning") if p.rule == "draw.population"]
-    assert w and f"1 company was removed from scjgj's target directory" in w[0].message and friend in w[0].message
+    assert w and "1 company was removed from scjgj's target directory" in w[0].message and friend in w[0].message
     s = r.rule("draw").commits[c.id]
     assert s.removed_before == [friend] and s.removed_count == 1
 

@@ -7,15 +7,14 @@ beacon exists (recorded under ``ledger/beacons/`` by anyone), and nothing before
 
 from __future__ import annotations
 
-from ledgertools import english
-
 import copy
 
+from test_draw_rule import Scenario, errors, messages  # noqa: F401 (fixture module)
+
+from ledgertools import english
 from publisher.beacon import Beacon
 from publisher.embargo import reveal_round, seal_secret
 from publisher.storage.beacons import beacon_path, record_beacon
-
-from test_draw_rule import Scenario, errors, messages  # noqa: F401 (fixture module)
 
 EMBARGO = "2026-01-05"
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import jinja2
-
-from test_draw_rule import HEAD, Scenario, locked
+from test_draw_rule import HEAD, Scenario
 
 from publisher.site.draw_history import DrawHistory
 

@@ -7,31 +7,29 @@ breaks exactly one thing.
 
 from __future__ import annotations
 
-from ledgertools import english
-
 import copy
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
 import pytest
 
-from ledgertools import LedgerFactory
+from ledgertools import LedgerFactory, english
 from publisher.beacon import SimulatedBeacon, chain_to_json
-from publisher.draw.rules.rule import DrawRule
+from publisher.directory.records import Inspector
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.cap import CapTable
 from publisher.draw.commitment import build_commit_body
 from publisher.draw.errors import DrawError
 from publisher.draw.lock import build_lock_body, build_reveal_body, result_hash
+from publisher.draw.rules.rule import DrawRule
 from publisher.draw.samples import sample_inspectors, sample_targets
 from publisher.draw.seed import secret_commitment
 from publisher.embargo import seal_secret
-from publisher.directory.records import Inspector
 
 GENESIS = 1767225600 - 86400
 
 
 def iso(t: int) -> str:
-    return datetime.fromtimestamp(t, timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return datetime.fromtimestamp(t, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Scenario:
@@ -498,8 +496,8 @@ def _replace_body(c, target, out, new, reason="health"):
 
 
 def test_team_replace_substitute_is_drawn(tmp_path):
-    from publisher.draw.replace import substitute
     from publisher.draw.commitment import team_plan
+    from publisher.draw.replace import substitute
 
     targets = sample_targets(120)
     insp = sample_inspectors({"scjgj": 10, "wjj": 6})
@@ -524,8 +522,8 @@ def test_team_replace_substitute_is_drawn(tmp_path):
 
 
 def test_team_replace_honest_and_shown(tmp_path):
-    from publisher.draw.replace import substitute
     from publisher.draw.commitment import team_plan
+    from publisher.draw.replace import substitute
 
     sc = Scenario(tmp_path)
     c, lock = locked(sc)
@@ -564,8 +562,8 @@ def test_replacements_cannot_stack_one_inspector_on_every_team(tmp_path):
     on = sum(friend in t["members"] for t in lock.body["teams"]) + sum(x["in"] == friend for x in cur.replaced)
     assert on <= 3 and cur.replacements <= 3  # the load cap and the bound hold
     # even honest (drawn) replacements are bounded per draw: max(2, ⌈12/5⌉) = 3
-    from publisher.draw.replace import substitute
     from publisher.draw.commitment import team_plan
+    from publisher.draw.replace import substitute
 
     sc2 = Scenario(tmp_path / "b")
     c2 = sc2.commit(spec)

@@ -12,16 +12,14 @@ Replacements: the substitute is drawn from the seed (draw v2), so each test uses
 
 from __future__ import annotations
 
-from ledgertools import english
-
 import copy
 
 import pytest
+from test_draw_rule import Scenario  # the draw-rule scenario: real ledger, simulated drand chain
 
+from ledgertools import english
 from publisher.draw.errors import ART_FAIR, ART_LOCK
 from publisher.draw.lock import build_lock_body
-
-from test_draw_rule import Scenario  # the draw-rule scenario: real ledger, simulated drand chain
 
 
 @pytest.fixture
@@ -118,9 +116,9 @@ def test_lock_before_the_round_is_due(sc):
 
 # --- replacement and reveal gates (001 第十三条) ---------------------------------------------------
 
-from publisher.draw.errors import ART_REPLACE, ART_UNANNOUNCED  # noqa: E402
-
 from test_draw_rule import locked  # noqa: E402
+
+from publisher.draw.errors import ART_REPLACE, ART_UNANNOUNCED  # noqa: E402
 
 
 def _drawn(sc, c, lock, target, out, applied=()):
@@ -233,8 +231,8 @@ def test_replacement_for_an_unknown_commitment_or_task(sc):
 def test_reveal_gates(sc):
     """Only an embargoed draw with a valid lock is revealed, and only once."""
     c, lock = locked(sc)  # not embargoed
-    from publisher.draw.lock import build_reveal_body
     from publisher.draw.errors import DrawError
+    from publisher.draw.lock import build_reveal_body
 
     with pytest.raises(DrawError, match="only an embargoed draw is revealed"):
         build_reveal_body(c.id, c.body, sc.beacon_of(c), [], sc.targets, sc.inspectors)

@@ -12,14 +12,22 @@ import copy
 import hashlib
 
 import pytest
-
 from test_draw_rule import Scenario, errors, messages
+
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.errors import DrawError
 from publisher.draw.openings import Opening, openings_bytes, parse_openings
 from publisher.draw.rules.rule import DrawRule
-from publisher.draw.sealed import (assign_teams, batch_order, build_sealed_commit, build_sealed_lock, eligible,
-                                   leaf_commitment, public_rows, team_plan)
+from publisher.draw.sealed import (
+    assign_teams,
+    batch_order,
+    build_sealed_commit,
+    build_sealed_lock,
+    eligible,
+    leaf_commitment,
+    public_rows,
+    team_plan,
+)
 from publisher.draw.selection import Pick
 from publisher.draw.tickets import ticket
 

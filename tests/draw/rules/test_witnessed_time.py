@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 import test_draw_rule
 from test_draw_rule import Scenario, messages
 

@@ -4,8 +4,8 @@ after every recorded replacement. Each attack is a signed entry in a real ledger
 
 from __future__ import annotations
 
-from workflow.wf_scenario import problems, text, wf  # noqa: F401
 from publisher.workflow.rules import articles as A
+from workflow.wf_scenario import problems, text, wf  # noqa: F401
 
 
 def errors(report):

@@ -3,8 +3,8 @@ decided after it is an error; the 10th working day is on time, the 11th late."""
 
 from __future__ import annotations
 
-from workflow.wf_scenario import problems, wf  # noqa: F401
 from publisher.workflow.rules import articles as A
+from workflow.wf_scenario import problems, wf  # noqa: F401
 
 
 def found(r, rule):

@@ -5,8 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from workflow.wf_scenario import drawn, problems, text, unix, wf  # noqa: F401
 from publisher.workflow.rules import articles as A
+from workflow.wf_scenario import drawn, problems, text, unix, wf  # noqa: F401
 
 
 def errors(report):

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from datetime import date
 
-from publisher.workflow.rules.calendar import late_text
-from publisher.workflow.rules.vocab import V004_20
 from publisher.draw.timeutil import china_date, china_year, day_start, unix
 from publisher.workdays import Lateness
+from publisher.workflow.rules.calendar import late_text
+from publisher.workflow.rules.vocab import V004_20
 
 
 def _late(n):

@@ -9,8 +9,9 @@ tests can pass in-memory fakes of the small interfaces.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import IO, Any, Callable, Iterable, Protocol
+from typing import IO, Any, Protocol
 
 from ..entry import Entry
 
@@ -45,7 +46,7 @@ class BlobSource(Protocol):
 class Context:
     """What rules may know besides the entry itself."""
 
-    trust: "object"  # publisher.core.trust.Trust
+    trust: object  # publisher.core.trust.Trust
     blobs: BlobSource
     # (size, proof time) of every valid checkpoint, ascending by size. The proof time is the
     # witnessed time (k-th earliest quorum cosignature, spec §3.8), or None below quorum; only a

@@ -9,14 +9,14 @@ before the round; the lock requires every acceptance.
 
 from __future__ import annotations
 
+from publisher.core.entry import Entry
+from publisher.core.rules.base import Context
 from publisher.directory.records import DirectoryError, Target
 from publisher.draw.commitment import beacon_finding, check_commit_body
 from publisher.draw.errors import ART_FAIR, ART_LOCK, DrawError, Finding
+from publisher.draw.rules.state import CommitSummary, DrawBook
 from publisher.draw.sealed import is_sealed
 from publisher.draw.timeutil import unix
-from publisher.core.entry import Entry
-from publisher.core.rules.base import Context
-from publisher.draw.rules.state import CommitSummary, DrawBook
 
 
 def void_reason(ctx: Context, index: int, round_: int, round_time: int, what: str = "commitment") -> str | None:

@@ -11,12 +11,12 @@ that binds another list, or nothing, is an ERROR for that draw with no action by
 from __future__ import annotations
 
 from publisher.beacon import BeaconError, check_beacon
-from publisher.directory.records import Target
-from publisher.draw.errors import ART_UNANNOUNCED, Finding
-from publisher.embargo import embargo_findings, escrow_findings, reveal_round
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context
+from publisher.directory.records import Target
+from publisher.draw.errors import ART_UNANNOUNCED, Finding
 from publisher.draw.rules.state import ABANDON_AFTER, CommitSummary, DrawBook
+from publisher.embargo import embargo_findings, escrow_findings, reveal_round
 
 RULE = "draw.embargo"
 

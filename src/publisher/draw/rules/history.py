@@ -19,13 +19,13 @@ from collections.abc import Mapping
 from typing import Any
 
 from publisher.beacon import Beacon, BeaconError, check_beacon
+from publisher.core.entry import Entry
+from publisher.core.rules.base import Context
 from publisher.draw.cap import CAP_REASON
 from publisher.draw.errors import ART_DIRECTORY, ART_FAIR, ART_LOCK, DrawError, Finding
 from publisher.draw.filters import FILTER_KEYS
-from publisher.draw.timeutil import unix
-from publisher.core.entry import Entry
-from publisher.core.rules.base import Context
 from publisher.draw.rules.state import ABANDON_AFTER, CommitSummary, DrawBook
+from publisher.draw.timeutil import unix
 
 RULE = "draw.history"
 MAX_COMMITS = 3  # per task: the first commitment and at most two re-draws
@@ -123,7 +123,7 @@ class HistoryCheck:
             out.append(Finding(f"重新抽取须以相同方式抽取相同范围，不能更改抽取条件 / " f"a re-draw must draw the same population the same way; changed: "
                                f"{', '.join(changed)}", ART_LOCK))
         if snaps_changed and code != "population_error":
-            out.append(Finding(f"只有因名录有误而重新抽取时才能使用其他名录快照 / " "only a re-draw for population_error may use other snapshots", ART_LOCK))
+            out.append(Finding("只有因名录有误而重新抽取时才能使用其他名录快照 / " "only a re-draw for population_error may use other snapshots", ART_LOCK))
         out.extend(self._old_outcome(entry, ctx, book, old, code, after))
         return out
 
@@ -137,19 +137,19 @@ class HistoryCheck:
                                 f"{', '.join(c for c in REDRAW_REASONS if c != 'correction')}", ART_LOCK)]
             return []
         if code == "void_draw" and not (old.void or not old.valid):
-            return [Finding(f"以“抽取作废”为由重新抽取，但原抽取并未作废 / " "reason void_draw, but the superseded draw is not void", ART_LOCK)]
+            return [Finding("以“抽取作废”为由重新抽取，但原抽取并未作废 / " "reason void_draw, but the superseded draw is not void", ART_LOCK)]
         if code == "superior_order" and not body.get("document"):
-            return [Finding(f"以“上级要求”为由重新抽取须写明文件文号 / " "reason superior_order needs document (the order's number, 文号)", ART_LOCK)]
+            return [Finding("以“上级要求”为由重新抽取须写明文件文号 / " "reason superior_order needs document (the order's number, 文号)", ART_LOCK)]
         if code == "beacon_unavailable" and (old.chain_hash, old.round) in book.beacons:
             return [Finding(f"以“信标不可用”为由重新抽取，但第 {old.round} 轮信标已记录在账本中 / " f"reason beacon_unavailable, but beacon round {old.round} is published in this "
                             "ledger", ART_FAIR)]
         if code == "population_error":
             snap = book.snapshot_entries.get(body.get("evidence", ""))
             if snap is None or snap.kind != "targets" or snap.index <= old.index:
-                return [Finding(f"以“名录有误”为由重新抽取须提供更正后确认的名录快照记录 / " "reason population_error needs evidence: the id of a directory.snapshot (targets) "
+                return [Finding("以“名录有误”为由重新抽取须提供更正后确认的名录快照记录 / " "reason population_error needs evidence: the id of a directory.snapshot (targets) "
                                 "entry confirmed after the superseded commitment", ART_DIRECTORY)]
             if body["population"]["snapshot"] != snap.blob:
-                return [Finding(f"重新抽取须使用证据所确认的名录快照 / " "the re-draw must use the snapshot its evidence confirms", ART_DIRECTORY)]
+                return [Finding("重新抽取须使用证据所确认的名录快照 / " "the re-draw must use the snapshot its evidence confirms", ART_DIRECTORY)]
         return []
 
     @staticmethod

@@ -10,15 +10,15 @@ secrets) and compared row by row.
 from __future__ import annotations
 
 from publisher.beacon import Beacon, BeaconError, check_beacon
+from publisher.core.entry import Entry
+from publisher.core.rules.base import Context
 from publisher.draw.cap import draw_counts
 from publisher.draw.errors import ART_FAIR, ART_LOCK, ART_UNANNOUNCED, Finding
 from publisher.draw.lock import result_findings, result_hash, secret_findings
-from publisher.draw.timeutil import china_date, china_year, unix
-from publisher.core.entry import Entry
-from publisher.core.rules.base import Context
 from publisher.draw.rules.commit import void_reason
 from publisher.draw.rules.state import CommitSummary, DrawBook
 from publisher.draw.sealed import is_sealed
+from publisher.draw.timeutil import china_date, china_year, unix
 
 
 def commit_for(entry: Entry, book: DrawBook) -> tuple[CommitSummary | None, list[Finding]]:
@@ -58,9 +58,9 @@ class LockCheck:
         out.extend(self._partners(c, ctx, book))
         embargoed = "result_hash" in body
         if bool(c.embargo_until) != embargoed:
-            out.append(Finding(f"承诺设定了暂不公开，锁定时只能公布结果摘要 / " "the commitment sets an embargo, so the lock must carry only result_hash"
+            out.append(Finding("承诺设定了暂不公开，锁定时只能公布结果摘要 / " "the commitment sets an embargo, so the lock must carry only result_hash"
                                if c.embargo_until else
-                               f"承诺没有设定暂不公开，锁定时必须公布抽取结果 / " "the commitment sets no embargo, so the lock must publish the result",
+                               "承诺没有设定暂不公开，锁定时必须公布抽取结果 / " "the commitment sets no embargo, so the lock must publish the result",
                                ART_UNANNOUNCED))
         if any(f.severity == "error" for f in out):
             return out
@@ -131,7 +131,7 @@ def check_result(entry: Entry, c: CommitSummary, ctx: Context, book: DrawBook, y
     assert priv.randomness is not None
     result = book.recompute(ctx, c.id, priv.body, priv.randomness, secrets)
     if priv.result_hash is not None and result_hash(result.to_json()) != priv.result_hash:
-        out.append(Finding(f"重新计算的抽取结果与锁定时的结果摘要不符：抽取在锁定后被改动 / " "the recomputed result does not match the result_hash fixed at lock; "
+        out.append(Finding("重新计算的抽取结果与锁定时的结果摘要不符：抽取在锁定后被改动 / " "the recomputed result does not match the result_hash fixed at lock; "
                            "the draw was changed after it was locked", ART_LOCK))
     out.extend(result_findings(result, body))
     if not out:
@@ -152,7 +152,7 @@ class RevealCheck:
         if c is None:
             return out
         if not c.embargo_until or c.lock is None or not c.lock_valid:
-            return out + [Finding(f"只有已有效锁定的暂不公开抽取才能揭示 / " "only an embargoed draw with a valid lock is revealed", ART_LOCK)]
+            return out + [Finding("只有已有效锁定的暂不公开抽取才能揭示 / " "only an embargoed draw with a valid lock is revealed", ART_LOCK)]
         if c.reveal is not None:
             return out + [Finding(f"该抽取已经揭示过 / " f"the draw was already revealed by {c.reveal[:16]}…", ART_LOCK)]
         c.reveal, c.reveal_time = entry.id, entry.time

@@ -9,11 +9,11 @@ same office's previous target snapshot) is flagged (*warning*), with the ids, on
 
 from __future__ import annotations
 
-from publisher.draw.errors import ART_DIRECTORY, Finding
-from publisher.draw.timeutil import unix
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context
+from publisher.draw.errors import ART_DIRECTORY, Finding
 from publisher.draw.rules.state import CommitSummary, DrawBook, Snapshot
+from publisher.draw.timeutil import unix
 
 RULE = "draw.population"
 REMOVAL_WINDOW = 14 * 86400  # s: removals this shortly before a commitment are flagged
@@ -35,7 +35,7 @@ class PopulationCheck:
         blob, source = pop["snapshot"], pop.get("source")
         office = source["office"] if source else entry.office
         if source and source["office"] == entry.office:
-            return [Finding(f"抽取范围的名录来源写的是牵头单位自己，应删去 / " "population.source names the lead office itself; omit it", ART_DIRECTORY)]
+            return [Finding("抽取范围的名录来源写的是牵头单位自己，应删去 / " "population.source names the lead office itself; omit it", ART_DIRECTORY)]
         mine = [s for s in book.snapshots.get(office, []) if s.kind == "targets"]
         confirmed = [s for s in mine if s.blob == blob]
         if not confirmed:

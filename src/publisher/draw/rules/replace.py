@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from typing import Any
 
-from publisher.draw.errors import ART_REPLACE, Finding
-from publisher.draw.replace import apply_replacement, max_replacements, replacement_findings, substitute
-from publisher.draw.timeutil import china_date
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context
+from publisher.draw.errors import ART_REPLACE, Finding
+from publisher.draw.replace import apply_replacement, max_replacements, replacement_findings, substitute
 from publisher.draw.rules.state import CommitSummary, DrawBook
+from publisher.draw.timeutil import china_date
 
 
 class ReplaceCheck:
@@ -23,7 +23,7 @@ class ReplaceCheck:
                             f"commitment of task {body['task']}", ART_REPLACE)]
         priv = book.private[c.id]
         if not c.lock_valid or priv.secrets is None or priv.seed is None:
-            return [Finding(f"只有已锁定并公布的抽取才能更换检查人员 / " "an inspector can only be replaced in a locked and published draw "
+            return [Finding("只有已锁定并公布的抽取才能更换检查人员 / " "an inspector can only be replaced in a locked and published draw "
                             "(after the reveal, for an embargoed one)", ART_REPLACE)]
         teams, result = current_teams(ctx, book, c)
         limit = max_replacements(len(teams))

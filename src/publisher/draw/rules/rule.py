@@ -15,11 +15,10 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from publisher.directory.records import DirectoryError
-from publisher.draw.errors import ART_UNANNOUNCED, DrawError, Finding
-from publisher.draw.timeutil import day_start
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context, Problem
+from publisher.directory.records import DirectoryError
+from publisher.draw.errors import ART_UNANNOUNCED, DrawError, Finding
 from publisher.draw.rules.commit import AcceptCheck, CommitCheck
 from publisher.draw.rules.embargo import EmbargoCheck
 from publisher.draw.rules.history import HistoryCheck
@@ -27,9 +26,8 @@ from publisher.draw.rules.lock import CapCheck, LockCheck, RevealCheck
 from publisher.draw.rules.population import PopulationCheck
 from publisher.draw.rules.replace import ReplaceCheck
 from publisher.draw.rules.sealed import SealedCheck
-from publisher.draw.rules.state import (ABANDON_AFTER, CommitSummary, DrawBook, DrawState,  # noqa: F401 (re-exported)
-                         Private)
-
+from publisher.draw.rules.state import ABANDON_AFTER, CommitSummary, DrawBook, DrawState, Private  # noqa: F401 (re-exported)
+from publisher.draw.timeutil import day_start
 
 # A Chinese lead for findings of the draw computation itself (publisher.draw.*), whose detail
 # stays in English after it: every draw problem reads Chinese first.

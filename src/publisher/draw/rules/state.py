@@ -13,12 +13,12 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
+from publisher.core.rules.base import Context
 from publisher.directory.records import Inspector, Target
 from publisher.directory.snapshot import iter_snapshot
 from publisher.draw.cap import CapTable
 from publisher.draw.errors import DrawError
 from publisher.draw.lock import DrawResult, compute_result
-from publisher.core.rules.base import Context
 
 CACHE_BYTES = 32 * 1024 * 1024  # snapshots up to this size are parsed once per verification
 ABANDON_AFTER = 7 * 86400  # s after the beacon round (or the embargo's end) before a warning

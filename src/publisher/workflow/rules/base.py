@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Iterable, Protocol
+from collections.abc import Iterable
+from typing import Protocol
 
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context, Problem

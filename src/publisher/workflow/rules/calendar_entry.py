@@ -9,9 +9,9 @@ built-in year (the ``chinese_calendar`` package's) must match it day for day; an
 
 from __future__ import annotations
 
-from publisher.workdays import BUILTIN_LAST_YEAR, builtin_year, year_from_body
 from publisher.core.entry import OPERATOR, Entry
 from publisher.core.rules.base import Context, Problem
+from publisher.workdays import BUILTIN_LAST_YEAR, builtin_year, year_from_body
 from publisher.workflow.rules import articles as A
 from publisher.workflow.rules.base import NoFinish
 from publisher.workflow.rules.common import Emitter

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
+from functools import lru_cache
 from typing import Any
 
 from publisher.core.entry import Entry, parse_time

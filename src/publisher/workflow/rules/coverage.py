@@ -26,7 +26,7 @@ class CoverageCheck:
     def finish(self, ctx: Context, state: WorkflowState) -> list[Problem]:
         out: list[Problem] = []
         by_year: dict[int, list] = {}
-        for (office, year), plan in state.plans.items():
+        for (_office, year), plan in state.plans.items():
             by_year.setdefault(year, []).append(plan)
         for (office, year), plan in sorted(state.plans.items()):
             covered: set[str] = set()

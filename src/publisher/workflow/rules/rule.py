@@ -18,7 +18,7 @@ streams, so memory never grows with the number of results.
 
 from __future__ import annotations
 
-from typing import Iterable
+from collections.abc import Iterable
 
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context, Problem

@@ -62,7 +62,7 @@ class Selection:
         self.slots: dict[str, array] = {o: array("Q") for o in self.offices}
         self.names: dict[int, str] = {}
         self._names_peak = 0  # dicts never shrink; rebuilt when mostly emptied
-        self.filled: dict[str, int] = {o: 0 for o in self.offices}
+        self.filled: dict[str, int] = dict.fromkeys(self.offices, 0)
         self.announced = 0  # targets fixed by an embargoed lock whose ids are not public yet
 
     def __len__(self) -> int:

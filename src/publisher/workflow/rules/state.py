@@ -9,10 +9,10 @@ optional sink the caller provides (the portal), not into memory.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from fractions import Fraction
-from typing import Callable
 
 from publisher.workdays import BUILTIN, Calendar
 from publisher.workflow.rules.selection import Selection

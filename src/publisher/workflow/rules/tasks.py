@@ -16,7 +16,6 @@ from publisher.workflow.rules.plans import min_cap
 from publisher.workflow.rules.selection import Selection
 from publisher.workflow.rules.state import TaskInfo, WorkflowState
 
-
 ORIGIN_ZH = {"upper": "上级部署", "delegated": "委托"}
 
 

@@ -199,7 +199,8 @@ def _latest_snapshot(ledger, kind: str, office: str) -> str:
         if e.type == "directory.snapshot" and e.body["kind"] == kind and e.office == office:
             digest = e.body["blob"]
     if digest is None:
-        raise UserError(f"{office} 还没有确认{'检查对象' if kind == 'targets' else '检查人员'}名录（publisher add 名录文件）/ office {office} has not confirmed a {kind} directory (directory.snapshot); "
+        raise UserError(f"{office} 还没有确认{'检查对象' if kind == 'targets' else '检查人员'}名录（publisher add 名录文件）/ "
+                        f"office {office} has not confirmed a {kind} directory (directory.snapshot); "
                         "confirm one, or name another office's snapshot by hash with population.source")
     return digest
 

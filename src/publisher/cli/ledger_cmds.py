@@ -504,7 +504,8 @@ def cmd_prove(args) -> int:
     except NoteError as exc:
         raise UserError(f"{ledger.rel(cps[-1])}: {exc}") from None
     if index >= cp.size:
-        raise UserError(f"该记录（第 {index} 条）在最新检查点（共 {cp.size} 条）之后，请等待下一个检查点 / entry is at index {index}, after the latest checkpoint (size {cp.size}); wait for the next one")
+        raise UserError(f"该记录（第 {index} 条）在最新检查点（共 {cp.size} 条）之后，请等待下一个检查点 / "
+                        f"entry is at index {index}, after the latest checkpoint (size {cp.size}); wait for the next one")
     leaves = [merkle.leaf_hash(bytes.fromhex(i)) for i in ids[: cp.size]]
     proof = merkle.inclusion_proof(leaves, index)
     assert merkle.verify_inclusion(leaves[index], index, cp.size, proof, cp.root)

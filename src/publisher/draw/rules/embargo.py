@@ -46,7 +46,8 @@ class EmbargoCheck:
                                    file=c.lock_file, entry_id=c.lock or ""))
             if beacon is None:
                 if chain.round_time(rr) + ABANDON_AFTER < now and c.reveal is None:
-                    out.append(Finding(f"任务 {c.task}：暂不公开抽取的揭示轮次信标已到期 7 天以上仍未记录，请记录该信标以便打开托管的密钥 / " f"task {c.task}: the embargo's reveal round {rr} was due more than 7 days "
+                    out.append(Finding(f"任务 {c.task}：暂不公开抽取的揭示轮次信标已到期 7 天以上仍未记录，请记录该信标以便打开托管的密钥 / "
+                                       f"task {c.task}: the embargo's reveal round {rr} was due more than 7 days "
                                        "ago but no beacon of it is recorded; record it (`publisher beacon record`) "
                                        "so the escrows open", ART_UNANNOUNCED, "warning", rule=RULE,
                                        file=c.lock_file, entry_id=c.lock or ""))

@@ -51,7 +51,8 @@ class PopulationCheck:
             if removed:
                 c.removed_before = removed[:SHOW_REMOVED]
                 c.removed_count = len(removed)
-                return [Finding(f"抽取前 {REMOVAL_WINDOW // 86400} 天内有 {len(removed)} 户从 {office} 的检查对象名录中删除 / " f"{len(removed)} compan{'y was' if len(removed) == 1 else 'ies were'} removed from "
+                return [Finding(f"抽取前 {REMOVAL_WINDOW // 86400} 天内有 {len(removed)} 户从 {office} 的检查对象名录中删除 / "
+                                f"{len(removed)} compan{'y was' if len(removed) == 1 else 'ies were'} removed from "
                                 f"{office}'s target directory on {snap.time[:10]}, {REMOVAL_WINDOW // 86400} days or "
                                 f"less before this draw: {', '.join(removed[:5])}{'…' if len(removed) > 5 else ''}",
                                 ART_DIRECTORY, "warning")]

@@ -1,6 +1,7 @@
 """Mutation score per module from mutmut's results (``make mutate`` runs this after mutmut).
 
-Reads ``mutants/**/*.py.meta`` (mutmut 3's per-file verdicts), prints a Markdown table of
+Reads ``mutants/<group>/mutants/src/**/*.py.meta`` (mutmut 3's per-file verdicts, one work
+directory per module group, see bench/mutate.py), prints a Markdown table of
 killed / survived / other per module and writes every surviving mutant, with its diff, to
 ``mutants/survivors.md`` so they can be triaged (killed by a new test, or listed as equivalent
 with the reason in docs/QUALITY.md).
@@ -21,11 +22,15 @@ from mutmut.stats import status_by_exit_code  # mutmut's own reading of its exit
 DETECTED = {"killed", "timeout", "segfault", "caught by type check"}
 
 
-def load() -> dict[str, dict[str, int | None]]:
-    out: dict[str, dict[str, int | None]] = {}
-    for meta in sorted(MUTANTS.glob("src/**/*.py.meta")):
-        module = ".".join(meta.relative_to(MUTANTS / "src").with_suffix("").with_suffix("").parts)
-        out[module] = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+def load() -> dict[str, tuple[Path, dict[str, int | None]]]:
+    """module -> (its group's work directory, verdict per mutant)."""
+    out: dict[str, tuple[Path, dict[str, int | None]]] = {}
+    for meta in sorted(MUTANTS.glob("*/mutants/src/**/*.py.meta")):
+        src = meta.parents[len(meta.relative_to(MUTANTS).parts) - 4]  # mutants/<group>/mutants/src
+        module = ".".join(meta.relative_to(src).with_suffix("").with_suffix("").parts)
+        codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        if codes:
+            out[module] = (src.parents[1], codes)
     return out
 
 
@@ -36,7 +41,7 @@ def main() -> int:
     data = load()
     rows, survivors = [], []  # survivors: (mutant name, source path)
     tk = ts = tn = 0
-    for module, codes in data.items():
+    for module, (workdir, codes) in sorted(data.items()):
         status = {k: status_by_exit_code[c] for k, c in codes.items()}
         killed = sum(1 for s in status.values() if s in DETECTED)
         survived = [k for k, s in status.items() if s == "survived"]
@@ -47,19 +52,21 @@ def main() -> int:
         score = f"{100.0 * killed / done:.1f}%" if done else "–"
         rows.append(f"| `{module}` | {total} | {killed} | {len(survived)} | {untested} | {score} |")
         source = "src/" + "/".join(module.split(".")) + ".py"
-        survivors += [(name, source) for name in survived]
+        survivors += [(name, source, workdir) for name in survived]
     print("| module | mutants | killed | survived | no test / not run | score (killed of run) |")
     print("|---|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
     done = tk + ts
-    print(f"| **all** | {sum(len(c) for c in data.values())} | {tk} | {ts} | {tn} | "
+    print(f"| **all** | {sum(len(c) for _, c in data.values())} | {tk} | {ts} | {tn} | "
           f"{100.0 * tk / done if done else 0:.1f}% |")
+    from mutmut.configuration import reset_config
     from mutmut.mutation.diff_apply import get_diff_for_mutant
 
-    os.chdir(ROOT)
     with open(MUTANTS / "survivors.md", "w", encoding="utf-8") as f:
         f.write(f"# Surviving mutants ({len(survivors)})\n\n")
-        for name, source in survivors:
+        for name, source, workdir in survivors:
+            os.chdir(workdir)  # mutmut reads its mutants/ relative to the work directory
+            reset_config()
             try:
                 diff = get_diff_for_mutant(name, path=source)
             except Exception as exc:  # a report must not die on one unreadable mutant

@@ -90,6 +90,8 @@ def prepare(group: str) -> Path:
         link = wd / name
         if not link.is_symlink():
             link.symlink_to(Path("../..") / name)
+    # exists before Python starts, so PYTHONPATH's entry is not cached as missing (run())
+    (wd / "mutants" / "src").mkdir(parents=True, exist_ok=True)
     text = (ROOT / "pyproject.toml").read_text("utf-8")
     text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
     (wd / "pyproject.toml").write_text(text.rstrip() + "\n\n" + mutmut_section(paths, tests), "utf-8")

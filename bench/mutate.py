@@ -77,9 +77,10 @@ def mutmut_section(paths: list[str], tests: list[str]) -> str:
         f"pytest_add_cli_args = {arr(base.get('pytest_add_cli_args', []))}",
         f"pytest_add_cli_args_test_selection = {arr(tests)}",
         # a mutant that loops forever costs its CPU limit, (tests' time + constant) x multiplier x 2
-        # CPU seconds; mutmut's default (x15) made each such mutant cost minutes on a shared machine
-        "timeout_multiplier = 2.0",
-        "timeout_constant = 1.0",
+        # CPU seconds; mutmut's default (x15) made each such mutant cost minutes on a shared machine; x1 still leaves
+        # a non-looping mutant twice the CPU time its tests need
+        "timeout_multiplier = 1.0",
+        "timeout_constant = 0.5",
         # the work directory is not a git checkout of its own; mutmut hashes files instead
         "use_git_change_detection = false",
         "",

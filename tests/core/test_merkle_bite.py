@@ -33,3 +33,12 @@ def test_bad_subtree_range_names_the_range():
         subtree_root(LEAVES, 5, 4)
     with pytest.raises(ValueError, match=r"^bad range \[0, 6\) for 5 leaves$"):
         subtree_root(LEAVES, 0, 6)
+
+
+def test_range_errors_name_the_value_and_the_size():
+    from publisher.core.merkle import MerkleTree, consistency_proof
+
+    with pytest.raises(ValueError, match=r"^old size 6 out of range for tree size 5$"):
+        consistency_proof(LEAVES, 6)
+    with pytest.raises(ValueError, match=r"^a leaf hash must be 32 bytes$"):
+        MerkleTree([LEAVES[0], b"short"])

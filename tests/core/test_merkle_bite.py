@@ -42,3 +42,10 @@ def test_range_errors_name_the_value_and_the_size():
         consistency_proof(LEAVES, 6)
     with pytest.raises(ValueError, match=r"^a leaf hash must be 32 bytes$"):
         MerkleTree([LEAVES[0], b"short"])
+
+
+def test_tree_returns_each_leaf_hash():
+    from publisher.core.merkle import MerkleTree
+
+    t = MerkleTree(LEAVES)
+    assert [t.leaf(i) for i in range(5)] == LEAVES

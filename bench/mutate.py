@@ -76,11 +76,12 @@ def mutmut_section(paths: list[str], tests: list[str]) -> str:
         f'also_copy = {arr(["ledger/", "docs/", "theme/"])}',
         f"pytest_add_cli_args = {arr(base.get('pytest_add_cli_args', []))}",
         f"pytest_add_cli_args_test_selection = {arr(tests)}",
-        # a mutant that loops forever costs its CPU limit, (tests' time + constant) x multiplier x 2
-        # CPU seconds; mutmut's default (x15) made each such mutant cost minutes on a shared machine; x1 still leaves
-        # a non-looping mutant twice the CPU time its tests need
+        # a mutant that loops forever costs its CPU limit, 2 x (tests' time x multiplier + constant)
+        # CPU seconds; mutmut's default (x15, +1 s) made each such mutant cost minutes on a shared
+        # machine. The constant must cover a worker's own start (a forked pytest session, up to
+        # ~1 CPU s here): with 0.5 s, string-only mutants were reported as timeouts.
         "timeout_multiplier = 1.0",
-        "timeout_constant = 0.5",
+        "timeout_constant = 4.0",
         # the work directory is not a git checkout of its own; mutmut hashes files instead
         "use_git_change_detection = false",
         "",

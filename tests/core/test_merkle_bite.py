@@ -49,3 +49,10 @@ def test_tree_returns_each_leaf_hash():
 
     t = MerkleTree(LEAVES)
     assert [t.leaf(i) for i in range(5)] == LEAVES
+
+
+def test_leaf_index_error_names_index_and_size():
+    from publisher.core.merkle import inclusion_proof
+
+    with pytest.raises(ValueError, match=r"^leaf index 5 out of range for tree size 5$"):
+        inclusion_proof(LEAVES, 5)

@@ -31,6 +31,7 @@ EQUIVALENT: dict[str, str] = {
     "publisher.core.entry.x_sign_entry__mutmut_15": "draft key is never read (only unsigned() is used)",
     "publisher.core.entry.x_sign_entry__mutmut_16": "draft signature is never read (only unsigned() is used)",
     "publisher.core.entry.x_sign_entry__mutmut_26": "draft signature is never read (only unsigned() is used)",
+    "publisher.core.entry.x_sign_entry__mutmut_27": "draft signature is never read (only unsigned() is used)",
     "publisher.core.note.x_key_id__mutmut_7": "codec names are case-insensitive",
     "publisher.core.note.xǁSignatureǁline__mutmut_6": "codec names are case-insensitive",
     "publisher.core.note.x_sign_note__mutmut_12": "codec names are case-insensitive",

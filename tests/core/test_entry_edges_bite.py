@@ -51,3 +51,24 @@ def test_format_time_is_utc_whatever_the_machine_clock(beijing_clock):
     beijing = timezone(timedelta(hours=8))
     assert format_time(datetime(2026, 4, 1, 1, 0, tzinfo=beijing)) == "2026-03-31T17:00:00Z"
     assert format_time(datetime(2026, 4, 1, 1, 0, tzinfo=timezone.utc)) == "2026-04-01T01:00:00Z"
+
+
+def test_duplicate_member_is_refused_with_the_bounds_message():
+    with pytest.raises(EnvelopeError) as exc:
+        from_bytes(b'{"v": 1, "v": 1}')
+    assert str(exc.value) == 'duplicate member "v"'
+
+
+def test_padding_allowance_at_its_exact_byte():
+    from publisher.core.bounds import PAD_FACTOR, PAD_SLACK
+
+    e = sign_entry(type="notice", office="scjgj", seq=1, prev=None, time="2026-01-01T00:00:00Z",
+                   body={"title": "t", "text": "x"}, key=KEY)
+    canonical = len(e.signed) + 120  # the envelope's "sig" member is not in the signed bytes
+    limit = PAD_FACTOR * canonical + PAD_SLACK
+    data = e.to_file_bytes()
+    assert from_bytes(data + b" " * (limit - len(data))).id == e.id
+    with pytest.raises(EnvelopeError) as exc:
+        from_bytes(data + b" " * (limit + 1 - len(data)))
+    assert str(exc.value) == (f"entry file is {limit + 1} bytes, more than {PAD_FACTOR} × its canonical size "
+                              f"({canonical}) + {PAD_SLACK}: padded")

@@ -114,12 +114,16 @@ def _children_cpu() -> float:
 
 
 def survivors(wd: Path) -> list[str]:
+    """Last run's surviving mutants of a group, without the known equivalent ones."""
     from mutmut.stats import status_by_exit_code
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from mutation_report import EQUIVALENT
 
     names = []
     for meta in sorted((wd / "mutants").glob("src/**/*.py.meta")):
         codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
-        names += [k for k, c in codes.items() if status_by_exit_code[c] == "survived"]
+        names += [k for k, c in codes.items() if status_by_exit_code[c] == "survived" and k not in EQUIVALENT]
     return names
 
 

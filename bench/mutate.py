@@ -76,12 +76,13 @@ def mutmut_section(paths: list[str], tests: list[str]) -> str:
         f'also_copy = {arr(["ledger/", "docs/", "theme/"])}',
         f"pytest_add_cli_args = {arr(base.get('pytest_add_cli_args', []))}",
         f"pytest_add_cli_args_test_selection = {arr(tests)}",
-        # a mutant that loops forever costs its CPU limit, 2 x (tests' time x multiplier + constant)
-        # CPU seconds; mutmut's default (x15, +1 s) made each such mutant cost minutes on a shared
-        # machine. The constant must cover a worker's own start (a forked pytest session, up to
-        # ~1 CPU s here): with 0.5 s, string-only mutants were reported as timeouts.
-        "timeout_multiplier = 1.0",
-        "timeout_constant = 4.0",
+        # CPU limit per mutant: 2 x multiplier x (its tests' time + constant) CPU seconds; a mutant
+        # that loops forever costs all of it. mutmut's tests' time is the sum of the tests' *call*
+        # phases (fixtures not included) and a worker's own start costs up to ~1 CPU s here, so a
+        # tight limit reports survivors as timeouts (= detected): with x1 + 0.5 s, 73 string-only
+        # mutants of core/note.py "timed out". x4 + 2 s is still a quarter of mutmut's default.
+        "timeout_multiplier = 4.0",
+        "timeout_constant = 2.0",
         # the work directory is not a git checkout of its own; mutmut hashes files instead
         "use_git_change_detection = false",
         "",

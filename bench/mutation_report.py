@@ -68,6 +68,7 @@ def main() -> int:
     for module, (workdir, codes) in sorted(data.items()):
         status = {k: status_by_exit_code[c] for k, c in codes.items()}
         killed = sum(1 for s in status.values() if s in DETECTED)
+        timeouts = sum(1 for s in status.values() if s == "timeout")
         equivalent = [k for k, s in status.items() if s == "survived" and k in EQUIVALENT]
         survived = [k for k, s in status.items() if s == "survived" and k not in EQUIVALENT]
         untested = sum(1 for s in status.values() if s in ("no tests", "not checked"))
@@ -75,14 +76,15 @@ def main() -> int:
         tk, ts, tn, te = tk + killed, ts + len(survived), tn + untested, te + len(equivalent)
         done = killed + len(survived)
         score = f"{100.0 * killed / done:.1f}%" if done else "–"
-        rows.append(f"| `{module}` | {total} | {killed} | {len(survived)} | {len(equivalent)} | {untested} | {score} |")
+        rows.append(f"| `{module}` | {total} | {killed} | {timeouts} | {len(survived)} | {len(equivalent)} | {untested} "
+                    f"| {score} |")
         source = "src/" + "/".join(module.split(".")) + ".py"
         survivors += [(name, source, workdir) for name in survived]
-    print("| module | mutants | killed | survived | equivalent | no test / not run | score |")
-    print("|---|---:|---:|---:|---:|---:|---:|")
+    print("| module | mutants | killed | of which timeout | survived | equivalent | no test / not run | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
     done = tk + ts
-    print(f"| **all** | {sum(len(c) for _, c in data.values())} | {tk} | {ts} | {te} | {tn} | "
+    print(f"| **all** | {sum(len(c) for _, c in data.values())} | {tk} | | {ts} | {te} | {tn} | "
           f"{100.0 * tk / done if done else 0:.1f}% |")
     from mutmut.configuration import reset_config
     from mutmut.mutation.diff_apply import get_diff_for_mutant

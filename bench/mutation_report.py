@@ -35,6 +35,8 @@ EQUIVALENT: dict[str, str] = {
     "publisher.core.note.x_key_id__mutmut_7": "codec names are case-insensitive",
     "publisher.core.note.xǁSignatureǁline__mutmut_6": "codec names are case-insensitive",
     "publisher.core.note.x_sign_note__mutmut_12": "codec names are case-insensitive",
+    "publisher.core.verifier.x__guarded__mutmut_17": "Problem's entry_id defaults to \"\", the value removed",
+    "publisher.core.verifier.x__guarded__mutmut_18": "Problem's entry_id defaults to \"\", the value removed",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",
     "publisher.core.merkle.x_verify_inclusion__mutmut_41":
         "fn is even and > 0 on entry to the loop: it turns odd before reaching 0 or 1",

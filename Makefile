@@ -67,13 +67,15 @@ bench: install
 	$(BIN)/python bench/run_all.py
 
 # Mutation testing of the rule-bearing modules (docs/QUALITY.md); not part of `make test`.
-# Incremental: mutmut keeps its verdicts in mutants/ and re-runs only what changed.
-# One module: make mutate MUTANTS='publisher.gitops.rules.*'
-MUTANTS ?=
+# One module group at a time, each with its own tests, one worker under nice (bench/mutate.py).
+# Incremental: verdicts stay in mutants/<group>/; only new or changed mutants are re-tested.
+#   make mutate MODULE=core.merkle         one group (python bench/mutate.py --list: the groups)
+#   make mutate MODULE=draw SURVIVORS=1    re-test last run's survivors only (after new tests)
+MODULE ?=
+SURVIVORS ?=
 mutate: install
 	$(BIN)/pip install --quiet -e '.[test,mutate]'
-	$(BIN)/mutmut run --max-children 2 $(MUTANTS:%='%') > mutants.log 2>&1 || { tail -c 3000 mutants.log; exit 1; }
-	@tail -c 300 mutants.log | tr '\r' '\n' | tail -3
+	$(BIN)/python bench/mutate.py $(if $(SURVIVORS),--survivors) $(MODULE)
 	$(BIN)/python bench/mutation_report.py
 
 clean:

@@ -146,8 +146,8 @@ def test_coverage_with_missing_items(tmp_path):
 
 def test_task_quarter_follows_the_china_calendar(tmp_path):
     """A task entered at 2026-03-31T17:00Z is dated 2026-04-01 in China: it belongs to Q2, as the
-    results of the same office are counted by their China date. (Fails today: office_quarter
-    reads the UTC month of the task's time; reported to the lead, not fixed here.)"""
+    results of the same office are counted by their China date. (Found by this test: office_quarter
+    read the UTC month of the task's time; fixed in 26d8c24a.)"""
     wf = Workflow(tmp_path)
     wf.basics()
     wf.f.clock = 1774976400 - 60  # 2026-03-31T16:59:00Z

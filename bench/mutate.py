@@ -1,0 +1,177 @@
+"""Mutation testing one module group at a time, each with only the tests that guard it.
+
+``make mutate`` runs this. mutmut decides which tests to run for a mutant from coverage: every
+test that *executes* the mutated function. For the kernel that is nearly the whole suite (the
+verifier computes Merkle roots and reads notes for every ledger it checks), so one pass over all
+modules took close to three hours here. Instead each group below is mutated in its own mutmut
+work directory (``mutants/<group>/``) whose test selection is the group's own tests: mutants of
+``core/merkle.py`` run the Merkle tests and the published vectors, not the site build.
+
+A mutant that only a far-away test kills therefore counts as *survived* here: the score measures
+the tests written for the module, which is the point (docs/QUALITY.md).
+
+Each work directory keeps mutmut's verdicts, so a second run re-tests only new or changed
+mutants; ``--survivors`` re-tests just the mutants that survived last time (after new tests were
+written). Runs one group at a time, one mutmut worker, under ``nice``: the machine is shared.
+
+    python bench/mutate.py                      # every group, incremental
+    python bench/mutate.py core.merkle draw     # some groups
+    python bench/mutate.py --survivors draw     # re-test last run's survivors only
+    python bench/mutate.py --list               # the groups and their tests
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import re
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+WORK = ROOT / "mutants"
+P = "src/publisher/"
+
+# group -> (files to mutate, pytest selection). Each group's tests are the ones written for it.
+# Directories with ignore patterns rather than file lists: a new test file (a `*_bite.py`) joins
+# its group's selection without changing mutmut's configuration, which would reset every verdict.
+_KERNEL_TESTS = ["tests/core", "--ignore-glob", "tests/core/test_schema*",
+                 "--ignore-glob", "tests/core/test_layering*", "--ignore-glob", "tests/core/test_verifier*",
+                 "--ignore-glob", "tests/core/test_compromise*", "--ignore-glob", "tests/core/test_rule_guard*"]
+GROUPS: dict[str, tuple[list[str], list[str]]] = {
+    "core.merkle": ([P + "core/merkle.py"], _KERNEL_TESTS),
+    "core.note": ([P + "core/note.py"], _KERNEL_TESTS),
+    "core.entry": ([P + "core/entry.py"], _KERNEL_TESTS),
+    "core.verifier": ([P + "core/verifier.py", P + "core/rules/*"],
+                      ["tests/core", "--ignore-glob", "tests/core/test_schema*",
+                       "--ignore-glob", "tests/core/test_layering*"]),
+    "beacon.verify": ([P + "beacon/verify.py"], ["tests/beacon"]),
+    "gitops.rules": ([P + "gitops/rules.py"], ["tests/gitops", "--ignore-glob", "tests/gitops/test_[!r]*"]),
+    "site.stats": ([P + "site/stats.py"], ["tests/site", "--ignore-glob", "tests/site/test_site_*"]),
+    "workflow.rules": ([P + "workflow/rules/*"],
+                       ["tests/workflow/rules", "tests/workflow/test_results_checks.py"]),
+    "draw.rules": ([P + "draw/rules/*"], ["tests/draw/rules"]),
+    "draw": ([P + "draw/*.py"], ["tests/draw", "--ignore", "tests/draw/rules"]),
+}
+# Generate demo data and the published worked examples; they hold no rule.
+DO_NOT_MUTATE = [P + "draw/samples.py", P + "draw/vectors.py"]
+LINKED = ["src", "tests", "ledger", "docs", "theme"]
+
+
+def mutmut_section(paths: list[str], tests: list[str]) -> str:
+    """The ``[tool.mutmut]`` table of one group's work directory (TOML arrays of strings)."""
+    arr = lambda xs: json.dumps(xs, ensure_ascii=False)  # a JSON string array is a TOML array
+    # keep the project's pytest options (markers, deselected known bugs)
+    import tomllib
+
+    base = tomllib.loads((ROOT / "pyproject.toml").read_text("utf-8"))["tool"]["mutmut"]
+    return "\n".join([
+        "[tool.mutmut]",
+        'source_paths = ["src/"]',
+        f"only_mutate = {arr(paths)}",
+        f"do_not_mutate = {arr(DO_NOT_MUTATE)}",
+        f'also_copy = {arr(["ledger/", "docs/", "theme/"])}',
+        f"pytest_add_cli_args = {arr(base.get('pytest_add_cli_args', []))}",
+        f"pytest_add_cli_args_test_selection = {arr(tests)}",
+        # CPU limit per mutant: 2 x multiplier x (its tests' time + constant) CPU seconds; a mutant
+        # that loops forever costs all of it. mutmut's tests' time is the sum of the tests' *call*
+        # phases (fixtures not included) and a worker's own start costs up to ~1 CPU s here, so a
+        # tight limit reports survivors as timeouts (= detected): with x1 + 0.5 s, 73 string-only
+        # mutants of core/note.py "timed out". x4 + 2 s is still a quarter of mutmut's default.
+        "timeout_multiplier = 4.0",
+        "timeout_constant = 2.0",
+        # the work directory is not a git checkout of its own; mutmut hashes files instead
+        "use_git_change_detection = false",
+        "",
+    ])
+
+
+def prepare(group: str) -> Path:
+    paths, tests = GROUPS[group]
+    wd = WORK / group
+    wd.mkdir(parents=True, exist_ok=True)
+    for name in LINKED:
+        link = wd / name
+        if not link.is_symlink():
+            link.symlink_to(Path("../..") / name)
+    # exists before Python starts, so PYTHONPATH's entry is not cached as missing (run())
+    (wd / "mutants" / "src").mkdir(parents=True, exist_ok=True)
+    text = (ROOT / "pyproject.toml").read_text("utf-8")
+    text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
+    (wd / "pyproject.toml").write_text(text.rstrip() + "\n\n" + mutmut_section(paths, tests), "utf-8")
+    return wd
+
+
+def _children_cpu() -> float:
+    """CPU seconds (user + system) of finished child processes, mutmut's workers included: on a
+    shared machine the wall time says more about the neighbours than about the tests."""
+    import resource
+
+    ru = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return ru.ru_utime + ru.ru_stime
+
+
+def survivors(wd: Path) -> list[str]:
+    """Last run's surviving mutants of a group, without the known equivalent ones."""
+    from mutmut.stats import status_by_exit_code
+
+    sys.path.insert(0, str(ROOT / "bench"))
+    from mutation_report import EQUIVALENT
+
+    names = []
+    for meta in sorted((wd / "mutants").glob("src/**/*.py.meta")):
+        codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        names += [k for k, c in codes.items() if status_by_exit_code[c] == "survived" and k not in EQUIVALENT]
+    return names
+
+
+def run(group: str, only_survivors: bool) -> None:
+    wd = prepare(group)
+    names: list[str] = []
+    if only_survivors:
+        names = survivors(wd)
+        if not names:
+            print(f"{group}: no survivors to re-test")
+            return
+    cmd = ["nice", "-n", "19", sys.executable, "-m", "mutmut", "run", "--max-children", "1", *names]
+    env = dict(os.environ, PYTHONPATH=str(wd / "mutants" / "src"))  # subprocesses import the mutant
+    log = WORK / f"{group}.log"
+    start, cpu0 = time.monotonic(), _children_cpu()
+    with open(log, "w", encoding="utf-8") as out:
+        rc = subprocess.call(cmd, cwd=wd, env=env, stdout=out, stderr=subprocess.STDOUT)
+    took, cpu = time.monotonic() - start, _children_cpu() - cpu0
+    tail = log.read_text("utf-8", "replace").replace("\r", "\n").strip().splitlines()[-3:]
+    print(f"{group}: {took / 60:.1f} min wall, {cpu / 60:.1f} min CPU (exit {rc}) " + " | ".join(tail), flush=True)
+    with open(WORK / "timings.tsv", "a", encoding="utf-8") as f:
+        f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\t{group}\t"
+                f"{'survivors' if only_survivors else 'all'}\t{len(names) or ''}\t{took:.0f}\t{cpu:.0f}\t{rc}\n")
+    if rc:
+        raise SystemExit(f"mutmut failed for {group}: see {log}")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("groups", nargs="*", help=f"default: all of {', '.join(GROUPS)}")
+    ap.add_argument("--survivors", action="store_true", help="re-test only last run's survivors")
+    ap.add_argument("--list", action="store_true")
+    a = ap.parse_args(argv)
+    if a.list:
+        for g, (paths, tests) in GROUPS.items():
+            print(f"{g}: {' '.join(paths)}\n    tests: {' '.join(tests)}")
+        return 0
+    unknown = [g for g in a.groups if g not in GROUPS]
+    if unknown:
+        ap.error(f"unknown group {', '.join(unknown)}; groups: {', '.join(GROUPS)}")
+    start = time.monotonic()
+    for g in a.groups or GROUPS:
+        run(g, a.survivors)
+    print(f"mutation testing took {(time.monotonic() - start) / 60:.1f} min wall, "
+          f"{_children_cpu() / 60:.1f} min CPU")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

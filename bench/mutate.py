@@ -63,7 +63,8 @@ LINKED = ["src", "tests", "ledger", "docs", "theme"]
 
 def mutmut_section(paths: list[str], tests: list[str]) -> str:
     """The ``[tool.mutmut]`` table of one group's work directory (TOML arrays of strings)."""
-    arr = lambda xs: json.dumps(xs, ensure_ascii=False)  # a JSON string array is a TOML array
+    def arr(xs):
+        return json.dumps(xs, ensure_ascii=False)  # a JSON string array is a TOML array
     # keep the project's pytest options (markers, deselected known bugs)
     import tomllib
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import hashlib
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
@@ -50,7 +50,7 @@ def beijing_clock(monkeypatch):
 def test_format_time_is_utc_whatever_the_machine_clock(beijing_clock):
     beijing = timezone(timedelta(hours=8))
     assert format_time(datetime(2026, 4, 1, 1, 0, tzinfo=beijing)) == "2026-03-31T17:00:00Z"
-    assert format_time(datetime(2026, 4, 1, 1, 0, tzinfo=timezone.utc)) == "2026-04-01T01:00:00Z"
+    assert format_time(datetime(2026, 4, 1, 1, 0, tzinfo=UTC)) == "2026-04-01T01:00:00Z"
 
 
 def test_duplicate_member_is_refused_with_the_bounds_message():

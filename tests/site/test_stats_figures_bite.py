@@ -5,6 +5,7 @@ results A, B (on time) and C (late), withholding D, and the correction of B; wjj
 from __future__ import annotations
 
 from test_stats_exact import county  # noqa: F401  (the module-scoped hand-counted ledger)
+
 from publisher.site import stats
 
 

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from workflow.wf_scenario import drawn, problems, text, unix, wf  # noqa: F401
 from publisher.workflow.rules import articles as A
+from workflow.wf_scenario import drawn, problems, text, unix, wf  # noqa: F401
 
 BASIS = "《政府信息公开条例》第十四条"
 

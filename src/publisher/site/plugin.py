@@ -41,7 +41,8 @@ class LedgerGenerator(Generator):
         try:
             self.loaded = load_verified(ledger, self._work, s.get("PUBLISHER_ROOT_KEY_IDS") or [],
                                         now=int(s.get("PUBLISHER_NOW") or time.time()),
-                                        workers=s.get("PUBLISHER_VERIFY_WORKERS"))
+                                        workers=s.get("PUBLISHER_VERIFY_WORKERS"),
+                                        full=bool(s.get("PUBLISHER_FULL_VERIFY")))
         except LedgerNotVerified:
             self._cleanup()
             raise

@@ -55,3 +55,40 @@ def test_resumed_build_writes_the_full_builds_site(county, tmp_path, monkeypatch
     assert run(ledger, tmp_path / "again") == sizes[-1]  # the next build resumes at the newest checkpoint
     again = files(tmp_path / "again")
     assert [k for k in full if full[k] != again.get(k)] == []
+
+
+def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypatch):
+    """Build, push the next entries, build again into the same output: only pages whose data
+    changed are rendered, and every file equals a fresh full build's (no stale page left)."""
+    from collections import Counter
+
+    from publisher.core.verifier import LOG_LINE_RE
+
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    lines = (county.ledger / "log").read_text("utf-8").splitlines()
+    sizes = sorted(int(p.stem) for p in (county.ledger / "checkpoints").glob("*.note"))
+    ledger, out = tmp_path / "ledger", tmp_path / "out"
+    cut(county.ledger, ledger, sizes[-2])
+    first = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False,
+                  overrides={"PUBLISHER_NOW": NOW})
+    assert not first.incremental and first.kept == 0
+    shutil.rmtree(ledger)
+    shutil.copytree(county.ledger, ledger)
+    pushed = Counter(county_type(county.ledger, LOG_LINE_RE.match(x)) for x in lines[sizes[-2]:])
+    assert pushed, "nothing pushed"
+    inc = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides={"PUBLISHER_NOW": NOW})
+    assert inc.incremental and inc.kept > 0 and inc.rendered > 0, (inc, pushed)
+    fresh = build(ledger, tmp_path / "fresh", settings_file=REPO / "pelicanconf.py", search=False,
+                  overrides={"PUBLISHER_NOW": NOW})
+    assert not fresh.incremental and fresh.kept == 0
+    a, b = files(out), files(tmp_path / "fresh")
+    assert sorted(set(a) ^ set(b)) == []
+    assert [k for k in a if a[k] != b[k]] == []
+    print("pushed", dict(pushed), "incremental: rendered", inc.rendered, "kept", inc.kept, "full:", fresh.rendered)
+    assert inc.rendered < fresh.rendered / 2, (inc.rendered, inc.kept, fresh.rendered)
+
+
+def county_type(root: Path, m) -> str:
+    import json
+
+    return json.loads((root / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json").read_text("utf-8"))["type"]

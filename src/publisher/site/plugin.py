@@ -69,6 +69,8 @@ class LedgerGenerator(Generator):
         started = time.perf_counter()
         out = Path(self.output_path)
         r = Renderer(writer, self.get_template, out, self.common, self.base["public_url"])
+        manifest = self.settings.get("PUBLISHER_MANIFEST")  # set by publisher build (site.incremental)
+        r.incremental = manifest
         timings: dict[str, float] = {}
         counts: dict[str, int] = {}
 
@@ -91,6 +93,8 @@ class LedgerGenerator(Generator):
             hook = self.settings.get("PUBLISHER_AFTER_RENDER")
             if callable(hook):  # benchmarks and tests: see the model before it is removed
                 hook(self.loaded, {"timings": timings, "counts": counts, "generator": self})
+            if manifest is not None:
+                manifest.finish()
         finally:
             r.close()
             self.base["pages_written"] = r.pages_written

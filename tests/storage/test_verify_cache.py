@@ -283,3 +283,21 @@ def test_draw_rule_reads_snapshots_through_the_index_only_with_the_cache(site, t
     blob.write_bytes(b"".join(lines[:-1]))  # the last record dropped: the index must not hide it
     shutil.rmtree(tmp_path / "cache" / "verify")
     same(run(site), run(site, cache))
+
+
+@pytest.mark.parametrize("which", ["site", "workflow"])
+def test_state_saved_at_one_now_resumes_at_another_identically(which, request, tmp_path):
+    """A state does not depend on the verification time (rules read it only in finish(), which
+    every resumed run repeats): resumed at a later "now" reports exactly what a full run at
+    that "now" reports (deadlines, overdue results, abandoned draws, opened embargoes)."""
+    ledger_path = request.getfixturevalue(which)
+    sizes = cp_sizes(ledger_path)
+    ledger = LedgerDir(ledger_path)
+    cache = VerifyCache(tmp_path / "cache")
+    first = verify(ledger, ledger.trust(), default_rules(), cache=cache, workers=1, now=1_700_000_000)
+    assert first.resumed == 0
+    for now in (1_767_000_000, 1_800_000_000, 1_900_000_000):
+        full = verify(ledger, ledger.trust(), default_rules(), workers=1, now=now)
+        resumed = verify(ledger, ledger.trust(), default_rules(), cache=cache, workers=1, now=now)
+        assert resumed.resumed == sizes[-1]
+        same(full, resumed)

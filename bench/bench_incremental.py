@@ -60,7 +60,11 @@ def pushed(full: Path, size: int) -> Counter:
 def child(ledger: str, output: str, full: str, search: str) -> None:
     from publisher.site.build import build
 
-    over = {"PUBLISHER_NOW": 1785000000}
+    stages: dict = {}
+    over = {"PUBLISHER_NOW": 1785000000,
+            "PUBLISHER_AFTER_RENDER": lambda loaded, info: stages.update(
+                verify=round(loaded.seconds, 2), resumed=loaded.report.resumed,
+                **{k: round(v, 2) for k, v in info["timings"].items()})}
     if full == "1":
         over["PUBLISHER_FULL_VERIFY"] = True
     t, c = time.perf_counter(), time.process_time()
@@ -71,7 +75,8 @@ def child(ledger: str, output: str, full: str, search: str) -> None:
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
     print(json.dumps({"wall": round(wall, 2), "cpu": round(cpu, 2), "pelican": round(res.pelican_seconds, 2),
                       "pagefind": round(res.pagefind_seconds, 2), "pages": res.pages, "rendered": res.rendered,
-                      "kept": res.kept, "incremental": res.incremental, "peak_mb": peak, "pagefind_peak_mb": kids}))
+                      "kept": res.kept, "incremental": res.incremental, "peak_mb": peak, "pagefind_peak_mb": kids,
+                      "stages": stages}))
 
 
 def run(ledger: Path, output: Path, cache: Path, full: bool, search: bool) -> dict:
@@ -127,6 +132,8 @@ def main() -> int:
     print(f"full build (--full, fresh output):     {full['wall']:7.1f} s wall {full['cpu']:7.1f} s CPU  rendered "
           f"{full['rendered']:,}; Pagefind {full['pagefind']:.1f} s  peak {full['peak_mb']} MB "
           f"(Pagefind {full['pagefind_peak_mb']} MB)  load {os.getloadavg()[0]:.1f}")
+    for name, r in (("previous", prev), ("incremental", inc), ("full", full)):
+        print(f"  {name} stages (s): {r.get('stages')}")
     print(f"ratio incremental / full: wall {inc['wall'] / full['wall']:.3f}, CPU {inc['cpu'] / full['cpu']:.3f}")
     only, diff, n = differing(out, work / "fresh")
     print(f"compare: {n:,} files; only in one: {len(only)} {only[:5]}; differing: {len(diff)} {diff[:5]}")

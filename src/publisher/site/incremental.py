@@ -98,8 +98,9 @@ def build_key(settings: dict[str, Any], theme: Path | None) -> str:
                 h.update(str(p.relative_to(theme)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     for k in sorted(settings):
         v = settings[k]
-        if callable(v) or k in ("PUBLISHER_AFTER_RENDER", "PUBLISHER_FULL_VERIFY"):
-            continue  # hooks and the verification mode do not change what is written
+        if callable(v) or k in ("PUBLISHER_AFTER_RENDER", "PUBLISHER_FULL_VERIFY", "PUBLISHER_LEDGER",
+                                "PUBLISHER_MANIFEST", "DELETE_OUTPUT_DIRECTORY"):
+            continue  # hooks, the verification mode and where the ledger is do not change what is written
         try:
             part = digest(v)
         except Uncacheable:

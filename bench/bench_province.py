@@ -136,7 +136,11 @@ def _memo_snapshots() -> None:
     orig, memo = snapshot.iter_snapshot, {}
 
     def iter_snapshot(stream, record_type=snapshot.Target, *, validate=True, name=None):
-        key = (getattr(stream, "name", None), record_type, validate)
+        try:  # the ledger opens blobs by file descriptor (name = the fd number, reused): key by inode
+            st = os.fstat(stream.fileno())
+            key = ((st.st_dev, st.st_ino, st.st_size), record_type, validate)
+        except (AttributeError, OSError, ValueError):
+            key = (None, record_type, validate)
         if key[0] is None:
             return orig(stream, record_type, validate=validate, name=name)
         if key not in memo:

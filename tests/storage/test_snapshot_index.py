@@ -101,3 +101,42 @@ def test_partial_read_leaves_no_index(tmp_path):
     next(it)
     it.close()
     assert indexes(root) == [] and not list((root / "snapshots").rglob("*.tmp*"))
+
+
+def test_open_blob_reads_through_the_index(tmp_path):
+    """The form the ledger's rules use: a blob the caller opened (no symlinks followed)."""
+    data = snapshot_bytes(sample_targets(400, "open"))
+    p, digest = blob(tmp_path, data)
+    root = tmp_path / "cache"
+    with open(p, "rb") as f:
+        first = list(snapshot_index.iter_blob_records(f, digest, root=root, name="blobs/x"))
+    assert len(indexes(root)) == 1
+    with open(p, "rb") as f:
+        f.read(100)  # read from the start whatever the caller did before
+        assert list(snapshot_index.iter_blob_records(f, digest, root=root)) == first == plain(data)
+
+
+class _SwappingFile(io.BytesIO):
+    """Hashes as ``good`` on the first pass, then reads as ``bad``: a blob rewritten mid-read."""
+
+    def __init__(self, good: bytes, bad: bytes):
+        super().__init__(good)
+        self.bad, self.seeks = bad, 0
+
+    def seek(self, pos, whence=0):
+        self.seeks += 1
+        if self.seeks == 2:  # the rewind after the hash: swap the content
+            self.__init__(self.bad, self.bad)
+            self.seeks = 2
+        return super().seek(pos, whence)
+
+
+def test_blob_changed_between_hash_and_read_leaves_no_index(tmp_path):
+    good, bad = snapshot_bytes(sample_targets(300, "a")), snapshot_bytes(sample_targets(300, "b"))
+    digest = hashlib.sha256(good).hexdigest()
+    root = tmp_path / "cache"
+    got = list(snapshot_index.iter_blob_records(_SwappingFile(good, bad), digest, root=root))
+    assert got == plain(bad)  # what was read is what the caller gets ...
+    assert indexes(root) == []  # ... but it is never filed under the other content's digest
+    p, _ = blob(tmp_path, good)
+    assert list(iter_records(p, digest, root=root)) == plain(good)

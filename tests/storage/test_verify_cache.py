@@ -260,3 +260,44 @@ def test_cli_verify_resumes_and_full_ignores_the_cache(site, tmp_path, monkeypat
     assert [o["resumed"] for o in out] == [0, cp_sizes(site)[-1], 0]
     assert out[0]["problems"] == out[1]["problems"] == out[2]["problems"]
     assert oct((tmp_path / "cli-cache" / "key").stat().st_mode & 0o777) == "0o600"
+
+
+def test_draw_rule_reads_snapshots_through_the_index_only_with_the_cache(site, tmp_path, monkeypatch):
+    """With the cache the draw rule's recomputations read snapshot blobs through this machine's
+    validated-snapshot index (written on the first run, read on the next); a run without it
+    (``--full``) writes none; reports are identical either way, and an index never stands in for
+    a blob whose bytes changed."""
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "nowhere"))
+    full = run(site)
+    assert not (tmp_path / "nowhere").exists()
+    cache = VerifyCache(tmp_path / "cache")
+    same(full, run(site, cache))
+    idx = sorted((tmp_path / "cache" / "snapshots").rglob("*.idx"))
+    assert idx, "no snapshot was indexed"
+    shutil.rmtree(tmp_path / "cache" / "verify")  # no saved state: every draw recomputed from the index
+    stamp = {p: p.stat().st_mtime_ns for p in idx}
+    same(full, run(site, cache))
+    assert {p: p.stat().st_mtime_ns for p in sorted((tmp_path / "cache" / "snapshots").rglob("*.idx"))} == stamp
+    blob = max((site / "blobs").glob("[0-9a-f]*"), key=lambda p: p.stat().st_size)
+    lines = blob.read_bytes().splitlines(keepends=True)
+    blob.write_bytes(b"".join(lines[:-1]))  # the last record dropped: the index must not hide it
+    shutil.rmtree(tmp_path / "cache" / "verify")
+    same(run(site), run(site, cache))
+
+
+@pytest.mark.parametrize("which", ["site", "workflow"])
+def test_state_saved_at_one_now_resumes_at_another_identically(which, request, tmp_path):
+    """A state does not depend on the verification time (rules read it only in finish(), which
+    every resumed run repeats): resumed at a later "now" reports exactly what a full run at
+    that "now" reports (deadlines, overdue results, abandoned draws, opened embargoes)."""
+    ledger_path = request.getfixturevalue(which)
+    sizes = cp_sizes(ledger_path)
+    ledger = LedgerDir(ledger_path)
+    cache = VerifyCache(tmp_path / "cache")
+    first = verify(ledger, ledger.trust(), default_rules(), cache=cache, workers=1, now=1_700_000_000)
+    assert first.resumed == 0
+    for now in (1_767_000_000, 1_800_000_000, 1_900_000_000):
+        full = verify(ledger, ledger.trust(), default_rules(), workers=1, now=now)
+        resumed = verify(ledger, ledger.trust(), default_rules(), cache=cache, workers=1, now=now)
+        assert resumed.resumed == sizes[-1]
+        same(full, resumed)

@@ -183,11 +183,23 @@ def _verified_state(ledger):
 
 
 def _records(ledger, digest: str, kind: type) -> list:
+    return list(_stream_records(ledger, digest, kind))
+
+
+def _stream_records(ledger, digest: str, kind: type):
+    """A snapshot's records, one at a time (a province's directory is never held in memory);
+    with the cache on, a blob this machine already checked is read from its index."""
     if not ledger.has_blob(digest):
         raise UserError(f"账本中没有名录快照 {digest[:16]}…，请先发布名录 / snapshot {digest} is not in ledger/blobs (publish the directory first)")
+    cache = verify_cache()
     with ledger.open_blob(digest) as f:
         try:
-            return list(iter_snapshot(f, kind))
+            if cache is not None:
+                from ..storage.snapshot_index import iter_blob_records
+
+                yield from iter_blob_records(f, digest, kind, root=cache.root)
+            else:
+                yield from iter_snapshot(f, kind)
         except DirectoryError as exc:
             raise UserError(f"名录快照 {digest[:16]}… 不符合格式：{exc}") from exc
 
@@ -536,7 +548,9 @@ def _lock_or_reveal(args, reveal: bool) -> int:
         raise UserError(f"暂不公开期限到 {body['embargo_until']}（北京时间），今天是 {today}，还不能揭示 / the embargo lasts until {body['embargo_until']} (Beijing time); today is {today} in "
                         "Beijing: reveal on or after that date")
     beacon = _beacon(args, ledger, chain, body["beacon"]["round"])
-    targets = _records(ledger, body["population"]["snapshot"], Target)
+    if not ledger.has_blob(body["population"]["snapshot"]):
+        raise UserError(f"snapshot {body['population']['snapshot']} is not in ledger/blobs (publish the directory first)")
+    targets = _stream_records(ledger, body["population"]["snapshot"], Target)
     inspectors = _records(ledger, body["teams"]["inspectors"], Inspector)
     try:
         build = build_reveal_body if reveal else build_lock_body

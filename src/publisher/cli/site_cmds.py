@@ -15,6 +15,9 @@ def register(sub) -> None:
     p.add_argument("--no-search", action="store_true", help="不生成站内搜索索引 / skip the Pagefind search index")
     p.add_argument("--now", type=int, help="统计截止时间（Unix 秒，默认现在） / unix time the dashboard is about (default: now)")
     p.add_argument("--verbose", action="store_true", help="逐条列出全部核验警告（默认按规则汇总）/ list every warning")
+    from .common import add_full_arg
+
+    add_full_arg(p)
     p.set_defaults(func=cmd_build)
 
 
@@ -28,9 +31,11 @@ def cmd_build(args) -> int:
         import os
 
         os.environ["PUBLISHER_VERBOSE"] = "1"
-    overrides = {"PUBLISHER_NOW": args.now} if args.now else None
+    overrides = {"PUBLISHER_NOW": args.now} if args.now else {}
+    if getattr(args, "full", False):
+        overrides["PUBLISHER_FULL_VERIFY"] = True
     try:
-        res = build(args.ledger, args.output, settings_file=args.settings, overrides=overrides,
+        res = build(args.ledger, args.output, settings_file=args.settings, overrides=overrides or None,
                     search=not args.no_search)
     except LedgerNotVerified as exc:
         print(str(exc), file=sys.stderr)

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import PublisherError
+from .incremental import Manifest, build_key
 from .load import LedgerNotVerified  # noqa: F401  (re-exported for callers)
 from .search import run_pagefind
 
@@ -34,6 +35,9 @@ class BuildResult:
     pagefind_seconds: float
     pages: int
     entries: int
+    rendered: int = 0  # pages rendered by this build
+    kept: int = 0  # pages an incremental build left as they were
+    incremental: bool = False
 
 
 def find_settings(start: Path | None = None) -> Path | None:
@@ -89,16 +93,24 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     settings = settings_for(ledger, output, Path(settings_file) if settings_file else None, overrides)
     if "publisher.site.plugin" not in settings.get("PLUGINS", []):
         settings["PLUGINS"] = list(settings.get("PLUGINS") or []) + ["publisher.site.plugin"]
+    manifest = Manifest(output, build_key(settings, Path(settings["THEME"]) if settings.get("THEME") else None))
+    incremental = not settings.get("PUBLISHER_FULL_VERIFY") and (output / MARKER).is_file() and manifest.load()
+    if incremental:  # pages whose inputs did not change stay as the previous build wrote them
+        settings["DELETE_OUTPUT_DIRECTORY"] = False
+    settings["PUBLISHER_MANIFEST"] = manifest
     logging.getLogger("pelican").setLevel(logging.WARNING)
     pelican = Pelican(settings)
     pelican.run()
     pel = time.perf_counter() - started
     (output / MARKER).write_text("built by publisher build\n", encoding="utf-8")
     t0 = time.perf_counter()
+    if search and incremental and not manifest.search_changed and (output / "pagefind").is_dir():
+        search = False  # no searchable page was written or removed: the index is the previous one
     if search:
         run_pagefind(output, shard_pages=int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000),
                      shard_mb=int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150))
     pf = time.perf_counter() - t0
     pages = count_pages(output)
     entries = sum(1 for _ in (ledger / "log").open()) if (ledger / "log").is_file() else 0
-    return BuildResult(output, time.perf_counter() - started, pel, pf, pages, entries)
+    return BuildResult(output, time.perf_counter() - started, pel, pf, pages, entries,
+                       manifest.rendered, manifest.kept, incremental)

@@ -49,6 +49,15 @@ def write_all(loaded: Loaded, r: Renderer, settings: dict[str, Any]) -> None:
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
+    """A hard link where possible. An incremental build finds the previous build's file: it is
+    kept if it is the ledger's file itself, otherwise unlinked first (copying into it would write
+    through a hard link into whatever file it shares)."""
+    try:
+        if os.path.samefile(src, dst):
+            return
+        os.unlink(dst)
+    except FileNotFoundError:
+        pass
     try:
         os.link(src, dst)
     except OSError:

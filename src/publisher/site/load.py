@@ -83,8 +83,11 @@ def pinned_for(pins: Any, origin: str) -> list[str]:
 
 
 def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None,
-                  now: int | None = None, workers: int | None = None) -> Loaded:
-    """Verify ``ledger_dir`` with the default rules, indexing as we go; raise if not valid."""
+                  now: int | None = None, workers: int | None = None, full: bool = False) -> Loaded:
+    """Verify ``ledger_dir`` with the default rules, indexing as we go; raise if not valid.
+
+    Unless ``full``, the verification resumes from this machine's saved state at the newest
+    verified checkpoint (``storage.verify_cache``), with the read-model as it stood there."""
     started = time.perf_counter()
     ledger = LedgerDir(Path(ledger_dir))
     if not (ledger.root / "trust.json").is_file():
@@ -100,7 +103,12 @@ def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None
     workflow = next((r for r in rules if getattr(r, "name", "") == "workflow"), None)
     if workflow is not None and hasattr(workflow, "sink"):
         workflow.sink = index.on_fact  # per-result deadline verdicts, streamed to disk
-    report = verify(ledger, trust, rules + [IndexRule(index)], now=now, workers=workers)
+    from ..storage.verify_cache import VerifyCache
+
+    cache = VerifyCache.default(full=full)
+    if cache is not None:
+        cache.attachments["site-index"] = index
+    report = verify(ledger, trust, rules + [IndexRule(index)], now=now, workers=workers, cache=cache)
     if not report.ok:
         index.close()
         raise LedgerNotVerified(report)

@@ -422,6 +422,38 @@ class SiteIndex:
     def close(self) -> None:
         self.db.close()
 
+    # ---------------------------------------------------------------- saved with a verify state
+
+    def save_to(self, path: Path) -> Any:
+        """A copy of the model as it stands (``storage.verify_cache`` keeps it next to the
+        verification state of the same prefix, so a build resumes from it); returns what the
+        copy does not hold."""
+        self.flush()
+        self.db.commit()
+        path.unlink(missing_ok=True)
+        dst = sqlite3.connect(str(path))
+        try:
+            self.db.backup(dst)
+        finally:
+            dst.close()
+        return {"stats": self.stats}
+
+    def restore_from(self, path: Path, extra: Any) -> None:
+        """Become the model saved by :meth:`save_to`; on any failure, an empty model again."""
+        try:
+            self._buf.clear()
+            src = sqlite3.connect(f"file:{path}?mode=ro", uri=True)
+            try:
+                src.backup(self.db)
+            finally:
+                src.close()
+            self.stats = extra["stats"]
+        except Exception:
+            self.db.close()
+            self.path.unlink(missing_ok=True)
+            self.__init__(self.path)
+            raise
+
 
 class SnapshotReader:
     """Streams target records out of content-addressed snapshot blobs (JSON lines)."""

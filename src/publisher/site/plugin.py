@@ -41,7 +41,8 @@ class LedgerGenerator(Generator):
         try:
             self.loaded = load_verified(ledger, self._work, s.get("PUBLISHER_ROOT_KEY_IDS") or [],
                                         now=int(s.get("PUBLISHER_NOW") or time.time()),
-                                        workers=s.get("PUBLISHER_VERIFY_WORKERS"))
+                                        workers=s.get("PUBLISHER_VERIFY_WORKERS"),
+                                        full=bool(s.get("PUBLISHER_FULL_VERIFY")))
         except LedgerNotVerified:
             self._cleanup()
             raise
@@ -67,6 +68,8 @@ class LedgerGenerator(Generator):
         started = time.perf_counter()
         out = Path(self.output_path)
         r = Renderer(writer, self.get_template, out, self.common, self.base["public_url"])
+        manifest = self.settings.get("PUBLISHER_MANIFEST")  # set by publisher build (site.incremental)
+        r.incremental = manifest
         timings: dict[str, float] = {}
         counts: dict[str, int] = {}
 
@@ -90,6 +93,8 @@ class LedgerGenerator(Generator):
             hook = self.settings.get("PUBLISHER_AFTER_RENDER")
             if callable(hook):  # benchmarks and tests: see the model before it is removed
                 hook(self.loaded, {"timings": timings, "counts": counts, "generator": self})
+            if manifest is not None:
+                manifest.finish()
         finally:
             r.close()
             self.base["pages_written"] = r.pages_written

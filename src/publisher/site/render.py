@@ -92,6 +92,7 @@ class Renderer:
         self._sitemap = open(self.output / ".sitemap.part", "w", encoding="utf-8")
         self._searchable = open(self.output / SEARCH_PAGES, "w", encoding="utf-8")
         self._skeletons: dict[Any, list[str]] = {}
+        self.incremental: Any = None  # a site.incremental.Manifest: pages whose inputs did not change are kept
 
     def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, searchable: bool = False,
              **ctx: Any) -> None:
@@ -103,10 +104,14 @@ class Renderer:
             name = urls.page_file(path, lang)
             root = urls.root_of(name)
             other = "en" if lang == "zh" else "zh"
-            self.writer.write_file(
-                name, tmpl, self.common[lang], override_output=False,
-                root=root, lroot=root + urls.lang_prefix(lang), path=path, section=section,
-                alt=root + urls.lang_prefix(other) + path, alt_lang=other, **ctx)
+            job = self.incremental.begin(name, lang, template, ctx, searchable) if self.incremental is not None else None
+            if job is None or not job.fresh():
+                self.writer.write_file(
+                    name, tmpl, job.context(self.common[lang]) if job else self.common[lang], override_output=False,
+                    root=root, lroot=root + urls.lang_prefix(lang), path=path, section=section,
+                    alt=root + urls.lang_prefix(other) + path, alt_lang=other, **ctx)
+                if job is not None:
+                    job.done()
             self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
             if searchable:
                 self._searchable.write(name + "\n")
@@ -133,10 +138,14 @@ class Renderer:
                     "alt": root + urls.lang_prefix(other) + slots.get("path", path), "alt_lang": other, **ctx})
                 parts = self._skeletons[key] = _split_slots(text, slots)
             out = "".join(p if i % 2 == 0 else str(escape(values[p])) for i, p in enumerate(parts))
-            full = self.output / name
-            full.parent.mkdir(parents=True, exist_ok=True)
-            with open(full, "w", encoding="utf-8") as f:
-                f.write(out)
+            job = self.incremental.begin(name, lang, "=", {"text": out}) if self.incremental is not None else None
+            if job is None or not job.fresh():  # the whole text is the key: kept only if identical
+                full = self.output / name
+                full.parent.mkdir(parents=True, exist_ok=True)
+                with open(full, "w", encoding="utf-8") as f:
+                    f.write(out)
+                if job is not None:
+                    job.done()
             self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
             self.pages_written += 1
 
@@ -237,6 +246,11 @@ def common_context(lang: str, base: dict[str, Any]) -> dict[str, Any]:
 
         return value_label("regions", code)[lang]
 
+    def proved(idx: Any) -> bool:
+        """Whether log index ``idx`` is in the latest checkpoint (its inclusion proof is published)."""
+        cp = base.get("checkpoint")
+        return bool(cp) and idx is not None and idx < cp["size"]
+
     return {"C": c, "t": t, "lang": lang, "html_lang": HTML_LANG[lang], "oname": oname, "etype": etype, "elabel": elabel,
-            "rname": rname,
+            "rname": rname, "proved": proved,
             "L": 0 if lang == "zh" else 1}

@@ -8,6 +8,8 @@ never turned into 9.14E+17. The column list below is also the data dictionary pa
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
@@ -123,3 +125,26 @@ class XlsxTable:
 
     def close(self) -> None:
         self.wb.save(self.path)
+        reproducible_zip(self.path)
+
+
+_STAMP = re.compile(rb"(<dcterms:(?:created|modified)[^>]*>)[^<]*(</dcterms:)")
+
+
+def reproducible_zip(path: Any) -> None:
+    """The same rows give the same bytes: openpyxl stamps the save time into docProps/core.xml
+    and every zip member, so an incremental build could never match a full one. Times are set
+    to the zip epoch (1980-01-01); nothing in the workbook depends on them."""
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        members = [(i, z.read(i)) for i in z.infolist()]
+    tmp = f"{path}.tmp"
+    with zipfile.ZipFile(tmp, "w") as z:
+        for info, data in members:
+            if info.filename == "docProps/core.xml":
+                data = _STAMP.sub(rb"\g<1>1980-01-01T00:00:00Z\g<2>", data)
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type, fixed.external_attr = info.compress_type, info.external_attr
+            z.writestr(fixed, data)
+    os.replace(tmp, path)

@@ -17,7 +17,7 @@ import os
 import pickle
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 from ..directory.records import Inspector, Target
 from ..directory.snapshot import iter_snapshot
@@ -30,10 +30,14 @@ _new, _set = object.__new__, object.__setattr__
 
 
 def _sha256_file(path: Path) -> str:
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
+        return _sha256_stream(f)
+
+
+def _sha256_stream(f: IO[bytes]) -> str:
+    h = hashlib.sha256()
+    for block in iter(lambda: f.read(1 << 20), b""):
+        h.update(block)
     return h.hexdigest()
 
 
@@ -47,25 +51,58 @@ def iter_records(path: Path | str, digest: str, record_type: type[R] = Target,  
     """The records of snapshot blob ``path`` (which must hash to ``digest``), exactly as
     ``iter_snapshot(open(path, "rb"), record_type, validate=validate)`` yields them, using or
     writing this machine's index of that blob."""
-    path, root = Path(path), (root or cache_root())
+    with open(path, "rb") as f:
+        yield from iter_blob_records(f, digest, record_type, validate=validate, root=root)
+
+
+def iter_blob_records(f: IO[bytes], digest: str, record_type: type[R] = Target,  # type: ignore[assignment]
+                      *, validate: bool = True, name: str | None = None,
+                      root: Path | None = None) -> Iterator[R]:
+    """As :func:`iter_records`, over a blob the caller opened (the ledger opens blobs without
+    following symlinks); the stream is read from its start. ``name`` words refusals."""
+    root = root or cache_root()
     try:
         key = machine_key(root)
     except OSError:
         key = None
-    if key is None or _sha256_file(path) != digest:
-        yield from _plain(path, record_type, validate)
+    if not f.seekable():
+        yield from _plain(f, record_type, validate, name)
         return
+    f.seek(0)
+    if key is None or _sha256_stream(f) != digest:
+        f.seek(0)
+        yield from _plain(f, record_type, validate, name)
+        return
+    f.seek(0)
     for mode in ((True, False) if not validate else (True,)):  # a fully validated index serves both
         idx = _index_path(root, digest, record_type, mode)
         if _authentic(idx, key):
             yield from _read(idx, record_type)
             return
-    yield from _build(path, _index_path(root, digest, record_type, validate), key, record_type, validate)
+    yield from _build(f, digest, _index_path(root, digest, record_type, validate), key, record_type, validate, name)
 
 
-def _plain(path: Path, record_type: type[Any], validate: bool) -> Iterator[Any]:
-    with open(path, "rb") as f:
-        yield from iter_snapshot(f, record_type, validate=validate)
+class _HashingReader:
+    """The lines ``iter_snapshot`` reads, hashed as they go: the index written while building
+    is kept only if the bytes actually parsed hash to the digest (the file may change between
+    the first hash and this read)."""
+
+    def __init__(self, f: IO[bytes]):
+        self.f, self.h = f, hashlib.sha256()
+        self.name = getattr(f, "name", None)
+
+    def readline(self, limit: int = -1) -> bytes:
+        line = self.f.readline(limit)
+        self.h.update(line)
+        return line
+
+    def complete(self, digest: str) -> bool:
+        self.h.update(self.f.read())  # anything iter_snapshot did not read (nothing, for a whole read)
+        return self.h.hexdigest() == digest
+
+
+def _plain(f: IO[bytes], record_type: type[Any], validate: bool, name: str | None = None) -> Iterator[Any]:
+    return iter_snapshot(f, record_type, validate=validate, name=name)
 
 
 def _authentic(idx: Path, key: bytes) -> bool:
@@ -100,7 +137,8 @@ def _read(idx: Path, record_type: type[Any]) -> Iterator[Any]:
                 yield rec
 
 
-def _build(path: Path, idx: Path, key: bytes, record_type: type[Any], validate: bool) -> Iterator[Any]:
+def _build(f: IO[bytes], digest: str, idx: Path, key: bytes, record_type: type[Any], validate: bool,
+           name: str | None) -> Iterator[Any]:
     """Read the blob the slow way, writing the index as we go; kept only if the read completes."""
     fields = record_type.FIELDS
     try:
@@ -109,7 +147,7 @@ def _build(path: Path, idx: Path, key: bytes, record_type: type[Any], validate: 
         tmp = idx.with_suffix(f".tmp{os.getpid()}")
         out = os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb")
     except OSError:
-        yield from _plain(path, record_type, validate)
+        yield from _plain(f, record_type, validate, name)
         return
     mac = hmac.new(key, digestmod=hashlib.sha256)
     done = False
@@ -124,13 +162,16 @@ def _build(path: Path, idx: Path, key: bytes, record_type: type[Any], validate: 
 
     try:
         out.write(MAGIC)
-        for rec in _plain(path, record_type, validate):
-            buf.append(tuple(getattr(rec, f) for f in fields))
+        reader = _HashingReader(f)
+        for rec in _plain(reader, record_type, validate, name):  # type: ignore[arg-type]
+            buf.append(tuple(getattr(rec, k) for k in fields))
             if len(buf) >= CHUNK:
                 flush()
             yield rec
         if buf:
             flush()
+        if not reader.complete(digest):
+            return
         out.write(mac.digest())
         out.close()
         os.replace(tmp, idx)

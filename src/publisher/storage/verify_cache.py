@@ -11,7 +11,7 @@ When a saved state is used — all of these, else the run starts from entry 0:
 * the file's HMAC-SHA256 verifies under this machine's random key (``<cache>/key``, mode
   0600, never leaves the machine), so a planted or copied file is never unpickled;
 * it was written by the same code (hash of every ``.py`` and ``.json`` file of the installed
-  package) for the same trust.json, rule configuration and ``now``;
+  package) for the same trust.json and rule configuration (any ``now``: see ``fingerprint``);
 * the current log's first S ids give the saved root (RFC 6962 root over those ids), i.e. the
   saved state is a prefix of this log;
 * the entry files of those S lines are byte-identical to when they were verified (one
@@ -86,8 +86,9 @@ def machine_key(root: Path) -> bytes | None:
 class _Blobs:
     """Blob reads as the rules see them, remembering digests asked for that were absent."""
 
-    def __init__(self, source: Any):
+    def __init__(self, source: Any, root: Path | None = None):
         self.source = source
+        self.root = root
         self.absent: set[str] = set()
 
     def has_blob(self, digest: str) -> bool:
@@ -102,6 +103,15 @@ class _Blobs:
         except Exception:
             self.absent.add(digest)
             raise
+
+    def snapshot_records(self, f: Any, digest: str, kind: type, *, validate: bool = True,
+                         name: str | None = None) -> Any:
+        """The records of an opened snapshot blob through this machine's validated-snapshot
+        index (``storage.snapshot_index``): offered to the rules only while the cache is in use,
+        so ``--full`` reads every blob the slow way."""
+        from .snapshot_index import iter_blob_records
+
+        return iter_blob_records(f, digest, kind, validate=validate, name=name, root=self.root)
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self.source, name)
@@ -136,9 +146,14 @@ def _sha256_file(path: Path) -> str:
 class VerifyCache:
     """Where states are kept; ``session`` binds it to one verification run."""
 
-    def __init__(self, root: Path | str | None = None, keep: int = KEEP):
+    def __init__(self, root: Path | str | None = None, keep: int = KEEP,
+                 attachments: dict[str, Any] | None = None):
         self.root = Path(root) if root is not None else cache_root()
         self.keep = keep
+        # name -> an object the rules hold but that is not pickled with them (e.g. the site's
+        # on-disk read-model): saved next to each state with ``save_to(path) -> extra`` and put
+        # back with ``restore_from(path, extra)`` (which leaves the object as new if it fails)
+        self.attachments = dict(attachments or {})
 
     @classmethod
     def default(cls, full: bool = False) -> VerifyCache | None:
@@ -165,13 +180,16 @@ class Session:
                  checkpoints: dict[int, Any], ctx_args: dict[str, Any], now: int | None) -> None:
         self.key, self.source, self.trust, self.rules = key, source, trust, rules
         self.cps, self.ctx_args, self.now = checkpoints, ctx_args, now
-        self.blobs = _Blobs(source)
+        self.blobs = _Blobs(source, cache.root)
         ctx_args["blobs"] = self.blobs
         trust_id = hashlib.sha256(json.dumps(getattr(trust, "raw", None) or repr(trust), sort_keys=True,
                                              ensure_ascii=False).encode()).hexdigest()
-        self.dir = cache.root / "verify" / code_version()[:32] / trust_id[:32]
+        self.attachments = cache.attachments
         self.keep = cache.keep
         self.rules_fp = self._rules_fingerprint()
+        # one directory per rule configuration, so `verify` and `build` (which adds the site's
+        # index rule) keep their own newest states instead of pruning each other's
+        self.dir = cache.root / "verify" / code_version()[:32] / trust_id[:32] / (self.rules_fp or "none")[:16]
         self.extra = ""  # whole-log facts the prefix's verdicts depend on (e.g. compromised keys)
         self.beacons = _recorded_beacons(source)  # a beacon recorded later opens a prefix's embargo
 
@@ -180,6 +198,7 @@ class Session:
     def _externals(self) -> dict[int, str]:
         ext = {id(self.source): "source", id(self.trust): "trust", id(self.blobs): "blobs"}
         ext.update({id(r): f"rule{i}" for i, r in enumerate(self.rules)})
+        ext.update({id(a): f"attachment:{n}" for n, a in self.attachments.items()})
         return ext
 
     def _rules_fingerprint(self) -> str | None:
@@ -197,7 +216,10 @@ class Session:
     def fingerprint(self, size: int) -> str:
         cps = [(s, repr(self.cps[s])) for s in sorted(self.cps) if s <= size]
         seen = [repr(c) for c in self.ctx_args.get("checkpoints", []) if c[0] <= size]
-        return hashlib.sha256(json.dumps([self.rules_fp, self.now, cps, seen, self.extra,
+        # ``now`` is not part of it: rules read the verification time only in ``finish()``, which
+        # runs again on every resumed run (tested: resumed at another "now" = full at that "now"),
+        # so a build (whose "now" is the clock) can resume too
+        return hashlib.sha256(json.dumps([self.rules_fp, cps, seen, self.extra,
                                           self.beacons]).encode()).hexdigest()
 
     def _prefix_digest(self, size: int) -> str:
@@ -213,16 +235,23 @@ class Session:
         if self.rules_fp is None:
             return
         try:
+            for d in (self.dir.parent.parent.parent, self.dir.parent.parent, self.dir.parent, self.dir):
+                d.mkdir(exist_ok=True, mode=0o700)
+            path = self.dir / f"{size:012d}-{root.hex()}.state"
+            extras, files = {}, {}
+            for name, att in self.attachments.items():
+                apath = path.with_name(f"{path.name}.{name}")
+                extras[name] = att.save_to(apath)
+                os.chmod(apath, 0o600)
+                files[name] = _sha256_file(apath)
             buf = io.BytesIO()
-            _Pickler(buf, self._externals()).dump({"state": state, "rules": [vars(r) for r in self.rules]})
+            _Pickler(buf, self._externals()).dump({"state": state, "rules": [vars(r) for r in self.rules],
+                                                   "attachments": extras})
             header = json.dumps({
                 "size": size, "root": root.hex(), "fingerprint": self.fingerprint(size),
                 "prefix": self._prefix_digest(size), "blobs": sorted(self._blob_names()),
-                "absent": sorted(self.blobs.absent)}).encode()
+                "absent": sorted(self.blobs.absent), "attachments": files}).encode()
             body = len(header).to_bytes(8, "big") + header + buf.getvalue()
-            for d in (self.dir.parent.parent, self.dir.parent, self.dir):
-                d.mkdir(exist_ok=True, mode=0o700)
-            path = self.dir / f"{size:012d}-{root.hex()}.state"
             tmp = path.with_suffix(f".tmp{os.getpid()}")
             with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
                 f.write(MAGIC + hmac.new(self.key, body, hashlib.sha256).digest() + body)
@@ -235,6 +264,8 @@ class Session:
         states = sorted(p for p in self.dir.iterdir() if _STATE_RE.match(p.name))
         for p in states[:-self.keep]:
             p.unlink(missing_ok=True)
+            for name in self.attachments:
+                p.with_name(f"{p.name}.{name}").unlink(missing_ok=True)
 
     # -- resume -------------------------------------------------------------------------------
 
@@ -281,12 +312,27 @@ class Session:
                 return None
         if header["prefix"] != self._prefix_digest(size):
             return None  # an entry file of the prefix changed since it was verified
+        files = header.get("attachments") or {}
+        if sorted(files) != sorted(self.attachments):
+            return None
+        for name, digest in files.items():  # the HMAC covers these hashes, not the files
+            try:
+                if _sha256_file(path.with_name(f"{path.name}.{name}")) != digest:
+                    return None
+            except OSError:
+                return None
         ext = {"source": self.source, "trust": self.trust, "blobs": self.blobs}
         ext.update({f"rule{i}": r for i, r in enumerate(self.rules)})
+        ext.update({f"attachment:{n}": a for n, a in self.attachments.items()})
         try:
             saved = _Unpickler(io.BytesIO(body[8 + n:]), ext).load()
         except Exception:
             return None
+        for name, att in self.attachments.items():
+            try:
+                att.restore_from(path.with_name(f"{path.name}.{name}"), saved["attachments"][name])
+            except Exception:
+                return None
         for r, d in zip(self.rules, saved["rules"]):
             vars(r).clear()
             vars(r).update(d)

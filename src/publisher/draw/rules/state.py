@@ -160,7 +160,9 @@ class DrawBook:
             return
         validate = digest not in self.validated
         with ctx.blobs.open_blob(digest) as f:
-            records = iter_snapshot(f, kind, validate=validate, name=f"blobs/{digest[:16]}…")
+            # a blob source may offer a local validated-snapshot index (the verify cache does)
+            read = getattr(ctx.blobs, "snapshot_records", None) or (lambda f, d, k, **kw: iter_snapshot(f, k, **kw))
+            records = read(f, digest, kind, validate=validate, name=f"blobs/{digest[:16]}…")
             if _blob_size(f) <= CACHE_BYTES:
                 records = list(records)
                 self.snapshot_cache[kind] = (digest, records)

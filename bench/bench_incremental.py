@@ -1,0 +1,146 @@
+"""Incremental site build benchmark: the build after a push vs a full build of the same ledger,
+in one run, and a file-for-file comparison of the two outputs.
+
+    python bench/bench_incremental.py                         # the sample county: push = entries after 4,963
+    python bench/bench_incremental.py --cut 4901              # a bigger push
+    python bench/bench_incremental.py --ledger FULL --before PREFIX   # e.g. bench_province's ledgers
+
+Steps (each build in its own child process, so peak RSS is its own; Pagefind is a further child,
+its peak reported separately): (1) the previous push — build of the ledger cut back to a
+checkpoint, with a fresh verify cache, into OUT (saves the verify state, the site's read-model
+and the page manifest); (2) the push — build of the whole ledger into the same OUT (resumes
+verification, renders only pages whose inputs changed, Pagefind only if a searchable page
+changed); (3) the baseline — ``publisher build --full`` of the whole ledger into a fresh
+directory (no cache, no manifest). Times are wall seconds and the build process's CPU seconds;
+the machine may be shared (the load average is printed).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from pathlib import Path
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def cut(src: Path, dst: Path, size: int) -> None:
+    from publisher.core.verifier import LOG_LINE_RE
+
+    shutil.copytree(src, dst)
+    lines = (dst / "log").read_text("utf-8").splitlines(keepends=True)
+    (dst / "log").write_text("".join(lines[:size]), "utf-8")
+    for line in lines[size:]:
+        m = LOG_LINE_RE.match(line.rstrip("\n"))
+        (dst / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json").unlink()
+    for p in (dst / "checkpoints").glob("*.note"):
+        if int(p.stem) > size:
+            p.unlink()
+
+
+def pushed(full: Path, size: int) -> Counter:
+    from publisher.core.verifier import LOG_LINE_RE
+
+    lines = (full / "log").read_text("utf-8").splitlines()[size:]
+    out: Counter = Counter()
+    for x in lines:
+        m = LOG_LINE_RE.match(x)
+        out[json.loads((full / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json").read_bytes())["type"]] += 1
+    return out
+
+
+def child(ledger: str, output: str, full: str, search: str) -> None:
+    from publisher.site.build import build
+
+    stages: dict = {}
+    over = {"PUBLISHER_NOW": 1785000000,
+            "PUBLISHER_AFTER_RENDER": lambda loaded, info: stages.update(
+                verify=round(loaded.seconds, 2), resumed=loaded.report.resumed,
+                **{k: round(v, 2) for k, v in info["timings"].items()})}
+    if full == "1":
+        over["PUBLISHER_FULL_VERIFY"] = True
+    t, c = time.perf_counter(), time.process_time()
+    res = build(ledger, output, settings_file=REPO / "pelicanconf.py", overrides=over, search=search == "1")
+    wall, cpu = time.perf_counter() - t, time.process_time() - c
+    with open("/proc/self/status") as f:
+        peak = next(int(x.split()[1]) // 1024 for x in f if x.startswith("VmHWM:"))
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
+    print(json.dumps({"wall": round(wall, 2), "cpu": round(cpu, 2), "pelican": round(res.pelican_seconds, 2),
+                      "pagefind": round(res.pagefind_seconds, 2), "pages": res.pages, "rendered": res.rendered,
+                      "kept": res.kept, "incremental": res.incremental, "peak_mb": peak, "pagefind_peak_mb": kids,
+                      "stages": stages}))
+
+
+def run(ledger: Path, output: Path, cache: Path, full: bool, search: bool) -> dict:
+    env = {**os.environ, "PUBLISHER_CACHE_DIR": str(cache)}
+    out = subprocess.run([sys.executable, __file__, "--child", str(ledger), str(output), "1" if full else "0",
+                          "1" if search else "0"], capture_output=True, text=True, env=env)
+    if out.returncode != 0:
+        sys.exit(out.stderr[-4000:])
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def differing(a: Path, b: Path) -> tuple[list[str], list[str], int]:
+    fa = {str(p.relative_to(a)) for p in a.rglob("*") if p.is_file()}
+    fb = {str(p.relative_to(b)) for p in b.rglob("*") if p.is_file()}
+    diff = [k for k in sorted(fa & fb) if (a / k).read_bytes() != (b / k).read_bytes()]
+    return sorted(fa ^ fb), diff, len(fa)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--ledger", type=Path, default=REPO / "ledger")
+    ap.add_argument("--before", type=Path, help="the ledger at the previous push (default: --ledger cut at --cut)")
+    ap.add_argument("--cut", type=int, default=4963, help="log size of the previous push (a checkpoint size)")
+    ap.add_argument("--no-search", action="store_true", help="skip Pagefind in all three builds")
+    ap.add_argument("--work", type=Path, help="keep the outputs here (default: a temporary directory)")
+    ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
+    a = ap.parse_args()
+    if a.child:
+        child(*a.child)
+        return 0
+    work = a.work or Path(tempfile.mkdtemp(prefix="bench-incr-"))
+    shutil.rmtree(work, ignore_errors=True)
+    work.mkdir(parents=True)
+    before = a.before
+    if before is None:
+        before = work / "before"
+        cut(a.ledger, before, a.cut)
+    size = sum(1 for _ in open(before / "log"))
+    search = not a.no_search
+    print(f"# incremental build benchmark — {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
+          f"load {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
+    print(f"ledger {a.ledger}: {sum(1 for _ in open(a.ledger / 'log')):,} entries; push = {dict(pushed(a.ledger, size))} "
+          f"after {size:,}")
+    cache, out = work / "cache", work / "out"
+    prev = run(before, out, cache, False, search)
+    print(f"previous push, full build with saving: {prev['wall']:7.1f} s wall {prev['cpu']:7.1f} s CPU  "
+          f"{prev['pages']:,} HTML  peak {prev['peak_mb']} MB (Pagefind {prev['pagefind_peak_mb']} MB)  load {os.getloadavg()[0]:.1f}")
+    inc = run(a.ledger, out, cache, False, search)
+    print(f"incremental build:                     {inc['wall']:7.1f} s wall {inc['cpu']:7.1f} s CPU  rendered "
+          f"{inc['rendered']:,} kept {inc['kept']:,} pages; Pagefind {inc['pagefind']:.1f} s  peak {inc['peak_mb']} MB  "
+          f"load {os.getloadavg()[0]:.1f}")
+    full = run(a.ledger, work / "fresh", work / "cache-full", True, search)
+    print(f"full build (--full, fresh output):     {full['wall']:7.1f} s wall {full['cpu']:7.1f} s CPU  rendered "
+          f"{full['rendered']:,}; Pagefind {full['pagefind']:.1f} s  peak {full['peak_mb']} MB "
+          f"(Pagefind {full['pagefind_peak_mb']} MB)  load {os.getloadavg()[0]:.1f}")
+    for name, r in (("previous", prev), ("incremental", inc), ("full", full)):
+        print(f"  {name} stages (s): {r.get('stages')}")
+    print(f"ratio incremental / full: wall {inc['wall'] / full['wall']:.3f}, CPU {inc['cpu'] / full['cpu']:.3f}")
+    only, diff, n = differing(out, work / "fresh")
+    print(f"compare: {n:,} files; only in one: {len(only)} {only[:5]}; differing: {len(diff)} {diff[:5]}")
+    if not a.work:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0 if not only and not diff and inc["incremental"] else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,343 @@
+"""Incremental site build: a page is rendered again only when something it was rendered from changed.
+
+Why: a push adds a few dozen entries, yet a full build renders tens of thousands of pages. The
+build keeps a manifest of every page it rendered: the page's own data (a digest of the context
+the page was given), and every site-wide fact the template actually *read* while rendering it —
+keys of ``C`` and calls of the shared helpers (``oname``, ``chrome.footer``,
+``draw_history.task`` ... with their arguments and a digest of their answers), recorded as they
+happen. The next build recomputes the context (cheap queries) and re-evaluates the recorded
+facts; a page whose digests all match, and whose file is still the one this build wrote (size
+and mtime), is not rendered or written. Everything else — listings, feeds, downloads, the
+browser verifier's data, the lookup index — is written every time, as in a full build.
+
+When the manifest is not used (a full build): no manifest, one written by another machine (HMAC
+under this machine's key, as the verify cache), or a different build key — code version (every
+``.py``/``.json`` of the package), every theme file, or the Pelican settings. A context value the
+digest does not understand (an object without a known data form) makes that page render every
+time, never be skipped. The manifest lives in the local cache (``$PUBLISHER_CACHE_DIR``), keyed
+by the output directory, never in the deployed output.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import hashlib
+import hmac
+import json
+import os
+import sqlite3
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+MAGIC = b"publisher-site-manifest/1\n"
+TRACKED_CALLS = ("oname", "etype", "elabel", "rname", "proved")  # helpers in the common context
+TRACKED_OBJECTS = ("chrome", "draw_history")
+
+
+class Uncacheable(Exception):
+    """A value with no data form: the page that holds it is always rendered."""
+
+
+def _feed(h: Any, v: Any) -> None:
+    """Type-tagged, order-preserving digest input of plain data."""
+    if v is None:
+        h.update(b"N")
+    elif v is True or v is False:
+        h.update(b"T" if v else b"F")
+    elif isinstance(v, int):
+        h.update(b"I%d;" % v)
+    elif isinstance(v, float):
+        h.update(b"f" + repr(v).encode() + b";")
+    elif isinstance(v, str):
+        b = v.encode("utf-8", "surrogatepass")
+        h.update((b"M" if hasattr(v, "__html__") else b"S") + b"%d:" % len(b) + b)
+    elif isinstance(v, (bytes, bytearray)):
+        h.update(b"B%d:" % len(v) + bytes(v))
+    elif isinstance(v, (list, tuple)):
+        h.update(b"L%d[" % len(v))
+        for x in v:
+            _feed(h, x)
+        h.update(b"]")
+    elif isinstance(v, dict):
+        h.update(b"D%d{" % len(v))
+        for k in sorted(v, key=repr):
+            _feed(h, k)
+            _feed(h, v[k])
+        h.update(b"}")
+    elif isinstance(v, sqlite3.Row):
+        _feed(h, dict(zip(v.keys(), tuple(v))))
+    elif isinstance(v, (set, frozenset)):
+        _feed(h, sorted(v, key=repr))
+    elif isinstance(v, (dt.date, dt.datetime, dt.time)):
+        h.update(b"d" + v.isoformat().encode() + b";")
+    elif dataclasses.is_dataclass(v) and not isinstance(v, type):
+        h.update(b"C" + type(v).__qualname__.encode() + b"(")
+        for f in dataclasses.fields(v):
+            _feed(h, f.name)
+            _feed(h, getattr(v, f.name))
+        h.update(b")")
+    else:
+        raise Uncacheable(type(v).__qualname__)
+
+
+def digest(value: Any) -> str:
+    h = hashlib.sha256()
+    _feed(h, value)
+    return h.hexdigest()
+
+
+def build_key(settings: dict[str, Any], theme: Path | None) -> str:
+    """What forces a full build when it changes: code, theme files, settings."""
+    from ..storage.verify_cache import code_version
+
+    h = hashlib.sha256(code_version().encode())
+    if theme is not None and theme.is_dir():
+        for p in sorted(theme.rglob("*")):
+            if p.is_file():
+                h.update(str(p.relative_to(theme)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
+    for k in sorted(settings):
+        v = settings[k]
+        if callable(v) or k in ("PUBLISHER_AFTER_RENDER", "PUBLISHER_FULL_VERIFY", "PUBLISHER_LEDGER",
+                                "PUBLISHER_MANIFEST", "DELETE_OUTPUT_DIRECTORY"):
+            continue  # hooks, the verification mode and where the ledger is do not change what is written
+        try:
+            part = digest(v)
+        except Uncacheable:
+            part = repr(type(v))
+        h.update(k.encode() + b"=" + part.encode() + b";")
+    return h.hexdigest()
+
+
+class _Tracked(dict):
+    """``C`` as one page sees it: every key the template reads is recorded."""
+
+    __slots__ = ("_deps",)
+
+    def __init__(self, data: dict, deps: list):
+        super().__init__(data)
+        self._deps = deps
+
+    def __getitem__(self, k: Any) -> Any:
+        self._deps.append(("C", k))
+        return dict.__getitem__(self, k)
+
+    def get(self, k: Any, default: Any = None) -> Any:
+        self._deps.append(("C", k))
+        return dict.get(self, k, default)
+
+    def __contains__(self, k: Any) -> bool:
+        self._deps.append(("C", k))
+        return dict.__contains__(self, k)
+
+    def _whole(self) -> None:
+        self._deps.append(("C", "*"))
+
+    def __iter__(self):  # type: ignore[override]
+        self._whole()
+        return dict.__iter__(self)
+
+    def __len__(self) -> int:
+        self._whole()
+        return dict.__len__(self)
+
+    def keys(self):  # type: ignore[override]
+        self._whole()
+        return dict.keys(self)
+
+    def values(self):  # type: ignore[override]
+        self._whole()
+        return dict.values(self)
+
+    def items(self):  # type: ignore[override]
+        self._whole()
+        return dict.items(self)
+
+
+class _Calls:
+    """A shared helper object (``chrome``, ``draw_history``) whose method calls are recorded."""
+
+    def __init__(self, name: str, obj: Any, record: Callable):
+        self._name, self._obj, self._record = name, obj, record
+
+    def __getattr__(self, method: str) -> Any:
+        fn = getattr(self._obj, method)
+        if not callable(fn):
+            raise Uncacheable(f"{self._name}.{method} is not a method")
+        return lambda *args: self._record((self._name, method), fn, args)
+
+
+class Manifest:
+    """The previous build's record of pages, and this build's, for one output directory."""
+
+    def __init__(self, output: Path, key: str, cache_root: Path | None = None):
+        from ..storage.verify_cache import cache_root as default_root
+        from ..storage.verify_cache import machine_key
+
+        self.output, self.key = Path(output), key
+        root = cache_root or default_root()
+        self.path = root / "site" / (hashlib.sha256(str(self.output.resolve()).encode()).hexdigest()[:32] + ".manifest")
+        try:
+            self.mac_key = machine_key(root)
+        except OSError:
+            self.mac_key = None
+        self.old: dict[str, dict] = {}
+        self.new: dict[str, dict] = {}
+        self.common: dict[str, dict] = {}  # lang -> the build's common context (for re-evaluation)
+        self._memo: dict[tuple, str] = {}
+        self.rendered = self.kept = self.uncacheable = 0
+        self.usable = False
+        self.search_changed = False  # a page Pagefind reads was written or removed
+        self.seen: set[str] = set()  # every page file this build made or kept
+
+    # -- previous build ---------------------------------------------------------------------
+
+    def load(self) -> bool:
+        """Use the previous manifest if this machine wrote it for the same build key."""
+        if self.mac_key is None:
+            return False
+        try:
+            data = self.path.read_bytes()
+        except OSError:
+            return False
+        if not data.startswith(MAGIC):
+            return False
+        mac, body = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
+        if not hmac.compare_digest(mac, hmac.new(self.mac_key, body, hashlib.sha256).digest()):
+            return False
+        try:
+            obj = json.loads(body)
+        except ValueError:
+            return False
+        if obj.get("key") != self.key:
+            return False
+        self.old = obj["pages"]
+        self.usable = True
+        return True
+
+    # -- facts a page may read ----------------------------------------------------------------
+
+    def _fact(self, lang: str, dep: list) -> str:
+        """Digest of one recorded fact, evaluated against this build's common context."""
+        k = (lang, json.dumps(dep))
+        got = self._memo.get(k)
+        if got is None:
+            common = self.common[lang]
+            if dep[0] == "C":
+                c = common["C"]
+                got = digest(c) if dep[1] == "*" else (digest(c[dep[1]]) if dep[1] in c else "absent")
+            else:
+                (obj, method), args = dep[1], dep[2]
+                target = common[obj] if method is None else getattr(common[obj], method)
+                got = digest(target(*args))
+            self._memo[k] = got
+        return got
+
+    def _record_call(self, lang: str, deps: list) -> Callable:
+        def record(which: tuple, fn: Callable, args: tuple) -> Any:
+            out = fn(*args)
+            deps.append(("call", list(which), list(args), out))
+            return out
+        return record
+
+    # -- one page ----------------------------------------------------------------------------
+
+    def begin(self, name: str, lang: str, template: str, ctx: dict[str, Any],
+              searchable: bool = False) -> Page | None:
+        """A job for page file ``name``; None when the page's data has no digest."""
+        self.seen.add(name)
+        try:
+            key = digest([template, lang, ctx])
+        except Uncacheable:
+            self.uncacheable += 1
+            self.search_changed |= searchable
+            return None
+        return Page(self, name, lang, key, searchable)
+
+    def finish(self) -> None:
+        """Remove pages of the previous build that this build did not make, save the manifest."""
+        if self.usable:
+            for name in self.old:
+                if name not in self.seen:
+                    (self.output / name).unlink(missing_ok=True)
+                    self.search_changed |= bool(self.old[name].get("search"))
+        if self.mac_key is None:
+            return
+        body = json.dumps({"key": self.key, "pages": self.new}, separators=(",", ":"), sort_keys=True).encode()
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            tmp = self.path.with_suffix(f".tmp{os.getpid()}")
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                f.write(MAGIC + hmac.new(self.mac_key, body, hashlib.sha256).digest() + body)
+            os.replace(tmp, self.path)
+        except OSError:
+            return
+
+
+class Page:
+    def __init__(self, m: Manifest, name: str, lang: str, key: str, searchable: bool = False):
+        self.m, self.name, self.lang, self.key, self.searchable = m, name, lang, key, searchable
+        self.deps: list = []
+
+    def fresh(self) -> bool:
+        """Same data, same facts, and the file is still the one written: keep it."""
+        old = self.m.old.get(self.name) if self.m.usable else None
+        if old is None or old["key"] != self.key:
+            return False
+        try:
+            st = (self.m.output / self.name).stat()
+        except OSError:
+            return False
+        if [st.st_size, st.st_mtime_ns] != old["file"]:
+            return False
+        try:
+            if any(self.m._fact(self.lang, dep) != want for dep, want in old["facts"]):
+                return False
+        except Exception:  # a fact that cannot be evaluated any more: render
+            return False
+        self.m.new[self.name] = old
+        self.m.kept += 1
+        return True
+
+    def context(self, common: dict[str, Any]) -> dict[str, Any]:
+        """The common context with ``C`` and the shared helpers recording what is read."""
+        self.m.common.setdefault(self.lang, common)
+        record = self.m._record_call(self.lang, self.deps)
+        ctx = dict(common)
+        ctx["C"] = _Tracked(common["C"], self.deps)
+        for name in TRACKED_CALLS:
+            fn = common.get(name)
+            if fn is not None:
+                ctx[name] = (lambda f, n: lambda *args: record((n, None), f, args))(fn, name)
+        for name in TRACKED_OBJECTS:
+            obj = common.get(name)
+            if obj is not None:
+                ctx[name] = _Calls(name, obj, record)
+        return ctx
+
+    def done(self) -> None:
+        """Record the page as written, with the digest of every fact it read."""
+        self.m.rendered += 1
+        self.m.search_changed |= self.searchable
+        facts: dict[str, tuple[list, str]] = {}
+        try:
+            for d in self.deps:
+                if d[0] == "C":
+                    dep = ["C", d[1]]
+                    k = json.dumps(dep)
+                    if k not in facts:
+                        facts[k] = (dep, self.m._fact(self.lang, dep))
+                else:
+                    dep = ["call", d[1], d[2]]
+                    k = json.dumps(dep)
+                    if k not in facts:
+                        want = digest(d[3])
+                        self.m._memo.setdefault((self.lang, k), want)
+                        facts[k] = (dep, want)
+            st = (self.m.output / self.name).stat()
+        except (Uncacheable, TypeError, ValueError, OSError):
+            self.m.uncacheable += 1
+            return  # not recorded: rendered again next time
+        self.m.new[self.name] = {"key": self.key, "facts": [[d, w] for d, w in facts.values()],
+                                 "file": [st.st_size, st.st_mtime_ns], "search": self.searchable}

@@ -27,7 +27,7 @@ def portal(tmp_path_factory) -> Path:
         _environment(mp, root)
         for name in PASSPHRASES:
             assert main(["keygen", name]) == 0
-        assert main(["init", "--origin", "portal.test/county", "--training", "--disclosure", "sealed",
+        assert main(["init", "--origin", "portal.test/county", "--training", "--disclosure", "public",
                      "--time", "2026-01-05T01:00:00Z"]) == 0
         assert main(["office-register", "scjgj", "--name-zh", "县市场监督管理局", "--name-en", "Market",
                      "--pubkey", str(root / "keys" / "scjgj.pub"), "--time", "2026-01-05T01:00:00Z"]) == 0
@@ -245,7 +245,8 @@ def test_a_real_bug_is_an_internal_error(at_portal, monkeypatch, capsys):
     monkeypatch.delenv("PUBLISHER_DEBUG", raising=False)
     assert main(["verify"]) == 3
     err = capsys.readouterr().err
-    assert err.strip() == "internal error: RuntimeError: deliberate bug (set PUBLISHER_DEBUG=1 for details)"
+    assert err.strip() == ("内部错误（程序缺陷，请报告；设置 PUBLISHER_DEBUG=1 可看详情）/ internal error: "
+                           "RuntimeError: deliberate bug")
 
 
 def test_every_user_facing_error_has_one_root():

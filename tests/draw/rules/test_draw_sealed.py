@@ -14,6 +14,7 @@ import hashlib
 import pytest
 from test_draw_rule import Scenario, errors, messages
 
+from ledgertools import english
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.errors import DrawError
 from publisher.draw.openings import Opening, openings_bytes, parse_openings
@@ -285,7 +286,7 @@ def test_wrong_opening_names_the_company(s):
     tid = sorted(ops)[3]
     ops[tid] = Opening(root, tid, ops[tid].stratum, b"\x01" * 32)
     r = s.verify(openings={root: ops})
-    assert [p.message for p in sealed_errors(r)] == [
+    assert [english(p.message) for p in sealed_errors(r)] == [
         f"the opening of {tid} (stratum '{ops[tid].stratum}') does not match its sealed leaf "
         f"{sorted(ops).index(tid)}: a wrong opening, or the leaves commit to another stratum"]
 

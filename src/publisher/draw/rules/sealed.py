@@ -48,15 +48,19 @@ class SealedCheck:
         body = entry.body
         sealed_portal, sealed_body = portal_sealed(ctx), is_sealed(body)
         if sealed_portal != sealed_body:
-            return [Finding("this portal's risk classes are sealed (trust.json), so every draw must be sealed "
+            return [Finding("本门户的风险分类封存，每次抽取都必须封存分层（population.sealed） / "
+                            "this portal's risk classes are sealed (trust.json), so every draw must be sealed "
                             "(population.sealed)" if sealed_portal else
+                            "本门户公开风险分类，抽取不能封存分层 / "
                             "this portal publishes risk classes (trust.json), so a draw cannot be sealed",
                             ART_SEALED, rule=RULE)]
         try:
             form = self._snapshot_sealed(ctx, book, body["population"]["snapshot"])
             if form is not None and form != sealed_portal:
-                return [Finding("the target snapshot is in the sealed form (no risk) but the portal publishes "
-                                "classes" if form else "the target snapshot carries risk classes, which a "
+                return [Finding("检查对象名录快照为封存格式（无风险分类），但本门户公开风险分类 / "
+                                "the target snapshot is in the sealed form (no risk) but the portal publishes "
+                                "classes" if form else "检查对象名录快照带有风险分类，封存门户从不公开风险分类 / "
+                                "the target snapshot carries risk classes, which a "
                                 "sealed portal never publishes", ART_SEALED, rule=RULE)]
             if not sealed_body:
                 return []
@@ -96,7 +100,7 @@ class SealedCheck:
             out, result = check_sealed_lock(c.id, body, entry.body, priv.randomness, el.targets, inspectors,
                                             self._openings_for(body))
         except (DrawError, KeyError, ValueError) as exc:
-            return [Finding(f"the sealed draw cannot be checked: {getattr(exc, 'message', exc)}", ART_LOCK,
+            return [Finding(f"封存分层的抽取无法核验 / the sealed draw cannot be checked: {getattr(exc, 'message', exc)}", ART_LOCK,
                             rule=RULE)]
         if not out:
             priv.secrets, priv.seed, priv.sealed_result = [], result.seed, result

@@ -190,7 +190,7 @@ class DrawBook:
         if "sealed" in body["population"]:
             got = self.private[commit_id].sealed_result if commit_id in self.private else None
             if got is None:
-                raise DrawError("a sealed draw's outcome cannot be computed without its openings")
+                raise DrawError("封存分层的抽取没有开启数据就无法计算结果 / a sealed draw's outcome cannot be computed without its openings")
             return got
         inspectors = self.inspectors(ctx, body)
         with self.records(ctx, body["population"]["snapshot"], Target) as targets:

@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import pytest
-from ledgertools import english
 from test_draw_rule import HEAD, Scenario, errors, messages
+
+from ledgertools import english
 
 
 @pytest.fixture

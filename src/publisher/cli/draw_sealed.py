@@ -73,10 +73,12 @@ def _read_classified(args, ledger) -> list[Target]:
     try:
         return list(iter_targets(args.classified, sheet=args.sheet, name=args.classified, offices=offices))
     except DirectoryError as exc:
-        raise UserError(f"{args.classified}：带风险分类的名录有误 / the classified directory has problems:\n"
+        raise UserError(f"{args.classified}：带风险分类的名录有误，未写入任何内容 / the classified directory has problems; "
+                        "nothing written:\n"
                         + "\n".join(str(p) for p in exc.problems[:20])) from None
     except OSError as exc:
-        raise UserError(f"{args.classified}：无法读取文件：{exc.strerror or exc} / cannot read the file") from None
+        raise UserError(f"{args.classified}：无法读取文件：{exc.strerror or exc}；未写入任何内容 / cannot read the file; "
+                        "nothing written") from None
 
 
 def _assigner(args, strata: list[dict]) -> Callable[[Target], str]:
@@ -88,16 +90,17 @@ def _assigner(args, strata: list[dict]) -> Callable[[Target], str]:
         cls = cls.strip()
         if not sep or name not in names:
             raise UserError(f"--stratum {item}：应写 风险分类=分层名称，分层须是抽取说明中的一层（{'、'.join(names)}）/ "
-                            "write CLASS=STRATUM with a stratum of the spec")
+                            "write CLASS=STRATUM with a stratum of the spec; nothing written")
         key = None if cls in NO_CLASS else cls.upper()
         if key is not None and key not in "ABCD":
-            raise UserError(f"--stratum {item}：风险分类应为 A、B、C、D 或 none（未分类）/ the class is A, B, C, D or none")
+            raise UserError(f"--stratum {item}：风险分类应为 A、B、C、D 或 none（未分类）/ the class is A, B, C, D or none; nothing written")
         table[key] = name
     if not table and len(names) == 1:
         return lambda t: names[0]
     if not table:
         raise UserError("抽取说明有多个分层，请用 --stratum 风险分类=分层名称 说明每类企业属于哪一层（例如 --stratum D=第三层）"
-                        "/ the spec has several strata: map each risk class to one with --stratum CLASS=STRATUM")
+                        "；未写入任何内容 / the spec has several strata: map each risk class to one with --stratum "
+                        "CLASS=STRATUM; nothing written")
 
     def assign(t: Target) -> str:
         if t.risk not in table:
@@ -121,7 +124,8 @@ def build_commit(args, ledger, spec: dict[str, Any], inspectors: list, *, time: 
     try:
         return build_sealed_commit(spec, full, inspectors, assign, time=time, cap=cap, chains=chains)
     except DrawError as exc:
-        raise UserError(f"{args.spec}：{exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
+        raise UserError(f"{args.spec}：{exc.message}" + (f" ({exc.article})" if exc.article else "")
+                        + "；未写入任何内容 / nothing written") from exc
 
 
 def write_openings(path: Path, openings: list[Opening]) -> None:
@@ -147,7 +151,8 @@ def load_openings(args, root: str) -> Mapping[str, Opening]:
     try:
         data = Path(args.openings).read_bytes()
     except OSError as exc:
-        raise UserError(f"{args.openings}：无法读取文件：{exc.strerror or exc} / cannot read the file") from None
+        raise UserError(f"{args.openings}：无法读取文件：{exc.strerror or exc}；未写入任何内容 / cannot read the file; "
+                        "nothing written") from None
     try:
         by_root = parse_openings(data, args.openings)
     except DrawError as exc:

@@ -25,7 +25,7 @@ from .verify_cache import cache_root, code_version, machine_key
 
 R = TypeVar("R", Target, Inspector)
 CHUNK = 4096
-MAGIC = b"publisher-snapshot-index/1\n"
+MAGIC = b"publisher-snapshot-index/2\n"  # /2: a Target's ``sealed`` form is kept
 _new, _set = object.__new__, object.__setattr__
 
 
@@ -124,8 +124,14 @@ def _authentic(idx: Path, key: bytes) -> bool:
         return False
 
 
+def _fields(record_type: type[Any]) -> tuple[str, ...]:
+    """What an index row keeps: the JSON fields and, for a Target, whether it is the sealed form
+    (without it a sealed snapshot read back from the index would claim to carry classes)."""
+    return record_type.FIELDS + (("sealed",) if "sealed" in record_type.__dataclass_fields__ else ())
+
+
 def _read(idx: Path, record_type: type[Any]) -> Iterator[Any]:
-    fields = record_type.FIELDS
+    fields = _fields(record_type)
     with open(idx, "rb") as f:
         f.seek(len(MAGIC))
         end = idx.stat().st_size - 32
@@ -140,7 +146,7 @@ def _read(idx: Path, record_type: type[Any]) -> Iterator[Any]:
 def _build(f: IO[bytes], digest: str, idx: Path, key: bytes, record_type: type[Any], validate: bool,
            name: str | None) -> Iterator[Any]:
     """Read the blob the slow way, writing the index as we go; kept only if the read completes."""
-    fields = record_type.FIELDS
+    fields = _fields(record_type)
     try:
         for d in (idx.parent.parent.parent, idx.parent.parent, idx.parent):
             d.mkdir(exist_ok=True, mode=0o700)

@@ -90,8 +90,7 @@ def portal(tmp_path, monkeypatch, capsys):
     for office, zh in (("scjgj", "青禾县市场监督管理局"), ("wjw", "青禾县卫生健康委员会"), ("nyj", "青禾县农业农村局")):
         p.pub("office-register", office, "--name-zh", zh, "--name-en", "Office", "--pubkey",
               str(tmp_path / "keys" / f"{office}.pub"), "--time", utc("2026-12-01 09:05"))
-    for i, (office, f) in enumerate((("scjgj", "targets"), ("scjgj", "inspectors"), ("scjgj", "items-scjgj"),
-                                     ("wjw", "items-wjw"), ("nyj", "items-nyj"))):
+    for i, f in enumerate(("targets", "inspectors", "items-scjgj", "items-wjw", "items-nyj")):
         p.pub("add", f"examples/{f}.yaml", "--time", utc(f"2026-12-01 10:{i:02d}"))
     p.pub("add", "examples/plan.yaml", "--time", utc("2026-12-02 09:00"))
     p.pub("add", "examples/task.yaml", "--time", utc("2026-12-02 09:10"))

@@ -127,7 +127,8 @@ def _authentic(idx: Path, key: bytes) -> bool:
 def _fields(record_type: type[Any]) -> tuple[str, ...]:
     """What an index row keeps: the JSON fields and, for a Target, whether it is the sealed form
     (without it a sealed snapshot read back from the index would claim to carry classes)."""
-    return record_type.FIELDS + (("sealed",) if "sealed" in record_type.__dataclass_fields__ else ())
+    fields: tuple[str, ...] = record_type.FIELDS
+    return fields + (("sealed",) if "sealed" in record_type.__dataclass_fields__ else ())
 
 
 def _read(idx: Path, record_type: type[Any]) -> Iterator[Any]:

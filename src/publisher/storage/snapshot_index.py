@@ -133,6 +133,7 @@ def _fields(record_type: type[Any]) -> tuple[str, ...]:
 
 def _read(idx: Path, record_type: type[Any]) -> Iterator[Any]:
     fields = _fields(record_type)
+    plain_fields = fields[:-1] if fields[-1] == "sealed" else fields  # an unsealed record keeps the class default
     with open(idx, "rb") as f:
         f.seek(len(MAGIC))
         end = idx.stat().st_size - 32
@@ -140,7 +141,9 @@ def _read(idx: Path, record_type: type[Any]) -> Iterator[Any]:
             n = int.from_bytes(f.read(4), "big")
             for values in pickle.loads(f.read(n)):
                 rec: Any = _new(record_type)
-                _set(rec, "__dict__", dict(zip(fields, values)))  # as the frozen __init__ stores them
+                # as the snapshot reader stores them: ``sealed`` only when True
+                _set(rec, "__dict__", dict(zip(fields if fields is not plain_fields and values[-1] is True
+                                                 else plain_fields, values)))
                 yield rec
 
 

@@ -197,3 +197,13 @@ def test_lock_refuses_a_missing_or_wrong_openings_file(portal):
     forged.write_text("".join(json.dumps(x, ensure_ascii=False) + "\n" for x in [o2, *lines[1:]]))
     err = p.refused(*lock, "--openings", str(forged))
     assert "与本次承诺的封存叶子不符" in err and f"the opening of {o['id']}" in err and "does not match its sealed leaf" in err
+
+
+def test_a_commitment_the_verifier_refuses_leaves_no_leaves_blob_and_no_openings(portal):
+    """Refused at the last step (the clock is before the task's own entry): the leaves blob put for
+    the check is removed again and the openings file is never written."""
+    out = portal.private / "o.jsonl"
+    err = portal.refused("draw", "commit", "draw.yaml", "--classified", "examples/targets-gbk.csv", *STRATA,
+                         "--openings-out", str(out), now="2026-12-02 09:05")
+    assert "draw.commit refused, nothing written" in err
+    assert not out.exists()

@@ -61,13 +61,12 @@ def test_a_malformed_openings_file_is_refused_without_traceback(sealed, tmp_path
     assert "bad.jsonl:1: an opening is an object with exactly id, root, salt, stratum" in capsys.readouterr().err
 
 
-def test_draw_cli_refuses_a_sealed_portal_plainly(sealed, tmp_path, capsys):
-    """Not yet in this version: the CLI says so (and writes nothing) instead of building a public draw."""
+def test_draw_commit_in_a_sealed_portal_needs_an_openings_file(sealed, tmp_path, capsys):
+    """Refused plainly, writing nothing, without the file to write the openings to;
+    tests/cli/test_draw_sealed_cmds.py runs a whole sealed draw through the CLI."""
     before = (sealed / "ledger" / "log").read_bytes()
     spec = tmp_path / "spec.yaml"
-    spec.write_text("task: T-2026-001\n")
+    spec.write_text("task: T-2026-001\noffices: [{office: scjgj, members: 1}]\n")
     assert main(["draw", "commit", "--ledger", str(sealed / "ledger"), str(spec)]) != 0
-    assert "cannot commit or lock a sealed draw yet" in capsys.readouterr().err
-    assert main(["draw", "lock", "--ledger", str(sealed / "ledger"), "T-2026-001"]) != 0
-    assert "cannot commit or lock a sealed draw yet" in capsys.readouterr().err
+    assert "draw commit needs --openings-out FILE" in capsys.readouterr().err
     assert (sealed / "ledger" / "log").read_bytes() == before

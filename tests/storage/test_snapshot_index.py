@@ -31,6 +31,8 @@ def indexes(root):
 
 
 @pytest.mark.parametrize("kind,make", [(Target, lambda: sample_targets(5000, "idx")),
+                                       # a sealed portal's snapshot (no risk) stays sealed when read back
+                                       (Target, lambda: [t.sealed_copy() for t in sample_targets(500, "idx")]),
                                        (Inspector, lambda: sample_inspectors({"scjgj": 30, "wjj": 20}, "idx"))])
 def test_index_reads_back_the_same_records(tmp_path, kind, make):
     data = snapshot_bytes(make())
@@ -42,6 +44,7 @@ def test_index_reads_back_the_same_records(tmp_path, kind, make):
     assert first == second == plain(data, kind)
     assert [r.__dict__ for r in second] == [r.__dict__ for r in plain(data, kind)]
     assert list(iter_records(p, digest, kind, validate=False, root=root)) == second  # a valid index serves both
+    assert {getattr(r, "sealed", None) for r in second} == {getattr(r, "sealed", None) for r in plain(data, kind)}
 
 
 def test_changed_blob_is_read_from_its_bytes_not_the_index(tmp_path):

@@ -47,6 +47,15 @@ def register(sub) -> None:
     c.add_argument("--beacon-url", action="append", default=[],
                    help="随机信标 drand 的 HTTP 中继（原轮次之后重新抽取时用） / drand HTTP relay, for a re-draw after the superseded round (real chains)")
     c.add_argument("--sim-beacon-seed", help="模拟信标种子文件（样例账本） / simulated beacon seed file (sample ledgers; re-draw after the round)")
+    c.add_argument("--classified", metavar="FILE",
+                   help="（风险分类封存的门户）本单位带风险分类的检查对象名录 CSV/XLSX，不公开 / (sealed portal) your target "
+                        "directory WITH risk classes, CSV or XLSX; stays private")
+    c.add_argument("--sheet", help="（--classified 为 XLSX 时）工作表名称 / (XLSX) the sheet of --classified")
+    c.add_argument("--stratum", action="append", default=[], metavar="CLASS=STRATUM",
+                   help="（封存门户）风险分类属于哪一层，如 D=第三层、none=第四层 / (sealed portal) the stratum of a risk class")
+    c.add_argument("--openings-out", metavar="FILE",
+                   help="（封存门户，必填）开启数据写到此文件（仓库之外，权限 0600）/ (sealed portal, required) write the "
+                        "openings here (outside the repository, mode 0600)")
     c.add_argument("--dry-run", action="store_true",
                    help="试算：显示各层总数与抽取数、取整和可行性，不写入 / show n and k per stratum, rounding and feasibility; write nothing")
     c.set_defaults(func=cmd_commit)
@@ -97,6 +106,10 @@ def register(sub) -> None:
                        help="参与单位的秘密值（否则从秘密值目录读取） / a partner office's secret (otherwise read from the secrets directory)")
         x.add_argument("--beacon-url", action="append", default=[], help="随机信标 drand 的 HTTP 中继（真实信标链） / drand HTTP relay (real chains)")
         x.add_argument("--sim-beacon-seed", help="模拟信标种子文件（仅样例账本） / file with the simulated beacon's seed (sample ledgers only)")
+        if name == "lock":
+            x.add_argument("--openings", metavar="FILE",
+                           help="（风险分类封存的门户，必填）承诺时写出的开启数据文件 / (sealed portal, required) the openings "
+                                "file written by draw commit")
         x.set_defaults(func=fn)
 
     r = dsub.add_parser("replace", help="更换抽中的检查人员（001 第十三条），替换人由种子抽取 / replace a drawn inspector (001 第十三条), no lottery")
@@ -136,8 +149,9 @@ def _now() -> str:
     return format_time(datetime.fromtimestamp(_now_unix(), UTC))
 
 
-def _append_checked(ledger, office: str, type: str, body: dict, key, time: str):
-    """Append only if the whole ledger still verifies with the entry in place."""
+def _append_checked(ledger, office: str, type: str, body: dict, key, time: str, before_write=None):
+    """Append only if the whole ledger still verifies with the entry in place; ``before_write``
+    runs after the checks, just before the entry is written (a sealed draw's openings)."""
 
     def check(entry) -> None:
         from ..gitops.timegate import gate_or_raise
@@ -148,6 +162,8 @@ def _append_checked(ledger, office: str, type: str, body: dict, key, time: str):
         bad = [p for p in after.errors if p.entry_id == entry.id]
         if bad:
             raise UserError(f"记录被拒绝，未写入任何内容 / {type} refused, nothing written:\n" + "\n".join(p.line() for p in bad))
+        if before_write is not None:
+            before_write()
 
     return ledger.append(office, type, body, key, time, check=check)
 
@@ -317,15 +333,9 @@ def cmd_record_beacon(args) -> int:
     return 0
 
 
-SEALED_NOT_YET = ("本门户的风险分类封存（trust.json: risk_class_disclosure = sealed）；此版本的命令行尚不能为封存门户承诺或锁定"
-                  "抽取，请使用 publisher.draw.sealed 的 build_sealed_commit / build_sealed_lock（docs/SPEC.md §6S）；未写入任何内容 / "
-                  "this portal's risk classes are sealed; this version's CLI cannot commit or lock a sealed draw yet "
-                  "(use publisher.draw.sealed.build_sealed_commit / build_sealed_lock, docs/SPEC.md §6S); nothing written")
-
-
-def _refuse_sealed(ledger) -> None:
-    if ledger.trust().raw.get("risk_class_disclosure") == "sealed":
-        raise UserError(SEALED_NOT_YET)
+SEALED_NO_EMBARGO = ("本门户的风险分类封存；此版本中封存门户的抽取不能暂不公开（docs/spec/65-sealed.md §6S.1），"
+                     "请去掉 embargo_until；未写入任何内容 / this portal's risk classes are sealed; a sealed portal's draws "
+                     "cannot be embargoed in this version (docs/spec/65-sealed.md §6S.1): drop embargo_until; nothing written")
 
 
 def friendly_spec(spec: dict[str, Any]) -> None:
@@ -357,8 +367,10 @@ def friendly_spec(spec: dict[str, Any]) -> None:
 
 
 def cmd_commit(args) -> int:
+    from . import draw_sealed
+
     ledger = open_ledger(args)
-    _refuse_sealed(ledger)
+    sealed = draw_sealed.is_sealed_portal(ledger)
     from ..inputs.limits import LimitError
     from ..inputs.yaml_bounded import load_yaml_bounded
 
@@ -371,6 +383,12 @@ def cmd_commit(args) -> int:
     if not isinstance(spec, dict) or "task" not in spec or "offices" not in spec:
         raise UserError(f"{args.spec}：抽取说明至少要写任务编号（task）和参与单位（offices）/ a draw spec needs at least task and offices")
     friendly_spec(spec)
+    if sealed and spec.get("embargo_until") is not None:
+        raise UserError(SEALED_NO_EMBARGO)
+    if sealed and args.dry_run:
+        raise UserError("此版本不能为封存门户试算（--dry-run）；未写入任何内容 / --dry-run is not available in a sealed portal "
+                        "in this version; nothing written")
+    openings_out = draw_sealed.check_openings_out(args, ledger) if sealed else None
     task = str(spec["task"])
     report = _verified_state(ledger)
     trust = ledger.trust()
@@ -415,19 +433,56 @@ def cmd_commit(args) -> int:
     inspectors = _records(ledger, teams["inspectors"], Inspector)
     if args.dry_run:
         return _dry_run(spec, targets, inspectors, now, rule.cap)
+    if openings_out is not None:
+        return _commit_sealed(args, ledger, spec, inspectors, openings_out, office, now, rule, chain)
     try:
         body = build_commit_body(spec, targets, inspectors, time=now, cap=rule.cap, chains=chains)
     except DrawError as exc:
         raise UserError(f"{args.spec}：{exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
     key = keystore.load_key(args.key or office, args.keys)
     e = _append_checked(ledger, office, "draw.commit", body, key, now)
+    _committed(task, e, body, beacon, chain)
+    return 0
+
+
+def _commit_sealed(args, ledger, spec, inspectors, openings_out: Path, office: str, now: str, rule, chain) -> int:
+    """A sealed commitment: leaves blob, openings file (outside the repo), then the entry; a
+    refusal at any step removes what this command wrote."""
+    from . import draw_sealed
+
+    built = draw_sealed.build_commit(args, ledger, spec, inspectors, time=now, cap=rule.cap,
+                                     chains=ledger.trust().beacon_chains)
+    key = keystore.load_key(args.key or office, args.keys)
+    leaves = built.body["population"]["sealed"]["leaves"]
+    new_blob = not ledger.has_blob(leaves)
+    ledger.put_blob(built.leaves)
+    wrote = []
+
+    def openings_first() -> None:
+        draw_sealed.write_openings(openings_out, built.openings)
+        wrote.append(openings_out)
+
+    try:
+        e = _append_checked(ledger, office, "draw.commit", built.body, key, now, before_write=openings_first)
+    except BaseException:
+        for p in wrote:
+            p.unlink(missing_ok=True)
+        if new_blob:
+            ledger.blob_path(leaves).unlink(missing_ok=True)
+        raise
+    _committed(str(spec["task"]), e, built.body, built.body["beacon"], chain)
+    print(f"openings of {len(built.openings)} targets written to {openings_out} (mode 0600): keep them private, "
+          "outside the repository; draw lock needs them (--openings)")
+    return 0
+
+
+def _committed(task: str, e, body: dict, beacon: dict, chain) -> None:
     due = datetime.fromtimestamp(chain.round_time(beacon["round"]), UTC)
     partners = [o["office"] for o in body["offices"][1:]]
     print(f"committed {task}: entry {e.id}; beacon round {beacon['round']} due {format_time(due)} "
           f"({chain.label or 'drand'}). Push now so CI checkpoints it before the round; lock after it."
           + (f" Partners {', '.join(partners)} must run `publisher draw accept {task}` before the round."
              if partners else ""))
-    return 0
 
 
 def _redraw_fields(args, ledger, chain, spec: dict, rule) -> None:
@@ -529,8 +584,12 @@ def _secrets(args, body: dict) -> list[bytes]:
 
 
 def _lock_or_reveal(args, reveal: bool) -> int:
+    from . import draw_sealed
+
     ledger = open_ledger(args)
-    _refuse_sealed(ledger)
+    sealed = draw_sealed.is_sealed_portal(ledger)
+    if sealed and reveal:
+        raise UserError(SEALED_NO_EMBARGO)
     report = _verified_state(ledger)
     cur = _current(report, args.task)
     commit = next(e for line, e in ledger.iter_entries() if e.id == cur.id)
@@ -552,6 +611,8 @@ def _lock_or_reveal(args, reveal: bool) -> int:
         raise UserError(f"snapshot {body['population']['snapshot']} is not in ledger/blobs (publish the directory first)")
     targets = _stream_records(ledger, body["population"]["snapshot"], Target)
     inspectors = _records(ledger, body["teams"]["inspectors"], Inspector)
+    if sealed:
+        return _lock_sealed(args, ledger, commit, beacon, targets, inspectors, now)
     try:
         build = build_reveal_body if reveal else build_lock_body
         secrets = _secrets(args, body) if body.get("embargo_until") else []
@@ -564,6 +625,30 @@ def _lock_or_reveal(args, reveal: bool) -> int:
     what = "revealed" if reveal else ("locked (embargoed: only the result hash is public)"
                                       if "result_hash" in out else "locked")
     print(f"{args.task} {what}: entry {e.id}" + (f", {len(out['selected'])} targets" if "selected" in out else ""))
+    return 0
+
+
+def _lock_sealed(args, ledger, commit, beacon, targets, inspectors, now: str) -> int:
+    """A sealed lock from the office's openings, which must open the committed leaves first."""
+    from ..draw.sealed import build_sealed_lock
+    from . import draw_sealed
+
+    body = commit.body
+    openings = draw_sealed.load_openings(args, body["population"]["root"])
+    eligible = draw_sealed.eligible_targets(body, targets)
+    digest = body["population"]["sealed"]["leaves"]
+    if not ledger.has_blob(digest):
+        raise UserError(f"账本中没有封存叶子文件 {digest[:16]}… / the sealed leaves blob {digest} is not in ledger/blobs")
+    with ledger.open_blob(digest) as f:
+        leaves = f.read(32 * body["population"]["count"] + 1)
+    draw_sealed.check_openings(body, eligible, leaves, openings, args.openings)
+    try:
+        out = build_sealed_lock(commit.id, body, beacon, eligible, openings, inspectors)
+    except DrawError as exc:
+        raise UserError(f"任务 {args.task}：{exc.message}") from exc
+    office = args.office or commit.office
+    e = _append_checked(ledger, office, "draw.lock", out, keystore.load_key(args.key or office, args.keys), now)
+    print(f"{args.task} locked (sealed strata): entry {e.id}, {len(out['selected'])} targets")
     return 0
 
 

@@ -25,7 +25,7 @@ from .verify_cache import cache_root, code_version, machine_key
 
 R = TypeVar("R", Target, Inspector)
 CHUNK = 4096
-MAGIC = b"publisher-snapshot-index/1\n"
+MAGIC = b"publisher-snapshot-index/2\n"  # /2: a Target's ``sealed`` form is kept
 _new, _set = object.__new__, object.__setattr__
 
 
@@ -124,8 +124,16 @@ def _authentic(idx: Path, key: bytes) -> bool:
         return False
 
 
+def _fields(record_type: type[Any]) -> tuple[str, ...]:
+    """What an index row keeps: the JSON fields and, for a Target, whether it is the sealed form
+    (without it a sealed snapshot read back from the index would claim to carry classes)."""
+    fields: tuple[str, ...] = record_type.FIELDS
+    return fields + (("sealed",) if "sealed" in record_type.__dataclass_fields__ else ())
+
+
 def _read(idx: Path, record_type: type[Any]) -> Iterator[Any]:
-    fields = record_type.FIELDS
+    fields = _fields(record_type)
+    plain_fields = fields[:-1] if fields[-1] == "sealed" else fields  # an unsealed record keeps the class default
     with open(idx, "rb") as f:
         f.seek(len(MAGIC))
         end = idx.stat().st_size - 32
@@ -133,14 +141,16 @@ def _read(idx: Path, record_type: type[Any]) -> Iterator[Any]:
             n = int.from_bytes(f.read(4), "big")
             for values in pickle.loads(f.read(n)):
                 rec: Any = _new(record_type)
-                _set(rec, "__dict__", dict(zip(fields, values)))  # as the frozen __init__ stores them
+                # as the snapshot reader stores them: ``sealed`` only when True
+                _set(rec, "__dict__", dict(zip(fields if fields is not plain_fields and values[-1] is True
+                                                 else plain_fields, values)))
                 yield rec
 
 
 def _build(f: IO[bytes], digest: str, idx: Path, key: bytes, record_type: type[Any], validate: bool,
            name: str | None) -> Iterator[Any]:
     """Read the blob the slow way, writing the index as we go; kept only if the read completes."""
-    fields = record_type.FIELDS
+    fields = _fields(record_type)
     try:
         for d in (idx.parent.parent.parent, idx.parent.parent, idx.parent):
             d.mkdir(exist_ok=True, mode=0o700)

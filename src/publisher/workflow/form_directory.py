@@ -24,15 +24,18 @@ TOP = {"kind", "office", "source", "sheet", "confirmed_by", "confirmed_at", "not
 
 def snapshot_draft(kind: str, source: Any, name: str, sheet: str | None, confirmed_by: str | None,
                    confirmed_at: str | None, note: str | None, where: str, problems,
-                   offices: dict[str, str] | None = None) -> Draft | None:
+                   offices: dict[str, str] | None = None, sealed: bool = False) -> Draft | None:
     """Read records from ``source`` (a path or binary stream) and build the draft; ``offices``
-    maps registered Chinese office names (and their usual short forms) to codes."""
+    maps registered Chinese office names (and their usual short forms) to codes. In a sealed
+    portal (``sealed``) a target snapshot is published in the sealed form: no risk class."""
     reader = iter_targets if kind == "targets" else iter_inspectors
     try:
         records = list(reader(source, sheet=sheet, name=name, offices=offices))
         if not records:
             problems.add(where, f"{name}: no {kind} in the file")
             return None
+        if sealed and kind == "targets":
+            records = [r.sealed_copy() for r in records]
         data = snapshot_bytes(records)
     except DirectoryError as exc:
         for p in exc.problems:
@@ -54,6 +57,12 @@ def snapshot_draft(kind: str, source: Any, name: str, sheet: str | None, confirm
     if note:
         body["note"] = note
     return Draft("directory.snapshot", body, where, blob=data)
+
+
+def portal_sealed(state) -> bool:
+    """Whether the portal's trust.json seals risk classes (docs/spec/65-sealed.md)."""
+    raw = getattr(getattr(state, "trust", None), "raw", None) or {}
+    return raw.get("risk_class_disclosure") == "sealed"
 
 
 def office_names(state) -> dict[str, str]:
@@ -79,5 +88,6 @@ def build_directory(doc: Record, office: str, state, kind: str, base: Path) -> l
     if not path.is_file():
         doc.bad("source", f"{src}: no such file (paths are relative to the YAML file)")
         return []
-    d = snapshot_draft(kind, path, str(path), sheet, by, at, note, "source", doc.p, office_names(state))
+    d = snapshot_draft(kind, path, str(path), sheet, by, at, note, "source", doc.p, office_names(state),
+                       portal_sealed(state))
     return [d] if d else []

@@ -99,8 +99,8 @@ def directory_from_sheet(wb: Workbook, kind: str, problems: Problems, state=None
     by = m.text("confirmed_by", max_len=100)
     at = m.date("confirmed_at")
     note = m.text("note", required=False, max_len=2000, multiline=True)
-    from .form_directory import office_names
+    from .form_directory import office_names, portal_sealed
 
     d = snapshot_draft(kind, io.BytesIO(wb.data), wb.file, sheet, by, at, note, f"sheet {sheet!r}", problems,
-                       office_names(state))
+                       office_names(state), portal_sealed(state))
     return [d] if d else []

@@ -118,8 +118,10 @@ def _own_offices() -> frozenset[str]:
 
 def cmd_report_deadlines(args) -> int:
     from ..workflow.deadlines import deadline_report
+    from .common import check_office_arg
 
     ledger = open_ledger(args)
+    check_office_arg(ledger, args.office)
     now = args.now if args.now is not None else int(_time.time())
     rep = deadline_report(ledger, now=now, office=args.office)
     if args.json:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -29,8 +30,9 @@ def check(repo, base, head="HEAD", *extra):
 
 def refused(capsys, repo, base, *extra) -> list[str]:
     rc = check(repo, base, "HEAD", *extra)
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert rc == 1, err
+    assert re.match(r"推送被拒绝（\d+ 个问题）/ PUSH REFUSED \(\d+ problems\): ", out.splitlines()[-1]), out
     return [ln for ln in err.splitlines() if ln.startswith("REFUSED ")]
 
 

@@ -64,7 +64,7 @@ def test_commit_lock_explain_replace(env, capsys):
     at(mp, wf, 60)
     rc, out, err = run(wf, capsys, "draw", "commit", spec_file(wf))
     assert rc == 0, err
-    assert "committed T-2026-001" in out and "wjj must run `publisher draw accept T-2026-001`" in out
+    assert out.startswith("已承诺抽取 / committed T-2026-001: entry ") and "wjj must run `publisher draw accept T-2026-001`" in out
     assert not (wf.f.root.parent / "keys" / "secrets").exists()  # seed v2: no secrets for an announced draw
     # too early: the round is not due
     rc, _, err = run(wf, capsys, "draw", "lock", "T-2026-001", "--sim-beacon-seed", str(seed))
@@ -75,6 +75,7 @@ def test_commit_lock_explain_replace(env, capsys):
     at(mp, wf, 20)
     rc, out, err = run(wf, capsys, "checkpoint", "--time", str(wf.f.clock))
     assert rc == 0, err
+    assert out.startswith("已签署检查点 / signed ledger/checkpoints/"), out
     at(mp, wf, 2000)
     rc, out, err = run(wf, capsys, "draw", "lock", "T-2026-001", "--sim-beacon-seed", str(seed))
     assert rc == 0, err

@@ -288,3 +288,75 @@ def test_every_user_facing_error_has_one_root():
                 CalendarUnknown, InputError):
         assert issubclass(cls, PublisherError), cls
         assert cls.exit_code in (1, 2), cls
+
+
+# Refusals a clerk met as an internal error, a silent no-op or an English-only line (issue 14
+# leftovers): each is Chinese first ("中文 / English"), exit 2, and writes nothing.
+CHINESE_FIRST = [
+    ("now-env-not-a-number", ["status"], {"PUBLISHER_NOW": "tomorrow"},
+     ["环境变量 PUBLISHER_NOW=“tomorrow”无效", "Unix 秒数", "PUBLISHER_NOW must be unix seconds"]),
+    ("now-env-negative", ["draw", "lock", "T-9999-999"], {"PUBLISHER_NOW": "-5"},
+     ["PUBLISHER_NOW=“-5”无效", "PUBLISHER_NOW must be unix seconds"]),
+    ("now-env-fraction", ["add", "bad.yaml", "--office", "scjgj"], {"PUBLISHER_NOW": "1767225600.5"},
+     ["PUBLISHER_NOW=“1767225600.5”无效"]),
+    ("new-portal-missing-ledger", ["new-portal", "site", "--county-zh", "清河县", "--county-en", "Qinghe",
+                                   "--host-zh", "县政府", "--host-en", "Gov", "--url", "https://x.test/",
+                                   "--ledger", "no-such-ledger"], {},
+     ["--ledger no-such-ledger：没有这个目录", "无法固定根密钥编号", "cannot pin the root key ids; nothing written"]),
+    ("new-portal-ledger-not-a-ledger", ["new-portal", "site", "--county-zh", "清河县", "--county-en", "Qinghe",
+                                        "--host-zh", "县政府", "--host-en", "Gov", "--url", "https://x.test/",
+                                        "--ledger", "a-directory"], {},
+     ["--ledger a-directory：不是账本（缺少 trust.json）", "not a ledger"]),
+    ("undo-count-zero", ["undo", "--count", "0"], {},
+     ["--count 0：撤销的条数须为正整数", "--count must be a positive whole number; nothing changed"]),
+    ("undo-count-negative", ["undo", "--count", "-2"], {}, ["--count -2：撤销的条数须为正整数"]),
+    ("status-unknown-office", ["status", "--office", "nobody"], {},
+     ["--office nobody：账本中没有注册这个单位；已注册的单位：scjgj（县市场监督管理局）",
+      "office 'nobody' is not registered in this ledger; registered offices: scjgj"]),
+    ("report-unknown-office", ["report", "deadlines", "--office", "nobody", "--now", "1767578400"], {},
+     ["--office nobody：账本中没有注册这个单位", "registered offices: scjgj"]),
+    ("usage-missing-argument-zh", ["prove"], {},
+     ["publisher prove: 错误：缺少必需的参数（用 -h 查看帮助）/ error: the following arguments are required: entry_id"]),
+    ("usage-bad-int-zh", ["status", "--now", "soon"], {},
+     ["publisher status: 错误：不是整数", "/ error: argument --now: invalid int value: 'soon'"]),
+    ("usage-unknown-command-zh", ["no-such-command"], {}, ["publisher: 错误：无效的选项", "invalid choice"]),
+    ("usage-unrecognized-zh", ["status", "--bogus"], {}, ["错误：无法识别的参数", "unrecognized arguments: --bogus"]),
+]
+
+
+@pytest.mark.parametrize("argv, env, fragments", [c[1:] for c in CHINESE_FIRST], ids=[c[0] for c in CHINESE_FIRST])
+def test_refusal_is_chinese_first(at_portal, monkeypatch, capsys, argv, env, fragments):
+    for k, v in env.items():
+        monkeypatch.setenv(k, v)
+    before = snapshot(at_portal)
+    try:
+        rc = main(argv)
+    except SystemExit as exc:  # argparse's usage errors keep their own exit
+        rc = exc.code
+    out, err = capsys.readouterr()
+    assert rc == 2, err
+    assert "Traceback" not in err and "internal error" not in err, err
+    line = err.strip().splitlines()[-1]
+    head = line.split("/ ", 1)[0]
+    assert "/ " in line and any("\u4e00" <= c <= "\u9fff" for c in head), f"not Chinese first: {line}"
+    assert line.index("错误：") < line.index("/ "), line
+    for f in fragments:
+        assert f in err, (f, err)
+    assert not out.strip(), out
+    assert snapshot(at_portal) == before, "a refusal writes nothing"
+
+
+def test_now_env_integer_is_still_accepted(at_portal, monkeypatch, capsys):
+    """The check refuses only malformed values: unix seconds (with stray spaces) still work."""
+    monkeypatch.setenv("PUBLISHER_NOW", " 1767578400 ")
+    assert main(["status"]) == 0, capsys.readouterr().err
+
+
+def test_undo_beyond_the_log_names_both_numbers(at_portal, capsys):
+    """--count larger than the log: the message says how many were asked for and how many exist."""
+    n = len((at_portal / "ledger" / "log").read_text("utf-8").splitlines())
+    before = snapshot(at_portal)
+    assert main(["undo", "--count", str(n + 5)]) == 2
+    err = capsys.readouterr().err
+    assert f"要撤销 {n + 5} 条，但账本中只有 {n} 条记录 / cannot undo {n + 5}: the log has {n} entries" in err, err
+    assert snapshot(at_portal) == before

@@ -66,7 +66,8 @@ def test_add_results(env, capsys):
     wf, lock = env
     rc, out, err = run(wf, "add", results(wf, lock), "--time", t(wf), capsys=capsys)
     assert rc == 0, err
-    assert "added scjgj/" in out and "result" in out and "added 1 entry from" in out
+    assert "已添加 / added scjgj/" in out and "result" in out and "added 1 entry from" in out
+    assert out.strip().splitlines()[-1].startswith("已从 ") and "添加了 1 条记录 / added 1 entry from" in out
     assert wf.verify().ok
 
 
@@ -91,7 +92,7 @@ def test_add_dry_run(env, capsys):
     wf, lock = env
     before = wf.ledger.log_path.read_bytes()
     rc, out, _ = run(wf, "add", results(wf, lock), "--dry-run", "--time", t(wf), capsys=capsys)
-    assert rc == 0 and "would add 1 entry" in out
+    assert rc == 0 and "添加 1 条记录（未写入） / would add 1 entry" in out
     assert wf.ledger.log_path.read_bytes() == before
 
 
@@ -117,6 +118,7 @@ def test_template_fill_add(env, capsys, tmp_path):
     out_path = tmp_path / "t.xlsx"
     rc, out, err = run(wf, "template", "results", "T-2026-001", "--xlsx", str(out_path), capsys=capsys)
     assert rc == 0 and "3 target row(s)" in out, err
+    assert out.startswith(f"已写出 {out_path}：任务 T-2026-001 的 3 个检查对象 / wrote {out_path}"), out
     wb = openpyxl.load_workbook(out_path)
     ws = wb["results"]
     ws["C2"] = "2026-01-20"

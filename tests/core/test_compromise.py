@@ -42,7 +42,8 @@ def test_entries_after_compromised_since_are_void_earlier_ones_valid(small_ledge
     assert r.ok, [p.line() for p in r.errors]
     void = [p for p in r.problems if p.rule == "compromised"]
     assert len(void) == 1 and void[0].entry_id == stolen.id and void[0].severity == "warning"
-    assert void[0].message.startswith(f"void: signed by key {f.keys['scjgj'].id} at {stolen.time}, after {since}")
+    assert void[0].message.startswith("作废：签名时该密钥已被运营方宣布泄露 / "
+                                        f"void: signed by key {f.keys['scjgj'].id} at {stolen.time}, after {since}")
     assert before.id in seen.ids and stolen.id not in seen.ids
     # the office signs on only with a new key; the stolen one is refused after the revocation
     f.notice("scjgj", "撤销后仍用旧密钥")

@@ -29,7 +29,7 @@ def test_a_rule_that_raises_in_check_yields_a_located_problem(small_ledger):
     assert not report.ok
     (p,) = report.errors
     assert p.rule == "probe.internal"
-    assert p.message == "rule probe failed in check: KeyError: 'task'"
+    assert p.message == "核验规则 probe 出错（程序缺陷，请报告）/ rule probe failed in check: KeyError: 'task'"
     line, target = next((ln, e) for ln, e in led.iter_entries() if e.body.get("text") == "公告1")
     assert (p.file, p.entry_id) == (led.rel(led.entry_path(target.office, line.seq)), target.id)
 
@@ -38,7 +38,7 @@ def test_a_rule_that_raises_in_finish_fails_the_ledger(small_ledger):
     led = small_ledger.ledger
     report = verify(led, led.trust(), [Exploding("finish")])
     assert [(p.rule, p.message) for p in report.errors] == [
-        ("probe.internal", "rule probe failed in finish: ZeroDivisionError: division by zero")]
+        ("probe.internal", "核验规则 probe 出错（程序缺陷，请报告）/ rule probe failed in finish: ZeroDivisionError: division by zero")]
 
 
 def test_the_domain_rules_are_guarded_too(small_ledger, monkeypatch):

@@ -18,4 +18,4 @@ def test_nameless_rule_is_named_by_its_class_and_finish_crash_has_no_location(sm
     led = small_ledger.ledger
     report = verify(led, led.trust(), [NamelessRule()])
     assert [(p.rule, p.message, p.file, p.entry_id, p.severity) for p in report.problems] == [
-        ("NamelessRule.internal", "rule NamelessRule failed in finish: ValueError: boom", "", "", "error")]
+        ("NamelessRule.internal", "核验规则 NamelessRule 出错（程序缺陷，请报告）/ rule NamelessRule failed in finish: ValueError: boom", "", "", "error")]

@@ -213,7 +213,7 @@ def test_planted_file_not_in_log(small_ledger):
     f = small_ledger
     shutil.copy(f.ledger.entry_path("wjj", 1), f.ledger.entries_dir / "wjj" / "00000009.json")
     r = f.verify()
-    assert any(e.rule == "orphan" for e in r.errors)
+    assert [e.message for e in r.errors if e.rule == "orphan"] == ["条目文件不在日志中 / entry file not in the log"]
 
 
 def test_changed_blob_byte_is_caught(small_ledger):

@@ -99,7 +99,7 @@ def test_interrupted_append_is_a_warning_not_part_of_the_ledger(small_ledger):
     with open(f.ledger.log_path, "a") as out:
         out.write("scjgj/5 " + "ab" * 20)  # no newline: the writer died mid-line
     r = f.verify()
-    assert found(r, "torn") == [("line 12 is incomplete (an interrupted append); it is not part of the ledger "
+    assert found(r, "torn") == [("第 12 行不完整（追加时中断），不属于账本，下次追加时删除 / line 12 is incomplete (an interrupted append); it is not part of the ledger "
                                  "and the next append removes it", "ledger/log", "warning")]
     assert r.ok and r.size == 11
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 import subprocess
 import sys
 
@@ -29,8 +30,9 @@ def check(repo, base, head="HEAD", *extra):
 
 def refused(capsys, repo, base, *extra) -> list[str]:
     rc = check(repo, base, "HEAD", *extra)
-    err = capsys.readouterr().err
+    out, err = capsys.readouterr()
     assert rc == 1, err
+    assert re.match(r"推送被拒绝（\d+ 个问题）/ PUSH REFUSED \(\d+ problems\): ", out.splitlines()[-1]), out
     return [ln for ln in err.splitlines() if ln.startswith("REFUSED ")]
 
 
@@ -42,7 +44,7 @@ def test_honest_push_passes(work, capsys):
     portal.commit_all(path, "two entries and a blob")
     assert check(path, base) == 0
     out = capsys.readouterr().out
-    assert out.startswith("PUSH OK: 4 changed files, 2 new log lines, ledger of 11 entries")
+    assert out.startswith("可以推送 / PUSH OK: 4 changed files, 2 new log lines, ledger of 11 entries")
     assert (path / "ledger" / "blobs" / blob).exists()
 
 
@@ -187,7 +189,7 @@ def test_cli_runs_in_a_bare_repository_without_work_tree(work):
     portal.commit_all(path, "one more")
     portal.git(path, "push", "-q", "origin", "main")
     r = portal.publisher(portal.remote, "check-push", base, "main")
-    assert r.returncode == 0 and r.stdout.startswith("PUSH OK: 2 changed files, 1 new log lines"), r.stdout + r.stderr
+    assert r.returncode == 0 and r.stdout.startswith("可以推送 / PUSH OK: 2 changed files, 1 new log lines"), r.stdout + r.stderr
 
 
 def test_dropping_the_union_merge_attribute_is_refused(work, capsys):

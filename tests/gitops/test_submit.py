@@ -38,7 +38,7 @@ def test_concurrent_submits_of_different_offices_all_land(portal):
     for office, p in procs.items():
         out, err = p.communicate(timeout=60)
         assert p.returncode == 0, (office, out, err)
-        assert "published" in out
+        assert out.strip().splitlines()[-1].startswith("已发布 / published "), out
         assert "Traceback" not in err
     _assert_clean_union(portal, before, appended)
     log = portal.git(portal.remote, "log", "--format=%s", "main")

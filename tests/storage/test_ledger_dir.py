@@ -75,6 +75,9 @@ def test_orphan_from_crash_is_a_warning_and_next_append_replaces_it(factory):
     factory.ledger.log_path.write_text("".join(lines[:-1]))
     r = factory.verify()
     assert r.ok and any(p.rule == "orphan" and p.severity == "warning" for p in r.problems)
+    assert [p.message for p in r.problems if p.rule == "orphan"] == [
+        "条目文件不在日志中（追加时中断；不属于账本，下次追加时替换）/ entry file not in the log (an interrupted "
+        "append; it is not part of the ledger and the next append replaces it)"]
     e2 = factory.notice("scjgj", "replacement")
     assert e2.seq == e.seq and factory.verify().ok
     assert from_bytes(factory.ledger.entry_path("scjgj", e.seq).read_bytes()).id == e2.id

@@ -29,6 +29,11 @@ def cmd_new_portal(args) -> int:
     from ..newportal import PortalError, PortalNames, new_portal
 
     ledger = Path(args.ledger) if args.ledger else args.dir / "ledger"
+    if args.ledger and not (ledger / "trust.json").is_file():
+        what = "没有这个目录 / no such directory" if not ledger.is_dir() else \
+            f"不是账本（缺少 trust.json）/ not a ledger (no {ledger / 'trust.json'})"
+        raise UserError(f"--ledger {ledger}：{what}；无法固定根密钥编号，未写入任何内容 / "
+                        "cannot pin the root key ids; nothing written")
     origin, ids = None, ()
     if (ledger / "trust.json").is_file():
         try:
@@ -145,9 +150,10 @@ def cmd_status(args) -> int:
     import time
 
     from ..workflow.status import office_status, render
-    from .common import open_ledger
+    from .common import check_office_arg, open_ledger
 
     ledger = open_ledger(args)
+    check_office_arg(ledger, args.office)
     now = args.now if args.now is not None else int(time.time())
     print(render(office_status(ledger, now, args.office), now))
     return 0
@@ -157,6 +163,9 @@ def cmd_undo(args) -> int:
     from ..storage.undo import UndoError, undo
     from .common import open_ledger
 
+    if args.count < 1:
+        raise UserError(f"--count {args.count}：撤销的条数须为正整数（1、2、…）；未做任何改动 / "
+                        "--count must be a positive whole number; nothing changed")
     ledger = open_ledger(args)
     try:
         res = undo(ledger, args.count, args.office)

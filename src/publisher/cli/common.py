@@ -70,3 +70,28 @@ def verify_cache(args=None):
     from ..storage.verify_cache import VerifyCache
 
     return VerifyCache.default(full=bool(getattr(args, "full", False)))
+
+
+def registered_offices(ledger: LedgerDir) -> dict[str, str]:
+    """Office code -> Chinese name of every office.register entry (the operator's log lines only)."""
+    from ..core.entry import OPERATOR
+
+    out: dict[str, str] = {}
+    for line in ledger.iter_log():
+        if line.office == OPERATOR:
+            e = ledger.read_entry(line.office, line.seq)
+            if e.type == "office.register" and isinstance(e.body, dict):
+                out[str(e.body.get("office"))] = str(e.body.get("name_zh", ""))
+    return out
+
+
+def check_office_arg(ledger: LedgerDir, office: str | None) -> None:
+    """Refuse an --office the ledger never registered (a typo would otherwise show an empty report)."""
+    if office is None:
+        return
+    known = registered_offices(ledger)
+    if office not in known:
+        listed = "、".join(f"{c}（{n}）" if n else c for c, n in sorted(known.items())) or "（无 / none）"
+        raise UserError(f"--office {office}：账本中没有注册这个单位；已注册的单位：{listed} / "
+                        f"office {office!r} is not registered in this ledger; registered offices: "
+                        f"{', '.join(sorted(known)) or 'none'}")

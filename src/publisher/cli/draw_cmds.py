@@ -479,7 +479,7 @@ def _commit_sealed(args, ledger, spec, inspectors, openings_out: Path, office: s
 def _committed(task: str, e, body: dict, beacon: dict, chain) -> None:
     due = datetime.fromtimestamp(chain.round_time(beacon["round"]), UTC)
     partners = [o["office"] for o in body["offices"][1:]]
-    print(f"committed {task}: entry {e.id}; beacon round {beacon['round']} due {format_time(due)} "
+    print(f"已承诺抽取 / committed {task}: entry {e.id}; beacon round {beacon['round']} due {format_time(due)} "
           f"({chain.label or 'drand'}). Push now so CI checkpoints it before the round; lock after it."
           + (f" Partners {', '.join(partners)} must run `publisher draw accept {task}` before the round."
              if partners else ""))

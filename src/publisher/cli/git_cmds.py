@@ -54,9 +54,9 @@ def cmd_check_push(args) -> int:
     what = f"{len(res.changes)} changed files, {len(res.new_lines)} new log lines, " \
            f"ledger of {res.verified_size} entries"
     if res.refusals:
-        print(f"PUSH REFUSED ({len(res.refusals)} problems): {what}")
+        print(f"推送被拒绝（{len(res.refusals)} 个问题）/ PUSH REFUSED ({len(res.refusals)} problems): {what}")
         return 1
-    print(f"PUSH OK: {what}")
+    print(f"可以推送 / PUSH OK: {what}")
     return 0
 
 
@@ -76,5 +76,5 @@ def cmd_submit(args) -> int:
         raise UserError(f"执行 git 命令失败：{exc} / git failed") from None
     if res.pushed:
         added = ", ".join(res.added) if res.added else "earlier local commits"
-        print(f"published {res.commit[:12]} to {args.remote}/{args.branch}: {added}")
+        print(f"已发布 / published {res.commit[:12]} to {args.remote}/{args.branch}: {added}")
     return 0

@@ -480,7 +480,7 @@ def cmd_checkpoint(args) -> int:
     if note is None:
         return 0  # below quorum: kept pending, retried next run; offices' pushes are not blocked
     path = ledger.write_checkpoint(report.size, note)
-    print(f"signed {ledger.rel(path)}: size {report.size}, root {b64encode(report.root)}")
+    print(f"已签署检查点 / signed {ledger.rel(path)}: size {report.size}, root {b64encode(report.root)}")
     return 0
 
 

@@ -77,15 +77,17 @@ def cmd_add(args) -> int:
     except InputError as exc:
         raise _user_error(exc) from None
     for w in res.warnings:
-        print(f"warning: {w}", file=sys.stderr)
-    verb = "would add" if res.dry_run else "added"
+        print(f"警告 / warning: {w}", file=sys.stderr)
+    verb = "试运行，将添加 / would add" if res.dry_run else "已添加 / added"
     for e in res.entries:
         print(f"{verb} {e.office}/{e.seq} {e.type} {e.id}")
     if res.already_published:
         print(f"跳过 {res.already_published} 行已发布的结果 / skipped {res.already_published} row(s) already published")
     if res.skipped_rows:
         print(f"跳过 {res.skipped_rows} 行尚未填写 / skipped {res.skipped_rows} row(s) not filled in yet")
-    print(f"{verb} {len(res.entries)} entr{'y' if len(res.entries) == 1 else 'ies'} from {args.file}")
+    n = len(res.entries)
+    print(f"{'试运行，将从' if res.dry_run else '已从'} {args.file} {'添加' if res.dry_run else '添加了'} {n} 条记录"
+          f"{'（未写入）' if res.dry_run else ''} / {verb.split(' / ')[1]} {n} entr{'y' if n == 1 else 'ies'} from {args.file}")
     return 0
 
 
@@ -100,7 +102,7 @@ def cmd_template_results(args) -> int:
         raise _user_error(exc) from None
     except OSError as exc:
         raise UserError(f"{args.xlsx}：无法写入 / cannot write: {exc.strerror or exc}") from None
-    print(f"wrote {args.xlsx}: {n} target row(s) of task {args.task}")
+    print(f"已写出 {args.xlsx}：任务 {args.task} 的 {n} 个检查对象 / wrote {args.xlsx}: {n} target row(s) of task {args.task}")
     return 0
 
 
@@ -118,8 +120,10 @@ def _own_offices() -> frozenset[str]:
 
 def cmd_report_deadlines(args) -> int:
     from ..workflow.deadlines import deadline_report
+    from .common import check_office_arg
 
     ledger = open_ledger(args)
+    check_office_arg(ledger, args.office)
     now = args.now if args.now is not None else int(_time.time())
     rep = deadline_report(ledger, now=now, office=args.office)
     if args.json:

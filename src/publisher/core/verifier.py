@@ -322,7 +322,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
         lineno, text = item.lineno, item.text
         index = tree.size
         if text.endswith("\0"):  # the last line has no newline: an append interrupted mid-write
-            add(Problem("torn", f"line {lineno} is incomplete (an interrupted append); it is not part of "
+            add(Problem("torn", f"第 {lineno} 行不完整（追加时中断），不属于账本，下次追加时删除 / "
+                        f"line {lineno} is incomplete (an interrupted append); it is not part of "
                         "the ledger and the next append removes it", "ledger/log", severity="warning"))
             break
         m = LOG_LINE_RE.match(text)
@@ -396,7 +397,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
             ctx.last_time = max(ctx.last_time, t)
         if void:  # a flag on this entry, which no rule sees; the ledger stays valid
             since, rid = compromised[entry.key]
-            add(Problem("compromised", f"void: signed by key {entry.key} at {entry.time}, after {since}, when the "
+            add(Problem("compromised", "作废：签名时该密钥已被运营方宣布泄露 / "
+                        f"void: signed by key {entry.key} at {entry.time}, after {since}, when the "
                         f"operator says the key was compromised (revocation {rid[:16]}…)", where, entry.id,
                         severity="warning"))
         if clean:
@@ -427,7 +429,7 @@ def _guarded(rule: Rule, step: str, run: Callable[[], list[Problem]]) -> list[Pr
         return run()
     except Exception as exc:  # noqa: BLE001 (any bug in any rule)
         name = getattr(rule, "name", type(rule).__name__)
-        return [Problem(f"{name}.internal", f"rule {name} failed in {step}: {type(exc).__name__}: {exc}",
+        return [Problem(f"{name}.internal", f"核验规则 {name} 出错（程序缺陷，请报告）/ rule {name} failed in {step}: {type(exc).__name__}: {exc}",
                         "", "")]
 
 
@@ -469,8 +471,9 @@ def _check_orphans(source: LedgerSource, heads: dict[str, Any], report: Report) 
                 continue
             seq = int(m.group(1))
             if seq == head + 1:
-                report.problems.append(Problem("orphan", "entry file not in the log (an interrupted append; "
+                report.problems.append(Problem("orphan", "条目文件不在日志中（追加时中断；不属于账本，下次追加时替换）/ "
+                                               "entry file not in the log (an interrupted append; "
                                                "it is not part of the ledger and the next append replaces it)",
                                                where, severity="warning"))
             elif seq > head or seq == 0:
-                report.problems.append(Problem("orphan", "entry file not in the log", where))
+                report.problems.append(Problem("orphan", "条目文件不在日志中 / entry file not in the log", where))

@@ -53,8 +53,11 @@ def undo(ledger: LedgerDir, count: int = 1, office: str | None = None) -> Undone
     """Remove the last ``count`` log entries (all of ``office`` if given) or raise UndoError."""
     with ledger.locked():
         lines = list(ledger.iter_log())
-        if count < 1 or count > len(lines):
-            raise UndoError(f"账本中只有 {len(lines)} 条记录 / the log has {len(lines)} entries")
+        if count < 1:
+            raise UndoError(f"撤销的条数须为正整数，收到 {count} / the number of entries to undo must be positive, got {count}")
+        if count > len(lines):
+            raise UndoError(f"要撤销 {count} 条，但账本中只有 {len(lines)} 条记录 / cannot undo {count}: "
+                            f"the log has {len(lines)} entries")
         tail = lines[-count:]
         others = [ln for ln in tail if office and ln.office != office]
         if others:

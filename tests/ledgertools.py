@@ -78,8 +78,8 @@ class LedgerFactory:
 def english(message: str) -> str:
     """The English part of a bilingual problem message, after checking it reads Chinese first
     ("中文 / English"; issue 14): tests pin the exact English detail, which carries the values."""
-    assert "\u2e80" <= message[:1] and " / " in message, f"not Chinese first: {message!r}"
-    return message.split(" / ", 1)[1]
+    assert "\u2e80" <= message[:1] and "/ " in message, f"not Chinese first: {message!r}"
+    return message.split("/ ", 1)[1]  # "中文 / English" or "中文（…）/ English"
 
 
 # rules whose messages this project's domain code writes (issue 14: Chinese first); the kernel's own

@@ -148,6 +148,7 @@ def test_lookup_through_the_ui_over_the_sample_county(browser, county_site, coun
               "of_those_on_first_page": one_page_ok / max(one_page, 1),
               "median_bytes_full_name": statistics.median(bytes_full),
               "median_bytes_fragment": statistics.median(bytes_frag)}
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # the screenshot fixture may run on another worker
     measurements = ARTIFACTS / "lookup-measurements.json"
     old = json.loads(measurements.read_text()) if measurements.exists() else {}
     measurements.write_text(json.dumps({**old, **result}, indent=1))
@@ -168,6 +169,7 @@ def test_lookup_time_on_a_phone_class_cpu(browser, county_server, sample):
             times.append(ask(pg, q)["ms"])
     ctx.close()
     times.sort()
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)  # the screenshot fixture may run on another worker
     measurements = ARTIFACTS / "lookup-measurements.json"
     old = json.loads(measurements.read_text()) if measurements.exists() else {}
     measurements.write_text(json.dumps({**old, "cpu_throttle": 4, "lookup_ms_median": statistics.median(times),

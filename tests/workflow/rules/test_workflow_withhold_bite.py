@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from ledgertools import english
 from publisher.workflow.rules import articles as A
 from workflow.wf_scenario import drawn, problems, text, unix, wf  # noqa: F401
 
@@ -13,7 +14,8 @@ def withhold(target: str, **over) -> dict:
 
 
 def found(report, rule: str, severity: str = "error"):
-    return [(p.message, p.article) for p in problems(report, severity=severity) if p.rule == rule]
+    """(English part, article) of each problem: messages are Chinese first (issue 14)."""
+    return [(english(p.message), p.article) for p in problems(report, severity=severity) if p.rule == rule]
 
 
 def test_decision_on_the_publication_day_is_accepted_a_day_later_is_not(drawn):

@@ -33,7 +33,7 @@ import os
 import pickle
 import re
 import stat
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -271,21 +271,10 @@ class Session:
 
     def resume(self) -> dict[str, Any] | None:
         """The newest usable saved state (see the module doc), with the rules restored in place."""
-        if self.rules_fp is None or not self.dir.is_dir():
+        if self.rules_fp is None:
             return None
-        found: dict[int, list[str]] = {}
-        for p in self.dir.iterdir():
-            m = _STATE_RE.match(p.name)
-            if m:
-                found.setdefault(int(m.group(1)), []).append(m.group(2))
-        if not found:
-            return None
-        roots = _prefix_roots(self.source, sorted(found))
-        for size in sorted(found, reverse=True):
-            root = roots.get(size)
-            if root is None or root.hex() not in found[size]:
-                continue
-            got = self._load(self.dir / f"{size:012d}-{root.hex()}.state", size, root)
+        for size, root, path in _saved_prefixes(self.dir, self.source):
+            got = self._load(path, size, root)
             if got is not None:
                 return got
         return None
@@ -346,6 +335,25 @@ def _first_lines(source: Any, size: int) -> Iterable[tuple[int, str]]:
         if i >= size:
             return
         yield n, text
+
+
+def _saved_prefixes(directory: Path, source: Any) -> Iterator[tuple[int, bytes, Path]]:
+    """Saved files whose (size, root) name is a prefix of the ledger now, newest first: the
+    candidates both the verifier state and its attachments resume from."""
+    if not directory.is_dir():
+        return
+    found: dict[int, list[str]] = {}
+    for p in directory.iterdir():
+        m = _STATE_RE.match(p.name)
+        if m:
+            found.setdefault(int(m.group(1)), []).append(m.group(2))
+    if not found:
+        return
+    roots = _prefix_roots(source, sorted(found))
+    for size in sorted(found, reverse=True):
+        root = roots.get(size)
+        if root is not None and root.hex() in found[size]:
+            yield size, root, directory / f"{size:012d}-{root.hex()}.state"
 
 
 def _prefix_roots(source: Any, sizes: list[int]) -> dict[int, bytes | None]:
@@ -454,22 +462,11 @@ class PrefixStore:
             key = machine_key(self.root)
         except OSError:
             return None
-        if key is None or not self.dir.is_dir():
+        if key is None:
             return None
-        found: dict[int, list[str]] = {}
-        for p in self.dir.iterdir():
-            m = _STATE_RE.match(p.name)
-            if m:
-                found.setdefault(int(m.group(1)), []).append(m.group(2))
-        if not found:
-            return None
-        roots = _prefix_roots(self.source, sorted(found))
-        for size in sorted(found, reverse=True):
-            r = roots.get(size)
-            if r is None or r.hex() not in found[size]:
-                continue
+        for size, _root, path in _saved_prefixes(self.dir, self.source):
             try:
-                data = (self.dir / f"{size:012d}-{r.hex()}.state").read_bytes()
+                data = path.read_bytes()
             except OSError:
                 continue
             mac, body = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]

@@ -122,24 +122,30 @@ def child(path: str, n: int, k: int | None) -> None:
     t5 = time.process_time()
     assert lock2 == lock
     # `publisher draw lock` as the product runs it with this machine's cache: the CLI reads the
-    # snapshot (a list, through the index) and builds the lock; the append check's draw rule
-    # reads it again (streaming, through the index) and recomputes the result to compare
+    # snapshot (streaming, through the index) and builds the lock, keeping the outcome in an
+    # in-process memo (draw/outcomes.py); the append check's draw rule takes the outcome from the
+    # memo by its input key and compares the body with it. The recomputation it no longer does
+    # (re-read + recompute, what the check cost before) is timed too, for the ratio.
     from publisher.draw.lock import compute_result
+    from publisher.draw.outcomes import KnownOutcomes, outcome_key
     from publisher.storage.snapshot_index import iter_blob_records
 
     with open(path, "rb") as f:  # `draw commit`'s verification read the blob validated: its index exists
         for _ in iter_blob_records(f, digest, root=idx_root):
             pass
     t6 = time.process_time()
+    known = KnownOutcomes()
     with open(path, "rb") as f:
         cli_body = build_lock_body("cd" * 32, body, beacon, [b"\1" * 32, b"\2" * 32],
-                                   iter_blob_records(f, digest, root=idx_root), inspectors)
+                                   iter_blob_records(f, digest, root=idx_root), inspectors, known=known)
     t7 = time.process_time()
+    lent = known.recall(outcome_key("cd" * 32, body, beacon.randomness, []))
+    t8 = time.process_time()
     with open(path, "rb") as f:
         check = compute_result("cd" * 32, body, beacon.randomness, [], iter_blob_records(f, digest, root=idx_root,
                                                                                            validate=False), inspectors)
-    t8 = time.process_time()
-    assert cli_body == lock and check.to_json()["selected"] == lock["selected"]
+    t9 = time.process_time()
+    assert cli_body == lock and check.to_json() == lent.to_json()
     peak_lock = peak_mb()  # everything so far streams; the baseline below holds N records
     # baseline, same process: the draw's own work on records already in memory (no reading)
     with open(path, "rb") as f:
@@ -147,7 +153,8 @@ def child(path: str, n: int, k: int | None) -> None:
     draw_s = best(lambda: compute_result("cd" * 32, body, beacon.randomness, [], targets, inspectors), 2)
     print(json.dumps({"read_s": t1 - t0, "commit_s": t2 - t1, "lock_s": t3 - t2, "peak_mb": peak_lock,
                       "selected": len(lock["selected"]), "index_build_s": t4 - t3, "lock_idx_s": t5 - t4,
-                      "cli_lock_s": t7 - t6, "rule_check_s": t8 - t7, "draw_s": draw_s}))
+                      "cli_lock_s": t7 - t6, "rule_check_s": t8 - t7, "recompute_s": t9 - t8,
+                      "draw_s": draw_s}))
 
 
 def run_size(n: int, tmp: Path, sampler: bool, k: int | None) -> dict:
@@ -210,10 +217,11 @@ def main() -> int:
                   f"{r['lock_idx_s']:8.2f}", flush=True)
             lock_cmd = r["cli_lock_s"] + r["rule_check_s"]
             print(f"{'':>10} draw's own work {r['draw_s']:.2f} s; `draw lock` = CLI read+build {r['cli_lock_s']:.2f} s "
-                  f"+ append check (rule re-read+recompute) {r['rule_check_s']:.2f} s = {lock_cmd:.2f} s "
-                  f"= {lock_cmd / r['draw_s']:.2f}x the draw; CLI part alone {r['cli_lock_s'] / r['draw_s']:.2f}x",
+                  f"+ append check's draw (outcome lent by the CLI) {r['rule_check_s']:.3f} s = {lock_cmd:.2f} s "
+                  f"= {lock_cmd / r['draw_s']:.2f}x the draw (before the memo the check re-read and recomputed: "
+                  f"+{r['recompute_s']:.2f} s = {(r['cli_lock_s'] + r['recompute_s']) / r['draw_s']:.2f}x)",
                   flush=True)
-            ok &= r["ratio"] <= 1.5 and (n > 10**6 or (r["lock_idx_s"] < 5 and r["peak_mb"] < 300))
+            ok &= r["ratio"] <= 1.5 and (n > 10**6 or (lock_cmd < 5 and r["peak_mb"] < 300))
     print("read = iter_snapshot alone (publisher.directory); lock-read = the draw's own share of the lock path; "
           "lock idx = the lock reading this machine's validated-snapshot index (2nd read of the blob)")
     print("budget: select/bare ≤ 1.5; at N ≤ 10^6 lock < 5 s and peak < 300 MB:", "met" if ok else "NOT met")

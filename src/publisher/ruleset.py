@@ -12,7 +12,8 @@ from .draw.rules.rule import DrawRule
 from .workflow.rules.rule import WorkflowRule
 
 
-def default_rules(openings=None) -> list[Rule]:
+def default_rules(openings=None, known=None) -> list[Rule]:
     """Fresh rule objects (rules carry state across one verification run); ``openings`` (root ->
-    id -> Opening) lets the draw rule re-check sealed draws in full (docs/spec/65-sealed.md)."""
-    return [DrawRule(openings), WorkflowRule()]
+    id -> Opening) lets the draw rule re-check sealed draws in full (docs/spec/65-sealed.md);
+    ``known`` (draw.outcomes.KnownOutcomes) lends it draws this process has just computed."""
+    return [DrawRule(openings, known), WorkflowRule()]

@@ -3,6 +3,7 @@ explain → replace, with real keys, a simulated beacon and the real verifier af
 
 from __future__ import annotations
 
+import copy
 import json
 import textwrap
 
@@ -354,3 +355,64 @@ def test_spec_fields_read_as_add_reads_them():
         with pytest.raises(UserError) as exc:
             friendly_spec(bad)
         assert str(exc.value).startswith(words) and "datetime" not in str(exc.value)
+
+
+def _committed_and_checkpointed(env, capsys):
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    rc, _, err = run(wf, capsys, "draw", "commit", spec_file(wf))
+    assert rc == 0, err
+    at(mp, wf, 10)
+    assert run(wf, capsys, "draw", "accept", "T-2026-001", "--office", "wjj")[0] == 0
+    at(mp, wf, 20)
+    assert run(wf, capsys, "checkpoint", "--time", str(wf.f.clock))[0] == 0
+    at(mp, wf, 2000)
+    return wf, seed, mp
+
+
+def test_lock_computes_the_draw_once(env, capsys, monkeypatch):
+    """`draw lock` builds the draw and its append check verifies the entry with the outcome it
+    just computed (draw/outcomes.py) instead of computing the same draw a second time."""
+    import publisher.draw.lock as lock_mod
+    import publisher.draw.rules.state as state_mod
+
+    wf, seed, _ = _committed_and_checkpointed(env, capsys)
+    calls = []
+    real = lock_mod.compute_result
+
+    def counted(*a, **kw):
+        calls.append(a[0])
+        return real(*a, **kw)
+
+    monkeypatch.setattr(lock_mod, "compute_result", counted)
+    monkeypatch.setattr(state_mod, "compute_result", counted)
+    rc, out, err = run(wf, capsys, "draw", "lock", "T-2026-001", "--sim-beacon-seed", str(seed))
+    assert rc == 0 and "locked" in out, err
+    assert len(calls) == 1
+    monkeypatch.setattr(lock_mod, "compute_result", real)
+    monkeypatch.setattr(state_mod, "compute_result", real)
+    assert wf.verify().ok  # and a fresh verification (no memo) agrees
+
+
+def test_a_lent_outcome_does_not_hide_a_changed_lock(env, capsys):
+    """Attack: the office edits the selected list after building the lock. The rule compares the
+    body with the outcome it holds, lent or recomputed, and names the same difference."""
+    from publisher.draw.lock import build_lock_body
+    from publisher.draw.outcomes import KnownOutcomes
+    from publisher.ruleset import default_rules
+
+    wf, seed, _ = _committed_and_checkpointed(env, capsys)
+    commit = next(e for _, e in wf.ledger.iter_entries() if e.type == "draw.commit")
+    beacon = wf.sim.beacon(commit.body["beacon"]["round"])  # the scenario's simulated chain
+    known = KnownOutcomes()
+    body = build_lock_body(commit.id, commit.body, beacon, [], iter(wf.targets), wf.inspectors, known=known)
+    assert len(known) == 1
+    chosen = {s["id"] for s in body["selected"]}
+    outsider = next(t.id for t in wf.targets if t.id not in chosen)
+    tampered = copy.deepcopy(body)
+    tampered["selected"][0]["id"] = outsider
+    wf.append("draw.lock", tampered, commit.office)
+    lent = [p for p in wf.verify(rules=default_rules(known=known)).errors if p.rule == "draw.lock"]
+    fresh = [p for p in wf.verify().errors if p.rule == "draw.lock"]
+    assert lent and [p.message for p in lent] == [p.message for p in fresh]
+    assert any("selected list differs from the recomputation at position 1" in p.message for p in lent)

@@ -53,10 +53,10 @@ def load_trust(args, ledger: LedgerDir) -> Trust:
     return ledger.trust()
 
 
-def default_rules() -> list:
+def default_rules(known=None) -> list:
     from ..ruleset import default_rules as dr
 
-    return dr()
+    return dr(known=known)
 
 
 def add_full_arg(p) -> None:

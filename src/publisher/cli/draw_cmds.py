@@ -25,6 +25,7 @@ from ..draw.commitment import build_commit_body, derive
 from ..draw.errors import DrawError
 from ..draw.explain import Population, explain
 from ..draw.lock import build_lock_body, build_reveal_body
+from ..draw.outcomes import KnownOutcomes
 from ..draw.replace import substitute
 from ..draw.seed import new_secret, secret_commitment
 from ..draw.timeutil import china_date
@@ -149,16 +150,17 @@ def _now() -> str:
     return format_time(datetime.fromtimestamp(_now_unix(), UTC))
 
 
-def _append_checked(ledger, office: str, type: str, body: dict, key, time: str, before_write=None):
+def _append_checked(ledger, office: str, type: str, body: dict, key, time: str, before_write=None, known=None):
     """Append only if the whole ledger still verifies with the entry in place; ``before_write``
-    runs after the checks, just before the entry is written (a sealed draw's openings)."""
+    runs after the checks, just before the entry is written (a sealed draw's openings);
+    ``known`` holds the draw this command just computed, so the check does not compute it again."""
 
     def check(entry) -> None:
         from ..gitops.timegate import gate_or_raise
 
         gate_or_raise(ledger, [entry], lambda msg: UserError(f"记录被拒绝，未写入任何内容 / {type} refused, nothing written:\n{msg}"),
                       now=_now_unix())
-        after = verify(Overlay(ledger, [entry]), ledger.trust(), default_rules(), cache=verify_cache())
+        after = verify(Overlay(ledger, [entry]), ledger.trust(), default_rules(known=known), cache=verify_cache())
         bad = [p for p in after.errors if p.entry_id == entry.id]
         if bad:
             raise UserError(f"记录被拒绝，未写入任何内容 / {type} refused, nothing written:\n" + "\n".join(p.line() for p in bad))
@@ -286,8 +288,8 @@ def cmd_show(args) -> int:
         print(json.dumps({"task": args.task, "embargo_until": cur.embargo_until, "result_hash": view.result_hash,
                           "selected": view.selected(), "teams": view.result.teams}, ensure_ascii=False, indent=1))
         return 0
-    print(f"# {args.task}: PRIVATE — under embargo until {cur.embargo_until} (001 第十七条); do not publish")
-    print(f"# result_hash {view.result_hash} (equals the lock's)")
+    print(f"# {args.task}：内部名单，暂不公开至 {cur.embargo_until}（001 第十七条），请勿发布 / PRIVATE — under embargo until {cur.embargo_until}; do not publish")
+    print(f"# 结果摘要 / result_hash {view.result_hash}（与锁定记录一致 / equals the lock's）")
     print("batch,position,id,stratum,leader,members")
     for row in view.selected():
         t = teams.get(row["id"], {})
@@ -329,7 +331,7 @@ def cmd_record_beacon(args) -> int:
             check_beacon(chain, beacon)
         except BeaconError as exc:
             raise UserError(f"第 {round_} 轮信标验证不通过：{exc} / beacon round {round_} does not verify") from exc
-        print(f"recorded beacon round {round_}: {record_beacon(ledger.root, chain.chain_hash, beacon)}")
+        print(f"已记录第 {round_} 轮信标 / recorded beacon round {round_}: {record_beacon(ledger.root, chain.chain_hash, beacon)}")
     return 0
 
 
@@ -471,7 +473,8 @@ def _commit_sealed(args, ledger, spec, inspectors, openings_out: Path, office: s
             ledger.blob_path(leaves).unlink(missing_ok=True)
         raise
     _committed(str(spec["task"]), e, built.body, built.body["beacon"], chain)
-    print(f"openings of {len(built.openings)} targets written to {openings_out} (mode 0600): keep them private, "
+    print(f"已写出 {len(built.openings)} 户的开启数据到 {openings_out}（仅本人可读），请保密、不要放进仓库，锁定时需要（--openings）/ "
+          f"openings of {len(built.openings)} targets written to {openings_out} (mode 0600): keep them private, "
           "outside the repository; draw lock needs them (--openings)")
     return 0
 
@@ -508,9 +511,10 @@ def _dry_run(spec: dict, targets, inspectors, now: str, cap) -> int:
         d = derive(body, targets, inspectors, cap=cap, time=now, apply_cap=True)
     except DrawError as exc:
         raise UserError(f"试算未通过：{exc.message}" + (f" ({exc.article})" if exc.article else "")) from exc
-    print(f"dry run for {spec['task']} (nothing written): population N = {d.count}, "
+    print(f"试算 {spec['task']}（未写入任何内容）：抽取范围 N = {d.count}，因年度抽查次数上限排除 {len(d.cap_exclusions)} 户（001 第七条）/ "
+          f"dry run for {spec['task']} (nothing written): population N = {d.count}, "
           f"{len(d.cap_exclusions)} capped (001 第七条)")
-    print("stratum\tn\ttake\trounding\tk")
+    print("分层 stratum\t户数 n\t抽取 take\t取整 rounding\t抽中 k")
     for s, n, k in zip(body["strata"], d.ns, d.ks):
         take = s["take"].get("ratio") or f"count {s['take'].get('count')}"
         exact = ""
@@ -518,13 +522,13 @@ def _dry_run(spec: dict, targets, inspectors, now: str, cap) -> int:
             from fractions import Fraction
             exact = f" (n × ratio = {float(n * Fraction(s['take']['ratio'])):g})"
         print(f"{s['name']}\t{n}\t{take}\t{s.get('rounding', '-')}{exact}\t{k}")
-    print(f"total k = {sum(d.ks)} of N = {d.count}")
+    print(f"合计抽取 {sum(d.ks)} 户，共 {d.count} 户 / total k = {sum(d.ks)} of N = {d.count}")
     if d.findings:
-        print("NOT FEASIBLE / 不可行:")
+        print("不可行 / NOT FEASIBLE:")
         for f in d.findings:
             print(f"  - {f.message}" + (f" ({f.article})" if f.article else ""))
         return 1
-    print("feasible: teams can be drawn for every selection (004 第十四条 / 000 第九条)")
+    print("可行：每个抽中对象都能抽派检查组（004 第十四条、000 第九条）/ feasible: teams can be drawn for every selection")
     return 0
 
 
@@ -538,7 +542,7 @@ def cmd_accept(args) -> int:
         raise UserError(f"第 {cur.round} 轮信标已经产生，参与单位须在信标产生之前确认 / beacon round {cur.round} is already due; a partner accepts before it")
     e = _append_checked(ledger, args.office, "draw.accept", {"task": args.task, "commit": cur.id},
                         keystore.load_key(args.key or args.office, args.keys), _now())
-    print(f"{args.office} accepted {args.task}'s commitment {cur.id[:16]}… (entry {e.id})")
+    print(f"{args.office} 已确认参加 {args.task} 的抽取承诺 {cur.id[:16]}…（记录 {e.id}）/ {args.office} accepted {args.task}'s commitment {cur.id[:16]}… (entry {e.id})")
     return 0
 
 
@@ -616,15 +620,18 @@ def _lock_or_reveal(args, reveal: bool) -> int:
     try:
         build = build_reveal_body if reveal else build_lock_body
         secrets = _secrets(args, body) if body.get("embargo_until") else []
-        out = build(commit.id, body, beacon, secrets, targets, inspectors)
+        known = KnownOutcomes()
+        out = build(commit.id, body, beacon, secrets, targets, inspectors, known=known)
     except DrawError as exc:
         raise UserError(f"任务 {args.task}：{exc.message}") from exc
     office = args.office or commit.office
     e = _append_checked(ledger, office, "draw.reveal" if reveal else "draw.lock", out,
-                        keystore.load_key(args.key or office, args.keys), now)
-    what = "revealed" if reveal else ("locked (embargoed: only the result hash is public)"
-                                      if "result_hash" in out else "locked")
-    print(f"{args.task} {what}: entry {e.id}" + (f", {len(out['selected'])} targets" if "selected" in out else ""))
+                        keystore.load_key(args.key or office, args.keys), now, known=known)
+    what = ("已揭示", "revealed") if reveal else (("已锁定（暂不公开：只公开结果摘要）", "locked (embargoed: only the result hash is public)")
+                                             if "result_hash" in out else ("已锁定", "locked"))
+    n = len(out["selected"]) if "selected" in out else None
+    print(f"{args.task} {what[0]}：记录 {e.id}" + (f"，抽中 {n} 户" if n is not None else "")
+          + f" / {args.task} {what[1]}: entry {e.id}" + (f", {n} targets" if n is not None else ""))
     return 0
 
 
@@ -648,7 +655,8 @@ def _lock_sealed(args, ledger, commit, beacon, targets, inspectors, now: str) ->
         raise UserError(f"任务 {args.task}：{exc.message}") from exc
     office = args.office or commit.office
     e = _append_checked(ledger, office, "draw.lock", out, keystore.load_key(args.key or office, args.keys), now)
-    print(f"{args.task} locked (sealed strata): entry {e.id}, {len(out['selected'])} targets")
+    print(f"{args.task} 已锁定（封存分层）：记录 {e.id}，抽中 {len(out['selected'])} 户 / "
+          f"{args.task} locked (sealed strata): entry {e.id}, {len(out['selected'])} targets")
     return 0
 
 
@@ -689,7 +697,8 @@ def cmd_replace(args) -> int:
             "reason": args.reason, "approver": {"name": args.approver_name, "title": args.approver_title},
             "date": china_date(now).isoformat()}  # the approval date in Beijing time
     e = _append_checked(ledger, office, "team.replace", body, keystore.load_key(args.key or office, args.keys), now)
-    print(f"{args.task}/{args.target}: {args.out_id} replaced by {drawn} (drawn; entry {e.id})")
+    print(f"{args.task}/{args.target}：{args.out_id} 由随机抽取的 {drawn} 替换（记录 {e.id}）/ "
+          f"{args.task}/{args.target}: {args.out_id} replaced by {drawn} (drawn; entry {e.id})")
     return 0
 
 
@@ -721,7 +730,8 @@ def cmd_explain(args) -> int:
     else:
         print(out["verdict_zh"])
         print(out["verdict_en"])
-        print(f"ticket {out['ticket']}")
-        proof = "inclusion" if out["leaf"] else "non-inclusion (neighbours)"
-        print(f"{proof} proof against the committed population root {out['root']} ({out['size']} targets)")
+        print(f"抽取号 / ticket {out['ticket']}")
+        proof = ("包含证明", "inclusion") if out["leaf"] else ("不包含证明（相邻两户）", "non-inclusion (neighbours)")
+        print(f"{proof[0]}，对照承诺的抽取范围根 {out['root']}（{out['size']} 户）/ "
+              f"{proof[1]} proof against the committed population root {out['root']} ({out['size']} targets)")
     return 0

@@ -18,6 +18,7 @@ from .batches import batch_order, batch_rows
 from .commitment import exclusion_sets, team_plan
 from .errors import ART_LOCK, ART_MATCH, DrawError, Finding
 from .filters import Filter
+from .outcomes import KnownOutcomes, outcome_key
 from .population import PopulationScan
 from .seed import derive_seed, secret_commitment
 from .selection import select
@@ -85,18 +86,28 @@ def compute_result(commit_id: str, body: Mapping[str, Any], randomness: bytes,
     )
 
 
+def _computed(commit_id: str, body: Mapping[str, Any], randomness: bytes, secrets: Sequence[bytes],
+              targets: Iterable[Any], inspectors: Iterable[Any], known: KnownOutcomes | None) -> DrawResult:
+    used = embargo_secrets(body, secrets)
+    result = compute_result(commit_id, body, randomness, used, targets, inspectors)
+    if known is not None:
+        known.remember(outcome_key(commit_id, body, randomness, used), result)
+    return result
+
+
 def _beacon_json(beacon: Any) -> dict[str, Any]:
     return {"round": beacon.round, "signature": beacon.signature.hex()}
 
 
 def build_lock_body(commit_id: str, commit_body: Mapping[str, Any], beacon: Any,
                     secrets: Sequence[bytes], targets: Iterable[Any],
-                    inspectors: Iterable[Any]) -> dict[str, Any]:
+                    inspectors: Iterable[Any], known: KnownOutcomes | None = None) -> dict[str, Any]:
     """The ``draw.lock`` body; embargoed (hash only) when the commitment sets ``embargo_until``.
 
     ``beacon`` is a verified :class:`publisher.beacon.Beacon` for the committed round;
     ``secrets`` are the offices' 32-byte secrets in office order (embargoed draws only; ignored
-    for an announced draw, whose seed has no secret part).
+    for an announced draw, whose seed has no secret part). ``known``, when given, records the
+    outcome so the append check in this process does not compute the draw again.
     """
     if beacon.round != commit_body["beacon"]["round"]:
         raise DrawError(f"beacon round {beacon.round} is not the committed round "
@@ -106,7 +117,7 @@ def build_lock_body(commit_id: str, commit_body: Mapping[str, Any], beacon: Any,
         problems = secret_findings(commit_body, [s.hex() for s in secrets])
         if problems:
             raise DrawError("; ".join(p.message for p in problems), ART_LOCK)
-    result = compute_result(commit_id, commit_body, beacon.randomness, secrets, targets, inspectors)
+    result = _computed(commit_id, commit_body, beacon.randomness, secrets, targets, inspectors, known)
     head = {"task": commit_body["task"], "commit": commit_id, "beacon": _beacon_json(beacon)}
     if embargoed:
         return {**head, "result_hash": result_hash(result.to_json())}
@@ -115,14 +126,14 @@ def build_lock_body(commit_id: str, commit_body: Mapping[str, Any], beacon: Any,
 
 def build_reveal_body(commit_id: str, commit_body: Mapping[str, Any], beacon: Any,
                       secrets: Sequence[bytes], targets: Iterable[Any],
-                      inspectors: Iterable[Any]) -> dict[str, Any]:
+                      inspectors: Iterable[Any], known: KnownOutcomes | None = None) -> dict[str, Any]:
     """The ``draw.reveal`` body publishing an embargoed draw after ``embargo_until``."""
     if not commit_body.get("embargo_until"):
         raise DrawError("only an embargoed draw is revealed; this one was published at its lock")
     problems = secret_findings(commit_body, [s.hex() for s in secrets])
     if problems:
         raise DrawError("; ".join(p.message for p in problems), ART_LOCK)
-    result = compute_result(commit_id, commit_body, beacon.randomness, secrets, targets, inspectors)
+    result = _computed(commit_id, commit_body, beacon.randomness, secrets, targets, inspectors, known)
     return {"task": commit_body["task"], "commit": commit_id, "secrets": [s.hex() for s in secrets],
             **result.to_json()}
 

@@ -48,8 +48,9 @@ def zh_first(rule: str, message: str) -> str:
 class DrawRule:
     name = "draw"
 
-    def __init__(self, openings=None) -> None:
+    def __init__(self, openings=None, known=None) -> None:
         self.book = DrawBook()
+        self.book.known = known  # outcomes computed by this process (draw lock's append check)
         self.sealed = SealedCheck(openings)
         self.book.sealed = self.sealed
         self.population = PopulationCheck()

@@ -18,7 +18,8 @@ from publisher.directory.records import Inspector, Target
 from publisher.directory.snapshot import iter_snapshot
 from publisher.draw.cap import CapTable
 from publisher.draw.errors import DrawError
-from publisher.draw.lock import DrawResult, compute_result
+from publisher.draw.lock import DrawResult, compute_result, embargo_secrets
+from publisher.draw.outcomes import KnownOutcomes, outcome_key
 
 CACHE_BYTES = 32 * 1024 * 1024  # snapshots up to this size are parsed once per verification
 ABANDON_AFTER = 7 * 86400  # s after the beacon round (or the embargo's end) before a warning
@@ -145,6 +146,7 @@ class DrawBook:
         self.snapshot_cache: dict[type, tuple[str, list[Any]]] = {}
         self.ids_cache: dict[str, frozenset[str]] = {}
         self.sealed: Any = None  # the draw.sealed check (rules/sealed.py), set by DrawRule
+        self.known: KnownOutcomes | None = None  # outcomes this process computed (draw/outcomes.py)
 
     @contextmanager
     def records(self, ctx: Context, digest: str, kind: type) -> Iterator[Iterator[Any]]:
@@ -192,6 +194,10 @@ class DrawBook:
             if got is None:
                 raise DrawError("封存分层的抽取没有开启数据就无法计算结果 / a sealed draw's outcome cannot be computed without its openings")
             return got
+        if self.known is not None:
+            got = self.known.recall(outcome_key(commit_id, body, randomness, embargo_secrets(body, secrets or [])))
+            if got is not None:
+                return got
         inspectors = self.inspectors(ctx, body)
         with self.records(ctx, body["population"]["snapshot"], Target) as targets:
             return compute_result(commit_id, body, randomness, secrets or [], targets, inspectors)

@@ -466,7 +466,7 @@ def cmd_checkpoint(args) -> int:
         raise UserError("日志密钥与 trust.json 中固定的日志公钥不一致 / the log key does not match trust.json's log_vkey")
     t = args.time if args.time is not None else int(_time.time())
     if report.checkpoints and report.checkpoints[-1].size == report.size:
-        print(f"checkpoint of size {report.size} already exists")
+        print(f"大小为 {report.size} 的检查点已经存在 / checkpoint of size {report.size} already exists")
         return 0
     note = sign_checkpoint(Checkpoint(trust.origin, report.size, report.root, t), signer)
     from ..gitops.presign import check_candidate, refusal_text

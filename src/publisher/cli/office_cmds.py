@@ -130,19 +130,20 @@ def cmd_report_deadlines(args) -> int:
         print(json.dumps({"now": format_time(datetime.fromtimestamp(now, UTC)), **rep.to_json()},
                          ensure_ascii=False, indent=1))
         return 0
-    print(f"late publications: {len(rep.late)}")
+    print(f"超期公示 {len(rep.late)} 条 / late publications: {len(rep.late)}")
     for f in rep.late:
-        days = f"{f.late_days} working days" if f.late_days is not None else "unknown number of days"
-        print(f"  {f.office} {f.task} {f.target}: event {f.event}, published {f.published}, "
-              f"due {f.deadline}, late by {days} [{f.type} {f.entry_id[:16]}]")
+        days = (f"{f.late_days} 个工作日", f"{f.late_days} working days") if f.late_days is not None else ("天数未知", "unknown number of days")
+        print(f"  {f.office} {f.task} {f.target}：检查 {f.event}，公示 {f.published}，期限 {f.deadline}，超期 {days[0]} / "
+              f"event {f.event}, published {f.published}, due {f.deadline}, late by {days[1]} [{f.type} {f.entry_id[:16]}]")
     if rep.unknown:
-        print(f"undecidable (calendar lacks the year): {len(rep.unknown)}")
+        print(f"无法判断（缺少该年度工作日历）{len(rep.unknown)} 条 / undecidable (calendar lacks the year): {len(rep.unknown)}")
         for f in rep.unknown:
-            print(f"  {f.office} {f.task} {f.target}: event {f.event}, published {f.published}")
-    print(f"overdue (no result or withholding after the deadline): "
-          f"{sum(o.count for o in rep.overdue if o.due)} target(s)")
+            print(f"  {f.office} {f.task} {f.target}：检查 {f.event}，公示 {f.published} / event {f.event}, published {f.published}")
+    n_over = sum(o.count for o in rep.overdue if o.due)
+    print(f"逾期未公示结果（期限已过，既无结果也无不予公示决定）{n_over} 户 / "
+          f"overdue (no result or withholding after the deadline): {n_over} target(s)")
     for o in rep.overdue:
-        due = o.due.isoformat() if o.due else "unknown (calendar lacks the year)"
+        due = (o.due.isoformat(), o.due.isoformat()) if o.due else ("未知（缺少该年度工作日历）", "unknown (calendar lacks the year)")
         shown = ", ".join(o.targets) + (" …" if o.count > len(o.targets) else "")
-        print(f"  {o.office} {o.task}: {o.count} target(s), due {due}: {shown}")
+        print(f"  {o.office} {o.task}：{o.count} 户，期限 {due[0]} / {o.count} target(s), due {due[1]}: {shown}")
     return 0

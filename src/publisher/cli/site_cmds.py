@@ -42,7 +42,8 @@ def cmd_build(args) -> int:
         return 1
     except (BuildError, SearchIndexError) as exc:
         raise UserError(str(exc)) from exc
-    print(f"built {res.output}: {res.pages} HTML pages from {res.entries} ledger entries in "
+    print(f"已生成网站 {res.output}：{res.pages} 个页面，来自 {res.entries} 条账本记录，用时 {res.seconds:.1f} 秒 / "
+          f"built {res.output}: {res.pages} HTML pages from {res.entries} ledger entries in "
           f"{res.seconds:.1f}s (pelican {res.pelican_seconds:.1f}s, search index {res.pagefind_seconds:.1f}s)")
     return 0
 

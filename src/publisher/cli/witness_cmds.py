@@ -175,7 +175,8 @@ def checkpoint_with_witnesses(args, ledger, report, trust, note: str) -> str | N
               file=sys.stdout if o.ok else sys.stderr)
     _, times = witness_times(result.note, policy.witnesses)
     if not result.quorum:
-        print(f"PENDING: {len(times)} of {len(policy.witnesses)} witnesses cosigned, quorum is {policy.quorum}; "
+        print(f"等待见证：{len(policy.witnesses)} 个见证方中 {len(times)} 个已联署，需要 {policy.quorum} 个，下次运行时重试 / "
+              f"PENDING: {len(times)} of {len(policy.witnesses)} witnesses cosigned, quorum is {policy.quorum}; "
               f"kept in {store.dir / 'pending.note'} and retried on the next run", file=sys.stderr)
         return None
     return result.note

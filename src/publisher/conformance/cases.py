@@ -704,3 +704,31 @@ def workflow_commit_without_task(root):
     spec = dict(w.spec(), task="T-2026-999")
     c = w.commit(spec)
     return done(w, [Expect("workflow.task", efile("scjgj", c.seq), c.id)])
+
+
+@case("draws", "An office that is not a partner of the joint commitment signs a `draw.accept` for it.")
+def draw_accept_outsider(root):
+    w = Workflow(root)
+    w.office("gaj", "公安局", "Public Security Bureau")
+    c = w.commit(w.spec())
+    e = w.append("gaj", "draw.accept", {"task": c.body["task"], "commit": c.id})
+    return done(w, [Expect("draw.accept", efile("gaj", e.seq), e.id)])
+
+
+@case("draws", "The partner accepts the same commitment a second time.")
+def draw_accept_twice(root):
+    w = Workflow(root)
+    c = w.commit(w.spec())  # the partner's first acceptance is part of commit()
+    e = w.append("wjj", "draw.accept", {"task": c.body["task"], "commit": c.id})
+    return done(w, [Expect("draw.accept", efile("wjj", e.seq), e.id)])
+
+
+@case("workflow", "A result published 60 days after the inspection it reports (more than 20 working days, "
+      "004 第二十条; the 2026 working-day table of Appendix B): a `workflow.deadline` warning at the result. VALID.")
+def workflow_result_late(root):
+    w, c, lock = _drawn(root)
+    completed = iso(w.clock)[:10]
+    w.clock += 60 * 86400
+    e = w.result(lock, lock.body["selected"][0]["id"], completed=completed)
+    w.checkpoint()
+    return done(w, [Expect("workflow.deadline", efile("scjgj", e.seq), e.id, "warning")])

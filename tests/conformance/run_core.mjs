@@ -3,7 +3,7 @@
 // A ledger-level verifier assembled ONLY from the browser verifier's JS core (theme/verifier/src:
 // entry.js, json.js, note.js, merkle.js, bytes.js) for the rule families the suite's README says
 // the JS core covers: log, chains, envelope, canonical form (ids), signatures (registry as far as
-// signing keys go), checkpoints and witnesses. Everything else (schemas, registry refusals, time
+// signing keys go, compromised keys included), checkpoints and witnesses. Everything else (schemas, registry refusals, time
 // flags, draws, teams, embargoes, workflow) is out of scope here: those cases are Python-only.
 import fs from 'node:fs';
 import path from 'node:path';
@@ -73,6 +73,21 @@ const checkAt = (size) => {
   const c = cps.get(size);
   if (c && toHex(tree.root()) !== toHex(c.cp.root)) add('checkpoint', c.where);
 };
+// compromised keys (spec §1.5): root-signed key.revoke entries with compromised_since, read first
+// because a revocation voids entries that come BEFORE it in the log, signed after that time
+const compromised = new Map(); // key id -> compromised_since
+for (const text of lines) {
+  const m = LINE.exec(text);
+  if (!m || m[1] !== 'operator') continue;
+  let e;
+  try { e = parseEntry(new Uint8Array(fs.readFileSync(path.join(root, 'entries', 'operator', `${m[2].padStart(8, '0')}.json`)))); }
+  catch { continue; }
+  const since = e.type === 'key.revoke' && e.body && typeof e.body.compromised_since === 'string' ? e.body.compromised_since : null;
+  const pub = rootKeys.get(e.key);
+  if (since && e.id === m[3] && pub !== undefined && (await verifyEntrySignature(e, pub)) && !compromised.has(e.body.key_id)) {
+    compromised.set(e.body.key_id, since);
+  }
+}
 let stopped = false;
 for (let n = 0; n < lines.length; n++) {
   const m = LINE.exec(lines[n]);
@@ -105,6 +120,7 @@ for (let n = 0; n < lines.length; n++) {
     ok = k !== undefined && k.office === e.office && !k.revoked && k.validFrom <= e.time && (await verifyEntrySignature(e, k.pub));
   }
   if (!ok) add('signature', where, e.id);
+  if (e.office !== 'operator' && compromised.has(e.key) && e.time >= compromised.get(e.key)) add('compromised', where, e.id, 'warning');
   if (ok && e.office === 'operator') {
     const b = e.body;
     if (e.type === 'office.register') offices.add(b.office);

@@ -1,6 +1,6 @@
 """The conformance cases of the families the browser verifier's JS core implements, run in Node
 by run_core.mjs (a ledger walk built only from theme/verifier/src): the verdict and every
-expected error (rule, file, entry id) must be exactly the reference verifier's."""
+expected error and warning (rule, file, entry id) must be exactly the reference verifier's."""
 
 from __future__ import annotations
 
@@ -40,6 +40,10 @@ def _errors(problems):
     return sorted((p["rule"], p["file"], p["entry_id"]) for p in problems if p["severity"] == "error")
 
 
+def _warnings(problems):
+    return sorted((p["rule"], p["file"], p["entry_id"]) for p in problems if p["severity"] == "warning")
+
+
 def test_the_js_families_cover_a_fair_share():
     assert len(JS_CASES) >= 25 and any(c["verdict"] == "VALID" for c in INDEX if c["js"])
 
@@ -50,6 +54,7 @@ def test_js_core_agrees(node, case):
     got = run_js(node, SUITE / case)
     assert got["verdict"] == expected["verdict"], got
     assert _errors(got["problems"]) == _errors(expected["problems"]), got
+    assert _warnings(got["problems"]) == _warnings(expected["problems"]), got
 
 
 def test_js_core_catches_a_fresh_manipulation(node, tmp_path):

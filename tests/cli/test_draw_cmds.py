@@ -55,6 +55,21 @@ def spec_file(wf, **over) -> str:
     return str(p)
 
 
+def committed_and_checkpointed(env, capsys, spec: str | None = None):
+    """Commit (the given spec file or the default), the partner's acceptance, a checkpoint, and
+    the clock past the beacon round: what every lock needs first."""
+    wf, seed, mp = env
+    at(mp, wf, 60)
+    rc, _, err = run(wf, capsys, "draw", "commit", spec or spec_file(wf))
+    assert rc == 0, err
+    at(mp, wf, 10)
+    assert run(wf, capsys, "draw", "accept", "T-2026-001", "--office", "wjj")[0] == 0
+    at(mp, wf, 20)
+    assert run(wf, capsys, "checkpoint", "--time", str(wf.f.clock))[0] == 0
+    at(mp, wf, 2000)
+    return wf, seed, mp
+
+
 def at(monkeypatch, wf, seconds: int) -> None:
     wf.f.clock += seconds
     monkeypatch.setenv("PUBLISHER_NOW", str(wf.f.clock))
@@ -166,17 +181,9 @@ def test_reveal_uses_beijing_dates(env, capsys, beijing, ok):
     the day before) may reveal; 23:30 Beijing the day before (15:30 UTC) may not."""
     from datetime import datetime, timedelta, timezone
 
-    wf, seed, mp = env
-    at(mp, wf, 60)
-    p = spec_file(wf)
+    p = spec_file(env[0])
     open(p, "a", encoding="utf-8").write("embargo_until: \"2026-01-10\"\n")
-    rc, out, err = run(wf, capsys, "draw", "commit", p)
-    assert rc == 0, err
-    at(mp, wf, 10)
-    assert run(wf, capsys, "draw", "accept", "T-2026-001", "--office", "wjj")[0] == 0
-    at(mp, wf, 20)
-    assert run(wf, capsys, "checkpoint", "--time", str(wf.f.clock))[0] == 0
-    at(mp, wf, 2000)
+    wf, seed, mp = committed_and_checkpointed(env, capsys, p)
     rc, out, err = run(wf, capsys, "draw", "lock", "T-2026-001", "--sim-beacon-seed", str(seed))
     assert rc == 0 and "embargoed" in out, err
     cst = timezone(timedelta(hours=8))
@@ -357,26 +364,13 @@ def test_spec_fields_read_as_add_reads_them():
         assert str(exc.value).startswith(words) and "datetime" not in str(exc.value)
 
 
-def _committed_and_checkpointed(env, capsys):
-    wf, seed, mp = env
-    at(mp, wf, 60)
-    rc, _, err = run(wf, capsys, "draw", "commit", spec_file(wf))
-    assert rc == 0, err
-    at(mp, wf, 10)
-    assert run(wf, capsys, "draw", "accept", "T-2026-001", "--office", "wjj")[0] == 0
-    at(mp, wf, 20)
-    assert run(wf, capsys, "checkpoint", "--time", str(wf.f.clock))[0] == 0
-    at(mp, wf, 2000)
-    return wf, seed, mp
-
-
 def test_lock_computes_the_draw_once(env, capsys, monkeypatch):
     """`draw lock` builds the draw and its append check verifies the entry with the outcome it
     just computed (draw/outcomes.py) instead of computing the same draw a second time."""
     import publisher.draw.lock as lock_mod
     import publisher.draw.rules.state as state_mod
 
-    wf, seed, _ = _committed_and_checkpointed(env, capsys)
+    wf, seed, _ = committed_and_checkpointed(env, capsys)
     calls = []
     real = lock_mod.compute_result
 
@@ -401,7 +395,7 @@ def test_a_lent_outcome_does_not_hide_a_changed_lock(env, capsys):
     from publisher.draw.outcomes import KnownOutcomes
     from publisher.ruleset import default_rules
 
-    wf, seed, _ = _committed_and_checkpointed(env, capsys)
+    wf, seed, _ = committed_and_checkpointed(env, capsys)
     commit = next(e for _, e in wf.ledger.iter_entries() if e.type == "draw.commit")
     beacon = wf.sim.beacon(commit.body["beacon"]["round"])  # the scenario's simulated chain
     known = KnownOutcomes()

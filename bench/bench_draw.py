@@ -133,27 +133,35 @@ def child(path: str, n: int, k: int | None) -> None:
     with open(path, "rb") as f:  # `draw commit`'s verification read the blob validated: its index exists
         for _ in iter_blob_records(f, digest, root=idx_root):
             pass
-    t6 = time.process_time()
     known = KnownOutcomes()
-    with open(path, "rb") as f:
-        cli_body = build_lock_body("cd" * 32, body, beacon, [b"\1" * 32, b"\2" * 32],
-                                   iter_blob_records(f, digest, root=idx_root), inspectors, known=known)
+    out: dict = {}
+
+    def cli_lock() -> None:  # what `draw lock` does after its (resumed) verification
+        with open(path, "rb") as f:
+            out["body"] = build_lock_body("cd" * 32, body, beacon, [b"\1" * 32, b"\2" * 32],
+                                          iter_blob_records(f, digest, root=idx_root), inspectors, known=known)
+
+    def recompute() -> None:  # what the append check did before the memo
+        with open(path, "rb") as f:
+            out["check"] = compute_result("cd" * 32, body, beacon.randomness, [],
+                                          iter_blob_records(f, digest, root=idx_root, validate=False), inspectors)
+
+    cli_s = best(cli_lock, 3)  # best of 3 like the baseline below: the machine is shared
+    cli_body = out["body"]
     t7 = time.process_time()
     lent = known.recall(outcome_key("cd" * 32, body, beacon.randomness, []))
     t8 = time.process_time()
-    with open(path, "rb") as f:
-        check = compute_result("cd" * 32, body, beacon.randomness, [], iter_blob_records(f, digest, root=idx_root,
-                                                                                           validate=False), inspectors)
-    t9 = time.process_time()
+    recompute_s = best(recompute, 2)
+    check = out["check"]
     assert cli_body == lock and check.to_json() == lent.to_json()
     peak_lock = peak_mb()  # everything so far streams; the baseline below holds N records
     # baseline, same process: the draw's own work on records already in memory (no reading)
     with open(path, "rb") as f:
         targets = list(iter_snapshot(f, validate=False))
-    draw_s = best(lambda: compute_result("cd" * 32, body, beacon.randomness, [], targets, inspectors), 2)
+    draw_s = best(lambda: compute_result("cd" * 32, body, beacon.randomness, [], targets, inspectors), 3)
     print(json.dumps({"read_s": t1 - t0, "commit_s": t2 - t1, "lock_s": t3 - t2, "peak_mb": peak_lock,
                       "selected": len(lock["selected"]), "index_build_s": t4 - t3, "lock_idx_s": t5 - t4,
-                      "cli_lock_s": t7 - t6, "rule_check_s": t8 - t7, "recompute_s": t9 - t8,
+                      "cli_lock_s": cli_s, "rule_check_s": t8 - t7, "recompute_s": recompute_s,
                       "draw_s": draw_s}))
 
 

@@ -2,8 +2,9 @@
 
 Why: reading a canonical snapshot means checking every line (UTF-8, JSON, byte-identical
 canonical form, key set, types, order) — ~5 µs a line, most of a lock at N = 10^6. Once a blob
-has passed every check here, the records are kept in a compact local file (pickled tuples in
-chunks, so memory stays one chunk) keyed by the blob's SHA-256, the record type and the code
+has passed every check here, the records are kept in a compact local file (each record's
+attribute dict, pickled in chunks, so memory stays one chunk and a record is rebuilt with one
+C-level unpickle and one ``__dict__`` assignment) keyed by the blob's SHA-256, the record type and the code
 version, authenticated with this machine's random key (see ``verify_cache``). A later read
 re-hashes the blob file (0.1 µs a line) and uses the index only if the hash is the digest it
 was asked for and the whole index authenticates; anything else reads the blob the slow way.
@@ -25,7 +26,7 @@ from .verify_cache import cache_root, code_version, machine_key
 
 R = TypeVar("R", Target, Inspector)
 CHUNK = 4096
-MAGIC = b"publisher-snapshot-index/2\n"  # /2: a Target's ``sealed`` form is kept
+MAGIC = b"publisher-snapshot-index/3\n"  # /3: rows are the records' attribute dicts (were tuples)
 _new, _set = object.__new__, object.__setattr__
 
 
@@ -124,33 +125,23 @@ def _authentic(idx: Path, key: bytes) -> bool:
         return False
 
 
-def _fields(record_type: type[Any]) -> tuple[str, ...]:
-    """What an index row keeps: the JSON fields and, for a Target, whether it is the sealed form
-    (without it a sealed snapshot read back from the index would claim to carry classes)."""
-    fields: tuple[str, ...] = record_type.FIELDS
-    return fields + (("sealed",) if "sealed" in record_type.__dataclass_fields__ else ())
-
-
 def _read(idx: Path, record_type: type[Any]) -> Iterator[Any]:
-    fields = _fields(record_type)
-    plain_fields = fields[:-1] if fields[-1] == "sealed" else fields  # an unsealed record keeps the class default
+    """Records exactly as the snapshot reader made them: its attribute dict (with ``sealed``
+    only when the reader set it) becomes the new record's ``__dict__``."""
     with open(idx, "rb") as f:
         f.seek(len(MAGIC))
         end = idx.stat().st_size - 32
         while f.tell() < end:
             n = int.from_bytes(f.read(4), "big")
-            for values in pickle.loads(f.read(n)):
+            for attrs in pickle.loads(f.read(n)):
                 rec: Any = _new(record_type)
-                # as the snapshot reader stores them: ``sealed`` only when True
-                _set(rec, "__dict__", dict(zip(fields if fields is not plain_fields and values[-1] is True
-                                                 else plain_fields, values)))
+                _set(rec, "__dict__", attrs)
                 yield rec
 
 
 def _build(f: IO[bytes], digest: str, idx: Path, key: bytes, record_type: type[Any], validate: bool,
            name: str | None) -> Iterator[Any]:
     """Read the blob the slow way, writing the index as we go; kept only if the read completes."""
-    fields = _fields(record_type)
     try:
         for d in (idx.parent.parent.parent, idx.parent.parent, idx.parent):
             d.mkdir(exist_ok=True, mode=0o700)
@@ -161,7 +152,7 @@ def _build(f: IO[bytes], digest: str, idx: Path, key: bytes, record_type: type[A
         return
     mac = hmac.new(key, digestmod=hashlib.sha256)
     done = False
-    buf: list[tuple[Any, ...]] = []
+    buf: list[dict[str, Any]] = []
 
     def flush() -> None:
         data = pickle.dumps(buf, protocol=pickle.HIGHEST_PROTOCOL)
@@ -174,7 +165,7 @@ def _build(f: IO[bytes], digest: str, idx: Path, key: bytes, record_type: type[A
         out.write(MAGIC)
         reader = _HashingReader(f)
         for rec in _plain(reader, record_type, validate, name):  # type: ignore[arg-type]
-            buf.append(tuple(getattr(rec, k) for k in fields))
+            buf.append(dict(rec.__dict__))
             if len(buf) >= CHUNK:
                 flush()
             yield rec

@@ -1,0 +1,49 @@
+"""Sealed draws after the lock: what the book records — the lock valid or not, the number drawn,
+and the yearly cap (counted once results are published, never for a void draw)."""
+
+from __future__ import annotations
+
+import pytest
+from test_draw_rule import messages
+from test_draw_sealed import Sealed, draw
+
+
+
+@pytest.fixture
+def s(tmp_path):
+    return Sealed(tmp_path)
+
+
+def test_honest_sealed_lock_is_valid_sized_and_counts_once_results_are_published(s):
+    c, lock = draw(s)
+    r = s.verify()
+    cur = r.rule("draw").tasks["T-2026-001"].current
+    assert r.ok and (cur.lock_valid, cur.selected) == (True, len(lock.body["selected"]))
+    assert all(r.rule("draw").cap.count(2026, row["id"]) == 0 for row in lock.body["selected"])
+    s.results(lock)
+    r = s.verify()
+    assert r.ok, messages(r)
+    assert all(r.rule("draw").cap.draws(2026, row["id"]) == [c.id] for row in lock.body["selected"])
+
+
+def test_forged_sealed_lock_is_not_valid(s):
+    def forge(lock):
+        lock["seed"] = "00" * 32
+    draw(s, forge_lock=forge)
+    r = s.verify()
+    cur = r.rule("draw").tasks["T-2026-001"].current
+    assert not r.ok and (cur.lock_valid, cur.selected) == (False, None)
+
+
+def test_void_sealed_draw_does_not_count(s):
+    """No checkpoint before the round: the sealed draw is void and its inspections never count."""
+    from test_draw_sealed import _salted_build
+
+    sc, t = _salted_build(s)
+    c = s.publish(sc, t)
+    lock = s.slock(c)
+    s.results(lock)
+    r = s.verify()
+    cur = r.rule("draw").tasks["T-2026-001"].current
+    assert r.ok and cur.status == "void" and cur.lock_valid
+    assert all(r.rule("draw").cap.count(2026, row["id"]) == 0 for row in lock.body["selected"])

@@ -47,3 +47,26 @@ def test_void_sealed_draw_does_not_count(s):
     cur = r.rule("draw").tasks["T-2026-001"].current
     assert r.ok and cur.status == "void" and cur.lock_valid
     assert all(r.rule("draw").cap.count(2026, row["id"]) == 0 for row in lock.body["selected"])
+
+
+def test_a_lowered_threshold_passes_publicly_and_is_caught_with_the_openings(s):
+    """The low stratum's threshold moved to the next smaller selected ticket: every public check
+    still holds; only the lock's re-check with the openings sees the thresholds are not the k-th
+    smallest of their strata."""
+    from publisher.draw.errors import ART_LOCK
+    from publisher.draw.tickets import ticket
+
+    true = []
+
+    def forge(lock):
+        seed = bytes.fromhex(lock["seed"])
+        tickets = sorted(ticket(seed, r["id"]) for r in lock["selected"])
+        true.extend(x["threshold"] for x in lock["strata"])
+        lock["strata"][0]["threshold"] = tickets[tickets.index(bytes.fromhex(true[0])) - 1].hex()
+    draw(s, forge_lock=forge)
+    assert s.verify().ok
+    r = s.verify(openings=s.openings)
+    assert [(p.rule, p.message, p.article) for p in r.problems if p.rule.startswith("draw")] == [
+        ("draw.sealed", "抽取核验不通过 / with the openings, the thresholds differ from the lock's: recomputed "
+         f"{[t[:16] for t in true]}", ART_LOCK)]
+    assert r.rule("draw").tasks["T-2026-001"].current.lock_valid is False

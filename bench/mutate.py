@@ -57,7 +57,7 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "draw": ([P + "draw/*.py"], ["tests/draw", "--ignore", "tests/draw/rules"]),
 }
 # Generate demo data and the published worked examples; they hold no rule.
-DO_NOT_MUTATE = [P + "draw/samples.py", P + "draw/vectors.py"]
+DO_NOT_MUTATE = [P + "draw/samples.py", P + "draw/vectors.py", P + "draw/sealed_vectors.py"]
 LINKED = ["src", "tests", "ledger", "docs", "theme"]
 
 

@@ -432,9 +432,27 @@ def test_reveal_at_midnight_beijing_of_the_embargo_day_verifies(sc):
 
 def test_reveal_a_second_before_midnight_beijing_is_refused(sc):
     _, rev = _embargoed_reveal_at(sc, day_start("2026-01-05") - 1)
-    assert found(sc.verify(), "draw.reveal") == [
+    r = sc.verify()
+    assert found(r, "draw.reveal") == [
         ("揭示日期 2026-01-04（北京时间）早于暂不公开期限 2026-01-05 / revealed on 2026-01-04 (Beijing time), before "
          "the embargo ends (2026-01-05)", ART_UNANNOUNCED)]
+    cur = r.rule("draw").tasks["T-2026-001"].current
+    assert cur.selected is None and r.rule("draw").book.private[cur.id].secrets is None  # nothing taken from it
+
+
+def test_reveal_of_a_lock_that_failed_is_refused(sc):
+    """An embargoed lock made before its round is refused (lock_valid false): its reveal is not
+    checked as if the lock stood."""
+    c = sc.commit(sc.spec(embargo_until="2026-01-05"))
+    sc.checkpoint()
+    rt = rt_of(sc, c)
+    sc.append("draw.lock", sc.lock_body(c), time=iso(rt - 30))
+    sc.f.clock = day_start("2026-01-06")
+    sc.append("draw.reveal", sc.reveal_body(c))
+    r = sc.verify()
+    assert found(r, "draw.reveal") == [("只有已有效锁定的暂不公开抽取才能揭示 / only an embargoed draw with a valid lock "
+                                        "is revealed", ART_LOCK)]
+    assert r.rule("draw").tasks["T-2026-001"].current.reveal is None
 
 
 # --- draw.reveal (finish): unrevealed 7 days after the embargo's end -----------------------------

@@ -70,3 +70,15 @@ def test_a_lowered_threshold_passes_publicly_and_is_caught_with_the_openings(s):
         ("draw.sealed", "抽取核验不通过 / with the openings, the thresholds differ from the lock's: recomputed "
          f"{[t[:16] for t in true]}", ART_LOCK)]
     assert r.rule("draw").tasks["T-2026-001"].current.lock_valid is False
+
+
+def test_openings_for_another_draw_audit_this_one_as_unopened(s):
+    """An auditor's openings file that holds nothing for this draw's root is an audit with no
+    openings (every company named), never a silent public-only check."""
+    c, _ = draw(s)
+    r = s.verify(openings={"ff" * 32: {}})
+    assert r.rule("draw").sealed.audited == [c.id] and r.rule("draw").sealed.unchecked == {}
+    sealed = [p.message for p in r.problems if p.rule == "draw.sealed"]
+    first = s.eligible_of(c)[0].id
+    assert len(sealed) == len(s.eligible_of(c)) and sealed[0] == (
+        f"抽取核验不通过 / no opening for {first} (leaf 0); the auditor cannot check its stratum")

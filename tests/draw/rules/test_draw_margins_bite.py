@@ -470,3 +470,24 @@ def test_unrevealed_warning_starts_one_second_after_seven_days(sc):
          "T-2026-001's embargo ended on 2026-01-05 and the draw has not been revealed", ART_UNANNOUNCED)]
     p = next(p for p in r.problems if p.rule == "draw.reveal")
     assert (p.file, p.entry_id) == (r.rule("draw").commits[c.id].file, c.id) and p.file and lock.id
+
+
+# --- an unreadable snapshot is named once, and the commitment is still recorded ---------------------
+
+
+def test_a_malformed_target_snapshot_is_named_once_and_the_commitment_recorded(sc):
+    """Found by mutation testing: the removal comparison (and the sealed-form check) read the
+    snapshot outside any guard, so a malformed one aborted the whole commitment — it was never
+    recorded, and the partner's acceptance was then refused as naming no commitment."""
+    blob = sc.f.ledger.put_blob(b"not a snapshot\n")
+    t = sc.f.tick()
+    sc.f.ledger.append("scjgj", "directory.snapshot", {"kind": "targets", "blob": blob, "count": 1,
+                                                       "confirmed_by": "张某", "confirmed_at": t[:10]},
+                       sc.f.keys["scjgj"], t)
+    c = sc.commit(sc.spec(), forge=lambda b: b["population"].update(snapshot=blob))
+    r = sc.verify()
+    assert [(p.rule, p.message, p.article) for p in r.problems if p.rule.startswith("draw")] == [
+        ("draw.commit", f"名录快照不符合格式 / snapshot refused: blobs/{blob[:16]}…:1: not a JSON value without floats: "
+         "Expecting value: line 1 column 1 (char 0) [json]", "")]
+    cur = r.rule("draw").tasks["T-2026-001"].current
+    assert (cur.id, cur.valid, cur.accepted) == (c.id, False, {"wjj": cur.accepted.get("wjj")}) and cur.accepted

@@ -82,6 +82,8 @@ def test_spec_of_ignores_cap_exclusions_and_reads_defaults():
     assert s["offices"] == [("scjgj", 1), ("wjj", 1)]
     assert s["strata"] == [{"name": "低风险", "match": {"risks": ["A"]}, "take": {"count": 3}, "rounding": "ceil",
                             "zero_ok": False}]
+    del b["population"]["exclusions"]
+    assert spec_of(b)["exclusions"] == []
 
 
 @pytest.mark.parametrize("f1, f2, overlap", [

@@ -90,3 +90,9 @@ def test_small_mode_draws_from_the_targets_region_cross_mode_from_elsewhere():
     assert substitute(SEED, "T", "371202", "L-0", team, plan(records, "cross")) == "L-1"
     assert substitute(SEED, "T", "3713", "L-0", team, plan(records, "small")) is None
     assert substitute(SEED, "T", "371102", "L-0", team, plan(records, "big")) == by_score("T", ["L-1", "L-2"])[0]
+
+
+def test_a_target_without_a_team_in_the_map_still_draws():
+    """``teams`` may lack the target (a caller passing the draw's other teams): nobody is in its team."""
+    records = [insp("L-0")] + [insp(i) for i in CANDIDATES] + [insp("P-0", "p")]
+    assert substitute(SEED, "T", "371102", "L-0", {}, plan(records)) == by_score("T", CANDIDATES)[0]

@@ -491,3 +491,34 @@ def test_a_malformed_target_snapshot_is_named_once_and_the_commitment_recorded(s
          "Expecting value: line 1 column 1 (char 0) [json]", "")]
     cur = r.rule("draw").tasks["T-2026-001"].current
     assert (cur.id, cur.valid, cur.accepted) == (c.id, False, {"wjj": cur.accepted.get("wjj")}) and cur.accepted
+
+
+def test_a_redraw_of_the_same_task_is_not_a_twin(sc):
+    old = sc.commit(sc.spec())
+    new = sc.commit(sc.spec(supersedes=old.id, reason="填错", reason_code="correction", approver=HEAD,
+                            beacon=old.body["beacon"]))
+    sc.checkpoint()
+    sc.lock(new)
+    r = sc.verify()
+    assert r.ok and r.rule("draw").twins == {} and found(r, "draw.history", "warning") == []
+
+
+def test_an_invalid_look_alike_is_not_a_twin(sc):
+    a = sc.commit(sc.spec("T-A"))
+    sc.commit(sc.spec("T-B", beacon=a.body["beacon"]),
+              forge=lambda b: b["strata"][1].update(k=b["strata"][1]["k"] + 1))
+    sc.checkpoint()
+    sc.lock(a)
+    assert sc.verify().rule("draw").twins == {}
+
+
+def test_three_twins_one_locked_are_one_group(sc):
+    a = sc.commit(sc.spec("T-A"))
+    for t in ("T-C", "T-B"):
+        sc.commit(sc.spec(t, beacon=a.body["beacon"]))
+    sc.checkpoint()
+    sc.lock(a)
+    r = sc.verify()
+    assert r.rule("draw").twins == {"scjgj": [{"tasks": ["T-A", "T-B", "T-C"], "commitments": 3, "locked": 1,
+                                               "unlocked": 2, "locked_tasks": ["T-A"]}]}
+    assert len(found(r, "draw.history", "warning")) == 1

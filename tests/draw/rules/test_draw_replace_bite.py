@@ -65,3 +65,26 @@ def test_embargoed_draw_before_its_list_is_public(tmp_path):
                                "approver": {"name": "李某", "title": "分管副局长"}, "date": "2026-01-01"})
     assert found(sc.verify()) == [("只有已锁定并公布的抽取才能更换检查人员 / an inspector can only be replaced in a locked "
                                    "and published draw (after the reveal, for an embargoed one)", ART_REPLACE)]
+
+
+def test_replacement_in_a_revealed_draw_after_another_draw_uses_its_secrets(tmp_path):
+    """The teams in force are rebuilt from the revealed secrets when another draw was computed in
+    between (the embargoed seed includes them: without them the teams would be another draw's)."""
+    from publisher.draw.commitment import team_plan
+    from publisher.draw.replace import substitute
+
+    sc, c, _ = setup(tmp_path)
+    sc.f.clock = 1767225600 + 10 * 86400
+    rev = sc.append("draw.reveal", sc.reveal_body(c)).body
+    locked(sc, "T-2026-002")  # the last draw computed is now another one
+    team = rev["teams"][0]
+    teams = {t["target"]: t["members"] for t in rev["teams"]}
+    region = next(t.region for t in sc.targets if t.id == team["target"])
+    new = substitute(bytes.fromhex(rev["seed"]), team["target"], region, team["members"][0], teams,
+                     team_plan(c.body, sc.inspectors))
+    sc.append("team.replace", {"task": "T-2026-001", "commit": c.id, "target": team["target"],
+                               "out": team["members"][0], "in": new, "reason": "recusal",
+                               "approver": {"name": "李某", "title": "分管副局长"}, "date": sc.f.tick()[:10]})
+    r = sc.verify()
+    assert found(r) == [] and r.ok
+    assert r.rule("draw").tasks["T-2026-001"].current.replacements == 1

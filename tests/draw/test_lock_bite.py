@@ -135,7 +135,7 @@ def test_result_findings_each_field():
 
 def test_first_difference_of_lists_of_different_length():
     rows = [{"id": "a"}, {"id": "b"}]
-    assert _first_difference("selected list", rows, rows[:1], "id") == "selected list has 2 rows, the recomputation 1"
-    assert _first_difference("teams", rows[:1], rows, "target") == "teams has 1 rows, the recomputation 2"
-    assert _first_difference("x", [{"id": "a"}, {"id": "c"}], rows, "id") == (
+    assert _first_difference("selected list", rows, rows[:1]) == "selected list has 2 rows, the recomputation 1"
+    assert _first_difference("teams", rows[:1], rows) == "teams has 1 rows, the recomputation 2"
+    assert _first_difference("x", [{"id": "a"}, {"id": "c"}], rows) == (
         "x differs from the recomputation at position 2: published {'id': 'c'}, recomputed {'id': 'b'}")

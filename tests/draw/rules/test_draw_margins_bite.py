@@ -522,3 +522,18 @@ def test_three_twins_one_locked_are_one_group(sc):
     assert r.rule("draw").twins == {"scjgj": [{"tasks": ["T-A", "T-B", "T-C"], "commitments": 3, "locked": 1,
                                                "unlocked": 2, "locked_tasks": ["T-A"]}]}
     assert len(found(r, "draw.history", "warning")) == 1
+
+
+def test_no_outcome_is_computed_for_an_embargoed_or_invalid_commitment(sc):
+    """An embargoed draw's list needs its secrets; an invalid commitment has no draw: once their
+    round is published by another task's lock, neither gets an outcome."""
+    emb = sc.commit(sc.spec(embargo_until="2026-01-20"), delay=3600)
+    bad = sc.commit(sc.spec("T-BAD", beacon=emb.body["beacon"]),
+                    forge=lambda b: b["strata"][1].update(k=b["strata"][1]["k"] + 1))
+    other = sc.commit(sc.spec("T-OTHER", beacon=emb.body["beacon"]))
+    sc.checkpoint()
+    sc.lock(other)
+    r = sc.verify(now=rt_of(sc, emb) + DAY)
+    commits = r.rule("draw").commits
+    assert commits[emb.id].outcome is None and commits[bad.id].outcome is None
+    assert commits[emb.id].status == "committed" and commits[bad.id].status == "invalid"

@@ -189,3 +189,15 @@ def test_builder_refuses_the_reserved_cap_reason_and_reports_every_problem():
         build_commit_body(spec(beacon={"chain_hash": SIM.chain.chain_hash, "round": SIM.chain.round_at(
             unix(TIME) + 30)}), TARGETS, INSPECTORS, time="2026-02-01T00:00:00Z", cap=CapTable(), chains=CHAINS)
     assert "less than 60 s after the commitment" in e.value.message and e.value.message.endswith(f"({ART_FAIR})")
+
+
+def test_the_explained_population_leaves_out_cap_exclusions():
+    """The site's explanations prove membership against the committed root: the population they
+    hold is the committed one, cap exclusions left out."""
+    from publisher.draw.explain import Population
+
+    body, cap, capped = _capped_body(3)
+    pop = Population.from_commit(body, TARGETS)
+    assert pop.size == body["population"]["count"] and not set(capped) & set(pop.ids)
+    assert pop.tree.root().hex() == body["population"]["root"]
+    assert set(capped) <= set(pop.exclusions)

@@ -139,3 +139,13 @@ def test_first_difference_of_lists_of_different_length():
     assert _first_difference("teams", rows[:1], rows) == "teams has 1 rows, the recomputation 2"
     assert _first_difference("x", [{"id": "a"}, {"id": "c"}], rows) == (
         "x differs from the recomputation at position 2: published {'id': 'c'}, recomputed {'id': 'b'}")
+
+
+def test_builders_join_every_secret_refusal():
+    c0, c1 = (o["commitment"] for o in EMBARGOED["offices"])
+    want = (f"the secret revealed for office scjgj does not match its commitment {c0[:16]}…; "
+            f"the secret revealed for office wjj does not match its commitment {c1[:16]}…")
+    for build in (build_lock_body, build_reveal_body):
+        with pytest.raises(DrawError) as e:
+            build(CID, EMBARGOED, BEACON, SECRETS[::-1], TARGETS, INSPECTORS)
+        assert (e.value.message, e.value.article) == (want, ART_LOCK)

@@ -201,3 +201,14 @@ def test_the_explained_population_leaves_out_cap_exclusions():
     assert pop.size == body["population"]["count"] and not set(capped) & set(pop.ids)
     assert pop.tree.root().hex() == body["population"]["root"]
     assert set(capped) <= set(pop.exclusions)
+
+
+def test_the_explained_population_of_a_commitment_without_exclusions():
+    from publisher.draw.explain import Population
+
+    pop_spec = spec(population={"snapshot": "aa" * 32, "filter": {"regions": ["371122"]}})
+    body = build_commit_body(pop_spec, TARGETS, INSPECTORS, time=TIME, cap=CapTable())
+    assert "exclusions" not in body["population"]
+    pop = Population.from_commit(body, TARGETS)
+    assert (pop.size, pop.exclusions, pop.tree.root().hex()) == (body["population"]["count"], {},
+                                                                 body["population"]["root"])

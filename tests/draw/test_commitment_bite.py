@@ -208,7 +208,7 @@ def test_the_explained_population_of_a_commitment_without_exclusions():
 
     pop_spec = spec(population={"snapshot": "aa" * 32, "filter": {"regions": ["371122"]}})
     body = build_commit_body(pop_spec, TARGETS, INSPECTORS, time=TIME, cap=CapTable())
-    assert "exclusions" not in body["population"]
+    assert body["population"].pop("exclusions") == []  # a body may also leave the member out
     pop = Population.from_commit(body, TARGETS)
     assert (pop.size, pop.exclusions, pop.tree.root().hex()) == (body["population"]["count"], {},
                                                                  body["population"]["root"])

@@ -59,3 +59,15 @@ def test_a_one_company_population_needs_a_proof_or_neighbours():
     empty["population"]["count"] = 0
     v = verify_explanation(empty, lock, e)
     assert v.ok and not v.selected  # nothing to prove against an empty population
+
+
+def test_a_commitment_without_an_exclusions_member():
+    body, lock = draw()
+    bare = copy.deepcopy(body)
+    del bare["population"]["exclusions"]
+    pop = Population.from_commit(body, TARGETS)
+    for tid in (TARGETS[0].id, "0"):
+        v = verify_explanation(bare, lock, explain(lock, pop, tid))
+        assert v.ok and v == verify_explanation(body, lock, explain(lock, pop, tid))
+    v = verify_explanation(bare, lock, explain(lock, pop, TARGETS[5].id))  # excluded in the full body
+    assert v.ok and "it was excluded" not in v.en and "the two neighbouring entries" in v.en

@@ -84,7 +84,11 @@ EQUIVALENT.update({
         "with_root=True: the scan also computes a root that Population never reads",
     "publisher.draw.explain.x_verify_explanation__mutmut_242":
         "_verdict reads the exclusion only when there is no leaf (leaf is None): passing it for a member changes nothing",
+    "publisher.draw.commitment.x_check_commit_body__mutmut_12":
+        "apply_cap=None is falsy, as False (it is only tested for truth)",
+    "publisher.draw.population.x_leaf_data__mutmut_6": "codec names are case-insensitive",
 })
+
 
 
 

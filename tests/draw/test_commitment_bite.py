@@ -18,7 +18,7 @@ from publisher.draw.commitment import (
     static_findings,
     zero_findings,
 )
-from publisher.draw.errors import ART_CAP, ART_FAIR, ART_LOCK, ART_UNANNOUNCED, DrawError
+from publisher.draw.errors import ART_CAP, ART_FAIR, ART_LOCK, ART_MATCH, ART_UNANNOUNCED, DrawError
 from publisher.draw.strata import parse_strata
 from publisher.draw.timeutil import unix
 
@@ -212,3 +212,22 @@ def test_the_explained_population_of_a_commitment_without_exclusions():
     pop = Population.from_commit(body, TARGETS)
     assert (pop.size, pop.exclusions, pop.tree.root().hex()) == (body["population"]["count"], {},
                                                                  body["population"]["root"])
+
+
+def test_a_body_that_cannot_describe_a_draw_is_one_finding_with_its_article():
+    body = built()
+    odd = copy.deepcopy(body)
+    odd["teams"]["mode"] = "wide"
+    assert recheck(odd) == [("team mode 'wide' must be one of big, small, group, cross", ART_MATCH, "")]
+    lead = copy.deepcopy(odd)
+    lead["offices"] = lead["offices"][::-1]
+    assert recheck(lead) == [
+        ("the first office (wjj) is the lead and must be the office signing the commitment (scjgj)", ART_FAIR, ""),
+        ("team mode 'wide' must be one of big, small, group, cross", ART_MATCH, "")]
+
+
+def test_a_body_without_an_exclusions_member_is_rechecked():
+    body = build_commit_body(spec(population={"snapshot": "aa" * 32, "filter": {"regions": ["371122"]}}),
+                             TARGETS, INSPECTORS, time=TIME, cap=CapTable())
+    assert body["population"].pop("exclusions") == []
+    assert recheck(body) == []

@@ -44,6 +44,53 @@ EQUIVALENT: dict[str, str] = {
         "fn is even and > 0 on entry to the loop: it turns odd before reaching 0 or 1",
 }
 
+# The draw groups (draw.rules, draw): caches, defaults equal to the value removed, arguments
+# never read (docs/QUALITY.md, "The draw groups").
+EQUIVALENT.update({
+    "publisher.draw.rules.sealed.xǁSealedCheckǁon_lock__mutmut_22":
+        "eligible() reads time only with a cap table; cap=None here",
+    "publisher.draw.rules.sealed.xǁSealedCheckǁon_lock__mutmut_23":
+        "apply_cap=None is falsy, as False (cap=None: only committed_cap=() depends on it)",
+    "publisher.draw.rules.sealed.xǁSealedCheckǁon_lock__mutmut_72":
+        "teams_cache is a cache: current_teams() recomputes the same teams without it",
+    "publisher.draw.rules.state.xǁDrawBookǁtarget_ids__mutmut_1":
+        "ids_cache is a cache: without it the ids are read again, the same",
+    "publisher.draw.rules.state.xǁDrawBookǁtarget_ids__mutmut_2":
+        "ids_cache is a cache: get(None) misses, the ids are read again",
+    "publisher.draw.rules.state.xǁDrawBookǁtarget_ids__mutmut_12":
+        "cache size bound 4 vs 5 entries: memory only",
+    "publisher.draw.rules.state.xǁDrawBookǁtarget_ids__mutmut_13":
+        "cache size bound 4 vs 5 entries: memory only",
+    "publisher.draw.rules.replace.x_current_teams__mutmut_2":
+        "teams_cache is never None once a lock is valid: the mutant only always recomputes (same teams)",
+    "publisher.draw.rules.replace.x_current_teams__mutmut_3":
+        "teams_cache[1] (a dict) never equals an id: always recomputes, same teams",
+    "publisher.draw.rules.replace.x_current_teams__mutmut_6":
+        "assert weakened: both hold for every lock_valid draw",
+    "publisher.draw.tickets.x_ticket_int__mutmut_4":
+        "int.from_bytes defaults to big-endian since Python 3.11",
+    "publisher.draw.seed.x_new_secret__mutmut_1":
+        "secrets.token_bytes(None) draws the default 32 bytes = SECRET_LEN",
+    "publisher.draw.openings.x_parse_openings__mutmut_18": "codec names are case-insensitive",
+    "publisher.draw.replace.x_substitute__mutmut_67": "codec names are case-insensitive",
+    "publisher.draw.replace.x_substitute__mutmut_71": "codec names are case-insensitive",
+    "publisher.draw.replace.x_substitute__mutmut_74":
+        "(score, id) pairs of distinct inspectors are never equal: < and <= pick the same",
+    "publisher.draw.explain.xǁPopulationǁfrom_commit__mutmut_12":
+        "with_root=None is falsy, as False: the scan's root is never read (Population builds its own tree)",
+    "publisher.draw.explain.xǁPopulationǁfrom_commit__mutmut_17":
+        "with_root omitted (True): the scan also computes a root that Population never reads",
+    "publisher.draw.explain.xǁPopulationǁfrom_commit__mutmut_25":
+        "with_root=True: the scan also computes a root that Population never reads",
+    "publisher.draw.explain.x_verify_explanation__mutmut_242":
+        "_verdict reads the exclusion only when there is no leaf (leaf is None): passing it for a member changes nothing",
+    "publisher.draw.commitment.x_check_commit_body__mutmut_12":
+        "apply_cap=None is falsy, as False (it is only tested for truth)",
+    "publisher.draw.population.x_leaf_data__mutmut_6": "codec names are case-insensitive",
+})
+
+
+
 
 def load() -> dict[str, tuple[Path, dict[str, int | None]]]:
     """module -> (its group's work directory, verdict per mutant)."""

@@ -164,15 +164,14 @@ def result_findings(expected: DrawResult, body: Mapping[str, Any]) -> list[Findi
     if body["strata"] != exp["strata"]:
         out.append(Finding("stratum sizes or thresholds differ from the recomputation", ART_LOCK))
     if body["selected"] != exp["selected"]:
-        out.append(Finding(_first_difference("selected list", body["selected"], exp["selected"],
-                                             "id"), ART_LOCK))
+        out.append(Finding(_first_difference("selected list", body["selected"], exp["selected"]), ART_LOCK))
     out.extend(team_findings(body["teams"], expected.plan, expected.regions))
     if body["teams"] != exp["teams"]:
-        out.append(Finding(_first_difference("teams", body["teams"], exp["teams"], "target"), ART_MATCH))
+        out.append(Finding(_first_difference("teams", body["teams"], exp["teams"]), ART_MATCH))
     return out
 
 
-def _first_difference(what: str, got: Sequence[Mapping], want: Sequence[Mapping], key: str) -> str:
+def _first_difference(what: str, got: Sequence[Mapping], want: Sequence[Mapping]) -> str:
     for i, (g, w) in enumerate(zip(got, want)):
         if g != w:
             return (f"{what} differs from the recomputation at position {i + 1}: published "

@@ -42,7 +42,7 @@ def parse_opening(obj: object, where: str = "opening") -> Opening:
         raise DrawError(f"{where}: an opening is an object with exactly id, root, salt, stratum")
     if not all(isinstance(obj[k], str) for k in obj):
         raise DrawError(f"{where}: id, root, salt and stratum are strings")
-    if not HEX64.match(obj["root"]) or not HEX64.match(obj["salt"]):
+    if not HEX64.fullmatch(obj["root"]) or not HEX64.fullmatch(obj["salt"]):  # not `$`: no final newline
         raise DrawError(f"{where}: root and salt are 64 lower-case hex digits")
     return Opening(obj["root"], obj["id"], obj["stratum"], bytes.fromhex(obj["salt"]))
 

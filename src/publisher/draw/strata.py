@@ -21,8 +21,11 @@ NAME_RE = re.compile(r"^[^\x00-\x1f\x7f]{1,64}$")
 
 
 def parse_ratio(text: Any) -> Fraction:
-    """A decimal string in [0, 1] with at most 9 decimals, as an exact fraction."""
-    if not isinstance(text, str) or not RATIO_RE.match(text):
+    """A decimal string in [0, 1] with at most 9 decimals, as an exact fraction.
+
+    ``fullmatch``: ``$`` alone also matches before a final newline, which the JavaScript
+    verifier's ``/…$/`` refuses — ``"0.05\n"`` must be refused here too."""
+    if not isinstance(text, str) or not RATIO_RE.fullmatch(text):
         raise DrawError(f"ratio {text!r} must be a decimal string from 0 to 1 such as \"0.05\"")
     return Fraction(text)
 

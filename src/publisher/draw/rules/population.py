@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context
-from publisher.draw.errors import ART_DIRECTORY, Finding
+from publisher.directory.records import DirectoryError
+from publisher.draw.errors import ART_DIRECTORY, DrawError, Finding
 from publisher.draw.rules.state import CommitSummary, DrawBook, Snapshot
 from publisher.draw.timeutil import unix
 
@@ -47,7 +48,10 @@ class PopulationCheck:
         snap = confirmed[-1]
         before = [s for s in mine if s.index < snap.index and s.blob != blob]
         if before and unix(entry.time) - unix(snap.time) <= REMOVAL_WINDOW:
-            removed = sorted(book.target_ids(ctx, before[-1].blob) - book.target_ids(ctx, blob))
+            try:
+                removed = sorted(book.target_ids(ctx, before[-1].blob) - book.target_ids(ctx, blob))
+            except (DrawError, DirectoryError):  # missing or unreadable: draw.commit names it
+                return []
             if removed:
                 c.removed_before = removed[:SHOW_REMOVED]
                 c.removed_count = len(removed)

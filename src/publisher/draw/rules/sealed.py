@@ -12,7 +12,7 @@ from collections.abc import Mapping
 
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context
-from publisher.directory.records import Target
+from publisher.directory.records import DirectoryError, Target
 from publisher.draw.cap import draw_counts
 from publisher.draw.errors import ART_LOCK, DrawError, Finding
 from publisher.draw.openings import Opening
@@ -76,6 +76,8 @@ class SealedCheck:
                                              cap=book.cap, openings=opened)
         except DrawError as exc:
             return [Finding(exc.message, exc.article or ART_LOCK, rule=RULE)]
+        except DirectoryError:  # an unreadable snapshot: draw.commit names it (rules/commit.py)
+            return []
         c.population = body["population"]["count"]
         if opened is None:
             self.unchecked[entry.id] = UNCHECKED

@@ -1,0 +1,115 @@
+"""``check_sealed_lock``'s public checks (§6S.2 5–7), one forged field at a time, each with its whole
+message and article; and the auditor's opening checks (§6S.3) one by one. One honest sealed draw
+is built per module; every test alters a copy."""
+
+from __future__ import annotations
+
+import copy
+
+import pytest
+from test_draw_sealed import HIGH, LOW, Sealed, _salted_build, honest
+
+from publisher.draw.errors import ART_FAIR, ART_LOCK, ART_MATCH
+from publisher.draw.openings import Opening
+from publisher.draw.sealed import ART_SEALED, check_sealed_lock, opening_findings
+
+
+@pytest.fixture(scope="module")
+def drawn(tmp_path_factory):
+    s = Sealed(tmp_path_factory.mktemp("sealed"))
+    built, t = _salted_build(s)
+    c = s.publish(built, t)
+    s.checkpoint()
+    lock = s.slock(c)
+    el = s.eligible_of(c)
+    return s, c, lock, el, built
+
+
+def check(drawn, forge=None, openings=None):
+    s, c, lock, el, _ = drawn
+    body = copy.deepcopy(lock.body)
+    if forge:
+        forge(body)
+    out, _ = check_sealed_lock(c.id, c.body, body, s.beacon_of(c).randomness, el, s.inspectors, openings)
+    return [(f.message, f.article, f.rule) for f in out]
+
+
+def test_the_honest_lock_passes_publicly_and_with_openings(drawn):
+    s, c, _, _, _ = drawn
+    assert check(drawn) == []
+    assert check(drawn, openings=s.openings[c.body["population"]["root"]]) == []
+
+
+def test_another_seed(drawn):
+    _, _, lock, _, _ = drawn
+    got = check(drawn, lambda b: b.update(seed="00" * 32))
+    assert got[0] == (f"seed {'00' * 8}… differs from the recomputed {lock.body['seed'][:16]}…", ART_LOCK,
+                      "draw.sealed")
+
+
+def test_strata_that_are_not_the_commitments(drawn):
+    _, c, lock, _, _ = drawn
+    want = [(s["name"], s["n"], s["k"]) for s in c.body["strata"]]
+    got = check(drawn, lambda b: b["strata"][0].update(n=b["strata"][0]["n"] + 1))
+    assert got == [(f"the lock's strata {[(want[0][0], want[0][1] + 1, want[0][2]), want[1]]} are not the "
+                    f"commitment's {want}", ART_LOCK, "draw.sealed")]
+
+
+def test_a_threshold_iff_the_stratum_takes_someone(drawn):
+    got = check(drawn, lambda b: b["strata"][1].update(threshold=None))
+    assert (f"stratum '{HIGH}': a threshold is given iff k > 0", ART_LOCK, "draw.sealed") in got
+
+
+def test_selected_rows_count_distinct_and_eligible(drawn):
+    _, _, lock, el, _ = drawn
+    k = len(lock.body["selected"])
+    got = check(drawn, lambda b: b["selected"].append(dict(b["selected"][0])))
+    assert got[0] == (f"selected lists {k + 1} rows ({k} distinct) for Σk = {k}", ART_LOCK, "draw.sealed")
+    got = check(drawn, lambda b: b["selected"].pop())
+    assert got[0] == (f"selected lists {k - 1} rows ({k - 1} distinct) for Σk = {k}", ART_LOCK, "draw.sealed")
+    got = check(drawn, lambda b: b["selected"][0].update(id="X-NOT-ELIGIBLE"))
+    assert ("selected X-NOT-ELIGIBLE, which is not an eligible target of this draw", ART_LOCK, "draw.sealed") in got
+
+
+def test_the_batch_order_is_recomputed(drawn):
+    def swap(b):
+        b["selected"][0]["id"], b["selected"][1]["id"] = b["selected"][1]["id"], b["selected"][0]["id"]
+    got = check(drawn, swap)
+    assert got[0][0].startswith("selected list (batch order) differs at position 1: published ")
+    assert got[0][1:] == (ART_LOCK, "draw.sealed")
+
+
+def test_rows_carrying_a_stratum(drawn):
+    got = check(drawn, lambda b: b["selected"][0].update(stratum=LOW))
+    assert ("a sealed lock's selected rows carry no stratum", ART_SEALED, "draw.sealed") in got
+
+
+def test_teams_are_recomputed(drawn):
+    def swap(b):
+        t0, t1 = b["teams"][0], b["teams"][1]
+        t0["members"][1], t1["members"][1] = t1["members"][1], t0["members"][1]
+    got = check(drawn, swap)
+    assert got[-1][0].startswith("teams differs at position 1: published ") and got[-1][1:] == (ART_MATCH,
+                                                                                                 "draw.sealed")
+
+
+def test_each_opening_refusal(drawn):
+    s, c, _, el, built = drawn
+    root = c.body["population"]["root"]
+    ops = dict(s.openings[root])
+    leaves = built.leaves
+    first, second = el[0].id, el[1].id
+    assert opening_findings(c.body, el, leaves, ops) == []
+    named = dict(ops)
+    named[first] = Opening(root, first, "第九层", ops[first].salt)
+    assert [(f.message, f.article) for f in opening_findings(c.body, el, leaves, named)] == [
+        (f"the opening of {first} names stratum '第九层', which the commitment does not have", ART_LOCK)]
+    extra = dict(ops)
+    for i in ("Z1", "Z2", "Z3", "Z4", "Z5", "Z6"):
+        extra[i] = Opening(root, i, LOW, b"\x00" * 32)
+    assert [f.message for f in opening_findings(c.body, el, leaves, extra)] == [
+        f"an opening for {i}, which is not an eligible target of this draw" for i in ("Z1", "Z2", "Z3", "Z4", "Z5")]
+    missing = {k: v for k, v in ops.items() if k != second}
+    assert [f.message for f in opening_findings(c.body, el, leaves, missing)] == [
+        f"no opening for {second} (leaf 1); the auditor cannot check its stratum"]
+    assert honest(next(t for t in s.full if t.id == first)) == ops[first].stratum

@@ -116,7 +116,9 @@ def _children_cpu() -> float:
 
 
 def survivors(wd: Path) -> list[str]:
-    """Last run's surviving mutants of a group, without the known equivalent ones."""
+    """Last run's surviving mutants of a group, without the known equivalent ones, and its mutants
+    that had no test then (mutmut never re-tests those unless named, even after tests for their
+    function were written)."""
     from mutmut.stats import status_by_exit_code
 
     sys.path.insert(0, str(ROOT / "bench"))
@@ -125,7 +127,7 @@ def survivors(wd: Path) -> list[str]:
     names = []
     for meta in sorted((wd / "mutants").glob("src/**/*.py.meta")):
         codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
-        names += [k for k, c in codes.items() if status_by_exit_code[c] == "survived" and k not in EQUIVALENT]
+        names += [k for k, c in codes.items() if status_by_exit_code[c] in ("survived", "no tests") and k not in EQUIVALENT]
     return names
 
 

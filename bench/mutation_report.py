@@ -42,6 +42,20 @@ EQUIVALENT: dict[str, str] = {
         "fn is even and > 0 on entry to the loop: it turns odd before reaching 0 or 1",
     "publisher.core.merkle.x_verify_consistency__mutmut_89":
         "fn is even and > 0 on entry to the loop: it turns odd before reaching 0 or 1",
+    # gitops/rules.py
+    "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_24": "codec names are case-insensitive",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_11": "union is only tested for truth: None is falsy, as False",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_22":
+        "neither b'' nor b'XXXX' holds the union line: the refusal is the same",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_49":
+        "redundant guard: an unset attribute ('-text', '!eol') never equals a rewriting attribute's name anyway",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_51":
+        "redundant guard: an unset attribute ('-text', '!eol') never equals a rewriting attribute's name anyway",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_55": "split('=') and split('=', 1) have the same [0]",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_58": "split('=', 2) and split('=', 1) have the same [0]",
+    "publisher.gitops.rules.x_check_blob__mutmut_5": "rsplit('/') and rsplit('/', 1) have the same [-1]",
+    "publisher.gitops.rules.x_check_blob__mutmut_8": "rsplit('/', 2) and rsplit('/', 1) have the same [-1]",
 }
 
 

@@ -232,3 +232,33 @@ def test_each_rewriting_attribute_is_refused(attr):
 @pytest.mark.parametrize("attr", ["-text", "!eol", "binary", "-crlf", "diff", "merge=union", "linguist-generated"])
 def test_harmless_attributes_pass(attr):
     assert check_gitattributes(f"ledger/log merge=union\n*.json {attr}\n".encode()) == []
+
+
+def test_ledger_directory_name_may_end_in_any_letter():
+    """``rstrip`` removes only slashes: a directory named ``dataX`` keeps its last letter."""
+    assert ledger_rel("dataX/log", "dataX") == "log"
+    assert ledger_rel("dataX/log", "dataX/") == "log"
+    assert ledger_rel("data/log", "dataX") is None
+
+
+def test_rewrite_of_a_log_with_bytes_that_are_not_utf8_is_described_not_a_crash():
+    base = b"a1/1 \xff\xfe\n" + f"b2/1 {ID}\n".encode()
+    head = f"b2/1 {ID}\n".encode()
+    assert lines(check_log_append(base, head)[0]) == [
+        "REFUSED ledger/log: append-only: line 1 was reordered (was 'a1/1 \ufffd\ufffd', now "
+        f"'b2/1 {ID[:31]}…'); the log may only grow by appending lines"]
+
+
+def test_gitattributes_comments_and_blank_lines_are_skipped_not_the_end():
+    """A comment or blank line before the union line does not stop the reading; a comment that
+    mentions a rewriting attribute is not a setting."""
+    assert check_gitattributes(b"# ledger/log text eol=crlf\n\n   \nledger/log merge=union\n") == []
+    assert lines(check_gitattributes(b"# header\nledger/log merge=union\n*.txt text\n")) == [
+        "REFUSED .gitattributes: gitattributes: line 3 sets text: attributes that rewrite bytes on checkout are "
+        "not allowed (ledger files are hashed as stored)"]
+
+
+def test_gitattributes_attribute_value_containing_equals_is_read_by_its_name():
+    assert lines(check_gitattributes(b"ledger/log merge=union\n*.bin filter=a=b\n")) == [
+        "REFUSED .gitattributes: gitattributes: line 2 sets filter=a=b: attributes that rewrite bytes on checkout "
+        "are not allowed (ledger files are hashed as stored)"]

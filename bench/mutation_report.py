@@ -44,6 +44,7 @@ EQUIVALENT: dict[str, str] = {
         "fn is even and > 0 on entry to the loop: it turns odd before reaching 0 or 1",
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
+    "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",
     "publisher.gitops.rules.x_check_gitattributes__mutmut_24": "codec names are case-insensitive",
     "publisher.gitops.rules.x_check_gitattributes__mutmut_11": "union is only tested for truth: None is falsy, as False",
     "publisher.gitops.rules.x_check_gitattributes__mutmut_22":

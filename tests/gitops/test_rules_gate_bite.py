@@ -247,6 +247,10 @@ def test_rewrite_of_a_log_with_bytes_that_are_not_utf8_is_described_not_a_crash(
     assert lines(check_log_append(base, head)[0]) == [
         "REFUSED ledger/log: append-only: line 1 was reordered (was 'a1/1 \ufffd\ufffd', now "
         f"'b2/1 {ID[:31]}…'); the log may only grow by appending lines"]
+    # and in the new log
+    assert lines(check_log_append(f"a1/1 {ID}\n".encode(), b"a1/1 \xc3\n")[0]) == [
+        f"REFUSED ledger/log: append-only: line 1 was changed or removed (was 'a1/1 {ID[:31]}…', now "
+        "'a1/1 \ufffd'); the log may only grow by appending lines"]
 
 
 def test_gitattributes_comments_and_blank_lines_are_skipped_not_the_end():

@@ -60,3 +60,167 @@ def test_noncooperation_refusals_whole(drawn):
     # publication's year; a record about no task is not counted
     assert rule.stats[("scjgj", 2026)]["noncooperation"] == 2
     assert rule.stats[("scjgj", 2025)]["noncooperation"] == 1
+
+
+# --- item lists (R1-R3, R6) --------------------------------------------------------------------
+
+
+def test_item_list_refusals_whole(wf):
+    from workflow.wf_scenario import SC_ITEMS
+
+    items = [dict(SC_ITEMS[0], basis=" "), dict(SC_ITEMS[1], ratio_cap="0", content=""), dict(SC_ITEMS[1]),
+             dict(SC_ITEMS[2])]
+    wf.item_list("scjgj", items=items, version=2, supersedes="ab" * 32, effective="2026-02-30",
+                 filed={"date": "2026-13-01", "with": "县政府"})
+    first = wf.item_list("wjj")
+    wf.item_list("wjj", version=3, supersedes=None)
+    r, _ = wf.workflow()
+    L, F, C = A.ITEM_LIST, A.ART_LIST_FILING, A.ART_RATIO_CAP
+    assert found(r) == [
+        (L, "事项清单版本号为 2，应为 1 / version is 2, expected 1 (the office's first list)", F, "error"),
+        (L, "第一版清单不替代任何清单 / supersedes is abababababababab…, expected null (first list): each version "
+         "names the one it replaces", F, "error"),
+        (L, "日期“2026-02-30”不存在（effective），应为真实的 YYYY-MM-DD / effective '2026-02-30' is not a calendar "
+         "date", F, "error"),
+        (L, "日期“2026-13-01”不存在（filed.date），应为真实的 YYYY-MM-DD / filed.date '2026-13-01' is not a calendar "
+         "date", F, "error"),
+        (L, "事项“SC-01”的检查依据为空：每个事项须写明依据、主体、内容和方式 / items[0].basis of 'SC-01' is empty (each "
+         "item states its legal basis, subject, content and method)", A.ART_LIST_FIELDS, "error"),
+        (L, "一般事项“SC-02”的抽查比例上限为 0，上限须大于 0 / items[1].ratio_cap of general item 'SC-02' is 0; a cap "
+         "must be above zero", C, "error"),
+        (L, "事项“SC-02”的检查内容为空：每个事项须写明依据、主体、内容和方式 / items[1].content of 'SC-02' is empty "
+         "(each item states its legal basis, subject, content and method)", A.ART_LIST_FIELDS, "error"),
+        (L, "事项编号“SC-02”重复（第 3 项）/ items[2].code 'SC-02' appears twice", A.ART_LIST, "error"),
+        (L, "事项清单版本号为 3，应为 2 / version is 3, expected 2 (the office's latest list is version 1)", F,
+         "error"),
+        (L, f"新版清单须注明所替代的上一版 / supersedes is None…, expected {first.id[:16]}…: each version names the "
+         "one it replaces", F, "error"),
+    ]
+
+
+def test_item_list_smallest_positive_cap_is_accepted(wf):
+    """A general item's cap must be above zero: the smallest positive ratio is a valid cap."""
+    from workflow.wf_scenario import SC_ITEMS
+
+    wf.item_list("scjgj", items=[dict(SC_ITEMS[1], ratio_cap="0.000000001"), dict(SC_ITEMS[0])])
+    r, rule = wf.workflow()
+    assert found(r) == []
+    assert rule.item_lists["scjgj"].items["SC-02"].cap > 0
+
+
+# --- plans (R21-R24) -----------------------------------------------------------------------------
+
+
+def _pt(no, **over):
+    t = {"plan_task_no": no, "name": "x", "items": ["SC-02"], "scope": "全县", "ratio": "0.05",
+         "window": {"from": "2026-02-01", "to": "2026-03-01"}, "lead": "scjgj", "partners": [],
+         "method": "on_site", "directional": False}
+    t.update(over)
+    return t
+
+
+def test_plan_task_refusals_whole_and_the_cap_margin(wf):
+    """A ratio equal to the smallest general cap (5%) passes, one billionth above is refused
+    (003 二(二)); a window of one day passes; the window must start in the plan year."""
+    wf.item_list("scjgj")
+    wf.item_list("wjj")
+    wf.plan(tasks=[
+        _pt("P-01"), _pt("P-01", ratio="0.050000001"),
+        _pt("P-03", window={"from": "2026-02-30", "to": "2026-01-01"}),
+        _pt("P-04", window={"from": "2026-03-02", "to": "2026-03-01"}),
+        _pt("P-05", window={"from": "2025-12-31", "to": "2026-03-01"}),
+        _pt("P-06", lead="wjj", partners=["wjj", "nobody"], items=["SC-01", "XX-1", "WJ-01"]),
+        _pt("P-07", items=["SC-02", "SC-03", "WJ-01"], partners=["wjj"], ratio="0.06"),
+        _pt("P-08", window={"from": "2026-03-01", "to": "2026-03-01"}),
+        _pt("P-09", window={"from": "2026-12-31", "to": "2027-01-10"}, items=["SC-03"], ratio="0.1")],
+        decided="2026-01-32")
+    r, _ = wf.workflow()
+    P, RC, TI = A.PLAN, A.RATIO_CAP, A.TASK_ITEMS
+    assert found(r) == [
+        (P, "日期“2026-01-32”不存在（decided），应为真实的 YYYY-MM-DD / decided '2026-01-32' is not a calendar date",
+         A.ART_PLAN, "error"),
+        (P, "计划任务 P-01：任务序号重复 / tasks[1] (P-01): plan_task_no repeats", A.ART_PLAN, "error"),
+        (RC, "计划任务 P-01：抽查比例 5% 高于一般事项 SC-02 的抽查比例上限 5% / tasks[1] (P-01).ratio 0.050000001 (5%) "
+         "is above the ratio cap 5% of general item(s) ['SC-02']", A.ART_RATIO_CAP, "error"),
+        (P, "日期“2026-02-30”不存在（tasks[2] (P-03).window.from），应为真实的 YYYY-MM-DD / tasks[2] (P-03).window.from "
+         "'2026-02-30' is not a calendar date", A.ART_PLAN, "error"),
+        (P, "计划任务 P-04：结束日期早于开始日期 / tasks[3] (P-04).window ends before it starts", A.ART_PLAN, "error"),
+        (P, "计划任务 P-05：开始日期 2025-12-31 不在计划年度 2026 年内 / tasks[4] (P-05).window.from 2025-12-31 is not "
+         "in the plan year 2026", A.ART_PLAN, "error"),
+        (P, "计划任务 P-06：牵头单位 wjj 同时被列为参与单位 / tasks[5] (P-06): the lead office wjj is also listed as a "
+         "partner", A.ART_PLAN, "error"),
+        (P, "计划任务 P-06：单位 nobody 尚未注册 / tasks[5] (P-06): office 'nobody' is not registered", A.ART_PLAN,
+         "error"),
+        (P, "计划任务 P-06：发布单位 scjgj 既不是牵头单位也不是参与单位 / tasks[5] (P-06): the publishing office scjgj is "
+         "neither lead nor partner", A.ART_PLAN, "error"),
+        (TI, "计划任务 P-06：事项 SC-01、XX-1 不在 wjj、wjj、nobody 现行的抽查事项清单中，不得在清单外检查 / tasks[5] "
+         "(P-06).items ['SC-01', 'XX-1'] are not on the current item list of wjj or wjj or nobody", A.ART_LIST,
+         "error"),
+        (RC, "计划任务 P-07：抽查比例 6% 高于一般事项 SC-02 的抽查比例上限 5% / tasks[6] (P-07).ratio 0.06 (6%) is above "
+         "the ratio cap 5% of general item(s) ['SC-02']", A.ART_RATIO_CAP, "error"),
+        (A.COVERAGE, "年度计划未覆盖全部事项：scjgj 的 2026 年计划（第 1 版）有 1 个清单事项没有安排抽查：SC-01 / scjgj: "
+         "the 2026 plan (v1) leaves 1 listed item(s) uncovered: SC-01", A.ART_PLAN, "warning"),
+    ]
+
+
+def test_plan_cap_names_every_item_with_the_smallest_cap_once(wf):
+    """Both SC-04 and SC-02 have the smallest cap; SC-04 is on both offices' lists but named once."""
+    from workflow.wf_scenario import SC_ITEMS, WJ_ITEMS
+
+    wf.item_list("scjgj", items=[*SC_ITEMS, dict(SC_ITEMS[1], code="SC-04"), dict(SC_ITEMS[2], code="SC-05")])
+    wf.item_list("wjj", items=[*WJ_ITEMS, dict(SC_ITEMS[1], code="SC-04")])
+    wf.plan(tasks=[_pt("P-01", items=["SC-03", "SC-04", "SC-01", "SC-02", "SC-05"], partners=["wjj"],
+                       ratio="0.07")])
+    r, _ = wf.workflow()
+    assert [x for x in found(r) if x[0] == A.RATIO_CAP] == [
+        (A.RATIO_CAP, "计划任务 P-01：抽查比例 7% 高于一般事项 SC-04、SC-02 的抽查比例上限 5% / tasks[0] (P-01).ratio 0.07 "
+         "(7%) is above the ratio cap 5% of general item(s) ['SC-04', 'SC-02']", A.ART_RATIO_CAP, "error")]
+
+
+def test_plan_revision_deadline_margin(wf):
+    """004 第十一条: a revision is published within 10 working days of its decision. Decided
+    2026-03-02 (Monday): the 10th working day is 2026-03-16 — on time; 2026-03-17 is late by 1."""
+    wf.item_list("scjgj")
+    wf.item_list("wjj")
+    first = wf.plan()
+    wf.at("2026-03-16")
+    second = wf.plan(version=2, revises=first.id, revision_reason="新增任务", decided="2026-03-02")
+    r, _ = wf.workflow()
+    assert [x for x in found(r) if x[0] != A.COVERAGE] == []
+    wf.at("2026-03-17")
+    wf.plan(version=3, revises=second.id, revision_reason="调整时间", decided="2026-03-02")
+    r, _ = wf.workflow()
+    assert [x for x in found(r) if x[0] != A.COVERAGE] == [
+        (A.PLAN_DEADLINE, "计划修订公示超期：2026-03-02 决定，2026-03-17 发布，超期 1 个工作日（期限 2026-03-16）/ plan "
+         "revision decided 2026-03-02, published 2026-03-17: late by 1 working day (due 2026-03-16)",
+         A.ART_PLAN_REVISION, "warning")]
+
+
+def test_plan_revision_refusals_whole(wf):
+    """A revision names the version it revises, why, and when it was decided (004 第十一条); a
+    refused version still becomes the latest one, so the next must revise it."""
+    wf.item_list("scjgj")
+    wf.item_list("wjj")
+    first = wf.plan()
+    wf.at("2026-03-16")
+    third = wf.plan(version=3, revises=None, decided="2026-03-17")
+    wf.plan(version=4, revises=first.id, revision_reason="  ")
+    wf.plan(year=2027, version=1, revises=first.id)
+    r, _ = wf.workflow()
+    P, R = A.PLAN, A.ART_PLAN_REVISION
+    reason = (P, "缺少修订原因：修订计划须说明为什么修改 / revision_reason is missing: a revised plan states why it "
+              "changed", R, "error")
+    decided = (P, "缺少修订决定日期：10 个工作日的公示期限从该日起算 / decided (date the revision was decided) is "
+               "missing; it starts the 10-working-day publication clock", R, "error")
+    assert [x for x in found(r) if x[0] != A.COVERAGE] == [
+        (P, "年度计划版本号有误：2026 年计划的版本号为 3，应为 2 / version is 3, expected 2 for the 2026 plan", R, "error"),
+        (P, f"修订版计划须注明所修订的上一版 / revises is None…, expected {first.id[:16]}…", R, "error"),
+        reason,
+        (P, "修订决定日期 2026-03-17 晚于发布日期 2026-03-16（北京时间）/ decided 2026-03-17 is after the publication "
+         "date 2026-03-16", R, "error"),
+        (P, f"修订版计划须注明所修订的上一版 / revises is {first.id[:16]}…, expected {third.id[:16]}…", R, "error"),
+        reason, decided,
+        (P, f"当年第一版计划不修订任何计划 / revises is {first.id[:16]}…, expected null (first version of the year)", R,
+         "error"),
+        reason, decided,
+    ]

@@ -224,3 +224,92 @@ def test_plan_revision_refusals_whole(wf):
          "error"),
         reason, decided,
     ]
+
+
+# --- results (R47, R53-R61) ------------------------------------------------------------------------
+
+
+CATS = ("1 未发现问题；2 未按规定公示应当公示的信息；3 公示信息隐瞒真实情况弄虚作假；4 通过登记的住所(经营场所)无法联系；"
+        "5 发现问题已责令改正；6 不配合检查情节严重；7 未发现开展本次抽查涉及的经营活动；8 发现问题待后续处理")
+
+
+def test_result_refusals_whole(drawn):
+    wf, lock = drawn
+    a, b, c = wf.selected(lock)
+    outsider = next(x.id for x in wf.targets if x.id not in wf.selected(lock))
+    first = wf.append("result", wf.result_body(lock, a))
+    wf.append("result", wf.result_body(lock, a))
+    wf.append("result", wf.result_body(lock, b, inspectors=["scjgj-001"], categories=["1", "2", "9"],
+                                       completed="2026-01-22"))
+    wf.append("result", wf.result_body(lock, c, vocabulary="x/v9", completed="2026-02-31", items=["SC-01", "SC-09"],
+                                       findings=[{"item": "WJ-01", "finding": "x"}]))
+    wf.append("result", wf.result_body(lock, c, task="T-2026-009"))
+    wf.append("result", dict(wf.result_body(lock, c), target=outsider, target_name=wf.name(outsider)))
+    r, _ = wf.workflow()
+    team_b = "、".join(wf.team(lock, b))
+    assert found(r) == [
+        (A.RESULT, "该检查对象的结果已经发布，已发布的结果只能用更正（result.correct）修改 / result: scjgj already "
+         f"published for target {a} in task T-2026-001 (latest entry {first.id[:15]}…); published results are "
+         "changed only by result.correct", A.ART_UNCHANGED, "error"),
+        (A.TEAM_SIZE, "检查人员只有 1 人，每次检查至少两人 / inspectors lists 1; at least two inspectors carry out each "
+         "check", A.ART_TEAM, "error"),
+        (A.RESULT, f"结果类别有误 / categories: 类别 9 不是有效的结果类别（1–8：{CATS}）/ categories ['9'] are not codes "
+         f"of 004-20/v1 (1–8: {CATS.replace('；', '; ')})", A.ART_CATEGORIES, "error"),
+        (A.RESULT, "结果类别有误 / categories: “未发现问题”不能与其他类别同时选择 / category 1 (未发现问题) cannot be "
+         "combined with other categories", A.ART_CATEGORIES, "error"),
+        (A.RESULT, "检查完成日期 2026-01-22 晚于发布日期 2026-01-21（北京时间）/ completed 2026-01-22 is after the "
+         "publication date 2026-01-21", A.ART_DEADLINE, "error"),
+        (A.TEAM_MATCH, f"检查人员 scjgj-001 不是 {b} 抽中的检查组成员（{team_b}）；人员变动须先登记检查人员更换（经批准），"
+         f"或写明检查人员变动的原因 / inspectors ['scjgj-001'] are not in the drawn team of {b} "
+         f"({team_b.replace('、', ', ')}); record a team.replace or give inspectors_reason", A.ART_TEAM_MATCH, "error"),
+        (A.RESULT, "结果类别有误 / categories: 结果类别代码表“x/v9”未知（已知：004-20/v1）/ vocabulary 'x/v9' is unknown "
+         "(known: 004-20/v1)", A.ART_CATEGORIES, "error"),
+        (A.TASK_ITEMS, "事项 SC-09 不是 scjgj 在本任务中的检查事项（SC-01），不得在清单外检查 / items ['SC-09'] are not "
+         "among scjgj's items of this task (SC-01)", A.ART_LIST, "error"),
+        (A.TASK_ITEMS, "事项 WJ-01 不是 scjgj 在本任务中的检查事项（SC-01），不得在清单外检查 / findings[].item ['WJ-01'] are "
+         "not among scjgj's items of this task (SC-01)", A.ART_LIST, "error"),
+        (A.RESULT, "检查完成日期“2026-02-31”不存在 / completed '2026-02-31' is not a calendar date", A.ART_DEADLINE,
+         "error"),
+        (A.RESULT, "没有编号为 T-2026-009 的任务 / task 'T-2026-009': no task entry with this id", A.ART_WORKFLOW,
+         "error"),
+        (A.RESULT, f"检查对象 {outsider} 不在任务 T-2026-001 的抽中名单中 / target {outsider} was not selected in the "
+         "locked draw of task T-2026-001", A.ART_LOCKED, "error"),
+    ]
+
+
+def test_result_dates_on_the_margins(drawn):
+    """Completed on the lock day (2026-01-01) and on the publication day are accepted; the day
+    before the lock is refused (001 第十二条: only the locked list is inspected)."""
+    wf, lock = drawn
+    a, b, c = wf.selected(lock)
+    wf.append("result", wf.result_body(lock, a, completed="2026-01-01"))
+    wf.append("result", wf.result_body(lock, b, completed="2026-01-21"))
+    wf.append("result", wf.result_body(lock, c, completed="2025-12-31"))
+    r, _ = wf.workflow()
+    assert found(r) == [
+        (A.RESULT, "检查完成日期 2025-12-31 早于任务 T-2026-001 抽取锁定的日期 2026-01-01 / completed 2025-12-31 is before "
+         "task T-2026-001's draw was locked (2026-01-01)", A.ART_LOCKED, "error")]
+
+
+def test_twenty_working_day_deadline_margin(drawn):
+    """004 第二十条 (R61): completed 2026-01-20, the 20th working day is 2026-02-24 (the Spring
+    Festival holidays do not count): published that day is on time, a day later is late by 1."""
+    wf, lock = drawn
+    a, b, _ = wf.selected(lock)
+    wf.at("2026-02-24")
+    wf.append("result", wf.result_body(lock, a))
+    wf.at("2026-02-25")
+    late = wf.append("result", wf.result_body(lock, b))
+    facts = []
+    r, rule = wf.workflow(sink=facts.append)
+    assert found(r) == [
+        (A.DEADLINE, f"公示超期：检查完成 2026-01-20，发布 2026-02-25，超期 1 个工作日（期限 2026-02-24；任务 T-2026-001，"
+         f"检查对象 {b}）/ inspection completed 2026-01-20, published 2026-02-25: late by 1 working day (due "
+         f"2026-02-24; task T-2026-001, target {b})", A.ART_DEADLINE, "warning")]
+    assert [(f.target, f.status, str(f.deadline), f.late_days) for f in facts] == [
+        (a, "on_time", "2026-02-24", 0), (b, "late", "2026-02-24", 1)]
+    assert facts[0].corrects is None and facts[1].task == "T-2026-001"
+    assert facts[1].entry_id == late.id and facts[1].type == "result" and facts[1].office == "scjgj"
+    assert (str(facts[1].event), str(facts[1].published)) == ("2026-01-20", "2026-02-25")
+    stats = rule.stats[("scjgj", 2026)]
+    assert (stats["result:on_time"], stats["result:late"], stats["late_days"]) == (1, 1, 1)

@@ -313,3 +313,65 @@ def test_twenty_working_day_deadline_margin(drawn):
     assert (str(facts[1].event), str(facts[1].published)) == ("2026-01-20", "2026-02-25")
     stats = rule.stats[("scjgj", 2026)]
     assert (stats["result:on_time"], stats["result:late"], stats["late_days"]) == (1, 1, 1)
+
+
+# --- corrections (R66, 001 第十九条; 000 第十一条) ---------------------------------------------------
+
+
+def _correct(wf, lock, res, target, office="scjgj", **over):
+    body = {"result": res.id, "corrected": wf.result_body(lock, target), "reason": "录入错误",
+            "approver": {"name": "王", "title": "主要负责人"}, "date": "2026-01-21"}
+    body.update(over)
+    return wf.append("result.correct", body, office)
+
+
+def test_correction_refusals_whole(drawn):
+    wf, lock = drawn
+    a, b, c = wf.selected(lock)
+    ra = wf.append("result", wf.result_body(lock, a))
+    rb = wf.append("result", wf.result_body(lock, b))
+    rbw = wf.append("result", wf.result_body(lock, b, inspectors=wf.team(lock, b)), "wjj")
+    c1 = _correct(wf, lock, ra, a, approver={"name": "王", "title": "副局长"}, reason=" ", date="2026-01-22")
+    _correct(wf, lock, ra, a)  # the result is no longer the latest version: c1 is
+    _correct(wf, lock, rbw, b)  # wjj's result
+    _correct(wf, lock, ra, c)  # nothing published for c
+    _correct(wf, lock, rb, b, date="2026-02-30", approver={"name": "王", "title": " Head "})  # the head, in English
+    r, _ = wf.workflow()
+    C, U = A.CORRECTION, A.ART_UNCHANGED
+    assert found(r) == [
+        (C, "批准人职务为“副局长”：更正须经单位主要负责人批准，职务请写“主要负责人” / approver.title is '副局长'; a "
+         "correction needs the signature of the office's head (主要负责人)", U, "error"),
+        (C, "更正原因不能为空 / reason is empty: a correction says what was wrong", U, "error"),
+        (C, "批准日期 2026-01-22 晚于发布日期 2026-01-21（北京时间）/ date 2026-01-22 is after the publication date "
+         "2026-01-21", U, "error"),
+        (C, f"要更正的结果不是检查对象 {a} 的最新版本，更正须针对最新版本 / result {ra.id[:16]}… is not the latest "
+         f"version for target {a} in task T-2026-001 (latest {c1.id[:15]}…); corrections chain", U, "error"),
+        (C, f"要更正的结果由 wjj 发布，只有发布结果的单位才能更正 / result {rbw.id[:16]}… was published by wjj; only the "
+         "office that published a result may correct it", U, "error"),
+        (C, f"单位 scjgj 在任务 T-2026-001 中还没有发布检查对象 {c} 的结果，无可更正 / result: scjgj has published "
+         f"nothing for target {c} in task T-2026-001 to correct", U, "error"),
+        (C, "批准日期“2026-02-30”不存在 / date '2026-02-30' is not a calendar date", U, "error"),
+    ]
+
+
+def test_correction_clock_restarts_at_the_approval(drawn):
+    """000 第十一条: 20 working days from the approval (not from the inspection). Approved
+    2026-01-20: due 2026-02-24; published 2026-02-25 is late by 1, judged as a correction."""
+    wf, lock = drawn
+    a, b, _ = wf.selected(lock)
+    ra = wf.append("result", wf.result_body(lock, a))
+    rb = wf.append("result", wf.result_body(lock, b))
+    wf.at("2026-02-24")
+    _correct(wf, lock, ra, a, date="2026-01-20")
+    wf.at("2026-02-25")
+    _correct(wf, lock, rb, b, date="2026-01-20")
+    facts = []
+    r, rule = wf.workflow(sink=facts.append)
+    assert found(r) == [
+        (A.DEADLINE, f"公示超期：更正批准 2026-01-20，发布 2026-02-25，超期 1 个工作日（期限 2026-02-24；任务 T-2026-001，"
+         f"检查对象 {b}）/ correction approved 2026-01-20, published 2026-02-25: late by 1 working day (due 2026-02-24; "
+         f"task T-2026-001, target {b})", A.ART_UPDATE, "warning")]
+    assert [(f.type, f.target, f.status, f.corrects) for f in facts[2:]] == [
+        ("result.correct", a, "on_time", ra.id), ("result.correct", b, "late", rb.id)]
+    stats = rule.stats[("scjgj", 2026)]
+    assert (stats["result.correct:on_time"], stats["result.correct:late"]) == (1, 1)

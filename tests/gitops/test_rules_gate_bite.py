@@ -266,3 +266,19 @@ def test_gitattributes_attribute_value_containing_equals_is_read_by_its_name():
     assert lines(check_gitattributes(b"ledger/log merge=union\n*.bin filter=a=b\n")) == [
         "REFUSED .gitattributes: gitattributes: line 2 sets filter=a=b: attributes that rewrite bytes on checkout "
         "are not allowed (ledger files are hashed as stored)"]
+
+
+@pytest.mark.parametrize("base,head,message", [
+    # a line that moved up from later in the old log: reordered, even if the old line is gone
+    (f"a1/1 {ID}\nb2/1 {ID}\n", f"b2/1 {ID}\nc3/1 {ID}\n",
+     f"line 1 was reordered (was 'a1/1 {ID[:31]}…', now 'b2/1 {ID[:31]}…')"),
+    # an empty line where an old line was is not "reordered" just because the old log had one
+    (f"a1/1 {ID}\n\nb2/1 {ID}\n", f"\nc3/1 {ID}\n",
+     f"line 1 was changed or removed (was 'a1/1 {ID[:31]}…', now '')"),
+    # the newline of line 2 and the whole line 3 removed
+    (f"a1/1 {ID}\nb2/1 {ID}\nc3/1 {ID}\n", f"a1/1 {ID}\nb2/1 {ID}",
+     "line 3 and after (1 line) were removed"),
+])
+def test_rewrite_descriptions_more(base, head, message):
+    assert lines(check_log_append(base.encode(), head.encode())[0]) == [
+        f"REFUSED ledger/log: append-only: {message}; the log may only grow by appending lines"]

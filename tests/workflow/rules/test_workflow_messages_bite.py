@@ -375,3 +375,99 @@ def test_correction_clock_restarts_at_the_approval(drawn):
         ("result.correct", a, "on_time", ra.id), ("result.correct", b, "late", rb.id)]
     stats = rule.stats[("scjgj", 2026)]
     assert (stats["result.correct:on_time"], stats["result.correct:late"]) == (1, 1)
+
+
+# --- calendar entries (SPEC §7.9; the working days of 004 第二十条) ---------------------------------
+
+
+Y2027 = {"year": 2027, "notice": "国办发明电〔2026〕1号", "holidays": ["2027-01-01"], "workdays": []}
+
+
+def _calendar(wf, body, office=None):
+    from publisher.core.entry import OPERATOR
+
+    office = office or OPERATOR
+    key = wf.f.root_key if office == OPERATOR else wf.f.keys[office]
+    return wf.ledger.append(office, "calendar", body, key, wf.f.tick())
+
+
+def test_calendar_refusals_whole(wf):
+    _calendar(wf, dict(Y2027, holidays=["2027-02-30"]))
+    _calendar(wf, dict(Y2027, holidays=["2026-12-31", "2027-01-01"], workdays=["2027-01-01", "2027-01-04"]))
+    _calendar(wf, dict(Y2027, year=2026, holidays=["2026-01-01"]))
+    _calendar(wf, Y2027)
+    _calendar(wf, Y2027)
+    _calendar(wf, dict(Y2027, year=2028, example=True, holidays=["2028-01-03"]))
+    r, rule = wf.workflow()
+    K, D = A.CALENDAR, A.ART_DEADLINE
+    assert found(r) == [
+        (K, "日期无效（应为真实存在的 YYYY-MM-DD）/ a date is not a real calendar date", D, "error"),
+        (K, "节假日安排有误：日期 2026-12-31 不在 2027 年 / date not in year 2027", D, "error"),
+        (K, "节假日安排有误：2027-01-01 既是放假日又是上班日 / both a holiday and a workday", D, "error"),
+        (K, "节假日安排有误：调休上班日 2027-01-01 是工作日（周一至周五），调休上班日应为周六或周日 / makeup workday is not "
+         "a weekend day", D, "error"),
+        (K, "节假日安排有误：调休上班日 2027-01-04 是工作日（周一至周五），调休上班日应为周六或周日 / makeup workday is not "
+         "a weekend day", D, "error"),
+        (K, "节假日安排：2026 年的安排与内置日历（chinese-calendar）不一致，差异日期：2026-01-02, 2026-01-04, 2026-02-14, "
+         "2026-02-16, 2026-02-17 / differs from the built-in calendar on 24 day(s)", D, "error"),
+        (K, "节假日安排：2027 年的安排已经发布过 / the 2027 arrangement is already in the ledger", D, "error"),
+        (K, "节假日安排：2028 年的安排是示例数据，不是国务院正式通知 / the 2028 arrangement is EXAMPLE data, not the official "
+         "notice", D, "warning"),
+    ]
+    # refused arrangements are not used; the accepted ones (2027, and 2028 marked as an example) are
+    assert set(rule.state.calendar.years) == {2027, 2028}
+    assert rule.state.calendar.years[2027].holidays == frozenset({__import__("datetime").date(2027, 1, 1)})
+
+
+def test_the_builtin_year_published_as_it_is_is_accepted(wf):
+    from publisher.workdays import body_for_year, builtin_year
+
+    _calendar(wf, body_for_year(builtin_year(2026)) | {"notice": "国办发明电〔2025〕7号"})
+    r, rule = wf.workflow()
+    assert found(r) == [] and 2026 in rule.state.calendar.years
+
+
+def test_only_the_operator_publishes_a_calendar(wf):
+    """The kernel's type rule refuses an office's calendar entry first; the workflow rule refuses
+    it too when asked directly (it never extends the calendar from an office's entry)."""
+    from publisher.core.rules.base import Context
+    from publisher.workflow.rules.rule import WorkflowRule
+
+    e = _calendar(wf, Y2027, office="scjgj")
+    rule = WorkflowRule()
+    got = [(p.rule, p.message, p.article, p.severity) for p in rule.check(e, Context(trust=None, blobs=None))]
+    assert got == [(A.CALENDAR, "只有运营方可以发布节假日安排 / only the operator publishes calendar entries",
+                    A.ART_DEADLINE, "error")]
+    assert 2027 not in rule.state.calendar.years
+
+
+def test_plan_revision_deadline_uses_the_ledgers_calendar(wf):
+    """With the 2027 arrangement in the ledger, a revision decided 2027-01-04 is due 2027-01-18
+    (10 working days, 004 第十一条) and published 2027-01-19 is late by 1 — judged, not unknown."""
+    wf.item_list("scjgj")
+    wf.item_list("wjj")
+    _calendar(wf, Y2027)
+    wf.at("2027-01-05")
+    p1 = wf.plan(year=2027)
+    wf.at("2027-01-19")
+    wf.plan(year=2027, version=2, revises=p1.id, revision_reason="调整", decided="2027-01-04")
+    r, _ = wf.workflow()
+    assert [x for x in found(r) if x[0] == A.PLAN_DEADLINE] == [
+        (A.PLAN_DEADLINE, "计划修订公示超期：2027-01-04 决定，2027-01-19 发布，超期 1 个工作日（期限 2027-01-18）/ plan "
+         "revision decided 2027-01-04, published 2027-01-19: late by 1 working day (due 2027-01-18)",
+         A.ART_PLAN_REVISION, "warning")]
+
+
+def test_late_texts_in_both_languages():
+    from datetime import date
+
+    from publisher.workdays import Lateness
+    from publisher.workflow.rules.calendar import late_zh, unknown_reason
+
+    def late(n):
+        return Lateness("late", date(2026, 12, 1), date(2027, 1, 5), 20, date(2026, 12, 29), None, n)
+
+    assert late_zh(late(3)) == "超期 3 个工作日"
+    assert late_zh(late(None)) == "超期（工作日数未知）"
+    assert unknown_reason(date(2026, 1, 20), 20) == ""
+    assert unknown_reason(date(2026, 12, 20), 20).startswith("2027 年的节假日安排未知")

@@ -471,3 +471,73 @@ def test_late_texts_in_both_languages():
     assert late_zh(late(None)) == "超期（工作日数未知）"
     assert unknown_reason(date(2026, 1, 20), 20) == ""
     assert unknown_reason(date(2026, 12, 20), 20).startswith("2027 年的节假日安排未知")
+
+
+# --- tasks (R27-R36, R1, R3) -----------------------------------------------------------------------
+
+
+def test_task_problems_whole_and_the_cap_margin(wf):
+    """Every task refusal with its text; a task ratio equal to the cap passes (T-2026-008), one
+    billionth above is refused (T-2026-007, 003 二(二)). The location of a partner's items names
+    that partner's own index even after an earlier partner was skipped (found by this test: it
+    counted only the partners kept, and named partners[0] for partners[1])."""
+    first = wf.basics()
+    wf.task("T-2026-001")
+    wf.task("T-2026-002", office="wjj", lead="scjgj", items=["SC-01", "SC-77"], rationale=" ",
+            partners=[{"office": "scjgj", "items": ["SC-01"]}, {"office": "zz", "items": ["Z-1"]},
+                      {"office": "zz", "items": ["Z-2"]}], window={"from": "2026-03-02", "to": "2026-03-01"})
+    wf.task("T-2026-003", plan_task_no=None)
+    wf.task("T-2026-004", origin="upper", plan_task_no=None, origin_detail=" ")
+    wf.task("T-2026-005", plan_task_no="P-77")
+    wf.task("T-2027-001", window={"from": "2027-01-01", "to": "2027-02-01"})
+    wf.task("T-2026-006", window={"from": "2026-02-30", "to": "2026-03-01"})
+    wf.task("T-2026-007", plan_task_no="P-02", items=["SC-02", "SC-03"], partners=[], ratio="0.050000001")
+    wf.task("T-2026-008", plan_task_no="P-02", items=["SC-02", "SC-03"], partners=[], ratio="0.05")
+    wf.plan(office="wjj", tasks=[{"plan_task_no": "W-01", "name": "x", "items": ["WJ-01"], "scope": "全县",
+                                  "ratio": "0.05", "window": {"from": "2026-01-01", "to": "2026-06-30"},
+                                  "lead": "scjgj", "partners": ["wjj"], "method": "on_site", "directional": False}])
+    wf.task("T-2026-009", office="wjj", lead="wjj", plan_task_no="W-01", partners=[], items=["WJ-01"])
+    wf.task("T-2026-010", origin="delegated", plan_task_no=None, origin_detail="市局委托")
+    r, rule = wf.workflow()
+    T, TI, AT, W = A.TASK, A.TASK_ITEMS, A.ART_TASK, A.ART_WORKFLOW
+    assert found(r) == [
+        (T, f"任务编号 T-2026-001 已被 scjgj 的任务使用，账本中任务编号不能重复 / id 'T-2026-001' is already used by a "
+         f"task of scjgj (entry {first.id[:16]}…); task ids are unique in the ledger", AT, "error"),
+        (T, "牵头单位写的是 scjgj，但任务由 wjj 发布；任务由牵头（发起）单位发布 / lead is 'scjgj' but the task is "
+         "published by 'wjj'; the lead (initiating) office publishes its task", AT, "error"),
+        (T, "参与单位 scjgj 是牵头单位或重复列出 / partners[0].office 'scjgj' is the lead or listed twice", AT, "error"),
+        (T, "参与单位 zz 尚未注册 / partners[1].office 'zz' is not a registered office", AT, "error"),
+        (T, "参与单位 zz 是牵头单位或重复列出 / partners[2].office 'zz' is the lead or listed twice", AT, "error"),
+        (TI, "事项 SC-77 不在 scjgj 现行的抽查事项清单（第 1 版）中，不得在清单外检查 / items ['SC-77'] are not on "
+         "scjgj's current item list (version 1)", A.ART_LIST, "error"),
+        (TI, "单位 zz 还没有发布抽查事项清单，不得在清单外检查 / partners[1].items: office zz has published no item "
+         "list; no inspection outside the list", A.ART_LIST, "error"),
+        (T, "检查期限结束日期 2026-03-01 早于开始日期 2026-03-02 / window ends (2026-03-01) before it starts "
+         "(2026-03-02)", AT, "error"),
+        (T, "联合抽查缺少立项理由：须写明为何联合抽查（热点问题、风险、投诉举报等）/ rationale is empty: a joint task "
+         "records why it was decided (hot issues, risk, complaints)", A.ART_JOINT, "error"),
+        (T, "计划任务序号 P-01：wjj 还没有发布 2026 年度抽查计划 / plan_task_no 'P-01': wjj has published no 2026 plan",
+         W, "error"),
+        (T, "本单位任务须来自年度计划，请填写计划任务序号（上级部署或委托的任务请写明来源）/ plan_task_no is null: an own "
+         "task is made from the annual plan (use origin upper/delegated for tasks from a higher level)", W, "error"),
+        (T, "任务来源为“上级部署”，但没有写明来自哪个部门或文件 / origin is 'upper' but origin_detail does not say which "
+         "office or document the task came from", A.ART_ORIGIN, "warning"),
+        (T, "计划任务序号 P-77 不在 scjgj 的 2026 年度计划（第 1 版）中 / plan_task_no 'P-77' is not in scjgj's 2026 plan "
+         "(version 1)", W, "error"),
+        (T, "计划任务序号 P-01：scjgj 还没有发布 2027 年度抽查计划 / plan_task_no 'P-01': scjgj has published no 2027 plan",
+         W, "error"),
+        (T, "日期“2026-02-30”不存在（window.from），应为真实的 YYYY-MM-DD / window.from '2026-02-30' is not a calendar "
+         "date", AT, "error"),
+        (A.RATIO_CAP, "抽查比例 5% 高于一般事项 SC-02 的抽查比例上限 5% / ratio 0.050000001 is above the ratio cap 5% of "
+         "general item(s) ['SC-02']", A.ART_RATIO_CAP, "error"),
+        (T, "计划任务 W-01 的牵头单位是 scjgj，不是 wjj / plan task 'W-01' is led by scjgj, not wjj", W, "error"),
+    ]
+    # a task is kept only with a usable window; a joint one makes both offices joint for the year
+    assert sorted(rule.tasks) == ["T-2026-001", "T-2026-003", "T-2026-004", "T-2026-005", "T-2026-007", "T-2026-008",
+                                  "T-2026-009", "T-2026-010", "T-2027-001"]
+    t = rule.tasks["T-2026-008"]
+    assert (t.lead, t.year, str(t.window_from), str(t.window_to), t.method) == ("scjgj", 2026, "2026-01-01",
+                                                                                "2026-03-31", "on_site")
+    assert (float(t.cap), t.cap_items, dict(t.items)) == (0.05, ("SC-02",), {"scjgj": frozenset({"SC-02", "SC-03"})})
+    assert rule.tasks["T-2026-001"].items == {"scjgj": frozenset({"SC-01"}), "wjj": frozenset({"WJ-01"})}
+    assert ("wjj", 2027) in rule.state.joint and ("scjgj", 2027) in rule.state.joint

@@ -541,3 +541,101 @@ def test_task_problems_whole_and_the_cap_margin(wf):
     assert (float(t.cap), t.cap_items, dict(t.items)) == (0.05, ("SC-02",), {"scjgj": frozenset({"SC-02", "SC-03"})})
     assert rule.tasks["T-2026-001"].items == {"scjgj": frozenset({"SC-01"}), "wjj": frozenset({"WJ-01"})}
     assert ("wjj", 2027) in rule.state.joint and ("scjgj", 2027) in rule.state.joint
+
+
+# --- withholdings and the locating of a target (R67; 001 第十二条, 第十七条; 002 二(四)1) ---------------
+
+
+def test_withhold_and_locate_problems_whole(wf):
+    wf.basics()
+    wf.task("T-2026-002", plan_task_no="P-02", items=["SC-02"], partners=[], method="written", scope="全县企业")
+    c = wf.commit("T-2026-001", embargo="2026-01-03")
+    wf.lock(c)
+    wf.at("2026-01-21")
+    t = wf.targets[0].id
+    base = {"task": "T-2026-001", "target": t, "legal_basis": "《政府信息公开条例》第十四条", "decided": "2026-01-20"}
+    wf.append("result.withhold", base, "wjj")  # embargoed and not revealed
+    wf.append("result.withhold", dict(base, task="T-2026-002"))  # no locked draw
+    wf.append("result.withhold", dict(base, task="T-2026-002"), "wjj")  # wjj takes no part
+    wf.append("result.withhold", dict(base, decided="2026-02-30", completed="2026-13-01", legal_basis=""))
+    r, rule = wf.workflow(now=unix("2026-05-06"))
+    W, AW = A.WITHHOLD, A.ART_WITHHOLD
+    embargoed = (W, f"检查对象 {t} 不在任务 T-2026-001 已公开的名单中，暂不公开的抽取须先揭示（draw.reveal）/ target {t} "
+                 "is not in the published list of task T-2026-001; its embargoed draw must be revealed (draw.reveal) "
+                 "before results are published", A.ART_UNANNOUNCED, "error")
+    assert found(r) == [
+        embargoed,
+        (W, "任务 T-2026-002 还没有锁定的抽取，只有抽中的检查对象才有结果 / task T-2026-002 has no locked draw yet; results "
+         "exist only for locked targets", A.ART_LOCKED, "error"),
+        (W, "单位 wjj 没有参与任务 T-2026-002，谁检查、谁录入、谁公开 / task T-2026-002: wjj does not take part in it (lead "
+         "scjgj); whoever inspects publishes", A.ART_WHO, "error"),
+        (W, "不予公示的法律依据为空：只有法律法规规定的情形才可不公示 / legal_basis is empty: only law or regulation allows "
+         "not publishing", AW, "error"),
+        (W, "日期“2026-02-30”不存在（decided），应为真实的 YYYY-MM-DD / decided '2026-02-30' is not a calendar date", AW,
+         "error"),
+        (W, "日期“2026-13-01”不存在（completed），应为真实的 YYYY-MM-DD / completed '2026-13-01' is not a calendar date",
+         AW, "error"),
+        embargoed,
+    ] + [(A.OVERDUE, f"逾期未公示：任务 T-2026-001 有 3 个抽中对象 {o} 在期限 2026-04-29 前未公示结果或不予公示决定（检查期限 "
+          f"2026-03-31 结束）：另有暂不公开的抽取中尚未揭示的 3 个 / task T-2026-001: 3 locked target(s) without a result "
+          f"or withholding by {o}, due 2026-04-29 (window ended 2026-03-31): 3 of an embargoed draw not yet revealed",
+          A.ART_DEADLINE, "warning") for o in ("scjgj", "wjj")]
+
+
+def test_withhold_and_locate_in_a_task_with_partners_names_them(drawn):
+    wf, lock = drawn
+    wf.f.add_office("zjj", "住建局")
+    wf.append("result.withhold", {"task": "T-2026-001", "target": wf.selected(lock)[0], "legal_basis": "x",
+                                  "decided": "2026-01-20"}, "zjj")
+    wf.append("result.withhold", {"task": "T-2026-001", "target": wf.selected(lock)[0], "legal_basis": "x",
+                                  "decided": "2026-01-20"})
+    r, rule = wf.workflow()
+    assert found(r) == [
+        (A.WITHHOLD, "单位 zjj 没有参与任务 T-2026-001，谁检查、谁录入、谁公开 / task T-2026-001: zjj does not take part "
+         "in it (lead scjgj, partners wjj); whoever inspects publishes", A.ART_WHO, "error")]
+    assert rule.stats[("scjgj", 2026)]["result.withhold:none"] == 1  # no completion date: nothing to judge
+
+
+# --- overdue (R64, 004 第二十条) --------------------------------------------------------------------
+
+
+def test_overdue_names_ten_targets_and_says_there_are_more(wf):
+    """12 locked targets, one result: on the due day (2026-04-29, 20 working days after the window
+    ends 2026-03-31) nothing is overdue; the next day 11 (scjgj) and 12 (wjj) are, ten named."""
+    wf.basics()
+    _, lock = wf.draw(count=12)
+    sel = wf.selected(lock)
+    wf.at("2026-01-21")
+    wf.append("result", wf.result_body(lock, sel[0]))
+    r, rule = wf.workflow(now=unix("2026-04-29", 15))  # 23:00 in China, still the due day
+    assert found(r, A.OVERDUE) == [] and rule.overdue == []
+    r, rule = wf.workflow(now=unix("2026-04-29", 16))  # 00:00 on 2026-04-30 in China
+    got = found(r, A.OVERDUE)
+    assert [(x[0], x[2], x[3]) for x in got] == [(A.OVERDUE, A.ART_DEADLINE, "warning")] * 2
+    for (_, msg, _, _), office, n in zip(got, ("scjgj", "wjj"), (11, 12), strict=True):
+        zh, en = msg.split(" / ")
+        head = (f"task T-2026-001: {n} locked target(s) without a result or withholding by {office}, due 2026-04-29 "
+                "(window ended 2026-03-31): ")
+        assert en.startswith(head) and en.endswith(" …")
+        named = en[len(head):-2].split(", ")
+        assert len(named) == 10 and len(set(named)) == 10 and set(named) <= set(sel) - ({sel[0]} if n == 11 else set())
+        assert zh == (f"逾期未公示：任务 T-2026-001 有 {n} 个抽中对象 {office} 在期限 2026-04-29 前未公示结果或不予公示决定"
+                      f"（检查期限 2026-03-31 结束）：{', '.join(named)} …")
+    assert [(o.task, o.office, str(o.due), o.count, len(o.targets)) for o in rule.overdue] == [
+        ("T-2026-001", "scjgj", "2026-04-29", 11, 10), ("T-2026-001", "wjj", "2026-04-29", 12, 10)]
+
+
+def test_overdue_beyond_the_calendar_says_why_whole(wf):
+    wf.basics()
+    wf.task("T-2026-002", window={"from": "2026-01-01", "to": "2026-12-20"})
+    wf.draw("T-2026-002")
+    r, rule = wf.workflow(now=unix("2027-02-01"))
+    from publisher.workflow.rules.calendar import unknown_reason
+    from datetime import date
+
+    reason = unknown_reason(date(2026, 12, 20), 20)
+    assert reason.startswith("2027 年的节假日安排未知")
+    assert [x for x in found(r, A.OVERDUE) if "T-2026-002" in x[1]] == [
+        (A.OVERDUE, f"无法判断是否逾期：任务 T-2026-002 有 3 个抽中对象 {o} 尚未公示结果；{reason} / task T-2026-002: 3 "
+         f"locked target(s) without a publication by {o}; cannot tell if overdue: {reason}", A.ART_DEADLINE, "warning")
+        for o in ("scjgj", "wjj")]

@@ -639,3 +639,62 @@ def test_overdue_beyond_the_calendar_says_why_whole(wf):
         (A.OVERDUE, f"无法判断是否逾期：任务 T-2026-002 有 3 个抽中对象 {o} 尚未公示结果；{reason} / task T-2026-002: 3 "
          f"locked target(s) without a publication by {o}; cannot tell if overdue: {reason}", A.ART_DEADLINE, "warning")
         for o in ("scjgj", "wjj")]
+
+
+# --- draws as the workflow sees them (R3 at the draw, 003 二(二); 001 第十一条) and directories (R18) ------
+
+
+def test_draw_problems_whole_and_the_cap_margin_at_the_draw(wf):
+    """Σk / N ≤ the smallest general cap: 3 of 60 is exactly 5% and passes, 4 of 60 is refused."""
+    wf.basics()
+    wf.task("T-2026-002", plan_task_no="P-02", items=["SC-02", "SC-03"], partners=[])
+    wf.task("T-2026-003", plan_task_no="P-02", items=["SC-02"], partners=[])
+    wf.draw("T-2026-002", offices=("scjgj",), count=3)
+    wf.draw("T-2026-003", offices=("scjgj",), count=4)
+    wf.draw("T-2026-404", offices=("scjgj",))
+    wf.draw("T-2026-001", offices=("scjgj",))
+    wf.draw("T-2026-001", offices=("wjj", "scjgj"))
+    r, rule = wf.workflow()
+    assert [x for x in found(r) if x[0] != A.DIRECTORY] == [
+        (A.RATIO_CAP, "抽取比例超过上限：从 60 户中抽取 4 户（6.667%），高于一般事项 SC-02 的抽查比例上限 5% / strata[].k: the "
+         "draw takes 4 of 60 targets (6.667%), above the ratio cap 5% of general item(s) ['SC-02'] of task T-2026-003",
+         A.ART_RATIO_CAP, "error"),
+        (A.TASK, "抽取承诺之前没有编号为 T-2026-404 的任务；先有任务，再抽取、检查、公示结果 / task 'T-2026-404': no task "
+         "entry with this id precedes the draw commitment (task → draw → inspection → results)", A.ART_WORKFLOW, "error"),
+        (A.TASK, "抽取承诺中的单位（scjgj）与任务 T-2026-001 的参与单位（scjgj、wjj）不一致 / the commitment's offices "
+         "['scjgj'] differ from task T-2026-001's participants ['scjgj', 'wjj']", A.ART_TASK, "error"),
+        (A.TASK, "任务 T-2026-001 的抽取由 wjj 提交，但牵头单位是 scjgj，应由牵头单位抽取 / the draw of task T-2026-001 is "
+         "committed by wjj, but scjgj leads the task and draws its targets", A.ART_WORKFLOW, "error"),
+    ]
+    assert rule.tasks["T-2026-002"].locked is not None and len(rule.tasks["T-2026-002"].selection) == 3
+
+
+def test_directory_snapshot_problems_whole(wf):
+    good = {"kind": "targets", "blob": wf.tblob, "count": 60, "confirmed_by": "张科长", "confirmed_at": "2026-01-21"}
+    wf.at("2026-01-21")
+    wf.append("directory.snapshot", good)  # confirmed on the publication day: accepted
+    wf.append("directory.snapshot", dict(good, confirmed_at="2026-01-22", confirmed_by=" "))
+    wf.append("directory.snapshot", dict(good, count=61))
+    wf.append("directory.snapshot", dict(good, kind="inspectors"))
+    wf.append("directory.snapshot", dict(good, blob="ab" * 32))
+    bad = wf.ledger.put_blob(b"not a snapshot\n")
+    wf.append("directory.snapshot", dict(good, kind="inspectors", blob=bad))
+    wf.append("directory.snapshot", dict(good, confirmed_at="2026-02-30"))
+    r, _ = wf.workflow()
+    D, AD = A.DIRECTORY, A.ART_DIRECTORY
+    got = found(r)
+    assert got[:5] + got[6:] == [
+        (D, "名录确认日期 2026-01-22 晚于发布日期 / confirmed_at 2026-01-22 is after the publication date", AD, "error"),
+        (D, "名录确认人为空：须写明谁确认了名录 / confirmed_by is empty: the confirmer answers for the data", AD, "error"),
+        (D, "记录数写的是 61，快照中实际有 60 条 / count is 61 but the snapshot holds 60 records", AD, "error"),
+        (D, f"名录类别与先前确认的同一快照不一致 / kind is inspectors but blob {wf.tblob[:16]}… was confirmed as targets",
+         AD, "error"),
+        (D, "账本中没有这份名录快照文件 / blob abababababababab… is not in ledger/blobs", AD, "error"),
+        (D, "日期“2026-02-30”不存在（confirmed_at），应为真实的 YYYY-MM-DD / confirmed_at '2026-02-30' is not a calendar "
+         "date", AD, "error"),
+    ]
+    rule, msg, art, sev = got[5]
+    zh, en = msg.split(" / blob ")
+    why = zh.removeprefix("名录快照文件格式不对：")
+    assert (rule, art, sev) == (D, AD, "error") and why.startswith(f"blobs/{bad[:16]}…:1: ")
+    assert en == f"{bad[:16]}… is not a canonical inspectors snapshot: {why}"

@@ -698,3 +698,97 @@ def test_directory_snapshot_problems_whole(wf):
     why = zh.removeprefix("名录快照文件格式不对：")
     assert (rule, art, sev) == (D, AD, "error") and why.startswith(f"blobs/{bad[:16]}…:1: ")
     assert en == f"{bad[:16]}… is not a canonical inspectors snapshot: {why}"
+
+
+# --- per-office sections (000 第十条 分口检查) and target names (001 第八条) ------------------------------
+
+
+def test_result_sections_and_name_problems_whole(drawn):
+    wf, lock = drawn
+    wf.f.add_office("zjj", "住建局")
+    a, b, c = wf.selected(lock)
+    ra = wf.append("result", wf.result_body(lock, a, sections=[
+        {"office": "scjgj", "items": ["SC-01"], "categories": ["1"]},
+        {"office": "zjj", "items": ["ZJ-1"], "categories": ["1"]},
+        {"office": "wjj", "items": ["WJ-01", "WJ-09"], "categories": ["1", "5"],
+         "findings": [{"item": "SC-01", "finding": "x"}]},
+        {"office": "wjj", "items": ["WJ-01"], "categories": ["1"]}]))
+    wf.append("result", wf.result_body(lock, a, inspectors=wf.team(lock, a)), "wjj")  # covered by ra's section
+    rbw = wf.append("result", wf.result_body(lock, b, inspectors=wf.team(lock, b)), "wjj")
+    wf.append("result", wf.result_body(lock, b, sections=[{"office": "wjj", "items": ["WJ-01"], "categories": ["1"]}]))
+    wf.append("result", wf.result_body(lock, c, target_name="别的公司"))
+    r, _ = wf.workflow()
+    R, S = A.RESULT, A.ART_SPLIT
+    assert found(r) == [
+        (R, "分部门结果（sections）中的单位 scjgj 是发布单位本身或重复出现 / sections[0].office scjgj: the publishing "
+         "office or a repeated section", S, "error"),
+        (R, "单位 zjj 没有参与任务 T-2026-001，不能有分部门结果 / sections[1].office zjj does not take part in task "
+         "T-2026-001", S, "error"),
+        (A.TASK_ITEMS, "事项 WJ-09 不是 wjj 在本任务中的检查事项（WJ-01），不得在清单外检查 / sections[2].items ['WJ-09'] "
+         "are not among wjj's items of this task (WJ-01)", A.ART_LIST, "error"),
+        (A.TASK_ITEMS, "事项 SC-01 不是 wjj 在本任务中的检查事项（WJ-01），不得在清单外检查 / sections[2].findings[].item "
+         "['SC-01'] are not among wjj's items of this task (WJ-01)", A.ART_LIST, "error"),
+        (R, "单位 wjj 的结果类别有误 / sections[2].categories: “未发现问题”不能与其他类别同时选择 / category 1 (未发现问题) "
+         "cannot be combined with other categories", A.ART_CATEGORIES, "error"),
+        (R, "分部门结果（sections）中的单位 wjj 是发布单位本身或重复出现 / sections[3].office wjj: the publishing office "
+         "or a repeated section", S, "error"),
+        (R, "该检查对象的结果已经发布，已发布的结果只能用更正（result.correct）修改 / result: a section of scjgj's result "
+         f"already covers wjj for target {a} in task T-2026-001 (latest entry {ra.id[:15]}…); published results are "
+         "changed only by result.correct", A.ART_UNCHANGED, "error"),
+        (R, "该检查对象的结果已经发布，已发布的结果只能用更正（result.correct）修改 / section for wjj: wjj already "
+         f"published for target {b} in task T-2026-001 (latest entry {rbw.id[:15]}…); published results are changed "
+         "only by result.correct", A.ART_UNCHANGED, "error"),
+        (A.TARGET_NAME, f"检查对象名称“别的公司”与抽取所用名录中 {c} 的名称“{wf.name(c)}”不一致；结果须写名录中的名称 / "
+         f"target_name '别的公司' is not the name of {c} in the directory snapshot the draw used", A.ART_DIRECTORY,
+         "error"),
+    ]
+
+
+def test_correction_content_problems_are_located_in_the_corrected_result(drawn):
+    wf, lock = drawn
+    a, b, c = wf.selected(lock)
+    ra = wf.append("result", wf.result_body(lock, a))
+    rb = wf.append("result", wf.result_body(lock, b, sections=[{"office": "wjj", "items": ["WJ-01"],
+                                                                 "categories": ["1"]}]))
+    wf.append("result", wf.result_body(lock, c, inspectors=wf.team(lock, c)), "wjj")
+    rc = wf.append("result", wf.result_body(lock, c))
+    _correct(wf, lock, ra, a, corrected=wf.result_body(
+        lock, a, inspectors=["scjgj-001"], categories=["9"], completed="2025-12-31", items=["SC-09"],
+        target_name="别的公司", sections=[{"office": "zjj", "items": ["x"], "categories": ["1"]}]))
+    _correct(wf, lock, ra, a, corrected=wf.result_body(lock, a, task="T-2026-009"))
+    _correct(wf, lock, rc, c, corrected=wf.result_body(lock, c, sections=[
+        {"office": "wjj", "items": ["WJ-01"], "categories": ["1"]}]))
+    c2 = _correct(wf, lock, rb, b, corrected=wf.result_body(lock, b, sections=[
+        {"office": "scjgj", "items": ["SC-01"], "categories": ["1"]},
+        {"office": "wjj", "items": ["WJ-01"], "categories": ["5"]}]))
+    r, rule = wf.workflow()
+    team_a = wf.team(lock, a)
+    assert found(r) == [
+        (A.TEAM_SIZE, "更正内容中：检查人员只有 1 人，每次检查至少两人 / inspectors lists 1; at least two inspectors carry "
+         "out each check", A.ART_TEAM, "error"),
+        (A.RESULT, f"更正内容中：结果类别有误 / corrected.categories: 类别 9 不是有效的结果类别（1–8：{CATS}）/ categories "
+         f"['9'] are not codes of 004-20/v1 (1–8: {CATS.replace('；', '; ')})", A.ART_CATEGORIES, "error"),
+        (A.TASK_ITEMS, "事项 SC-09 不是 scjgj 在本任务中的检查事项（SC-01），不得在清单外检查 / corrected.items ['SC-09'] are "
+         "not among scjgj's items of this task (SC-01)", A.ART_LIST, "error"),
+        (A.RESULT, "更正内容中：单位 zjj 没有参与任务 T-2026-001，不能有分部门结果 / corrected.sections[0].office zjj does "
+         "not take part in task T-2026-001", A.ART_SPLIT, "error"),
+        (A.RESULT, "更正内容中：检查完成日期 2025-12-31 早于任务 T-2026-001 抽取锁定的日期 2026-01-01 / completed 2025-12-31 "
+         "is before task T-2026-001's draw was locked (2026-01-01)", A.ART_LOCKED, "error"),
+        (A.TEAM_MATCH, f"更正内容中：检查人员 scjgj-001 不是 {a} 抽中的检查组成员（{'、'.join(team_a)}）；人员变动须先登记检查"
+         f"人员更换（经批准），或写明检查人员变动的原因 / inspectors ['scjgj-001'] are not in the drawn team of {a} "
+         f"({', '.join(team_a)}); record a team.replace or give inspectors_reason", A.ART_TEAM_MATCH, "error"),
+        (A.TARGET_NAME, f"更正内容中：检查对象名称“别的公司”与抽取所用名录中 {a} 的名称“{wf.name(a)}”不一致；结果须写名录中的"
+         f"名称 / corrected.target_name '别的公司' is not the name of {a} in the directory snapshot the draw used",
+         A.ART_DIRECTORY, "error"),
+        (A.CORRECTION, "更正内容中：没有编号为 T-2026-009 的任务 / task 'T-2026-009': no task entry with this id",
+         A.ART_WORKFLOW, "error"),
+        (A.CORRECTION, f"更正内容中：wjj 已自行发布检查对象 {c} 的结果，只有 wjj 能更改 / corrected.sections: wjj published "
+         f"its own result for target {c}; only wjj may change it", A.ART_UNCHANGED, "error"),
+        (A.RESULT, "更正内容中：分部门结果（sections）中的单位 scjgj 是发布单位本身或重复出现 / corrected.sections[0].office "
+         "scjgj: the publishing office or a repeated section", A.ART_SPLIT, "error"),
+    ]
+    # the correction of b carries wjj's section on: wjj's slot now holds the correction, marked as a section
+    sel = rule.tasks["T-2026-001"].selection
+    i = sel.find(b)
+    assert sel.get("scjgj", i) == int(c2.id[:16], 16) >> 1
+    assert sel.get("wjj", i) == (int(c2.id[:16], 16) >> 1) | (1 << 63)

@@ -792,3 +792,66 @@ def test_correction_content_problems_are_located_in_the_corrected_result(drawn):
     i = sel.find(b)
     assert sel.get("scjgj", i) == int(c2.id[:16], 16) >> 1
     assert sel.get("wjj", i) == (int(c2.id[:16], 16) >> 1) | (1 << 63)
+
+
+# --- plan coverage (R22, 001 第六条) -----------------------------------------------------------------
+
+
+def test_coverage_lists_twenty_items_then_an_ellipsis_and_asks_for_a_joint_task(wf):
+    """SC-03 is covered by wjj's plan, in which scjgj is a partner; 2026 leaves exactly 20 items
+    out (all named), 2027 leaves 22 (20 named and "…") and has no joint task."""
+    from workflow.wf_scenario import SC_ITEMS
+
+    wf.item_list("scjgj", items=[dict(SC_ITEMS[1], code=f"SC-{i:02d}") for i in range(1, 24)])
+    wf.item_list("wjj")
+
+    def task(no, items, lead="scjgj", partners=(), year=2026):
+        return {"plan_task_no": no, "name": "x", "items": items, "scope": "全县", "ratio": "0.05",
+                "window": {"from": f"{year}-01-01", "to": f"{year}-06-30"}, "lead": lead, "partners": list(partners),
+                "method": "on_site", "directional": False}
+
+    wf.plan(tasks=[task("P-01", ["SC-01", "SC-02"])])
+    wf.plan(office="wjj", tasks=[task("W-01", ["WJ-01", "SC-03"], lead="wjj", partners=["scjgj"])])
+    wf.plan(year=2027, tasks=[task("P-01", ["SC-01"], year=2027)])
+    r, rule = wf.workflow()
+    names = ", ".join(f"SC-{i:02d}" for i in range(4, 24))
+    more = ", ".join(f"SC-{i:02d}" for i in range(2, 22)) + " …"
+    assert found(r) == [
+        (A.COVERAGE, f"年度计划未覆盖全部事项：scjgj 的 2026 年计划（第 1 版）有 20 个清单事项没有安排抽查：{names} / scjgj: "
+         f"the 2026 plan (v1) leaves 20 listed item(s) uncovered: {names}", A.ART_PLAN, "warning"),
+        (A.COVERAGE, f"年度计划未覆盖全部事项：scjgj 的 2027 年计划（第 1 版）有 22 个清单事项没有安排抽查：{more} / scjgj: "
+         f"the 2027 plan (v1) leaves 22 listed item(s) uncovered: {more}", A.ART_PLAN, "warning"),
+        (A.COVERAGE, "缺少部门联合抽查：scjgj 在 2027 年没有发起或参加联合抽查 / scjgj: no joint task (部门联合抽查) "
+         "started or joined in 2027", A.ART_PLAN, "warning"),
+    ]
+    assert [p.entry_id for p in problems(r, A.COVERAGE)][:1] == [rule.plans[("scjgj", 2026)].entry_id]
+    cov = rule.coverage
+    assert sorted(cov) == [("scjgj", 2026), ("scjgj", 2027), ("wjj", 2026)]
+    assert (cov[("scjgj", 2026)].joint, cov[("scjgj", 2027)].joint, cov[("wjj", 2026)]) == (
+        True, False, type(cov[("wjj", 2026)])("wjj", 2026, (), True))
+    assert len(cov[("scjgj", 2027)].missing_items) == 22
+
+
+# --- the composed rule -------------------------------------------------------------------------------
+
+
+def test_a_check_that_crashes_is_reported_and_the_others_still_run(drawn):
+    """A bug in one check must neither stop the verifier nor pass the entry silently: the
+    composed rule names the check and the exception (the kernel then locates it)."""
+    from dataclasses import replace
+
+    from publisher.core.rules.base import Context
+    from publisher.workflow.rules.rule import WorkflowRule
+
+    wf, lock = drawn
+    good = wf.append("result", wf.result_body(lock, wf.selected(lock)[0]))
+    rule = WorkflowRule()
+    ctx = Context(trust=None, blobs=None)
+    got = list(rule.check(replace(good, body={}), ctx))
+    assert [(p.rule, p.message, p.severity) for p in got] == [
+        ("workflow.internal", "核验程序内部错误，未能检查此记录 / ResultCheck could not check this entry: KeyError: 'task'",
+         "error")]
+    assert list(rule.check(replace(good, type="office.register", body={"office": "zjj"}), ctx)) == []
+    assert "zjj" in rule.state.offices
+    assert list(rule.check(replace(good, type="no.such.type"), ctx)) == []
+    assert list(rule.finish(ctx)) == []  # nothing planned, nothing locked: nothing to report

@@ -57,6 +57,18 @@ EQUIVALENT: dict[str, str] = {
         "redundant guard: an unset attribute ('-text', '!eol') never equals a rewriting attribute's name anyway",
     "publisher.gitops.rules.x_check_gitattributes__mutmut_55": "split('=') and split('=', 1) have the same [0]",
     "publisher.gitops.rules.x_check_gitattributes__mutmut_58": "split('=', 2) and split('=', 1) have the same [0]",
+    "publisher.gitops.rules.x_check_log_append__mutmut_17":
+        "redundant guard: cutting a complete (or empty) base after its last newline leaves it unchanged",
+    "publisher.gitops.rules.x_check_log_append__mutmut_80": "codec names are case-insensitive",
+    "publisher.gitops.rules.x_check_log_append__mutmut_81":
+        "text '' or None: the log-line pattern matches neither, the refusal is the same",
+    "publisher.gitops.rules.x_check_log_append__mutmut_103": "codec names are case-insensitive",
+    "publisher.gitops.rules.x__describe_rewrite__mutmut_72":
+        "unreachable: when every old line is in place the new log is the old one without its last newline",
+    "publisher.gitops.rules.x__describe_rewrite__mutmut_75":
+        "unreachable fallback text (every rewrite is described by an earlier branch)",
+    "publisher.gitops.rules.x__describe_rewrite__mutmut_76":
+        "unreachable fallback text (every rewrite is described by an earlier branch)",
     "publisher.gitops.rules.x_check_blob__mutmut_5": "rsplit('/') and rsplit('/', 1) have the same [-1]",
     "publisher.gitops.rules.x_check_blob__mutmut_8": "rsplit('/', 2) and rsplit('/', 1) have the same [-1]",
 }

@@ -282,3 +282,21 @@ def test_gitattributes_attribute_value_containing_equals_is_read_by_its_name():
 def test_rewrite_descriptions_more(base, head, message):
     assert lines(check_log_append(base.encode(), head.encode())[0]) == [
         f"REFUSED ledger/log: append-only: {message}; the log may only grow by appending lines"]
+
+
+def test_torn_base_keeps_every_complete_line():
+    """Only the torn tail of the old log is dropped, not everything after its first line; the
+    appended lines are numbered after all complete old lines."""
+    base = f"a1/1 {ID}\na1/2 {ID}\na1/3 ab".encode()
+    refusals, new = check_log_append(base, f"a1/1 {ID}\na1/2 {ID}\na1/3 {ID}\n".encode())
+    assert refusals == [] and [(n.seq, n.lineno) for n in new] == [(3, 3)]
+    # a torn line after a complete line that happens to end in the same letters
+    base = f"a1/1 {ID}\nXX\nXX".encode()
+    refusals, new = check_log_append(base, f"a1/1 {ID}\nXX\na1/2 {ID}\n".encode())
+    assert refusals == [] and [(n.seq, n.lineno) for n in new] == [(2, 3)]
+
+
+def test_appended_line_that_is_not_utf8_is_shown_with_replacement_characters():
+    r, new = check_log_append(b"", b"a1/1 \xff\xfe\n")
+    assert lines(r) == ["REFUSED ledger/log: append-only: appended line 1 is malformed: 'a1/1 \ufffd\ufffd' "
+                        "(expected '<office>/<seq> <entry id hex>')"] and new == []

@@ -855,3 +855,21 @@ def test_a_check_that_crashes_is_reported_and_the_others_still_run(drawn):
     assert "zjj" in rule.state.offices
     assert list(rule.check(replace(good, type="no.such.type"), ctx)) == []
     assert list(rule.finish(ctx)) == []  # nothing planned, nothing locked: nothing to report
+
+
+def test_plan_revision_beyond_the_calendar_says_why_whole(wf):
+    from datetime import date
+
+    from publisher.workdays import lateness
+
+    wf.item_list("scjgj")
+    wf.item_list("wjj")
+    first = wf.plan()
+    wf.at("2027-01-05")
+    wf.plan(version=2, revises=first.id, revision_reason="调整", decided="2026-12-28")
+    r, _ = wf.workflow()
+    why = lateness(date(2026, 12, 28), date(2027, 1, 5), 10).reason
+    assert "2027" in why
+    assert [x for x in found(r) if x[0] == A.PLAN_DEADLINE] == [
+        (A.PLAN_DEADLINE, f"无法判断 2026-12-28 决定的计划修订是否按期公示：{why} / cannot tell whether the revision "
+         f"decided 2026-12-28 was published on time: {why}", A.ART_PLAN_REVISION, "warning")]

@@ -71,6 +71,12 @@ EQUIVALENT: dict[str, str] = {
         "unreachable fallback text (every rewrite is described by an earlier branch)",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_76":
         "unreachable fallback text (every rewrite is described by an earlier branch)",
+    "publisher.gitops.rules.x_check_checkpoint_order__mutmut_17":
+        "'' or 'XXXX': the checkpoint-name pattern matches neither",
+    "publisher.gitops.rules.x_check_checkpoint_order__mutmut_29":
+        "'' or 'XXXX': the checkpoint-name pattern matches neither",
+    "publisher.gitops.rules.x_check_checkpoint_order__mutmut_19":
+        "no published checkpoint: -1 or -2, every size (>= 0) is larger, and the value is shown only in a refusal",
     "publisher.gitops.rules.x_check_blob__mutmut_5": "rsplit('/') and rsplit('/', 1) have the same [-1]",
     "publisher.gitops.rules.x_check_blob__mutmut_8": "rsplit('/', 2) and rsplit('/', 1) have the same [-1]",
 }

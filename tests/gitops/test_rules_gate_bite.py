@@ -300,3 +300,8 @@ def test_appended_line_that_is_not_utf8_is_shown_with_replacement_characters():
     r, new = check_log_append(b"", b"a1/1 \xff\xfe\n")
     assert lines(r) == ["REFUSED ledger/log: append-only: appended line 1 is malformed: 'a1/1 \ufffd\ufffd' "
                         "(expected '<office>/<seq> <entry id hex>')"] and new == []
+
+
+def test_outside_names_a_ledger_directory_ending_in_a_letter():
+    assert lines(check_outside([Change("A", "src/x.py")], "dataX")) == [
+        f"REFUSED src/x.py: outside: {OUT.format(p='dataX')}"]

@@ -35,10 +35,14 @@ class RecordingWriter:
         self.calls.append((name, template, dict(context), override_output, kw))
 
 
-@pytest.fixture(scope="module")
-def written(county, tmp_path_factory):  # noqa: F811
+@pytest.fixture
+def written(county, tmp_path):  # noqa: F811
+    """Function-scoped on purpose (write_all is cheap; the county is built once): mutation
+    testing attributes a function to the tests during which it runs, so each test that reads
+    write_all's output must also run it."""
     loaded, _, _ = county
-    out = tmp_path_factory.mktemp("write_all")
+    out = tmp_path / "write_all"
+    out.mkdir()
     writer = RecordingWriter()
     common = {lang: {"C": {"offices": OFFICES}, "lang": lang} for lang in ("zh", "en")}
     r = Renderer(writer, lambda name: f"<template {name}>", out, common, "https://portal.test/")

@@ -873,3 +873,21 @@ def test_plan_revision_beyond_the_calendar_says_why_whole(wf):
     assert [x for x in found(r) if x[0] == A.PLAN_DEADLINE] == [
         (A.PLAN_DEADLINE, f"无法判断 2026-12-28 决定的计划修订是否按期公示：{why} / cannot tell whether the revision "
          f"decided 2026-12-28 was published on time: {why}", A.ART_PLAN_REVISION, "warning")]
+
+
+def test_withhold_dates_after_the_publication_whole(drawn):
+    """R67: a withholding is decided, and its inspection completed, on or before its publication
+    day (China date 2026-01-21); the day after is refused, naming which date."""
+    wf, lock = drawn
+    a, b, c = wf.selected(lock)
+    base = {"task": "T-2026-001", "legal_basis": "《政府信息公开条例》第十四条", "decided": "2026-01-21"}
+    wf.append("result.withhold", dict(base, target=a, completed="2026-01-21"))
+    wf.append("result.withhold", dict(base, target=b, decided="2026-01-22"))
+    wf.append("result.withhold", dict(base, target=c, completed="2026-01-22"))
+    r, _ = wf.workflow()
+    assert found(r) == [
+        (A.WITHHOLD, "决定日期 2026-01-22 晚于发布日期 2026-01-21（北京时间）/ decided 2026-01-22 is after the publication "
+         "date 2026-01-21", A.ART_WITHHOLD, "error"),
+        (A.WITHHOLD, "检查完成日期 2026-01-22 晚于发布日期 2026-01-21（北京时间）/ completed 2026-01-22 is after the "
+         "publication date 2026-01-21", A.ART_WITHHOLD, "error"),
+    ]

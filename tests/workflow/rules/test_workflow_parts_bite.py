@@ -142,3 +142,23 @@ def test_category_problems_exact():
     assert category_problems("004-20/v1", ["0", "9"])[0].startswith("类别 0、9 不是有效的结果类别（1–8：1 未发现问题；")
     assert category_problems("004-20/v1", ["0", "9"])[0].split("）/ ")[1].startswith(
         "categories ['0', '9'] are not codes of 004-20/v1 (1–8: 1 未发现问题; 2 ")
+
+
+def test_the_composed_rule_exposes_its_state():
+    from publisher.workflow.rules.rule import WorkflowRule
+
+    rule = WorkflowRule()
+    assert rule.name == "workflow" and rule.sink is None
+    got = []
+    rule.sink = got.append
+    assert rule.state.sink is rule.sink
+    rule.state.emit("f")
+    assert got == ["f"]
+    assert (rule.stats, rule.tasks, rule.item_lists, rule.plans) == ({}, {}, {}, {})
+    assert (rule.overdue, rule.coverage) == ([], {})
+    assert rule.stats is rule.state.stats and rule.tasks is rule.state.tasks
+    assert rule.item_lists is rule.state.item_lists and rule.plans is rule.state.plans
+    assert WorkflowRule(sink=got.append).sink == got.append
+    assert sorted(rule._by_type) == ["calendar", "directory.snapshot", "draw.commit", "draw.lock", "draw.reveal",
+                                     "item.list", "noncooperation", "plan", "result", "result.correct",
+                                     "result.withhold", "task", "team.replace"]

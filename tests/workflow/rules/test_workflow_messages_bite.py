@@ -891,3 +891,42 @@ def test_withhold_dates_after_the_publication_whole(drawn):
         (A.WITHHOLD, "检查完成日期 2026-01-22 晚于发布日期 2026-01-21（北京时间）/ completed 2026-01-22 is after the "
          "publication date 2026-01-21", A.ART_WITHHOLD, "error"),
     ]
+
+
+def test_result_beyond_the_calendar_is_unknown_whole_and_counted(drawn):
+    """Completed 2026-12-20, published 2027-01-20: the 2027 holidays are not known, so the verdict
+    is "unknown" with the reason — never a guess — and counted as such, without late days."""
+    from datetime import date
+
+    from publisher.workdays import lateness
+
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    wf.at("2027-01-20")
+    wf.append("result", wf.result_body(lock, a, completed="2026-12-20"))
+    facts = []
+    r, rule = wf.workflow(sink=facts.append)
+    why = lateness(date(2026, 12, 20), date(2027, 1, 20), 20).reason
+    assert found(r, A.DEADLINE) == [
+        (A.DEADLINE, f"无法判断是否按期公示：检查完成 2026-12-20，发布 2027-01-20；{why} / inspection completed 2026-12-20, "
+         f"published 2027-01-20: cannot tell whether it is on time: {why}", A.ART_DEADLINE, "warning")]
+    assert [(f.status, f.deadline, f.late_days) for f in facts] == [("unknown", None, None)]
+    assert dict(rule.stats[("scjgj", 2026)]) == {"result:unknown": 1}  # the year of the inspection
+
+
+def test_correction_with_an_impossible_approval_date_is_not_judged(drawn):
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    ra = wf.append("result", wf.result_body(lock, a))
+    _correct(wf, lock, ra, a, date="2026-02-30")
+    facts = []
+    r, rule = wf.workflow(sink=facts.append)
+    assert [(f.type, f.status, f.event) for f in facts] == [("result", "on_time", date_(2026, 1, 20)),
+                                                             ("result.correct", "none", None)]
+    assert rule.stats[("scjgj", 2026)]["result.correct:none"] == 1
+
+
+def date_(y, m, d):
+    from datetime import date
+
+    return date(y, m, d)

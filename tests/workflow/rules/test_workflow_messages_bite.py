@@ -930,3 +930,24 @@ def date_(y, m, d):
     from datetime import date
 
     return date(y, m, d)
+
+
+def test_team_match_reason_and_section_inspectors(drawn):
+    """001 第十三条: the drawn team inspects; another inspector is accepted only with a stated reason
+    (a blank reason is none); inspectors named in a section are checked too, each stranger once."""
+    wf, lock = drawn
+    a, b, c = wf.selected(lock)
+    team_b, team_c = wf.team(lock, b), wf.team(lock, c)
+    wf.append("result", wf.result_body(lock, a, inspectors=["scjgj-008", "scjgj-007"], inspectors_reason="原检查人员回避"))
+    wf.append("result", wf.result_body(lock, b, inspectors=["scjgj-008", team_b[0]], inspectors_reason=" "))
+    wf.append("result", wf.result_body(lock, c, inspectors=[team_c[0], "wjj-006"], sections=[
+        {"office": "wjj", "items": ["WJ-01"], "categories": ["1"], "inspectors": ["wjj-006", team_c[1]]}]))
+    r, _ = wf.workflow()
+    assert found(r) == [
+        (A.TEAM_MATCH, f"检查人员 scjgj-008 不是 {b} 抽中的检查组成员（{'、'.join(team_b)}）；人员变动须先登记检查人员更换（经"
+         f"批准），或写明检查人员变动的原因 / inspectors ['scjgj-008'] are not in the drawn team of {b} "
+         f"({', '.join(team_b)}); record a team.replace or give inspectors_reason", A.ART_TEAM_MATCH, "error"),
+        (A.TEAM_MATCH, f"检查人员 wjj-006 不是 {c} 抽中的检查组成员（{'、'.join(team_c)}）；人员变动须先登记检查人员更换（经"
+         f"批准），或写明检查人员变动的原因 / inspectors ['wjj-006'] are not in the drawn team of {c} "
+         f"({', '.join(team_c)}); record a team.replace or give inspectors_reason", A.ART_TEAM_MATCH, "error"),
+    ]

@@ -951,3 +951,10 @@ def test_team_match_reason_and_section_inspectors(drawn):
          f"批准），或写明检查人员变动的原因 / inspectors ['wjj-006'] are not in the drawn team of {c} "
          f"({', '.join(team_c)}); record a team.replace or give inspectors_reason", A.ART_TEAM_MATCH, "error"),
     ]
+
+
+def test_a_year_before_the_builtin_calendar_is_accepted_without_comparison(wf):
+    """chinese-calendar starts in 2004: a 2003 arrangement has nothing to be compared with."""
+    _calendar(wf, {"year": 2003, "notice": "国办发〔2002〕1号", "holidays": ["2003-01-01"], "workdays": []})
+    r, rule = wf.workflow()
+    assert found(r) == [] and 2003 in rule.state.calendar.years

@@ -958,3 +958,14 @@ def test_a_year_before_the_builtin_calendar_is_accepted_without_comparison(wf):
     _calendar(wf, {"year": 2003, "notice": "国办发〔2002〕1号", "holidays": ["2003-01-01"], "workdays": []})
     r, rule = wf.workflow()
     assert found(r) == [] and 2003 in rule.state.calendar.years
+
+
+def test_noncooperation_under_another_name_names_the_real_one(drawn):
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    wf.append("noncooperation", _noncoop(a, target_name="某某公司"))
+    r, _ = wf.workflow()
+    assert found(r) == [
+        (A.TARGET_NAME, f"检查对象名称“某某公司”与抽取所用名录中 {a} 的名称“{wf.name(a)}”不一致；结果须写名录中的名称 / "
+         f"target_name '某某公司' is not the name of {a} in the directory snapshot the draw used", A.ART_DIRECTORY,
+         "error")]

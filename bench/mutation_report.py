@@ -46,6 +46,12 @@ EQUIVALENT: dict[str, str] = {
         "int.to_bytes's byte order defaults to 'big' since Python 3.11 (the project requires 3.11)",
     "publisher.workflow.rules.common.xǁEmitterǁwarning__mutmut_1":
         "the article's default is never used: every caller passes the article",
+    "publisher.workflow.rules.selection.xǁSelectionǁopen_targets__mutmut_8":
+        "unreachable fallback: a target's name is dropped only once every office's slot is filled",
+    "publisher.workflow.rules.selection.xǁSelectionǁopen_targets__mutmut_10":
+        "unreachable fallback: a target's name is dropped only once every office's slot is filled",
+    "publisher.workflow.rules.target_names.x_snapshot_name__mutmut_7":
+        "equality is tested (and returns) just before, so > and >= meet the same ids",
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",

@@ -87,3 +87,62 @@ def test_coverage_of_an_office_without_an_item_list(tmp_path):
         loaded.index.close()
     assert rows == [{"office": "wjj", "year": 2026, "items": 0, "covered": 0, "missing": "", "joint": True,
                      "percent": 0.0}]
+
+
+class _Writer:
+    def __init__(self):
+        self.calls = []
+
+    def write_file(self, name, template, context, override_output=False, **kw):
+        self.calls.append(kw)
+
+
+def _charts(loaded, out, offices):
+    from publisher.site.render import Renderer
+
+    w = _Writer()
+    r = Renderer(w, lambda name: name, out, {lang: {"C": {"offices": offices}} for lang in ("zh", "en")},
+                 "https://portal.test/")
+    stats.write_all(loaded, r)
+    r.close()
+    return w.calls[0]["charts"]
+
+
+def test_category_chart_adds_up_a_category_over_the_years(two_years, tmp_path):
+    from publisher.site.charts import hbar
+
+    charts = _charts(two_years, tmp_path, {})
+    assert str(charts["zh"]["categories"]) == str(hbar("chart-cat-zh", "按结果类别", [("未发现问题", 3)], unit=" 条"))
+    assert str(charts["en"]["categories"]) == str(hbar("chart-cat-en", "Results by category",
+                                                       [("no problem found", 3)], unit=""))
+
+
+def test_joint_share_per_year_and_office_codes_without_a_name(tmp_path):
+    """2026: one task, not joint (0 %); 2027: one joint task (100 %) — each year its own bar in the
+    published colour; an office the site has no name for is shown by its code."""
+    from publisher.site.charts import hbar
+
+    wf = Workflow(tmp_path)
+    wf.item_list("scjgj")
+    wf.item_list("wjj")
+    wf.plan()
+    wf.plan(year=2027)
+    wf.task("T-2026-002", plan_task_no="P-02", items=["SC-02"], partners=[], method="written", scope="全县企业")
+    wf.task("T-2027-001", window={"from": "2027-01-01", "to": "2027-03-31"})
+    wf.f.checkpoint()
+    loaded = load_verified(wf.ledger.root, tmp_path)
+    out = tmp_path / "out"
+    out.mkdir()
+    try:
+        assert stats.joint_share(loaded) == [{"year": 2026, "tasks": 1, "joint": 0},
+                                             {"year": 2027, "tasks": 1, "joint": 1}]
+        charts = _charts(loaded, out, {})
+        cov = stats.coverage(loaded)
+    finally:
+        loaded.index.close()
+    assert str(charts["zh"]["joint"]) == str(hbar("chart-joint-zh", "部门联合抽查占比", [("2026", 0.0), ("2027", 100.0)],
+                                                  percent=True, color="#1f5fa8"))
+    assert str(charts["en"]["coverage"]) == str(hbar(
+        "chart-cov-en", "Coverage of the item list",
+        [(f"{x['office']} {x['year']}", x["percent"]) for x in cov], percent=True, color="#2a9d6f"))
+    assert [f"{x['office']} {x['year']}" for x in cov] == ["scjgj 2026", "scjgj 2027"]

@@ -969,3 +969,14 @@ def test_noncooperation_under_another_name_names_the_real_one(drawn):
         (A.TARGET_NAME, f"检查对象名称“某某公司”与抽取所用名录中 {a} 的名称“{wf.name(a)}”不一致；结果须写名录中的名称 / "
          f"target_name '某某公司' is not the name of {a} in the directory snapshot the draw used", A.ART_DIRECTORY,
          "error")]
+
+
+def test_overdue_with_exactly_ten_targets_names_all_without_an_ellipsis(wf):
+    wf.basics()
+    _, lock = wf.draw(count=10)
+    r, rule = wf.workflow(now=unix("2026-05-06"))
+    for _, msg, _, _ in found(r, A.OVERDUE):
+        en = msg.split(" / ")[1]
+        named = en.split("(window ended 2026-03-31): ")[1].split(", ")
+        assert sorted(named) == sorted(wf.selected(lock)) and not en.endswith("…")
+    assert [(o.count, len(o.targets)) for o in rule.overdue] == [(10, 10), (10, 10)]

@@ -975,6 +975,7 @@ def test_overdue_with_exactly_ten_targets_names_all_without_an_ellipsis(wf):
     wf.basics()
     _, lock = wf.draw(count=10)
     r, rule = wf.workflow(now=unix("2026-05-06"))
+    assert len(found(r, A.OVERDUE)) == 2  # scjgj and wjj: the loop below is never empty
     for _, msg, _, _ in found(r, A.OVERDUE):
         en = msg.split(" / ")[1]
         named = en.split("(window ended 2026-03-31): ")[1].split(", ")

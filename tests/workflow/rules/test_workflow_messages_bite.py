@@ -981,3 +981,37 @@ def test_overdue_with_exactly_ten_targets_names_all_without_an_ellipsis(wf):
         named = en.split("(window ended 2026-03-31): ")[1].split(", ")
         assert sorted(named) == sorted(wf.selected(lock)) and not en.endswith("…")
     assert [(o.count, len(o.targets)) for o in rule.overdue] == [(10, 10), (10, 10)]
+
+
+def test_a_revealed_embargoed_draw_names_its_targets_when_overdue(wf):
+    """001 第十七条: an embargoed draw's targets are counted but unnamed until the reveal; after it
+    they are named like any locked target, and results for them are accepted."""
+    wf.basics()
+    c = wf.commit("T-2026-001", embargo="2026-01-03")
+    lock = wf.lock(c)
+    assert "selected" not in lock.body
+    wf.at("2026-01-05")
+    reveal = wf.reveal(c)
+    wf.at("2026-01-21")
+    wf.append("result", wf.result_body(reveal, reveal.body["selected"][0]["id"]))
+    r, rule = wf.workflow(now=unix("2026-05-06"))
+    task = rule.tasks["T-2026-001"]
+    assert (task.selection.announced, task.embargoed, str(task.locked)) == (0, set(), "2026-01-01")
+    named = [s["id"] for s in reveal.body["selected"]]
+    assert [(o.office, o.count, sorted(o.targets)) for o in rule.overdue] == [
+        ("scjgj", 2, sorted(named[1:])), ("wjj", 3, sorted(named))]
+    assert all("embargoed" not in m for _, m, _, _ in found(r, A.OVERDUE)) and len(found(r, A.OVERDUE)) == 2
+    assert [x for x in found(r) if x[0] != A.OVERDUE] == []
+
+
+def test_directory_blobs_are_not_read_when_the_rule_is_told_not_to(wf):
+    """``publisher add`` replays the ledger without reading every blob again (check_blobs=False):
+    the confirmation's own fields are still checked, the blob is not."""
+    from publisher.workflow.rules.rule import WorkflowRule
+
+    wf.at("2026-01-21")
+    wf.append("directory.snapshot", {"kind": "targets", "blob": "ab" * 32, "count": 5, "confirmed_by": " ",
+                                     "confirmed_at": "2026-01-21"})
+    r = wf.f.verify(rules=[WorkflowRule(check_blobs=False)])
+    assert [(p.rule, p.message) for p in problems(r)] == [
+        (A.DIRECTORY, "名录确认人为空：须写明谁确认了名录 / confirmed_by is empty: the confirmer answers for the data")]

@@ -52,6 +52,7 @@ EQUIVALENT: dict[str, str] = {
         "unreachable fallback: a target's name is dropped only once every office's slot is filled",
     "publisher.workflow.rules.target_names.x_snapshot_name__mutmut_7":
         "equality is tested (and returns) just before, so > and >= meet the same ids",
+    "publisher.site.stats.x_joint_share__mutmut_4": "SQL keywords and identifiers are case-insensitive",
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",

@@ -1015,3 +1015,18 @@ def test_directory_blobs_are_not_read_when_the_rule_is_told_not_to(wf):
     r = wf.f.verify(rules=[WorkflowRule(check_blobs=False)])
     assert [(p.rule, p.message) for p in problems(r)] == [
         (A.DIRECTORY, "名录确认人为空：须写明谁确认了名录 / confirmed_by is empty: the confirmer answers for the data")]
+
+
+def test_overdue_is_not_judged_before_the_window_ends_even_when_the_calendar_cannot_tell(wf):
+    """The window of T-2026-002 ends 2026-12-20; its deadline falls in 2027 (unknown calendar).
+    On the window's last day nothing is said; the day after, "cannot tell" for each office."""
+    wf.basics()
+    wf.task("T-2026-002", window={"from": "2026-01-01", "to": "2026-12-20"})
+    wf.draw("T-2026-002")
+    r, _ = wf.workflow(now=unix("2026-12-20", 15))  # 23:00 on 2026-12-20, China time
+    assert [x for x in found(r, A.OVERDUE) if "T-2026-002" in x[1]] == []
+    r, rule = wf.workflow(now=unix("2026-12-20", 16))  # 00:00 on 2026-12-21
+    assert [(x[1].split(" / ")[1].split(";")[0], x[3]) for x in found(r, A.OVERDUE) if "T-2026-002" in x[1]] == [
+        (f"task T-2026-002: 3 locked target(s) without a publication by {o}", "warning") for o in ("scjgj", "wjj")]
+    assert [(o.task, o.office, o.due, o.count) for o in rule.overdue if o.task == "T-2026-002"] == [
+        ("T-2026-002", "scjgj", None, 3), ("T-2026-002", "wjj", None, 3)]

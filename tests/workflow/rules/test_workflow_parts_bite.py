@@ -162,3 +162,32 @@ def test_the_composed_rule_exposes_its_state():
     assert sorted(rule._by_type) == ["calendar", "directory.snapshot", "draw.commit", "draw.lock", "draw.reveal",
                                      "item.list", "noncooperation", "plan", "result", "result.correct",
                                      "result.withhold", "task", "team.replace"]
+
+
+def test_snapshot_name_looks_back_through_older_snapshots(tmp_path):
+    """The name shown in a target-name refusal comes from the newest of the task's snapshots that
+    lists the target: one that does not list it, or cannot be read, is passed over."""
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).parents[1]))
+    from wf_scenario import Workflow
+
+    from publisher.core.rules.base import Context
+    from publisher.directory.snapshot import snapshot_bytes
+    from publisher.workflow.rules.target_names import SnapshotNames, snapshot_name
+
+    wf = Workflow(tmp_path)
+    first = wf.targets[0]
+    newer = wf.ledger.put_blob(snapshot_bytes(wf.targets[1:]))  # no longer lists the first target
+    broken = wf.ledger.put_blob(b"not a snapshot\n")
+    ctx = Context(trust=None, blobs=wf.ledger)
+    assert snapshot_name(ctx, [wf.tblob, newer], first.id) == first.name
+    assert snapshot_name(ctx, [wf.tblob, broken], first.id) == first.name
+    assert snapshot_name(ctx, [newer, broken], first.id) is None
+    assert snapshot_name(ctx, [wf.tblob, newer], wf.targets[1].id) == wf.targets[1].name
+    names = SnapshotNames()
+    got = names.hashes_for(ctx, wf.tblob, [first.id, "nobody"])
+    assert got == {first.id: name_hash(first.name)} and names.digest == wf.tblob
+    assert names.hashes_for(ctx, broken, [first.id]) == {} and names.digest is None
+    assert names.hashes_for(ctx, "ab" * 32, [first.id]) == {}

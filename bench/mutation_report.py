@@ -53,6 +53,13 @@ EQUIVALENT: dict[str, str] = {
     "publisher.workflow.rules.target_names.x_snapshot_name__mutmut_7":
         "equality is tested (and returns) just before, so > and >= meet the same ids",
     "publisher.site.stats.x_joint_share__mutmut_4": "SQL keywords and identifiers are case-insensitive",
+    "publisher.site.stats.x_timeliness__mutmut_4": "SQL keywords and identifiers are case-insensitive (literals unchanged)",
+    "publisher.site.stats.x_timeliness__mutmut_7": "SQL keywords and identifiers are case-insensitive (literals unchanged)",
+    "publisher.site.stats.x_timeliness__mutmut_5":
+        "only the coalesce fallback's literals change, and it is unreachable: the site is built only from a "
+        "verified ledger, where every result has its deadline verdict",
+    "publisher.site.stats.x_office_quarter_chart__mutmut_16":
+        "+= or =: office_quarter has one row per (office, year, quarter), so no bar part is added twice",
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",

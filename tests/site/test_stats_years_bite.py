@@ -146,3 +146,4 @@ def test_joint_share_per_year_and_office_codes_without_a_name(tmp_path):
         "chart-cov-en", "Coverage of the item list",
         [(f"{x['office']} {x['year']}", x["percent"]) for x in cov], percent=True, color="#2a9d6f"))
     assert [f"{x['office']} {x['year']}" for x in cov] == ["scjgj 2026", "scjgj 2027"]
+

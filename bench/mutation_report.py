@@ -42,6 +42,57 @@ EQUIVALENT: dict[str, str] = {
         "fn is even and > 0 on entry to the loop: it turns odd before reaching 0 or 1",
     "publisher.core.merkle.x_verify_consistency__mutmut_89":
         "fn is even and > 0 on entry to the loop: it turns odd before reaching 0 or 1",
+    "publisher.beacon.verify.x_beacon_message__mutmut_6":
+        "int.to_bytes's byte order defaults to 'big' since Python 3.11 (the project requires 3.11)",
+    "publisher.workflow.rules.common.xǁEmitterǁwarning__mutmut_1":
+        "the article's default is never used: every caller passes the article",
+    "publisher.workflow.rules.selection.xǁSelectionǁopen_targets__mutmut_8":
+        "unreachable fallback: a target's name is dropped only once every office's slot is filled",
+    "publisher.workflow.rules.selection.xǁSelectionǁopen_targets__mutmut_10":
+        "unreachable fallback: a target's name is dropped only once every office's slot is filled",
+    "publisher.workflow.rules.target_names.x_snapshot_name__mutmut_7":
+        "equality is tested (and returns) just before, so > and >= meet the same ids",
+    "publisher.site.stats.x_joint_share__mutmut_4": "SQL keywords and identifiers are case-insensitive",
+    "publisher.site.stats.x_timeliness__mutmut_4": "SQL keywords and identifiers are case-insensitive (literals unchanged)",
+    "publisher.site.stats.x_timeliness__mutmut_7": "SQL keywords and identifiers are case-insensitive (literals unchanged)",
+    "publisher.site.stats.x_timeliness__mutmut_5":
+        "only the coalesce fallback's literals change, and it is unreachable: the site is built only from a "
+        "verified ledger, where every result has its deadline verdict",
+    "publisher.site.stats.x_office_quarter_chart__mutmut_16":
+        "+= or =: office_quarter has one row per (office, year, quarter), so no bar part is added twice",
+    # gitops/rules.py
+    "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
+    "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_24": "codec names are case-insensitive",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_11": "union is only tested for truth: None is falsy, as False",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_22":
+        "neither b'' nor b'XXXX' holds the union line: the refusal is the same",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_49":
+        "redundant guard: an unset attribute ('-text', '!eol') never equals a rewriting attribute's name anyway",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_51":
+        "redundant guard: an unset attribute ('-text', '!eol') never equals a rewriting attribute's name anyway",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_55": "split('=') and split('=', 1) have the same [0]",
+    "publisher.gitops.rules.x_check_gitattributes__mutmut_58": "split('=', 2) and split('=', 1) have the same [0]",
+    "publisher.gitops.rules.x_check_log_append__mutmut_17":
+        "redundant guard: cutting a complete (or empty) base after its last newline leaves it unchanged",
+    "publisher.gitops.rules.x_check_log_append__mutmut_80": "codec names are case-insensitive",
+    "publisher.gitops.rules.x_check_log_append__mutmut_81":
+        "text '' or None: the log-line pattern matches neither, the refusal is the same",
+    "publisher.gitops.rules.x_check_log_append__mutmut_103": "codec names are case-insensitive",
+    "publisher.gitops.rules.x__describe_rewrite__mutmut_72":
+        "unreachable: when every old line is in place the new log is the old one without its last newline",
+    "publisher.gitops.rules.x__describe_rewrite__mutmut_75":
+        "unreachable fallback text (every rewrite is described by an earlier branch)",
+    "publisher.gitops.rules.x__describe_rewrite__mutmut_76":
+        "unreachable fallback text (every rewrite is described by an earlier branch)",
+    "publisher.gitops.rules.x_check_checkpoint_order__mutmut_17":
+        "'' or 'XXXX': the checkpoint-name pattern matches neither",
+    "publisher.gitops.rules.x_check_checkpoint_order__mutmut_29":
+        "'' or 'XXXX': the checkpoint-name pattern matches neither",
+    "publisher.gitops.rules.x_check_checkpoint_order__mutmut_19":
+        "no published checkpoint: -1 or -2, every size (>= 0) is larger, and the value is shown only in a refusal",
+    "publisher.gitops.rules.x_check_blob__mutmut_5": "rsplit('/') and rsplit('/', 1) have the same [-1]",
+    "publisher.gitops.rules.x_check_blob__mutmut_8": "rsplit('/', 2) and rsplit('/', 1) have the same [-1]",
 }
 
 # The draw groups (draw.rules, draw): caches, defaults equal to the value removed, arguments

@@ -122,11 +122,12 @@ def office_figures(loaded: Loaded, office: str) -> list[dict[str, Any]]:
         y(r["year"])["tasks_led"] = r["n"]
     for r in ix.q("SELECT year, count(*) AS n FROM tasks WHERE partners LIKE ? GROUP BY year", f'%"{office}"%'):
         y(r["year"])["tasks_joined"] = r["n"]
-    for r in ix.q("SELECT substr(d.time,1,4) AS year, count(*) AS n FROM draws d WHERE d.office=? AND d.kind='lock' "
-                  "GROUP BY year", office):
+    # draws and re-draws by the China year of their entries (UTC+08:00), as results and tasks
+    for r in ix.q("SELECT substr(datetime(d.time, '+8 hours'),1,4) AS year, count(*) AS n FROM draws d "
+                  "WHERE d.office=? AND d.kind='lock' GROUP BY year", office):
         y(int(r["year"]))["draws"] = r["n"]
-    for r in ix.q("SELECT substr(time,1,4) AS year, count(*) AS n FROM commits WHERE office=? AND supersedes IS NOT NULL "
-                  "GROUP BY year", office):
+    for r in ix.q("SELECT substr(datetime(time, '+8 hours'),1,4) AS year, count(*) AS n FROM commits "
+                  "WHERE office=? AND supersedes IS NOT NULL GROUP BY year", office):
         y(int(r["year"]))["redraws"] = r["n"]
     for r in ix.q("SELECT year, sum(kind='result') AS results, sum(kind='result' AND lateness='on_time') AS on_time, "
                   "sum(kind='result' AND lateness='late') AS late, sum(kind='result' AND (lateness IS NULL OR "

@@ -44,7 +44,8 @@ class OverdueCheck:
                 if not n:
                     continue
                 ids = tuple(sel.open_targets(office, SHOW))
-                shown = ", ".join(ids) + (" …" if n > len(ids) else "")
+                # "…" only for known targets left unnamed; the embargoed ones are counted below
+                shown = ", ".join(ids) + (" …" if n - sel.announced > len(ids) else "")
                 shown_zh = shown
                 if sel.announced and len(ids) < SHOW:
                     shown += f"{', ' if ids else ''}{sel.announced} of an embargoed draw not yet revealed"

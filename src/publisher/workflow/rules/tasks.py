@@ -37,6 +37,7 @@ class TaskCheck(NoFinish):
                      f"lead is {b['lead']!r} but the task is published by {entry.office!r}; "
                      "the lead (initiating) office publishes its task", A.ART_TASK)
         per_office: dict[str, list[str]] = {b["lead"]: list(b["items"])}
+        where_of = {b["lead"]: "items"}  # the body field each office's items come from
         for n, p in enumerate(b["partners"]):
             o = p["office"]
             if o in per_office:
@@ -47,8 +48,9 @@ class TaskCheck(NoFinish):
                 em.error(A.TASK, f"参与单位 {o} 尚未注册 / partners[{n}].office {o!r} is not a registered office",
                          A.ART_TASK)
             per_office[o] = list(p["items"])
-        for n, (o, codes) in enumerate(per_office.items()):
-            where = "items" if n == 0 else f"partners[{n - 1}].items"
+            where_of[o] = f"partners[{n}].items"
+        for o, codes in per_office.items():
+            where = where_of[o]
             lst = state.item_lists.get(o)
             if lst is None:
                 em.error(A.TASK_ITEMS, f"单位 {o} 还没有发布抽查事项清单，不得在清单外检查 / "

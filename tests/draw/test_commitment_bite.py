@@ -231,3 +231,14 @@ def test_a_body_without_an_exclusions_member_is_rechecked():
                              TARGETS, INSPECTORS, time=TIME, cap=CapTable())
     assert body["population"].pop("exclusions") == []
     assert recheck(body) == []
+
+
+def test_cap_exclusion_lists_show_five_ids_and_an_ellipsis_from_six():
+    nocap = build_commit_body(spec(), TARGETS, INSPECTORS, time=TIME, cap=CapTable())
+    for n, more in ((5, ""), (6, "…")):
+        body, cap, capped = _capped_body(n)
+        assert recheck(body) == [(f"cap exclusions differ from the earlier locked draws of 2026: missing [], "
+                                  f"not capped {capped[:5]}{more}", ART_CAP, "draw.cap")]
+        assert [x for x in recheck(nocap, cap) if x[2] == "draw.cap"] == [
+            (f"cap exclusions differ from the earlier locked draws of 2026: missing {capped[:5]}{more}, "
+             "not capped []", ART_CAP, "draw.cap")]

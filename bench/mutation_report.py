@@ -87,7 +87,18 @@ EQUIVALENT.update({
     "publisher.draw.commitment.x_check_commit_body__mutmut_12":
         "apply_cap=None is falsy, as False (it is only tested for truth)",
     "publisher.draw.population.x_leaf_data__mutmut_6": "codec names are case-insensitive",
+    "publisher.draw.lock.x_compute_result__mutmut_28":
+        "with_root=None is falsy, as False: the lock never reads the scan's root",
+    "publisher.draw.lock.x_compute_result__mutmut_43":
+        "with_root=True: the scan also computes a root the lock never reads",
+    "publisher.draw.lock.x_compute_result__mutmut_29":
+        "wanted=None yields strata taking nobody too; select() keeps nothing for k = 0 (cut b""): same picks",
+    "publisher.draw.lock.x_compute_result__mutmut_44":
+        "k >= 0 yields strata taking nobody too; select() keeps nothing for k = 0: same picks",
+    "publisher.draw.lock.x_compute_result__mutmut_35":
+        "wanted=None and with_root=True: both only cost time (see _29 and _43)",
 })
+
 
 
 

@@ -242,3 +242,36 @@ def test_cap_exclusion_lists_show_five_ids_and_an_ellipsis_from_six():
         assert [x for x in recheck(nocap, cap) if x[2] == "draw.cap"] == [
             (f"cap exclusions differ from the earlier locked draws of 2026: missing {capped[:5]}{more}, "
              "not capped []", ART_CAP, "draw.cap")]
+
+
+def test_a_cap_override_keeps_a_capped_target_in_the_population():
+    region = [t.id for t in TARGETS if t.region.startswith("371122")]
+    cap = CapTable()
+    for tid in region[:2]:
+        cap.add(2026, tid, "c1")
+        cap.add(2026, tid, "c2")
+    over = spec(population={"snapshot": "aa" * 32, "filter": {"regions": ["371122"]},
+                            "cap_overrides": [{"id": region[0], "reason": "投诉较多，加查"}]})
+    body = build_commit_body(over, TARGETS, INSPECTORS, time=TIME, cap=cap)
+    assert [e["id"] for e in body["population"]["exclusions"] if e["reason"] == "cap"] == [region[1]]
+    assert recheck(body, cap) == []
+
+
+def test_the_lock_draws_from_the_population_without_cap_exclusions():
+    from publisher.draw.lock import compute_result
+
+    body, cap, capped = _capped_body(3)
+    res = compute_result("cd" * 32, body, SIM.beacon(body["beacon"]["round"]).randomness, [], TARGETS, INSPECTORS)
+    assert [s["n"] for s in res.strata] == [s["n"] for s in body["strata"]]
+    assert not {r["id"] for r in res.selected} & set(capped)
+
+
+def test_a_stratum_taking_one_has_one_pick_and_its_threshold():
+    from publisher.draw.lock import compute_result
+
+    body = build_commit_body(spec(strata=[
+        {"name": "低", "match": {"risks": ["A", "B"]}, "take": {"count": 1}},
+        {"name": "高", "match": {"risks": ["C", "D"]}, "take": {"count": 2}}]), TARGETS, INSPECTORS, time=TIME)
+    res = compute_result("cd" * 32, body, SIM.beacon(body["beacon"]["round"]).randomness, [], TARGETS, INSPECTORS)
+    assert sorted(r["stratum"] for r in res.selected) == ["低", "高", "高"]
+    assert all(s["threshold"] is not None for s in res.strata)

@@ -97,7 +97,12 @@ EQUIVALENT.update({
         "k >= 0 yields strata taking nobody too; select() keeps nothing for k = 0: same picks",
     "publisher.draw.lock.x_compute_result__mutmut_35":
         "wanted=None and with_root=True: both only cost time (see _29 and _43)",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_reason__mutmut_65":
+        "evidence absent: "" and "XXXX" both name no snapshot entry",
+    "publisher.draw.commitment.x_derive__mutmut_51":
+        "only the builder passes apply_cap=True, and a spec's own cap-reason exclusion is refused: committed_cap is empty there",
 })
+
 
 
 

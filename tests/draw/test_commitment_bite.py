@@ -275,3 +275,29 @@ def test_a_stratum_taking_one_has_one_pick_and_its_threshold():
     res = compute_result("cd" * 32, body, SIM.beacon(body["beacon"]["round"]).randomness, [], TARGETS, INSPECTORS)
     assert sorted(r["stratum"] for r in res.selected) == ["低", "高", "高"]
     assert all(s["threshold"] is not None for s in res.strata)
+
+
+@pytest.mark.parametrize("over, message", [
+    ({"population": {"snapshot": "aa" * 32, "exclusions": [{"id": "P-999999999", "reason": "x", "basis": "y"}]}},
+     "exclusion of P-999999999, which is not in the filtered population of this snapshot (003 二(五))"),
+    ({"population": {"snapshot": "aa" * 32, "filter": {"regions": ["99"]}}},
+     "the eligible population is empty (003 二(五))"),
+    ({"ratio_cap": "0.01"},
+     None),
+])
+def test_builder_refusals_whole(over, message):
+    with pytest.raises(DrawError) as e:
+        built(**over)
+    if message is None:  # the ratio cap: the figures come from the population
+        body = built()
+        k, n = sum(s["k"] for s in body["strata"]), body["population"]["count"]
+        message = (f"the draw takes {k} of {n} targets ({k / n:.4%}), above the ratio cap 0.01 of a general "
+                   "item (003 二(二))")
+    assert e.value.message == message
+
+
+@pytest.mark.parametrize("mode", ["small", "cross"])
+def test_region_modes_are_rechecked_per_target_region(mode):
+    body = built(teams={"inspectors": "bb" * 32, "mode": mode})
+    assert recheck(body) == []
+    assert body["teams"]["mode"] == mode

@@ -101,7 +101,16 @@ EQUIVALENT.update({
         "evidence absent: "" and "XXXX" both name no snapshot entry",
     "publisher.draw.commitment.x_derive__mutmut_51":
         "only the builder passes apply_cap=True, and a spec's own cap-reason exclusion is refused: committed_cap is empty there",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_reason__mutmut_72":
+        "a snapshot entry and a commitment never share a log index: < and <= agree",
+    "publisher.draw.commitment.x_build_commit_body__mutmut_53":
+        "cap_draws names every cap exclusion whenever there is a cap table (and without one there is none): the default is never used",
+    "publisher.draw.commitment.x_build_commit_body__mutmut_55":
+        "cap_draws names every cap exclusion whenever there is a cap table (and without one there is none): the default is never used",
+    "publisher.draw.sealed.x_check_sealed_lock__mutmut_8":
+        "derive_seed's embargo_secrets defaults to ()",
 })
+
 
 
 

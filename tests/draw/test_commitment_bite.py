@@ -301,3 +301,19 @@ def test_region_modes_are_rechecked_per_target_region(mode):
     body = built(teams={"inspectors": "bb" * 32, "mode": mode})
     assert recheck(body) == []
     assert body["teams"]["mode"] == mode
+
+
+def test_built_cap_exclusions_are_whole():
+    body, cap, capped = _capped_body(2)
+    assert [e for e in body["population"]["exclusions"] if e["reason"] == "cap"] == [
+        {"id": i, "reason": "cap", "basis": "001 第七条", "draws": ["c1", "c2"]} for i in capped]
+
+
+def test_builder_joins_every_problem_with_its_article_if_any():
+    with pytest.raises(DrawError) as e:
+        built(embargo_until="2026-02-30", ratio_cap="0.01")
+    body = built()
+    k, n = sum(s["k"] for s in body["strata"]), body["population"]["count"]
+    assert e.value.message == (
+        f"the draw takes {k} of {n} targets ({k / n:.4%}), above the ratio cap 0.01 of a general item (003 二(二)); "
+        "embargo_until '2026-02-30' is not a calendar date")

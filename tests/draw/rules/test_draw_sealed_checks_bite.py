@@ -113,3 +113,17 @@ def test_each_opening_refusal(drawn):
     assert [f.message for f in opening_findings(c.body, el, leaves, missing)] == [
         f"no opening for {second} (leaf 1); the auditor cannot check its stratum"]
     assert honest(next(t for t in s.full if t.id == first)) == ops[first].stratum
+
+
+def test_a_stratum_taking_nobody_has_no_threshold_and_passes(tmp_path):
+    s = Sealed(tmp_path)
+    spec = s.sspec()
+    spec["strata"][1]["take"] = {"count": 0}
+    built, t = _salted_build(s, spec=spec)
+    c = s.publish(built, t)
+    s.checkpoint()
+    lock = s.slock(c)
+    assert [x["threshold"] is None for x in lock.body["strata"]] == [False, True]
+    r = s.verify()
+    assert r.ok and [p for p in r.problems if p.rule.startswith("draw")] == []
+    assert r.rule("draw").tasks["T-2026-001"].current.lock_valid

@@ -8,7 +8,6 @@ from test_draw_rule import messages
 from test_draw_sealed import Sealed, draw
 
 
-
 @pytest.fixture
 def s(tmp_path):
     return Sealed(tmp_path)

@@ -9,7 +9,7 @@ import copy
 import pytest
 from test_draw_sealed import HIGH, LOW, Sealed, _salted_build, honest
 
-from publisher.draw.errors import ART_FAIR, ART_LOCK, ART_MATCH
+from publisher.draw.errors import ART_LOCK, ART_MATCH
 from publisher.draw.openings import Opening
 from publisher.draw.sealed import ART_SEALED, check_sealed_lock, opening_findings
 

@@ -109,7 +109,16 @@ EQUIVALENT.update({
         "cap_draws names every cap exclusion (none without a cap table): the default is never used",
     "publisher.draw.sealed.x_check_sealed_lock__mutmut_8":
         "derive_seed's embargo_secrets defaults to ()",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_old_outcome__mutmut_22":
+        "getattr default None: 'None or {}' is {} as before",
+    "publisher.draw.sealed.x_check_sealed_lock__mutmut_103":
+        "the public order reads only each Pick's id (batch key) and region: its stratum is never read",
+    "publisher.draw.sealed.x_check_sealed_lock__mutmut_104":
+        "the public order reads only each Pick's id (batch key) and region: its ticket is never read",
+    "publisher.draw.sealed.x_check_sealed_lock__mutmut_110":
+        "the public order reads only each Pick's id (batch key) and region: its stratum is never read",
 })
+
 
 
 

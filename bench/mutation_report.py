@@ -117,7 +117,10 @@ EQUIVALENT.update({
         "the public order reads only each Pick's id (batch key) and region: its ticket is never read",
     "publisher.draw.sealed.x_check_sealed_lock__mutmut_110":
         "the public order reads only each Pick's id (batch key) and region: its stratum is never read",
+    "publisher.draw.lock.x_compute_result__mutmut_34":
+        "with_root omitted (True): the scan also computes a root the lock never reads",
 })
+
 
 
 

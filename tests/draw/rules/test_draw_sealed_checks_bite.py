@@ -127,3 +127,18 @@ def test_a_stratum_taking_nobody_has_no_threshold_and_passes(tmp_path):
     r = s.verify()
     assert r.ok and [p for p in r.problems if p.rule.startswith("draw")] == []
     assert r.rule("draw").tasks["T-2026-001"].current.lock_valid
+
+
+@pytest.mark.parametrize("mode", ["small", "cross"])
+def test_a_sealed_draw_in_a_region_mode_is_checked_with_each_targets_region(tmp_path, mode):
+    s = Sealed(tmp_path)
+    spec = s.sspec()
+    spec["teams"]["mode"] = mode
+    spec["teams"].pop("load_cap")  # the sample pool is too small for a cap of 4 across regions
+    built, t = _salted_build(s, spec=spec)
+    c = s.publish(built, t)
+    s.checkpoint()
+    s.slock(c)
+    r = s.verify()
+    assert r.ok and [p for p in r.problems if p.rule.startswith("draw")] == []
+    assert r.rule("draw").tasks["T-2026-001"].current.lock_valid

@@ -107,11 +107,12 @@ def test_each_opening_refusal(drawn):
     extra = dict(ops)
     for i in ("Z1", "Z2", "Z3", "Z4", "Z5", "Z6"):
         extra[i] = Opening(root, i, LOW, b"\x00" * 32)
-    assert [f.message for f in opening_findings(c.body, el, leaves, extra)] == [
-        f"an opening for {i}, which is not an eligible target of this draw" for i in ("Z1", "Z2", "Z3", "Z4", "Z5")]
+    assert [(f.message, f.article, f.rule) for f in opening_findings(c.body, el, leaves, extra)] == [
+        (f"an opening for {i}, which is not an eligible target of this draw", ART_LOCK, "draw.sealed")
+        for i in ("Z1", "Z2", "Z3", "Z4", "Z5")]
     missing = {k: v for k, v in ops.items() if k != second}
-    assert [f.message for f in opening_findings(c.body, el, leaves, missing)] == [
-        f"no opening for {second} (leaf 1); the auditor cannot check its stratum"]
+    assert [(f.message, f.article, f.rule) for f in opening_findings(c.body, el, leaves, missing)] == [
+        (f"no opening for {second} (leaf 1); the auditor cannot check its stratum", ART_LOCK, "draw.sealed")]
     assert honest(next(t for t in s.full if t.id == first)) == ops[first].stratum
 
 

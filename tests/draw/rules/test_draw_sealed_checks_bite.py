@@ -9,7 +9,7 @@ import copy
 import pytest
 from test_draw_sealed import HIGH, LOW, Sealed, _salted_build, honest
 
-from publisher.draw.errors import ART_LOCK, ART_MATCH
+from publisher.draw.errors import ART_FAIR, ART_LOCK, ART_MATCH
 from publisher.draw.openings import Opening
 from publisher.draw.sealed import ART_SEALED, check_sealed_lock, opening_findings
 
@@ -143,3 +143,30 @@ def test_a_sealed_draw_in_a_region_mode_is_checked_with_each_targets_region(tmp_
     r = s.verify()
     assert r.ok and [p for p in r.problems if p.rule.startswith("draw")] == []
     assert r.rule("draw").tasks["T-2026-001"].current.lock_valid
+
+
+def test_every_bad_opening_is_named_with_its_article_and_rule(drawn):
+    s, c, _, el, built = drawn
+    root = c.body["population"]["root"]
+    ops = dict(s.openings[root])
+    a, b = el[0].id, el[1].id
+    named = {**ops, a: Opening(root, a, "第九层", ops[a].salt), b: Opening(root, b, "第八层", ops[b].salt)}
+    assert [(f.message, f.article, f.rule) for f in opening_findings(c.body, el, built.leaves, named)] == [
+        (f"the opening of {a} names stratum '第九层', which the commitment does not have", ART_LOCK, "draw.sealed"),
+        (f"the opening of {b} names stratum '第八层', which the commitment does not have", ART_LOCK, "draw.sealed")]
+    salted = {**ops, a: Opening(root, a, ops[a].stratum, b"\x01" * 32), b: Opening(root, b, ops[b].stratum, b"\x02" * 32)}
+    assert [(f.message, f.article, f.rule) for f in opening_findings(c.body, el, built.leaves, salted)] == [
+        (f"the opening of {i} (stratum {ops[i].stratum!r}) does not match its sealed leaf {n}: a wrong opening, or the "
+         "leaves commit to another stratum", ART_LOCK, "draw.sealed") for n, i in enumerate((a, b))]
+
+
+def test_an_opening_into_a_stratum_whose_match_refuses_the_target(drawn):
+    s, c, _, el, built = drawn
+    root = c.body["population"]["root"]
+    ops = s.openings[root]
+    body = copy.deepcopy(c.body)
+    body["strata"][0]["match"] = {"regions": ["9999"]}  # no target is in region 9999
+    low = [t.id for t in el if ops[t.id].stratum == body["strata"][0]["name"]]
+    got = [(f.message, f.article, f.rule) for f in opening_findings(body, el, built.leaves, ops)]
+    assert got == [(f"{i} is sealed in stratum {body['strata'][0]['name']!r}, whose match does not accept it",
+                    ART_FAIR, "draw.sealed") for i in low] and low

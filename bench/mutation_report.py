@@ -119,7 +119,16 @@ EQUIVALENT.update({
         "the public order reads only each Pick's id (batch key) and region: its stratum is never read",
     "publisher.draw.lock.x_compute_result__mutmut_34":
         "with_root omitted (True): the scan also computes a root the lock never reads",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_reason__mutmut_60":
+        "evidence absent: None names no snapshot entry, as '' does",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_reason__mutmut_62":
+        "evidence absent: None names no snapshot entry, as '' does",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_old_outcome__mutmut_25":
+        "the kernel's Trust always has beacon_chains: the getattr default is never used",
+    "publisher.draw.rules.state.xǁDrawBookǁtarget_ids__mutmut_14":
+        "ids_cache is a cache: a None entry is read again, the same ids",
 })
+
 
 
 

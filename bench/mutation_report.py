@@ -139,6 +139,7 @@ EQUIVALENT.update({
 
 
 
+
 def load() -> dict[str, tuple[Path, dict[str, int | None]]]:
     """module -> (its group's work directory, verdict per mutant)."""
     out: dict[str, tuple[Path, dict[str, int | None]]] = {}

@@ -134,11 +134,59 @@ EQUIVALENT.update({
     "publisher.draw.explain.xǁPopulationǁfrom_commit__mutmut_25":
         "with_root=True: the scan also computes a root that Population never reads",
     "publisher.draw.explain.x_verify_explanation__mutmut_242":
-        "_verdict reads the exclusion only when there is no leaf (leaf is None): passing it for a member changes nothing",
+        "_verdict reads the exclusion only without a leaf: passing it for a member changes nothing",
     "publisher.draw.commitment.x_check_commit_body__mutmut_12":
         "apply_cap=None is falsy, as False (it is only tested for truth)",
     "publisher.draw.population.x_leaf_data__mutmut_6": "codec names are case-insensitive",
+    "publisher.draw.lock.x_compute_result__mutmut_28":
+        "with_root=None is falsy, as False: the lock never reads the scan's root",
+    "publisher.draw.lock.x_compute_result__mutmut_43":
+        "with_root=True: the scan also computes a root the lock never reads",
+    "publisher.draw.lock.x_compute_result__mutmut_29":
+        "wanted=None yields strata taking nobody too; select() keeps nothing for k = 0 (cut b''): same picks",
+    "publisher.draw.lock.x_compute_result__mutmut_44":
+        "k >= 0 yields strata taking nobody too; select() keeps nothing for k = 0: same picks",
+    "publisher.draw.lock.x_compute_result__mutmut_35":
+        "wanted=None and with_root=True: both only cost time (see _29 and _43)",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_reason__mutmut_65":
+        "evidence absent: '' and 'XXXX' both name no snapshot entry",
+    "publisher.draw.commitment.x_derive__mutmut_51":
+        "apply_cap=True only in the builder, whose spec has no cap exclusion: committed_cap is empty",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_reason__mutmut_72":
+        "a snapshot entry and a commitment never share a log index: < and <= agree",
+    "publisher.draw.commitment.x_build_commit_body__mutmut_53":
+        "cap_draws names every cap exclusion (none without a cap table): the default is never used",
+    "publisher.draw.commitment.x_build_commit_body__mutmut_55":
+        "cap_draws names every cap exclusion (none without a cap table): the default is never used",
+    "publisher.draw.sealed.x_check_sealed_lock__mutmut_8":
+        "derive_seed's embargo_secrets defaults to ()",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_old_outcome__mutmut_22":
+        "getattr default None: 'None or {}' is {} as before",
+    "publisher.draw.sealed.x_check_sealed_lock__mutmut_103":
+        "the public order reads only each Pick's id (batch key) and region: its stratum is never read",
+    "publisher.draw.sealed.x_check_sealed_lock__mutmut_104":
+        "the public order reads only each Pick's id (batch key) and region: its ticket is never read",
+    "publisher.draw.sealed.x_check_sealed_lock__mutmut_110":
+        "the public order reads only each Pick's id (batch key) and region: its stratum is never read",
+    "publisher.draw.lock.x_compute_result__mutmut_34":
+        "with_root omitted (True): the scan also computes a root the lock never reads",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_reason__mutmut_60":
+        "evidence absent: None names no snapshot entry, as '' does",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_reason__mutmut_62":
+        "evidence absent: None names no snapshot entry, as '' does",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_old_outcome__mutmut_25":
+        "the kernel's Trust always has beacon_chains: the getattr default is never used",
+    "publisher.draw.rules.state.xǁDrawBookǁtarget_ids__mutmut_14":
+        "ids_cache is a cache: a None entry is read again, the same ids",
 })
+
+
+
+
+
+
+
+
 
 
 

@@ -231,3 +231,89 @@ def test_a_body_without_an_exclusions_member_is_rechecked():
                              TARGETS, INSPECTORS, time=TIME, cap=CapTable())
     assert body["population"].pop("exclusions") == []
     assert recheck(body) == []
+
+
+def test_cap_exclusion_lists_show_five_ids_and_an_ellipsis_from_six():
+    nocap = build_commit_body(spec(), TARGETS, INSPECTORS, time=TIME, cap=CapTable())
+    for n, more in ((5, ""), (6, "…")):
+        body, cap, capped = _capped_body(n)
+        assert recheck(body) == [(f"cap exclusions differ from the earlier locked draws of 2026: missing [], "
+                                  f"not capped {capped[:5]}{more}", ART_CAP, "draw.cap")]
+        assert [x for x in recheck(nocap, cap) if x[2] == "draw.cap"] == [
+            (f"cap exclusions differ from the earlier locked draws of 2026: missing {capped[:5]}{more}, "
+             "not capped []", ART_CAP, "draw.cap")]
+
+
+def test_a_cap_override_keeps_a_capped_target_in_the_population():
+    region = [t.id for t in TARGETS if t.region.startswith("371122")]
+    cap = CapTable()
+    for tid in region[:2]:
+        cap.add(2026, tid, "c1")
+        cap.add(2026, tid, "c2")
+    over = spec(population={"snapshot": "aa" * 32, "filter": {"regions": ["371122"]},
+                            "cap_overrides": [{"id": region[0], "reason": "投诉较多，加查"}]})
+    body = build_commit_body(over, TARGETS, INSPECTORS, time=TIME, cap=cap)
+    assert [e["id"] for e in body["population"]["exclusions"] if e["reason"] == "cap"] == [region[1]]
+    assert recheck(body, cap) == []
+
+
+def test_the_lock_draws_from_the_population_without_cap_exclusions():
+    from publisher.draw.lock import compute_result
+
+    body, cap, capped = _capped_body(3)
+    res = compute_result("cd" * 32, body, SIM.beacon(body["beacon"]["round"]).randomness, [], TARGETS, INSPECTORS)
+    assert [s["n"] for s in res.strata] == [s["n"] for s in body["strata"]]
+    assert not {r["id"] for r in res.selected} & set(capped)
+
+
+def test_a_stratum_taking_one_has_one_pick_and_its_threshold():
+    from publisher.draw.lock import compute_result
+
+    body = build_commit_body(spec(strata=[
+        {"name": "低", "match": {"risks": ["A", "B"]}, "take": {"count": 1}},
+        {"name": "高", "match": {"risks": ["C", "D"]}, "take": {"count": 2}}]), TARGETS, INSPECTORS, time=TIME)
+    res = compute_result("cd" * 32, body, SIM.beacon(body["beacon"]["round"]).randomness, [], TARGETS, INSPECTORS)
+    assert sorted(r["stratum"] for r in res.selected) == ["低", "高", "高"]
+    assert all(s["threshold"] is not None for s in res.strata)
+
+
+@pytest.mark.parametrize("over, message", [
+    ({"population": {"snapshot": "aa" * 32, "exclusions": [{"id": "P-999999999", "reason": "x", "basis": "y"}]}},
+     "exclusion of P-999999999, which is not in the filtered population of this snapshot (003 二(五))"),
+    ({"population": {"snapshot": "aa" * 32, "filter": {"regions": ["99"]}}},
+     "the eligible population is empty (003 二(五))"),
+    ({"ratio_cap": "0.01"},
+     None),
+])
+def test_builder_refusals_whole(over, message):
+    with pytest.raises(DrawError) as e:
+        built(**over)
+    if message is None:  # the ratio cap: the figures come from the population
+        body = built()
+        k, n = sum(s["k"] for s in body["strata"]), body["population"]["count"]
+        message = (f"the draw takes {k} of {n} targets ({k / n:.4%}), above the ratio cap 0.01 of a general "
+                   "item (003 二(二))")
+    assert e.value.message == message
+
+
+@pytest.mark.parametrize("mode", ["small", "cross"])
+def test_region_modes_are_rechecked_per_target_region(mode):
+    body = built(teams={"inspectors": "bb" * 32, "mode": mode})
+    assert recheck(body) == []
+    assert body["teams"]["mode"] == mode
+
+
+def test_built_cap_exclusions_are_whole():
+    body, cap, capped = _capped_body(2)
+    assert [e for e in body["population"]["exclusions"] if e["reason"] == "cap"] == [
+        {"id": i, "reason": "cap", "basis": "001 第七条", "draws": ["c1", "c2"]} for i in capped]
+
+
+def test_builder_joins_every_problem_with_its_article_if_any():
+    with pytest.raises(DrawError) as e:
+        built(embargo_until="2026-02-30", ratio_cap="0.01")
+    body = built()
+    k, n = sum(s["k"] for s in body["strata"]), body["population"]["count"]
+    assert e.value.message == (
+        f"the draw takes {k} of {n} targets ({k / n:.4%}), above the ratio cap 0.01 of a general item (003 二(二)); "
+        "embargo_until '2026-02-30' is not a calendar date")

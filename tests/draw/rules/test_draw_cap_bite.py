@@ -52,3 +52,14 @@ def test_the_year_is_the_beijing_year_of_the_lock(sc):
     cap = sc.verify().rule("draw").cap
     ids = [r["id"] for r in lock.body["selected"]]
     assert all(cap.draws(2027, i) == [c.id] for i in ids) and all(cap.count(2026, i) == 0 for i in ids)
+
+
+def test_a_revealed_draw_counts_in_the_beijing_year_of_its_lock(sc):
+    c = sc.commit(sc.spec(embargo_until="2026-01-05"))
+    sc.checkpoint()
+    sc.lock(c)
+    sc.f.clock = day_start("2026-01-06")
+    rev = sc.append("draw.reveal", sc.reveal_body(c))
+    sc.results(rev)
+    cap = sc.verify().rule("draw").cap
+    assert all(cap.draws(2026, r["id"]) == [c.id] for r in rev.body["selected"])

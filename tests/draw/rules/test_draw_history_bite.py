@@ -235,3 +235,14 @@ def test_superseded_beacon_of_another_round_or_forged(tmp_path):
             assert r.rule("draw").commits[old.id].status == "abandoned (superseded)"
         if case != "good":
             assert r.rule("draw").commits[old.id].outcome is None
+
+
+def test_another_reason_is_fine_when_the_round_is_published(sc):
+    old = sc.commit(sc.spec(), delay=3600)
+    other = sc.commit(sc.spec("T-OTHER", beacon=old.body["beacon"]))
+    sc.checkpoint()
+    sc.lock(other)
+    sc.commit(redraw(sc, old, "superior_order", superseded_beacon=sb(sc, old)))
+    r = sc.verify()
+    assert found(r) == [] and r.ok
+    assert r.rule("draw").commits[old.id].outcome == selected(sc, old)

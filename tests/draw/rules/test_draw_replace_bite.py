@@ -7,7 +7,7 @@ from __future__ import annotations
 import pytest
 from test_draw_embargo import setup
 from test_draw_rule import Scenario, locked
-from test_draw_rule_bite import _drawn, _replace_body
+from test_draw_rule_bite import _replace_body
 
 from publisher.draw.errors import ART_REPLACE
 

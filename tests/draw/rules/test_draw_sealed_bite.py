@@ -8,7 +8,6 @@ from test_draw_rule import messages
 from test_draw_sealed import Sealed, draw
 
 
-
 @pytest.fixture
 def s(tmp_path):
     return Sealed(tmp_path)
@@ -82,3 +81,24 @@ def test_openings_for_another_draw_audit_this_one_as_unopened(s):
     first = s.eligible_of(c)[0].id
     assert len(sealed) == len(s.eligible_of(c)) and sealed[0] == (
         f"抽取核验不通过 / no opening for {first} (leaf 0); the auditor cannot check its stratum")
+
+
+def test_an_inspector_of_a_sealed_draw_is_replaced_by_the_drawn_one(s):
+    """The sealed lock's result keeps the seed and the targets' regions: a replacement draws its
+    substitute from them, as in a public draw."""
+    from publisher.draw.commitment import team_plan
+    from publisher.draw.replace import substitute
+
+    c, lock = draw(s)
+    team = lock.body["teams"][0]
+    teams = {t["target"]: t["members"] for t in lock.body["teams"]}
+    region = next(t.region for t in s.full if t.id == team["target"])
+    new = substitute(bytes.fromhex(lock.body["seed"]), team["target"], region, team["members"][0], teams,
+                     team_plan(c.body, s.inspectors))
+    assert new
+    s.append("team.replace", {"task": "T-2026-001", "commit": c.id, "target": team["target"],
+                              "out": team["members"][0], "in": new, "reason": "recusal",
+                              "approver": {"name": "李某", "title": "分管副局长"}, "date": s.f.tick()[:10]})
+    r = s.verify()
+    assert r.ok and [p for p in r.problems if p.rule.startswith("draw")] == []
+    assert r.rule("draw").tasks["T-2026-001"].current.replacements == 1

@@ -107,9 +107,66 @@ def test_each_opening_refusal(drawn):
     extra = dict(ops)
     for i in ("Z1", "Z2", "Z3", "Z4", "Z5", "Z6"):
         extra[i] = Opening(root, i, LOW, b"\x00" * 32)
-    assert [f.message for f in opening_findings(c.body, el, leaves, extra)] == [
-        f"an opening for {i}, which is not an eligible target of this draw" for i in ("Z1", "Z2", "Z3", "Z4", "Z5")]
+    assert [(f.message, f.article, f.rule) for f in opening_findings(c.body, el, leaves, extra)] == [
+        (f"an opening for {i}, which is not an eligible target of this draw", ART_LOCK, "draw.sealed")
+        for i in ("Z1", "Z2", "Z3", "Z4", "Z5")]
     missing = {k: v for k, v in ops.items() if k != second}
-    assert [f.message for f in opening_findings(c.body, el, leaves, missing)] == [
-        f"no opening for {second} (leaf 1); the auditor cannot check its stratum"]
+    assert [(f.message, f.article, f.rule) for f in opening_findings(c.body, el, leaves, missing)] == [
+        (f"no opening for {second} (leaf 1); the auditor cannot check its stratum", ART_LOCK, "draw.sealed")]
     assert honest(next(t for t in s.full if t.id == first)) == ops[first].stratum
+
+
+def test_a_stratum_taking_nobody_has_no_threshold_and_passes(tmp_path):
+    s = Sealed(tmp_path)
+    spec = s.sspec()
+    spec["strata"][1]["take"] = {"count": 0}
+    built, t = _salted_build(s, spec=spec)
+    c = s.publish(built, t)
+    s.checkpoint()
+    lock = s.slock(c)
+    assert [x["threshold"] is None for x in lock.body["strata"]] == [False, True]
+    r = s.verify()
+    assert r.ok and [p for p in r.problems if p.rule.startswith("draw")] == []
+    assert r.rule("draw").tasks["T-2026-001"].current.lock_valid
+
+
+@pytest.mark.parametrize("mode", ["small", "cross"])
+def test_a_sealed_draw_in_a_region_mode_is_checked_with_each_targets_region(tmp_path, mode):
+    s = Sealed(tmp_path)
+    spec = s.sspec()
+    spec["teams"]["mode"] = mode
+    spec["teams"].pop("load_cap")  # the sample pool is too small for a cap of 4 across regions
+    built, t = _salted_build(s, spec=spec)
+    c = s.publish(built, t)
+    s.checkpoint()
+    s.slock(c)
+    r = s.verify()
+    assert r.ok and [p for p in r.problems if p.rule.startswith("draw")] == []
+    assert r.rule("draw").tasks["T-2026-001"].current.lock_valid
+
+
+def test_every_bad_opening_is_named_with_its_article_and_rule(drawn):
+    s, c, _, el, built = drawn
+    root = c.body["population"]["root"]
+    ops = dict(s.openings[root])
+    a, b = el[0].id, el[1].id
+    named = {**ops, a: Opening(root, a, "第九层", ops[a].salt), b: Opening(root, b, "第八层", ops[b].salt)}
+    assert [(f.message, f.article, f.rule) for f in opening_findings(c.body, el, built.leaves, named)] == [
+        (f"the opening of {a} names stratum '第九层', which the commitment does not have", ART_LOCK, "draw.sealed"),
+        (f"the opening of {b} names stratum '第八层', which the commitment does not have", ART_LOCK, "draw.sealed")]
+    salted = {**ops, a: Opening(root, a, ops[a].stratum, b"\x01" * 32), b: Opening(root, b, ops[b].stratum, b"\x02" * 32)}
+    assert [(f.message, f.article, f.rule) for f in opening_findings(c.body, el, built.leaves, salted)] == [
+        (f"the opening of {i} (stratum {ops[i].stratum!r}) does not match its sealed leaf {n}: a wrong opening, or the "
+         "leaves commit to another stratum", ART_LOCK, "draw.sealed") for n, i in enumerate((a, b))]
+
+
+def test_an_opening_into_a_stratum_whose_match_refuses_the_target(drawn):
+    s, c, _, el, built = drawn
+    root = c.body["population"]["root"]
+    ops = s.openings[root]
+    body = copy.deepcopy(c.body)
+    body["strata"][0]["match"] = {"regions": ["9999"]}  # no target is in region 9999
+    low = [t.id for t in el if ops[t.id].stratum == body["strata"][0]["name"]]
+    got = [(f.message, f.article, f.rule) for f in opening_findings(body, el, built.leaves, ops)]
+    assert got == [(f"{i} is sealed in stratum {body['strata'][0]['name']!r}, whose match does not accept it",
+                    ART_FAIR, "draw.sealed") for i in low] and low

@@ -60,6 +60,50 @@ EQUIVALENT: dict[str, str] = {
         "verified ledger, where every result has its deadline verdict",
     "publisher.site.stats.x_office_quarter_chart__mutmut_16":
         "+= or =: office_quarter has one row per (office, year, quarter), so no bar part is added twice",
+    'publisher.site.stats.x_category_counts__mutmut_5':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_category_counts__mutmut_8':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_coverage__mutmut_5':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_category_counts__mutmut_13':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_category_counts__mutmut_27':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_category_counts__mutmut_31':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_timeliness__mutmut_16':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_timeliness__mutmut_23':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_timeliness__mutmut_25':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_category_counts__mutmut_23':
+        "'' or 'XXXX': no vocabulary has either name",
+    'publisher.site.stats.x_category_counts__mutmut_28':
+        "unreachable: the model stores every result's categories as a JSON list, never NULL",
+    'publisher.site.stats.x_category_counts__mutmut_56':
+        'unreachable: an unknown vocabulary is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_64':
+        'unreachable: an unknown vocabulary is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_58':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_59':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_60':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_66':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_67':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_68':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_write_csv__mutmut_12':
+        "csv.DictWriter checks extrasaction case-insensitively and only tests for 'raise'",
+    'publisher.workflow.rules.corrections.xǁCorrectionCheckǁcheck__mutmut_83':
+        'locate only tests the prefix for truth',
+    'publisher.workflow.rules.corrections.xǁCorrectionCheckǁcheck__mutmut_84':
+        'locate only tests the prefix for truth',
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",

@@ -1030,3 +1030,17 @@ def test_overdue_is_not_judged_before_the_window_ends_even_when_the_calendar_can
         (f"task T-2026-002: 3 locked target(s) without a publication by {o}", "warning") for o in ("scjgj", "wjj")]
     assert [(o.task, o.office, o.due, o.count) for o in rule.overdue if o.task == "T-2026-002"] == [
         ("T-2026-002", "scjgj", None, 3), ("T-2026-002", "wjj", None, 3)]
+
+
+def test_a_correction_may_add_a_section_for_an_office_that_published_nothing(drawn):
+    """000 第十条: the lead's corrected result may carry a partner's findings when that partner has
+    published nothing for the target; the partner's slot is then filled by the correction."""
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    ra = wf.append("result", wf.result_body(lock, a))
+    c1 = _correct(wf, lock, ra, a, corrected=wf.result_body(lock, a, sections=[
+        {"office": "wjj", "items": ["WJ-01"], "categories": ["1"]}]))
+    r, rule = wf.workflow()
+    assert found(r) == []
+    sel = rule.tasks["T-2026-001"].selection
+    assert sel.get("wjj", sel.find(a)) == (int(c1.id[:16], 16) >> 1) | (1 << 63)

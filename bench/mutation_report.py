@@ -104,6 +104,38 @@ EQUIVALENT: dict[str, str] = {
         'locate only tests the prefix for truth',
     'publisher.workflow.rules.corrections.xǁCorrectionCheckǁcheck__mutmut_84':
         'locate only tests the prefix for truth',
+    'publisher.site.stats.x_coverage__mutmut_9':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_5':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_8':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_11':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_12':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_15':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_17':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_19':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_23':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_28':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_34':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_40':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_47':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_48':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_52':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_55':
+        'sqlite3.Row looks columns up case-insensitively',
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",

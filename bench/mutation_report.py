@@ -136,6 +136,28 @@ EQUIVALENT: dict[str, str] = {
         'sqlite3.Row looks columns up case-insensitively',
     'publisher.site.stats.x_office_quarter__mutmut_55':
         'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_46':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_47':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_51':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_55':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_61':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_62':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_66':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_70':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_76':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    "publisher.workflow.rules.content.x_check_content__mutmut_13":
+        "unreachable default: the result schema requires 'vocabulary'",
+    "publisher.workflow.rules.content.x_check_content__mutmut_15":
+        "unreachable default: the result schema requires 'vocabulary'",
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",

@@ -1044,3 +1044,4 @@ def test_a_correction_may_add_a_section_for_an_office_that_published_nothing(dra
     assert found(r) == []
     sel = rule.tasks["T-2026-001"].selection
     assert sel.get("wjj", sel.find(a)) == (int(c1.id[:16], 16) >> 1) | (1 << 63)
+

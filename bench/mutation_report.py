@@ -158,6 +158,9 @@ EQUIVALENT: dict[str, str] = {
         "unreachable default: the result schema requires 'vocabulary'",
     "publisher.workflow.rules.content.x_check_content__mutmut_15":
         "unreachable default: the result schema requires 'vocabulary'",
+    "publisher.site.stats.x_office_figures__mutmut_77":
+        "SQL keywords, identifiers and date modifiers ('+8 HOURS') are case-insensitive in SQLite",
+    "publisher.site.stats.x_office_figures__mutmut_79": "SQL keywords and identifiers are case-insensitive (literals unchanged)",
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",

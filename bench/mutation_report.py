@@ -161,6 +161,37 @@ EQUIVALENT: dict[str, str] = {
     "publisher.site.stats.x_office_figures__mutmut_77":
         "SQL keywords, identifiers and date modifiers ('+8 HOURS') are case-insensitive in SQLite",
     "publisher.site.stats.x_office_figures__mutmut_79": "SQL keywords and identifiers are case-insensitive (literals unchanged)",
+    "publisher.site.stats.x_office_figures__mutmut_96":
+        "SQL keywords, identifiers and date modifiers ('+8 HOURS') are case-insensitive in SQLite",
+    "publisher.site.stats.x_office_figures__mutmut_151": "SQL keywords and identifiers are case-insensitive (literals unchanged)",
+    'publisher.site.stats.x_office_figures__mutmut_85':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_89':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_95':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_98':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_99':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_104':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_108':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_114':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_117':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_120':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_123':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_128':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_148':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_156':
+        'sqlite3.Row looks columns up case-insensitively',
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",

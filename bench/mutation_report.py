@@ -192,6 +192,11 @@ EQUIVALENT: dict[str, str] = {
         'SQL keywords and identifiers are case-insensitive (literals unchanged)',
     'publisher.site.stats.x_office_figures__mutmut_156':
         'sqlite3.Row looks columns up case-insensitively',
+    "publisher.site.stats.x_office_figures__mutmut_167": "'' or 'XXXX': no vocabulary has either name",
+    'publisher.site.stats.x_office_figures__mutmut_171':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_177':
+        'sqlite3.Row looks columns up case-insensitively',
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",

@@ -197,6 +197,22 @@ EQUIVALENT: dict[str, str] = {
         'sqlite3.Row looks columns up case-insensitively',
     'publisher.site.stats.x_office_figures__mutmut_177':
         'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_178':
+        "unreachable: the model stores every result's categories as a JSON list, never NULL",
+    'publisher.site.stats.x_office_figures__mutmut_181':
+        'unreachable: an unknown vocabulary is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_183':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_184':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_185':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_187':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_188':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_189':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",

@@ -918,11 +918,14 @@ def test_correction_with_an_impossible_approval_date_is_not_judged(drawn):
     wf, lock = drawn
     a = wf.selected(lock)[0]
     ra = wf.append("result", wf.result_body(lock, a))
-    _correct(wf, lock, ra, a, date="2026-02-30")
+    c = _correct(wf, lock, ra, a, date="2026-02-30")
     facts = []
     r, rule = wf.workflow(sink=facts.append)
     assert [(f.type, f.status, f.event) for f in facts] == [("result", "on_time", date_(2026, 1, 20)),
                                                              ("result.correct", "none", None)]
+    f = facts[1]  # the whole fact handed to the portal, though nothing was judged
+    assert (f.entry_id, f.office, f.task, f.target, f.published, f.deadline, f.late_days, f.corrects) == (
+        c.id, "scjgj", "T-2026-001", a, date_(2026, 1, 21), None, None, ra.id)
     assert rule.stats[("scjgj", 2026)]["result.correct:none"] == 1
 
 

@@ -630,8 +630,9 @@ def test_overdue_beyond_the_calendar_says_why_whole(wf):
     wf.task("T-2026-002", window={"from": "2026-01-01", "to": "2026-12-20"})
     wf.draw("T-2026-002")
     r, rule = wf.workflow(now=unix("2027-02-01"))
-    from publisher.workflow.rules.calendar import unknown_reason
     from datetime import date
+
+    from publisher.workflow.rules.calendar import unknown_reason
 
     reason = unknown_reason(date(2026, 12, 20), 20)
     assert reason.startswith("2027 年的节假日安排未知")

@@ -151,9 +151,9 @@ def survivors(wd: Path, timeouts: bool = False) -> list[str]:
     return names
 
 
-def run(group: str, only_survivors: bool, timeouts: bool = False) -> None:
+def run(group: str, only_survivors: bool, timeouts: bool = False, only: list[str] | None = None) -> None:
     wd = prepare(group)
-    names: list[str] = []
+    names: list[str] = list(only or [])  # mutmut matches these with fnmatch
     if only_survivors:
         names = survivors(wd, timeouts)
         if not names:
@@ -170,7 +170,8 @@ def run(group: str, only_survivors: bool, timeouts: bool = False) -> None:
     print(f"{group}: {took / 60:.1f} min wall, {cpu / 60:.1f} min CPU (exit {rc}) " + " | ".join(tail), flush=True)
     with open(WORK / "timings.tsv", "a", encoding="utf-8") as f:
         f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\t{group}\t"
-                f"{'survivors' if only_survivors else 'all'}\t{len(names) or ''}\t{took:.0f}\t{cpu:.0f}\t{rc}\n")
+                f"{'survivors' if only_survivors else 'only ' + ' '.join(only) if only else 'all'}\t"
+                f"{len(names) if only_survivors else ''}\t{took:.0f}\t{cpu:.0f}\t{rc}\n")
     if rc:
         raise SystemExit(f"mutmut failed for {group}: see {log}")
 
@@ -180,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("groups", nargs="*", help=f"default: all of {', '.join(GROUPS)}")
     ap.add_argument("--survivors", action="store_true", help="re-test only last run's survivors")
     ap.add_argument("--timeouts", action="store_true", help="with --survivors: its timeouts too")
+    ap.add_argument("--only", action="append", metavar="PATTERN",
+                    help="test only the mutants whose names match (fnmatch), e.g. 'publisher.workflow.rules.deadline.*'; "
+                         "their earlier verdicts are re-tested")
     ap.add_argument("--list", action="store_true")
     a = ap.parse_args(argv)
     if a.list:
@@ -191,7 +195,7 @@ def main(argv: list[str] | None = None) -> int:
         ap.error(f"unknown group {', '.join(unknown)}; groups: {', '.join(GROUPS)}")
     start = time.monotonic()
     for g in a.groups or GROUPS:
-        run(g, a.survivors, a.timeouts)
+        run(g, a.survivors, a.timeouts, a.only)
     print(f"mutation testing took {(time.monotonic() - start) / 60:.1f} min wall, "
           f"{_children_cpu() / 60:.1f} min CPU")
     return 0

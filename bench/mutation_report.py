@@ -60,6 +60,159 @@ EQUIVALENT: dict[str, str] = {
         "verified ledger, where every result has its deadline verdict",
     "publisher.site.stats.x_office_quarter_chart__mutmut_16":
         "+= or =: office_quarter has one row per (office, year, quarter), so no bar part is added twice",
+    'publisher.site.stats.x_category_counts__mutmut_5':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_category_counts__mutmut_8':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_coverage__mutmut_5':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_category_counts__mutmut_13':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_category_counts__mutmut_27':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_category_counts__mutmut_31':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_timeliness__mutmut_16':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_timeliness__mutmut_23':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_timeliness__mutmut_25':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_category_counts__mutmut_23':
+        "'' or 'XXXX': no vocabulary has either name",
+    'publisher.site.stats.x_category_counts__mutmut_28':
+        "unreachable: the model stores every result's categories as a JSON list, never NULL",
+    'publisher.site.stats.x_category_counts__mutmut_56':
+        'unreachable: an unknown vocabulary is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_64':
+        'unreachable: an unknown vocabulary is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_58':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_59':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_60':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_66':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_67':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_category_counts__mutmut_68':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_write_csv__mutmut_12':
+        "csv.DictWriter checks extrasaction case-insensitively and only tests for 'raise'",
+    'publisher.workflow.rules.corrections.xǁCorrectionCheckǁcheck__mutmut_83':
+        'locate only tests the prefix for truth',
+    'publisher.workflow.rules.corrections.xǁCorrectionCheckǁcheck__mutmut_84':
+        'locate only tests the prefix for truth',
+    'publisher.site.stats.x_coverage__mutmut_9':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_5':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_8':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_11':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_12':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_15':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_17':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_19':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_23':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_28':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_34':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_40':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_47':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_48':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_quarter__mutmut_52':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_quarter__mutmut_55':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_46':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_47':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_51':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_55':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_61':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_62':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_66':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_70':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_76':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    "publisher.workflow.rules.content.x_check_content__mutmut_13":
+        "unreachable default: the result schema requires 'vocabulary'",
+    "publisher.workflow.rules.content.x_check_content__mutmut_15":
+        "unreachable default: the result schema requires 'vocabulary'",
+    "publisher.site.stats.x_office_figures__mutmut_77":
+        "SQL keywords, identifiers and date modifiers ('+8 HOURS') are case-insensitive in SQLite",
+    "publisher.site.stats.x_office_figures__mutmut_79": "SQL keywords and identifiers are case-insensitive (literals unchanged)",
+    "publisher.site.stats.x_office_figures__mutmut_96":
+        "SQL keywords, identifiers and date modifiers ('+8 HOURS') are case-insensitive in SQLite",
+    "publisher.site.stats.x_office_figures__mutmut_151": "SQL keywords and identifiers are case-insensitive (literals unchanged)",
+    'publisher.site.stats.x_office_figures__mutmut_85':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_89':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_95':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_98':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_99':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_104':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_108':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_114':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_117':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_120':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_123':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_128':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_148':
+        'SQL keywords and identifiers are case-insensitive (literals unchanged)',
+    'publisher.site.stats.x_office_figures__mutmut_156':
+        'sqlite3.Row looks columns up case-insensitively',
+    "publisher.site.stats.x_office_figures__mutmut_167": "'' or 'XXXX': no vocabulary has either name",
+    'publisher.site.stats.x_office_figures__mutmut_171':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_177':
+        'sqlite3.Row looks columns up case-insensitively',
+    'publisher.site.stats.x_office_figures__mutmut_178':
+        "unreachable: the model stores every result's categories as a JSON list, never NULL",
+    'publisher.site.stats.x_office_figures__mutmut_181':
+        'unreachable: an unknown vocabulary is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_183':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_184':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_185':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_187':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_188':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
+    'publisher.site.stats.x_office_figures__mutmut_189':
+        'unreachable: an unknown category code is refused by the workflow rule, and the site is built only from a verified ledger',
     # gitops/rules.py
     "publisher.gitops.rules.x__describe_rewrite__mutmut_8": "codec names are case-insensitive",
     "publisher.gitops.rules.x__describe_rewrite__mutmut_21": "codec names are case-insensitive",

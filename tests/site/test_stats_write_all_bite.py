@@ -74,7 +74,7 @@ def test_the_stats_page_gets_the_same_figures_in_both_languages(written):
     loaded, _, writer = written
     assert [(c[0], c[1]) for c in writer.calls] == [("stats/index.html", "<template stats>"),
                                                      ("en/stats/index.html", "<template stats>")]
-    for _, _, context, override, kw in writer.calls:
+    for _, _, _context, override, kw in writer.calls:
         assert override is False
         assert kw["cats"] == stats.category_counts(loaded)
         assert [(x["code"], x["count"]) for x in kw["cats"]] == [("1", 2), ("3", 1)]

@@ -630,8 +630,9 @@ def test_overdue_beyond_the_calendar_says_why_whole(wf):
     wf.task("T-2026-002", window={"from": "2026-01-01", "to": "2026-12-20"})
     wf.draw("T-2026-002")
     r, rule = wf.workflow(now=unix("2027-02-01"))
-    from publisher.workflow.rules.calendar import unknown_reason
     from datetime import date
+
+    from publisher.workflow.rules.calendar import unknown_reason
 
     reason = unknown_reason(date(2026, 12, 20), 20)
     assert reason.startswith("2027 年的节假日安排未知")
@@ -918,11 +919,14 @@ def test_correction_with_an_impossible_approval_date_is_not_judged(drawn):
     wf, lock = drawn
     a = wf.selected(lock)[0]
     ra = wf.append("result", wf.result_body(lock, a))
-    _correct(wf, lock, ra, a, date="2026-02-30")
+    c = _correct(wf, lock, ra, a, date="2026-02-30")
     facts = []
     r, rule = wf.workflow(sink=facts.append)
     assert [(f.type, f.status, f.event) for f in facts] == [("result", "on_time", date_(2026, 1, 20)),
                                                              ("result.correct", "none", None)]
+    f = facts[1]  # the whole fact handed to the portal, though nothing was judged
+    assert (f.entry_id, f.office, f.task, f.target, f.published, f.deadline, f.late_days, f.corrects) == (
+        c.id, "scjgj", "T-2026-001", a, date_(2026, 1, 21), None, None, ra.id)
     assert rule.stats[("scjgj", 2026)]["result.correct:none"] == 1
 
 
@@ -1030,3 +1034,18 @@ def test_overdue_is_not_judged_before_the_window_ends_even_when_the_calendar_can
         (f"task T-2026-002: 3 locked target(s) without a publication by {o}", "warning") for o in ("scjgj", "wjj")]
     assert [(o.task, o.office, o.due, o.count) for o in rule.overdue if o.task == "T-2026-002"] == [
         ("T-2026-002", "scjgj", None, 3), ("T-2026-002", "wjj", None, 3)]
+
+
+def test_a_correction_may_add_a_section_for_an_office_that_published_nothing(drawn):
+    """000 第十条: the lead's corrected result may carry a partner's findings when that partner has
+    published nothing for the target; the partner's slot is then filled by the correction."""
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    ra = wf.append("result", wf.result_body(lock, a))
+    c1 = _correct(wf, lock, ra, a, corrected=wf.result_body(lock, a, sections=[
+        {"office": "wjj", "items": ["WJ-01"], "categories": ["1"]}]))
+    r, rule = wf.workflow()
+    assert found(r) == []
+    sel = rule.tasks["T-2026-001"].selection
+    assert sel.get("wjj", sel.find(a)) == (int(c1.id[:16], 16) >> 1) | (1 << 63)
+

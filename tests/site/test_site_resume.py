@@ -72,6 +72,7 @@ def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypat
     first = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False,
                   overrides={"PUBLISHER_NOW": NOW})
     assert not first.incremental and first.kept == 0
+    before, stamps = files(out), mtimes(out)
     for src in sorted(county.ledger.rglob("*")):  # the push lands in the same directory, as `git pull` does
         dst = ledger / src.relative_to(county.ledger)
         if src.is_file() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
@@ -89,6 +90,53 @@ def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypat
     assert [k for k in a if a[k] != b[k]] == []
     print("pushed", dict(pushed), "incremental: rendered", inc.rendered, "kept", inc.kept, "full:", fresh.rendered)
     assert inc.rendered < fresh.rendered / 2, (inc.rendered, inc.kept, fresh.rendered)
+    check_push_reaches_its_files(county, before, stamps, a, mtimes(out), sizes)
+
+    # the ledger rolled back to the previous push (a revert): not incremental, and no file
+    # derived from the entries that are gone survives
+    shutil.rmtree(ledger)
+    cut(county.ledger, ledger, sizes[-2])
+    back = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides={"PUBLISHER_NOW": NOW})
+    assert not back.incremental
+    again = files(out)
+    assert sorted(set(again) ^ set(before)) == []
+    assert [k for k in again if again[k] != before[k]] == []
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def check_push_reaches_its_files(county, before: dict, stamps: dict, after: dict, stamps_after: dict,
+                                 sizes: list[int]) -> None:
+    """The push (lock + reveal of the revealed task, a new task and commitment, a checkpoint)
+    changed exactly the files it should — the revealed task's page, data, verifier data and the
+    year's task downloads, the drawn companies' pages, new proofs — and the files it does not
+    reach were not even rewritten: the proofs of entries already covered, the other tasks'
+    verifier populations, the result downloads, the lookup index."""
+    import json
+
+    t = county.revealed_task
+    for name in (f"task/{t}/index.html", f"en/task/{t}/index.html", f"task/{t}/task.json",
+                 f"verify/data/{t}.json", "data/2026/tasks.json", "data/2026/tasks.csv", "data/2026/tasks.xlsx"):
+        assert before[name] != after[name], f"{name} was not updated by the push"
+    for cid in county.selected[t]:
+        assert before[f"company/{cid}/index.html"] != after[f"company/{cid}/index.html"]
+        assert f"company/{cid}/index.html" in after[".search-pages"].decode()
+    old_proofs = [k for k in before if k.startswith("proofs/") and "/consistency/" not in k]
+    new_proofs = [k for k in after if k.startswith("proofs/") and "/consistency/" not in k]
+    assert len(old_proofs) == sizes[-2] and len(new_proofs) == sizes[-1] > sizes[-2]
+    for k in old_proofs:  # an entry's proof never changes: not rewritten
+        assert after[k] == before[k] and stamps_after[k] == stamps[k], k
+    for k in set(new_proofs) - set(old_proofs):
+        assert json.loads(after[k])["tree_size"] == sizes[-1]
+    for k in after:
+        if k.startswith("proofs/consistency/"):
+            assert json.loads(after[k])["to"]["tree_size"] == sizes[-1], k
+    untouched = [k for k in before if k.startswith(("lookup/", "data/2026/results.", f"verify/data/{county.joint_task}/pop/"))]
+    assert untouched
+    for k in untouched:
+        assert after[k] == before[k] and stamps_after[k] == stamps[k], f"{k} rewritten although nothing it holds changed"
 
 
 def county_type(root: Path, m) -> str:

@@ -93,7 +93,8 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     settings = settings_for(ledger, output, Path(settings_file) if settings_file else None, overrides)
     if "publisher.site.plugin" not in settings.get("PLUGINS", []):
         settings["PLUGINS"] = list(settings.get("PLUGINS") or []) + ["publisher.site.plugin"]
-    manifest = Manifest(output, build_key(settings, Path(settings["THEME"]) if settings.get("THEME") else None))
+    manifest = Manifest(output, build_key(settings, Path(settings["THEME"]) if settings.get("THEME") else None),
+                        ledger=ledger)
     incremental = not settings.get("PUBLISHER_FULL_VERIFY") and (output / MARKER).is_file() and manifest.load()
     if incremental:  # pages whose inputs did not change stay as the previous build wrote them
         settings["DELETE_OUTPUT_DIRECTORY"] = False

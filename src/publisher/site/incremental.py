@@ -197,7 +197,7 @@ class _Calls:
 class Manifest:
     """The previous build's record of pages, and this build's, for one output directory."""
 
-    def __init__(self, output: Path, key: str, cache_root: Path | None = None):
+    def __init__(self, output: Path, key: str, cache_root: Path | None = None, ledger: Path | None = None):
         from ..storage.verify_cache import cache_root as default_root
         from ..storage.verify_cache import machine_key
 
@@ -216,13 +216,18 @@ class Manifest:
         self.usable = False
         self.search_changed = False  # a page Pagefind reads was written or removed
         self.seen: set[str] = set()  # every page file this build made or kept
+        self.ledger = ledger
+        self.log = _log_state(ledger) if ledger is not None else None  # [lines, sha256] of its log
         self.old_state: dict[str, Any] = {}  # what other writers (proofs, downloads...) recorded last build
         self.state: dict[str, Any] = {}
 
     # -- previous build ---------------------------------------------------------------------
 
     def load(self) -> bool:
-        """Use the previous manifest if this machine wrote it for the same build key."""
+        """Use the previous manifest if this machine wrote it for the same build key and, given
+        the ledger directory, that build's log is a prefix of this one's (a rolled-back or
+        forked ledger gets a full build: files derived from entries that are gone must go)."""
+        ledger = self.ledger
         if self.mac_key is None:
             return False
         try:
@@ -239,6 +244,8 @@ class Manifest:
         except ValueError:
             return False
         if obj.get("key") != self.key:
+            return False
+        if ledger is not None and not _log_extends(ledger, obj.get("log")):
             return False
         self.old = obj["pages"]
         self.old_state = obj.get("state") or {}
@@ -304,7 +311,7 @@ class Manifest:
                     self.search_changed |= bool(self.old[name].get("search"))
         if self.mac_key is None:
             return
-        body = json.dumps({"key": self.key, "pages": self.new, "state": self.state}, separators=(",", ":"), sort_keys=True).encode()
+        body = json.dumps({"key": self.key, "pages": self.new, "state": self.state, "log": self.log}, separators=(",", ":"), sort_keys=True).encode()
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = self.path.with_suffix(f".tmp{os.getpid()}")
@@ -313,6 +320,32 @@ class Manifest:
             os.replace(tmp, self.path)
         except OSError:
             return
+
+
+def _log_state(ledger: Path) -> list | None:
+    try:
+        data = (Path(ledger) / "log").read_bytes()
+    except OSError:
+        return None
+    data = data[:data.rfind(b"\n") + 1]
+    return [data.count(b"\n"), hashlib.sha256(data).hexdigest()]
+
+
+def _log_extends(ledger: Path, old: Any) -> bool:
+    """Whether the log the previous build read is the first lines of ``ledger``'s log now."""
+    if not isinstance(old, list) or len(old) != 2:
+        return False
+    try:
+        with open(Path(ledger) / "log", "rb") as f:
+            h = hashlib.sha256()
+            for _ in range(old[0]):
+                line = f.readline()
+                if not line.endswith(b"\n"):
+                    return False
+                h.update(line)
+    except OSError:
+        return False
+    return h.hexdigest() == old[1]
 
 
 class Page:

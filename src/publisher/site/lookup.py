@@ -276,6 +276,8 @@ def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str
             db.rollback()
             raise _Rebuild
         count = len(now)
+        if not gone and not changed:  # nothing a lookup file holds changed: none is written
+            return {"companies": count, "grams": n_grams, "buckets": buckets, "files": 0, "changed": 0}
         files = _emit_buckets(db, out, buckets, {gram_hash(g, buckets) for g in touched_grams})
         id_buckets = {gram_hash(i, buckets) for i in touched_ids}
         if id_buckets:

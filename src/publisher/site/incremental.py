@@ -7,8 +7,14 @@ keys of ``C`` and calls of the shared helpers (``oname``, ``chrome.footer``,
 ``draw_history.task`` ... with their arguments and a digest of their answers), recorded as they
 happen. The next build recomputes the context (cheap queries) and re-evaluates the recorded
 facts; a page whose digests all match, and whose file is still the one this build wrote (size
-and mtime), is not rendered or written. Everything else — listings, feeds, downloads, the
-browser verifier's data, the lookup index — is written every time, as in a full build.
+and mtime), is not rendered or written. The other writers keep their own small records in the
+manifest (:meth:`Manifest.recall` / :meth:`Manifest.remember`): proofs (which checkpoints'
+entry proofs exist), downloads (a digest of each file group's records), the browser verifier
+(which commitment each task's population files come from), the lookup index (its kept
+postings file); each writes only what changed, and every file equals a full build's.
+
+A build whose ledger log does not start with the log the previous build read (a revert, a
+fork) does not use the manifest: files derived from entries that are gone must not survive.
 
 When the manifest is not used (a full build): no manifest, one written by another machine (HMAC
 under this machine's key, as the verify cache), or a different build key — code version (every

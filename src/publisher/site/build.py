@@ -109,7 +109,8 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
         search = False  # no searchable page was written or removed: the index is the previous one
     if search:
         run_pagefind(output, shard_pages=int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000),
-                     shard_mb=int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150))
+                     shard_mb=int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150),
+                     state_path=manifest.path.with_suffix(".search.json") if manifest.mac_key else None)
     pf = time.perf_counter() - t0
     pages = count_pages(output)
     entries = sum(1 for _ in (ledger / "log").open()) if (ledger / "log").is_file() else 0

@@ -103,6 +103,7 @@ def write_index(ix: Any, out: Path, work_dir: Path | None = None, memory: Any = 
         db_path = memory.path.with_suffix(".lookup.sqlite")
         db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
         db_path.unlink(missing_ok=True)
+        db_path.touch(mode=0o600)  # the local cache is private, like the manifest
         stats = _write(ix, out, db_path)
         _remember(memory, db_path, stats)
         return stats

@@ -194,18 +194,32 @@ def _buckets(n_grams: int) -> int:
     return buckets
 
 
+def _put(path: Path, value: Any) -> bool:
+    """Write ``value`` as _dump does unless the file already holds exactly those bytes (an
+    updated bucket: a new result count changes a few pages of a long list, not all of them)."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.write_bytes(data)
+    return True
+
+
 def _emit_buckets(db: sqlite3.Connection, out: Path, buckets: int, only: set[int] | None) -> int:
-    """Count files and posting pages of every bucket (``only`` None) or of the buckets in
-    ``only``, one gram at a time in gram order; a rewritten bucket's g/<b>/ is emptied first."""
+    """Count files and posting pages of every bucket (``only`` None), or of the buckets in
+    ``only``, one gram at a time in gram order; for those, a file is written only when its
+    bytes change and a posting page no longer produced is removed. Returns files written."""
     counts: dict[int, dict[str, Any]] = {}
     keys: dict[int, int] = {}
     files = 0
+    made: set[Path] = set()
+    write = _dump if only is None else _put
     if only is None:
         cur = db.execute("SELECT p.gram, c.id, c.name, c.n FROM p JOIN c ON c.num=p.num "
                          "ORDER BY p.gram, c.len, c.name, c.id")
     else:
-        for b in only:
-            shutil.rmtree(out / "g" / str(b), ignore_errors=True)
         db.execute("CREATE TEMP TABLE IF NOT EXISTS want(b INTEGER PRIMARY KEY)")
         db.execute("DELETE FROM want")
         db.executemany("INSERT INTO want VALUES (?)", [(b,) for b in only])
@@ -229,8 +243,9 @@ def _emit_buckets(db: sqlite3.Connection, out: Path, buckets: int, only: set[int
         d = out / "g" / str(b)
         d.mkdir(parents=True, exist_ok=True)
         for p in range(0, len(entries), PAGE):
-            _dump(d / f"{key}-{p // PAGE}.json", entries[p:p + PAGE])
-            files += 1
+            f = d / f"{key}-{p // PAGE}.json"
+            made.add(f)
+            files += write(f, entries[p:p + PAGE]) is not False
 
     for g, cid, name, n in cur:
         if g != gram:
@@ -239,7 +254,12 @@ def _emit_buckets(db: sqlite3.Connection, out: Path, buckets: int, only: set[int
         entries.append([cid, name, n])
     flush()
     for b in (range(buckets) if only is None else sorted(only)):
-        _dump(out / "c" / f"{b}.json", counts.get(b, {}))
+        write(out / "c" / f"{b}.json", counts.get(b, {}))
+        d = out / "g" / str(b)
+        if only is not None and d.is_dir():
+            for e in os.scandir(d):
+                if Path(e.path) not in made:
+                    os.unlink(e.path)
     return files
 
 
@@ -288,7 +308,7 @@ def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str
                 if b in ids:
                     ids[b][normalize(cid)] = [name, n]
             for b, d in ids.items():
-                _dump(out / "id" / f"{b}.json", d)
+                _put(out / "id" / f"{b}.json", d)
         _dump(out / "meta.json", {"v": 1, "buckets": buckets, "page": PAGE, "companies": count})
         db.commit()
     finally:

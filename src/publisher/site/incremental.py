@@ -301,7 +301,11 @@ class Manifest:
         """A job for page file ``name``; None when the page's data has no digest."""
         self.seen.add(name)
         try:
-            key = digest([template, lang, ctx])
+            if template == "=" and list(ctx) == ["text"] and isinstance(ctx["text"], str):
+                # a stamped page (Renderer.stamped): its whole text is the key, hashed as is
+                key = hashlib.sha256(b"=" + lang.encode() + b"\0" + ctx["text"].encode("utf-8", "surrogatepass")).hexdigest()
+            else:
+                key = digest([template, lang, ctx])
         except Uncacheable:
             self.uncacheable += 1
             self.search_changed |= searchable

@@ -54,7 +54,7 @@ def test_only_the_shards_a_change_reaches_are_indexed_again(site, tmp_path, monk
     assert not [b for b in manifest if b.startswith(f"pagefind-shards/{groups[-1]}-")]
     gone = [b for b in first if b.startswith(f"pagefind-shards/{groups[-1]}-")]
     assert gone and not any((out / b).exists() for b in gone)
-    assert {b: t for b, t in bundles(out).items()} == {b: t for b, t in again.items() if b not in gone}
+    assert bundles(out) == {b: t for b, t in again.items() if b not in gone}
 
 
 def test_a_full_index_equals_the_incremental_one(site, tmp_path, monkeypatch):
@@ -71,6 +71,6 @@ def test_a_full_index_equals_the_incremental_one(site, tmp_path, monkeypatch):
     search.run_pagefind(b)  # no state: everything indexed
     assert (a / search.MANIFEST).read_text() == (b / search.MANIFEST).read_text()
     for bundle in ["pagefind/"] + json.loads((a / search.MANIFEST).read_text())["shards"]:
-        ea, eb = (json.loads((x / bundle / "pagefind-entry.json").read_text()) for x in (a, b))
-        assert {k: v["page_count"] for k, v in ea["languages"].items()} == \
-               {k: v["page_count"] for k, v in eb["languages"].items()}, bundle
+        fa, fb = ({str(p.relative_to(x / bundle)): p.read_bytes() for p in (x / bundle).rglob("*") if p.is_file()}
+                  for x in (a, b))
+        assert sorted(fa) == sorted(fb) and [k for k in fa if fa[k] != fb[k]] == [], bundle

@@ -198,4 +198,16 @@ def _index_part(site: Path, group: list[Path], out: Path, timeout: int) -> str:
                 os.link(p, dst)
             except OSError:
                 shutil.copyfile(p, dst)
-        return _pagefind(Path(tmp), out, timeout)
+        report = _pagefind(Path(tmp), out, timeout)
+    _normalise_entry(out)
+    return report
+
+
+def _normalise_entry(bundle: Path) -> None:
+    """Pagefind writes the languages of ``pagefind-entry.json`` in no fixed order (measured: the
+    only file of 68,136 differing between two builds of the same pages); the search script
+    reads it as JSON, so the keys are sorted and the same pages give the same bytes."""
+    entry = bundle / "pagefind-entry.json"
+    if entry.is_file():
+        entry.write_text(json.dumps(json.loads(entry.read_text("utf-8")), sort_keys=True,
+                                    separators=(",", ":")), "utf-8")

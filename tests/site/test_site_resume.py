@@ -59,17 +59,20 @@ def test_resumed_build_writes_the_full_builds_site(county, tmp_path, monkeypatch
 
 def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypatch):
     """Build, push the next entries, build again into the same output: only pages whose data
-    changed are rendered, and every file equals a fresh full build's (no stale page left)."""
+    changed are rendered, and every file equals a fresh full build's (no stale page left),
+    the search index's shards included."""
     from collections import Counter
 
     from publisher.core.verifier import LOG_LINE_RE
+    from publisher.site import search
 
     monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(search, "MIN_WIDTH", 16)  # several search shards on this small ledger
     lines = (county.ledger / "log").read_text("utf-8").splitlines()
     sizes = sorted(int(p.stem) for p in (county.ledger / "checkpoints").glob("*.note"))
     ledger, out = tmp_path / "ledger", tmp_path / "out"
     cut(county.ledger, ledger, sizes[-2])
-    first = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False,
+    first = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True,
                   overrides={"PUBLISHER_NOW": NOW})
     assert not first.incremental and first.kept == 0
     before, stamps = files(out), mtimes(out)
@@ -80,9 +83,9 @@ def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypat
             dst.write_bytes(src.read_bytes())
     pushed = Counter(county_type(county.ledger, LOG_LINE_RE.match(x)) for x in lines[sizes[-2]:])
     assert pushed, "nothing pushed"
-    inc = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides={"PUBLISHER_NOW": NOW})
+    inc = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True, overrides={"PUBLISHER_NOW": NOW})
     assert inc.incremental and inc.kept > 0 and inc.rendered > 0, (inc, pushed)
-    fresh = build(ledger, tmp_path / "fresh", settings_file=REPO / "pelicanconf.py", search=False,
+    fresh = build(ledger, tmp_path / "fresh", settings_file=REPO / "pelicanconf.py", search=True,
                   overrides={"PUBLISHER_NOW": NOW})
     assert not fresh.incremental and fresh.kept == 0
     a, b = files(out), files(tmp_path / "fresh")
@@ -96,7 +99,7 @@ def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypat
     # derived from the entries that are gone survives
     shutil.rmtree(ledger)
     cut(county.ledger, ledger, sizes[-2])
-    back = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides={"PUBLISHER_NOW": NOW})
+    back = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True, overrides={"PUBLISHER_NOW": NOW})
     assert not back.incremental
     again = files(out)
     assert sorted(set(again) ^ set(before)) == []
@@ -133,6 +136,19 @@ def check_push_reaches_its_files(county, before: dict, stamps: dict, after: dict
     for k in after:
         if k.startswith("proofs/consistency/"):
             assert json.loads(after[k])["to"]["tree_size"] == sizes[-1], k
+    marks = dict(line.split("\t") for line in after[".search-pages"].decode().splitlines())
+    from publisher.site.search import width
+
+    w = width([int(m) for m in marks.values()])
+    shard = int(marks[f"task/{t}/index.html"]) // w  # the revealed task's search shard was indexed again
+    bundle = "pagefind/" if shard == min(int(m) // w for m in marks.values()) else f"pagefind-shards/{shard}-0/"
+    assert stamps_after[bundle + "pagefind-entry.json"] != stamps[bundle + "pagefind-entry.json"], bundle
+    unchanged = {int(m) // w for m in marks.values()} - {int(marks[k]) // w for k in marks
+                                                         if before.get(k) != after.get(k)}
+    assert unchanged, "the push reached every search shard: the test shows nothing"
+    for g in unchanged:  # shards without a changed page were not indexed again
+        b = "pagefind/" if g == min(int(m) // w for m in marks.values()) else f"pagefind-shards/{g}-0/"
+        assert stamps_after[b + "pagefind-entry.json"] == stamps[b + "pagefind-entry.json"], b
     untouched = [k for k in before if k.startswith(("lookup/", "data/2026/results.", f"verify/data/{county.joint_task}/pop/"))]
     assert untouched
     for k in untouched:

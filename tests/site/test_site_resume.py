@@ -159,3 +159,25 @@ def county_type(root: Path, m) -> str:
     import json
 
     return json.loads((root / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json").read_text("utf-8"))["type"]
+
+
+def test_a_file_changed_in_the_output_is_written_again(county, tmp_path, monkeypatch):
+    """Kept files are trusted only while they are the ones the last build wrote: a download
+    edited by hand, a deleted proof, a deleted population index are all written again by the
+    next incremental build, which then equals the previous one file for file."""
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    sizes = sorted(int(p.stem) for p in (county.ledger / "checkpoints").glob("*.note"))
+    ledger, out = cut(county.ledger, tmp_path / "ledger", sizes[-2]), tmp_path / "out"
+    build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides={"PUBLISHER_NOW": NOW})
+    want = files(out)
+    t = county.joint_task
+    (out / f"task/{t}/results.csv").write_text("\ufeff伪造的结果\n", "utf-8")  # a forged download
+    (out / "data/2026/results.json").write_text("[]\n", "utf-8")
+    proof = sorted((out / "proofs").glob("*.json"))[3]
+    proof.unlink()
+    (out / f"verify/data/{t}/pop/index.json").unlink()
+    again = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides={"PUBLISHER_NOW": NOW})
+    assert again.incremental
+    got = files(out)
+    assert sorted(set(got) ^ set(want)) == []
+    assert [k for k in want if got[k] != want[k]] == []

@@ -50,22 +50,44 @@ def write_all(loaded: Loaded, r: Renderer, settings: dict[str, Any]) -> None:
 
 class Kept:
     """Which derived files the previous build into this output wrote, from what (a digest of
-    the records they hold): a group of files whose records did not change is not written again.
-    Without a manifest (a full build, plain ``pelican``) everything is written."""
+    the records they hold) and as what (size and mtime of each file, as the page manifest
+    keeps them): a group of files whose records did not change, and whose files are still the
+    ones written, is not written again. Without a manifest (a full build, plain ``pelican``)
+    everything is written."""
 
     def __init__(self, memory: Any):
         self.memory = memory
-        self.old: dict[str, str] = dict((memory.recall("downloads") if memory is not None else None) or {})
-        self.new: dict[str, str] = {}
+        self.old: dict[str, Any] = dict((memory.recall("downloads") if memory is not None else None) or {})
+        self.new: dict[str, Any] = {}
+        self.out: Path | None = None
+        self.written: dict[str, tuple[str, list[str]]] = {}
+
+    @staticmethod
+    def _stats(out: Path, files: list[str]) -> dict[str, list[int]] | None:
+        try:
+            return {f: [st.st_size, st.st_mtime_ns] for f in files for st in [(out / f).stat()]}
+        except OSError:
+            return None
 
     def fresh(self, out: Path, name: str, key: str, files: list[str]) -> bool:
-        """Record ``key`` for the group ``name``; True when its files are the previous build's."""
-        self.new[name] = key
-        return self.old.get(name) == key and all((out / f).is_file() for f in files)
+        """True when the group ``name`` holds the same records as the previous build's files and
+        those files are untouched; otherwise the caller writes them (recorded by :meth:`save`)."""
+        self.out = out
+        old = self.old.get(name)
+        if isinstance(old, list) and old[0] == key and old[1] == self._stats(out, files):
+            self.new[name] = old
+            return True
+        self.written[name] = (key, files)
+        return False
 
     def save(self) -> None:
-        if self.memory is not None:
-            self.memory.remember("downloads", self.new)
+        if self.memory is None or self.out is None:
+            return
+        for name, (key, files) in self.written.items():
+            stats = self._stats(self.out, files)
+            if stats is not None:
+                self.new[name] = [key, stats]
+        self.memory.remember("downloads", self.new)
 
 
 def _records_key(*parts: Any) -> Any:

@@ -150,18 +150,30 @@ def test_raw_ledger_copied_byte_for_byte(site, county):
     assert notes and all((site / "ledger/checkpoints" / n.name).is_file() for n in notes)
 
 
-def test_inclusion_proofs_verify_against_the_latest_checkpoint(site, county):
+def test_inclusion_proofs_verify_against_the_first_covering_checkpoint(site, county):
+    """Each entry's proof is against the first checkpoint that covers it (so it never changes),
+    and that checkpoint's consistency file carries it to the latest (spec §2.9)."""
     ids = [line.split()[1] for line in (county.ledger / "log").read_text().splitlines()]
-    proofs = sorted((site / "proofs").glob("*.json"))
-    docs = [json.loads(p.read_text()) for p in proofs]
-    size = docs[0]["tree_size"]
-    assert len(docs) == size < len(ids)  # entries after the latest checkpoint have no proof yet
-    root = b64decode(docs[0]["root"])
+    sizes = sorted(int(p.stem) for p in (county.ledger / "checkpoints").glob("*.note"))
+    docs = [json.loads(p.read_text()) for p in sorted((site / "proofs").glob("*.json"))]
+    assert len(docs) == sizes[-1] < len(ids)  # entries after the latest checkpoint have no proof yet
+    latest = json.loads((site / f"proofs/consistency/{sizes[-1]:010d}.json").read_text())["to"]
+    assert latest["tree_size"] == sizes[-1]
     for d in docs:
         assert ids[d["index"]] == d["entry_id"]
+        first = min(s for s in sizes if s > d["index"])
+        assert d["tree_size"] == first and d["checkpoint_file"] == f"ledger/checkpoints/{first:010d}.note"
+        assert d["checkpoint"] == (county.ledger / "checkpoints" / f"{first:010d}.note").read_text()
+        assert b64decode(d["checkpoint"].splitlines()[2]) == b64decode(d["root"])  # the note's root line
         leaf = merkle.leaf_hash(bytes.fromhex(d["entry_id"]))
-        assert merkle.verify_inclusion(leaf, d["index"], size, [b64decode(h) for h in d["proof"]], root)
+        assert merkle.verify_inclusion(leaf, d["index"], first, [b64decode(h) for h in d["proof"]], b64decode(d["root"]))
         assert (site / d["entry"]).is_file()
+        c = json.loads((site / d["consistency"]).read_text())
+        assert c["from"] == {"tree_size": first, "root": d["root"], "checkpoint": d["checkpoint_file"]}
+        assert c["to"] == latest
+        assert merkle.verify_consistency(first, latest["tree_size"], b64decode(d["root"]), b64decode(latest["root"]),
+                                         [b64decode(h) for h in c["proof"]])
+    assert sorted(p.name for p in (site / "proofs/consistency").iterdir()) == [f"{s:010d}.json" for s in sizes]
 
 
 def test_schemas_and_data_downloads(site, county):

@@ -59,19 +59,23 @@ def test_resumed_build_writes_the_full_builds_site(county, tmp_path, monkeypatch
 
 def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypatch):
     """Build, push the next entries, build again into the same output: only pages whose data
-    changed are rendered, and every file equals a fresh full build's (no stale page left)."""
+    changed are rendered, and every file equals a fresh full build's (no stale page left),
+    the search index's shards included."""
     from collections import Counter
 
     from publisher.core.verifier import LOG_LINE_RE
+    from publisher.site import search
 
     monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    monkeypatch.setattr(search, "MIN_WIDTH", 16)  # several search shards on this small ledger
     lines = (county.ledger / "log").read_text("utf-8").splitlines()
     sizes = sorted(int(p.stem) for p in (county.ledger / "checkpoints").glob("*.note"))
     ledger, out = tmp_path / "ledger", tmp_path / "out"
     cut(county.ledger, ledger, sizes[-2])
-    first = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False,
+    first = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True,
                   overrides={"PUBLISHER_NOW": NOW})
     assert not first.incremental and first.kept == 0
+    before, stamps = files(out), mtimes(out)
     for src in sorted(county.ledger.rglob("*")):  # the push lands in the same directory, as `git pull` does
         dst = ledger / src.relative_to(county.ledger)
         if src.is_file() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
@@ -79,9 +83,9 @@ def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypat
             dst.write_bytes(src.read_bytes())
     pushed = Counter(county_type(county.ledger, LOG_LINE_RE.match(x)) for x in lines[sizes[-2]:])
     assert pushed, "nothing pushed"
-    inc = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides={"PUBLISHER_NOW": NOW})
+    inc = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True, overrides={"PUBLISHER_NOW": NOW})
     assert inc.incremental and inc.kept > 0 and inc.rendered > 0, (inc, pushed)
-    fresh = build(ledger, tmp_path / "fresh", settings_file=REPO / "pelicanconf.py", search=False,
+    fresh = build(ledger, tmp_path / "fresh", settings_file=REPO / "pelicanconf.py", search=True,
                   overrides={"PUBLISHER_NOW": NOW})
     assert not fresh.incremental and fresh.kept == 0
     a, b = files(out), files(tmp_path / "fresh")
@@ -89,9 +93,91 @@ def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypat
     assert [k for k in a if a[k] != b[k]] == []
     print("pushed", dict(pushed), "incremental: rendered", inc.rendered, "kept", inc.kept, "full:", fresh.rendered)
     assert inc.rendered < fresh.rendered / 2, (inc.rendered, inc.kept, fresh.rendered)
+    check_push_reaches_its_files(county, before, stamps, a, mtimes(out), sizes)
+
+    # the ledger rolled back to the previous push (a revert): not incremental, and no file
+    # derived from the entries that are gone survives
+    shutil.rmtree(ledger)
+    cut(county.ledger, ledger, sizes[-2])
+    back = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True, overrides={"PUBLISHER_NOW": NOW})
+    assert not back.incremental
+    again = files(out)
+    assert sorted(set(again) ^ set(before)) == []
+    assert [k for k in again if again[k] != before[k]] == []
+
+
+def mtimes(root: Path) -> dict[str, int]:
+    return {str(p.relative_to(root)): p.stat().st_mtime_ns for p in root.rglob("*") if p.is_file()}
+
+
+def check_push_reaches_its_files(county, before: dict, stamps: dict, after: dict, stamps_after: dict,
+                                 sizes: list[int]) -> None:
+    """The push (lock + reveal of the revealed task, a new task and commitment, a checkpoint)
+    changed exactly the files it should — the revealed task's page, data, verifier data and the
+    year's task downloads, the drawn companies' pages, new proofs — and the files it does not
+    reach were not even rewritten: the proofs of entries already covered, the other tasks'
+    verifier populations, the result downloads, the lookup index."""
+    import json
+
+    t = county.revealed_task
+    for name in (f"task/{t}/index.html", f"en/task/{t}/index.html", f"task/{t}/task.json",
+                 f"verify/data/{t}.json", "data/2026/tasks.json", "data/2026/tasks.csv", "data/2026/tasks.xlsx"):
+        assert before[name] != after[name], f"{name} was not updated by the push"
+    for cid in county.selected[t]:
+        assert before[f"company/{cid}/index.html"] != after[f"company/{cid}/index.html"]
+        assert f"company/{cid}/index.html" in after[".search-pages"].decode()
+    old_proofs = [k for k in before if k.startswith("proofs/") and "/consistency/" not in k]
+    new_proofs = [k for k in after if k.startswith("proofs/") and "/consistency/" not in k]
+    assert len(old_proofs) == sizes[-2] and len(new_proofs) == sizes[-1] > sizes[-2]
+    for k in old_proofs:  # an entry's proof never changes: not rewritten
+        assert after[k] == before[k] and stamps_after[k] == stamps[k], k
+    for k in set(new_proofs) - set(old_proofs):
+        assert json.loads(after[k])["tree_size"] == sizes[-1]
+    for k in after:
+        if k.startswith("proofs/consistency/"):
+            assert json.loads(after[k])["to"]["tree_size"] == sizes[-1], k
+    marks = dict(line.split("\t") for line in after[".search-pages"].decode().splitlines())
+    from publisher.site.search import width
+
+    w = width([int(m) for m in marks.values()])
+    shard = int(marks[f"task/{t}/index.html"]) // w  # the revealed task's search shard was indexed again
+    bundle = "pagefind/" if shard == min(int(m) // w for m in marks.values()) else f"pagefind-shards/{shard}-0/"
+    assert stamps_after[bundle + "pagefind-entry.json"] != stamps[bundle + "pagefind-entry.json"], bundle
+    unchanged = {int(m) // w for m in marks.values()} - {int(marks[k]) // w for k in marks
+                                                         if before.get(k) != after.get(k)}
+    assert unchanged, "the push reached every search shard: the test shows nothing"
+    for g in unchanged:  # shards without a changed page were not indexed again
+        b = "pagefind/" if g == min(int(m) // w for m in marks.values()) else f"pagefind-shards/{g}-0/"
+        assert stamps_after[b + "pagefind-entry.json"] == stamps[b + "pagefind-entry.json"], b
+    untouched = [k for k in before if k.startswith(("lookup/", "data/2026/results.", f"verify/data/{county.joint_task}/pop/"))]
+    assert untouched
+    for k in untouched:
+        assert after[k] == before[k] and stamps_after[k] == stamps[k], f"{k} rewritten although nothing it holds changed"
 
 
 def county_type(root: Path, m) -> str:
     import json
 
     return json.loads((root / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json").read_text("utf-8"))["type"]
+
+
+def test_a_file_changed_in_the_output_is_written_again(county, tmp_path, monkeypatch):
+    """Kept files are trusted only while they are the ones the last build wrote: a download
+    edited by hand, a deleted proof, a deleted population index are all written again by the
+    next incremental build, which then equals the previous one file for file."""
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    sizes = sorted(int(p.stem) for p in (county.ledger / "checkpoints").glob("*.note"))
+    ledger, out = cut(county.ledger, tmp_path / "ledger", sizes[-2]), tmp_path / "out"
+    build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides={"PUBLISHER_NOW": NOW})
+    want = files(out)
+    t = county.joint_task
+    (out / f"task/{t}/results.csv").write_text("\ufeff伪造的结果\n", "utf-8")  # a forged download
+    (out / "data/2026/results.json").write_text("[]\n", "utf-8")
+    proof = sorted((out / "proofs").glob("*.json"))[3]
+    proof.unlink()
+    (out / f"verify/data/{t}/pop/index.json").unlink()
+    again = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides={"PUBLISHER_NOW": NOW})
+    assert again.incremental
+    got = files(out)
+    assert sorted(set(got) ^ set(want)) == []
+    assert [k for k in want if got[k] != want[k]] == []

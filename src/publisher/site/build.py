@@ -93,7 +93,8 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     settings = settings_for(ledger, output, Path(settings_file) if settings_file else None, overrides)
     if "publisher.site.plugin" not in settings.get("PLUGINS", []):
         settings["PLUGINS"] = list(settings.get("PLUGINS") or []) + ["publisher.site.plugin"]
-    manifest = Manifest(output, build_key(settings, Path(settings["THEME"]) if settings.get("THEME") else None))
+    manifest = Manifest(output, build_key(settings, Path(settings["THEME"]) if settings.get("THEME") else None),
+                        ledger=ledger)
     incremental = not settings.get("PUBLISHER_FULL_VERIFY") and (output / MARKER).is_file() and manifest.load()
     if incremental:  # pages whose inputs did not change stay as the previous build wrote them
         settings["DELETE_OUTPUT_DIRECTORY"] = False
@@ -108,7 +109,8 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
         search = False  # no searchable page was written or removed: the index is the previous one
     if search:
         run_pagefind(output, shard_pages=int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000),
-                     shard_mb=int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150))
+                     shard_mb=int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150),
+                     state_path=manifest.path.with_suffix(".search.json") if manifest.mac_key else None)
     pf = time.perf_counter() - t0
     pages = count_pages(output)
     entries = sum(1 for _ in (ledger / "log").open()) if (ledger / "log").is_file() else 0

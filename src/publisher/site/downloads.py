@@ -16,12 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..core import merkle
-from ..core.canonical import b64encode
 from ..core.schema import load_schema, schema_names
 from .load import Loaded
 from .pages import RESULT_COLS
-from .proofs import DiskMerkleTree, log_leaves
+from .proofs import write_proofs
 from .render import Renderer
 from .urls import safe_seg
 from .views import loads, result_view
@@ -38,14 +36,67 @@ def write_all(loaded: Loaded, r: Renderer, settings: dict[str, Any]) -> None:
     if settings.get("PUBLISHER_COPY_LEDGER", True):
         files["ledger"] = copy_ledger(loaded, r.output / "ledger")
     if settings.get("PUBLISHER_PROOFS", True) and loaded.latest is not None:
-        files["proofs"] = write_proofs(loaded, r.output, Path(loaded.index.path).parent / "merkle")
+        files["proofs"] = write_proofs(loaded, r.output, Path(loaded.index.path).parent / "merkle", r.incremental)
     files["schemas"] = write_schemas(r)
-    files["years"] = write_year_data(loaded, r)
-    write_task_data(loaded, r)
+    kept = Kept(r.incremental)
+    files["years"] = write_year_data(loaded, r, kept)
+    write_task_data(loaded, r, kept)
+    kept.save()
     from .tables import RESULT_COLUMNS, TASK_COLUMNS
 
     r.page("downloads/", "downloads", files=files, licence=settings.get("PUBLISHER_DATA_LICENCE") or {})
     r.page("downloads/dictionary/", "dictionary", result_columns=RESULT_COLUMNS, task_columns=TASK_COLUMNS)
+
+
+class Kept:
+    """Which derived files the previous build into this output wrote, from what (a digest of
+    the records they hold) and as what (size and mtime of each file, as the page manifest
+    keeps them): a group of files whose records did not change, and whose files are still the
+    ones written, is not written again. Without a manifest (a full build, plain ``pelican``)
+    everything is written."""
+
+    def __init__(self, memory: Any):
+        self.memory = memory
+        self.old: dict[str, Any] = dict((memory.recall("downloads") if memory is not None else None) or {})
+        self.new: dict[str, Any] = {}
+        self.out: Path | None = None
+        self.written: dict[str, tuple[str, list[str]]] = {}
+
+    @staticmethod
+    def _stats(out: Path, files: list[str]) -> dict[str, list[int]] | None:
+        try:
+            return {f: [st.st_size, st.st_mtime_ns] for f in files for st in [(out / f).stat()]}
+        except OSError:
+            return None
+
+    def fresh(self, out: Path, name: str, key: str, files: list[str]) -> bool:
+        """True when the group ``name`` holds the same records as the previous build's files and
+        those files are untouched; otherwise the caller writes them (recorded by :meth:`save`)."""
+        self.out = out
+        old = self.old.get(name)
+        if isinstance(old, list) and old[0] == key and old[1] == self._stats(out, files):
+            self.new[name] = old
+            return True
+        self.written[name] = (key, files)
+        return False
+
+    def save(self) -> None:
+        if self.memory is None or self.out is None:
+            return
+        for name, (key, files) in self.written.items():
+            stats = self._stats(self.out, files)
+            if stats is not None:
+                self.new[name] = [key, stats]
+        self.memory.remember("downloads", self.new)
+
+
+def _records_key(*parts: Any) -> Any:
+    import hashlib
+
+    h = hashlib.sha256()
+    for part in parts:
+        h.update(json.dumps(part, ensure_ascii=False, sort_keys=True, default=str).encode("utf-8") + b"\n")
+    return h
 
 
 def _link_or_copy(src: Path, dst: Path) -> None:
@@ -101,35 +152,6 @@ def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
     (dest / "checkpoints.txt").write_text("".join(c + "\n" for c in checkpoints), "ascii")  # for `publisher monitor`
     blobs = sorted(p.name for p in (dest / "blobs").iterdir()) if (dest / "blobs").is_dir() else []
     return {"files": count, "entries": entries, "checkpoints": checkpoints, "blobs": blobs[:200], "blob_count": len(blobs)}
-
-
-def write_proofs(loaded: Loaded, out: Path, work: Path) -> dict[str, Any]:
-    """One proofs/<entry id>.json per entry covered by the latest checkpoint."""
-    cp = loaded.latest
-    assert cp is not None
-    ix = loaded.index
-    ids = (row[0] for row in ix.it("SELECT id FROM entries WHERE idx < ? ORDER BY idx", cp.size))
-    tree = DiskMerkleTree(log_leaves(ids), work)
-    try:
-        if tree.root(cp.size) != cp.root:  # the verifier already checked this; belt and braces
-            raise RuntimeError("the log does not match the latest checkpoint")
-        root_b64 = b64encode(cp.root)
-        (out / "proofs").mkdir(parents=True, exist_ok=True)
-        n = 0
-        for row in ix.it("SELECT idx, id, office, seq FROM entries WHERE idx < ? ORDER BY idx", cp.size):
-            i = row["idx"]
-            proof = tree.inclusion_proof(i, cp.size)
-            if not merkle.verify_inclusion(tree.leaf(i), i, cp.size, proof, cp.root):
-                raise RuntimeError(f"inclusion proof for log index {i} does not verify")
-            doc = {"entry_id": row["id"], "index": i, "tree_size": cp.size, "root": root_b64,
-                   "proof": [b64encode(h) for h in proof], "checkpoint": loaded.latest_note,
-                   "entry": f"ledger/entries/{row['office']}/{row['seq']:08d}.json"}
-            with open(out / "proofs" / f"{row['id']}.json", "w", encoding="utf-8") as f:
-                json.dump(doc, f, ensure_ascii=False, indent=1)
-            n += 1
-    finally:
-        tree.close()
-    return {"count": n, "tree_size": cp.size}
 
 
 def write_schemas(r: Renderer) -> list[str]:
@@ -195,54 +217,83 @@ def task_records(loaded: Loaded, sql: str, *args: Any) -> Iterator[dict[str, Any
                "entry_id": t["entry_id"]}
 
 
-def write_year_data(loaded: Loaded, r: Renderer) -> list[dict[str, Any]]:
-    """data/<year>/{tasks,results}.{json,csv,xlsx}; returns per-year counts and last updates."""
-    from .tables import RESULT_COLUMNS, TASK_COLUMNS, XlsxTable, rows
+def write_year_data(loaded: Loaded, r: Renderer, kept: Kept | None = None) -> list[dict[str, Any]]:
+    """data/<year>/{tasks,results}.{json,csv,xlsx}; returns per-year counts and last updates.
 
+    A year's three task files (or three result files) are written only when their records
+    changed since the previous build into this output (``kept``); the records are computed
+    either way (one query pass), the CSV/JSON/XLSX writing — most of the cost — is skipped."""
     ix = loaded.index
-    oname = r.common["zh"]["oname"]
+    kept = kept or Kept(None)
+    offices = r.common["zh"]["C"].get("offices")
     years = sorted({row[0] for row in ix.q("SELECT year FROM tasks UNION SELECT year FROM results")})
     out = []
     for y in years:
         info: dict[str, Any] = {"year": y, "tasks": 0, "results": 0, "tasks_updated": None, "results_updated": None}
-        with r.open(f"data/{y}/tasks.csv") as fc, r.open(f"data/{y}/tasks.json") as fj:
-            fc.write("\ufeff")
-            w, arr = csv.writer(fc), JsonArray(fj)
-            xl = XlsxTable(r.output / f"data/{y}/tasks.xlsx", TASK_COLUMNS, f"{y}年抽查任务")
-            w.writerow([c.zh for c in TASK_COLUMNS])
-            for rec in task_records(loaded, "SELECT * FROM tasks WHERE year=? ORDER BY idx", y):
-                row = next(iter(rows(TASK_COLUMNS, [rec], oname)))
-                w.writerow([csv_safe(v) for v in row])
-                xl.add(row)
-                arr.add(rec)
-                info["tasks"] += 1
-            arr.close()
-            xl.close()
+        recs = list(task_records(loaded, "SELECT * FROM tasks WHERE year=? ORDER BY idx", y))
+        info["tasks"] = len(recs)
+        names = [f"data/{y}/tasks.{ext}" for ext in ("csv", "json", "xlsx")]
+        if not kept.fresh(r.output, f"data/{y}/tasks", _records_key(offices, recs).hexdigest(), names):
+            _write_tasks(r, y, recs)
         info["tasks_updated"] = ix.scalar("SELECT max(time) FROM tasks WHERE year=?", y)
-        with r.open(f"data/{y}/results.csv") as fc, r.open(f"data/{y}/results.json") as fj:
-            fc.write("\ufeff")
-            w, arr = csv.writer(fc), JsonArray(fj)
-            xl = XlsxTable(r.output / f"data/{y}/results.xlsx", RESULT_COLUMNS, f"{y}年检查结果")
-            w.writerow([c.zh for c in RESULT_COLUMNS])
-            for row in ix.it(RESULT_COLS + " WHERE r.year=? ORDER BY r.idx", y):
-                rec = result_record(result_view(row))
-                values = next(iter(rows(RESULT_COLUMNS, [rec], oname)))
-                w.writerow([csv_safe(v) for v in values])
-                xl.add(values)
-                arr.add(rec)
-                info["results"] += 1
-            arr.close()
-            xl.close()
+        sql = RESULT_COLS + " WHERE r.year=? ORDER BY r.idx"
+        h = _records_key(offices)
+        for row in ix.it(sql, y):
+            h.update(json.dumps(result_record(result_view(row)), ensure_ascii=False, sort_keys=True,
+                                default=str).encode("utf-8") + b"\n")
+            info["results"] += 1
+        names = [f"data/{y}/results.{ext}" for ext in ("csv", "json", "xlsx")]
+        if not kept.fresh(r.output, f"data/{y}/results", h.hexdigest(), names):
+            _write_results(r, y, (result_record(result_view(row)) for row in ix.it(sql, y)))
         info["results_updated"] = ix.scalar("SELECT max(time) FROM results WHERE year=?", y)
         out.append(info)
     return out
 
 
-def write_task_data(loaded: Loaded, r: Renderer) -> None:
-    """task/<id>/task.json (task, draw entries, results) and task/<id>/results.csv."""
+def _write_tasks(r: Renderer, y: int, recs: list[dict[str, Any]]) -> None:
+    from .tables import TASK_COLUMNS, XlsxTable, rows
+
+    oname = r.common["zh"]["oname"]
+    with r.open(f"data/{y}/tasks.csv") as fc, r.open(f"data/{y}/tasks.json") as fj:
+        fc.write("\ufeff")
+        w, arr = csv.writer(fc), JsonArray(fj)
+        xl = XlsxTable(r.output / f"data/{y}/tasks.xlsx", TASK_COLUMNS, f"{y}年抽查任务")
+        w.writerow([c.zh for c in TASK_COLUMNS])
+        for rec in recs:
+            row = next(iter(rows(TASK_COLUMNS, [rec], oname)))
+            w.writerow([csv_safe(v) for v in row])
+            xl.add(row)
+            arr.add(rec)
+        arr.close()
+        xl.close()
+
+
+def _write_results(r: Renderer, y: int, recs: Iterator[dict[str, Any]]) -> None:
+    from .tables import RESULT_COLUMNS, XlsxTable, rows
+
+    oname = r.common["zh"]["oname"]
+    with r.open(f"data/{y}/results.csv") as fc, r.open(f"data/{y}/results.json") as fj:
+        fc.write("\ufeff")
+        w, arr = csv.writer(fc), JsonArray(fj)
+        xl = XlsxTable(r.output / f"data/{y}/results.xlsx", RESULT_COLUMNS, f"{y}年检查结果")
+        w.writerow([c.zh for c in RESULT_COLUMNS])
+        for rec in recs:
+            values = next(iter(rows(RESULT_COLUMNS, [rec], oname)))
+            w.writerow([csv_safe(v) for v in values])
+            xl.add(values)
+            arr.add(rec)
+        arr.close()
+        xl.close()
+
+
+def write_task_data(loaded: Loaded, r: Renderer, kept: Kept | None = None) -> None:
+    """task/<id>/task.json (task, draw entries, results) and task/<id>/results.csv; a task's
+    two files are written only when what they hold changed (``kept``)."""
     from .tables import RESULT_COLUMNS, rows
 
     ix = loaded.index
+    kept = kept or Kept(None)
+    offices = r.common["zh"]["C"].get("offices")
     oname = r.common["zh"]["oname"]
     chains = {h: {"label": c.label, "simulated": bool(c.simulated)} for h, c in loaded.chains.items()}
     for t in ix.it("SELECT task_id FROM tasks UNION SELECT task_id FROM draws ORDER BY 1"):
@@ -259,6 +310,9 @@ def write_task_data(loaded: Loaded, r: Renderer) -> None:
                          for d in ix.q("SELECT * FROM draws WHERE task_id=? ORDER BY idx", tid)],
                "results": results,
                "beacon_chains": chains, "sample": bool(loaded.trust.sample)}
+        names = [f"task/{tid}/task.json", f"task/{tid}/results.csv"]
+        if kept.fresh(r.output, f"task/{tid}", _records_key(offices, doc).hexdigest(), names):
+            continue
         r.write_text(f"task/{tid}/task.json", json.dumps(doc, ensure_ascii=False, indent=1) + "\n")
         with r.open(f"task/{tid}/results.csv") as f:
             f.write("\ufeff")

@@ -324,8 +324,11 @@ S: dict[str, tuple[str, str]] = {
                        "Every entry is copied as-is; re-check it with `publisher verify` or the browser verifier."),
     "dl_checkpoints": ("签名检查点", "Signed checkpoints"),
     "dl_proofs": ("包含证明", "Inclusion proofs"),
-    "dl_proofs_note": ("每条记录一个 JSON 文件：相对最新检查点的 RFC 6962 审计路径。",
-                       "One JSON file per entry: its RFC 6962 audit path against the latest checkpoint."),
+    "dl_proofs_note": ("每条记录一个 JSON 文件：相对首个包含该记录的检查点的 RFC 6962 审计路径；"
+                       "另有从每个检查点到最新检查点的一致性证明。",
+                       "One JSON file per entry: its RFC 6962 audit path against the first checkpoint "
+                       "that covers it, plus a consistency proof from each checkpoint to the latest "
+                       "(proofs/consistency/)."),
     "dl_schemas": ("JSON Schema", "JSON Schemas"),
     "dl_data": ("按年度的数据", "Data by year"),
     "dl_stats": ("统计表", "Statistics tables"),

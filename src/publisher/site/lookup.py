@@ -8,7 +8,7 @@ name contains it, as ``[id, name, results]`` sorted by (name length, name, id), 
 ``PAGE`` entries. Because a name containing the query is never shorter than the query, exact
 names come first in every list, so a full name is always the first result.
 
-Files (all under ``lookup/``, all JSON, written once per build):
+Files (all under ``lookup/``, all JSON, a build rewrites only the files a change reaches, see write_index):
 
 ``meta.json``      ``{"v": 1, "buckets": B, "page": PAGE, "companies": n}``
 ``c/<b>.json``     gram -> ``[count, key]`` for the grams whose hash is ``b``; a short list
@@ -76,12 +76,37 @@ def companies(ix: Any) -> Iterable[tuple[str, str, int]]:
             yield row["id"], row["name"], row["n"]
 
 
-def write_index(ix: Any, out: Path, work_dir: Path | None = None) -> dict[str, int]:
-    """Write ``out/lookup/``; postings are sorted in a scratch sqlite file (flat memory)."""
+def write_index(ix: Any, out: Path, work_dir: Path | None = None, memory: Any = None) -> dict[str, int]:
+    """Write ``out/lookup/``; postings are sorted in a scratch sqlite file (flat memory).
+
+    With ``memory`` (site.incremental.Manifest) the scratch file is kept in the local cache next
+    to the manifest, and the next build into the same output rewrites only the files a change
+    reaches: the count and posting files of the buckets holding a gram of a company that was
+    added, removed, renamed or got another result count, and those companies' id files. Every
+    file's bytes are those a full build writes (same bucket count B, same per-bucket keys,
+    assigned in gram order within the bucket); when B would change, everything is rewritten."""
     out = Path(out) / "lookup"
+    keep = _kept_db(memory)
+    if keep is not None:
+        db_path, prev = keep
+        try:
+            stats = _update(ix, out, db_path, prev)
+        except _Rebuild:
+            stats = None
+        if stats is not None:
+            _remember(memory, db_path, stats)
+            return stats
     shutil.rmtree(out, ignore_errors=True)
     (out / "c").mkdir(parents=True)
     (out / "id").mkdir()
+    if memory is not None and getattr(memory, "mac_key", None) is not None:
+        db_path = memory.path.with_suffix(".lookup.sqlite")
+        db_path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+        db_path.unlink(missing_ok=True)
+        db_path.touch(mode=0o600)  # the local cache is private, like the manifest
+        stats = _write(ix, out, db_path)
+        _remember(memory, db_path, stats)
+        return stats
     tmp = tempfile.mkdtemp(prefix="lookup-", dir=work_dir)
     try:
         return _write(ix, out, Path(tmp) / "postings.db")
@@ -89,36 +114,118 @@ def write_index(ix: Any, out: Path, work_dir: Path | None = None) -> dict[str, i
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+class _Rebuild(Exception):
+    """The kept scratch index cannot be updated in place (B changes): write everything."""
+
+
+def _file_digest(path: Path) -> str:
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
+
+
+def _remember(memory: Any, db_path: Path, stats: dict[str, int]) -> None:
+    memory.remember("lookup", {"db": str(db_path), "sha256": _file_digest(db_path), "buckets": stats["buckets"]})
+
+
+def _kept_db(memory: Any) -> tuple[Path, dict[str, Any]] | None:
+    """The previous build's scratch index, if it is exactly the file that build left."""
+    prev = memory.recall("lookup") if memory is not None else None
+    if not prev:
+        return None
+    db_path = Path(prev["db"])
+    if db_path != memory.path.with_suffix(".lookup.sqlite") or not db_path.is_file():
+        return None
+    if _file_digest(db_path) != prev.get("sha256"):
+        return None
+    return db_path, prev
+
+
+SCRATCH = ("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
+           "CREATE TABLE c(num INTEGER PRIMARY KEY, id TEXT UNIQUE, name TEXT, n INT, len INT, norm TEXT);"
+           "CREATE TABLE p(gram TEXT, num INT, h INT);")
+
+
+def _fnv(gram: str) -> int:
+    return gram_hash(gram, 1 << 32)
+
+
 def _write(ix: Any, out: Path, scratch: Path) -> dict[str, int]:
     db = sqlite3.connect(scratch)
-    db.executescript("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-                     "CREATE TABLE c(num INTEGER PRIMARY KEY, id TEXT, name TEXT, n INT, len INT, norm TEXT);"
-                     "CREATE TABLE p(gram TEXT, num INT);")
+    db.executescript(SCRATCH)
     count = 0
     buf_c: list[tuple] = []
     buf_p: list[tuple] = []
     for cid, name, n in companies(ix):
         norm = normalize(name)
         buf_c.append((count, cid, name, n, len(norm), norm))
-        buf_p.extend((g, count) for g in grams(name))
+        buf_p.extend((g, count, _fnv(g)) for g in grams(name))
         count += 1
         if len(buf_p) > 50_000:
             db.executemany("INSERT INTO c VALUES (?,?,?,?,?,?)", buf_c)
-            db.executemany("INSERT INTO p VALUES (?,?)", buf_p)
+            db.executemany("INSERT INTO p VALUES (?,?,?)", buf_p)
             buf_c.clear()
             buf_p.clear()
     db.executemany("INSERT INTO c VALUES (?,?,?,?,?,?)", buf_c)
-    db.executemany("INSERT INTO p VALUES (?,?)", buf_p)
+    db.executemany("INSERT INTO p VALUES (?,?,?)", buf_p)
+    db.execute("CREATE INDEX p_num ON p(num)")
     n_grams = db.execute("SELECT count(DISTINCT gram) FROM p").fetchone()[0]
+    buckets = _buckets(n_grams)
+    files = _emit_buckets(db, out, buckets, None)
+    ids: dict[int, dict[str, Any]] = {}
+    for cid, name, n in db.execute("SELECT id, name, n FROM c ORDER BY id"):
+        ids.setdefault(gram_hash(normalize(cid), buckets), {})[normalize(cid)] = [name, n]
+    for b in range(buckets):
+        _dump(out / "id" / f"{b}.json", ids.get(b, {}))
+    _dump(out / "meta.json", {"v": 1, "buckets": buckets, "page": PAGE, "companies": count})
+    db.commit()
+    db.close()
+    return {"companies": count, "grams": n_grams, "buckets": buckets, "files": files + 2 * buckets + 1}
+
+
+def _buckets(n_grams: int) -> int:
     buckets = 1
     while buckets * GRAMS_PER_BUCKET < max(n_grams, 1):
         buckets *= 2
-    # count files and posting pages, one gram at a time in gram order
+    return buckets
+
+
+def _put(path: Path, value: Any) -> bool:
+    """Write ``value`` as _dump does unless the file already holds exactly those bytes (an
+    updated bucket: a new result count changes a few pages of a long list, not all of them)."""
+    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+    try:
+        if path.stat().st_size == len(data) and path.read_bytes() == data:
+            return False
+    except FileNotFoundError:
+        pass
+    path.write_bytes(data)
+    return True
+
+
+def _emit_buckets(db: sqlite3.Connection, out: Path, buckets: int, only: set[int] | None) -> int:
+    """Count files and posting pages of every bucket (``only`` None), or of the buckets in
+    ``only``, one gram at a time in gram order; for those, a file is written only when its
+    bytes change and a posting page no longer produced is removed. Returns files written."""
     counts: dict[int, dict[str, Any]] = {}
     keys: dict[int, int] = {}
     files = 0
-    cur = db.execute("SELECT p.gram, c.id, c.name, c.n FROM p JOIN c ON c.num=p.num "
-                     "ORDER BY p.gram, c.len, c.name, c.id")
+    made: set[Path] = set()
+    write = _dump if only is None else _put
+    if only is None:
+        cur = db.execute("SELECT p.gram, c.id, c.name, c.n FROM p JOIN c ON c.num=p.num "
+                         "ORDER BY p.gram, c.len, c.name, c.id")
+    else:
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS want(b INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM want")
+        db.executemany("INSERT INTO want VALUES (?)", [(b,) for b in only])
+        cur = db.execute("SELECT p.gram, c.id, c.name, c.n FROM p JOIN c ON c.num=p.num "
+                         "WHERE (p.h & ?) IN (SELECT b FROM want) ORDER BY p.gram, c.len, c.name, c.id",
+                         (buckets - 1,))
     gram: str | None = None
     entries: list[list[Any]] = []
 
@@ -136,8 +243,9 @@ def _write(ix: Any, out: Path, scratch: Path) -> dict[str, int]:
         d = out / "g" / str(b)
         d.mkdir(parents=True, exist_ok=True)
         for p in range(0, len(entries), PAGE):
-            _dump(d / f"{key}-{p // PAGE}.json", entries[p:p + PAGE])
-            files += 1
+            f = d / f"{key}-{p // PAGE}.json"
+            made.add(f)
+            files += write(f, entries[p:p + PAGE]) is not False
 
     for g, cid, name, n in cur:
         if g != gram:
@@ -145,16 +253,67 @@ def _write(ix: Any, out: Path, scratch: Path) -> dict[str, int]:
             gram, entries = g, []
         entries.append([cid, name, n])
     flush()
-    for b in range(buckets):
-        _dump(out / "c" / f"{b}.json", counts.get(b, {}))
-    ids: dict[int, dict[str, Any]] = {}
-    for cid, name, n in db.execute("SELECT id, name, n FROM c"):
-        ids.setdefault(gram_hash(normalize(cid), buckets), {})[normalize(cid)] = [name, n]
-    for b in range(buckets):
-        _dump(out / "id" / f"{b}.json", ids.get(b, {}))
-    _dump(out / "meta.json", {"v": 1, "buckets": buckets, "page": PAGE, "companies": count})
-    db.close()
-    return {"companies": count, "grams": n_grams, "buckets": buckets, "files": files + 2 * buckets + 1}
+    for b in (range(buckets) if only is None else sorted(only)):
+        write(out / "c" / f"{b}.json", counts.get(b, {}))
+        d = out / "g" / str(b)
+        if only is not None and d.is_dir():
+            for e in os.scandir(d):
+                if Path(e.path) not in made:
+                    os.unlink(e.path)
+    return files
+
+
+def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str, int] | None:
+    """Bring the kept scratch index and ``out`` up to this build's companies (see write_index)."""
+    if not (out / "meta.json").is_file():
+        raise _Rebuild
+    db = sqlite3.connect(db_path)
+    try:
+        old = {cid: (num, name, n) for num, cid, name, n in db.execute("SELECT num, id, name, n FROM c")}
+        now = {cid: (name, n) for cid, name, n in companies(ix)}
+        gone = [cid for cid in old if cid not in now]
+        changed = [cid for cid, v in now.items() if old.get(cid, (None,))[1:] != v]
+        buckets = prev["buckets"]
+        touched_grams: set[str] = set()
+        touched_ids = {normalize(cid) for cid in gone + changed}
+        nxt = (db.execute("SELECT max(num) FROM c").fetchone()[0] or -1) + 1
+        for cid in gone + changed:
+            if cid in old:
+                num, name, _ = old[cid]
+                touched_grams.update(grams(name))
+                db.execute("DELETE FROM p WHERE num=?", (num,))
+                db.execute("DELETE FROM c WHERE num=?", (num,))
+        for cid in changed:
+            name, n = now[cid]
+            norm = normalize(name)
+            num = old[cid][0] if cid in old else nxt
+            nxt += cid not in old
+            db.execute("INSERT INTO c VALUES (?,?,?,?,?,?)", (num, cid, name, n, len(norm), norm))
+            g = grams(name)
+            touched_grams.update(g)
+            db.executemany("INSERT INTO p VALUES (?,?,?)", [(x, num, _fnv(x)) for x in g])
+        n_grams = db.execute("SELECT count(DISTINCT gram) FROM p").fetchone()[0]
+        if _buckets(n_grams) != buckets:
+            db.rollback()
+            raise _Rebuild
+        count = len(now)
+        if not gone and not changed:  # nothing a lookup file holds changed: none is written
+            return {"companies": count, "grams": n_grams, "buckets": buckets, "files": 0, "changed": 0}
+        files = _emit_buckets(db, out, buckets, {gram_hash(g, buckets) for g in touched_grams})
+        id_buckets = {gram_hash(i, buckets) for i in touched_ids}
+        if id_buckets:
+            ids: dict[int, dict[str, Any]] = {b: {} for b in id_buckets}
+            for cid, name, n in db.execute("SELECT id, name, n FROM c ORDER BY id"):
+                b = gram_hash(normalize(cid), buckets)
+                if b in ids:
+                    ids[b][normalize(cid)] = [name, n]
+            for b, d in ids.items():
+                _put(out / "id" / f"{b}.json", d)
+        _dump(out / "meta.json", {"v": 1, "buckets": buckets, "page": PAGE, "companies": count})
+        db.commit()
+    finally:
+        db.close()
+    return {"companies": count, "grams": n_grams, "buckets": buckets, "files": files, "changed": len(changed) + len(gone)}
 
 
 # ------------------------------------------------------------------ reference query (tests)

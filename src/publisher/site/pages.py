@@ -21,6 +21,7 @@ from .identity import identity
 from .load import Loaded
 from .model import SiteIndex
 from .render import Renderer, cst_date
+from .search import since
 from .urls import safe_seg
 from .views import (
     both,
@@ -317,7 +318,9 @@ def write_tasks(loaded: Loaded, r: Renderer, size: int) -> None:
     ids = ix.it("SELECT task_id FROM tasks UNION SELECT task_id FROM draws ORDER BY 1")
     for row in ids:
         if safe_seg(row[0]):
-            r.page(urls.task(row[0]), "task", searchable=True, **task_view(loaded, row[0]))
+            v = task_view(loaded, row[0])
+            r.page(urls.task(row[0]), "task", searchable=since([(v["task"] or {}).get("idx")]
+                                                               + [c["entry"]["idx"] for c in v["commits"]]), **v)
 
 
 def item_names(ix: SiteIndex, offices: list[Any], before: int) -> dict[tuple[str, str], str]:
@@ -542,7 +545,7 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
         name = tg["name"] or next((x["target_name"] for x in reversed(results) if x["target_name"]), "") or tg["id"]
         r.page(urls.company(tg["id"]), "company", target=target_view(tg, name), results=results, drawn=drawn,
                noncoop=noncoop, has_corrections=any(x["superseded"] for x in results), listed=listed,
-               inspected=True, searchable=True)
+               inspected=True, searchable=since([x["idx"] for x in results + drawn + noncoop]))
 
 
 def write_listed_company(r: Renderer, tg: Any, listed: Any, snapshot: Any) -> None:

@@ -86,7 +86,7 @@ class LedgerGenerator(Generator):
                   self.loaded, r, self.settings)  # browser verifier: /verify/
             stage("feeds", feeds.write_all, self.loaded, r, self.base)
             stage("search", search.write_pages, r)
-            stage("lookup", lookup.write_index, self.loaded.index, out, self._work)
+            stage("lookup", lookup.write_index, self.loaded.index, out, self._work, manifest)
             for p in self.context.get("pages", []):
                 for page in [p, *getattr(p, "translations", [])]:
                     r.add_to_sitemap(page.url)

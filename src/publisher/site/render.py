@@ -94,17 +94,18 @@ class Renderer:
         self._skeletons: dict[Any, list[str]] = {}
         self.incremental: Any = None  # a site.incremental.Manifest: pages whose inputs did not change are kept
 
-    def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, searchable: bool = False,
+    def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, searchable: bool | int = False,
              **ctx: Any) -> None:
         """Write ``path`` ('task/T1/') as /path and /en/path with the same data; ``searchable``
-        pages are listed for Pagefind (the others are not read by it at all)."""
+        pages are listed for Pagefind (the others are not read by it at all), an int being the
+        log index the page's data starts at (its search shard, see search.py)."""
         tmpl = self.get_template(template)
         section = SECTIONS.get(path.split("/", 1)[0], path.split("/", 1)[0] + "/")
         for lang in langs:
             name = urls.page_file(path, lang)
             root = urls.root_of(name)
             other = "en" if lang == "zh" else "zh"
-            job = self.incremental.begin(name, lang, template, ctx, searchable) if self.incremental is not None else None
+            job = self.incremental.begin(name, lang, template, ctx, bool(searchable)) if self.incremental is not None else None
             if job is None or not job.fresh():
                 self.writer.write_file(
                     name, tmpl, job.context(self.common[lang]) if job else self.common[lang], override_output=False,
@@ -114,7 +115,7 @@ class Renderer:
                     job.done()
             self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
             if searchable:
-                self._searchable.write(name + "\n")
+                self._searchable.write(name + ("\n" if searchable is True else f"\t{int(searchable)}\n"))
             self.pages_written += 1
 
     def stamped(self, path: str, template: str, shape: Any, values: dict[str, str], **ctx: Any) -> None:

@@ -170,6 +170,8 @@ class _Writer:
         self.latest = loaded.latest
         self.checkpoints = list(loaded.report.checkpoints)
         self._records: dict[str, list[Any]] = {}  # small snapshots, parsed once per build
+        self.pop_kept: dict[str, str] = {}  # task -> key of the pop/ files the previous build wrote
+        self.pop_keys: dict[str, str] = {}  # ... and this build's
         self._cached_bytes = 0
 
     # -- files the page fetches must exist under the output (the site normally copies ledger/)
@@ -294,6 +296,22 @@ class _Writer:
         return doc
 
     def population_index(self, task_id: str, commit_body: dict[str, Any]) -> None:
+        """pop/ of a task, unless the previous build into this directory wrote it from the same
+        commitment: its files are a pure function of the task id and the commitment's body
+        (which names the snapshot and sealed-leaves blobs by their SHA-256), so they are kept.
+        Otherwise the directory is emptied first (a superseding commitment may have fewer
+        chunks) and written again."""
+        from .incremental import digest
+
+        key = digest([FORMAT, CHUNK, task_id, commit_body])
+        base = self.out / "verify" / "data" / task_id / "pop"
+        self.pop_keys[task_id] = key
+        if self.pop_kept.get(task_id) == key and (base / "index.json").is_file():
+            return
+        shutil.rmtree(base, ignore_errors=True)
+        self._population_index(task_id, commit_body)
+
+    def _population_index(self, task_id: str, commit_body: dict[str, Any]) -> None:
         """Tasks share a few snapshots (per office, per half-year): snapshots are parsed once per
         build while they fit in CACHE_BYTES together (the ledger verifier already validated
         them); beyond that a snapshot is streamed again for each task. Keeping only the last
@@ -396,9 +414,13 @@ def population_list(task_id: str, names: list[str], rows: list[tuple[str, int, s
     return gzip.compress(("\n".join(lines) + "\n").encode("utf-8"), compresslevel=9, mtime=0)
 
 
-def write_data(loaded: Loaded, out: Path, work: Path) -> dict[str, Any]:
-    """verify/data/index.json and one verify/data/<task>.json (+ pop/) per task with a draw."""
+def write_data(loaded: Loaded, out: Path, work: Path, memory: Any = None) -> dict[str, Any]:
+    """verify/data/index.json and one verify/data/<task>.json (+ pop/) per task with a draw.
+
+    ``memory`` (site.incremental.Manifest): which pop/ directories the previous build into this
+    output wrote, and from what (see ``_Writer.population_index``)."""
     w = _Writer(loaded, out, work)
+    w.pop_kept = dict((memory.recall("verifier-pop") if memory is not None else None) or {})
     data = out / "verify" / "data"
     data.mkdir(parents=True, exist_ok=True)
     tasks = []
@@ -417,6 +439,8 @@ def write_data(loaded: Loaded, out: Path, work: Path) -> dict[str, Any]:
                           "embargo_until": doc["embargo_until"]})
     finally:
         w.close()
+    if memory is not None:
+        memory.remember("verifier-pop", w.pop_keys)
     (data / "index.json").write_text(json.dumps({"format": FORMAT, "tasks": tasks}, ensure_ascii=False,
                                                 indent=1) + "\n", encoding="utf-8")
     return {"tasks": len(tasks)}
@@ -435,4 +459,4 @@ def write_all(loaded: Loaded, r: Any, settings: dict[str, Any]) -> dict[str, Any
     out = Path(r.output)
     build_bundle(verifier_dir(settings), out / "verify" / "verifier.js")
     work = Path(loaded.index.path).parent
-    return write_data(loaded, out, work)
+    return write_data(loaded, out, work, getattr(r, "incremental", None))

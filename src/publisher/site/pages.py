@@ -107,7 +107,7 @@ def write_all(loaded: Loaded, r: Renderer, settings: dict[str, Any]) -> None:
     write_plans(loaded, r)
     write_tasks(loaded, r, size)
     write_results(loaded, r, size)
-    write_companies(loaded, r)
+    r.run_part(write_companies, loaded, r)  # half the pages: in a render worker when there is one
     r.page("verify/", "verify")
 
 

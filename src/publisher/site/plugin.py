@@ -70,6 +70,8 @@ class LedgerGenerator(Generator):
         r = Renderer(writer, self.get_template, out, self.common, self.base["public_url"])
         manifest = self.settings.get("PUBLISHER_MANIFEST")  # set by publisher build (site.incremental)
         r.incremental = manifest
+        r.workers = render_workers(self.settings)
+        r.forked.append(self.loaded.index.reopen)
         timings: dict[str, float] = {}
         counts: dict[str, int] = {}
 
@@ -86,7 +88,9 @@ class LedgerGenerator(Generator):
                   self.loaded, r, self.settings)  # browser verifier: /verify/
             stage("feeds", feeds.write_all, self.loaded, r, self.base)
             stage("search", search.write_pages, r)
-            stage("lookup", lookup.write_index, self.loaded.index, out, self._work)
+            stage("lookup", r.run_part, lookup.write_index, self.loaded.index, out, self._work)
+            stage("join", r.join)  # waiting for the render workers
+            timings.update({f"worker {k}": v for k, v in r.worker_seconds.items()})
             for p in self.context.get("pages", []):
                 for page in [p, *getattr(p, "translations", [])]:
                     r.add_to_sitemap(page.url)
@@ -110,6 +114,17 @@ class LedgerGenerator(Generator):
         if self._work is not None:
             shutil.rmtree(self._work, ignore_errors=True)
             self._work = None
+
+
+def render_workers(settings: dict[str, Any]) -> int:
+    """Processes writing pages: PUBLISHER_RENDER_WORKERS, else one per core up to two (1 =
+    everything in the build process; the output is the same either way)."""
+    import os
+
+    n = settings.get("PUBLISHER_RENDER_WORKERS")
+    if n is None:
+        n = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
+    return max(1, int(n))
 
 
 def get_generators(pelican: Any) -> type[Generator]:

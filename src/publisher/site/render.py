@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
@@ -89,10 +90,14 @@ class Renderer:
         self.common = common
         self.public_url = public_url.rstrip("/") + "/"
         self.pages_written = 0
-        self._sitemap = open(self.output / ".sitemap.part", "w", encoding="utf-8")
-        self._searchable = open(self.output / SEARCH_PAGES, "w", encoding="utf-8")
+        self._parts: list[tuple[Path, Path]] = []  # sitemap and searchable-list parts, in page order
+        self._open_part()
         self._skeletons: dict[Any, list[str]] = {}
         self.incremental: Any = None  # a site.incremental.Manifest: pages whose inputs did not change are kept
+        self.workers = 1  # processes writing pages (see run_part)
+        self.forked: list[Callable[[], None]] = []  # run in a worker right after fork (reopen the index)
+        self._children: list[Any] = []
+        self.worker_seconds: dict[str, float] = {}
 
     def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, searchable: bool = False,
              **ctx: Any) -> None:
@@ -169,18 +174,74 @@ class Renderer:
         with self.open(path) as f:
             f.write(text)
 
-    def close(self) -> None:
-        """Turn the collected URL list into sitemap.xml (streamed, one line at a time)."""
+    # -- parallel parts ---------------------------------------------------------------------
+
+    def _open_part(self) -> None:
+        n = len(self._parts)
+        sitemap, search = self.output / f".sitemap.part{n}", self.output / f".search.part{n}"
+        self._parts.append((sitemap, search))
+        self._sitemap = open(sitemap, "w", encoding="utf-8")
+        self._searchable = open(search, "w", encoding="utf-8")
+
+    def _close_part(self) -> None:
         self._sitemap.close()
         self._searchable.close()
-        part = self.output / ".sitemap.part"
-        with open(part, encoding="utf-8") as src, open(self.output / "sitemap.xml", "w", encoding="utf-8") as out:
+
+    def run_part(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn(*args)``, which writes pages as if at this point of the build, in a forked
+        worker process when one is free (``workers`` > 1), else here.
+
+        Why fork: the read-model is built once, then a worker inherits it (with a connection of
+        its own) and renders its share while this process goes on. Its sitemap and searchable
+        lines go to their own part, placed between this process's parts, so sitemap.xml and
+        the page list are the serial build's, byte for byte; see :meth:`join`."""
+        from .parallel import fork_part, join_part
+
+        for child in [c for c in self._children if c.finished()]:  # a worker that is done frees its slot
+            self._children.remove(child)
+            self.worker_seconds[child.name] = join_part(self, child)
+        if self.workers <= 1 or len(self._children) >= self.workers - 1 or not hasattr(os, "fork"):
+            fn(*args)
+            return
+        self._close_part()
+        self._open_part()  # the worker's part (it reopens these files)
+        self._close_part()
+        self._children.append(fork_part(self, fn, args, self._parts[-1]))
+        self._open_part()  # this process goes on after the worker's part
+
+    def join(self) -> dict[str, float]:
+        """Wait for every worker; add its pages and manifest records to this build's. Returns
+        each worker's CPU seconds by the function it ran (for the stage timings)."""
+        from .parallel import join_part
+
+        children, self._children = self._children, []
+        try:
+            for child in children:
+                self.worker_seconds[child.name] = join_part(self, child)
+        finally:
+            for child in children:
+                child.kill()
+        return self.worker_seconds
+
+    def close(self) -> None:
+        """Turn the collected URL list into sitemap.xml (streamed, one line at a time)."""
+        for child in self._children:  # a failed build: stop the workers it started
+            child.kill()
+        self._children = []
+        self._close_part()
+        with open(self.output / "sitemap.xml", "w", encoding="utf-8") as out, \
+                open(self.output / SEARCH_PAGES, "w", encoding="utf-8") as searchable:
             out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
                       '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
-            for line in src:
-                out.write(f"<url><loc>{xml_escape(line.strip())}</loc></url>\n")
+            for sitemap, search in self._parts:
+                with open(sitemap, encoding="utf-8") as src:
+                    for line in src:
+                        out.write(f"<url><loc>{xml_escape(line.strip())}</loc></url>\n")
+                with open(search, encoding="utf-8") as src:
+                    shutil.copyfileobj(src, searchable)
+                os.unlink(sitemap)
+                os.unlink(search)
             out.write("</urlset>\n")
-        os.unlink(part)
 
 
 class Chrome:

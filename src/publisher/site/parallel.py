@@ -101,12 +101,12 @@ def fork_part(r: Any, fn: Callable[..., Any], args: tuple, part: tuple[Path, Pat
     if pid:
         return Child(pid, result, getattr(fn, "__name__", "part"))
     code, payload = 1, None
-    started = time.process_time()
+    started, wall = time.process_time(), time.perf_counter()
     try:  # the worker: never returns into the caller's stack
         for hook in r.forked:
             hook()
         r._children = []
-        r.workers = 1  # a worker does not fork again
+        r.workers = 0  # a worker does not fork again
         r._sitemap = open(part[0], "w", encoding="utf-8")
         r._searchable = open(part[1], "w", encoding="utf-8")
         r.pages_written = 0
@@ -116,6 +116,7 @@ def fork_part(r: Any, fn: Callable[..., Any], args: tuple, part: tuple[Path, Pat
         r._sitemap.close()
         r._searchable.close()
         payload = {"pages": r.pages_written, "cpu": time.process_time() - started,
+                   "wall": time.perf_counter() - wall,
                    "manifest": _manifest_delta(r.incremental) if r.incremental is not None else None}
         code = 0
     except BaseException:  # noqa: BLE001 - everything is reported to the build process
@@ -128,8 +129,9 @@ def fork_part(r: Any, fn: Callable[..., Any], args: tuple, part: tuple[Path, Pat
             os._exit(code)
 
 
-def join_part(r: Any, child: Child) -> float:
-    """Wait for ``child``; merge its pages into ``r``; raise if it failed. Returns its CPU seconds."""
+def join_part(r: Any, child: Child) -> tuple[float, float]:
+    """Wait for ``child``; merge its pages into ``r``; raise if it failed. Returns its CPU and
+    wall seconds."""
     _, status = os.waitpid(child.pid, 0)
     child.done = True
     try:
@@ -145,4 +147,4 @@ def join_part(r: Any, child: Child) -> float:
     r.pages_written += payload["pages"]
     if payload["manifest"] is not None:
         _manifest_merge(r.incremental, payload["manifest"])
-    return payload["cpu"]
+    return payload["cpu"], payload["wall"]

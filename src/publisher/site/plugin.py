@@ -61,7 +61,7 @@ class LedgerGenerator(Generator):
         log.info("ledger verified: %d entries in %.1fs", self.loaded.report.size, self.loaded.seconds)
 
     def generate_output(self, writer: Any) -> None:
-        from . import downloads, feeds, lookup, pages, search, stats
+        from . import feeds, lookup, pages, search, stats
         from .render import Renderer
 
         assert self.loaded is not None
@@ -76,21 +76,21 @@ class LedgerGenerator(Generator):
         counts: dict[str, int] = {}
 
         def stage(name: str, fn: Any, *args: Any) -> None:
-            t0, n0 = time.perf_counter(), r.pages_written
+            t0, c0, n0 = time.perf_counter(), time.process_time(), r.pages_written
             fn(*args)
             timings[name], counts[name] = time.perf_counter() - t0, r.pages_written - n0
+            timings[f"{name} cpu"] = time.process_time() - c0
 
         try:
             stage("pages", pages.write_all, self.loaded, r, self.settings)
             stage("stats", stats.write_all, self.loaded, r)
-            stage("downloads", downloads.write_all, self.loaded, r, self.settings)
-            stage("verifier", __import__("publisher.site.verifier_assets", fromlist=["write_all"]).write_all,
-                  self.loaded, r, self.settings)  # browser verifier: /verify/
+            stage("downloads", r.run_part, write_data_files, self.loaded, r, self.settings)
             stage("feeds", feeds.write_all, self.loaded, r, self.base)
             stage("search", search.write_pages, r)
             stage("lookup", r.run_part, lookup.write_index, self.loaded.index, out, self._work)
             stage("join", r.join)  # waiting for the render workers
-            timings.update({f"worker {k}": v for k, v in r.worker_seconds.items()})
+            for k, (cpu, wall) in r.worker_seconds.items():
+                timings[f"worker {k}"], timings[f"worker {k} cpu"] = wall, cpu
             for p in self.context.get("pages", []):
                 for page in [p, *getattr(p, "translations", [])]:
                     r.add_to_sitemap(page.url)
@@ -116,15 +116,26 @@ class LedgerGenerator(Generator):
             self._work = None
 
 
+def write_data_files(loaded: Loaded, r: Any, settings: dict[str, Any]) -> None:
+    """Downloads, then the browser verifier's data (/verify/): one part, in this order, because
+    the verifier data reuses ledger files the downloads copy into the output."""
+    from . import downloads, verifier_assets
+
+    downloads.write_all(loaded, r, settings)
+    verifier_assets.write_all(loaded, r, settings)
+
+
 def render_workers(settings: dict[str, Any]) -> int:
-    """Processes writing pages: PUBLISHER_RENDER_WORKERS, else one per core up to two (1 =
-    everything in the build process; the output is the same either way)."""
+    """Forked render workers running beside the build process: PUBLISHER_RENDER_WORKERS, else
+    one per core up to two on a multi-core machine (0 = everything in the build process; the
+    output is the same either way)."""
     import os
 
     n = settings.get("PUBLISHER_RENDER_WORKERS")
     if n is None:
-        n = min(2, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1)
-    return max(1, int(n))
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        n = min(2, cores) if cores > 1 else 0
+    return max(0, int(n))
 
 
 def get_generators(pelican: Any) -> type[Generator]:

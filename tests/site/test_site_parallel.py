@@ -3,6 +3,7 @@ and keeps the same incremental manifest (so the next push is incremental either 
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
@@ -43,7 +44,7 @@ def test_parallel_build_is_byte_identical_to_serial(county, tmp_path, monkeypatc
     pages = {}
     for name in ("serial", "parallel"):
         m = Manifest(tmp_path / name, "")
-        m.key = m_key = __import__("json").loads(m.path.read_bytes()[len(b"publisher-site-manifest/1\n") + 32:])["key"]
+        m.key = m_key = json.loads(m.path.read_bytes()[len(b"publisher-site-manifest/1\n") + 32:])["key"]
         assert m.load() and m_key
         pages[name] = {k: v["key"] for k, v in m.old.items()}
     assert pages["serial"] == pages["parallel"] and any(k.startswith("company/") for k in pages["parallel"])
@@ -77,3 +78,35 @@ def test_a_failing_worker_fails_the_build(county, tmp_path, monkeypatch):
     monkeypatch.setattr(pages, "write_companies", broken)
     with pytest.raises(RenderWorkerError, match="boom in the worker"):
         run(county.ledger, tmp_path / "out", 2)
+
+
+def test_search_index_built_beside_the_parallel_build_equals_the_serial_one(county, tmp_path, monkeypatch):
+    """A full build starts Pagefind as soon as every searchable page is written (while the
+    workers still write the rest): same list of indexed pages, same index, as the serial build."""
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    out = {}
+    for workers in (0, 2):
+        out[workers] = tmp_path / f"w{workers}"
+        res = build(county.ledger, out[workers], settings_file=REPO / "pelicanconf.py", search=True,
+                    overrides={"PUBLISHER_NOW": NOW, "PUBLISHER_RENDER_WORKERS": workers})
+        assert res.pagefind_seconds > 0
+    a, b = files(out[0]), files(out[2])
+    assert sorted(a) == sorted(b)
+    entry = "pagefind/pagefind-entry.json"  # Pagefind writes its languages in either order, run to run
+    assert json.loads(a.pop(entry)) == json.loads(b.pop(entry))
+    assert [k for k in a if a[k] != b[k]] == []
+    assert any(k.startswith("pagefind/index/") for k in b)
+    listed = a[".search-pages"].decode().split()
+    assert any(p.startswith("company/") for p in listed) and any(p.startswith("en/task/") for p in listed)
+
+
+def test_a_searchable_page_after_the_index_started_is_an_error(tmp_path):
+    from publisher.site.render import Renderer
+
+    r = Renderer(None, lambda name: None, tmp_path, {}, "https://x.example/")
+    started = []
+    r.seal_search(lambda: started.append(True)).join()
+    assert started == [True] and (tmp_path / ".search-pages").read_text() == ""
+    with pytest.raises(RuntimeError, match="searchable page written after the search index was started"):
+        r.page("task/T1/", "task", searchable=True)
+    r.close()

@@ -40,6 +40,36 @@ class BuildResult:
     incremental: bool = False
 
 
+class EarlySearch:
+    """Pagefind, started by the plugin as soon as every searchable page is written (tasks and
+    inspected companies), so it runs while the rest of a full build (never-inspected company
+    pages, downloads, verifier data, lookup index) is still being written."""
+
+    def __init__(self, output: Path, shard_pages: int, shard_mb: int):
+        self.output, self.shard_pages, self.shard_mb = output, shard_pages, shard_mb
+        self.started = False
+        self.seconds = 0.0
+        self.error: BaseException | None = None
+        self.thread: Any = None
+
+    def start(self) -> None:
+        """Called in the plugin's search thread: index the site now."""
+        self.started = True
+        t0 = time.perf_counter()
+        try:
+            run_pagefind(self.output, shard_pages=self.shard_pages, shard_mb=self.shard_mb)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the build's own thread by wait()
+            self.error = exc
+        finally:
+            self.seconds = time.perf_counter() - t0
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
+
+
 def find_settings(start: Path | None = None) -> Path | None:
     for base in [start or Path.cwd(), REPO]:
         p = base / "pelicanconf.py"
@@ -98,18 +128,28 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     if incremental:  # pages whose inputs did not change stay as the previous build wrote them
         settings["DELETE_OUTPUT_DIRECTORY"] = False
     settings["PUBLISHER_MANIFEST"] = manifest
+    shard_pages = int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000)
+    shard_mb = int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150)
+    early = EarlySearch(output, shard_pages, shard_mb) if search and not incremental else None
+    settings["PUBLISHER_EARLY_SEARCH"] = early  # a full build indexes while it still writes
     logging.getLogger("pelican").setLevel(logging.WARNING)
     pelican = Pelican(settings)
-    pelican.run()
+    try:
+        pelican.run()
+    finally:
+        if early is not None and early.thread is not None:
+            early.thread.join()
     pel = time.perf_counter() - started
     (output / MARKER).write_text("built by publisher build\n", encoding="utf-8")
     t0 = time.perf_counter()
+    if early is not None and early.started:
+        early.wait()  # Pagefind ran beside the build (already joined above)
+        search = False
     if search and incremental and not manifest.search_changed and (output / "pagefind").is_dir():
         search = False  # no searchable page was written or removed: the index is the previous one
     if search:
-        run_pagefind(output, shard_pages=int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000),
-                     shard_mb=int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150))
-    pf = time.perf_counter() - t0
+        run_pagefind(output, shard_pages=shard_pages, shard_mb=shard_mb)
+    pf = time.perf_counter() - t0 + (early.seconds if early is not None else 0.0)
     pages = count_pages(output)
     entries = sum(1 for _ in (ledger / "log").open()) if (ledger / "log").is_file() else 0
     return BuildResult(output, time.perf_counter() - started, pel, pf, pages, entries,

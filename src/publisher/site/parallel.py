@@ -44,6 +44,13 @@ class Child:
         except ChildProcessError:
             return True
 
+    def wait_exit(self) -> None:
+        """Block until the worker has exited, without reaping it (another thread may)."""
+        try:
+            os.waitid(os.P_PID, self.pid, os.WEXITED | os.WNOWAIT)
+        except ChildProcessError:
+            pass
+
     def kill(self) -> None:
         """Stop this worker if it is still running (a failed build) and reap it."""
         if self.done:

@@ -83,6 +83,9 @@ class LedgerGenerator(Generator):
 
         try:
             stage("pages", pages.write_all, self.loaded, r, self.settings)
+            early = self.settings.get("PUBLISHER_EARLY_SEARCH")
+            if early is not None:  # every searchable page is written or being written: index them meanwhile
+                early.thread = r.seal_search(early.start)
             stage("stats", stats.write_all, self.loaded, r)
             stage("downloads", r.run_part, write_data_files, self.loaded, r, self.settings)
             stage("feeds", feeds.write_all, self.loaded, r, self.base)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
@@ -98,11 +99,14 @@ class Renderer:
         self.forked: list[Callable[[], None]] = []  # run in a worker right after fork (reopen the index)
         self._children: list[Any] = []
         self.worker_seconds: dict[str, tuple[float, float]] = {}  # part -> (CPU s, wall s)
+        self._sealed: int | None = None  # parts before this one hold every searchable page
 
     def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, searchable: bool = False,
              **ctx: Any) -> None:
         """Write ``path`` ('task/T1/') as /path and /en/path with the same data; ``searchable``
         pages are listed for Pagefind (the others are not read by it at all)."""
+        if searchable and self._sealed is not None:
+            raise RuntimeError(f"{path}: a searchable page written after the search index was started")
         tmpl = self.get_template(template)
         section = SECTIONS.get(path.split("/", 1)[0], path.split("/", 1)[0] + "/")
         data: Any = ctx
@@ -226,25 +230,46 @@ class Renderer:
                 child.kill()
         return self.worker_seconds
 
+    def seal_search(self, start: Callable[[], None]) -> threading.Thread:
+        """Every searchable page has been written here or is being written by a running worker:
+        write the list of searchable pages as soon as those workers end, then call ``start``
+        (Pagefind, see build.EarlySearch) in a thread, while the build writes everything else.
+        A searchable page written after this is an error, not a page missing from the index."""
+        self._close_part()
+        self._open_part()
+        self._sealed = len(self._parts) - 1
+        parts, children = self._parts[:self._sealed], list(self._children)
+
+        def run() -> None:
+            for child in children:
+                child.wait_exit()
+            _write_search_list(self.output / SEARCH_PAGES, [search for _, search in parts])
+            start()
+
+        thread = threading.Thread(target=run, name="search-index", daemon=True)
+        thread.start()
+        return thread
+
     def close(self) -> None:
-        """Turn the collected URL list into sitemap.xml (streamed, one line at a time)."""
+        """Turn the collected URL list into sitemap.xml (streamed, one line at a time), and the
+        searchable parts into the list Pagefind reads (unless seal_search wrote it already)."""
         for child in self._children:  # a failed build: stop the workers it started
             child.kill()
         self._children = []
         self._close_part()
-        with open(self.output / "sitemap.xml", "w", encoding="utf-8") as out, \
-                open(self.output / SEARCH_PAGES, "w", encoding="utf-8") as searchable:
+        with open(self.output / "sitemap.xml", "w", encoding="utf-8") as out:
             out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
                       '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
-            for sitemap, search in self._parts:
+            for sitemap, _ in self._parts:
                 with open(sitemap, encoding="utf-8") as src:
                     for line in src:
                         out.write(f"<url><loc>{xml_escape(line.strip())}</loc></url>\n")
-                with open(search, encoding="utf-8") as src:
-                    shutil.copyfileobj(src, searchable)
-                os.unlink(sitemap)
-                os.unlink(search)
             out.write("</urlset>\n")
+        if self._sealed is None:
+            _write_search_list(self.output / SEARCH_PAGES, [search for _, search in self._parts])
+        for sitemap, search in self._parts:
+            os.unlink(sitemap)
+            os.unlink(search)
 
 
 class Chrome:
@@ -272,6 +297,13 @@ class Chrome:
 
     def nav(self, lroot: str, section: str) -> Markup:
         return self._render("nav", lroot, lroot, section)
+
+
+def _write_search_list(path: Path, parts: list[Path]) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        for part in parts:
+            with open(part, encoding="utf-8") as src:
+                shutil.copyfileobj(src, out)
 
 
 def _data_digest(ctx: dict[str, Any]) -> Any:

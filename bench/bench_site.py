@@ -249,7 +249,7 @@ def _cpu() -> tuple[float, float]:
 
 
 def measure(ledger: Path, out: Path, search: bool, now: int, workers: int | None, compare: bool = True,
-            render_workers: int | None = None) -> dict:
+            render_workers: int | None = None, full: bool = False) -> dict:
     from jinja2 import Environment, FileSystemLoader
 
     import publisher.site.plugin as plugin
@@ -307,6 +307,8 @@ def measure(ledger: Path, out: Path, search: bool, now: int, workers: int | None
     over = {"PUBLISHER_NOW": now, "PUBLISHER_AFTER_RENDER": after, "PUBLISHER_VERIFY_WORKERS": workers}
     if render_workers is not None:
         over["PUBLISHER_RENDER_WORKERS"] = render_workers
+    if full:  # verify every entry (no resumed state), as `publisher build --full`
+        over["PUBLISHER_FULL_VERIFY"] = True
     res = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=search, overrides=over)
     stats["build_seconds"] = round(time.perf_counter() - t, 2)
     self_cpu, child_cpu = _cpu()
@@ -340,11 +342,13 @@ def main() -> None:
     ap.add_argument("--serial-baseline", action="store_true",
                     help="first build with PUBLISHER_RENDER_WORKERS=0 (every page in the build process, Pagefind "
                          "still beside it), then the measured build; print the ratios")
+    ap.add_argument("--full", action="store_true", help="verify every entry (`publisher build --full`); without it "
+                    "a second build resumes verification from the first one's saved state")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
         print(json.dumps(measure(Path(a.child[0]), Path(a.child[1]), not a.no_search, a.now, a.verify_workers,
-                                 not a.no_compare, a.render_workers)))
+                                 not a.no_compare, a.render_workers, a.full)))
         return
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="bench-site-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -373,6 +377,8 @@ def main() -> None:
             cmd += ["--no-compare"]
         if render_workers is not None:
             cmd += ["--render-workers", str(render_workers)]
+        if a.full:
+            cmd += ["--full"]
         proc = subprocess.run(cmd, capture_output=True, text=True)
         if proc.returncode != 0:
             print(proc.stderr[-4000:])

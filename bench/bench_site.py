@@ -323,6 +323,7 @@ def measure(ledger: Path, out: Path, search: bool, now: int, workers: int | None
     stats["pelican_seconds"] = round(res.pelican_seconds - stats.get("bench_hook_seconds", 0), 2)
     stats["build_seconds"] = round(stats["build_seconds"] - stats.get("bench_hook_seconds", 0), 2)
     stats["pagefind_seconds"] = round(res.pagefind_seconds, 2)
+    stats["pagefind_overlap_seconds"] = round(res.pagefind_overlap, 2)  # of them, while pages were written
     stats["html_files"] = res.pages
     stats["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     stats["pagefind_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)

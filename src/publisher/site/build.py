@@ -38,6 +38,7 @@ class BuildResult:
     rendered: int = 0  # pages rendered by this build
     kept: int = 0  # pages an incremental build left as they were
     incremental: bool = False
+    pagefind_overlap: float = 0.0  # seconds Pagefind ran while pages were still being written
 
 
 class EarlySearch:
@@ -55,13 +56,14 @@ class EarlySearch:
     def start(self) -> None:
         """Called in the plugin's search thread: index the site now."""
         self.started = True
-        t0 = time.perf_counter()
+        self.t0 = time.perf_counter()
         try:
             run_pagefind(self.output, shard_pages=self.shard_pages, shard_mb=self.shard_mb)
         except BaseException as exc:  # noqa: BLE001 - re-raised in the build's own thread by wait()
             self.error = exc
         finally:
-            self.seconds = time.perf_counter() - t0
+            self.t1 = time.perf_counter()
+            self.seconds = self.t1 - self.t0
 
     def wait(self) -> None:
         if self.thread is not None:
@@ -137,9 +139,11 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     try:
         pelican.run()
     finally:
+        pelican_done = time.perf_counter()
         if early is not None and early.thread is not None:
             early.thread.join()
-    pel = time.perf_counter() - started
+    pel = pelican_done - started
+    overlap = max(0.0, min(early.t1, pelican_done) - early.t0) if early is not None and early.started else 0.0
     (output / MARKER).write_text("built by publisher build\n", encoding="utf-8")
     t0 = time.perf_counter()
     if early is not None and early.started:
@@ -153,4 +157,4 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     pages = count_pages(output)
     entries = sum(1 for _ in (ledger / "log").open()) if (ledger / "log").is_file() else 0
     return BuildResult(output, time.perf_counter() - started, pel, pf, pages, entries,
-                       manifest.rendered, manifest.kept, incremental)
+                       manifest.rendered, manifest.kept, incremental, overlap)

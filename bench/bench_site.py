@@ -19,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import resource
 import shutil
 import subprocess
@@ -242,14 +243,32 @@ class BareWriter:
             f.write(template.render({**context, **kwargs}))
 
 
-def measure(ledger: Path, out: Path, search: bool, now: int, workers: int | None, compare: bool = True) -> dict:
+def _cpu() -> tuple[float, float]:
+    s, c = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return s.ru_utime + s.ru_stime, c.ru_utime + c.ru_stime
+
+
+def measure(ledger: Path, out: Path, search: bool, now: int, workers: int | None, compare: bool = True,
+            render_workers: int | None = None, full: bool = False) -> dict:
     from jinja2 import Environment, FileSystemLoader
 
+    import publisher.site.plugin as plugin
     from publisher.site import pages
     from publisher.site.build import build
     from publisher.site.render import FILTERS, Renderer
 
     stats: dict = {}
+    load_verified = plugin.load_verified
+
+    def timed_load(*args, **kw):  # CPU of verification + read-model, its loader processes included
+        b = _cpu()
+        try:
+            return load_verified(*args, **kw)
+        finally:
+            e = _cpu()
+            stats["verify_cpu"] = {"self": round(e[0] - b[0], 2), "children": round(e[1] - b[1], 2)}
+
+    plugin.load_verified = timed_load
 
     def after(loaded, info):
         t_hook = time.perf_counter()
@@ -284,13 +303,27 @@ def measure(ledger: Path, out: Path, search: bool, now: int, workers: int | None
         stats["bench_hook_seconds"] = round(time.perf_counter() - t_hook, 2)
 
     t = time.perf_counter()
-    res = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=search,
-                overrides={"PUBLISHER_NOW": now, "PUBLISHER_AFTER_RENDER": after,
-                           "PUBLISHER_VERIFY_WORKERS": workers})
+    load0 = os.getloadavg()
+    over = {"PUBLISHER_NOW": now, "PUBLISHER_AFTER_RENDER": after, "PUBLISHER_VERIFY_WORKERS": workers}
+    if render_workers is not None:
+        over["PUBLISHER_RENDER_WORKERS"] = render_workers
+    if full:  # verify every entry (no resumed state), as `publisher build --full`
+        over["PUBLISHER_FULL_VERIFY"] = True
+    res = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=search, overrides=over)
     stats["build_seconds"] = round(time.perf_counter() - t, 2)
+    self_cpu, child_cpu = _cpu()
+    workers_cpu = sum(v for k, v in stats["plugin"].items() if k.startswith("worker ") and k.endswith(" cpu"))
+    verify_children = stats.get("verify_cpu", {}).get("children", 0.0)
+    stats["cpu"] = {"build_process": round(self_cpu, 2), "verify_loaders": verify_children,
+                    "render_workers": round(workers_cpu, 2),
+                    # what is left of the children's CPU is Pagefind's (the only other child)
+                    "pagefind": round(child_cpu - verify_children - workers_cpu, 2),
+                    "total": round(self_cpu + child_cpu, 2)}
+    stats["loadavg"] = [round(x, 1) for x in load0 + os.getloadavg()]
     stats["pelican_seconds"] = round(res.pelican_seconds - stats.get("bench_hook_seconds", 0), 2)
     stats["build_seconds"] = round(stats["build_seconds"] - stats.get("bench_hook_seconds", 0), 2)
     stats["pagefind_seconds"] = round(res.pagefind_seconds, 2)
+    stats["pagefind_overlap_seconds"] = round(res.pagefind_overlap, 2)  # of them, while pages were written
     stats["html_files"] = res.pages
     stats["peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)
     stats["pagefind_peak_rss_mb"] = round(resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024)
@@ -306,11 +339,17 @@ def main() -> None:
     ap.add_argument("--now", type=int, default=day_ts(date(2026, 12, 1)))
     ap.add_argument("--verify-workers", type=int, help="processes loading entries while verifying (default: cores)")
     ap.add_argument("--no-compare", action="store_true", help="skip the two extra render passes (big runs)")
+    ap.add_argument("--render-workers", type=int, help="PUBLISHER_RENDER_WORKERS (default: the build's own, 2 on 2 cores)")
+    ap.add_argument("--serial-baseline", action="store_true",
+                    help="first build with PUBLISHER_RENDER_WORKERS=0 (every page in the build process, Pagefind "
+                         "still beside it), then the measured build; print the ratios")
+    ap.add_argument("--full", action="store_true", help="verify every entry (`publisher build --full`); without it "
+                    "a second build resumes verification from the first one's saved state")
     ap.add_argument("--child", nargs=2, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
         print(json.dumps(measure(Path(a.child[0]), Path(a.child[1]), not a.no_search, a.now, a.verify_workers,
-                                 not a.no_compare)))
+                                 not a.no_compare, a.render_workers, a.full)))
         return
     work = Path(a.keep) if a.keep else Path(tempfile.mkdtemp(prefix="bench-site-"))
     work.mkdir(parents=True, exist_ok=True)
@@ -329,31 +368,49 @@ def main() -> None:
         else:
             print(f"reusing {ledger}")
     out = work / "site"
-    shutil.rmtree(out, ignore_errors=True)
-    cmd = [sys.executable, __file__, "--child", str(ledger), str(out), "--now", str(a.now)] + (["--no-search"] if a.no_search else [])
-    if a.verify_workers:
-        cmd += ["--verify-workers", str(a.verify_workers)]
-    if a.no_compare:
-        cmd += ["--no-compare"]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        print(proc.stderr[-4000:])
-        sys.exit(1)
-    s = json.loads(proc.stdout.strip().splitlines()[-1])
-    n = s["plugin_pages"]["pages"]
-    cold = n / s["plugin"]["pages"]
+
+    def child(render_workers: int | None, compare: bool) -> dict:
+        shutil.rmtree(out, ignore_errors=True)
+        cmd = [sys.executable, __file__, "--child", str(ledger), str(out), "--now", str(a.now)] + (["--no-search"] if a.no_search else [])
+        if a.verify_workers:
+            cmd += ["--verify-workers", str(a.verify_workers)]
+        if not compare:
+            cmd += ["--no-compare"]
+        if render_workers is not None:
+            cmd += ["--render-workers", str(render_workers)]
+        if a.full:
+            cmd += ["--full"]
+        proc = subprocess.run(cmd, capture_output=True, text=True)
+        if proc.returncode != 0:
+            print(proc.stderr[-4000:])
+            sys.exit(1)
+        return json.loads(proc.stdout.strip().splitlines()[-1])
+
+    base = child(0, False) if a.serial_baseline else None
+    s = child(a.render_workers, not a.no_compare)
+    if base is not None:
+        print("serial baseline (PUBLISHER_RENDER_WORKERS=0):", json.dumps({k: base[k] for k in (
+            "build_seconds", "pagefind_seconds", "cpu", "loadavg", "plugin")}))
+    cold = s["html_files"] / max(1e-9, s["pelican_seconds"] - s["verify_index_seconds"])  # every output stage
     print(json.dumps(s, indent=1))
     print(f"\nentries {s['entries']:,}; HTML files {s['html_files']:,}")
     print(f"build {s['build_seconds']}s = verify+index {s['verify_index_seconds']}s + render/downloads "
           f"{s['pelican_seconds'] - s['verify_index_seconds']:.1f}s + pagefind {s['pagefind_seconds']}s")
     print(f"peak RSS: build {s['peak_rss_mb']} MB, pagefind {s['pagefind_peak_rss_mb']} MB (limit 4096 MB)")
+    c = s["cpu"]
+    print(f"CPU s: total {c['total']} = build process {c['build_process']} + verify loaders {c['verify_loaders']} "
+          f"+ render workers {c['render_workers']} + pagefind {c['pagefind']}; load average {s['loadavg']}")
+    if base is not None:
+        print(f"vs serial baseline in this run: wall {s['build_seconds']} / {base['build_seconds']} = "
+              f"{s['build_seconds'] / base['build_seconds']:.2f}; CPU {c['total']} / {base['cpu']['total']} = "
+              f"{c['total'] / base['cpu']['total']:.2f}")
     if "bare" in s:
         warm, bare = s["pelican"]["count"] / s["pelican"]["pages"], s["bare"]["count"] / s["bare"]["pages"]
         print(f"page rate: plugin (first, cold) {cold:,.0f} pages/s; same pages again through Pelican's writer "
               f"{warm:,.0f} pages/s vs bare Jinja2 {bare:,.0f} pages/s -> {100 * warm / bare:.0f}% "
               f"(cold: {100 * cold / bare:.0f}%; target >= 70%)")
     else:
-        print(f"page rate: plugin {cold:,.0f} pages/s (comparison skipped)")
+        print(f"page rate: whole output (all stages, workers included) {cold:,.0f} pages/s (comparison skipped)")
     if not a.keep:
         shutil.rmtree(work, ignore_errors=True)
 

@@ -38,6 +38,39 @@ class BuildResult:
     rendered: int = 0  # pages rendered by this build
     kept: int = 0  # pages an incremental build left as they were
     incremental: bool = False
+    pagefind_overlap: float = 0.0  # seconds Pagefind ran while pages were still being written
+
+
+class EarlySearch:
+    """Pagefind, started by the plugin as soon as every searchable page is written (tasks and
+    inspected companies), so it runs while the rest of a full build (never-inspected company
+    pages, downloads, verifier data, lookup index) is still being written."""
+
+    def __init__(self, output: Path, shard_pages: int, shard_mb: int, state_path: Path | None = None):
+        self.output, self.shard_pages, self.shard_mb = output, shard_pages, shard_mb
+        self.state_path = state_path
+        self.started = False
+        self.seconds = 0.0
+        self.error: BaseException | None = None
+        self.thread: Any = None
+
+    def start(self) -> None:
+        """Called in the plugin's search thread: index the site now."""
+        self.started = True
+        self.t0 = time.perf_counter()
+        try:
+            run_pagefind(self.output, shard_pages=self.shard_pages, shard_mb=self.shard_mb, state_path=self.state_path)
+        except BaseException as exc:  # noqa: BLE001 - re-raised in the build's own thread by wait()
+            self.error = exc
+        finally:
+            self.t1 = time.perf_counter()
+            self.seconds = self.t1 - self.t0
+
+    def wait(self) -> None:
+        if self.thread is not None:
+            self.thread.join()
+        if self.error is not None:
+            raise self.error
 
 
 def find_settings(start: Path | None = None) -> Path | None:
@@ -99,20 +132,32 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     if incremental:  # pages whose inputs did not change stay as the previous build wrote them
         settings["DELETE_OUTPUT_DIRECTORY"] = False
     settings["PUBLISHER_MANIFEST"] = manifest
+    shard_pages = int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000)
+    shard_mb = int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150)
+    search_state = manifest.path.with_suffix(".search.json") if manifest.mac_key else None  # shards indexed (search.py)
+    early = EarlySearch(output, shard_pages, shard_mb, search_state) if search and not incremental else None
+    settings["PUBLISHER_EARLY_SEARCH"] = early  # a full build indexes while it still writes
     logging.getLogger("pelican").setLevel(logging.WARNING)
     pelican = Pelican(settings)
-    pelican.run()
-    pel = time.perf_counter() - started
+    try:
+        pelican.run()
+    finally:
+        pelican_done = time.perf_counter()
+        if early is not None and early.thread is not None:
+            early.thread.join()
+    pel = pelican_done - started
+    overlap = max(0.0, min(early.t1, pelican_done) - early.t0) if early is not None and early.started else 0.0
     (output / MARKER).write_text("built by publisher build\n", encoding="utf-8")
     t0 = time.perf_counter()
+    if early is not None and early.started:
+        early.wait()  # Pagefind ran beside the build (already joined above)
+        search = False
     if search and incremental and not manifest.search_changed and (output / "pagefind").is_dir():
         search = False  # no searchable page was written or removed: the index is the previous one
     if search:
-        run_pagefind(output, shard_pages=int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000),
-                     shard_mb=int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150),
-                     state_path=manifest.path.with_suffix(".search.json") if manifest.mac_key else None)
-    pf = time.perf_counter() - t0
+        run_pagefind(output, shard_pages=shard_pages, shard_mb=shard_mb, state_path=search_state)
+    pf = time.perf_counter() - t0 + (early.seconds if early is not None else 0.0)
     pages = count_pages(output)
     entries = sum(1 for _ in (ledger / "log").open()) if (ledger / "log").is_file() else 0
     return BuildResult(output, time.perf_counter() - started, pel, pf, pages, entries,
-                       manifest.rendered, manifest.kept, incremental)
+                       manifest.rendered, manifest.kept, incremental, overlap)

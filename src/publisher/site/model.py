@@ -422,6 +422,13 @@ class SiteIndex:
     def close(self) -> None:
         self.db.close()
 
+    def reopen(self) -> None:
+        """In a forked render worker: a read-only connection of its own (an SQLite connection
+        must not be used across fork). The inherited one is kept, never used or closed here."""
+        self._inherited = self.db
+        self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        self.db.row_factory = sqlite3.Row
+
     # ---------------------------------------------------------------- saved with a verify state
 
     def save_to(self, path: Path) -> Any:

@@ -103,12 +103,15 @@ def trust_pin(trust, settings: dict[str, Any]) -> dict[str, str]:
 def write_all(loaded: Loaded, r: Renderer, settings: dict[str, Any]) -> None:
     size = int(settings.get("PUBLISHER_PAGE_SIZE") or 200)
     write_home(loaded, r)
+    # Company pages are most of the site: written first, by render workers when there are any,
+    # while this process writes the listings, tasks and results (see Renderer.run_part).
+    r.run_part(write_companies, loaded, r)
+    r.run_part(write_listed_companies, loaded, r)
     write_offices(loaded, r, size)
     write_items(loaded, r)
     write_plans(loaded, r)
     write_tasks(loaded, r, size)
     write_results(loaded, r, size)
-    write_companies(loaded, r)
     r.page("verify/", "verify")
 
 
@@ -506,7 +509,34 @@ def write_result_shards(ix: SiteIndex, r: Renderer, year: int) -> dict[str, Any]
 
 # ------------------------------------------------------------------------------ companies
 
+def _active(ix: SiteIndex) -> set[str]:
+    """Targets ever drawn, inspected or reported as not cooperating (they get a full page)."""
+    return {row[0] for row in ix.it("SELECT target_id FROM selected UNION SELECT target_id FROM results "
+                                    "UNION SELECT target_id FROM noncoop")}
+
+
+def _listed_in(ix: SiteIndex) -> dict[str, dict[str, Any]]:
+    return {row["entry_id"]: dict(row) for row in ix.q(
+        "SELECT entry_id, office, time, body FROM docs WHERE type='directory.snapshot'")}
+
+
+def _listed(listed_in: dict[str, dict[str, Any]], tg: Any) -> dict[str, Any] | None:
+    snap = listed_in.get(tg["listed"])
+    return {"office": snap["office"], "time": snap["time"],
+            "confirmed": (loads(snap["body"]) or {}).get("confirmed_at")} if snap else None
+
+
+def write_listed_companies(loaded: Loaded, r: Renderer) -> None:
+    """Every directory company never drawn or inspected (NECIPS: 暂无), in id order."""
+    ix = loaded.index
+    active, listed_in = _active(ix), _listed_in(ix)
+    for tg in ix.it("SELECT * FROM targets ORDER BY id"):
+        if tg["id"] not in active and safe_seg(tg["id"]):
+            write_listed_company(r, tg, _listed(listed_in, tg), tg["listed"])
+
+
 def write_companies(loaded: Loaded, r: Renderer) -> None:
+    """Every company ever drawn or inspected, in id order (the others: write_listed_companies)."""
     ix = loaded.index
     tasks_cache: dict[str, Any] = {}
 
@@ -520,19 +550,11 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
                                 "type": both("check_type", "directional" if directional else "open")}
         return tasks_cache[tid]
 
-    active = {row[0] for row in ix.it("SELECT target_id FROM selected UNION SELECT target_id FROM results "
-                                      "UNION SELECT target_id FROM noncoop")}
-    listed_in = {row["entry_id"]: dict(row) for row in ix.q(
-        "SELECT entry_id, office, time, body FROM docs WHERE type='directory.snapshot'")}
+    active, listed_in = _active(ix), _listed_in(ix)
     for tg in ix.it("SELECT * FROM targets ORDER BY id"):
-        if not safe_seg(tg["id"]):
+        if tg["id"] not in active or not safe_seg(tg["id"]):
             continue
-        snap = listed_in.get(tg["listed"])
-        listed = {"office": snap["office"], "time": snap["time"],
-                  "confirmed": (loads(snap["body"]) or {}).get("confirmed_at")} if snap else None
-        if tg["id"] not in active:  # in the directory, never drawn or inspected (NECIPS: 暂无)
-            write_listed_company(r, tg, listed, tg["listed"])
-            continue
+        listed = _listed(listed_in, tg)
         results = []
         for x in ix.q(RESULT_COLS + " WHERE r.target_id=? ORDER BY r.idx", tg["id"]):
             v = result_view(x)

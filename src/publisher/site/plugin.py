@@ -61,7 +61,7 @@ class LedgerGenerator(Generator):
         log.info("ledger verified: %d entries in %.1fs", self.loaded.report.size, self.loaded.seconds)
 
     def generate_output(self, writer: Any) -> None:
-        from . import downloads, feeds, lookup, pages, search, stats
+        from . import feeds, lookup, pages, search, stats
         from .render import Renderer
 
         assert self.loaded is not None
@@ -70,23 +70,30 @@ class LedgerGenerator(Generator):
         r = Renderer(writer, self.get_template, out, self.common, self.base["public_url"])
         manifest = self.settings.get("PUBLISHER_MANIFEST")  # set by publisher build (site.incremental)
         r.incremental = manifest
+        r.workers = render_workers(self.settings)
+        r.forked.append(self.loaded.index.reopen)
         timings: dict[str, float] = {}
         counts: dict[str, int] = {}
 
         def stage(name: str, fn: Any, *args: Any) -> None:
-            t0, n0 = time.perf_counter(), r.pages_written
+            t0, c0, n0 = time.perf_counter(), time.process_time(), r.pages_written
             fn(*args)
             timings[name], counts[name] = time.perf_counter() - t0, r.pages_written - n0
+            timings[f"{name} cpu"] = time.process_time() - c0
 
         try:
             stage("pages", pages.write_all, self.loaded, r, self.settings)
+            early = self.settings.get("PUBLISHER_EARLY_SEARCH")
+            if early is not None:  # every searchable page is written or being written: index them meanwhile
+                early.thread = r.seal_search(early.start)
             stage("stats", stats.write_all, self.loaded, r)
-            stage("downloads", downloads.write_all, self.loaded, r, self.settings)
-            stage("verifier", __import__("publisher.site.verifier_assets", fromlist=["write_all"]).write_all,
-                  self.loaded, r, self.settings)  # browser verifier: /verify/
+            stage("downloads", r.run_part, write_data_files, self.loaded, r, self.settings)
             stage("feeds", feeds.write_all, self.loaded, r, self.base)
             stage("search", search.write_pages, r)
-            stage("lookup", lookup.write_index, self.loaded.index, out, self._work, manifest)
+            stage("lookup", r.run_part, lookup.write_index, self.loaded.index, out, self._work, manifest)
+            stage("join", r.join)  # waiting for the render workers
+            for k, (cpu, wall) in r.worker_seconds.items():
+                timings[f"worker {k}"], timings[f"worker {k} cpu"] = wall, cpu
             for p in self.context.get("pages", []):
                 for page in [p, *getattr(p, "translations", [])]:
                     r.add_to_sitemap(page.url)
@@ -110,6 +117,28 @@ class LedgerGenerator(Generator):
         if self._work is not None:
             shutil.rmtree(self._work, ignore_errors=True)
             self._work = None
+
+
+def write_data_files(loaded: Loaded, r: Any, settings: dict[str, Any]) -> None:
+    """Downloads, then the browser verifier's data (/verify/): one part, in this order, because
+    the verifier data reuses ledger files the downloads copy into the output."""
+    from . import downloads, verifier_assets
+
+    downloads.write_all(loaded, r, settings)
+    verifier_assets.write_all(loaded, r, settings)
+
+
+def render_workers(settings: dict[str, Any]) -> int:
+    """Forked render workers running beside the build process: PUBLISHER_RENDER_WORKERS, else
+    one per core up to two on a multi-core machine (0 = everything in the build process; the
+    output is the same either way)."""
+    import os
+
+    n = settings.get("PUBLISHER_RENDER_WORKERS")
+    if n is None:
+        cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+        n = min(2, cores) if cores > 1 else 0
+    return max(0, int(n))
 
 
 def get_generators(pelican: Any) -> type[Generator]:

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
+import threading
 from collections.abc import Callable
 from datetime import UTC, datetime, timedelta, timezone
 from functools import lru_cache
@@ -89,23 +91,33 @@ class Renderer:
         self.common = common
         self.public_url = public_url.rstrip("/") + "/"
         self.pages_written = 0
-        self._sitemap = open(self.output / ".sitemap.part", "w", encoding="utf-8")
-        self._searchable = open(self.output / SEARCH_PAGES, "w", encoding="utf-8")
+        self._parts: list[tuple[Path, Path]] = []  # sitemap and searchable-list parts, in page order
+        self._open_part()
         self._skeletons: dict[Any, list[str]] = {}
         self.incremental: Any = None  # a site.incremental.Manifest: pages whose inputs did not change are kept
+        self.workers = 0  # forked render workers running at once (see run_part); 0 = none
+        self.forked: list[Callable[[], None]] = []  # run in a worker right after fork (reopen the index)
+        self._children: list[Any] = []
+        self.worker_seconds: dict[str, tuple[float, float]] = {}  # part -> (CPU s, wall s)
+        self._sealed: int | None = None  # parts before this one hold every searchable page
 
     def page(self, path: str, template: str, langs: tuple[str, ...] = urls.LANGS, searchable: bool | int = False,
              **ctx: Any) -> None:
         """Write ``path`` ('task/T1/') as /path and /en/path with the same data; ``searchable``
         pages are listed for Pagefind (the others are not read by it at all), an int being the
         log index the page's data starts at (its search shard, see search.py)."""
+        if searchable and self._sealed is not None:
+            raise RuntimeError(f"{path}: a searchable page written after the search index was started")
         tmpl = self.get_template(template)
         section = SECTIONS.get(path.split("/", 1)[0], path.split("/", 1)[0] + "/")
+        data: Any = ctx
+        if self.incremental is not None and len(langs) > 1:
+            data = _data_digest(ctx)  # the page data digested once for both languages
         for lang in langs:
             name = urls.page_file(path, lang)
             root = urls.root_of(name)
             other = "en" if lang == "zh" else "zh"
-            job = self.incremental.begin(name, lang, template, ctx, bool(searchable)) if self.incremental is not None else None
+            job = self.incremental.begin(name, lang, template, data, bool(searchable)) if self.incremental is not None else None
             if job is None or not job.fresh():
                 self.writer.write_file(
                     name, tmpl, job.context(self.common[lang]) if job else self.common[lang], override_output=False,
@@ -170,18 +182,95 @@ class Renderer:
         with self.open(path) as f:
             f.write(text)
 
-    def close(self) -> None:
-        """Turn the collected URL list into sitemap.xml (streamed, one line at a time)."""
+    # -- parallel parts ---------------------------------------------------------------------
+
+    def _open_part(self) -> None:
+        n = len(self._parts)
+        sitemap, search = self.output / f".sitemap.part{n}", self.output / f".search.part{n}"
+        self._parts.append((sitemap, search))
+        self._sitemap = open(sitemap, "w", encoding="utf-8")
+        self._searchable = open(search, "w", encoding="utf-8")
+
+    def _close_part(self) -> None:
         self._sitemap.close()
         self._searchable.close()
-        part = self.output / ".sitemap.part"
-        with open(part, encoding="utf-8") as src, open(self.output / "sitemap.xml", "w", encoding="utf-8") as out:
+
+    def run_part(self, fn: Callable[..., Any], *args: Any) -> None:
+        """Run ``fn(*args)``, which writes pages as if at this point of the build, in a forked
+        worker process when fewer than ``workers`` are running, else here.
+
+        Why fork: the read-model is built once, then a worker inherits it (with a connection of
+        its own) and renders its share while this process goes on. Its sitemap and searchable
+        lines go to their own part, placed between this process's parts, so sitemap.xml and
+        the page list are the serial build's, byte for byte; see :meth:`join`."""
+        from .parallel import fork_part, join_part
+
+        for child in [c for c in self._children if c.finished()]:  # a worker that is done frees its slot
+            self._children.remove(child)
+            self.worker_seconds[child.name] = join_part(self, child)
+        if len(self._children) >= self.workers or not hasattr(os, "fork"):
+            fn(*args)
+            return
+        self._close_part()
+        self._open_part()  # the worker's part (it reopens these files)
+        self._close_part()
+        self._children.append(fork_part(self, fn, args, self._parts[-1]))
+        self._open_part()  # this process goes on after the worker's part
+
+    def join(self) -> dict[str, tuple[float, float]]:
+        """Wait for every worker; add its pages and manifest records to this build's. Returns
+        each worker's (CPU, wall) seconds by the function it ran (for the stage timings)."""
+        from .parallel import join_part
+
+        children, self._children = self._children, []
+        try:
+            for child in children:
+                self.worker_seconds[child.name] = join_part(self, child)
+        finally:
+            for child in children:
+                child.kill()
+        return self.worker_seconds
+
+    def seal_search(self, start: Callable[[], None]) -> threading.Thread:
+        """Every searchable page has been written here or is being written by a running worker:
+        write the list of searchable pages as soon as those workers end, then call ``start``
+        (Pagefind, see build.EarlySearch) in a thread, while the build writes everything else.
+        A searchable page written after this is an error, not a page missing from the index."""
+        self._close_part()
+        self._open_part()
+        self._sealed = len(self._parts) - 1
+        parts, children = self._parts[:self._sealed], list(self._children)
+
+        def run() -> None:
+            for child in children:
+                child.wait_exit()
+            _write_search_list(self.output / SEARCH_PAGES, [search for _, search in parts])
+            start()
+
+        thread = threading.Thread(target=run, name="search-index", daemon=True)
+        thread.start()
+        return thread
+
+    def close(self) -> None:
+        """Turn the collected URL list into sitemap.xml (streamed, one line at a time), and the
+        searchable parts into the list Pagefind reads (unless seal_search wrote it already)."""
+        for child in self._children:  # a failed build: stop the workers it started
+            child.kill()
+        self._children = []
+        self._close_part()
+        with open(self.output / "sitemap.xml", "w", encoding="utf-8") as out:
             out.write('<?xml version="1.0" encoding="UTF-8"?>\n'
                       '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">\n')
-            for line in src:
-                out.write(f"<url><loc>{xml_escape(line.strip())}</loc></url>\n")
+            for sitemap, _ in self._parts:
+                with open(sitemap, encoding="utf-8") as src:
+                    for line in src:
+                        out.write(f"<url><loc>{xml_escape(line.strip())}</loc></url>\n")
             out.write("</urlset>\n")
-        os.unlink(part)
+        if self._sealed is None:
+            _write_search_list(self.output / SEARCH_PAGES, [search for _, search in self._parts])
+        for sitemap, search in self._parts:
+            os.unlink(sitemap)
+            os.unlink(search)
 
 
 class Chrome:
@@ -209,6 +298,25 @@ class Chrome:
 
     def nav(self, lroot: str, section: str) -> Markup:
         return self._render("nav", lroot, lroot, section)
+
+
+def _write_search_list(path: Path, parts: list[Path]) -> None:
+    with open(path, "w", encoding="utf-8") as out:
+        for part in parts:
+            with open(part, encoding="utf-8") as src:
+                shutil.copyfileobj(src, out)
+
+
+def _data_digest(ctx: dict[str, Any]) -> Any:
+    """What the manifest keys a page's data by: the digest of ``ctx``, computed once per page
+    rather than once per language (it was a fifth of the full build's CPU); ``ctx`` itself when
+    it has no digest, so the manifest still sees it as uncacheable."""
+    from .incremental import Uncacheable, digest
+
+    try:
+        return {"data-digest": digest(ctx)}
+    except Uncacheable:
+        return ctx
 
 
 def _split_slots(text: str, slots: dict[str, str]) -> list[str]:

@@ -56,12 +56,18 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "draw.rules": ([P + "draw/rules/*"], ["tests/draw/rules"]),
     "draw": ([P + "draw/*.py"], ["tests/draw", "--ignore", "tests/draw/rules"]),
 }
+# Per-group CPU-limit constant (s), where fixtures dominate. mutmut's estimate of a mutant's tests
+# counts only their *call* phases, and it also stops a mutant at *half* the CPU limit of wall time:
+# the verifier's tests build ledgers in fixtures (fsync'd appends), so under a load of 8-12 a
+# surviving verifier mutant running its ~70 tests took longer than (2 s + 2 s) x 4 of wall time
+# and was reported as a timeout, i.e. killed (15 of load_one's 22 mutants "timed out" this way).
+TIMEOUT_CONSTANT = {"core.verifier": 30.0}
 # Generate demo data and the published worked examples; they hold no rule.
 DO_NOT_MUTATE = [P + "draw/samples.py", P + "draw/vectors.py"]
 LINKED = ["src", "tests", "ledger", "docs", "theme"]
 
 
-def mutmut_section(paths: list[str], tests: list[str]) -> str:
+def mutmut_section(paths: list[str], tests: list[str], constant: float = 2.0) -> str:
     """The ``[tool.mutmut]`` table of one group's work directory (TOML arrays of strings)."""
     def arr(xs):
         return json.dumps(xs, ensure_ascii=False)  # a JSON string array is a TOML array
@@ -83,7 +89,7 @@ def mutmut_section(paths: list[str], tests: list[str]) -> str:
         # tight limit reports survivors as timeouts (= detected): with x1 + 0.5 s, 73 string-only
         # mutants of core/note.py "timed out". x4 + 2 s is still a quarter of mutmut's default.
         "timeout_multiplier = 4.0",
-        "timeout_constant = 2.0",
+        f"timeout_constant = {constant}",
         # the work directory is not a git checkout of its own; mutmut hashes files instead
         "use_git_change_detection = false",
         "",
@@ -102,7 +108,7 @@ def prepare(group: str) -> Path:
     (wd / "mutants" / "src").mkdir(parents=True, exist_ok=True)
     text = (ROOT / "pyproject.toml").read_text("utf-8")
     text = re.sub(r"(?ms)^\[tool\.mutmut\]\n.*?(?=^\[|\Z)", "", text)
-    (wd / "pyproject.toml").write_text(text.rstrip() + "\n\n" + mutmut_section(paths, tests), "utf-8")
+    (wd / "pyproject.toml").write_text(text.rstrip() + "\n\n" + mutmut_section(paths, tests, TIMEOUT_CONSTANT.get(group, 2.0)), "utf-8")
     return wd
 
 

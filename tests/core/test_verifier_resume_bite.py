@@ -1,0 +1,107 @@
+"""When the verifier saves its state for a later run to resume from, and what a resumed run checks.
+
+tests/storage/test_verify_cache.py proves resumed reports equal full ones on the suite's ledgers;
+these tests pin the verifier's side of it (core/verifier.py), each with the exact point resumed
+from: only the newest checkpoint is saved, only a prefix without errors, never when a later
+revocation changes how the prefix is judged, and a resumed run still checks every checkpoint
+after the point it resumed from. The small ledger (tests/conftest.py): 11 entries, a checkpoint
+of size 10.
+"""
+
+from __future__ import annotations
+
+from publisher.core.verifier import verify
+from publisher.storage.verify_cache import VerifyCache
+
+
+def run(f, cache):
+    return verify(f.ledger, f.ledger.trust(), [], cache=cache, workers=1)
+
+
+def same(a, b):
+    assert a.problems == b.problems
+    assert (a.size, a.root, a.checkpoints, a.offices) == (b.size, b.root, b.checkpoints, b.offices)
+
+
+def test_resumes_from_the_newest_checkpoint_and_checks_the_later_ones(small_ledger, tmp_path):
+    f = small_ledger
+    cache = VerifyCache(tmp_path / "cache")
+    first = run(f, cache)
+    assert first.ok and first.resumed == 0
+    second = run(f, cache)
+    assert second.resumed == 10
+    same(first, second)
+    f.notice("wjj", "four")
+    f.checkpoint()  # size 12
+    f.notice("wjj", "five")
+    third = run(f, cache)
+    assert third.resumed == 10 and third.ok, [p.line() for p in third.problems]
+    assert [c.size for c in third.checkpoints] == [10, 12]
+    assert run(f, cache).resumed == 12  # the newest checkpoint, not the first
+    same(third, run(f, None))
+
+
+def test_two_checkpoints_only_the_newest_is_saved(small_ledger, tmp_path):
+    f = small_ledger
+    f.checkpoint()  # size 11 next to size 10
+    cache = VerifyCache(tmp_path / "cache")
+    assert run(f, cache).resumed == 0
+    assert run(f, cache).resumed == 11
+
+
+def test_a_resumed_run_still_finds_a_rewritten_later_checkpoint(small_ledger, tmp_path):
+    f = small_ledger
+    cache = VerifyCache(tmp_path / "cache")
+    run(f, cache)
+    f.notice("wjj", "four")
+    note = f.checkpoint()  # size 12
+    f.ledger.log_path.write_text("".join(f.ledger.log_path.read_text().splitlines(keepends=True)[:11]))
+    f.ledger.entry_path("wjj", 4).unlink()
+    r = run(f, cache)
+    assert r.resumed == 10
+    assert [(p.rule, p.message, p.file) for p in r.errors] == [
+        ("checkpoint", "a checkpoint covers 12 entries but the log has only 11: entries were removed",
+         f.ledger.rel(note))]
+
+
+def test_a_prefix_with_an_error_is_never_saved(small_ledger, tmp_path):
+    f = small_ledger
+    f.ledger.entry_path("wjj", 2).unlink()  # an error inside the checkpointed prefix
+    cache = VerifyCache(tmp_path / "cache")
+    first = run(f, cache)
+    assert [x.rule for x in first.errors] == ["missing"]
+    second = run(f, cache)
+    assert second.resumed == 0
+    same(first, second)
+
+
+def test_a_prefix_with_only_a_warning_is_saved_and_the_warning_kept(small_ledger, tmp_path):
+    from datetime import UTC, datetime
+
+    f = small_ledger
+    ahead = datetime.fromtimestamp(f.clock + 10_000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    f.ledger.append("wjj", "notice", {"title": "通知", "text": "ahead"}, f.keys["wjj"], ahead)  # future-dated
+    f.checkpoint(time=f.clock + 60)  # size 12
+    cache = VerifyCache(tmp_path / "cache")
+    first = run(f, cache)
+    assert first.ok and [(p.rule, p.severity) for p in first.problems] == [("time", "warning")]
+    second = run(f, cache)
+    assert second.resumed == 12
+    same(first, second)
+
+
+def test_a_later_revocation_of_a_prefix_key_is_never_resumed_past(small_ledger, tmp_path):
+    """A key declared compromised since before a checkpointed entry voids that entry: the saved
+    state (which judged it valid) must not be used."""
+    f = small_ledger
+    cache = VerifyCache(tmp_path / "cache")
+    assert run(f, cache).resumed == 0
+    assert run(f, cache).resumed == 10
+    wjj3 = f.ledger.read_entry("wjj", 3)
+    key = f.keys["wjj"]
+    f.ledger.append("operator", "key.revoke", {"office": "wjj", "key_id": key.id, "reason": "compromise",
+                                               "compromised_since": wjj3.time}, f.root_key, f.tick())
+    r = run(f, cache)
+    assert r.resumed == 0
+    assert [(p.rule, p.entry_id) for p in r.problems] == [("compromised", wjj3.id)]
+    same(r, run(f, None))

@@ -143,7 +143,9 @@ def test_loaded_records_say_what_is_wrong(small_ledger):
     led.entry_path("wjj", 1).write_bytes(b"[]")
     led.entry_path("wjj", 2).unlink()
     keys = known_keys(led, led.trust())
-    got = {x.text.split()[0]: x for x in sequential_loader(led, keys)}
+    every = list(sequential_loader(led, keys))  # from the first line unless told otherwise
+    assert [x.lineno for x in every] == list(range(1, 12))
+    got = {x.text.split()[0]: x for x in every}
     bad, gone, ok = got["wjj/1"], got["wjj/2"], got["wjj/3"]
     assert (bad.missing, bad.entry, bad.error_rule) == (False, None, "envelope") and bad.error
     assert (gone.missing, gone.entry, gone.error) == (True, None, None)

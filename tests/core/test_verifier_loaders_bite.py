@@ -40,7 +40,7 @@ def both(f):
     """(problems via the verifier's sequential loader, via the ledger's loader in-process)."""
     seq = verify(Plain(f.ledger), f.ledger.trust())
     par = verify(f.ledger, f.ledger.trust(), workers=1)
-    return [p for p in seq.problems], [p for p in par.problems]
+    return list(seq.problems), list(par.problems)
 
 
 def lines(f) -> list[str]:

@@ -161,3 +161,22 @@ def test_report_rule_finds_a_rule_by_name():
     a, b = R("draw"), R("workflow")
     rep = Report(rules=[a, b])
     assert rep.rule("workflow") is b and rep.rule("draw") is a and rep.rule("site") is None
+
+
+def test_both_loaders_give_equal_records_line_by_line(small_ledger):
+    """Record for record, not only in the verdict: a malformed line is "not loaded" (missing,
+    no error) in both, whatever the verifier then does with it."""
+    f = small_ledger
+    led = f.ledger
+    led.entry_path("wjj", 1).write_bytes(b"{not json")
+    led.entry_path("wjj", 2).unlink()
+    p = led.entry_path("scjgj", 3)
+    os.rename(p, p.with_name("moved"))
+    os.symlink(p.with_name("moved"), p)
+    ls = lines(f)
+    led.log_path.write_text("".join(ls[:3] + ["operator/x " + "0" * 64 + "\n"] + ls[3:]))
+    keys = known_keys(led, led.trust())
+    seq = list(sequential_loader(led, keys))
+    assert seq == list(led.iter_loaded(keys, 1)) and len(seq) == 12
+    bad = seq[3]
+    assert (bad.lineno, bad.missing, bad.error, bad.entry) == (4, True, None, None)

@@ -144,3 +144,23 @@ def test_void_from_compromised_since_on_shown_only_to_rules_that_ask(small_ledge
     assert [x[3:5] for x in blind.seen][-3:] == [("scjgj", 4), ("wjj", 4), ("operator", 5)]
     assert [x[3:5] for x in seeing.seen][-4:] == [("scjgj", 4), ("wjj", 4), ("wjj", 5), ("operator", 5)]
     assert [x[2] for x in seeing.seen][-4:] == [T0 + 600, since - 1, since - 1, T0 + 800]
+
+
+def test_rules_see_the_trust_the_blobs_and_the_recorded_beacons_of_the_source(small_ledger):
+    class Where:
+        name = "where"
+
+        def check(self, entry, ctx):
+            self.got = (ctx.trust, ctx.blobs, ctx.beacon_source)
+            return []
+
+        def finish(self, ctx):
+            return []
+
+    probe = Where()
+    trust = small_ledger.ledger.trust()
+    from publisher.core.verifier import verify
+
+    verify(small_ledger.ledger, trust, [probe])
+    assert probe.got[0] is trust and probe.got[1] is small_ledger.ledger
+    assert probe.got[2] == small_ledger.ledger.recorded_beacon

@@ -209,3 +209,23 @@ def test_problems_of_the_report_are_errors_unless_warnings():
     bad = Problem("b", "y")
     r.problems.append(bad)
     assert not r.ok and r.errors == [bad]
+
+
+def test_a_note_that_is_not_utf8_is_an_invalid_checkpoint_not_a_crash(small_ledger):
+    f = small_ledger
+    path = f.ledger.write_checkpoint(11, "x")
+    path.write_bytes(b"portal.test/county\n11\n\xff\xfe\n")
+    r = f.verify()
+    [(rule, msg, where, sev)] = cp_problems(r)
+    assert (rule, where, sev) == ("checkpoint", "ledger/checkpoints/0000000011.note", "error")
+    assert msg.startswith("invalid checkpoint: ")
+
+
+def test_a_ledger_note_not_named_by_its_size_is_not_read(small_ledger):
+    f = small_ledger
+    cp = f.ledger.checkpoint_files()[0]
+    cp.rename(cp.with_name("10.note"))
+    r = f.verify()
+    assert cp_problems(r) == [("checkpoint", "file name is not <size:010d>.note; the checkpoint is not read",
+                               "ledger/checkpoints/10.note", "error")]
+    assert r.checkpoints == []

@@ -105,3 +105,48 @@ def test_a_later_revocation_of_a_prefix_key_is_never_resumed_past(small_ledger, 
     assert r.resumed == 0
     assert [(p.rule, p.entry_id) for p in r.problems] == [("compromised", wjj3.id)]
     same(r, run(f, None))
+
+
+class Now:
+    """Records, for each entry a run checks, the context's "now" and checkpoint list."""
+
+    name = "probe.now"
+
+    def __init__(self):
+        self.seen: list = []
+
+    def check(self, entry, ctx):
+        self.seen.append((entry.office, entry.seq, ctx.now, tuple(ctx.checkpoints), ctx.last_time))
+        return []
+
+    def finish(self, ctx):
+        return []
+
+
+def test_a_resumed_run_gives_rules_this_runs_now_and_checkpoints(small_ledger, tmp_path):
+    f = small_ledger
+    cache = VerifyCache(tmp_path / "cache")
+    verify(f.ledger, f.ledger.trust(), [Now()], cache=cache, now=111, workers=1)
+    f.notice("wjj", "four")
+    f.checkpoint()  # size 12
+    probe = Now()
+    r = verify(f.ledger, f.ledger.trust(), [probe], cache=cache, now=222, workers=1)
+    assert r.resumed == 10
+    cps = tuple((c.size, c.time) for c in r.checkpoints)
+    last = [x for x in probe.seen if (x[0], x[1]) == ("wjj", 4)]
+    assert [x[2:4] for x in last] == [(222, cps)] and len(cps) == 2
+    assert last[0][4] == f.clock - 60  # "now" of the saved prefix carried on: the new entry's own time
+
+
+def test_problems_found_before_the_log_are_not_saved_with_the_prefix(small_ledger, tmp_path):
+    """A checkpoint-clock warning is found on every run before the log is read: a resumed run
+    must report it once, as a full run does."""
+    f = small_ledger
+    t10 = f.verify().checkpoints[0].time
+    f.checkpoint(time=t10 - 1)  # size 11, signed a second before size 10: a warning
+    cache = VerifyCache(tmp_path / "cache")
+    first = run(f, cache)
+    assert [(p.rule, p.severity) for p in first.problems] == [("checkpoint", "warning")]
+    second = run(f, cache)
+    assert second.resumed == 11
+    same(first, second)

@@ -150,7 +150,8 @@ def test_loaded_records_say_what_is_wrong(small_ledger):
     assert (bad.missing, bad.entry, bad.error_rule) == (False, None, "envelope") and bad.error
     assert (gone.missing, gone.entry, gone.error) == (True, None, None)
     assert (ok.missing, ok.error, ok.sig_ok, ok.schema_errors) == (False, None, True, ())
-    assert ok.lineno == 10 and ok.text.startswith("wjj/3 ")
+    assert (bad.lineno, gone.lineno, ok.lineno) == (6, 8, 10) and ok.text.startswith("wjj/3 ")
+    assert (bad.text, gone.text) == tuple(t for n, t in led.iter_raw_log() if n in (6, 8))
 
 
 def test_report_rule_finds_a_rule_by_name():

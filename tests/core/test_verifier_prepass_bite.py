@@ -42,6 +42,8 @@ def test_known_keys_are_the_roots_and_every_registered_key(small_ledger):
     keys = known_keys(f.ledger, trust)
     assert set(keys) == {f.root_key.id, f.keys["scjgj"].id, f.keys["wjj"].id}
     assert keys[f.keys["wjj"].id].b64 == f.keys["wjj"].public.b64
+    f.add_office("zjj")  # registered after office entries: the whole log is read, not its head
+    assert set(known_keys(f.ledger, trust)) == {f.root_key.id, f.keys["scjgj"].id, f.keys["wjj"].id, f.keys["zjj"].id}
 
 
 def test_known_keys_skip_an_unreadable_operator_entry_and_stop_at_a_malformed_line(small_ledger):

@@ -229,3 +229,14 @@ def test_a_ledger_note_not_named_by_its_size_is_not_read(small_ledger):
     assert cp_problems(r) == [("checkpoint", "file name is not <size:010d>.note; the checkpoint is not read",
                                "ledger/checkpoints/10.note", "error")]
     assert r.checkpoints == []
+
+
+def test_after_a_repeated_checkpoint_the_next_notes_are_still_read(small_ledger):
+    f = small_ledger
+    r0 = f.verify()
+    again = f.ledger.checkpoint_files()[0].read_text()  # the same size-10 note, held by an auditor
+    fork = sign_checkpoint(Checkpoint(ORIGIN, 10, b"\x04" * 32, f.clock), f.log_signer)
+    later = sign_checkpoint(Checkpoint(ORIGIN, 11, r0.root, f.clock + 60), f.log_signer)
+    r = f.verify(extra_checkpoints=[("a/10.txt", again), ("b/10.txt", fork), ("c/11.txt", later)])
+    assert [(p.rule, p.file) for p in r.problems] == [("fork", "b/10.txt")]
+    assert [c.size for c in r.checkpoints] == [10, 11]

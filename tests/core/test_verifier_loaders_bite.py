@@ -181,3 +181,56 @@ def test_both_loaders_give_equal_records_line_by_line(small_ledger):
     assert seq == list(led.iter_loaded(keys, 1)) and len(seq) == 12
     bad = seq[3]
     assert (bad.lineno, bad.missing, bad.error, bad.entry) == (4, True, None, None)
+
+
+class Minimal:
+    """Exactly the reads of the LedgerSource protocol, nothing a LedgerDir adds (no parallel
+    loader, no blob listing, no layout check, no recorded beacons)."""
+
+    def __init__(self, ledger):
+        self._l = ledger
+
+    def iter_raw_log(self):
+        return self._l.iter_raw_log()
+
+    def read_entry_bytes(self, office, seq):
+        return self._l.read_entry_bytes(office, seq)
+
+    def entry_path(self, office, seq):
+        return self._l.entry_path(office, seq)
+
+    def rel(self, path):
+        return self._l.rel(path)
+
+    def checkpoint_files(self):
+        return self._l.checkpoint_files()
+
+    def entry_names(self):
+        return self._l.entry_names()
+
+    def open_blob(self, digest):
+        return self._l.open_blob(digest)
+
+    def has_blob(self, digest):
+        return self._l.has_blob(digest)
+
+
+def test_a_source_with_only_the_protocols_reads_verifies(small_ledger):
+    class Beacon:
+        name = "beacon-probe"
+
+        def check(self, entry, ctx):
+            self.source = ctx.beacon_source
+            return []
+
+        def finish(self, ctx):
+            return []
+
+    f = small_ledger
+    (f.ledger.root / "checkpoints" / "stray").symlink_to(f.ledger.root / "log")  # LedgerDir-only check
+    f.ledger.put_blob(b"a blob")
+    probe = Beacon()
+    r = verify(Minimal(f.ledger), f.ledger.trust(), [probe])
+    assert r.problems == [] and r.size == 11
+    assert probe.source is None
+    assert [p.rule for p in verify(f.ledger, f.ledger.trust()).problems] == ["layout"]

@@ -68,6 +68,12 @@ def test_the_file_after_the_head_is_a_crashed_append_later_ones_are_planted():
         ("orphan", UNLOGGED, "ledger/entries/a/00000004.json", "error")]
 
 
+def test_every_file_is_judged_after_a_badly_named_one():
+    assert orphans({"a": (2,)}, ("a", [f(3), "0.json", f(2), f(1)])) == [
+        ("layout", "unexpected file in entries/", "ledger/entries/a/0.json", "error"),
+        ("orphan", CRASHED, "ledger/entries/a/00000003.json", "warning")]
+
+
 def test_seq_zero_is_planted_and_listed_files_are_not_orphans():
     assert orphans({"a": (1,)}, ("a", [f(0), f(1)])) == [("orphan", UNLOGGED, "ledger/entries/a/00000000.json", "error")]
     assert orphans({"a": (3,)}, ("a", [f(1), f(3)])) == []  # 2 is missing: the log check reports it, not this one
@@ -154,16 +160,22 @@ def test_a_note_the_log_key_did_not_sign_is_named_with_the_reason(small_ledger):
     r = f.verify()
     assert cp_problems(r) == [("checkpoint", f"invalid checkpoint: {why.value}", f.ledger.rel(path), "error")]
     assert [c.size for c in r.checkpoints] == [10]
+    good = sign_checkpoint(Checkpoint(ORIGIN, 11, r0.root, f.clock), f.log_signer)
+    path.unlink()
+    r = f.verify(extra_checkpoints=[("a/bad.txt", text), ("b/good.txt", good)])  # a note after a bad one is read
+    assert [(p.rule, p.file) for p in r.problems] == [("checkpoint", "a/bad.txt")]
+    assert [c.size for c in r.checkpoints] == [10, 11]
 
 
 def test_a_checkpoint_of_another_origin_is_not_used(small_ledger):
     """trust.json names an origin its log key's name does not match: no checkpoint can be
     presented as this portal's."""
     f = small_ledger
+    f.checkpoint()  # size 11: each note is refused, not only the first
     trust = dataclasses.replace(f.ledger.trust(), origin="elsewhere.test/county")
     r = verify(f.ledger, trust)
     assert cp_problems(r) == [("checkpoint", f"origin '{ORIGIN}' is not 'elsewhere.test/county'",
-                               "ledger/checkpoints/0000000010.note", "error")]
+                               f"ledger/checkpoints/00000000{n}.note", "error") for n in (10, 11)]
     assert r.checkpoints == []
 
 
@@ -201,6 +213,32 @@ def test_an_empty_log_is_checked_against_a_checkpoint_of_size_zero(tmp_path):
     f.add_office("scjgj")
     assert f.verify(extra_checkpoints=[("a/0.txt", zero)]).problems == []
     assert [c.size for c in f.verify(extra_checkpoints=[("a/0.txt", zero)]).checkpoints] == [0]
+
+
+def test_a_checkpoint_of_size_zero_bounds_the_first_entries_times(tmp_path):
+    """Signed before the first entry, it proves every entry came later: one claiming a time
+    more than a day before it is back-dated."""
+    from ledgertools import LedgerFactory
+    from publisher.core import merkle
+
+    f = LedgerFactory(tmp_path / "ledger").init()
+    zero = sign_checkpoint(Checkpoint(ORIGIN, 0, merkle.EMPTY_ROOT, f.clock + 86400 + 61), f.log_signer)
+    f.add_office("scjgj")  # two entries at f.clock + 60: 86,401 s before the checkpoint
+    r = f.verify(extra_checkpoints=[("a/0.txt", zero)])
+    assert [(p.rule, p.file, p.severity) for p in r.problems] == [
+        ("time", f"ledger/entries/operator/0000000{n}.json", "warning") for n in (1, 2)]
+
+
+def test_a_checkpoint_signed_at_time_zero_is_not_out_of_order(tmp_path):
+    from ledgertools import LedgerFactory
+
+    f = LedgerFactory(tmp_path / "ledger").init()
+    f.add_office("scjgj")
+    r0 = f.verify()
+    first = sign_checkpoint(Checkpoint(ORIGIN, 2, r0.root, 0), f.log_signer)
+    r = f.verify(extra_checkpoints=[("a/2.txt", first)])
+    assert [c.time for c in r.checkpoints] == [0]
+    assert [p.rule for p in r.problems if p.rule == "checkpoint"] == []
 
 
 def test_problems_of_the_report_are_errors_unless_warnings():

@@ -51,6 +51,8 @@ EQUIVALENT: dict[str, str] = {
     "publisher.core.verifier.x_verify__mutmut_580": "getattr default None is falsy, as False",
     "publisher.core.verifier.x__check_blobs__mutmut_28": "the SHA-256 of a file does not depend on the read size",
     "publisher.core.verifier.x__check_blobs__mutmut_29": "the SHA-256 of a file does not depend on the read size",
+    "publisher.core.rules.base.xǁContextǁaccepted_at__mutmut_11":
+        "t <= best replaces the earliest time by an equal one: the same number",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",
     "publisher.core.merkle.x_verify_inclusion__mutmut_41":
         "fn is even and > 0 on entry to the loop: it turns odd before reaching 0 or 1",

@@ -45,6 +45,9 @@ EQUIVALENT: dict[str, str] = {
     "publisher.core.verifier.x_verify__mutmut_134":
         "every source gets the sequential loader: its records equal the parallel one's "
         "(test_verifier_loaders_bite); only the speed differs",
+    "publisher.core.verifier.x_verify__mutmut_135":
+        "every source gets the sequential loader: its records equal the parallel one's "
+        "(test_verifier_loaders_bite); only the speed differs",
     "publisher.core.verifier.x_verify__mutmut_202":
         "size > start is always true where reached, except size 0 = start 0: saving the empty prefix, "
         "from which a resumed run checks everything",

@@ -135,3 +135,57 @@ def test_a_root_key_named_in_a_revocation_never_voids_operator_entries(small_led
     r = f.verify()
     assert [p.rule for p in r.problems] == ["registry"]
     assert r.problems[0].message == f"revokes unknown key {f.root_key.id} of 'scjgj'"
+
+
+@pytest.mark.parametrize("damage", ["missing", "unparsable"])
+def test_an_unreadable_entry_at_a_checkpoint_still_closes_it(small_ledger, damage):
+    """wjj/3 is line 10, the last entry of the checkpoint of size 10: the checkpoint is still
+    compared there, so nothing but the entry itself is reported."""
+    f = small_ledger
+    p = f.ledger.entry_path("wjj", 3)
+    p.unlink() if damage == "missing" else p.write_bytes(b"{")
+    r = f.verify()
+    assert [(x.rule, x.file) for x in r.problems] == [
+        ("missing" if damage == "missing" else "envelope", WJ + "00000003.json")]
+
+
+def logged_ids(f) -> dict[str, str]:
+    out = {}
+    for _, text in f.ledger.iter_raw_log():
+        place, eid = text.split()
+        office, seq = place.split("/")
+        out[f"ledger/entries/{office}/{int(seq):08d}.json"] = eid
+    return out
+
+
+def test_every_problem_names_its_entry(small_ledger):
+    f = small_ledger
+    f.ledger.append("wjj", "notice", {"title": "通知", "text": "x"}, det_key("intruder"), f.tick())  # wjj/4
+    f.ledger.append(OPERATOR, "office.register", {"office": "wjj", "name_zh": "又", "name_en": "Again"},
+                    f.root_key, f.tick())  # operator/5
+    f.ledger.append("scjgj", "notice", {"title": "通知", "text": "early"}, f.keys["scjgj"],
+                    "2026-01-01T00:00:01Z")  # scjgj/5, before scjgj/4
+    f.ledger.append("scjgj", "calendar", {"year": 2027, "notice": "n", "holidays": [], "workdays": []},
+                    f.keys["scjgj"], f.tick())  # scjgj/6
+    data = f.ledger.entry_path("scjgj", 2).read_bytes()
+    f.ledger.entry_path("wjj", 5).write_bytes(data)
+    with open(f.ledger.log_path, "a") as log:
+        log.write(f"wjj/5 {from_bytes(data).id}\n")  # moved into wjj's chain
+    r = f.verify()
+    ids = logged_ids(f)
+    assert {(p.rule, p.file) for p in r.problems} == {
+        ("signature", WJ + "00000004.json"), ("registry", OP + "00000005.json"), ("time", SC + "00000005.json"),
+        ("signature", SC + "00000005.json"),  # also before its key's valid_from
+        ("type", SC + "00000006.json"), ("chain", WJ + "00000005.json"), ("time", WJ + "00000005.json")}
+    assert [(p.rule, p.file, p.entry_id) for p in r.problems] == [
+        (p.rule, p.file, ids[p.file]) for p in r.problems]
+
+
+def test_a_changed_file_is_named_by_its_logged_id_and_its_own(small_ledger):
+    f = small_ledger
+    p = f.ledger.entry_path("scjgj", 2)
+    p.write_bytes(p.read_bytes().replace("公告1".encode(), "公告9".encode()))
+    changed = from_bytes(p.read_bytes())
+    r = f.verify()
+    assert [(x.rule, x.entry_id) for x in r.problems] == [
+        ("hash", logged_ids(f)[SC + "00000002.json"]), ("signature", changed.id)]

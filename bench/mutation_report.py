@@ -37,6 +37,8 @@ EQUIVALENT: dict[str, str] = {
     "publisher.core.note.x_sign_note__mutmut_12": "codec names are case-insensitive",
     "publisher.core.verifier.x__guarded__mutmut_17": "Problem's entry_id defaults to \"\", the value removed",
     "publisher.core.verifier.x__guarded__mutmut_18": "Problem's entry_id defaults to \"\", the value removed",
+    "publisher.core.verifier.x__operator_entries__mutmut_9":
+        "break -> return as the last statement of a generator's loop: the same end of iteration",
     "publisher.core.verifier.x__load_checkpoints__mutmut_21": "codec names are case-insensitive",
     "publisher.core.verifier.x__load_checkpoints__mutmut_114":
         "checkpoint times are >= 0 (the parser refuses others): t < -1 and t < -2 are both never true",

@@ -85,9 +85,10 @@ def main() -> int:
     data = load()
     rows, survivors = [], []  # survivors: (mutant name, source path)
     tk = ts = tn = te = 0
-    stale = [k for k in EQUIVALENT
+    stale = [k for k in EQUIVALENT  # a listed mutant not run yet (a stopped or sampled run) is not stale
              if not any(status_by_exit_code[c[k]] == "survived" for _, c in data.values() if k in c)
-             and any(k.startswith(m + ".") for m in data)]
+             and any(k.startswith(m + ".") for m in data)
+             and not any(c.get(k, 0) is None for _, c in data.values())]
     for module, (workdir, codes) in sorted(data.items()):
         status = {k: status_by_exit_code[c] for k, c in codes.items()}
         killed = sum(1 for s in status.values() if s in DETECTED)

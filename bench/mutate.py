@@ -17,6 +17,7 @@ written). Runs one group at a time, one mutmut worker, under ``nice``: the machi
     python bench/mutate.py                      # every group, incremental
     python bench/mutate.py core.merkle draw     # some groups
     python bench/mutate.py --survivors draw     # re-test last run's survivors only
+    python bench/mutate.py --sample 200 core.verifier   # survivors + a random sample of the rest
     python bench/mutate.py --list               # the groups and their tests
 """
 

@@ -150,3 +150,21 @@ def test_problems_found_before_the_log_are_not_saved_with_the_prefix(small_ledge
     second = run(f, cache)
     assert second.resumed == 11
     same(first, second)
+
+
+def test_a_state_saved_under_one_trust_file_is_not_resumed_under_another(small_ledger, tmp_path):
+    """Another trust.json (here: one more root key) may judge the prefix differently."""
+    from ledgertools import det_key
+    from publisher.core.trust import Trust
+
+    f = small_ledger
+    cache = VerifyCache(tmp_path / "cache")
+    trust = f.ledger.trust()
+    verify(f.ledger, trust, [], cache=cache, workers=1)
+    assert verify(f.ledger, trust, [], cache=cache, workers=1).resumed == 10
+    extra = det_key("second root")
+    raw = dict(trust.raw, root_keys=[*trust.raw["root_keys"],
+                                     {"key_id": extra.id, "public_key": extra.public.b64}])
+    other = Trust.from_json(raw)
+    r = verify(f.ledger, other, [], cache=cache, workers=1)
+    assert r.resumed == 0 and r.ok

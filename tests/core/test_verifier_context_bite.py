@@ -109,12 +109,12 @@ def test_a_future_dated_entry_does_not_move_now(small_ledger):
     ahead = f.clock + 10_000
     from datetime import UTC, datetime
     stamp = datetime.fromtimestamp(ahead, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-    f.ledger.append("wjj", "notice", {"title": "通知", "text": "ahead"}, f.keys["wjj"], stamp)  # wjj/4, line 12
+    e = f.ledger.append("wjj", "notice", {"title": "通知", "text": "ahead"}, f.keys["wjj"], stamp)  # wjj/4, line 12
     f.checkpoint(time=f.clock + 60)  # size 12, signed long before the entry's claimed time
     rec = Recorder()
     r = f.verify(rules=[rec])
-    assert [(p.rule, p.severity, p.file) for p in r.problems if p.rule == "time"] == [
-        ("time", "warning", "ledger/entries/wjj/00000004.json")]
+    assert [(p.rule, p.severity, p.file, p.entry_id) for p in r.problems if p.rule == "time"] == [
+        ("time", "warning", "ledger/entries/wjj/00000004.json", e.id)]
     assert rec.seen[-1][3:5] == ("wjj", 4) and rec.seen[-1][2] == T0 + 600  # shown, but now stays
     assert rec.seen[-1][7] == f.clock + 60 and _unix(stamp) == ahead
 
@@ -133,14 +133,17 @@ def test_void_from_compromised_since_on_shown_only_to_rules_that_ask(small_ledge
     since = T0 + 700
     f.ledger.append("wjj", "notice", {"title": "通知", "text": "before"}, key, stamp(since - 1))  # wjj/4
     f.ledger.append("wjj", "notice", {"title": "通知", "text": "at"}, key, stamp(since))  # wjj/5
-    f.ledger.append("operator", "key.revoke", {"office": "wjj", "key_id": key.id, "reason": "compromise",
-                                               "compromised_since": stamp(since)}, f.root_key, stamp(T0 + 800))
+    at = f.ledger.read_entry("wjj", 5)
+    rev = f.ledger.append("operator", "key.revoke", {"office": "wjj", "key_id": key.id, "reason": "compromise",
+                                                     "compromised_since": stamp(since)}, f.root_key, stamp(T0 + 800))
     blind, seeing = Recorder(), Recorder()
     seeing.name, seeing.sees_void = "index", True
     r = f.verify(rules=[blind, seeing])
     assert r.ok
-    assert [(p.file, p.severity) for p in r.problems if p.rule == "compromised"] == [
-        ("ledger/entries/wjj/00000005.json", "warning")]
+    assert [(p.message, p.file, p.entry_id, p.severity) for p in r.problems if p.rule == "compromised"] == [
+        (f"作废：签名时该密钥已被运营方宣布泄露 / void: signed by key {key.id} at {at.time}, after {at.time}, when the "
+         f"operator says the key was compromised (revocation {rev.id[:16]}…)",
+         "ledger/entries/wjj/00000005.json", at.id, "warning")]
     assert [x[3:5] for x in blind.seen][-3:] == [("scjgj", 4), ("wjj", 4), ("operator", 5)]
     assert [x[3:5] for x in seeing.seen][-4:] == [("scjgj", 4), ("wjj", 4), ("wjj", 5), ("operator", 5)]
     assert [x[2] for x in seeing.seen][-4:] == [T0 + 600, since - 1, since - 1, T0 + 800]

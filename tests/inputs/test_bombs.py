@@ -7,11 +7,11 @@ guard)."""
 
 from __future__ import annotations
 
+import json
 import os
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import zipfile
 from dataclasses import dataclass
@@ -36,24 +36,43 @@ class Run:
     wall: float = 0.0
 
 
+# The child is started by a small launcher process, never forked from pytest itself: Linux keeps a
+# process's peak RSS across fork and exec (``ru_maxrss`` counts the forked copy of the parent), so a
+# child forked from a 500 MB test worker would report that worker's size, not its own.
+_LAUNCHER = """
+import json, os, subprocess, sys, threading
+report, limit, cmd = sys.argv[1], float(sys.argv[2]), sys.argv[3:]
+p = subprocess.Popen(cmd)
+killer = threading.Timer(limit, p.kill)  # a hang fails the test instead of the suite
+killer.start()
+_, status, usage = os.wait4(p.pid, 0)
+killer.cancel()
+with open(report, "w") as f:
+    json.dump({"rc": os.waitstatus_to_exitcode(status), "cpu": usage.ru_utime + usage.ru_stime,
+               "maxrss_kb": usage.ru_maxrss}, f)
+"""
+
+
 def measured(*argv: str, cwd: Path, env: dict | None = None) -> Run:
     """Run ``publisher argv…`` and measure this one child's wall time and peak RSS."""
-    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
+    return launched([sys.executable, "-m", "publisher.cli.main", *argv], cwd=cwd, env=env)
+
+
+def launched(cmd: list[str], cwd: Path | None = None, env: dict | None = None) -> Run:
+    """Run ``cmd`` from the launcher and measure this one child's CPU time and peak RSS."""
+    with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err, \
+            tempfile.TemporaryDirectory() as tmp:
+        report = Path(tmp) / "usage.json"
         start = time.monotonic()
-        p = subprocess.Popen([sys.executable, "-m", "publisher.cli.main", *argv], cwd=cwd, stdout=out,
-                             stderr=err, env={**os.environ, **(env or {})})
-        killer = threading.Timer(4 * LIMIT_S, p.kill)  # a hang fails the test instead of the suite
-        killer.start()
-        try:
-            _, status, usage = os.wait4(p.pid, 0)
-        finally:
-            killer.cancel()
-        p.returncode = os.waitstatus_to_exitcode(status)
+        subprocess.run([sys.executable, "-c", _LAUNCHER, str(report), str(4 * LIMIT_S),
+                        *cmd], cwd=cwd, stdout=out, stderr=err,
+                       env={**os.environ, **(env or {})}, check=False)
         wall = time.monotonic() - start
+        usage = json.loads(report.read_text())
         out.seek(0)
         err.seek(0)
-        return Run(p.returncode, out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
-                   usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024, wall)
+        return Run(usage["rc"], out.read().decode("utf-8", "replace"), err.read().decode("utf-8", "replace"),
+                   usage["cpu"], usage["maxrss_kb"] / 1024, wall)
 
 
 def bounded(r: Run) -> None:
@@ -152,12 +171,10 @@ def test_xlsx_bomb_in_the_directory_reader(tmp_path):
     code = ("import sys\nfrom publisher.directory import readers\nfrom publisher.directory.records import DirectoryError\n"
             "try:\n    list(readers._xlsx_rows(open(sys.argv[1], 'rb'), sys.argv[1], None))\n"
             "except DirectoryError as e:\n    print(e.problems[0].rule, e.problems[0].message); sys.exit(2)\n")
-    p = subprocess.Popen([sys.executable, "-c", code, str(book)], stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-    _, status, usage = os.wait4(p.pid, 0)
-    out = p.stdout.read().decode()
-    err = p.stderr.read().decode()
-    bounded(Run(0, out, "", usage.ru_utime + usage.ru_stime, usage.ru_maxrss / 1024))
-    assert os.waitstatus_to_exitcode(status) == 2, out + err
+    r = launched([sys.executable, "-c", code, str(book)])
+    bounded(Run(0, r.out, "", r.seconds, r.peak_mb, r.wall))
+    out, err = r.out, r.err
+    assert r.rc == 2, out + err
     assert out.startswith("xlsx-too-large xl/sharedStrings.xml would unpack to "), out + err
 
 

@@ -12,7 +12,7 @@ import json
 import os
 import shutil
 import stat
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -251,34 +251,29 @@ def write_year_data(loaded: Loaded, r: Renderer, kept: Kept | None = None) -> li
 
 
 def _write_tasks(r: Renderer, y: int, recs: list[dict[str, Any]]) -> None:
-    from .tables import TASK_COLUMNS, XlsxTable, rows
+    from .tables import TASK_COLUMNS
 
-    oname = r.common["zh"]["oname"]
-    with r.open(f"data/{y}/tasks.csv") as fc, r.open(f"data/{y}/tasks.json") as fj:
-        fc.write("\ufeff")
-        w, arr = csv.writer(fc), JsonArray(fj)
-        xl = XlsxTable(r.output / f"data/{y}/tasks.xlsx", TASK_COLUMNS, f"{y}年抽查任务")
-        w.writerow([c.zh for c in TASK_COLUMNS])
-        for rec in recs:
-            row = next(iter(rows(TASK_COLUMNS, [rec], oname)))
-            w.writerow([csv_safe(v) for v in row])
-            xl.add(row)
-            arr.add(rec)
-        arr.close()
-        xl.close()
+    _write_table(r, f"data/{y}/tasks", TASK_COLUMNS, f"{y}年抽查任务", recs)
 
 
 def _write_results(r: Renderer, y: int, recs: Iterator[dict[str, Any]]) -> None:
-    from .tables import RESULT_COLUMNS, XlsxTable, rows
+    from .tables import RESULT_COLUMNS
+
+    _write_table(r, f"data/{y}/results", RESULT_COLUMNS, f"{y}年检查结果", recs)
+
+
+def _write_table(r: Renderer, stem: str, columns: Any, title: str, recs: Iterable[dict[str, Any]]) -> None:
+    """One dataset as ``stem``.csv (Chinese headers, BOM), .json and .xlsx, in one pass."""
+    from .tables import XlsxTable, rows
 
     oname = r.common["zh"]["oname"]
-    with r.open(f"data/{y}/results.csv") as fc, r.open(f"data/{y}/results.json") as fj:
+    with r.open(f"{stem}.csv") as fc, r.open(f"{stem}.json") as fj:
         fc.write("\ufeff")
         w, arr = csv.writer(fc), JsonArray(fj)
-        xl = XlsxTable(r.output / f"data/{y}/results.xlsx", RESULT_COLUMNS, f"{y}年检查结果")
-        w.writerow([c.zh for c in RESULT_COLUMNS])
+        xl = XlsxTable(r.output / f"{stem}.xlsx", columns, title)
+        w.writerow([c.zh for c in columns])
         for rec in recs:
-            values = next(iter(rows(RESULT_COLUMNS, [rec], oname)))
+            values = next(iter(rows(columns, [rec], oname)))
             w.writerow([csv_safe(v) for v in values])
             xl.add(values)
             arr.add(rec)

@@ -121,11 +121,8 @@ class _Rebuild(Exception):
 def _file_digest(path: Path) -> str:
     import hashlib
 
-    h = hashlib.sha256()
     with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
+        return hashlib.file_digest(f, "sha256").hexdigest()
 
 
 def _remember(memory: Any, db_path: Path, stats: dict[str, int]) -> None:

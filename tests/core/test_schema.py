@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import random
 from pathlib import Path
 
@@ -99,3 +100,49 @@ def test_fast_path_agrees_with_reference(entry_type):
             ref = reference_ok(entry_type, m)
             assert fast_ok(entry_type, m) == ref, (entry_type, m)
             assert (validate_body(entry_type, m) == []) == ref
+
+
+# Patterns are ECMA-262 (JSON Schema 2020-12): "$" is the very end of the string. Python's
+# "$" also matches before a final "\n", so "bureau\n" would pass as an office id in Python
+# and fail in every conformant validator (and in browsers) — two ids that print alike.
+@pytest.mark.parametrize("entry_type,path,value", [
+    ("task", ["id"], "T-1\n"),
+    ("key.register", ["office"], "bureau\n"),
+    ("key.register", ["valid_from"], "2026-01-01T00:00:00Z\n"),
+    ("calendar", ["holidays", 0], "2026-01-01\n"),
+])
+def test_a_trailing_newline_does_not_satisfy_a_pattern(entry_type, path, value):
+    samples = _samples().get(entry_type, [])
+    body = copy.deepcopy(next(b for b in samples if _has(b, path)))
+    _set(body, path, value)
+    assert not fast_ok(entry_type, body)
+    problems = validate_body(entry_type, body)
+    assert problems and any("does not match" in p for p in problems), problems
+    _set(body, path, value.rstrip("\n"))
+    assert validate_body(entry_type, body) == []
+
+
+def test_patterns_use_no_class_whose_python_meaning_differs():
+    """``\\d`` is any Unicode digit in Python ("٢٠٢٦" matches) but [0-9] in ECMA-262; the schemas
+    spell ASCII classes out so the published schema means one thing everywhere."""
+    for t in schema_names():
+        text = json.dumps(load_schema(t))
+        for esc in ("\\\\d", "\\\\w", "\\\\s", "\\\\b", "\\\\D", "\\\\W", "\\\\S"):
+            assert esc not in text, (t, esc)
+
+
+def _has(body, path) -> bool:
+    node = body
+    for p in path:
+        try:
+            node = node[p]
+        except (KeyError, IndexError, TypeError):
+            return False
+    return True
+
+
+def _set(body, path, value) -> None:
+    node = body
+    for p in path[:-1]:
+        node = node[p]
+    node[path[-1]] = value

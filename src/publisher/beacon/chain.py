@@ -73,7 +73,7 @@ class ChainInfo:
     beacon_id: str = ""
 
     def __post_init__(self) -> None:
-        if not isinstance(self.chain_hash, str) or not _HEX64.match(self.chain_hash):
+        if not isinstance(self.chain_hash, str) or not _HEX64.fullmatch(self.chain_hash):
             raise ChainError("chain_hash must be 64 lowercase hex characters")
         if self.scheme not in SUPPORTED_SCHEMES:
             raise ChainError(f"unsupported beacon scheme {self.scheme!r}")
@@ -88,10 +88,10 @@ class ChainInfo:
         if not isinstance(self.simulated, bool):
             raise ChainError("simulated must be a boolean")
         if self.group_hash is not None and (
-            not isinstance(self.group_hash, str) or not _HEX64.match(self.group_hash)
+            not isinstance(self.group_hash, str) or not _HEX64.fullmatch(self.group_hash)
         ):
             raise ChainError("group_hash must be 64 lowercase hex characters or null")
-        if not isinstance(self.beacon_id, str) or not _BEACON_ID.match(self.beacon_id):
+        if not isinstance(self.beacon_id, str) or not _BEACON_ID.fullmatch(self.beacon_id):
             raise ChainError("beacon_id must match [A-Za-z0-9_.-]{0,64}")
 
     def round_time(self, round: int) -> int:

@@ -143,7 +143,7 @@ def beacon_from_json(data: Any) -> Beacon:
     fields: dict[str, bytes] = {}
     for name in ("signature", "randomness"):
         value = data.get(name)
-        if not isinstance(value, str) or not _HEX.match(value):
+        if not isinstance(value, str) or not _HEX.fullmatch(value):
             raise BeaconError(f"beacon {name!r} must be lowercase hex")
         fields[name] = bytes.fromhex(value)
     if len(fields["randomness"]) != RANDOMNESS_LEN:

@@ -27,7 +27,7 @@ def check_office_code(office: str) -> None:
     if office == OPERATOR:
         raise RegistrationError(f"“{OPERATOR}”是运营方自己的代码，不能注册为单位 / "
                                 f"{OPERATOR!r} is the operator itself, not an office")
-    if not OFFICE_RE.match(office):
+    if not OFFICE_RE.fullmatch(office):
         raise RegistrationError(f"单位代码“{office}”无效。{OFFICE_HINT}")
 
 

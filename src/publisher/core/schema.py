@@ -29,13 +29,31 @@ def load_schema(entry_type: str) -> dict[str, Any] | None:
     return schema
 
 
+def _end_anchored(node: Any) -> Any:
+    """The schema with each ``pattern``'s final ``$`` written ``\\Z`` for Python's ``re``.
+
+    Patterns are ECMA-262 (JSON Schema 2020-12 §6.3.3), where ``$`` is the very end of the
+    string; Python's ``$`` also matches before a final line feed, so ``"bureau\\n"`` would pass
+    ``^[a-z][a-z0-9-]{1,31}$`` here and fail in every other validator. The published schema
+    files keep the ECMA spelling."""
+    if isinstance(node, dict):
+        out = {k: _end_anchored(v) for k, v in node.items()}
+        p = node.get("pattern")
+        if isinstance(p, str) and p.endswith("$") and not p.endswith("\\$"):
+            out["pattern"] = p[:-1] + "\\Z"
+        return out
+    if isinstance(node, list):
+        return [_end_anchored(v) for v in node]
+    return node
+
+
 @cache
 def _validator(entry_type: str) -> Draft202012Validator | None:
     s = load_schema(entry_type)
     if s is None:
         return None
     Draft202012Validator.check_schema(s)
-    return Draft202012Validator(s)
+    return Draft202012Validator(_end_anchored(s))
 
 
 def _draft7(node: Any) -> Any:
@@ -59,7 +77,7 @@ def _fast(entry_type: str) -> Any:
     (jsonschema, draft 2020-12), which also words the messages. tests/core/test_schema.py
     checks the two agree on every sample body and on mutations of them."""
     s = load_schema(entry_type)
-    return None if s is None else fastjsonschema.compile(_draft7(s))
+    return None if s is None else fastjsonschema.compile(_draft7(_end_anchored(s)))
 
 
 def validate_body(entry_type: str, body: Any) -> list[str]:

@@ -60,7 +60,7 @@ class Stratum:
 
 def parse_stratum(obj: Mapping[str, Any]) -> Stratum:
     name = obj.get("name")
-    if not isinstance(name, str) or not NAME_RE.match(name):
+    if not isinstance(name, str) or not NAME_RE.fullmatch(name):
         raise DrawError(f"stratum name {name!r} must be 1-64 characters without control characters")
     take = obj.get("take")
     rounding = obj.get("rounding")

@@ -96,7 +96,7 @@ class LedgerPath:
 
 def is_zero_sha(rev: str) -> bool:
     """GitHub/GitLab send an all-zero BASE for the first push of a branch."""
-    return bool(ZERO_SHA_RE.match(rev))
+    return bool(ZERO_SHA_RE.fullmatch(rev))
 
 
 def ledger_rel(path: str, prefix: str) -> str | None:

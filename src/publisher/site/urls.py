@@ -22,7 +22,7 @@ class UnsafeId(PublisherError, ValueError):
 def seg(value: object) -> str:
     """A path segment for an id; refuses anything outside [0-9A-Za-z._-] or starting oddly."""
     text = str(value)
-    if not SAFE_SEGMENT.match(text) or ".." in text:
+    if not SAFE_SEGMENT.fullmatch(text) or ".." in text:
         raise UnsafeId(f"id {text!r} cannot be used in a URL")
     return text
 

@@ -21,7 +21,7 @@ _HEX64 = re.compile(r"^[0-9a-f]{64}$")
 
 
 def beacon_path(root: Path, chain_hash: str, round_: int) -> Path:
-    if not _HEX64.match(chain_hash) or not isinstance(round_, int) or round_ < 1:
+    if not _HEX64.fullmatch(chain_hash) or not isinstance(round_, int) or round_ < 1:
         raise ValueError("a recorded beacon is named by a 64-hex chain hash and a positive round")
     return Path(root) / BEACONS_DIR / chain_hash / f"{round_}.json"
 

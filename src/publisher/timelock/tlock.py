@@ -83,7 +83,7 @@ def _parse(ciphertext: bytes) -> tuple[age.AgeFile, Lock, bytes]:
     if len(f.stanzas) != 1 or f.stanzas[0].args[0] != STANZA_TYPE:
         raise TimelockMalformed("expected exactly one 'tlock' stanza in the age header")
     st = f.stanzas[0]
-    if len(st.args) != 3 or not _ROUND.match(st.args[1]) or not _HASH.match(st.args[2]):
+    if len(st.args) != 3 or not _ROUND.fullmatch(st.args[1]) or not _HASH.fullmatch(st.args[2]):
         raise TimelockMalformed("tlock stanza must be '-> tlock <round> <64-hex chain hash>'")
     r = int(st.args[1])
     try:

@@ -97,7 +97,7 @@ def resolve_office(parsed: Parsed, flag: str | None) -> str:
     office = office or flag
     if not office:
         raise InputError.one(parsed.file, "office", "no office: put 'office: <code>' in the file or pass --office")
-    if not OFFICE_RE.match(office):
+    if not OFFICE_RE.fullmatch(office):
         raise InputError.one(parsed.file, "office", f"{office!r} is not an office code")
     return office
 

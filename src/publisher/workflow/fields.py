@@ -258,4 +258,4 @@ def parse_ratio_text(v: str) -> str | None:
     if s in ("0", "1"):
         return s
     s = s.rstrip("0").rstrip(".") if "." in s else s
-    return s if RATIO_RE.match(s) else None
+    return s if RATIO_RE.fullmatch(s) else None

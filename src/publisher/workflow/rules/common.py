@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime, timedelta, timezone
 from fractions import Fraction
 from functools import lru_cache
@@ -12,7 +11,6 @@ from publisher.core.entry import Entry, parse_time
 from publisher.core.rules.base import Problem
 
 CST = timezone(timedelta(hours=8))  # China Standard Time, the calendar of every deadline
-RATIO_RE = re.compile(r"^(?:0(?:\.[0-9]{1,9})?|1(?:\.0{1,9})?)$")
 
 
 def parse_date(text: Any) -> date | None:

@@ -286,6 +286,17 @@ def registry_schema_extra_member(root):
     return done(c, [Expect("schema", efile(OPERATOR, 3), e.id)])
 
 
+@case("registry", "`key.register` whose `valid_from` ends in a line feed: the schema pattern "
+      "`^[0-9]{4}-…Z$` refuses it because `$` is the very end of the string (ECMA-262; Python's `$` "
+      "would skip a final line feed, §1.6).")
+def registry_schema_trailing_newline(root):
+    c = base(root)
+    k = key("office:scjgj:2")
+    e = c.append(OPERATOR, "key.register", {"office": "scjgj", "key_id": k.id, "public_key": k.public.b64,
+                                            "valid_from": c.tick() + "\n"})
+    return done(c, [Expect("schema", efile(OPERATOR, 3), e.id)])
+
+
 # -- time --------------------------------------------------------------------------------------------------
 
 @case("time", "An office entry dated before the office's previous entry.")

@@ -94,6 +94,16 @@ def test_draw_computation_findings_get_a_chinese_lead():
     assert all(CJK.match(v) for v in RULE_ZH.values())
 
 
+def test_every_draw_rule_id_has_a_chinese_name():
+    """A rule id without an entry gets the generic lead 抽取核验不通过, which tells a clerk nothing."""
+    from publisher.draw.rules.rule import RULE_ZH
+
+    src = Path(__file__).parents[1] / "src" / "publisher" / "draw"
+    used = {m for p in src.rglob("*.py") for m in re.findall(r'"(draw\.[a-z_]+)"', p.read_text("utf-8"))}
+    assert "draw.sealed" in used and "draw.lock" in used
+    assert sorted(used - set(RULE_ZH)) == []
+
+
 # --- the CLI ------------------------------------------------------------------------------------
 
 ERR = re.compile(r"^错误：(?:[^\s：]+[：:])?\s*[\u2e80-\u9fff“（]")

@@ -140,7 +140,7 @@ def test_plan_task_refusals_whole_and_the_cap_margin(wf):
         (P, "日期“2026-01-32”不存在（decided），应为真实的 YYYY-MM-DD / decided '2026-01-32' is not a calendar date",
          A.ART_PLAN, "error"),
         (P, "计划任务 P-01：任务序号重复 / tasks[1] (P-01): plan_task_no repeats", A.ART_PLAN, "error"),
-        (RC, "计划任务 P-01：抽查比例 5% 高于一般事项 SC-02 的抽查比例上限 5% / tasks[1] (P-01).ratio 0.050000001 (5%) "
+        (RC, "计划任务 P-01：抽查比例 5.0000001% 高于一般事项 SC-02 的抽查比例上限 5% / tasks[1] (P-01).ratio 0.050000001 (5.0000001%) "
          "is above the ratio cap 5% of general item(s) ['SC-02']", A.ART_RATIO_CAP, "error"),
         (P, "日期“2026-02-30”不存在（tasks[2] (P-03).window.from），应为真实的 YYYY-MM-DD / tasks[2] (P-03).window.from "
          "'2026-02-30' is not a calendar date", A.ART_PLAN, "error"),
@@ -528,7 +528,7 @@ def test_task_problems_whole_and_the_cap_margin(wf):
          W, "error"),
         (T, "日期“2026-02-30”不存在（window.from），应为真实的 YYYY-MM-DD / window.from '2026-02-30' is not a calendar "
          "date", AT, "error"),
-        (A.RATIO_CAP, "抽查比例 5% 高于一般事项 SC-02 的抽查比例上限 5% / ratio 0.050000001 is above the ratio cap 5% of "
+        (A.RATIO_CAP, "抽查比例 5.0000001% 高于一般事项 SC-02 的抽查比例上限 5% / ratio 0.050000001 is above the ratio cap 5% of "
          "general item(s) ['SC-02']", A.ART_RATIO_CAP, "error"),
         (T, "计划任务 W-01 的牵头单位是 scjgj，不是 wjj / plan task 'W-01' is led by scjgj, not wjj", W, "error"),
     ]

@@ -14,7 +14,7 @@ from publisher.workflow.rules.common import (
     bad_dates,
     entry_date,
     parse_date,
-    pct,
+    pct_above,
     ratio,
     unix_to_date,
     zh_list,
@@ -49,7 +49,10 @@ def test_entry_date_is_the_china_date():
 
 def test_ratios_and_their_text():
     assert ratio("0.05") == Fraction(1, 20) and ratio("1.0") == 1
-    assert pct(Fraction(1, 20)) == "5%" and pct(Fraction(2, 30)) == "6.667%" and pct(Fraction(1)) == "100%"
+    assert pct_above(Fraction(2, 30), Fraction(1, 20)) == ("6.667%", "5%")
+    assert pct_above(Fraction(1), Fraction(1, 2)) == ("100%", "50%")
+    assert pct_above(Fraction(50_000_001, 10**9), Fraction(1, 20)) == ("5.0000001%", "5%")
+    assert pct_above(Fraction(50_001, 1_000_000), Fraction(1, 20)) == ("5.0001%", "5%")
     assert zh_where("corrected.items") == "更正内容中：" and zh_where("items") == "" and zh_where("") == ""
     assert zh_list(["a", 1]) == "a、1" and zh_list([]) == ""
 

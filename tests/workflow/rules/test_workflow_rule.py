@@ -241,6 +241,15 @@ def test_task_ratio_above_cap(wf):
     assert has(errors(r), A.RATIO_CAP, "ratio 0.06 is above the ratio cap 5% of general item(s) ['SC-02']")
 
 
+
+def test_a_ratio_just_above_the_cap_never_reads_as_equal_to_it(wf):
+    """0.050000001 is above a 5 % cap; four significant digits printed both as "5%"."""
+    wf.basics()
+    wf.task("T-2026-002", plan_task_no="P-02", items=["SC-02"], partners=[], ratio="0.050000001")
+    r, _ = wf.workflow()
+    assert has(errors(r), A.RATIO_CAP, "抽查比例 5.0000001% 高于一般事项 SC-02 的抽查比例上限 5% / ratio 0.050000001 "
+               "is above the ratio cap 5% of general item(s) ['SC-02']"), text(r.problems)
+
 # --- R3 at the draw ------------------------------------------------------------------------------
 
 

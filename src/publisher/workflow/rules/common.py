@@ -43,8 +43,14 @@ def ratio(text: str) -> Fraction:
     return Fraction(text)
 
 
-def pct(x: Fraction) -> str:
-    return f"{float(x) * 100:.4g}%"
+def pct_above(x: Fraction, cap: Fraction) -> tuple[str, str]:
+    """``x`` and the ``cap`` it exceeds as percentages, with digits enough to tell them apart
+    (four significant digits print 0.050000001 and a 5 % cap both as "5%")."""
+    for digits in range(4, 16):
+        a, b = f"{float(x) * 100:.{digits}g}%", f"{float(cap) * 100:.{digits}g}%"
+        if a != b:
+            return a, b
+    return a, b
 
 
 def zh_where(p: str) -> str:

@@ -18,7 +18,7 @@ from publisher.core.entry import Entry
 from publisher.core.rules.base import Context, Problem
 from publisher.workflow.rules import articles as A
 from publisher.workflow.rules.base import NoFinish
-from publisher.workflow.rules.common import Emitter, entry_date, pct, zh_list
+from publisher.workflow.rules.common import Emitter, entry_date, pct_above, zh_list
 from publisher.workflow.rules.selection import target_key
 from publisher.workflow.rules.state import WorkflowState
 from publisher.workflow.rules.target_names import SnapshotNames
@@ -92,8 +92,9 @@ class DrawObserver(NoFinish):
             state.commit_snapshots[entry.id] = snap
         task.commits[entry.id] = sum(ks)
         if task.cap is not None and n > 0 and Fraction(sum(ks), n) > task.cap:
-            em.error(A.RATIO_CAP, f"抽取比例超过上限：从 {n} 户中抽取 {sum(ks)} 户（{pct(Fraction(sum(ks), n))}），"
-                     f"高于一般事项 {zh_list(task.cap_items)} 的抽查比例上限 {pct(task.cap)} / "
+            shown, cap_shown = pct_above(Fraction(sum(ks), n), task.cap)
+            em.error(A.RATIO_CAP, f"抽取比例超过上限：从 {n} 户中抽取 {sum(ks)} 户（{shown}），"
+                     f"高于一般事项 {zh_list(task.cap_items)} 的抽查比例上限 {cap_shown} / "
                      f"strata[].k: the draw takes {sum(ks)} of {n} targets "
-                     f"({pct(Fraction(sum(ks), n))}), above the ratio cap {pct(task.cap)} of general "
+                     f"({shown}), above the ratio cap {cap_shown} of general "
                      f"item(s) {list(task.cap_items)} of task {task.id}", A.ART_RATIO_CAP)

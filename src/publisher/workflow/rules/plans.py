@@ -12,7 +12,7 @@ from publisher.core.rules.base import Context, Problem
 from publisher.workflow.rules import articles as A
 from publisher.workflow.rules.base import NoFinish
 from publisher.workflow.rules.calendar import judge, late_text, late_zh
-from publisher.workflow.rules.common import Emitter, bad_dates, entry_date, pct, ratio, zh_list
+from publisher.workflow.rules.common import Emitter, bad_dates, entry_date, pct_above, ratio, zh_list
 from publisher.workflow.rules.state import PlanInfo, PlanTask, WorkflowState
 
 
@@ -121,9 +121,10 @@ class PlanCheck(NoFinish):
                 cap, codes = min_cap(state, [(o, t["items"]) for o in offices])
                 r = ratio(t["ratio"])
                 if cap is not None and r > cap:
-                    em.error(A.RATIO_CAP, f"{zh}抽查比例 {pct(r)} 高于一般事项 {zh_list(codes)} 的抽查比例上限 {pct(cap)} / "
-                             f"{where}.ratio {t['ratio']} ({pct(r)}) is above the ratio cap "
-                             f"{pct(cap)} of general item(s) {list(codes)}", A.ART_RATIO_CAP)
+                    shown, cap_shown = pct_above(r, cap)
+                    em.error(A.RATIO_CAP, f"{zh}抽查比例 {shown} 高于一般事项 {zh_list(codes)} 的抽查比例上限 {cap_shown} / "
+                             f"{where}.ratio {t['ratio']} ({shown}) is above the ratio cap "
+                             f"{cap_shown} of general item(s) {list(codes)}", A.ART_RATIO_CAP)
 
 
 def min_cap(state: WorkflowState, pairs) -> tuple:

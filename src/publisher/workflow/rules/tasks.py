@@ -11,7 +11,7 @@ from publisher.core.entry import Entry
 from publisher.core.rules.base import Context, Problem
 from publisher.workflow.rules import articles as A
 from publisher.workflow.rules.base import NoFinish
-from publisher.workflow.rules.common import Emitter, bad_dates, pct, ratio
+from publisher.workflow.rules.common import Emitter, bad_dates, pct_above, ratio
 from publisher.workflow.rules.plans import min_cap
 from publisher.workflow.rules.selection import Selection
 from publisher.workflow.rules.state import TaskInfo, WorkflowState
@@ -74,8 +74,9 @@ class TaskCheck(NoFinish):
         self._origin(em, entry, state, w.get("window.from"))
         cap, cap_items = min_cap(state, per_office.items())
         if b.get("ratio") is not None and cap is not None and ratio(b["ratio"]) > cap:
-            em.error(A.RATIO_CAP, f"抽查比例 {pct(ratio(b['ratio']))} 高于一般事项 {'、'.join(cap_items)} 的抽查比例上限 "
-                     f"{pct(cap)} / ratio {b['ratio']} is above the ratio cap {pct(cap)} of general "
+            shown, cap_shown = pct_above(ratio(b["ratio"]), cap)
+            em.error(A.RATIO_CAP, f"抽查比例 {shown} 高于一般事项 {'、'.join(cap_items)} 的抽查比例上限 "
+                     f"{cap_shown} / ratio {b['ratio']} is above the ratio cap {cap_shown} of general "
                      f"item(s) {list(cap_items)}", A.ART_RATIO_CAP)
         if window_ok:
             year = w["window.from"].year

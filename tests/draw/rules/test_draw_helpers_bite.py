@@ -115,7 +115,7 @@ def test_filters_overlap_when_one_company_can_pass_both(f1, f2, overlap):
     ("draw.commit", "抽取承诺不符合规则"), ("draw.accept", "参与单位确认有误"), ("draw.population", "抽取范围有误"),
     ("draw.history", "重新抽取不符合规则"), ("draw.lock", "抽取结果与重新计算不符"),
     ("draw.reveal", "揭示的抽取结果与重新计算不符"), ("draw.replace", "检查人员更换不符合规则"),
-    ("draw.embargo", "暂不公开的抽取核对不符"), ("draw.cap", "抽查次数上限有误"), ("draw.sealed", "抽取核验不通过"),
+    ("draw.embargo", "暂不公开的抽取核对不符"), ("draw.cap", "抽查次数上限有误"), ("draw.sealed", "密封风险等级的抽取核对不符"),
     ("draw", "抽取核验不通过"),
 ])
 def test_an_english_finding_is_led_by_its_rules_chinese_name(rule, lead):

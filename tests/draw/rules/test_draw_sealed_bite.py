@@ -66,7 +66,7 @@ def test_a_lowered_threshold_passes_publicly_and_is_caught_with_the_openings(s):
     assert s.verify().ok
     r = s.verify(openings=s.openings)
     assert [(p.rule, p.message, p.article) for p in r.problems if p.rule.startswith("draw")] == [
-        ("draw.sealed", "抽取核验不通过 / with the openings, the thresholds differ from the lock's: recomputed "
+        ("draw.sealed", "密封风险等级的抽取核对不符 / with the openings, the thresholds differ from the lock's: recomputed "
          f"{[t[:16] for t in true]}", ART_LOCK)]
     assert r.rule("draw").tasks["T-2026-001"].current.lock_valid is False
 
@@ -80,7 +80,7 @@ def test_openings_for_another_draw_audit_this_one_as_unopened(s):
     sealed = [p.message for p in r.problems if p.rule == "draw.sealed"]
     first = s.eligible_of(c)[0].id
     assert len(sealed) == len(s.eligible_of(c)) and sealed[0] == (
-        f"抽取核验不通过 / no opening for {first} (leaf 0); the auditor cannot check its stratum")
+        f"密封风险等级的抽取核对不符 / no opening for {first} (leaf 0); the auditor cannot check its stratum")
 
 
 def test_an_inspector_of_a_sealed_draw_is_replaced_by_the_drawn_one(s):

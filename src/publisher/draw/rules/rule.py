@@ -17,6 +17,7 @@ from collections.abc import Iterable
 
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context, Problem
+from publisher.directory.parsed import ParsedSnapshots
 from publisher.directory.records import DirectoryError
 from publisher.draw.errors import ART_UNANNOUNCED, DrawError, Finding
 from publisher.draw.rules.commit import AcceptCheck, CommitCheck
@@ -49,9 +50,11 @@ def zh_first(rule: str, message: str) -> str:
 class DrawRule:
     name = "draw"
 
-    def __init__(self, openings=None, known=None) -> None:
+    def __init__(self, openings=None, known=None, parsed: ParsedSnapshots | None = None) -> None:
         self.book = DrawBook()
         self.book.known = known  # outcomes computed by this process (draw lock's append check)
+        if parsed is not None:  # parsed snapshots shared with the workflow rule (ruleset.default_rules)
+            self.book.parsed = parsed
         self.sealed = SealedCheck(openings)
         self.book.sealed = self.sealed
         self.population = PopulationCheck()

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from publisher.core.rules.base import Context
+from publisher.directory.parsed import ParsedSnapshots
 from publisher.directory.records import Inspector, Target
 from publisher.directory.snapshot import iter_snapshot
 from publisher.draw.cap import CapTable
@@ -21,7 +22,6 @@ from publisher.draw.errors import DrawError
 from publisher.draw.lock import DrawResult, compute_result, embargo_secrets
 from publisher.draw.outcomes import KnownOutcomes, outcome_key
 
-CACHE_BYTES = 32 * 1024 * 1024  # snapshots up to this size are parsed once per verification
 ABANDON_AFTER = 7 * 86400  # s after the beacon round (or the embargo's end) before a warning
 
 
@@ -29,7 +29,7 @@ def _blob_size(f: Any) -> int:
     try:
         return os.fstat(f.fileno()).st_size
     except (AttributeError, OSError, ValueError):
-        return CACHE_BYTES + 1  # unknown: stream
+        return 2**62  # unknown: stream
 
 
 @dataclass
@@ -143,7 +143,7 @@ class DrawBook:
         self.twins: dict[str, list[dict[str, Any]]] = {}  # office -> flagged twin groups
         self.validated: set[str] = set()
         self.teams_cache: tuple[str, dict[str, list[str]], Any] | None = None
-        self.snapshot_cache: dict[type, tuple[str, list[Any]]] = {}
+        self.parsed = ParsedSnapshots()  # shared with the workflow rule by ruleset.default_rules
         self.ids_cache: dict[str, frozenset[str]] = {}
         self.sealed: Any = None  # the draw.sealed check (rules/sealed.py), set by DrawRule
         self.known: KnownOutcomes | None = None  # outcomes this process computed (draw/outcomes.py)
@@ -152,22 +152,24 @@ class DrawBook:
     def records(self, ctx: Context, digest: str, kind: type) -> Iterator[Iterator[Any]]:
         """Stream a snapshot blob; value rules are applied the first time a digest is read.
 
-        A county-sized snapshot (≤ CACHE_BYTES) is parsed once and kept while consecutive draws
-        use it; larger ones always stream, so memory never grows with a province's directory."""
+        Snapshots up to the memo's budget are parsed once and kept (least recently used out,
+        shared with the workflow rule: directory/parsed.py); larger ones always stream, so
+        memory never grows with a province's directory."""
         if not ctx.blobs.has_blob(digest):
             raise DrawError(f"账本中没有这份名录快照文件 / snapshot blob {digest[:16]}… is not in the ledger (ledger/blobs)")
-        cached = self.snapshot_cache.get(kind)
-        if cached is not None and cached[0] == digest:
-            yield iter(cached[1])
+        kept = self.parsed.get(digest, kind)
+        if kept is not None:
+            yield iter(kept)
             return
         validate = digest not in self.validated
         with ctx.blobs.open_blob(digest) as f:
             # a blob source may offer a local validated-snapshot index (the verify cache does)
             read = getattr(ctx.blobs, "snapshot_records", None) or (lambda f, d, k, **kw: iter_snapshot(f, k, **kw))
             records = read(f, digest, kind, validate=validate, name=f"blobs/{digest[:16]}…")
-            if _blob_size(f) <= CACHE_BYTES:
+            size = _blob_size(f)
+            if self.parsed.fits(size):
                 records = list(records)
-                self.snapshot_cache[kind] = (digest, records)
+                self.parsed.put(digest, kind, size, records)
                 records = iter(records)
             yield records
         self.validated.add(digest)

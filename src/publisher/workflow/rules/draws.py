@@ -16,6 +16,7 @@ from fractions import Fraction
 
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context, Problem
+from publisher.directory.parsed import ParsedSnapshots
 from publisher.workflow.rules import articles as A
 from publisher.workflow.rules.base import NoFinish
 from publisher.workflow.rules.common import Emitter, entry_date, pct_above, zh_list
@@ -27,8 +28,8 @@ from publisher.workflow.rules.target_names import SnapshotNames
 class DrawObserver(NoFinish):
     types = ("draw.commit", "draw.lock", "draw.reveal", "team.replace")
 
-    def __init__(self) -> None:
-        self.names = SnapshotNames()
+    def __init__(self, parsed: ParsedSnapshots | None = None) -> None:
+        self.names = SnapshotNames(parsed)
 
     def check(self, entry: Entry, ctx: Context, state: WorkflowState) -> list[Problem]:
         em = Emitter()

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 
 from publisher.core.entry import Entry
 from publisher.core.rules.base import Context, Problem
+from publisher.directory.parsed import ParsedSnapshots
 from publisher.workflow.rules.base import Check
 from publisher.workflow.rules.calendar_entry import CalendarCheck
 from publisher.workflow.rules.corrections import CorrectionCheck
@@ -41,12 +42,12 @@ from publisher.workflow.rules.withhold import WithholdCheck
 class WorkflowRule:
     name = "workflow"
 
-    def __init__(self, sink: Sink | None = None, check_blobs: bool = True):
+    def __init__(self, sink: Sink | None = None, check_blobs: bool = True, parsed: ParsedSnapshots | None = None):
         self.state = WorkflowState(sink=sink)
         self._coverage = CoverageCheck()
         self._overdue = OverdueCheck()
         self.checks: list[Check] = [
-            SnapshotCheck(check_blobs), ItemListCheck(), PlanCheck(), TaskCheck(), DrawObserver(),
+            SnapshotCheck(check_blobs), ItemListCheck(), PlanCheck(), TaskCheck(), DrawObserver(parsed),
             ResultCheck(), CorrectionCheck(), WithholdCheck(), NoncooperationCheck(),
             self._coverage, self._overdue, CalendarCheck(),
         ]

@@ -15,6 +15,8 @@ from bisect import bisect_left
 from typing import Any
 
 from publisher.core.rules.base import Context
+from publisher.directory.parsed import ParsedSnapshots
+from publisher.directory.records import Target
 from publisher.workflow.rules import articles as A
 from publisher.workflow.rules.common import Emitter, zh_where
 from publisher.workflow.rules.selection import name_hash, target_key
@@ -22,7 +24,6 @@ from publisher.workflow.rules.state import TaskInfo
 
 
 def _targets(ctx: Context, digest: str):
-    from publisher.directory.records import Target
     from publisher.directory.snapshot import iter_snapshot
 
     with ctx.blobs.open_blob(digest) as f:
@@ -31,14 +32,22 @@ def _targets(ctx: Context, digest: str):
 
 class SnapshotNames:
     """Name hashes of the last target snapshot read (16 bytes a record): consecutive draws
-    usually share one snapshot, so it is parsed once, not once per draw."""
+    usually share one snapshot, so it is parsed once, not once per draw. When the draw rule has
+    just parsed the snapshot (at the same lock) its records are read from the shared memo
+    (directory/parsed.py) instead of the blob; this rule never adds to the memo, so what is
+    there was checked by the draw rule's first, validating read."""
 
-    def __init__(self) -> None:
+    def __init__(self, parsed: ParsedSnapshots | None = None) -> None:
+        self.parsed = parsed
         self.digest: str | None = None
         self.keys = array("Q")
         self.hashes = array("Q")
 
     def hashes_for(self, ctx: Context, digest: str, ids: list[str]) -> dict[str, int]:
+        kept = self.parsed.get(digest, Target) if self.parsed is not None else None
+        if kept is not None:  # parsed by the draw rule at this lock: hash only the selected names
+            want = set(ids)
+            return {t.id: name_hash(t.name) for t in kept if t.id in want}
         if digest != self.digest:
             self.digest, self.keys, self.hashes = None, array("Q"), array("Q")
             if not ctx.blobs.has_blob(digest):

@@ -8,7 +8,9 @@ snapshot three times. A blob's parsed records are a pure function of its bytes (
 blob's SHA-256), so one copy can serve every rule.
 
 Bounded by the blobs' byte size (least recently used first out), so memory never grows with the
-directory; never saved with the rules' state (it is rebuilt from the blobs after a resume).
+directory; never saved with the rules' state (it is rebuilt from the blobs after a resume). The
+budget holds a province's regional snapshots (200 × 0.47 MB in bench_province): with 32 MB, a
+least-recently-used memo over 200 regions drawn in random order hit one time in three.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ from __future__ import annotations
 from collections import OrderedDict
 from typing import Any
 
-BUDGET_BYTES = 32 * 1024 * 1024  # blob bytes kept parsed (≈ 3× that in Python objects)
+BUDGET_BYTES = 128 * 1024 * 1024  # blob bytes kept parsed (≈ 5× that in Python objects)
 
 
 class ParsedSnapshots:

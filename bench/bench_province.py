@@ -238,7 +238,12 @@ def child(ledger: str, cache: str, workers: int) -> None:
     wall, cpu = time.perf_counter() - t, time.process_time() - c
     with open("/proc/self/status") as f:
         peak = next(int(x.split()[1]) // 1024 for x in f if x.startswith("VmHWM:"))
-    print(json.dumps({"seconds": round(wall, 2), "cpu_main": round(cpu, 2), "peak_mb": peak, "size": report.size,
+    import resource
+
+    kids = resource.getrusage(resource.RUSAGE_CHILDREN)
+    print(json.dumps({"seconds": round(wall, 2), "cpu_main": round(cpu, 2),
+                      "cpu_workers": round(kids.ru_utime + kids.ru_stime, 2),
+                      "peak_worker_mb": kids.ru_maxrss // 1024, "peak_mb": peak, "size": report.size,
                       "ok": report.ok, "errors": [p.line() for p in report.errors[:5]],
                       "warnings": len(report.problems) - len(report.errors), "resumed": report.resumed}))
 
@@ -255,6 +260,10 @@ def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--scale", type=float, default=0.05, help="fraction of the province (default 1/20)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
+    ap.add_argument("--reuse", type=Path, help="an already generated province directory (its 'complete' "
+                    "marker, ledger/ and before-push/), used whatever the generator's current hash")
+    ap.add_argument("--no-cold", action="store_true", help="skip the cold verify of the whole ledger; the "
+                    "previous push's run (a full verify of all but the last 1,000 entries) stands for it")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -262,8 +271,10 @@ def main() -> int:
         return 0
     sizes = {k: max(1, int(v * a.scale)) for k, v in bench_site.PROVINCE.items()}
     sizes["companies"] = max(sizes["companies"], bench_site.REGION_SIZE)
-    base = ledger_dir(a.scale)
+    base = a.reuse or ledger_dir(a.scale)
     full, before, cache = base / "ledger", base / "before-push", base / "verify-cache"
+    if a.reuse and not (base / "complete").exists():
+        sys.exit(f"{base}: not a complete generated province (no 'complete' marker)")
     if not (base / "complete").exists():
         shutil.rmtree(base, ignore_errors=True)
         base.mkdir(parents=True)
@@ -277,12 +288,16 @@ def main() -> int:
           f"{time.strftime('%Y-%m-%d %H:%M')}, load {os.getloadavg()[0]:.1f}")
     print(f"ledger {full} (generated in {info['generate_seconds']}s with {a.workers} signing processes)")
     shutil.rmtree(cache, ignore_errors=True)
-    fv = measure(full, "-", a.workers)
-    print(f"full verify:        {fv['seconds']:8.1f} s  {fv['size'] / fv['seconds']:7.0f} entries/s  "
-          f"peak {fv['peak_mb']} MB  ok={fv['ok']} {fv['errors']}")
+    if not a.no_cold:
+        fv = measure(full, "-", a.workers)
+        print(f"full verify:        {fv['seconds']:8.1f} s  {fv['size'] / fv['seconds']:7.0f} entries/s  "
+              f"peak {fv['peak_mb']} MB  ok={fv['ok']} {fv['errors']}", flush=True)
     pv = measure(before, str(cache), a.workers)
-    print(f"previous push (full verify + saving state): {pv['seconds']:.1f} s  peak {pv['peak_mb']} MB  "
-          f"size {pv['size']:,}")
+    print(f"previous push (full verify + saving state): {pv['seconds']:.1f} s  "
+          f"{pv['size'] / pv['seconds']:7.0f} entries/s  cpu main {pv['cpu_main']} s + workers {pv['cpu_workers']} s  peak {pv['peak_mb']} MB  "
+          f"(largest worker {pv['peak_worker_mb']} MB)  size {pv['size']:,}  ok={pv['ok']} {pv['errors']}", flush=True)
+    if a.no_cold:
+        fv = pv
     iv = measure(full, str(cache), a.workers)
     print(f"incremental verify: {iv['seconds']:8.1f} s  after {iv['size'] - iv['resumed']:,} new entries "
           f"(resumed at {iv['resumed']:,})  peak {iv['peak_mb']} MB  ok={iv['ok']}")

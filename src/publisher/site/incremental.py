@@ -121,13 +121,17 @@ def digest(value: Any) -> str:
 
 
 def build_key(settings: dict[str, Any], theme: Path | None) -> str:
-    """What forces a full build when it changes: code, theme files, settings."""
+    """What forces a full build when it changes: code, theme files, settings.
+
+    Not ``node_modules`` (the browser verifier's packages, installed by the first build and
+    pinned by the package-lock.json hashed here): counting them made the build after the
+    first ``npm ci`` a full one, and they are most of the theme's files."""
     from ..storage.verify_cache import code_version
 
     h = hashlib.sha256(code_version().encode())
     if theme is not None and theme.is_dir():
         for p in sorted(theme.rglob("*")):
-            if p.is_file():
+            if p.is_file() and "node_modules" not in p.relative_to(theme).parts:
                 h.update(str(p.relative_to(theme)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     for k in sorted(settings):
         v = settings[k]

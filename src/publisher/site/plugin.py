@@ -70,6 +70,10 @@ class LedgerGenerator(Generator):
         r = Renderer(writer, self.get_template, out, self.common, self.base["public_url"])
         manifest = self.settings.get("PUBLISHER_MANIFEST")  # set by publisher build (site.incremental)
         r.incremental = manifest
+        if manifest is not None:  # which record pages this push can have changed (site.dirty)
+            from .dirty import compute
+
+            r.dirty = compute(self.loaded.index, manifest, {"trust": self.loaded.trust.raw})
         r.workers = render_workers(self.settings)
         r.forked.append(self.loaded.index.reopen)
         timings: dict[str, float] = {}
@@ -99,7 +103,7 @@ class LedgerGenerator(Generator):
                     r.add_to_sitemap(page.url)
             hook = self.settings.get("PUBLISHER_AFTER_RENDER")
             if callable(hook):  # benchmarks and tests: see the model before it is removed
-                hook(self.loaded, {"timings": timings, "counts": counts, "generator": self})
+                hook(self.loaded, {"timings": timings, "counts": counts, "generator": self, "dirty": r.dirty})
             if manifest is not None:
                 manifest.finish()
         finally:

@@ -212,6 +212,7 @@ class Manifest:
         from ..storage.verify_cache import machine_key
 
         self.output, self.key = Path(output), key
+        self._out = str(self.output)
         root = cache_root or default_root()
         self.path = root / "site" / (hashlib.sha256(str(self.output.resolve()).encode()).hexdigest()[:32] + ".manifest")
         try:
@@ -329,7 +330,7 @@ class Manifest:
             return None
         self.common.setdefault(lang, common)
         try:
-            st = (self.output / name).stat()
+            st = os.stat(os.path.join(self._out, name))  # (not pathlib: this runs for every kept page)
         except OSError:
             return None
         if [st.st_size, st.st_mtime_ns] != old["file"]:

@@ -102,3 +102,25 @@ def test_a_dirty_set_that_misses_the_push_is_caught(county, push, tmp_path, monk
     b = next(e for e in pushed if e["type"] == "result")["body"]
     assert f"company/{b['target']}/index.html" in stale and f"en/company/{b['target']}/index.html" in stale
     assert after[f"company/{b['target']}/index.html"] == before[f"company/{b['target']}/index.html"]
+
+
+def test_build_key_covers_the_theme_but_not_its_installed_node_modules(tmp_path):
+    """The first build installs the browser verifier's packages into theme/verifier/node_modules
+    (pinned by package-lock.json, which is covered): they must not turn the next build into a
+    full one; any other theme file must."""
+    from publisher.site.incremental import build_key
+
+    theme = tmp_path / "theme"
+    (theme / "templates").mkdir(parents=True)
+    (theme / "templates" / "base.html").write_text("<html>{{ x }}</html>")
+    (theme / "verifier").mkdir()
+    (theme / "verifier" / "package-lock.json").write_text("{}")
+    key = build_key({}, theme)
+    (theme / "verifier" / "node_modules" / "pkg").mkdir(parents=True)
+    (theme / "verifier" / "node_modules" / "pkg" / "index.js").write_text("x")
+    assert build_key({}, theme) == key
+    (theme / "verifier" / "package-lock.json").write_text('{"lockfileVersion": 3}')
+    changed = build_key({}, theme)
+    assert changed != key
+    (theme / "templates" / "base.html").write_text("<html>{{ y }}</html>")
+    assert build_key({}, theme) != changed

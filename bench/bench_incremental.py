@@ -60,6 +60,12 @@ def pushed(full: Path, size: int) -> Counter:
 def child(ledger: str, output: str, full: str, search: str) -> None:
     from publisher.site.build import build
 
+    profile = os.environ.get("BENCH_PROFILE")
+    if profile:
+        import cProfile
+
+        prof = cProfile.Profile(time.process_time)  # CPU seconds: the machine is shared
+        prof.enable()
     stages: dict = {}
     over = {"PUBLISHER_NOW": 1785000000,
             "PUBLISHER_AFTER_RENDER": lambda loaded, info: stages.update(
@@ -70,6 +76,9 @@ def child(ledger: str, output: str, full: str, search: str) -> None:
     t, c = time.perf_counter(), time.process_time()
     res = build(ledger, output, settings_file=REPO / "pelicanconf.py", overrides=over, search=search == "1")
     wall, cpu = time.perf_counter() - t, time.process_time() - c
+    if profile:
+        prof.disable()
+        prof.dump_stats(profile)
     with open("/proc/self/status") as f:
         peak = next(int(x.split()[1]) // 1024 for x in f if x.startswith("VmHWM:"))
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss // 1024
@@ -79,8 +88,11 @@ def child(ledger: str, output: str, full: str, search: str) -> None:
                       "stages": stages}))
 
 
-def run(ledger: Path, output: Path, cache: Path, full: bool, search: bool) -> dict:
+def run(ledger: Path, output: Path, cache: Path, full: bool, search: bool, profile: Path | None = None) -> dict:
     env = {**os.environ, "PUBLISHER_CACHE_DIR": str(cache)}
+    env.pop("BENCH_PROFILE", None)
+    if profile is not None:
+        env["BENCH_PROFILE"] = str(profile)
     out = subprocess.run([sys.executable, __file__, "--child", str(ledger), str(output), "1" if full else "0",
                           "1" if search else "0"], capture_output=True, text=True, env=env)
     if out.returncode != 0:
@@ -102,18 +114,25 @@ def main() -> int:
     ap.add_argument("--cut", type=int, default=4963, help="log size of the previous push (a checkpoint size)")
     ap.add_argument("--no-search", action="store_true", help="skip Pagefind in all three builds")
     ap.add_argument("--work", type=Path, help="keep the outputs here (default: a temporary directory)")
+    ap.add_argument("--again", action="store_true",
+                    help="with --work: start from the previous push's output and cache kept there by an earlier run")
+    ap.add_argument("--profile", type=Path, help="cProfile (CPU time) the incremental build into this file")
+    ap.add_argument("--no-full", action="store_true", help="skip the full build and the comparison")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
         child(*a.child)
         return 0
     work = a.work or Path(tempfile.mkdtemp(prefix="bench-incr-"))
-    shutil.rmtree(work, ignore_errors=True)
-    work.mkdir(parents=True)
+    again = a.again and a.work is not None and (work / "out.prev").is_dir()
+    if not again:
+        shutil.rmtree(work, ignore_errors=True)
+        work.mkdir(parents=True)
     before = a.before
     if before is None:
         before = work / "before"
-        cut(a.ledger, before, a.cut)
+        if not again:
+            cut(a.ledger, before, a.cut)
     size = sum(1 for _ in open(before / "log"))
     search = not a.no_search
     print(f"# incremental build benchmark — {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
@@ -121,13 +140,27 @@ def main() -> int:
     print(f"ledger {a.ledger}: {sum(1 for _ in open(a.ledger / 'log')):,} entries; push = {dict(pushed(a.ledger, size))} "
           f"after {size:,}")
     cache, out = work / "cache", work / "out"
-    prev = run(before, out, cache, False, search)
+    if again:  # the same previous push as last time (mtimes kept: the manifest checks them)
+        for d in (out, cache, work / "fresh", work / "cache-full"):
+            shutil.rmtree(d, ignore_errors=True)
+        shutil.copytree(work / "out.prev", out, symlinks=True)
+        shutil.copytree(work / "cache.prev", cache, symlinks=True)
+        prev = json.loads((work / "prev.json").read_text())
+    else:
+        prev = run(before, out, cache, False, search)
+        if a.work:
+            shutil.copytree(out, work / "out.prev", symlinks=True)
+            shutil.copytree(cache, work / "cache.prev", symlinks=True)
+            (work / "prev.json").write_text(json.dumps(prev))
     print(f"previous push, full build with saving: {prev['wall']:7.1f} s wall {prev['cpu']:7.1f} s CPU  "
           f"{prev['pages']:,} HTML  peak {prev['peak_mb']} MB (Pagefind {prev['pagefind_peak_mb']} MB)  load {os.getloadavg()[0]:.1f}")
-    inc = run(a.ledger, out, cache, False, search)
+    inc = run(a.ledger, out, cache, False, search, a.profile)
     print(f"incremental build:                     {inc['wall']:7.1f} s wall {inc['cpu']:7.1f} s CPU  rendered "
-          f"{inc['rendered']:,} kept {inc['kept']:,} pages; Pagefind {inc['pagefind']:.1f} s  peak {inc['peak_mb']} MB  "
+          f"{inc['rendered']:,} kept {inc['kept']:,} pages (incremental: {inc['incremental']}); Pagefind {inc['pagefind']:.1f} s  peak {inc['peak_mb']} MB  "
           f"load {os.getloadavg()[0]:.1f}")
+    if a.no_full:
+        print(f"  incremental stages (s): {inc.get('stages')}")
+        return 0 if inc["incremental"] else 1
     full = run(a.ledger, work / "fresh", work / "cache-full", True, search)
     print(f"full build (--full, fresh output):     {full['wall']:7.1f} s wall {full['cpu']:7.1f} s CPU  rendered "
           f"{full['rendered']:,}; Pagefind {full['pagefind']:.1f} s  peak {full['peak_mb']} MB "

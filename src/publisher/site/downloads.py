@@ -80,6 +80,16 @@ class Kept:
         self.written[name] = (key, files)
         return False
 
+    def unchanged(self, out: Path, name: str, files: list[str]) -> bool:
+        """Keep group ``name`` without its records' digest: for a task the dirty set (site.dirty)
+        says no new entry touched; its files must still be the ones the previous build wrote."""
+        self.out = out
+        old = self.old.get(name)
+        if isinstance(old, list) and len(old) == 2 and old[1] == self._stats(out, files):
+            self.new[name] = old
+            return True
+        return False
+
     def save(self) -> None:
         if self.memory is None or self.out is None:
             return
@@ -291,10 +301,14 @@ def write_task_data(loaded: Loaded, r: Renderer, kept: Kept | None = None) -> No
     offices = r.common["zh"]["C"].get("offices")
     oname = r.common["zh"]["oname"]
     chains = {h: {"label": c.label, "simulated": bool(c.simulated)} for h, c in loaded.chains.items()}
+    dirty = getattr(r, "dirty", None)
     for t in ix.it("SELECT task_id FROM tasks UNION SELECT task_id FROM draws ORDER BY 1"):
         tid = t[0]
         if not safe_seg(tid):
             continue
+        if dirty is not None and not dirty.task(tid) and kept.unchanged(
+                r.output, f"task/{tid}", [f"task/{tid}/task.json", f"task/{tid}/results.csv"]):
+            continue  # no new entry names this task (its data, offices and chains are as before)
         task = ix.one("SELECT entry_id, office, body FROM tasks WHERE task_id=?", tid)
         results = [result_record(result_view(x)) for x in ix.q(RESULT_COLS + " WHERE r.task_id=? ORDER BY r.idx", tid)]
         doc = {"task": tid, "entry": ({"entry_id": task["entry_id"], "office": task["office"], "body": loads(task["body"])}

@@ -31,10 +31,14 @@ STATUS = {
 }
 
 
+MEMORY = "draw-history"  # the office snapshot comparisons, remembered between builds (incremental.py)
+
+
 class DrawHistory:
-    def __init__(self, report: Any, ledger: Any = None):
+    def __init__(self, report: Any, ledger: Any = None, memory: Any = None):
         self.rule = report.rule("draw") if report is not None else None
         self.ledger = ledger  # LedgerDir, for the snapshot comparisons of the office page
+        self.memory = memory  # site.incremental.Manifest: the comparisons of the previous build
         self._changes: dict[str, list[dict[str, Any]]] = {}
 
     def task(self, task_id: str) -> list[dict[str, Any]]:
@@ -79,16 +83,29 @@ class DrawHistory:
             return []
         if code not in self._changes:
             snaps = [s for s in self.rule.book.snapshots.get(code, []) if s.kind == "targets"]
-            out, prev = [], None
+            key = [[s.time, s.blob, show] for s in snaps]  # snapshots are content-addressed blobs
+            kept = ((self.memory.recall(MEMORY) or {}).get(code) if self.memory is not None else None)
+            if isinstance(kept, list) and len(kept) == 2 and kept[0] == key:
+                self._changes[code] = kept[1]
+                self._remember(code, kept)
+                return kept[1]
+            out, prev, whole = [], None, True
             for s in snaps:
                 ids = self._ids(s.blob)
+                whole &= ids is not None
                 if prev is not None and ids is not None and prev[1] is not None and s.blob != prev[0]:
                     added, removed = sorted(ids - prev[1]), sorted(prev[1] - ids)
                     out.append({"time": s.time, "blob": s.blob, "count": len(ids), "added": len(added),
                                 "removed": len(removed), "added_ids": added[:show], "removed_ids": removed[:show]})
                 prev = (s.blob, ids)
             self._changes[code] = out[::-1]
+            if whole:  # every snapshot read: the same blobs give the same comparison next build
+                self._remember(code, [key, self._changes[code]])
         return self._changes[code]
+
+    def _remember(self, code: str, value: list) -> None:
+        if self.memory is not None:
+            self.memory.state.setdefault(MEMORY, {})[code] = value
 
     def _ids(self, blob: str) -> frozenset[str] | None:
         from ..directory.records import DirectoryError, Target

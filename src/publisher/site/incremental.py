@@ -121,13 +121,17 @@ def digest(value: Any) -> str:
 
 
 def build_key(settings: dict[str, Any], theme: Path | None) -> str:
-    """What forces a full build when it changes: code, theme files, settings."""
+    """What forces a full build when it changes: code, theme files, settings.
+
+    Not ``node_modules`` (the browser verifier's packages, installed by the first build and
+    pinned by the package-lock.json hashed here): counting them made the build after the
+    first ``npm ci`` a full one, and they are most of the theme's files."""
     from ..storage.verify_cache import code_version
 
     h = hashlib.sha256(code_version().encode())
     if theme is not None and theme.is_dir():
         for p in sorted(theme.rglob("*")):
-            if p.is_file():
+            if p.is_file() and "node_modules" not in p.relative_to(theme).parts:
                 h.update(str(p.relative_to(theme)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     for k in sorted(settings):
         v = settings[k]
@@ -208,6 +212,7 @@ class Manifest:
         from ..storage.verify_cache import machine_key
 
         self.output, self.key = Path(output), key
+        self._out = str(self.output)
         root = cache_root or default_root()
         self.path = root / "site" / (hashlib.sha256(str(self.output.resolve()).encode()).hexdigest()[:32] + ".manifest")
         try:
@@ -224,6 +229,7 @@ class Manifest:
         self.seen: set[str] = set()  # every page file this build made or kept
         self.ledger = ledger
         self.log = _log_state(ledger) if ledger is not None else None  # [lines, sha256] of its log
+        self.old_log: list | None = None  # [lines, sha256] of the log the previous build read
         self.old_state: dict[str, Any] = {}  # what other writers (proofs, downloads...) recorded last build
         self.state: dict[str, Any] = {}
 
@@ -254,6 +260,7 @@ class Manifest:
         if ledger is not None and not _log_extends(ledger, obj.get("log")):
             return False
         self.old = obj["pages"]
+        self.old_log = obj.get("log")
         self.old_state = obj.get("state") or {}
         self.usable = True
         return True
@@ -271,11 +278,13 @@ class Manifest:
 
     # -- facts a page may read ----------------------------------------------------------------
 
-    def _fact(self, lang: str, dep: list) -> str:
-        """Digest of one recorded fact, evaluated against this build's common context."""
-        k = (lang, json.dumps(dep))
+    def _fact(self, lang: str, key: str) -> str:
+        """Digest of one recorded fact (``key``: its JSON), evaluated against this build's
+        common context; memoised, as most facts are read by thousands of pages."""
+        k = (lang, key)
         got = self._memo.get(k)
         if got is None:
+            dep = json.loads(key)
             common = self.common[lang]
             if dep[0] == "C":
                 c = common["C"]
@@ -297,7 +306,7 @@ class Manifest:
     # -- one page ----------------------------------------------------------------------------
 
     def begin(self, name: str, lang: str, template: str, ctx: dict[str, Any],
-              searchable: bool = False) -> Page | None:
+              searchable: bool | int = False) -> Page | None:
         """A job for page file ``name``; None when the page's data has no digest."""
         self.seen.add(name)
         try:
@@ -308,9 +317,36 @@ class Manifest:
                 key = digest([template, lang, ctx])
         except Uncacheable:
             self.uncacheable += 1
-            self.search_changed |= searchable
+            self.search_changed |= bool(searchable)
             return None
         return Page(self, name, lang, key, searchable)
+
+    def keepable(self, name: str, lang: str, common: dict[str, Any]) -> dict | None:
+        """The previous build's record of page file ``name`` if the file is still the one it
+        wrote and every site-wide fact the page read is unchanged (its own data is the caller's
+        to vouch for: see site.dirty); None otherwise. Nothing is recorded: see :meth:`kept_page`."""
+        old = self.old.get(name) if self.usable else None
+        if old is None or "mark" not in old:
+            return None
+        self.common.setdefault(lang, common)
+        try:
+            st = os.stat(os.path.join(self._out, name))  # (not pathlib: this runs for every kept page)
+        except OSError:
+            return None
+        if [st.st_size, st.st_mtime_ns] != old["file"]:
+            return None
+        try:
+            if any(self._fact(lang, k) != want for k, want in old["facts"]):
+                return None
+        except Exception:  # a fact that cannot be evaluated any more: render
+            return None
+        return old
+
+    def kept_page(self, name: str, old: dict) -> None:
+        """Record page ``name`` as kept as the previous build wrote it (see :meth:`keepable`)."""
+        self.seen.add(name)
+        self.new[name] = old
+        self.kept += 1
 
     def finish(self) -> None:
         """Remove pages of the previous build that this build did not make, save the manifest."""
@@ -359,8 +395,9 @@ def _log_extends(ledger: Path, old: Any) -> bool:
 
 
 class Page:
-    def __init__(self, m: Manifest, name: str, lang: str, key: str, searchable: bool = False):
-        self.m, self.name, self.lang, self.key, self.searchable = m, name, lang, key, searchable
+    def __init__(self, m: Manifest, name: str, lang: str, key: str, searchable: bool | int = False):
+        self.m, self.name, self.lang, self.key = m, name, lang, key
+        self.searchable, self.mark = bool(searchable), searchable  # mark: the page's search shard (search.since)
         self.deps: list = []
 
     def fresh(self) -> bool:
@@ -375,7 +412,7 @@ class Page:
         if [st.st_size, st.st_mtime_ns] != old["file"]:
             return False
         try:
-            if any(self.m._fact(self.lang, dep) != want for dep, want in old["facts"]):
+            if any(self.m._fact(self.lang, k) != want for k, want in old["facts"]):
                 return False
         except Exception:  # a fact that cannot be evaluated any more: render
             return False
@@ -403,24 +440,23 @@ class Page:
         """Record the page as written, with the digest of every fact it read."""
         self.m.rendered += 1
         self.m.search_changed |= self.searchable
-        facts: dict[str, tuple[list, str]] = {}
+        facts: dict[str, str] = {}
         try:
             for d in self.deps:
                 if d[0] == "C":
-                    dep = ["C", d[1]]
-                    k = json.dumps(dep)
+                    k = json.dumps(["C", d[1]])
                     if k not in facts:
-                        facts[k] = (dep, self.m._fact(self.lang, dep))
+                        facts[k] = self.m._fact(self.lang, k)
                 else:
-                    dep = ["call", d[1], d[2]]
-                    k = json.dumps(dep)
+                    k = json.dumps(["call", d[1], d[2]])
                     if k not in facts:
                         want = digest(d[3])
                         self.m._memo.setdefault((self.lang, k), want)
-                        facts[k] = (dep, want)
+                        facts[k] = want
             st = (self.m.output / self.name).stat()
         except (Uncacheable, TypeError, ValueError, OSError):
             self.m.uncacheable += 1
             return  # not recorded: rendered again next time
-        self.m.new[self.name] = {"key": self.key, "facts": [[d, w] for d, w in facts.values()],
-                                 "file": [st.st_size, st.st_mtime_ns], "search": self.searchable}
+        self.m.new[self.name] = {"key": self.key, "facts": [[k, w] for k, w in facts.items()],
+                                 "file": [st.st_size, st.st_mtime_ns], "search": self.searchable,
+                                 "mark": self.mark}

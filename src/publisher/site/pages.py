@@ -240,6 +240,9 @@ def write_offices(loaded: Loaded, r: Renderer, size: int) -> None:
                overdue_n=overdue_n,
                tasks=[dict(t, link=safe_seg(t["task_id"])) for t in tasks], recent=recent,
                entry_pages=pages)
+        if r.dirty is not None and not r.dirty.office(o["code"]):  # no new entry of this office
+            if r.keep(*(urls.office_entries(o["code"], n) for n in range(1, pages + 1))):
+                continue
         stream = ix.it("SELECT * FROM entries WHERE office=? ORDER BY idx", o["code"])
         for n, block in enumerate(chunks(stream, size), 1):
             r.page(urls.office_entries(o["code"], n), "office_entries", office=o, rows=block,
@@ -321,6 +324,8 @@ def write_tasks(loaded: Loaded, r: Renderer, size: int) -> None:
     ids = ix.it("SELECT task_id FROM tasks UNION SELECT task_id FROM draws ORDER BY 1")
     for row in ids:
         if safe_seg(row[0]):
+            if r.dirty is not None and not r.dirty.task(row[0]) and r.keep(urls.task(row[0])):
+                continue
             v = task_view(loaded, row[0])
             r.page(urls.task(row[0]), "task", searchable=since([(v["task"] or {}).get("idx")]
                                                                + [c["entry"]["idx"] for c in v["commits"]]), **v)
@@ -530,9 +535,11 @@ def write_listed_companies(loaded: Loaded, r: Renderer) -> None:
     """Every directory company never drawn or inspected (NECIPS: 暂无), in id order."""
     ix = loaded.index
     active, listed_in = _active(ix), _listed_in(ix)
+    dirty = r.dirty
     for tg in ix.it("SELECT * FROM targets ORDER BY id"):
         if tg["id"] not in active and safe_seg(tg["id"]):
-            write_listed_company(r, tg, _listed(listed_in, tg), tg["listed"])
+            write_listed_company(r, tg, _listed(listed_in, tg), tg["listed"],
+                                 clean=dirty is not None and not dirty.target(tg["id"]))
 
 
 def write_companies(loaded: Loaded, r: Renderer) -> None:
@@ -551,9 +558,12 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
         return tasks_cache[tid]
 
     active, listed_in = _active(ix), _listed_in(ix)
+    dirty = r.dirty
     for tg in ix.it("SELECT * FROM targets ORDER BY id"):
         if tg["id"] not in active or not safe_seg(tg["id"]):
             continue
+        if dirty is not None and not dirty.target(tg["id"]) and r.keep(urls.company(tg["id"])):
+            continue  # no new entry names this company: its page is the previous build's
         listed = _listed(listed_in, tg)
         results = []
         for x in ix.q(RESULT_COLS + " WHERE r.target_id=? ORDER BY r.idx", tg["id"]):
@@ -570,7 +580,7 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
                inspected=True, searchable=since([x["idx"] for x in results + drawn + noncoop]))
 
 
-def write_listed_company(r: Renderer, tg: Any, listed: Any, snapshot: Any) -> None:
+def write_listed_company(r: Renderer, tg: Any, listed: Any, snapshot: Any, clean: bool = False) -> None:
     """A never-inspected company's page, stamped from a once-rendered template (there are tens
     of thousands of these; see Renderer.stamped)."""
     v = target_view(tg, tg["name"] or tg["id"])
@@ -584,7 +594,7 @@ def write_listed_company(r: Renderer, tg: Any, listed: Any, snapshot: Any) -> No
             shown[f"{key}_label"] = {"zh": slot(f"{key}_zh"), "en": slot(f"{key}_en")}
             values[f"{key}_zh"], values[f"{key}_en"] = label["zh"], label["en"]
     shape = (tuple(k for k in ("kind", "region", "industry", "risk") if k in shown), snapshot)
-    r.stamped(urls.company(tg["id"]), "company_listed", shape, values, target=shown, listed=listed)
+    r.stamped(urls.company(tg["id"]), "company_listed", shape, values, clean=clean, target=shown, listed=listed)
 
 
 def target_view(tg: Any, name: str) -> dict[str, Any]:

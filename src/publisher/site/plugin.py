@@ -55,7 +55,8 @@ class LedgerGenerator(Generator):
 
         for ctx in self.common.values():
             ctx["chrome"] = Chrome(self.get_template, ctx)
-            ctx["draw_history"] = DrawHistory(self.loaded.report, self.loaded.ledger)  # task/office draw partials
+            ctx["draw_history"] = DrawHistory(self.loaded.report, self.loaded.ledger,  # task/office draw partials
+                                              s.get("PUBLISHER_MANIFEST"))
         # Pelican's own pages (about, how to verify, policy) share header and footer data.
         self.context["PUBLISHER"] = self.common
         log.info("ledger verified: %d entries in %.1fs", self.loaded.report.size, self.loaded.seconds)
@@ -70,6 +71,10 @@ class LedgerGenerator(Generator):
         r = Renderer(writer, self.get_template, out, self.common, self.base["public_url"])
         manifest = self.settings.get("PUBLISHER_MANIFEST")  # set by publisher build (site.incremental)
         r.incremental = manifest
+        if manifest is not None:  # which record pages this push can have changed (site.dirty)
+            from .dirty import compute
+
+            r.dirty = compute(self.loaded.index, manifest, {"trust": self.loaded.trust.raw})
         r.workers = render_workers(self.settings)
         r.forked.append(self.loaded.index.reopen)
         timings: dict[str, float] = {}
@@ -99,7 +104,7 @@ class LedgerGenerator(Generator):
                     r.add_to_sitemap(page.url)
             hook = self.settings.get("PUBLISHER_AFTER_RENDER")
             if callable(hook):  # benchmarks and tests: see the model before it is removed
-                hook(self.loaded, {"timings": timings, "counts": counts, "generator": self})
+                hook(self.loaded, {"timings": timings, "counts": counts, "generator": self, "dirty": r.dirty})
             if manifest is not None:
                 manifest.finish()
         finally:
@@ -149,6 +154,24 @@ def harden_environment(generator: Any) -> None:
     if env is not None:
         env.autoescape = True
         env.filters.update(FILTERS)
+        if env.bytecode_cache is None:
+            env.bytecode_cache = template_cache()
+
+
+def template_cache() -> Any:
+    """Compiled templates kept in this machine's private cache (keyed by each template's source
+    checksum and the Jinja and Python versions): every build compiled the theme's templates
+    again in each of Pelican's generators, about a second of CPU per build."""
+    from jinja2 import FileSystemBytecodeCache
+
+    from ..storage.verify_cache import cache_root
+
+    d = cache_root() / "site" / "templates"
+    try:
+        d.mkdir(parents=True, exist_ok=True, mode=0o700)
+    except OSError:
+        return None
+    return FileSystemBytecodeCache(str(d))
 
 
 def register() -> None:

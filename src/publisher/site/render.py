@@ -95,6 +95,8 @@ class Renderer:
         self._open_part()
         self._skeletons: dict[Any, list[str]] = {}
         self.incremental: Any = None  # a site.incremental.Manifest: pages whose inputs did not change are kept
+        self.dirty: Any = None  # a site.dirty.Dirty: record pages outside it may be kept unqueried (see keep)
+        self._skeleton_same: dict[Any, bool] = {}
         self.workers = 0  # forked render workers running at once (see run_part); 0 = none
         self.forked: list[Callable[[], None]] = []  # run in a worker right after fork (reopen the index)
         self._children: list[Any] = []
@@ -117,7 +119,7 @@ class Renderer:
             name = urls.page_file(path, lang)
             root = urls.root_of(name)
             other = "en" if lang == "zh" else "zh"
-            job = self.incremental.begin(name, lang, template, data, bool(searchable)) if self.incremental is not None else None
+            job = self.incremental.begin(name, lang, template, data, searchable) if self.incremental is not None else None
             if job is None or not job.fresh():
                 self.writer.write_file(
                     name, tmpl, job.context(self.common[lang]) if job else self.common[lang], override_output=False,
@@ -130,12 +132,42 @@ class Renderer:
                 self._searchable.write(name + ("\n" if searchable is True else f"\t{int(searchable)}\n"))
             self.pages_written += 1
 
-    def stamped(self, path: str, template: str, shape: Any, values: dict[str, str], **ctx: Any) -> None:
+    def keep(self, *paths: str, langs: tuple[str, ...] = urls.LANGS) -> bool:
+        """Keep every page of ``paths`` in every language as the previous build wrote it,
+        without its data: for records the dirty set (site.dirty) says no new entry touched.
+        Checked still: each file is the one written then, and the site-wide facts it read are
+        unchanged; if any is not, nothing is kept and the caller computes the pages (False)."""
+        m = self.incremental
+        if m is None or self.dirty is None:
+            return False
+        todo = []
+        for path in paths:
+            for lang in langs:
+                name = urls.page_file(path, lang)
+                old = m.keepable(name, lang, self.common[lang])
+                if old is None:
+                    return False
+                todo.append((path, lang, name, old))
+        if self._sealed is not None and any(old.get("mark") for *_, old in todo):
+            raise RuntimeError(f"{paths[0]}: a searchable page kept after the search index was started")
+        for path, lang, name, old in todo:
+            m.kept_page(name, old)
+            self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
+            mark = old.get("mark")
+            if mark:
+                self._searchable.write(name + ("\n" if mark is True else f"\t{int(mark)}\n"))
+            self.pages_written += 1
+        return True
+
+    def stamped(self, path: str, template: str, shape: Any, values: dict[str, str], clean: bool = False,
+                **ctx: Any) -> None:
         """Like :meth:`page` for the many pages that differ only in a few text fields (the
         never-inspected companies): the template is rendered once per (template, shape,
         language) with placeholders, and each page is that text with the escaped values put
         in. ``ctx`` may hold "{field}" placeholders (see :meth:`slot`); ``shape`` must capture
-        everything else that changes the output."""
+        everything else that changes the output. ``clean``: the dirty set says the values did not
+        change, so the page is kept (unjoined, unhashed) when its skeleton is the previous
+        build's and the file is the one it wrote."""
         section = SECTIONS.get(path.split("/", 1)[0], path.split("/", 1)[0] + "/")
         slots = {k: self.slot(k) for k in values}
         for lang in urls.LANGS:
@@ -150,6 +182,15 @@ class Renderer:
                     "path": slots.get("path", path), "section": section,
                     "alt": root + urls.lang_prefix(other) + slots.get("path", path), "alt_lang": other, **ctx})
                 parts = self._skeletons[key] = _split_slots(text, slots)
+                if self.incremental is not None:
+                    self._skeleton_same[key] = self._same_skeleton(key, parts)
+            if clean and self._skeleton_same.get(key):
+                old = self.incremental.keepable(name, lang, self.common[lang])
+                if old is not None:
+                    self.incremental.kept_page(name, old)
+                    self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
+                    self.pages_written += 1
+                    continue
             out = "".join(p if i % 2 == 0 else str(escape(values[p])) for i, p in enumerate(parts))
             job = self.incremental.begin(name, lang, "=", {"text": out}) if self.incremental is not None else None
             if job is None or not job.fresh():  # the whole text is the key: kept only if identical
@@ -161,6 +202,17 @@ class Renderer:
                     job.done()
             self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
             self.pages_written += 1
+
+    def _same_skeleton(self, key: Any, parts: list[str]) -> bool:
+        """Whether a stamped page skeleton is the previous build's (remembered by its digest)."""
+        import hashlib
+
+        m = self.incremental
+        h = hashlib.sha256("\0".join(parts).encode("utf-8", "surrogatepass")).hexdigest()
+        k = json.dumps(key, default=repr)
+        mine = m.state.setdefault("skeletons", {})
+        mine[k] = h
+        return self.dirty is not None and (m.recall("skeletons") or {}).get(k) == h
 
     @staticmethod
     def slot(name: str) -> str:

@@ -24,8 +24,8 @@ BUDGET_BYTES = 128 * 1024 * 1024  # blob bytes kept parsed (≈ 5× that in Pyth
 class ParsedSnapshots:
     """(blob digest, record type) -> the records of a fully read, valid snapshot."""
 
-    def __init__(self, budget: int = BUDGET_BYTES) -> None:
-        self.budget = budget
+    def __init__(self, budget: int | None = None) -> None:
+        self.budget = BUDGET_BYTES if budget is None else budget
         self._kept: OrderedDict[tuple[str, type], tuple[int, list[Any]]] = OrderedDict()
         self._bytes = 0
 

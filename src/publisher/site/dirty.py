@@ -52,10 +52,10 @@ def _state(ix: Any) -> dict[str, Any]:
     draw rule, which can change with time alone); one digest of the timelock-opened lists."""
     by_task: dict[str, Any] = {}
     for row in ix.it("SELECT * FROM commits ORDER BY task_id, idx"):
-        by_task.setdefault(str(row["task_id"]), []).append(list(tuple(row)))
+        by_task.setdefault(str(row["task_id"]), []).append(list(row))
     h = hashlib.sha256()
     for row in ix.it("SELECT commit_id, body FROM opened ORDER BY commit_id"):
-        h.update(json.dumps(list(tuple(row))).encode() + b"\n")
+        h.update(json.dumps(list(row)).encode() + b"\n")
     return {"commits": {k: hashlib.sha256(json.dumps(v).encode()).hexdigest()[:32] for k, v in by_task.items()},
             "opened": h.hexdigest()}
 

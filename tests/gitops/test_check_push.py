@@ -33,7 +33,26 @@ def refused(capsys, repo, base, *extra) -> list[str]:
     out, err = capsys.readouterr()
     assert rc == 1, err
     assert re.match(r"推送被拒绝（\d+ 个问题）/ PUSH REFUSED \(\d+ problems\): ", out.splitlines()[-1]), out
-    return [ln for ln in err.splitlines() if ln.startswith("REFUSED ")]
+    lines = err.splitlines()
+    for i, ln in enumerate(lines):  # each refusal: the Chinese line first, then the parseable one
+        if ln.startswith("REFUSED "):
+            where = ln[len("REFUSED "):].split(": ")[0]
+            assert i > 0 and re.match(rf"拒绝 {re.escape(where)}：[\u2e80-\u9fff.]", lines[i - 1]), lines[i - 1:i + 1]
+    return [ln for ln in lines if ln.startswith("REFUSED ")]
+
+
+def test_every_gate_rule_has_a_chinese_name():
+    from pathlib import Path
+
+    from publisher.gitops.rules import GATE_ZH, Refusal
+
+    src = Path(__file__).parents[2] / "src" / "publisher" / "gitops"
+    used = {m for f in src.glob("*.py")
+            for m in re.findall(r'(?:Refusal|TimeRefusal)\([^,]+, "([a-z-]+)', f.read_text("utf-8"))}
+    assert {"immutable", "append-only", "future", "round-margin"} <= used
+    assert sorted(used - set(GATE_ZH)) == []
+    assert Refusal("ledger/log", "verify/hash", "x").zh_line() == "拒绝 ledger/log：账本核验不通过"
+    assert Refusal("a", "immutable", "x").zh_line() == "拒绝 a：已发布的账本文件不能修改或删除"
 
 
 def test_honest_push_passes(work, capsys):

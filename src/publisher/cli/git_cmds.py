@@ -50,6 +50,7 @@ def cmd_check_push(args) -> int:
     for w in res.warnings:
         print(w)
     for r in res.refusals:
+        print(r.zh_line(), file=sys.stderr)
         print(r.line(), file=sys.stderr)
     what = f"{len(res.changes)} changed files, {len(res.new_lines)} new log lines, " \
            f"ledger of {res.verified_size} entries"

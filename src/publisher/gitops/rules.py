@@ -61,6 +61,25 @@ class Change:
     path: str
 
 
+# The gate's rules in Chinese, for the line a clerk reads first (Refusal.zh_line).
+GATE_ZH = {
+    "append-only": "日志只能在末尾追加，已有的行不能删除、修改或调换顺序",
+    "backdated": "条目时间早于最新检查点（倒签，或电脑时钟偏慢）",
+    "blob-name": "数据文件的内容与文件名（SHA-256）不符",
+    "checkpoint-order": "新检查点必须比已发布的最新检查点更大",
+    "future": "条目时间超前于本机时钟（电脑时钟有误）",
+    "gitattributes": ".gitattributes 的设置会改写账本文件的字节",
+    "immutable": "已发布的账本文件不能修改或删除",
+    "layout": "账本目录中不允许这种文件",
+    "outside": "单位的推送只能修改 ledger/ 目录",
+    "private-key": "私钥不得提交到仓库",
+    "round-margin": "抽取承诺距信标轮次太近，来不及在轮次前公开",
+    "size": "文件超过大小上限",
+    "unlisted": "条目文件与日志行不对应",
+    "verify": "账本核验不通过",
+}
+
+
 @dataclass(frozen=True)
 class Refusal:
     """Why a push is refused: one line naming the path and the rule."""
@@ -71,6 +90,10 @@ class Refusal:
 
     def line(self) -> str:
         return f"REFUSED {self.path}: {self.rule}: {self.message}"
+
+    def zh_line(self) -> str:
+        """The Chinese line printed before :meth:`line` (the English line stays one parseable line)."""
+        return f"拒绝 {self.path}：{GATE_ZH.get(self.rule.split('/')[0], '推送不符合规则')}"
 
 
 @dataclass(frozen=True)

@@ -1,0 +1,127 @@
+"""mutmut, with two changes to the *order* in which a mutant's tests run (never to which tests run).
+
+bench/mutate.py starts this instead of ``python -m mutmut``; the arguments are mutmut's.
+
+mutmut runs a mutant's tests — every selected test that executed the mutated function — with
+``-x``, sorted by the duration of their *call* phase. Two things make that order slow here:
+
+- **Fixtures are not counted.** The rule tests build and sign a ledger in their fixtures and then
+  verify it in a short call, so a test that costs 0.3 s looks like one that costs 0.01 s and runs
+  first. Here the recorded duration of a test is setup + call + teardown, which is also what
+  mutmut's CPU limit is computed from (it was too tight for fixture-heavy tests: see
+  ``TIMEOUT_CONSTANT`` in bench/mutate.py).
+- **The test that kills a function's mutants is usually the same one.** A message or a margin of
+  ``content.py`` is checked by one test among the hundred that pass through ``check_content``;
+  sorted by duration, the killer comes late, after every cheaper test has passed. Here each
+  mutant's first failing test is appended to ``kills.tsv`` in the group's work directory, and the
+  tests that killed mutants of the same function run first (most kills first), the rest by cost.
+
+Reordering cannot change a verdict — a mutant is killed when any of its tests fails, and every
+test still runs unless one fails — except through a timeout (a mutant now killed before the CPU
+limit instead of after it). docs/QUALITY.md records the check: the same verdicts on a random
+sample re-run both ways.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+from collections import Counter
+from pathlib import Path
+
+KILLS = Path("kills.tsv")  # relative to the group's work directory (mutmut's cwd)
+
+
+def _function(mutant_name: str) -> str:
+    return mutant_name.partition("__mutmut_")[0]
+
+
+def _killers(function: str) -> Counter:
+    """Tests that killed earlier mutants of ``function``, with how many each."""
+    found: Counter = Counter()
+    try:
+        lines = KILLS.read_text("utf-8").splitlines()
+    except FileNotFoundError:
+        return found
+    for line in lines:
+        f, _, test = line.partition("\t")
+        if f == function and test:
+            found[test] += 1
+    return found
+
+
+class _RecordKill:
+    """pytest plugin (in the mutant's process): append the first failing test of the mutant."""
+
+    def __init__(self, mutant_name: str, path: Path):
+        self.function, self.path, self.done = _function(mutant_name), path, False
+
+    def pytest_runtest_logreport(self, report) -> None:
+        if report.failed and not self.done:
+            self.done = True
+            nodeid = report.nodeid.removeprefix("mutants/")
+            with open(self.path, "a", encoding="utf-8") as f:  # one short O_APPEND write
+                f.write(f"{self.function}\t{nodeid}\n")
+
+
+class _FullDuration:
+    """pytest plugin (stats collection): add the setup and teardown phases to a test's duration."""
+
+    def pytest_runtest_makereport(self, item, call) -> None:
+        if call.when in ("setup", "teardown"):
+            from mutmut.state import state
+
+            d = state().duration_by_test
+            if item.nodeid in d:
+                d[item.nodeid] += call.duration
+
+
+def install() -> None:
+    from mutmut.runners import harness
+
+    runner = harness.PytestRunner
+    original_run_tests, original_run_stats = runner.run_tests, runner.run_stats
+    original_execute = runner.execute_pytest
+    kills = KILLS.resolve()
+
+    def run_tests(self, *, mutant_name, tests):
+        if not mutant_name:  # the clean run and the forced failure: mutmut's order
+            return original_run_tests(self, mutant_name=mutant_name, tests=tests)
+        tests = list(tests)  # mutmut's order: cheapest first (by our full durations)
+        known = _killers(_function(mutant_name))
+        rank = {t: i for i, t in enumerate(tests)}
+        tests.sort(key=lambda t: (-known.get(t, 0), rank[t]))
+        self._extra_plugins = [_RecordKill(mutant_name, kills)]
+        return original_run_tests(self, mutant_name=mutant_name, tests=tests)
+
+    def run_stats(self, *, tests):
+        self._extra_plugins = [_FullDuration()]
+        try:
+            return original_run_stats(self, tests=tests)
+        finally:
+            self._extra_plugins = []
+
+    def execute_pytest(self, params, **kwargs):
+        extra = getattr(self, "_extra_plugins", [])
+        if extra:
+            kwargs["plugins"] = list(kwargs.get("plugins", [])) + extra
+        return original_execute(self, params, **kwargs)
+
+    runner.run_tests, runner.run_stats, runner.execute_pytest = run_tests, run_stats, execute_pytest
+
+
+def main() -> None:
+    install()
+    from mutmut.__main__ import cli
+
+    sys.argv[0] = "mutmut"
+    cli()
+
+
+if __name__ == "__main__":
+    if os.environ.get("MUTMUT_PLAIN"):  # the comparison run: mutmut as it is
+        from mutmut.__main__ import cli
+
+        cli()
+    else:
+        main()

@@ -36,11 +36,11 @@ def _function(mutant_name: str) -> str:
     return mutant_name.partition("__mutmut_")[0]
 
 
-def _killers(function: str) -> Counter:
+def _killers(function: str, kills: Path) -> Counter:
     """Tests that killed earlier mutants of ``function``, with how many each."""
     found: Counter = Counter()
     try:
-        lines = KILLS.read_text("utf-8").splitlines()
+        lines = kills.read_text("utf-8").splitlines()
     except FileNotFoundError:
         return found
     for line in lines:
@@ -48,6 +48,14 @@ def _killers(function: str) -> Counter:
         if f == function and test:
             found[test] += 1
     return found
+
+
+def order(tests: list[str], mutant_name: str, kills: Path) -> list[str]:
+    """``tests`` (cheapest first) with the tests that killed mutants of the same function first,
+    most kills first; the same tests, only reordered."""
+    known = _killers(_function(mutant_name), kills)
+    rank = {t: i for i, t in enumerate(tests)}
+    return sorted(tests, key=lambda t: (-known.get(t, 0), rank[t]))
 
 
 class _RecordKill:
@@ -87,10 +95,7 @@ def install() -> None:
     def run_tests(self, *, mutant_name, tests):
         if not mutant_name:  # the clean run and the forced failure: mutmut's order
             return original_run_tests(self, mutant_name=mutant_name, tests=tests)
-        tests = list(tests)  # mutmut's order: cheapest first (by our full durations)
-        known = _killers(_function(mutant_name))
-        rank = {t: i for i, t in enumerate(tests)}
-        tests.sort(key=lambda t: (-known.get(t, 0), rank[t]))
+        tests = order(list(tests), mutant_name, kills)  # mutmut's order: cheapest first (full durations)
         self._extra_plugins = [_RecordKill(mutant_name, kills)]
         return original_run_tests(self, mutant_name=mutant_name, tests=tests)
 

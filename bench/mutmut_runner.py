@@ -30,6 +30,8 @@ from collections import Counter
 from pathlib import Path
 
 KILLS = Path("kills.tsv")  # relative to the group's work directory (mutmut's cwd)
+COSTS = Path("costs.tsv")
+PLAIN = bool(os.environ.get("MUTMUT_PLAIN"))  # mutmut's own order (only costs.tsv is written)
 
 
 def _function(mutant_name: str) -> str:
@@ -59,17 +61,32 @@ def order(tests: list[str], mutant_name: str, kills: Path) -> list[str]:
 
 
 class _RecordKill:
-    """pytest plugin (in the mutant's process): append the first failing test of the mutant."""
+    """pytest plugin (in the mutant's process): append the first failing test of the mutant to
+    ``kills.tsv`` and, with ``costs``, one line per mutant to ``costs.tsv``: the mutant, the CPU
+    seconds of its process (a forked child's counters start at zero), the tests run, the number
+    of tests selected, the first failing test (empty: survived)."""
 
-    def __init__(self, mutant_name: str, path: Path):
-        self.function, self.path, self.done = _function(mutant_name), path, False
+    def __init__(self, mutant_name: str, path: Path, costs: Path | None = None, selected: int = 0):
+        self.mutant, self.function, self.path, self.done = mutant_name, _function(mutant_name), path, False
+        self.costs, self.selected, self.ran, self.killer = costs, selected, 0, ""
 
     def pytest_runtest_logreport(self, report) -> None:
+        if report.when == "call" or (report.when == "setup" and report.failed):
+            self.ran += 1
         if report.failed and not self.done:
             self.done = True
-            nodeid = report.nodeid.removeprefix("mutants/")
+            self.killer = report.nodeid.removeprefix("mutants/")
             with open(self.path, "a", encoding="utf-8") as f:  # one short O_APPEND write
-                f.write(f"{self.function}\t{nodeid}\n")
+                f.write(f"{self.function}\t{self.killer}\n")
+
+    def pytest_sessionfinish(self) -> None:
+        if self.costs is None:
+            return
+        import resource
+
+        ru = resource.getrusage(resource.RUSAGE_SELF)
+        with open(self.costs, "a", encoding="utf-8") as f:
+            f.write(f"{self.mutant}\t{ru.ru_utime + ru.ru_stime:.2f}\t{self.ran}\t{self.selected}\t{self.killer}\n")
 
 
 class _FullDuration:
@@ -90,17 +107,20 @@ def install() -> None:
     runner = harness.PytestRunner
     original_run_tests, original_run_stats = runner.run_tests, runner.run_stats
     original_execute = runner.execute_pytest
-    kills = KILLS.resolve()
+    kills, costs = KILLS.resolve(), COSTS.resolve()
 
     def run_tests(self, *, mutant_name, tests):
         if not mutant_name:  # the clean run and the forced failure: mutmut's order
             return original_run_tests(self, mutant_name=mutant_name, tests=tests)
-        tests = order(list(tests), mutant_name, kills)  # mutmut's order: cheapest first (full durations)
-        self._extra_plugins = [_RecordKill(mutant_name, kills)]
+        tests = list(tests)  # mutmut's order: cheapest first (by full durations, unless plain)
+        if not PLAIN:
+            tests = order(tests, mutant_name, kills)
+        self._extra_plugins = [_RecordKill(mutant_name, kills if not PLAIN else kills.with_name("kills-plain.tsv"),
+                                           costs, len(tests))]
         return original_run_tests(self, mutant_name=mutant_name, tests=tests)
 
     def run_stats(self, *, tests):
-        self._extra_plugins = [_FullDuration()]
+        self._extra_plugins = [] if PLAIN else [_FullDuration()]
         try:
             return original_run_stats(self, tests=tests)
         finally:
@@ -124,9 +144,4 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    if os.environ.get("MUTMUT_PLAIN"):  # the comparison run: mutmut as it is
-        from mutmut.__main__ import cli
-
-        cli()
-    else:
-        main()
+    main()

@@ -32,13 +32,17 @@ def test_a_killer_not_selected_for_this_mutant_is_not_added(tmp_path):
 
 def test_the_first_failure_is_recorded_once(tmp_path):
     kills = tmp_path / "kills.tsv"
-    rec = runner._RecordKill(F + "__mutmut_4", kills)
+    costs = tmp_path / "costs.tsv"
+    rec = runner._RecordKill(F + "__mutmut_4", kills, costs, selected=5)
 
     class R:
         def __init__(self, nodeid, failed):
-            self.nodeid, self.failed = nodeid, failed
+            self.nodeid, self.failed, self.when = nodeid, failed, "call"
 
     rec.pytest_runtest_logreport(R("mutants/tests/x.py::t1", False))
     rec.pytest_runtest_logreport(R("mutants/tests/x.py::t2", True))
     rec.pytest_runtest_logreport(R("tests/x.py::t3", True))
     assert kills.read_text("utf-8") == f"{F}\ttests/x.py::t2\n"
+    rec.pytest_sessionfinish()
+    name, cpu, ran, selected, killer = costs.read_text("utf-8").rstrip("\n").split("\t")
+    assert (name, ran, selected, killer) == (F + "__mutmut_4", "3", "5", "tests/x.py::t2") and float(cpu) > 0

@@ -383,7 +383,7 @@ def main() -> int:
         return 1
     data = load()
     rows, survivors = [], []  # survivors: (mutant name, source path)
-    tk = ts = tn = te = 0
+    tk = ts = tn = te = tr = 0
     stale = [k for k in EQUIVALENT  # a listed mutant not run yet (a stopped or sampled run) is not stale
              if not any(status_by_exit_code[c[k]] == "survived" for _, c in data.values() if k in c)
              and any(k.startswith(m + ".") for m in data)
@@ -394,20 +394,21 @@ def main() -> int:
         timeouts = sum(1 for s in status.values() if s == "timeout")
         equivalent = [k for k, s in status.items() if s == "survived" and k in EQUIVALENT]
         survived = [k for k, s in status.items() if s == "survived" and k not in EQUIVALENT]
-        untested = sum(1 for s in status.values() if s in ("no tests", "not checked"))
+        untested = sum(1 for s in status.values() if s == "no tests")
+        not_run = sum(1 for s in status.values() if s == "not checked")  # no verdict yet
         total = len(codes)
-        tk, ts, tn, te = tk + killed, ts + len(survived), tn + untested, te + len(equivalent)
+        tk, ts, tn, te, tr = tk + killed, ts + len(survived), tn + untested, te + len(equivalent), tr + not_run
         done = killed + len(survived)
         score = f"{100.0 * killed / done:.1f}%" if done else "–"
         rows.append(f"| `{module}` | {total} | {killed} | {timeouts} | {len(survived)} | {len(equivalent)} | {untested} "
-                    f"| {score} |")
+                    f"| {not_run} | {score} |")
         source = "src/" + "/".join(module.split(".")) + ".py"
         survivors += [(name, source, workdir) for name in survived]
-    print("| module | mutants | killed | of which timeout | survived | equivalent | no test / not run | score |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| module | mutants | killed | of which timeout | survived | equivalent | no test | not run | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
     done = tk + ts
-    print(f"| **all** | {sum(len(c) for _, c in data.values())} | {tk} | | {ts} | {te} | {tn} | "
+    print(f"| **all** | {sum(len(c) for _, c in data.values())} | {tk} | | {ts} | {te} | {tn} | {tr} | "
           f"{100.0 * tk / done if done else 0:.1f}% |")
     from mutmut.configuration import reset_config
     from mutmut.mutation.diff_apply import get_diff_for_mutant

@@ -56,6 +56,13 @@ EQUIVALENT: dict[str, str] = {
     "publisher.core.verifier.x_verify__mutmut_580": "getattr default None is falsy, as False",
     "publisher.core.verifier.x__check_blobs__mutmut_28": "the SHA-256 of a file does not depend on the read size",
     "publisher.core.verifier.x__check_blobs__mutmut_29": "the SHA-256 of a file does not depend on the read size",
+    "publisher.workflow.rules.selection.xǁSelectionǁopen_count__mutmut_4":
+        "office in self.slots is always true: open_count is only asked for a task's offices, which are the "
+        "selection's (tasks.py builds Selection(list(per_office)), TaskInfo.offices = tuple(items))",
+    "publisher.workflow.rules.selection.xǁSelectionǁopen_count__mutmut_6":
+        "the else branch is unreachable: open_count is only asked for a task's offices, the selection's slots",
+    "publisher.workflow.rules.content.x_check_team__mutmut_1":
+        "p is only read by zh_where, which tests startswith('corrected'): '' and 'XXXX' give the same lead-in",
     "publisher.core.rules.base.xǁContextǁaccepted_at__mutmut_11":
         "t <= best replaces the earliest time by an equal one: the same number",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",

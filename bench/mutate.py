@@ -26,6 +26,7 @@ import argparse
 import json
 import os
 import re
+import shutil
 import subprocess
 import sys
 import time
@@ -128,6 +129,17 @@ def prepare(group: str) -> Path:
     return wd
 
 
+def _private_tmp(group: str) -> Path | None:
+    """A fresh temporary root on tmpfs (``/dev/shm``) for one run, or None (``MUTATE_TMP=disk``,
+    or no tmpfs here: then the system's temporary directory, as before)."""
+    shm = Path("/dev/shm")
+    if os.environ.get("MUTATE_TMP") == "disk" or not (shm.is_dir() and os.access(shm, os.W_OK)):
+        return None
+    import tempfile
+
+    return Path(tempfile.mkdtemp(prefix=f"publisher-mutate-{group}-", dir=shm))
+
+
 def _children_cpu() -> float:
     """CPU seconds (user + system) of finished child processes, mutmut's workers included: on a
     shared machine the wall time says more about the neighbours than about the tests."""
@@ -218,11 +230,21 @@ def run(group: str, only_survivors: bool, timeouts: bool = False, only: list[str
     env = dict(os.environ, PYTHONPATH=str(wd / "mutants" / "src"))  # subprocesses import the mutant
     if plain:  # mutmut's own order, for comparison
         env["MUTMUT_PLAIN"] = "1"
+    # The tests' temporary directories on tmpfs, private to this run: every mutant is a new pytest
+    # session, which creates a numbered directory under the shared /tmp/pytest-of-<user> and
+    # deletes the old ones (rm -rf of earlier sessions' ledgers), and the ledger fixtures fsync
+    # every append. On the disk that was 1.15 s of wall time per mutant running two workflow
+    # tests, 0.44 s on tmpfs (CPU 0.32 -> 0.27 s); nothing a test checks depends on the medium.
+    tmp = _private_tmp(group)
+    if tmp:
+        env["PYTEST_DEBUG_TEMPROOT"] = env["TMPDIR"] = str(tmp)
     log = WORK / f"{group}.log"
     start, cpu0 = time.monotonic(), _children_cpu()
     with open(log, "w", encoding="utf-8") as out:
         rc = subprocess.call(cmd, cwd=wd, env=env, stdout=out, stderr=subprocess.STDOUT)
     took, cpu = time.monotonic() - start, _children_cpu() - cpu0
+    if tmp:
+        shutil.rmtree(tmp, ignore_errors=True)
     tail = log.read_text("utf-8", "replace").replace("\r", "\n").strip().splitlines()[-3:]
     print(f"{group}: {took / 60:.1f} min wall, {cpu / 60:.1f} min CPU (exit {rc}) " + " | ".join(tail), flush=True)
     with open(WORK / "timings.tsv", "a", encoding="utf-8") as f:

@@ -63,6 +63,23 @@ EQUIVALENT: dict[str, str] = {
         "the else branch is unreachable: open_count is only asked for a task's offices, the selection's slots",
     "publisher.workflow.rules.content.x_check_team__mutmut_1":
         "p is only read by zh_where, which tests startswith('corrected'): '' and 'XXXX' give the same lead-in",
+    "publisher.workflow.rules.state.xǁTaskInfoǁteam__mutmut_9":
+        "int.from_bytes' default byte order is 'big' since Python 3.11",
+    "publisher.workflow.rules.target_names.x_check_name__mutmut_8":
+        "i comes from Selection.find, so i < len(keys) = len(name_hashes) always holds",
+    "publisher.workflow.rules.target_names.x_check_name__mutmut_9":
+        "i comes from Selection.find, so i < len(name_hashes) and i <= len(name_hashes) are both always true",
+    "publisher.workflow.rules.target_names.x_check_name__mutmut_10":
+        "the else branch is unreachable: i < len(name_hashes) always holds",
+    "publisher.workflow.rules.target_names.x_check_name__mutmut_28":
+        "real is never None here: want != 0 means the name hash was read from a snapshot in task.snapshots, "
+        "which snapshot_name reads again",
+    "publisher.workflow.rules.target_names.x_check_name__mutmut_30":
+        "the fallback text is unreachable (real is never None here, see _28)",
+    "publisher.workflow.rules.vocab.x_category_problems__mutmut_5":
+        "VOCABULARIES has one entry: joining one name with any separator gives the name",
+    "publisher.workflow.rules.vocab.x_category_problems__mutmut_8":
+        "VOCABULARIES has one entry: joining one name with any separator gives the name",
     "publisher.core.rules.base.xǁContextǁaccepted_at__mutmut_11":
         "t <= best replaces the earliest time by an equal one: the same number",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",

@@ -1,0 +1,83 @@
+"""Survivors of the third mutation session (docs/QUALITY.md), each killed by asserting the whole
+problem: a stranger named only in a result's section (001 第十三条), several strangers in one
+message, a drawn team of three read from the lock's packed indices, and the item list named in an
+"outside the task's items" refusal when an office has more than one item in the task."""
+
+from __future__ import annotations
+
+from publisher.workflow.rules import articles as A
+from workflow.wf_scenario import drawn, problems, wf  # noqa: F401
+
+
+def found(report):
+    return [(p.rule, p.message, p.article, p.severity) for p in problems(report, "workflow")]
+
+
+def _team_match(target, strangers, team):
+    return (A.TEAM_MATCH, f"检查人员 {'、'.join(strangers)} 不是 {target} 抽中的检查组成员（{'、'.join(team)}）；人员变动须先登记"
+            f"检查人员更换（经批准），或写明检查人员变动的原因 / inspectors {strangers} are not in the drawn team of "
+            f"{target} ({', '.join(team)}); record a team.replace or give inspectors_reason", A.ART_TEAM_MATCH, "error")
+
+
+def test_a_stranger_named_only_in_a_section_is_refused(drawn):
+    """The main inspectors are the drawn team; only the partner's section names someone else."""
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    team = wf.team(lock, a)
+    wf.append("result", wf.result_body(lock, a, inspectors=team, sections=[
+        {"office": "wjj", "items": ["WJ-01"], "categories": ["1"], "inspectors": ["wjj-006"]}]))
+    r, _ = wf.workflow()
+    assert found(r) == [_team_match(a, ["wjj-006"], team)]
+
+
+def test_a_section_with_only_team_members_is_accepted(drawn):
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    team = wf.team(lock, a)
+    wf.append("result", wf.result_body(lock, a, inspectors=team, sections=[
+        {"office": "wjj", "items": ["WJ-01"], "categories": ["1"], "inspectors": team[-1:]}]))
+    r, _ = wf.workflow()
+    assert found(r) == []
+
+
+def test_several_strangers_are_listed_in_one_problem(drawn):
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    team = wf.team(lock, a)
+    wf.append("result", wf.result_body(lock, a, inspectors=["scjgj-008", "scjgj-007"]))
+    r, _ = wf.workflow()
+    strangers = [i for i in ["scjgj-008", "scjgj-007"] if i not in team]
+    assert len(strangers) == 2, team  # the scenario's draw must not have picked them
+    assert found(r) == [_team_match(a, strangers, team)]
+
+
+def test_a_team_of_three_is_read_member_by_member(wf):
+    """A single-office draw with three members per team: the result naming the whole team is
+    accepted — the team is unpacked from two-byte indices, one member at a time (with two members
+    and fewer than 256 inspectors a misaligned read would still find the second one)."""
+    wf.basics()
+    wf.task("T-2026-002", partners=[], plan_task_no="P-02", items=["SC-02"], name="企业公示信息抽查",
+            scope="全县企业", method="written", rationale="")
+    _, lock = wf.draw("T-2026-002", offices=("scjgj",), members=3)
+    wf.at("2026-01-21")
+    for t in wf.selected(lock):
+        team = wf.team(lock, t)
+        assert len(team) == 3
+        wf.append("result", wf.result_body(lock, t, task="T-2026-002", inspectors=team, method="written"))
+    r, _ = wf.workflow()
+    assert found(r) == []
+
+
+def test_items_outside_the_task_name_every_item_of_the_office(wf):
+    """An office with two items in the task: the refusal lists both, in both languages."""
+    wf.basics()
+    wf.task("T-2026-002", partners=[], plan_task_no="P-02", items=["SC-02", "SC-03"], name="企业公示信息抽查",
+            scope="全县企业", method="written", rationale="")
+    _, lock = wf.draw("T-2026-002", offices=("scjgj",), members=2)
+    wf.at("2026-01-21")
+    t = wf.selected(lock)[0]
+    wf.append("result", wf.result_body(lock, t, task="T-2026-002", inspectors=wf.team(lock, t), method="written",
+                                       items=["SC-01"]))
+    r, _ = wf.workflow()
+    assert found(r) == [(A.TASK_ITEMS, "事项 SC-01 不是 scjgj 在本任务中的检查事项（SC-02、SC-03），不得在清单外检查 / "
+                         "items ['SC-01'] are not among scjgj's items of this task (SC-02, SC-03)", A.ART_LIST, "error")]

@@ -401,11 +401,38 @@ def load() -> dict[str, tuple[Path, dict[str, int | None]]]:
     return out
 
 
+def group_table(data) -> None:
+    """One row per module group (work directory): the summary docs/QUALITY.md quotes."""
+    by: dict[str, list[int]] = {}
+    for _module, (workdir, codes) in sorted(data.items()):
+        row = by.setdefault(workdir.name, [0] * 7)
+        for k, c in codes.items():
+            st = status_by_exit_code[c]
+            row[0] += 1
+            if st in DETECTED:
+                row[1] += 1
+                row[2] += st == "timeout"
+            elif st == "survived":
+                row[4 if k in EQUIVALENT else 3] += 1
+            elif st == "no tests":
+                row[5] += 1
+            elif st == "not checked":
+                row[6] += 1
+    print("| group | mutants | killed | of which timeout | survived | equivalent | no test | not run | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for g, (n, k, t, sv, eq, nt, nr) in sorted(by.items()):
+        score = f"{100.0 * k / (k + sv):.1f}%" if k + sv else "–"
+        print(f"| `{g}` | {n:,} | {k:,} | {t} | {sv} | {eq} | {nt} | {nr:,} | {score} |")
+
+
 def main() -> int:
     if not MUTANTS.is_dir():
         print("no mutants/ directory: run `make mutate` first", file=sys.stderr)
         return 1
     data = load()
+    if "--groups" in sys.argv[1:]:
+        group_table(data)
+        return 0
     rows, survivors = [], []  # survivors: (mutant name, source path)
     tk = ts = tn = te = tr = 0
     stale = [k for k in EQUIVALENT  # a listed mutant not run yet (a stopped or sampled run) is not stale

@@ -81,3 +81,39 @@ def test_items_outside_the_task_name_every_item_of_the_office(wf):
     r, _ = wf.workflow()
     assert found(r) == [(A.TASK_ITEMS, "事项 SC-01 不是 scjgj 在本任务中的检查事项（SC-02、SC-03），不得在清单外检查 / "
                          "items ['SC-01'] are not among scjgj's items of this task (SC-02, SC-03)", A.ART_LIST, "error")]
+
+
+def _calendar(wf, body):
+    from publisher.core.entry import OPERATOR
+
+    return wf.ledger.append(OPERATOR, "calendar", body, wf.f.root_key, wf.f.tick())
+
+
+def test_a_result_deadline_uses_the_ledgers_own_calendar(drawn):
+    """004 第二十条 counted with the operator's published arrangement for a year the built-in
+    calendar does not know yet (2027): without it the deadline could not be told."""
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    _calendar(wf, {"year": 2027, "notice": "国办发明电〔2026〕1号", "holidays": ["2027-01-01"], "workdays": []})
+    wf.at("2027-01-05")
+    wf.append("result", wf.result_body(lock, a, completed="2026-12-20"))
+    facts = []
+    r, _ = wf.workflow(sink=facts.append)
+    assert [(f.target, f.status, str(f.deadline), f.late_days) for f in facts] == [(a, "on_time", "2027-01-18", 0)]
+
+
+def test_a_result_whose_section_office_already_published_is_not_judged(drawn):
+    """The lead's result names a section for wjj, which already published its own result for the
+    target: refused (001 第十九条: a published result changes only by result.correct), and the
+    refused result is neither judged against the deadline nor counted."""
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    own = wf.append("result", wf.result_body(lock, a, inspectors=wf.team(lock, a)), "wjj")
+    wf.append("result", wf.result_body(lock, a, sections=[
+        {"office": "wjj", "items": ["WJ-01"], "categories": ["1"], "inspectors": wf.team(lock, a)}]))
+    facts = []
+    r, rule = wf.workflow(sink=facts.append)
+    assert found(r) == [(A.RESULT, "该检查对象的结果已经发布，已发布的结果只能用更正（result.correct）修改 / section for wjj: "
+                         f"wjj already published for target {a} in task T-2026-001 (latest entry {own.id[:15]}…); "
+                         "published results are changed only by result.correct", A.ART_UNCHANGED, "error")]
+    assert [(f.office, f.status) for f in facts] == [("wjj", "on_time")]

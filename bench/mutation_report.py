@@ -83,6 +83,18 @@ EQUIVALENT: dict[str, str] = {
     "publisher.workflow.rules.common.xǁEmitterǁerror__mutmut_1":
         "every caller passes the article explicitly (an AST scan of src/publisher finds no .error() call "
         "with fewer than three arguments and no article=)",
+    "publisher.workflow.rules.selection.xǁSelectionǁset__mutmut_12":
+        "the threshold only decides when the names dict is copied to release memory; its content is the same",
+    "publisher.workflow.rules.selection.xǁSelectionǁset__mutmut_13":
+        "the threshold only decides when the names dict is copied to release memory; its content is the same",
+    "publisher.workflow.rules.selection.xǁSelectionǁset__mutmut_14":
+        "the threshold only decides when the names dict is copied to release memory; its content is the same",
+    "publisher.workflow.rules.state.xǁTaskInfoǁset_team__mutmut_12":
+        "int.to_bytes' default byte order is 'big' since Python 3.11",
+    "publisher.workflow.rules.target_names.x__targets__mutmut_4": "validate is only tested for truth: None as False",
+    "publisher.workflow.rules.target_names.x__targets__mutmut_5":
+        "the name only appears in a DirectoryError, which both callers of _targets catch and drop",
+    "publisher.workflow.rules.target_names.x__targets__mutmut_7": "iter_snapshot's record_type defaults to Target",
     "publisher.core.rules.base.xǁContextǁaccepted_at__mutmut_11":
         "t <= best replaces the earliest time by an equal one: the same number",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",

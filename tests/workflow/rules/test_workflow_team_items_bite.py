@@ -117,3 +117,35 @@ def test_a_result_whose_section_office_already_published_is_not_judged(drawn):
                          f"wjj already published for target {a} in task T-2026-001 (latest entry {own.id[:15]}…); "
                          "published results are changed only by result.correct", A.ART_UNCHANGED, "error")]
     assert [(f.office, f.status) for f in facts] == [("wjj", "on_time")]
+
+
+def _correct(wf, lock, res, office="scjgj", **corrected):
+    body = {"result": res.id, "corrected": corrected, "reason": "录入错误",
+            "approver": {"name": "王", "title": "主要负责人"}, "date": "2026-01-21"}
+    return wf.append("result.correct", body, office)
+
+
+def test_a_correction_that_points_elsewhere_is_refused_with_the_correction_lead(drawn):
+    """A correction's new content is located like a result (001 第十二条, 002 二(四)1), and each
+    refusal says it is about the corrected content (更正内容中：): an undrawn target, a task
+    without a locked draw, a task the correcting office takes no part in."""
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    undrawn = next(t.id for t in wf.targets if t.id not in wf.selected(lock))
+    wf.task("T-2026-002", partners=[], plan_task_no="P-02", items=["SC-02"], name="企业公示信息抽查",
+            scope="全县企业", method="written", rationale="")
+    ra = wf.append("result", wf.result_body(lock, a))
+    rw = wf.append("result", wf.result_body(lock, a, inspectors=wf.team(lock, a)), "wjj")
+    _correct(wf, lock, ra, **(wf.result_body(lock, a) | {"target": undrawn, "target_name": wf.name(undrawn)}))
+    _correct(wf, lock, ra, **(wf.result_body(lock, a) | {"task": "T-2026-002"}))
+    _correct(wf, lock, rw, "wjj", **(wf.result_body(lock, a, inspectors=wf.team(lock, a)) | {"task": "T-2026-002"}))
+    r, _ = wf.workflow()
+    C = A.CORRECTION
+    assert found(r) == [
+        (C, f"更正内容中：检查对象 {undrawn} 不在任务 T-2026-001 的抽中名单中 / target {undrawn} was not selected in the "
+         "locked draw of task T-2026-001", A.ART_LOCKED, "error"),
+        (C, "更正内容中：任务 T-2026-002 还没有锁定的抽取，只有抽中的检查对象才有结果 / task T-2026-002 has no locked draw "
+         "yet; results exist only for locked targets", A.ART_LOCKED, "error"),
+        (C, "更正内容中：单位 wjj 没有参与任务 T-2026-002，谁检查、谁录入、谁公开 / task T-2026-002: wjj does not take part "
+         "in it (lead scjgj); whoever inspects publishes", A.ART_WHO, "error"),
+    ]

@@ -95,6 +95,22 @@ EQUIVALENT: dict[str, str] = {
     "publisher.workflow.rules.target_names.x__targets__mutmut_5":
         "the name only appears in a DirectoryError, which both callers of _targets catch and drop",
     "publisher.workflow.rules.target_names.x__targets__mutmut_7": "iter_snapshot's record_type defaults to Target",
+    "publisher.workflow.rules.snapshots.x_scan_snapshot__mutmut_12": "validate is only tested for truth: None as False",
+    "publisher.workflow.rules.snapshots.x_scan_snapshot__mutmut_23":
+        "the reason is read only when the count is None; a valid snapshot's reason is never shown",
+    "publisher.workflow.rules.target_names.x__targets__mutmut_9":
+        "the name only appears in a DirectoryError, which both callers of _targets catch and drop",
+    "publisher.workflow.rules.target_names.x__targets__mutmut_11":
+        "the name only appears in a DirectoryError, which both callers of _targets catch and drop",
+    "publisher.workflow.rules.target_names.xǁSnapshotNamesǁhashes_for__mutmut_5":
+        "the emptied arrays are never searched: every path that keeps them returns {} first, "
+        "and a successful read replaces both",
+    "publisher.workflow.rules.target_names.xǁSnapshotNamesǁhashes_for__mutmut_8":
+        "the emptied arrays are never searched: every path that keeps them returns {} first, "
+        "and a successful read replaces both",
+    "publisher.workflow.rules.target_names.xǁSnapshotNamesǁhashes_for__mutmut_43":
+        "the ids asked for are the draw's selected targets, drawn from this very snapshot: bisect never "
+        "returns len(keys) for them",
     "publisher.core.rules.base.xǁContextǁaccepted_at__mutmut_11":
         "t <= best replaces the earliest time by an equal one: the same number",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",

@@ -420,13 +420,27 @@ EQUIVALENT.update({
 
 
 
+def _read_codes(meta: Path) -> dict[str, int | None]:
+    """A meta file's verdicts; retried, since a running mutmut rewrites it in place."""
+    import time
+
+    for attempt in range(20):
+        try:
+            return json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        except json.JSONDecodeError:
+            if attempt == 19:
+                raise
+            time.sleep(0.2)
+    return {}
+
+
 def load() -> dict[str, tuple[Path, dict[str, int | None]]]:
     """module -> (its group's work directory, verdict per mutant)."""
     out: dict[str, tuple[Path, dict[str, int | None]]] = {}
     for meta in sorted(MUTANTS.glob("*/mutants/src/**/*.py.meta")):
         src = meta.parents[len(meta.relative_to(MUTANTS).parts) - 4]  # mutants/<group>/mutants/src
         module = ".".join(meta.relative_to(src).with_suffix("").with_suffix("").parts)
-        codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        codes = _read_codes(meta)
         if codes:
             out[module] = (src.parents[1], codes)
     return out

@@ -111,6 +111,13 @@ EQUIVALENT: dict[str, str] = {
     "publisher.workflow.rules.target_names.xǁSnapshotNamesǁhashes_for__mutmut_43":
         "the ids asked for are the draw's selected targets, drawn from this very snapshot: bisect never "
         "returns len(keys) for them",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁ_commit__mutmut_15":
+        "unreachable default: the draw.commit schema requires offices",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁ_commit__mutmut_17":
+        "unreachable default: the draw.commit schema requires offices",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_95":
+        "unreachable default: a lock or reveal listing selected must list teams (draw.lock's second form "
+        "forbids selected; draw.reveal requires teams)",
     "publisher.core.rules.base.xǁContextǁaccepted_at__mutmut_11":
         "t <= best replaces the earliest time by an equal one: the same number",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",

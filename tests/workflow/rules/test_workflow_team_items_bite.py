@@ -149,3 +149,21 @@ def test_a_correction_that_points_elsewhere_is_refused_with_the_correction_lead(
         (C, "更正内容中：单位 wjj 没有参与任务 T-2026-002，谁检查、谁录入、谁公开 / task T-2026-002: wjj does not take part "
          "in it (lead scjgj); whoever inspects publishes", A.ART_WHO, "error"),
     ]
+
+
+def test_a_replacement_the_draw_rule_refuses_changes_no_team(drawn):
+    """team.replace for a target that was not drawn, or replacing someone not in the team: the
+    draw rule refuses it; the workflow rule's copy of the teams is left as it was (no crash, no
+    problem of its own), so a result by the drawn team is still accepted."""
+    wf, lock = drawn
+    a = wf.selected(lock)[0]
+    team = wf.team(lock, a)
+    undrawn = next(t.id for t in wf.targets if t.id not in wf.selected(lock))
+    commit = lock.body["commit"]
+    for target, out in ((undrawn, team[0]), (a, "scjgj-999")):
+        wf.append("team.replace", {"task": "T-2026-001", "commit": commit, "target": target, "out": out,
+                                   "in": "scjgj-008", "reason": "health", "approver": {"name": "王某", "title": "分管副局长"},
+                                   "date": "2026-01-20"})
+    wf.append("result", wf.result_body(lock, a, inspectors=team))
+    r, _ = wf.workflow()
+    assert found(r) == []

@@ -247,9 +247,11 @@ def run(group: str, only_survivors: bool, timeouts: bool = False, only: list[str
         shutil.rmtree(tmp, ignore_errors=True)
     tail = log.read_text("utf-8", "replace").replace("\r", "\n").strip().splitlines()[-3:]
     print(f"{group}: {took / 60:.1f} min wall, {cpu / 60:.1f} min CPU (exit {rc}) " + " | ".join(tail), flush=True)
+    kind = label or (f"sample {sample} seed {seed}" if sample else "survivors" if only_survivors
+                     else "only " + " ".join(only)[:80] if only else "all")
+    kind += " plain" if plain and not label else ""
     with open(WORK / "timings.tsv", "a", encoding="utf-8") as f:
-        f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\t{group}\t"
-                f"{label or (f'sample {sample} seed {seed}' if sample else 'survivors' if only_survivors else 'only ' + ' '.join(only)[:80] if only else 'all')}{' plain' if plain and not label else ''}\t"
+        f.write(f"{time.strftime('%Y-%m-%dT%H:%M:%SZ', time.gmtime())}\t{group}\t{kind}\t"
                 f"{len(names) if only_survivors or sample or label else ''}\t{took:.0f}\t{cpu:.0f}\t{rc}\n")
     if rc and check:
         raise SystemExit(f"mutmut failed for {group}: see {log}")

@@ -118,6 +118,26 @@ EQUIVALENT: dict[str, str] = {
     "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_95":
         "unreachable default: a lock or reveal listing selected must list teams (draw.lock's second form "
         "forbids selected; draw.reveal requires teams)",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_97":
+        "unreachable default: a lock or reveal listing selected must list teams (schemas)",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_127":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_129":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_132":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_146":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_148":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_151":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.selection.x_name_hash__mutmut_5": "int.from_bytes' default byte order is 'big' since Python 3.11",
+    "publisher.workflow.rules.selection.x_name_hash__mutmut_9": "codec names are case-insensitive",
+    "publisher.workflow.rules.selection.x_name_hash__mutmut_13":
+        "or 1 vs or 2 differs only for a name whose SHA-256 starts with eight zero bytes (probability 2^-64)",
+    "publisher.workflow.rules.selection.xǁSelectionǁadd__mutmut_19":
+        "-1 and -2 both mark a new key: only i >= 0 is tested",
     "publisher.core.rules.base.xǁContextǁaccepted_at__mutmut_11":
         "t <= best replaces the earliest time by an equal one: the same number",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",

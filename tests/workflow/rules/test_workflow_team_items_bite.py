@@ -6,7 +6,7 @@ message, a drawn team of three read from the lock's packed indices, and the item
 from __future__ import annotations
 
 from publisher.workflow.rules import articles as A
-from workflow.wf_scenario import drawn, problems, wf  # noqa: F401
+from workflow.wf_scenario import drawn, problems, unix, wf  # noqa: F401
 
 
 def found(report):
@@ -167,3 +167,40 @@ def test_a_replacement_the_draw_rule_refuses_changes_no_team(drawn):
     wf.append("result", wf.result_body(lock, a, inspectors=team))
     r, _ = wf.workflow()
     assert found(r) == []
+
+
+def _overdue(rule):
+    return [(o.task, o.office, str(o.due), o.count) for o in rule.overdue]
+
+
+def test_an_embargoed_draw_locked_twice_is_announced_once(wf):
+    """The second lock of the same embargoed commitment (the draw rule refuses it) does not count
+    its targets again: overdue says 3 targets of an embargoed draw, not 6."""
+    wf.basics()
+    c = wf.commit("T-2026-001", embargo="2026-01-03")
+    wf.lock(c)
+    wf.lock(c)
+    r, rule = wf.workflow(now=unix("2026-05-06"))
+    assert _overdue(rule) == [("T-2026-001", o, "2026-04-29", 3) for o in ("scjgj", "wjj")]
+
+
+def test_a_draw_revealed_twice_is_unannounced_once(wf):
+    """A repeated draw.reveal (the draw rule refuses it) does not take the revealed targets off
+    the count a second time: the three revealed targets are still overdue."""
+    wf.basics()
+    c = wf.commit("T-2026-001", embargo="2026-01-03")
+    wf.lock(c)
+    wf.at("2026-01-05")
+    wf.reveal(c)
+    wf.reveal(c)
+    r, rule = wf.workflow(now=unix("2026-05-06"))
+    assert _overdue(rule) == [("T-2026-001", o, "2026-04-29", 3) for o in ("scjgj", "wjj")]
+
+
+def test_two_embargoed_draws_of_one_task_add_up(wf):
+    """Two embargoed draws of the same task, neither revealed: 3 + 3 targets are announced."""
+    wf.basics()
+    wf.lock(wf.commit("T-2026-001", embargo="2026-01-03"))
+    wf.lock(wf.commit("T-2026-001", embargo="2026-01-03"))
+    r, rule = wf.workflow(now=unix("2026-05-06"))
+    assert _overdue(rule) == [("T-2026-001", o, "2026-04-29", 6) for o in ("scjgj", "wjj")]

@@ -32,6 +32,13 @@ EQUIVALENT: dict[str, str] = {
     "publisher.core.entry.x_sign_entry__mutmut_16": "draft signature is never read (only unsigned() is used)",
     "publisher.core.entry.x_sign_entry__mutmut_26": "draft signature is never read (only unsigned() is used)",
     "publisher.core.entry.x_sign_entry__mutmut_27": "draft signature is never read (only unsigned() is used)",
+    "publisher.core.entry.x_sign_entry__mutmut_7": "body dumped and re-loaded: escaping does not change it",
+    "publisher.core.merkle.xǁMerkleTreeǁ__init____mutmut_10":
+        "len(level) >= 1 only adds an empty top level after the root's, which subtree_root never reads "
+        "(it reads levels[height] with 2**height <= size)",
+    "publisher.core.merkle.xǁMerkleTreeǁsubtree_root__mutmut_16":
+        "1 >> height leaves only the one-leaf shortcut; every other perfect subtree is then recomputed by "
+        "the RFC recursion to the same hash (slower, the same root)",
     "publisher.core.note.x_key_id__mutmut_7": "codec names are case-insensitive",
     "publisher.core.note.xǁSignatureǁline__mutmut_6": "codec names are case-insensitive",
     "publisher.core.note.x_sign_note__mutmut_12": "codec names are case-insensitive",

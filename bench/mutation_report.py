@@ -145,6 +145,16 @@ EQUIVALENT: dict[str, str] = {
         "or 1 vs or 2 differs only for a name whose SHA-256 starts with eight zero bytes (probability 2^-64)",
     "publisher.workflow.rules.selection.xǁSelectionǁadd__mutmut_19":
         "-1 and -2 both mark a new key: only i >= 0 is tested",
+    "publisher.workflow.rules.tasks.xǁTaskCheckǁ_origin__mutmut_20":
+        "unreachable default: the task schema allows only origin own, upper, delegated, and the two not own are in ORIGIN_ZH",
+    "publisher.workflow.rules.tasks.xǁTaskCheckǁ_origin__mutmut_21":
+        "unreachable default: the task schema allows only origin own, upper, delegated, and the two not own are in ORIGIN_ZH",
+    "publisher.workflow.rules.tasks.xǁTaskCheckǁ_origin__mutmut_22":
+        "unreachable default: the task schema allows only origin own, upper, delegated, and the two not own are in ORIGIN_ZH",
+    "publisher.workflow.rules.selection.xǁSelectionǁfind__mutmut_11":
+        "the name check only tells apart two ids with the same 64-bit target_key (a SHA-256 prefix): no test can find such a pair",
+    "publisher.workflow.rules.selection.xǁSelectionǁfind__mutmut_12":
+        "the name check only tells apart two ids with the same 64-bit target_key (a SHA-256 prefix): no test can find such a pair",
     "publisher.core.rules.base.xǁContextǁaccepted_at__mutmut_11":
         "t <= best replaces the earliest time by an equal one: the same number",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",

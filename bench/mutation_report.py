@@ -155,6 +155,21 @@ EQUIVALENT: dict[str, str] = {
         "the name check only tells apart two ids with the same 64-bit target_key (a SHA-256 prefix): no test can find such a pair",
     "publisher.workflow.rules.selection.xǁSelectionǁfind__mutmut_12":
         "the name check only tells apart two ids with the same 64-bit target_key (a SHA-256 prefix): no test can find such a pair",
+    "publisher.workflow.rules.plans.x_min_cap__mutmut_8":
+        "kind general <=> cap present (the item.list schema requires ratio_cap for general items and forbids it "
+        "for key items): 'or' and 'and' skip the same items",
+    "publisher.workflow.rules.selection.x_target_key__mutmut_4": "int.from_bytes' default byte order is 'big' since Python 3.11",
+    "publisher.workflow.rules.selection.x_target_key__mutmut_8": "codec names are case-insensitive",
+    "publisher.workflow.rules.selection.xǁSelectionǁ__init____mutmut_6":
+        "the initial empty keys is replaced by add() before any element is read (find on an empty array finds nothing either way)",
+    "publisher.workflow.rules.selection.xǁSelectionǁ__init____mutmut_7":
+        "the initial empty name_hashes is replaced by add() before any element is read (find on an empty array finds nothing either way)",
+    "publisher.workflow.rules.selection.xǁSelectionǁ__init____mutmut_10":
+        "the initial empty name_hashes is replaced by add() before any element is read (find on an empty array finds nothing either way)",
+    "publisher.workflow.rules.selection.xǁSelectionǁ__init____mutmut_14":
+        "the initial empty slots is replaced by add() before any element is read (find on an empty array finds nothing either way)",
+    "publisher.workflow.rules.selection.xǁSelectionǁ__init____mutmut_17":
+        "_names_peak is raised to len(names) >= 1 by the first add(), before set() reads it",
     "publisher.core.rules.base.xǁContextǁaccepted_at__mutmut_11":
         "t <= best replaces the earliest time by an equal one: the same number",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",

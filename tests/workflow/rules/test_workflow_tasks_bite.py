@@ -49,3 +49,14 @@ def test_a_task_from_a_higher_level_without_its_source_is_warned(wf):
     r, _ = wf.workflow()
     assert found(r) == [(A.TASK, "任务来源为“上级部署”，但没有写明来自哪个部门或文件 / origin is 'upper' but origin_detail "
                          "does not say which office or document the task came from", A.ART_ORIGIN, "warning")]
+
+
+def test_the_ratio_cap_of_a_partner_counts_after_an_office_without_a_list(wf):
+    """003 二(二): the smallest cap among the task's general items, over every office that has a
+    list — an office without one (itself refused) does not end the search."""
+    wf.item_list("wjj")
+    wf.task(ratio="0.5")
+    r, _ = wf.workflow()
+    assert found(r, A.RATIO_CAP) == [
+        (A.RATIO_CAP, "抽查比例 50% 高于一般事项 WJ-01 的抽查比例上限 20% / ratio 0.5 is above the ratio cap 20% of general "
+         "item(s) ['WJ-01']", A.ART_RATIO_CAP, "error")]

@@ -78,6 +78,7 @@ CPU_MULTIPLIER = {"draw.rules": 12.0, "draw": 8.0}
 TIMEOUT_CONSTANT = {"workflow.rules": 15.0, "site.stats": 15.0, "core.verifier": 30.0}
 LINKED = ["src", "tests", "ledger", "docs", "theme"]
 NICE = int(os.environ.get("MUTATE_NICE", "19"))  # the machine is shared
+WORKERS = int(os.environ.get("MUTATE_WORKERS", "1"))  # mutmut workers (one per idle core at most)
 
 
 def mutmut_section(paths: list[str], tests: list[str], exclude: list[str] = (), multiplier: float = 4.0,
@@ -226,7 +227,7 @@ def run(group: str, only_survivors: bool, timeouts: bool = False, only: list[str
             return
     # mutmut with the tests of each mutant ordered killers-first, cost-first (bench/mutmut_runner.py)
     cmd = ["nice", "-n", str(NICE), sys.executable, str(ROOT / "bench" / "mutmut_runner.py"), "run",
-           "--max-children", "1", *names]
+           "--max-children", str(WORKERS), *names]
     env = dict(os.environ, PYTHONPATH=str(wd / "mutants" / "src"))  # subprocesses import the mutant
     if plain:  # mutmut's own order, for comparison
         env["MUTMUT_PLAIN"] = "1"

@@ -60,3 +60,14 @@ def test_the_ratio_cap_of_a_partner_counts_after_an_office_without_a_list(wf):
     assert found(r, A.RATIO_CAP) == [
         (A.RATIO_CAP, "抽查比例 50% 高于一般事项 WJ-01 的抽查比例上限 20% / ratio 0.5 is above the ratio cap 20% of general "
          "item(s) ['WJ-01']", A.ART_RATIO_CAP, "error")]
+
+
+def test_a_plans_impossible_filing_date_is_named(wf):
+    """004 第十一条: a plan records where and when it was filed; an impossible filing date is named
+    with its field."""
+    wf.item_list("scjgj")
+    wf.item_list("wjj")
+    wf.plan(filed={"with": "县人民政府", "date": "2026-02-30"})
+    r, _ = wf.workflow()
+    assert found(r) == [(A.PLAN, "日期“2026-02-30”不存在（filed.date），应为真实的 YYYY-MM-DD / filed.date '2026-02-30' is not "
+                         "a calendar date", A.ART_PLAN, "error")]

@@ -63,8 +63,8 @@ def test_the_ratio_cap_of_a_partner_counts_after_an_office_without_a_list(wf):
 
 
 def test_a_plans_impossible_filing_date_is_named(wf):
-    """004 第十一条: a plan records where and when it was filed; an impossible filing date is named
-    with its field."""
+    """A plan records where and when it was filed; an impossible filing date is named with its
+    field, under the plan's article."""
     wf.item_list("scjgj")
     wf.item_list("wjj")
     wf.plan(filed={"with": "县人民政府", "date": "2026-02-30"})

@@ -204,3 +204,21 @@ def test_two_embargoed_draws_of_one_task_add_up(wf):
     wf.lock(wf.commit("T-2026-001", embargo="2026-01-03"))
     r, rule = wf.workflow(now=unix("2026-05-06"))
     assert _overdue(rule) == [("T-2026-001", o, "2026-04-29", 6) for o in ("scjgj", "wjj")]
+
+
+def test_overdue_names_the_public_targets_then_counts_the_embargoed_ones(wf):
+    """004 第二十条: a task with a public draw and an embargoed one, nothing published past the due
+    date: each office's warning names the three public targets, then counts the three not yet
+    revealed, in both languages, and is located at the task entry."""
+    task = wf.basics()
+    _, lock = wf.draw()
+    wf.lock(wf.commit("T-2026-001", embargo="2026-01-03"))
+    r, rule = wf.workflow(now=unix("2026-05-06"))
+    ids = rule.overdue[0].targets
+    assert sorted(ids) == sorted(wf.selected(lock))
+    shown = ", ".join(ids)
+    assert [(p.rule, p.message, p.article, p.severity, p.entry_id) for p in problems(r, "workflow")] == [
+        (A.OVERDUE, f"逾期未公示：任务 T-2026-001 有 6 个抽中对象 {o} 在期限 2026-04-29 前未公示结果或不予公示决定（检查期限 "
+         f"2026-03-31 结束）：{shown}，另有暂不公开的抽取中尚未揭示的 3 个 / task T-2026-001: 6 locked target(s) without a "
+         f"result or withholding by {o}, due 2026-04-29 (window ended 2026-03-31): {shown}, 3 of an embargoed draw not yet "
+         "revealed", A.ART_DEADLINE, "warning", task.id) for o in ("scjgj", "wjj")]

@@ -170,6 +170,8 @@ EQUIVALENT: dict[str, str] = {
         "the initial empty slots is replaced by add() before any element is read (find on an empty array finds nothing either way)",
     "publisher.workflow.rules.selection.xǁSelectionǁ__init____mutmut_17":
         "_names_peak is raised to len(names) >= 1 by the first add(), before set() reads it",
+    "publisher.workflow.rules.common.x_bad_dates__mutmut_1":
+        "every caller passes the article explicitly (seven calls in workflow/rules)",
     "publisher.core.rules.base.xǁContextǁaccepted_at__mutmut_11":
         "t <= best replaces the earliest time by an equal one: the same number",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",

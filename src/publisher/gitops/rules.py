@@ -188,7 +188,7 @@ def check_log_append(base: bytes | None, head: bytes | None,
 
     Returns the refusals and the appended lines (empty if the log did not grow).
     """
-    base = base or b""  # touched: incremental mutation run measurement
+    base = base or b""
     if head is None:
         if base:
             return [Refusal(path, "append-only", "the log was deleted")], []

@@ -32,6 +32,13 @@ EQUIVALENT: dict[str, str] = {
     "publisher.core.entry.x_sign_entry__mutmut_16": "draft signature is never read (only unsigned() is used)",
     "publisher.core.entry.x_sign_entry__mutmut_26": "draft signature is never read (only unsigned() is used)",
     "publisher.core.entry.x_sign_entry__mutmut_27": "draft signature is never read (only unsigned() is used)",
+    "publisher.core.entry.x_sign_entry__mutmut_7": "body dumped and re-loaded: escaping does not change it",
+    "publisher.core.merkle.xǁMerkleTreeǁ__init____mutmut_10":
+        "len(level) >= 1 only adds an empty top level after the root's, which subtree_root never reads "
+        "(it reads levels[height] with 2**height <= size)",
+    "publisher.core.merkle.xǁMerkleTreeǁsubtree_root__mutmut_16":
+        "1 >> height leaves only the one-leaf shortcut; every other perfect subtree is then recomputed by "
+        "the RFC recursion to the same hash (slower, the same root)",
     "publisher.core.note.x_key_id__mutmut_7": "codec names are case-insensitive",
     "publisher.core.note.xǁSignatureǁline__mutmut_6": "codec names are case-insensitive",
     "publisher.core.note.x_sign_note__mutmut_12": "codec names are case-insensitive",
@@ -56,6 +63,115 @@ EQUIVALENT: dict[str, str] = {
     "publisher.core.verifier.x_verify__mutmut_580": "getattr default None is falsy, as False",
     "publisher.core.verifier.x__check_blobs__mutmut_28": "the SHA-256 of a file does not depend on the read size",
     "publisher.core.verifier.x__check_blobs__mutmut_29": "the SHA-256 of a file does not depend on the read size",
+    "publisher.workflow.rules.selection.xǁSelectionǁopen_count__mutmut_4":
+        "office in self.slots is always true: open_count is only asked for a task's offices, which are the "
+        "selection's (tasks.py builds Selection(list(per_office)), TaskInfo.offices = tuple(items))",
+    "publisher.workflow.rules.selection.xǁSelectionǁopen_count__mutmut_6":
+        "the else branch is unreachable: open_count is only asked for a task's offices, the selection's slots",
+    "publisher.workflow.rules.content.x_check_team__mutmut_1":
+        "p is only read by zh_where, which tests startswith('corrected'): '' and 'XXXX' give the same lead-in",
+    "publisher.workflow.rules.state.xǁTaskInfoǁteam__mutmut_9":
+        "int.from_bytes' default byte order is 'big' since Python 3.11",
+    "publisher.workflow.rules.target_names.x_check_name__mutmut_8":
+        "i comes from Selection.find, so i < len(keys) = len(name_hashes) always holds",
+    "publisher.workflow.rules.target_names.x_check_name__mutmut_9":
+        "i comes from Selection.find, so i < len(name_hashes) and i <= len(name_hashes) are both always true",
+    "publisher.workflow.rules.target_names.x_check_name__mutmut_10":
+        "the else branch is unreachable: i < len(name_hashes) always holds",
+    "publisher.workflow.rules.target_names.x_check_name__mutmut_28":
+        "real is never None here: want != 0 means the name hash was read from a snapshot in task.snapshots, "
+        "which snapshot_name reads again",
+    "publisher.workflow.rules.target_names.x_check_name__mutmut_30":
+        "the fallback text is unreachable (real is never None here, see _28)",
+    "publisher.workflow.rules.vocab.x_category_problems__mutmut_5":
+        "VOCABULARIES has one entry: joining one name with any separator gives the name",
+    "publisher.workflow.rules.vocab.x_category_problems__mutmut_8":
+        "VOCABULARIES has one entry: joining one name with any separator gives the name",
+    "publisher.workflow.rules.common.xǁEmitterǁerror__mutmut_1":
+        "every caller passes the article explicitly (an AST scan of src/publisher finds no .error() call "
+        "with fewer than three arguments and no article=)",
+    "publisher.workflow.rules.selection.xǁSelectionǁset__mutmut_12":
+        "the threshold only decides when the names dict is copied to release memory; its content is the same",
+    "publisher.workflow.rules.selection.xǁSelectionǁset__mutmut_13":
+        "the threshold only decides when the names dict is copied to release memory; its content is the same",
+    "publisher.workflow.rules.selection.xǁSelectionǁset__mutmut_14":
+        "the threshold only decides when the names dict is copied to release memory; its content is the same",
+    "publisher.workflow.rules.state.xǁTaskInfoǁset_team__mutmut_12":
+        "int.to_bytes' default byte order is 'big' since Python 3.11",
+    "publisher.workflow.rules.target_names.x__targets__mutmut_4": "validate is only tested for truth: None as False",
+    "publisher.workflow.rules.target_names.x__targets__mutmut_5":
+        "the name only appears in a DirectoryError, which both callers of _targets catch and drop",
+    "publisher.workflow.rules.target_names.x__targets__mutmut_7": "iter_snapshot's record_type defaults to Target",
+    "publisher.workflow.rules.snapshots.x_scan_snapshot__mutmut_12": "validate is only tested for truth: None as False",
+    "publisher.workflow.rules.snapshots.x_scan_snapshot__mutmut_23":
+        "the reason is read only when the count is None; a valid snapshot's reason is never shown",
+    "publisher.workflow.rules.target_names.x__targets__mutmut_9":
+        "the name only appears in a DirectoryError, which both callers of _targets catch and drop",
+    "publisher.workflow.rules.target_names.x__targets__mutmut_11":
+        "the name only appears in a DirectoryError, which both callers of _targets catch and drop",
+    "publisher.workflow.rules.target_names.xǁSnapshotNamesǁhashes_for__mutmut_5":
+        "the emptied arrays are never searched: every path that keeps them returns {} first, "
+        "and a successful read replaces both",
+    "publisher.workflow.rules.target_names.xǁSnapshotNamesǁhashes_for__mutmut_8":
+        "the emptied arrays are never searched: every path that keeps them returns {} first, "
+        "and a successful read replaces both",
+    "publisher.workflow.rules.target_names.xǁSnapshotNamesǁhashes_for__mutmut_43":
+        "the ids asked for are the draw's selected targets, drawn from this very snapshot: bisect never "
+        "returns len(keys) for them",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁ_commit__mutmut_15":
+        "unreachable default: the draw.commit schema requires offices",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁ_commit__mutmut_17":
+        "unreachable default: the draw.commit schema requires offices",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_95":
+        "unreachable default: a lock or reveal listing selected must list teams (draw.lock's second form "
+        "forbids selected; draw.reveal requires teams)",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_97":
+        "unreachable default: a lock or reveal listing selected must list teams (schemas)",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_127":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_129":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_132":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_146":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_148":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.draws.xǁDrawObserverǁcheck__mutmut_151":
+        "unreachable default: a lock or reveal reaches here only when state.commits maps its commit to this task, set by _commit together with task.commits[commit]",
+    "publisher.workflow.rules.selection.x_name_hash__mutmut_5": "int.from_bytes' default byte order is 'big' since Python 3.11",
+    "publisher.workflow.rules.selection.x_name_hash__mutmut_9": "codec names are case-insensitive",
+    "publisher.workflow.rules.selection.x_name_hash__mutmut_13":
+        "or 1 vs or 2 differs only for a name whose SHA-256 starts with eight zero bytes (probability 2^-64)",
+    "publisher.workflow.rules.selection.xǁSelectionǁadd__mutmut_19":
+        "-1 and -2 both mark a new key: only i >= 0 is tested",
+    "publisher.workflow.rules.tasks.xǁTaskCheckǁ_origin__mutmut_20":
+        "unreachable default: the task schema allows only origin own, upper, delegated, and the two not own are in ORIGIN_ZH",
+    "publisher.workflow.rules.tasks.xǁTaskCheckǁ_origin__mutmut_21":
+        "unreachable default: the task schema allows only origin own, upper, delegated, and the two not own are in ORIGIN_ZH",
+    "publisher.workflow.rules.tasks.xǁTaskCheckǁ_origin__mutmut_22":
+        "unreachable default: the task schema allows only origin own, upper, delegated, and the two not own are in ORIGIN_ZH",
+    "publisher.workflow.rules.selection.xǁSelectionǁfind__mutmut_11":
+        "the name check only tells apart two ids with the same 64-bit target_key (a SHA-256 prefix): no test can find such a pair",
+    "publisher.workflow.rules.selection.xǁSelectionǁfind__mutmut_12":
+        "the name check only tells apart two ids with the same 64-bit target_key (a SHA-256 prefix): no test can find such a pair",
+    "publisher.workflow.rules.plans.x_min_cap__mutmut_8":
+        "kind general <=> cap present (the item.list schema requires ratio_cap for general items and forbids it "
+        "for key items): 'or' and 'and' skip the same items",
+    "publisher.workflow.rules.selection.x_target_key__mutmut_4": "int.from_bytes' default byte order is 'big' since Python 3.11",
+    "publisher.workflow.rules.selection.x_target_key__mutmut_8": "codec names are case-insensitive",
+    "publisher.workflow.rules.selection.xǁSelectionǁ__init____mutmut_6":
+        "the initial empty keys is replaced by add() before any element is read (find on an empty array finds nothing either way)",
+    "publisher.workflow.rules.selection.xǁSelectionǁ__init____mutmut_7":
+        "the initial empty name_hashes is replaced by add() before any element is read (find on an empty array finds nothing either way)",
+    "publisher.workflow.rules.selection.xǁSelectionǁ__init____mutmut_10":
+        "the initial empty name_hashes is replaced by add() before any element is read (find on an empty array finds nothing either way)",
+    "publisher.workflow.rules.selection.xǁSelectionǁ__init____mutmut_14":
+        "the initial empty slots is replaced by add() before any element is read (find on an empty array finds nothing either way)",
+    "publisher.workflow.rules.selection.xǁSelectionǁ__init____mutmut_17":
+        "_names_peak is raised to len(names) >= 1 by the first add(), before set() reads it",
+    "publisher.workflow.rules.common.x_bad_dates__mutmut_1":
+        "every caller passes the article explicitly (seven calls in workflow/rules)",
     "publisher.core.rules.base.xǁContextǁaccepted_at__mutmut_11":
         "t <= best replaces the earliest time by an equal one: the same number",
     "publisher.core.merkle.x__subproof__mutmut_35": "complete is only tested for truth: None is falsy, as False",
@@ -365,16 +481,54 @@ EQUIVALENT.update({
 
 
 
+def _read_codes(meta: Path) -> dict[str, int | None]:
+    """A meta file's verdicts; retried, since a running mutmut rewrites it in place."""
+    import time
+
+    for attempt in range(20):
+        try:
+            return json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        except json.JSONDecodeError:
+            if attempt == 19:
+                raise
+            time.sleep(0.2)
+    return {}
+
+
 def load() -> dict[str, tuple[Path, dict[str, int | None]]]:
     """module -> (its group's work directory, verdict per mutant)."""
     out: dict[str, tuple[Path, dict[str, int | None]]] = {}
     for meta in sorted(MUTANTS.glob("*/mutants/src/**/*.py.meta")):
         src = meta.parents[len(meta.relative_to(MUTANTS).parts) - 4]  # mutants/<group>/mutants/src
         module = ".".join(meta.relative_to(src).with_suffix("").with_suffix("").parts)
-        codes = json.loads(meta.read_text("utf-8"))["exit_code_by_key"]
+        codes = _read_codes(meta)
         if codes:
             out[module] = (src.parents[1], codes)
     return out
+
+
+def group_table(data) -> None:
+    """One row per module group (work directory): the summary docs/QUALITY.md quotes."""
+    by: dict[str, list[int]] = {}
+    for _module, (workdir, codes) in sorted(data.items()):
+        row = by.setdefault(workdir.name, [0] * 7)
+        for k, c in codes.items():
+            st = status_by_exit_code[c]
+            row[0] += 1
+            if st in DETECTED:
+                row[1] += 1
+                row[2] += st == "timeout"
+            elif st == "survived":
+                row[4 if k in EQUIVALENT else 3] += 1
+            elif st == "no tests":
+                row[5] += 1
+            elif st == "not checked":
+                row[6] += 1
+    print("| group | mutants | killed | of which timeout | survived | equivalent | no test | not run | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
+    for g, (n, k, t, sv, eq, nt, nr) in sorted(by.items()):
+        score = f"{100.0 * k / (k + sv):.1f}%" if k + sv else "–"
+        print(f"| `{g}` | {n:,} | {k:,} | {t} | {sv} | {eq} | {nt} | {nr:,} | {score} |")
 
 
 def main() -> int:
@@ -382,8 +536,11 @@ def main() -> int:
         print("no mutants/ directory: run `make mutate` first", file=sys.stderr)
         return 1
     data = load()
+    if "--groups" in sys.argv[1:]:
+        group_table(data)
+        return 0
     rows, survivors = [], []  # survivors: (mutant name, source path)
-    tk = ts = tn = te = 0
+    tk = ts = tn = te = tr = 0
     stale = [k for k in EQUIVALENT  # a listed mutant not run yet (a stopped or sampled run) is not stale
              if not any(status_by_exit_code[c[k]] == "survived" for _, c in data.values() if k in c)
              and any(k.startswith(m + ".") for m in data)
@@ -394,20 +551,21 @@ def main() -> int:
         timeouts = sum(1 for s in status.values() if s == "timeout")
         equivalent = [k for k, s in status.items() if s == "survived" and k in EQUIVALENT]
         survived = [k for k, s in status.items() if s == "survived" and k not in EQUIVALENT]
-        untested = sum(1 for s in status.values() if s in ("no tests", "not checked"))
+        untested = sum(1 for s in status.values() if s == "no tests")
+        not_run = sum(1 for s in status.values() if s == "not checked")  # no verdict yet
         total = len(codes)
-        tk, ts, tn, te = tk + killed, ts + len(survived), tn + untested, te + len(equivalent)
+        tk, ts, tn, te, tr = tk + killed, ts + len(survived), tn + untested, te + len(equivalent), tr + not_run
         done = killed + len(survived)
         score = f"{100.0 * killed / done:.1f}%" if done else "–"
         rows.append(f"| `{module}` | {total} | {killed} | {timeouts} | {len(survived)} | {len(equivalent)} | {untested} "
-                    f"| {score} |")
+                    f"| {not_run} | {score} |")
         source = "src/" + "/".join(module.split(".")) + ".py"
         survivors += [(name, source, workdir) for name in survived]
-    print("| module | mutants | killed | of which timeout | survived | equivalent | no test / not run | score |")
-    print("|---|---:|---:|---:|---:|---:|---:|---:|")
+    print("| module | mutants | killed | of which timeout | survived | equivalent | no test | not run | score |")
+    print("|---|---:|---:|---:|---:|---:|---:|---:|---:|")
     print("\n".join(rows))
     done = tk + ts
-    print(f"| **all** | {sum(len(c) for _, c in data.values())} | {tk} | | {ts} | {te} | {tn} | "
+    print(f"| **all** | {sum(len(c) for _, c in data.values())} | {tk} | | {ts} | {te} | {tn} | {tr} | "
           f"{100.0 * tk / done if done else 0:.1f}% |")
     from mutmut.configuration import reset_config
     from mutmut.mutation.diff_apply import get_diff_for_mutant

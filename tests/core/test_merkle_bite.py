@@ -56,3 +56,18 @@ def test_leaf_index_error_names_index_and_size():
 
     with pytest.raises(ValueError, match=r"^leaf index 5 out of range for tree size 5$"):
         inclusion_proof(LEAVES, 5)
+
+
+def test_tree_and_builder_name_their_bad_inputs():
+    """The in-memory tree's range check and the streaming builder's leaf check say what is wrong."""
+    from publisher.core.merkle import MerkleTree, TreeBuilder
+
+    t = MerkleTree(LEAVES)
+    with pytest.raises(ValueError, match=r"^bad range \[3, 2\) for 5 leaves$"):
+        t.subtree_root(3, 2)
+    with pytest.raises(ValueError, match=r"^bad range \[0, 6\) for 5 leaves$"):
+        t.root(6)
+    b = TreeBuilder()
+    with pytest.raises(ValueError, match=r"^a leaf hash must be 32 bytes$"):
+        b.append(b"short")
+    assert b.size == 0

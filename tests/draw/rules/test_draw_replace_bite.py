@@ -88,3 +88,23 @@ def test_replacement_in_a_revealed_draw_after_another_draw_uses_its_secrets(tmp_
     r = sc.verify()
     assert found(r) == [] and r.ok
     assert r.rule("draw").tasks["T-2026-001"].current.replacements == 1
+
+
+def test_the_replacement_after_the_bound_is_refused_with_the_count_and_article(sc):
+    """001 第十三条's bound, max(2, ⌈teams/5⌉) replacements per draw: one replacement past it is
+    refused — the message gives the count, the team count and the bound, under the replacement
+    article — and not counted."""
+    c, lock = locked(sc)
+    teams = len(lock.body["teams"])
+    limit = max(2, -(-teams // 5))
+    assert teams > limit
+    applied = []
+    for k in range(limit):
+        body = _replace_body(sc, c, lock, k, applied)
+        sc.append("team.replace", body)
+        applied.append((body["target"], body["out"], body["in"]))
+    sc.append("team.replace", _replace_body(sc, c, lock, limit, applied))
+    r = sc.verify()
+    assert found(r) == [(f"该抽取的检查人员更换次数已达上限 / this draw already has {limit} replacements, the most allowed "
+                         f"for {teams} teams (max(2, ⌈teams/5⌉) = {limit})", ART_REPLACE)]
+    assert r.rule("draw").tasks["T-2026-001"].current.replacements == limit

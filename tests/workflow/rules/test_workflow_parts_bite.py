@@ -119,7 +119,18 @@ def test_task_teams_keep_order_and_share_the_inspector_index():
     t.set_team(1, ["i2", "i1"])
     t.set_team(2, ["i1", "i3"])
     assert t.team(1) == ["i2", "i1"] and t.team(2) == ["i1", "i3"] and t.team(3) is None
-    assert t.inspectors == {"i2": 0, "i1": 1, "i3": 2} and t.teams[2] == b"\x00\x01\x00\x02"
+    assert t.inspectors == {"i2": 0, "i1": 1, "i3": 2} and t.teams[2] == b"\x00\x00\x00\x01\x00\x00\x00\x02"
+
+
+def test_a_team_member_past_65536_inspectors_is_kept():
+    """Two-byte indices dropped every member after the 65,536th distinct inspector, silently:
+    a result's inspectors were then checked against a team missing them."""
+    t = TaskInfo(id="T", lead="a", entry_id="e", year=2026, window_from=date(2026, 1, 1),
+                 window_to=date(2026, 3, 31), items={"a": frozenset({"X"}), "b": frozenset()}, cap=None, cap_items=(),
+                 selection=Selection(["a", "b"]))
+    t.inspectors = {f"p{i}": i for i in range(70_000)}
+    t.set_team(7, ["p1", "p69999", "new"])
+    assert t.team(7) == ["p1", "p69999", "new"] and t.inspectors["new"] == 70_000
     assert t.offices == ("a", "b") and replace(t, items={"b": frozenset()}).offices == ("b",)
 
 

@@ -68,7 +68,7 @@ class TaskInfo:
     locked: date | None = None  # date of the first lock
     commits: dict[str, int] = field(default_factory=dict)  # commit id -> Σk
     embargoed: set[str] = field(default_factory=set)  # commit ids locked but not revealed
-    # target key -> its current team (leader first) as 2-byte indices into ``inspectors``;
+    # target key -> its current team (leader first) as 4-byte indices into ``inspectors``;
     # about 50 bytes per locked target, so results can be checked against the drawn team
     teams: dict[int, bytes] = field(default_factory=dict)
     inspectors: dict[str, int] = field(default_factory=dict)
@@ -76,14 +76,14 @@ class TaskInfo:
 
     def set_team(self, target_key: int, members: list[str]) -> None:
         idx = [self.inspectors.setdefault(m, len(self.inspectors)) for m in members]
-        self.teams[target_key] = b"".join(i.to_bytes(2, "big") for i in idx if i < 1 << 16)
+        self.teams[target_key] = b"".join(i.to_bytes(4, "big") for i in idx)
 
     def team(self, target_key: int) -> list[str] | None:
         raw = self.teams.get(target_key)
         if raw is None:
             return None
         names = list(self.inspectors)
-        return [names[int.from_bytes(raw[j:j + 2], "big")] for j in range(0, len(raw), 2)]
+        return [names[int.from_bytes(raw[j:j + 4], "big")] for j in range(0, len(raw), 4)]
 
     @property
     def offices(self) -> tuple[str, ...]:

@@ -45,14 +45,21 @@ def push(county, tmp_path_factory):
     return k, pushed, lines
 
 
-def test_a_push_of_results_recomputes_exactly_what_it_reaches(county, push, tmp_path, monkeypatch):
-    k, pushed, _ = push
+def built_before_the_push(county, k: int, tmp_path: Path, monkeypatch) -> tuple[Path, Path, dict]:
+    """The county's first ``k`` log lines built into ``out``; then the ledger gets the push (the
+    whole county) in place. Returns (ledger, out, the files before the push)."""
     monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
     ledger, out = cut(county.ledger, tmp_path / "ledger", k), tmp_path / "out"
     run(ledger, out)
     before = files(out)
     shutil.rmtree(ledger)
     shutil.copytree(county.ledger, ledger)
+    return ledger, out, before
+
+
+def test_a_push_of_results_recomputes_exactly_what_it_reaches(county, push, tmp_path, monkeypatch):
+    k, pushed, _ = push
+    ledger, out, before = built_before_the_push(county, k, tmp_path, monkeypatch)
     seen: dict = {}
     inc = run(ledger, out, seen)
     d = seen["dirty"]
@@ -81,12 +88,7 @@ def test_a_dirty_set_that_misses_the_push_is_caught(county, push, tmp_path, monk
     """The attack on the optimisation: a dirty set that leaves out the pushed results' companies
     and tasks keeps the companies' stale pages — the comparison with a full build shows them."""
     k, pushed, _ = push
-    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
-    ledger, out = cut(county.ledger, tmp_path / "ledger", k), tmp_path / "out"
-    run(ledger, out)
-    before = files(out)
-    shutil.rmtree(ledger)
-    shutil.copytree(county.ledger, ledger)
+    ledger, out, before = built_before_the_push(county, k, tmp_path, monkeypatch)
     real = dirty_mod.compute
 
     def blind(ix, manifest, inputs=None):

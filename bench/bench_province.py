@@ -14,7 +14,9 @@ kept in ``$PUBLISHER_CACHE_DIR/bench`` (default ~/.cache/publisher/bench), keyed
 the generator's and schemas' source, and reused by later runs.
 
 "Push": the ledger without its last 1,000 entries (all results) plus a checkpoint is what this
-machine verified before; the measured run is ``publisher verify`` on the whole ledger (one
+machine verified before — in the same directory, as a CI runner's working copy: the last 1,000
+entry files are moved aside and the log cut, verified (saving the state), then put back, as a
+``git pull`` would write them; the measured run is ``publisher verify`` on the whole ledger (one
 more checkpoint), which checks only the 1,000 new entries. Each measurement runs in a fresh
 child process so its peak RSS is its own; times are wall seconds (the machine may be shared).
 """
@@ -176,10 +178,9 @@ def ledger_dir(scale: float) -> Path:
 # ------------------------------------------------------------------------------ the "push"
 
 
-def cut_before_push(full: Path, before: Path) -> int:
-    """``before`` = ``full`` without its last PUSH entries, with a checkpoint at that size signed
-    by the log key (the state CI verified on the previous push); the same checkpoint is added to
-    ``full`` (it is a valid checkpoint of full's prefix). Returns the prefix size."""
+def cut_before_push(full: Path) -> int:
+    """A checkpoint of ``full`` without its last PUSH entries, signed by the log key (the state
+    CI verified on the previous push; a valid checkpoint of full's prefix). Returns its size."""
     from publisher.core import merkle
     from publisher.core.checkpoint import Checkpoint, sign_checkpoint
     from publisher.core.entry import from_bytes, parse_time
@@ -209,16 +210,39 @@ def cut_before_push(full: Path, before: Path) -> int:
     log = Signer(bench_site.ORIGIN, bench_site.key("log"))
     note = sign_checkpoint(Checkpoint(bench_site.ORIGIN, size, tree.root(), t), log)
     (full / "checkpoints" / f"{size:010d}.note").write_text(note, "utf-8")
-    shutil.rmtree(before, ignore_errors=True)
-    shutil.copytree(full, before)
-    (before / "log").write_text("".join(lines[:size]), "ascii")
-    for m in tail:
-        (before / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json").unlink()
-    for p in (before / "checkpoints").glob("*.note"):
-        if int(p.stem) > size:
-            p.unlink()
     print(f"push: the last {PUSH} entries ({', '.join(sorted(types))}) after a checkpoint at {size:,}")
     return size
+
+
+def unpush(full: Path, aside: Path) -> None:
+    """``full`` as it was before the push, in place: the last PUSH entry files and the later
+    checkpoints moved to ``aside``, the log cut (``repush`` undoes it)."""
+    from publisher.core.verifier import LOG_LINE_RE
+
+    lines = (full / "log").read_text("ascii").splitlines(keepends=True)
+    size = len(lines) - PUSH
+    shutil.rmtree(aside, ignore_errors=True)
+    (aside / "checkpoints").mkdir(parents=True)
+    (aside / "log").write_text("".join(lines), "ascii")
+    for x in lines[size:]:
+        m = LOG_LINE_RE.match(x.rstrip("\n"))
+        d = aside / "entries" / m.group(1)
+        d.mkdir(parents=True, exist_ok=True)
+        os.replace(full / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json", d / f"{int(m.group(2)):08d}.json")
+    for p in (full / "checkpoints").glob("*.note"):
+        if int(p.stem) > size:
+            os.replace(p, aside / "checkpoints" / p.name)
+    (full / "log").write_text("".join(lines[:size]), "ascii")
+
+
+def repush(full: Path, aside: Path) -> None:
+    """The push arrives: the entry files, checkpoints and log lines moved aside come back."""
+    for p in sorted((aside / "entries").rglob("*.json")):
+        os.replace(p, full / "entries" / p.parent.name / p.name)
+    for p in (aside / "checkpoints").glob("*.note"):
+        os.replace(p, full / "checkpoints" / p.name)
+    os.replace(aside / "log", full / "log")
+    shutil.rmtree(aside)
 
 
 # ------------------------------------------------------------------------------ measuring (child)
@@ -261,7 +285,7 @@ def main() -> int:
     ap.add_argument("--scale", type=float, default=0.05, help="fraction of the province (default 1/20)")
     ap.add_argument("--workers", type=int, default=os.cpu_count() or 1)
     ap.add_argument("--reuse", type=Path, help="an already generated province directory (its 'complete' "
-                    "marker, ledger/ and before-push/), used whatever the generator's current hash")
+                    "marker and ledger/), used whatever the generator's current hash")
     ap.add_argument("--no-cold", action="store_true", help="skip the cold verify of the whole ledger; the "
                     "previous push's run (a full verify of all but the last 1,000 entries) stands for it")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
@@ -272,7 +296,7 @@ def main() -> int:
     sizes = {k: max(1, int(v * a.scale)) for k, v in bench_site.PROVINCE.items()}
     sizes["companies"] = max(sizes["companies"], bench_site.REGION_SIZE)
     base = a.reuse or ledger_dir(a.scale)
-    full, before, cache = base / "ledger", base / "before-push", base / "verify-cache"
+    full, aside, cache = base / "ledger", base / "pushed-aside", base / "verify-cache"
     if a.reuse and not (base / "complete").exists():
         sys.exit(f"{base}: not a complete generated province (no 'complete' marker)")
     if not (base / "complete").exists():
@@ -281,18 +305,24 @@ def main() -> int:
         t = time.perf_counter()
         generate(full, sizes, a.workers)
         gen_s = time.perf_counter() - t
-        cut_before_push(full, before)
+        cut_before_push(full)
         (base / "complete").write_text(json.dumps({"sizes": sizes, "generate_seconds": round(gen_s, 1)}))
     info = json.loads((base / "complete").read_text())
     print(f"# province benchmark, scale {a.scale:g} {info['sizes']} — {os.cpu_count()} CPUs, "
           f"{time.strftime('%Y-%m-%d %H:%M')}, load {os.getloadavg()[0]:.1f}")
     print(f"ledger {full} (generated in {info['generate_seconds']}s with {a.workers} signing processes)")
     shutil.rmtree(cache, ignore_errors=True)
+    if aside.exists():  # an interrupted run left the push aside
+        repush(full, aside)
     if not a.no_cold:
         fv = measure(full, "-", a.workers)
         print(f"full verify:        {fv['seconds']:8.1f} s  {fv['size'] / fv['seconds']:7.0f} entries/s  "
               f"peak {fv['peak_mb']} MB  ok={fv['ok']} {fv['errors']}", flush=True)
-    pv = measure(before, str(cache), a.workers)
+    unpush(full, aside)
+    try:
+        pv = measure(full, str(cache), a.workers)
+    finally:
+        repush(full, aside)
     print(f"previous push (full verify + saving state): {pv['seconds']:.1f} s  "
           f"{pv['size'] / pv['seconds']:7.0f} entries/s  cpu main {pv['cpu_main']} s + workers {pv['cpu_workers']} s  peak {pv['peak_mb']} MB  "
           f"(largest worker {pv['peak_worker_mb']} MB)  size {pv['size']:,}  ok={pv['ok']} {pv['errors']}", flush=True)
@@ -300,7 +330,8 @@ def main() -> int:
         fv = pv
     iv = measure(full, str(cache), a.workers)
     print(f"incremental verify: {iv['seconds']:8.1f} s  after {iv['size'] - iv['resumed']:,} new entries "
-          f"(resumed at {iv['resumed']:,})  peak {iv['peak_mb']} MB  ok={iv['ok']}")
+          f"(resumed at {iv['resumed']:,})  peak {iv['peak_mb']} MB  ok={iv['ok']}  "
+          f"= {iv['seconds'] / fv['seconds']:.3f} × the full verify")
     states = sorted(cache.rglob("*.state"))
     print(f"saved state: {sum(p.stat().st_size for p in states) / 2**20:.1f} MB; "
           f"ledger on disk: {sum(p.stat().st_size for p in full.rglob('*') if p.is_file()) / 2**20:.0f} MB")

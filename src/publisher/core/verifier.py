@@ -62,6 +62,7 @@ class Loaded:
     sig_ok: bool | None = None  # None: key unknown at load time
     schema_errors: tuple[str, ...] = ()
     error_rule: str = "envelope"  # "layout" when the file is not a regular file
+    file_record: bytes = b""  # opaque, from a loader that can tell the file again (storage.file_records)
 
 
 def load_one(lineno: int, text: str, data: bytes | None, keys: dict[str, PublicKey]) -> Loaded:
@@ -298,6 +299,8 @@ def verify(source: LedgerSource, trust: Trust, rules: list[Rule] | None = None,
         loaded = sequential_loader(source, keys, start)
     else:
         loaded = parallel(keys, workers, start=start) if start else parallel(keys, workers)
+    if session is not None:  # the cache notes what was read of each file, for the next resume
+        loaded = session.observe(loaded, start)
     cp_iter = iter([s for s in cp_sizes if s >= start] if start == 0 else [s for s in cp_sizes if s > start])
     next_cp = next(cp_iter, None)
     add = report.problems.append

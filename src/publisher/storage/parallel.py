@@ -27,29 +27,33 @@ def _init(root: str, keys: dict[str, PublicKey]) -> None:
     _root, _keys = root, keys
 
 
-def _read(office: str, seq: int) -> bytes | str | None:
-    """The entry's bytes; None if missing; a str saying why if it is not a regular file."""
+def _read(office: str, seq: int) -> tuple[bytes | str | None, bytes]:
+    """The entry's bytes (None if missing; a str saying why if it is not a regular file) and
+    what the verification cache records of the file (storage.file_records)."""
     from ..inputs.limits import MAX_ENTRY_BYTES
-    from .ledger_dir import NotRegularFile, read_regular
+    from .file_records import read_recorded
+    from .ledger_dir import NotRegularFile
 
     try:
-        return read_regular(os.path.join(_root, "entries", office, f"{seq:08d}.json"), MAX_ENTRY_BYTES,
-                            "ledger entry")
+        return read_recorded(os.path.join(_root, "entries", office, f"{seq:08d}.json"), MAX_ENTRY_BYTES,
+                             "ledger entry")
     except (FileNotFoundError, NotADirectoryError):
-        return None
+        return None, b""
     except NotRegularFile as exc:
-        return exc.why
+        return exc.why, b""
 
 
 def _load_chunk(lines: list[tuple[int, str]]) -> list[Loaded]:
     out = []
     for lineno, text in lines:
         m = LOG_LINE_RE.match(text)
-        data = _read(m.group(1), int(m.group(2))) if m else None
+        data, record = _read(m.group(1), int(m.group(2))) if m else (None, b"")
         if isinstance(data, str):
             out.append(Loaded(lineno, text, error=data, error_rule="layout"))
             continue
-        out.append(load_one(lineno, text, data, _keys))
+        item = load_one(lineno, text, data, _keys)
+        item.file_record = record
+        out.append(item)
     return out
 
 

@@ -14,8 +14,10 @@ When a saved state is used — all of these, else the run starts from entry 0:
   package) for the same trust.json and rule configuration (any ``now``: see ``fingerprint``);
 * the current log's first S ids give the saved root (RFC 6962 root over those ids), i.e. the
   saved state is a prefix of this log;
-* the entry files of those S lines are byte-identical to when they were verified (one
-  SHA-256 over all of them), the checkpoints of size <= S and what the rules may see of them
+* the entry files of those S lines are byte-identical to when they were verified: told by each
+  file's inode metadata as the loader recorded it when it read the file, the bytes compared
+  with the recorded SHA-256 only where the metadata differs (storage.file_records; sources
+  without such records: one SHA-256 over all the files, read again), the checkpoints of size <= S and what the rules may see of them
   are unchanged, every blob that existed still hashes to its name, and no blob the prefix
   asked for in vain has appeared since.
 
@@ -38,8 +40,9 @@ from pathlib import Path
 from typing import Any
 
 from ..core import merkle
+from . import file_records
 
-MAGIC = b"publisher-verify-state/1\n"
+MAGIC = b"publisher-verify-state/2\n"
 KEEP = 3  # states kept per ledger (older ones are pruned)
 _STATE_RE = re.compile(r"^(\d{12})-([0-9a-f]{64})\.state$")
 _code_version: str | None = None
@@ -192,6 +195,9 @@ class Session:
         self.dir = cache.root / "verify" / code_version()[:32] / trust_id[:32] / (self.rules_fp or "none")[:16]
         self.extra = ""  # whole-log facts the prefix's verdicts depend on (e.g. compromised keys)
         self.beacons = _recorded_beacons(source)  # a beacon recorded later opens a prefix's embargo
+        # per log index, what the loader recorded of the entry file (storage.file_records);
+        # None when some file came without a record (another source, a missing file)
+        self.records: bytearray | None = bytearray()
 
     # -- what a state depends on --------------------------------------------------------------
 
@@ -225,6 +231,18 @@ class Session:
     def _prefix_digest(self, size: int) -> str:
         return prefix_digest(self.source, size)
 
+    def observe(self, loaded: Iterable[Any], start: int) -> Iterator[Any]:
+        """Pass the loaded entries through, keeping each file's record for ``save``."""
+        if self.records is not None and len(self.records) != start * file_records.RECORD:
+            self.records = None
+        for item in loaded:
+            if self.records is not None:
+                if len(item.file_record) == file_records.RECORD:
+                    self.records += item.file_record
+                else:
+                    self.records = None
+            yield item
+
     def _blob_names(self) -> dict[str, Path]:
         return {p.name: p for p in getattr(self.source, "blob_files", lambda: [])() if p.name != ".gitkeep"}
 
@@ -247,11 +265,18 @@ class Session:
             buf = io.BytesIO()
             _Pickler(buf, self._externals()).dump({"state": state, "rules": [vars(r) for r in self.rules],
                                                    "attachments": extras})
+            records, prefix = b"", None
+            paths = _entry_paths(self.source, size)
+            if paths is not None and self.records is not None and len(self.records) >= size * file_records.RECORD:
+                records = file_records.settle(paths, bytes(self.records[:size * file_records.RECORD]), _cap())
+            else:
+                prefix = self._prefix_digest(size)
             header = json.dumps({
                 "size": size, "root": root.hex(), "fingerprint": self.fingerprint(size),
-                "prefix": self._prefix_digest(size), "blobs": sorted(self._blob_names()),
+                "prefix": prefix, "blobs": sorted(self._blob_names()),
                 "absent": sorted(self.blobs.absent), "attachments": files}).encode()
-            body = len(header).to_bytes(8, "big") + header + buf.getvalue()
+            body = (len(header).to_bytes(8, "big") + header + len(records).to_bytes(8, "big") + records
+                    + buf.getvalue())
             tmp = path.with_suffix(f".tmp{os.getpid()}")
             with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
                 f.write(MAGIC + hmac.new(self.key, body, hashlib.sha256).digest() + body)
@@ -291,6 +316,8 @@ class Session:
             return None  # not written by this machine's key: never unpickle it
         n = int.from_bytes(body[:8], "big")
         header = json.loads(body[8:8 + n])
+        r = int.from_bytes(body[8 + n:16 + n], "big")
+        records, pickled = body[16 + n:16 + n + r], body[16 + n + r:]
         if (header["size"], header["root"]) != (size, root.hex()) or header["fingerprint"] != self.fingerprint(size):
             return None
         present = self._blob_names()
@@ -299,7 +326,11 @@ class Session:
         for name in header["blobs"]:
             if name not in present or _sha256_file(present[name]) != name:
                 return None
-        if header["prefix"] != self._prefix_digest(size):
+        if header["prefix"] is None:
+            paths = _entry_paths(self.source, size)
+            if paths is None or not file_records.unchanged(paths, records, _cap()):
+                return None  # an entry file of the prefix changed since it was verified
+        elif header["prefix"] != self._prefix_digest(size):
             return None  # an entry file of the prefix changed since it was verified
         files = header.get("attachments") or {}
         if sorted(files) != sorted(self.attachments):
@@ -314,7 +345,7 @@ class Session:
         ext.update({f"rule{i}": r for i, r in enumerate(self.rules)})
         ext.update({f"attachment:{n}": a for n, a in self.attachments.items()})
         try:
-            saved = _Unpickler(io.BytesIO(body[8 + n:]), ext).load()
+            saved = _Unpickler(io.BytesIO(pickled), ext).load()
         except Exception:
             return None
         for name, att in self.attachments.items():
@@ -326,6 +357,7 @@ class Session:
             vars(r).clear()
             vars(r).update(d)
         self.blobs.absent = set(header["absent"])
+        self.records = bytearray(records) if header["prefix"] is None else None
         state: dict[str, Any] = saved["state"]
         return state
 
@@ -388,6 +420,29 @@ def _recorded_beacons(source: Any) -> list[str]:
         return sorted(str(p.relative_to(base)) for p in base.rglob("*"))
     except OSError:
         return ["?"]
+
+
+def _cap() -> int:
+    from ..inputs.limits import MAX_ENTRY_BYTES
+
+    return MAX_ENTRY_BYTES
+
+
+def _entry_paths(source: Any, size: int) -> Iterator[str] | None:
+    """Paths of the entry files the first ``size`` log lines name (a LedgerDir's only: the
+    sources whose loader records files); a malformed line yields a path that is no file."""
+    from ..core.verifier import LOG_LINE_RE
+    from .ledger_dir import LedgerDir
+
+    if type(source) is not LedgerDir:
+        return None
+    base = os.fspath(source.entries_dir)
+
+    def gen() -> Iterator[str]:
+        for _, text in _first_lines(source, size):
+            m = LOG_LINE_RE.match(text)
+            yield f"{base}/{m.group(1)}/{int(m.group(2)):08d}.json" if m else f"{base}/-malformed-"
+    return gen()
 
 
 def _read_regular(path: str) -> bytes:

@@ -1,0 +1,160 @@
+"""A resumed verification trusts an entry file's inode metadata only where the metadata cannot
+hide a change: an edit that keeps the size and puts the old mtime back (``touch -r``) still moves
+the ctime; a file read within the racy window is compared by content; and an unchanged, settled
+file is not read at all (which is the point: a province has a million of them)."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from publisher.core.verifier import LOG_LINE_RE, verify
+from publisher.ruleset import default_rules
+from publisher.storage import file_records
+from publisher.storage.file_records import META, RACY, RECORD, read_recorded, settle, unchanged
+from publisher.storage.ledger_dir import LedgerDir
+from publisher.storage.verify_cache import VerifyCache
+
+REPO = Path(__file__).resolve().parents[2]
+CAP = 1 << 20
+
+
+@pytest.fixture
+def settled(monkeypatch):
+    """Files count as settled at once (as they are a few seconds after a checkout)."""
+    monkeypatch.setattr(file_records, "RACY_NS", 0)
+
+
+@pytest.fixture
+def reads(monkeypatch):
+    """How many files the check reads by content."""
+    count = [0]
+    real = file_records.read_regular
+
+    def counting(*args, **kwargs):
+        count[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(file_records, "read_regular", counting)
+    return count
+
+
+def files(tmp_path: Path, n: int = 3) -> list[str]:
+    out = []
+    for i in range(n):
+        p = tmp_path / f"{i:08d}.json"
+        p.write_bytes(b'{"n": %d, "time": "2026-01-01"}' % i)
+        out.append(str(p))
+    return out
+
+
+def records(paths: list[str]) -> bytes:
+    return b"".join(read_recorded(p, CAP, "ledger entry")[1] for p in paths)
+
+
+def edit_keeping_size_and_mtime(path: str) -> None:
+    st = os.stat(path)
+    data = Path(path).read_bytes().replace(b"2026", b"2025")
+    Path(path).write_bytes(data)
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert os.stat(path).st_size == st.st_size and os.stat(path).st_mtime_ns == st.st_mtime_ns
+
+
+def test_a_settled_unchanged_file_is_told_by_its_metadata_without_reading_it(tmp_path, settled, reads):
+    paths = files(tmp_path)
+    recs = records(paths)
+    assert len(recs) == 3 * RECORD and recs[:META.size] != RACY
+    assert unchanged(paths, recs, CAP)
+    assert reads[0] == 0
+
+
+def test_an_edit_that_keeps_size_and_mtime_is_caught_by_the_ctime(tmp_path, settled):
+    paths = files(tmp_path)
+    recs = records(paths)
+    edit_keeping_size_and_mtime(paths[1])
+    assert not unchanged(paths, recs, CAP)
+
+
+def test_metadata_that_changed_with_the_same_bytes_is_accepted_by_content(tmp_path, settled, reads):
+    paths = files(tmp_path)
+    recs = records(paths)
+    data = Path(paths[2]).read_bytes()
+    os.unlink(paths[2])
+    Path(paths[2]).write_bytes(data)  # a checkout rewrote it: new inode, same bytes
+    assert unchanged(paths, recs, CAP)
+    assert reads[0] == 1
+
+
+def test_a_file_read_in_the_racy_window_is_always_compared_by_content(tmp_path, reads):
+    paths = files(tmp_path)
+    recs = records(paths)  # just written: ctime within RACY_NS of the read
+    assert all(recs[i * RECORD:i * RECORD + META.size] == RACY for i in range(3))
+    assert unchanged(paths, recs, CAP)
+    assert reads[0] == 3
+    edit_keeping_size_and_mtime(paths[0])
+    assert not unchanged(paths, recs, CAP)
+
+
+def test_settle_gives_metadata_only_to_racy_files_that_still_hold_their_bytes(tmp_path, monkeypatch):
+    paths = files(tmp_path)
+    recs = records(paths)
+    Path(paths[1]).write_bytes(b"other bytes")
+    monkeypatch.setattr(file_records, "RACY_NS", 0)
+    out = settle(paths, recs, CAP)
+    assert out[:META.size] != RACY and out[2 * RECORD:2 * RECORD + META.size] != RACY
+    assert out[RECORD:RECORD + META.size] == RACY  # changed since it was verified: stays "by content"
+    assert out[META.size:RECORD] == recs[META.size:RECORD]  # digests untouched
+    assert not unchanged(paths, out, CAP)
+
+
+@pytest.mark.parametrize("how", ["symlink", "missing", "fewer", "more"])
+def test_anything_but_the_same_regular_files_is_a_change(tmp_path, settled, how):
+    paths = files(tmp_path)
+    recs = records(paths)
+    if how == "symlink":
+        target = tmp_path / "elsewhere"
+        shutil.copy(paths[0], target)
+        os.unlink(paths[0])
+        os.symlink(target, paths[0])
+    elif how == "missing":
+        os.unlink(paths[0])
+    elif how == "fewer":
+        paths = paths[:2]
+    else:
+        extra = tmp_path / "extra.json"
+        extra.write_bytes(b"{}")
+        paths = paths + [str(extra)]
+    assert not unchanged(paths, recs, CAP)
+
+
+# -- through the verifier: the resumed run on the same directory -------------------------------
+
+
+def _entry(ledger: Path, index: int) -> Path:
+    m = LOG_LINE_RE.match((ledger / "log").read_text("utf-8").splitlines()[index])
+    return ledger / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json"
+
+
+def run(ledger: Path, cache=None):
+    src = LedgerDir(ledger)
+    return verify(src, src.trust(), default_rules(), cache=cache, workers=1)
+
+
+def test_a_resumed_run_reads_no_settled_prefix_file_and_catches_a_touch_r_edit(tmp_path, settled, reads):
+    ledger = tmp_path / "county"
+    shutil.copytree(REPO / "ledger", ledger)
+    cache = VerifyCache(tmp_path / "cache")
+    first = run(ledger, cache)
+    assert first.ok and first.resumed == 0
+    again = run(ledger, cache)
+    assert again.resumed == first.size and reads[0] == 0
+    assert [p.line() for p in again.problems] == [p.line() for p in first.problems]
+    edit_keeping_size_and_mtime(str(_entry(ledger, first.size // 2)))
+    full = run(ledger)
+    resumed = run(ledger, cache)
+    assert resumed.resumed == 0, "a prefix file changed: the saved state must not be used"
+    assert [p.line() for p in resumed.problems] == [p.line() for p in full.problems]
+    assert any(p.rule == "hash" for p in full.errors)

@@ -11,7 +11,7 @@ from test_draw_rule import HEAD, Scenario, errors, iso, locked, messages
 from ledgertools import english
 from publisher.directory.snapshot import snapshot_bytes
 from publisher.draw.commitment import build_commit_body
-from publisher.draw.errors import DrawError
+from publisher.draw.errors import ART_LOCK, DrawError
 from publisher.draw.lock import build_lock_body
 
 
@@ -85,8 +85,8 @@ def test_redraws_are_bounded_per_task(sc):
         prev = sc.commit(sc.spec(supersedes=prev.id, reason="上级要求", reason_code="superior_order",
                                  document="某发〔2026〕1号", approver=HEAD, superseded_beacon=_beacon(sc, prev)))
     r = sc.verify()
-    assert [english(p.message) for p in rule_errors(r, "draw.history")] == [
-        "task T-2026-001 already has 3 commitments; at most 2 re-draws are allowed per task"], messages(r)
+    assert [(english(p.message), p.article) for p in rule_errors(r, "draw.history")] == [
+        ("task T-2026-001 already has 3 commitments; at most 2 re-draws are allowed per task", ART_LOCK)], messages(r)
     assert all(c.outcome for c in r.rule("draw").tasks["T-2026-001"].commits[:3])
 
 

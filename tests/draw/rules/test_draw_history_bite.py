@@ -212,6 +212,17 @@ def test_a_redraw_that_changes_the_draw_names_what_changed(sc):
                                    "population the same way; changed: batch_size", ART_LOCK)]
 
 
+def test_a_redraw_that_changes_two_things_names_both(sc):
+    old = sc.commit(sc.spec())
+    spec = redraw(sc, old, "correction", batch_size=6)
+    spec["teams"]["load_cap"] = 5
+    sc.commit(spec)
+    [(msg, art)] = found(sc.verify())
+    assert msg.startswith("重新抽取须以相同方式抽取相同范围，不能更改抽取条件 / a re-draw must draw the same population "
+                          "the same way; changed: ") and art == ART_LOCK
+    assert sorted(msg.rsplit("changed: ", 1)[1].split(", ")) == ["batch_size", "teams"], msg
+
+
 def test_superseded_beacon_of_another_round_or_forged(tmp_path):
     for case in ("round", "forged", "good"):
         sc = Scenario(tmp_path / case)

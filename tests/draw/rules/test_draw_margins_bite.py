@@ -189,6 +189,13 @@ def test_five_removals_are_all_named_without_an_ellipsis(sc):
          f"directory on {snap_time[:10]}, 14 days or less before this draw: {', '.join(gone)}", ART_DIRECTORY)]
 
 
+def test_six_removals_name_five_and_an_ellipsis(sc):
+    _, gone, snap_time, r = _removed_then_commit_after(sc, DAY, drop=6)
+    assert found(r, "draw.population", "warning") == [
+        (f"抽取前 14 天内有 6 户从 scjgj 的检查对象名录中删除 / 6 companies were removed from scjgj's target "
+         f"directory on {snap_time[:10]}, 14 days or less before this draw: {', '.join(gone[:5])}…", ART_DIRECTORY)]
+
+
 def test_a_later_snapshot_is_not_the_one_compared(sc):
     """Removals are counted against the office's previous snapshot, never a later one."""
     gone = sc.targets[3].id

@@ -108,3 +108,48 @@ def test_the_replacement_after_the_bound_is_refused_with_the_count_and_article(s
     assert found(r) == [(f"该抽取的检查人员更换次数已达上限 / this draw already has {limit} replacements, the most allowed "
                          f"for {teams} teams (max(2, ⌈teams/5⌉) = {limit})", ART_REPLACE)]
     assert r.rule("draw").tasks["T-2026-001"].current.replacements == limit
+
+
+def test_in_a_cross_region_draw_the_substitute_is_drawn_outside_the_targets_region(sc):
+    """mode "cross": an inspector never checks a company of the region of the inspector's unit, so the
+    substitute is drawn with the target's region; drawn without it, another inspector comes out."""
+    from test_draw_rule_bite import _drawn
+
+    from publisher.draw.commitment import team_plan
+    from publisher.draw.replace import substitute
+
+    c, lock = locked(sc, teams={"inspectors": sc.iblob, "mode": "cross", "load_cap": 12})
+    team = lock.body["teams"][0]
+    honest = _drawn(sc, c, lock, team["target"], team["members"][0])
+    teams = {t["target"]: list(t["members"]) for t in lock.body["teams"]}
+    regionless = substitute(bytes.fromhex(lock.body["seed"]), team["target"], "", team["members"][0], teams,
+                            team_plan(c.body, sc.inspectors), [])
+    assert honest != regionless  # the region decides here
+    sc.append("team.replace", _replace_body(sc, c, lock))
+    r = sc.verify()
+    assert r.ok and found(r) == [], found(r)
+    assert r.rule("draw").book.private[c.id].replacements == [(team["target"], team["members"][0], honest)]
+
+
+def test_replacing_someone_who_is_no_inspector_is_refused_not_crashed(sc):
+    c, lock = locked(sc)
+    body = _replace_body(sc, c, lock)
+    sc.append("team.replace", {**body, "out": "NOBODY-001"})
+    got = found(sc.verify())
+    team = ", ".join(lock.body["teams"][0]["members"])
+    assert (f"检查人员更换不符合规则 / NOBODY-001 is not in the current team of {body['target']} ({team})",
+            ART_REPLACE) in got, got
+
+
+def test_a_revealed_embargoed_draws_teams_are_recomputed_with_its_secrets(tmp_path):
+    """After another draw was locked (the rule's team cache holds that one), a replacement in the
+    revealed embargoed draw recomputes its teams from the beacon *and the revealed secrets*."""
+    sc, c, _ = setup(tmp_path)
+    sc.f.clock = 1767225600 + 10 * 86400
+    reveal = sc.append("draw.reveal", sc.reveal_body(c))
+    locked(sc, "T-2026-002")
+    body = _replace_body(sc, c, reveal, date=reveal.time[:10])
+    sc.append("team.replace", body)
+    r = sc.verify()
+    assert r.ok and found(r) == [], found(r)
+    assert r.rule("draw").tasks["T-2026-001"].current.replacements == 1

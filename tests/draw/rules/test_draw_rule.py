@@ -283,6 +283,8 @@ def test_forged_beacon_refused(sc):
     sc.lock(c, beacon=other)
     r = sc.verify()
     assert "beacon does not verify" in messages(r)
+    got = [(p.message, p.article) for p in r.errors if p.rule == "draw.lock"]
+    assert got[0][0].startswith("随机信标验证不通过 / beacon does not verify: ") and got[0][1] == "003 二(五)"
 
 
 def test_unpinned_chain_refused(sc):

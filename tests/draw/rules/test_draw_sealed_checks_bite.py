@@ -170,3 +170,95 @@ def test_an_opening_into_a_stratum_whose_match_refuses_the_target(drawn):
     got = [(f.message, f.article, f.rule) for f in opening_findings(body, el, built.leaves, ops)]
     assert got == [(f"{i} is sealed in stratum {body['strata'][0]['name']!r}, whose match does not accept it",
                     ART_FAIR, "draw.sealed") for i in low] and low
+
+
+def test_a_sealed_commitment_on_an_empty_snapshot_is_named_not_crashed(tmp_path):
+    """An empty target snapshot has no first record to tell its form by: the commitment is judged
+    on its counts (and the removal warning), never an internal error of the rule."""
+    s = Sealed(tmp_path)
+    empty = s.confirm([], "targets")
+    built, t = _salted_build(s)
+    s.publish(built, t, forge=lambda b: b["population"].update(snapshot=empty))
+    r = s.verify()
+    assert [(p.rule, p.message, p.article) for p in r.errors] == [
+        ("draw.sealed", "密封风险等级的抽取核对不符 / population.count 120 but the snapshot, filter and exclusions "
+         "give 0 eligible targets", ART_LOCK)]
+
+
+# --- the portal's policy and the snapshot's form, each with its whole message (session 6) -------
+
+def _sealed_problems(r):
+    return [(p.message, p.article) for p in r.errors if p.rule == "draw.sealed"]
+
+
+def _public_commit(s):
+    from publisher.draw.commitment import build_commit_body
+
+    spec = s.sspec()
+    spec["strata"] = [{"name": "全部", "match": {}, "take": {"count": 5}}]
+    body = build_commit_body({**spec, "beacon": {"chain_hash": s.sim.chain.chain_hash,
+                                                 "round": s.sim.chain.round_at(s.f.clock + 900)}},
+                             [t.sealed_copy() for t in s.full], s.inspectors, time=s.f.tick())
+    s.append("draw.commit", body)
+
+
+def test_a_sealed_draw_in_a_public_portal_exactly(tmp_path):
+    from test_draw_sealed import draw
+
+    p = Sealed(tmp_path, sealed_portal=False)
+    c, _ = draw(p)
+    r = p.verify()
+    assert r.rule("draw").book.commits[c.id].population == c.body["population"]["count"]  # shown on its page
+    assert _sealed_problems(r) == [
+        ("本门户公开风险分类，抽取不能封存分层 / this portal publishes risk classes (trust.json), so a draw cannot be "
+         "sealed", ART_SEALED)]
+
+
+def test_a_public_draw_in_a_sealed_portal_exactly(tmp_path):
+    s = Sealed(tmp_path)
+    _public_commit(s)
+    assert _sealed_problems(s.verify()) == [
+        ("本门户的风险分类封存，每次抽取都必须封存分层（population.sealed） / this portal's risk classes are sealed "
+         "(trust.json), so every draw must be sealed (population.sealed)", ART_SEALED)]
+
+
+def test_a_public_draw_on_a_sealed_form_snapshot_in_a_public_portal(tmp_path):
+    p = Sealed(tmp_path, sealed_portal=False)  # its target snapshot is published in the sealed form
+    _public_commit(p)
+    assert _sealed_problems(p.verify()) == [
+        ("检查对象名录快照为封存格式（无风险分类），但本门户公开风险分类 / the target snapshot is in the sealed form (no "
+         "risk) but the portal publishes classes", ART_SEALED)]
+
+
+def test_a_snapshot_with_classes_in_a_sealed_portal_exactly(tmp_path):
+    from test_draw_sealed import test_snapshot_with_classes_refused_in_a_sealed_portal
+
+    s = Sealed(tmp_path)
+    test_snapshot_with_classes_refused_in_a_sealed_portal(s)
+    assert _sealed_problems(s.verify()) == [
+        ("检查对象名录快照带有风险分类，封存门户从不公开风险分类 / the target snapshot carries risk classes, which a "
+         "sealed portal never publishes", ART_SEALED)]
+
+
+def test_a_leaves_blob_longer_than_the_count_is_read_one_byte_past_it(tmp_path):
+    import hashlib
+    from dataclasses import replace
+
+    s = Sealed(tmp_path)
+    built, t = _salted_build(s)
+    longer = built.leaves + bytes(64)
+    s.publish(replace(built, leaves=longer),
+              t, forge=lambda b: b["population"]["sealed"].update(leaves=hashlib.sha256(longer).hexdigest()))
+    assert _sealed_problems(s.verify()) == [
+        ("密封风险等级的抽取核对不符 / the sealed leaves blob holds 120 leaves (3841 bytes), population.count is 120",
+         ART_LOCK)]
+
+
+def test_a_missing_leaves_blob_is_named_as_missing(tmp_path):
+    s = Sealed(tmp_path)
+    built, t = _salted_build(s)
+    c = s.publish(built, t)
+    digest = c.body["population"]["sealed"]["leaves"]
+    (s.f.ledger.root / "blobs" / digest).unlink()
+    assert _sealed_problems(s.verify()) == [
+        (f"密封风险等级的抽取核对不符 / the sealed leaves blob {digest[:16]}… is not in the ledger", ART_LOCK)]

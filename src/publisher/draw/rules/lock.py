@@ -54,7 +54,7 @@ class LockCheck:
             return out + [Finding(f"同一抽取承诺第二次锁定；锁定的抽取不能更改 / " f"a second lock for commitment {c.id[:16]}… (first lock "
                                   f"{c.lock[:16]}…); a locked draw never changes", ART_LOCK)]
         c.lock, c.lock_time, c.lock_file = entry.id, entry.time, ctx.file
-        out.extend(self._beacon(entry, c, ctx, book))
+        out.extend(self._beacon(entry, c, ctx))
         out.extend(self._partners(c, ctx, book))
         embargoed = "result_hash" in body
         if bool(c.embargo_until) != embargoed:
@@ -79,7 +79,7 @@ class LockCheck:
         return out + check_result(entry, c, ctx, book, china_year(entry.time), [])
 
     @staticmethod
-    def _beacon(entry: Entry, c: CommitSummary, ctx: Context, book: DrawBook) -> list[Finding]:
+    def _beacon(entry: Entry, c: CommitSummary, ctx: Context) -> list[Finding]:
         b = entry.body["beacon"]
         chain = (getattr(ctx.trust, "beacon_chains", {}) or {}).get(c.chain_hash)
         if chain is None:

@@ -84,7 +84,7 @@ class DrawRule:
     def twins(self):
         return self.book.twins
 
-    def _problems(self, rule: str, findings: Iterable[Finding], ctx: Context) -> list[Problem]:
+    def _problems(self, rule: str, findings: Iterable[Finding]) -> list[Problem]:
         """Problems of the entry being checked (the verifier fills in its file and id)."""
         return [Problem(f.rule or rule, zh_first(f.rule or rule, f.message), "", "", f.article, f.severity)
                 for f in findings]
@@ -95,15 +95,15 @@ class DrawRule:
             if t == "draw.commit":
                 return self._on_commit(entry, ctx)
             if t == "directory.snapshot":
-                return self._problems(self.population.rule, self.population.on_snapshot(entry, ctx, self.book), ctx)
+                return self._problems(self.population.rule, self.population.on_snapshot(entry, ctx, self.book))
             if t == "result":
-                return self._problems(self.capcheck.rule, self.capcheck.on_result(entry, ctx, self.book), ctx)
+                return self._problems(self.capcheck.rule, self.capcheck.on_result(entry, ctx, self.book))
             check, fn = {"draw.accept": (self.accept, "on_accept"), "draw.lock": (self.lock, "on_lock"),
                          "draw.reveal": (self.reveal, "on_reveal"),
                          "team.replace": (self.replace, "on_replace")}.get(t, (None, ""))
             if check is None:
                 return []
-            return self._problems(check.rule, getattr(check, fn)(entry, ctx, self.book), ctx)
+            return self._problems(check.rule, getattr(check, fn)(entry, ctx, self.book))
         except (DrawError, DirectoryError) as exc:
             msg = exc.message if isinstance(exc, DrawError) else f"名录快照不符合格式 / snapshot refused: {exc}"
             rule = t if t.startswith("draw.") else "draw"
@@ -119,11 +119,11 @@ class DrawRule:
             round_time=chain.round_time(body["beacon"]["round"]) if chain else None,
             embargo_until=body.get("embargo_until"), supersedes=body.get("supersedes"))
         self.book.private[entry.id] = Private(body)
-        out = self._problems(self.history.rule, self.history.on_commit(entry, ctx, self.book, c), ctx)
-        out += self._problems(self.population.rule, self.population.on_commit(entry, ctx, self.book, c), ctx)
-        out += self._problems(self.commit.rule, self.commit.on_commit(entry, ctx, self.book, c), ctx)
-        out += self._problems(self.sealed.rule, self.sealed.on_commit(entry, ctx, self.book, c), ctx)
-        out += self._problems(self.embargo.rule, self.embargo.on_commit(entry, ctx, self.book, c), ctx)
+        out = self._problems(self.history.rule, self.history.on_commit(entry, ctx, self.book, c))
+        out += self._problems(self.population.rule, self.population.on_commit(entry, ctx, self.book, c))
+        out += self._problems(self.commit.rule, self.commit.on_commit(entry, ctx, self.book, c))
+        out += self._problems(self.sealed.rule, self.sealed.on_commit(entry, ctx, self.book, c))
+        out += self._problems(self.embargo.rule, self.embargo.on_commit(entry, ctx, self.book, c))
         c.valid = not any(p.severity == "error" for p in out)
         self.book.commits[entry.id] = c
         self.book.tasks.setdefault(c.task, DrawState(c.task)).commits.append(c)

@@ -62,7 +62,8 @@ class Loaded:
     sig_ok: bool | None = None  # None: key unknown at load time
     schema_errors: tuple[str, ...] = ()
     error_rule: str = "envelope"  # "layout" when the file is not a regular file
-    file_record: bytes = b""  # opaque, from a loader that can tell the file again (storage.file_records)
+    # opaque, from a loader that can tell the file again (storage.file_records); not part of the result
+    file_record: bytes = field(default=b"", compare=False, repr=False)
 
 
 def load_one(lineno: int, text: str, data: bytes | None, keys: dict[str, PublicKey]) -> Loaded:

@@ -262,3 +262,13 @@ def test_a_missing_leaves_blob_is_named_as_missing(tmp_path):
     (s.f.ledger.root / "blobs" / digest).unlink()
     assert _sealed_problems(s.verify()) == [
         (f"密封风险等级的抽取核对不符 / the sealed leaves blob {digest[:16]}… is not in the ledger", ART_LOCK)]
+
+
+def test_a_sealed_commitment_whose_inspector_snapshot_is_gone(tmp_path):
+    s = Sealed(tmp_path)
+    built, t = _salted_build(s)
+    c = s.publish(built, t)
+    digest = c.body["teams"]["inspectors"]
+    (s.f.ledger.root / "blobs" / digest).unlink()
+    assert _sealed_problems(s.verify()) == [
+        (f"账本中没有这份名录快照文件 / snapshot blob {digest[:16]}… is not in the ledger (ledger/blobs)", ART_LOCK)]

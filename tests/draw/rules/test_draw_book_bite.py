@@ -255,3 +255,59 @@ def test_the_rule_shares_the_parsed_snapshots_it_is_given(tmp_path):
     assert rule.book.parsed is shared
     sc.f.verify(rules=[rule])
     assert shared.get(c.body["population"]["snapshot"], Target) is not None
+
+
+class _Raising:
+    """A check that fails the way a snapshot read fails inside it (the dispatcher's last guard)."""
+
+    rule = "draw.x"
+
+    def __init__(self, exc):
+        self.exc = exc
+
+    def on_lock(self, entry, ctx, book):
+        raise self.exc
+
+    on_replace = on_lock
+
+
+def _directory_error():
+    import io
+
+    from publisher.directory.records import DirectoryError
+    from publisher.directory.snapshot import iter_snapshot
+
+    try:
+        list(iter_snapshot(io.BytesIO(b"not json\n")))
+    except DirectoryError as exc:
+        return exc
+    raise AssertionError("a line that is not JSON must be refused")
+
+
+def test_the_dispatcher_names_a_failure_that_escapes_a_check():
+    from types import SimpleNamespace
+
+    from publisher.draw.rules.rule import DrawRule
+
+    rule = DrawRule()
+    rule.lock = _Raising(DrawError("lock cannot be read", "001 第十二条"))
+    rule.replace = _Raising(_directory_error())
+    got = rule.check(SimpleNamespace(type="draw.lock", body={}), SimpleNamespace())
+    assert [(p.rule, p.message, p.file, p.entry_id, p.article) for p in got] == [
+        ("draw.lock", "抽取结果与重新计算不符 / lock cannot be read", "", "", "001 第十二条")]
+    got = rule.check(SimpleNamespace(type="team.replace", body={}), SimpleNamespace())
+    assert [(p.rule, p.file, p.entry_id, p.article) for p in got] == [("draw", "", "", "")]
+    assert got[0].message == f"名录快照不符合格式 / snapshot refused: {_directory_error()}"
+
+
+def test_a_draw_problem_on_an_entry_is_filed_under_that_entry(tmp_path):
+    from test_draw_rule import GENESIS, Scenario
+
+    from publisher.beacon import SimulatedBeacon
+
+    sc = Scenario(tmp_path)
+    c = sc.commit(sc.spec())
+    sc.checkpoint()
+    lock = sc.lock(c, beacon=SimulatedBeacon(b"attacker", GENESIS, 3).beacon(c.body["beacon"]["round"]))
+    got = {(p.file, p.entry_id) for p in sc.verify().errors if p.rule == "draw.lock"}
+    assert got == {(f"ledger/entries/scjgj/{lock.seq:08d}.json", lock.id)}

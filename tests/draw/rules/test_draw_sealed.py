@@ -309,15 +309,20 @@ def test_sealed_draw_refused_in_a_public_portal(tmp_path):
     assert any("this portal publishes risk classes" in m.message for m in sealed_errors(p.verify()))
 
 
-def test_public_draw_refused_in_a_sealed_portal(s):
-    spec = s.sspec()
-    spec["strata"] = [{"name": "全部", "match": {}, "take": {"count": 5}}]
+def public_commit(s):
+    """A public (unsealed) commitment over the scenario's sealed-form target snapshot."""
     from publisher.draw.commitment import build_commit_body
 
+    spec = s.sspec()
+    spec["strata"] = [{"name": "全部", "match": {}, "take": {"count": 5}}]
     body = build_commit_body({**spec, "beacon": {"chain_hash": s.sim.chain.chain_hash,
                                                  "round": s.sim.chain.round_at(s.f.clock + 900)}},
                              [t.sealed_copy() for t in s.full], s.inspectors, time=s.f.tick())
-    s.append("draw.commit", body)
+    return s.append("draw.commit", body)
+
+
+def test_public_draw_refused_in_a_sealed_portal(s):
+    public_commit(s)
     assert any("so every draw must be sealed" in p.message for p in sealed_errors(s.verify()))
 
 

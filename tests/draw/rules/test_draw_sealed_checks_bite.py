@@ -7,7 +7,7 @@ from __future__ import annotations
 import copy
 
 import pytest
-from test_draw_sealed import HIGH, LOW, Sealed, _salted_build, honest
+from test_draw_sealed import HIGH, LOW, Sealed, _salted_build, honest, public_commit
 
 from publisher.draw.errors import ART_FAIR, ART_LOCK, ART_MATCH
 from publisher.draw.openings import Opening
@@ -191,17 +191,6 @@ def _sealed_problems(r):
     return [(p.message, p.article) for p in r.errors if p.rule == "draw.sealed"]
 
 
-def _public_commit(s):
-    from publisher.draw.commitment import build_commit_body
-
-    spec = s.sspec()
-    spec["strata"] = [{"name": "全部", "match": {}, "take": {"count": 5}}]
-    body = build_commit_body({**spec, "beacon": {"chain_hash": s.sim.chain.chain_hash,
-                                                 "round": s.sim.chain.round_at(s.f.clock + 900)}},
-                             [t.sealed_copy() for t in s.full], s.inspectors, time=s.f.tick())
-    s.append("draw.commit", body)
-
-
 def test_a_sealed_draw_in_a_public_portal_exactly(tmp_path):
     from test_draw_sealed import draw
 
@@ -216,7 +205,7 @@ def test_a_sealed_draw_in_a_public_portal_exactly(tmp_path):
 
 def test_a_public_draw_in_a_sealed_portal_exactly(tmp_path):
     s = Sealed(tmp_path)
-    _public_commit(s)
+    public_commit(s)
     assert _sealed_problems(s.verify()) == [
         ("本门户的风险分类封存，每次抽取都必须封存分层（population.sealed） / this portal's risk classes are sealed "
          "(trust.json), so every draw must be sealed (population.sealed)", ART_SEALED)]
@@ -224,7 +213,7 @@ def test_a_public_draw_in_a_sealed_portal_exactly(tmp_path):
 
 def test_a_public_draw_on_a_sealed_form_snapshot_in_a_public_portal(tmp_path):
     p = Sealed(tmp_path, sealed_portal=False)  # its target snapshot is published in the sealed form
-    _public_commit(p)
+    public_commit(p)
     assert _sealed_problems(p.verify()) == [
         ("检查对象名录快照为封存格式（无风险分类），但本门户公开风险分类 / the target snapshot is in the sealed form (no "
          "risk) but the portal publishes classes", ART_SEALED)]

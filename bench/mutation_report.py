@@ -468,6 +468,55 @@ EQUIVALENT.update({
         "the kernel's Trust always has beacon_chains: the getattr default is never used",
     "publisher.draw.rules.state.xǁDrawBookǁtarget_ids__mutmut_14":
         "ids_cache is a cache: a None entry is read again, the same ids",
+    # session 6: the draw.rules survivors of the whole-group run, triaged
+    "publisher.draw.rules.state.x__blob_size__mutmut_2":
+        "the size of an unsized blob only decides whether its records are kept in the parsed-snapshot "
+        "memo (124 bytes fits, 2**62 does not): the records read are the same",
+    "publisher.draw.rules.state.x__blob_size__mutmut_3": "3**62 or 2**62: neither fits the memo's budget",
+    "publisher.draw.rules.state.x__blob_size__mutmut_4": "2**63 or 2**62: neither fits the memo's budget",
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁ_beacon__mutmut_18":
+        "a memo entry of None reads as a miss: the beacon is fetched and verified again, the same",
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁon_commit__mutmut_6":
+        "the kernel's Trust always has beacon_chains (a dataclass field): the getattr default is never used",
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁon_commit__mutmut_9":
+        "the kernel's Trust always has beacon_chains: getattr without a default never raises",
+    "publisher.draw.rules.commit.xǁCommitCheckǁon_commit__mutmut_6":
+        "the kernel's Trust always has beacon_chains (a dataclass field): the getattr default is never used",
+    "publisher.draw.rules.commit.xǁCommitCheckǁon_commit__mutmut_9":
+        "the kernel's Trust always has beacon_chains: getattr without a default never raises",
+    "publisher.draw.rules.sealed.x_portal_sealed__mutmut_7":
+        "the kernel's Trust always has raw (a dataclass field): getattr without a default never raises",
+    "publisher.draw.rules.population.xǁPopulationCheckǁon_commit__mutmut_65":
+        "the only snapshot with s.index == snap.index is snap itself, whose blob is blob: excluded by "
+        "the second condition either way",
+    "publisher.draw.rules.population.xǁPopulationCheckǁon_snapshot__mutmut_3":
+        "Snapshot.office is never read: the snapshots are kept per office under the dict key",
+    "publisher.draw.rules.rule.x_zh_first__mutmut_1":
+        "comparing the first two characters or the first with one character gives the same order "
+        "(a one-character prefix equal to U+2E80 is >= either way)",
+    "publisher.draw.rules.replace.xǁReplaceCheckǁon_replace__mutmut_21":
+        "secrets and seed are set together (check_result, the sealed lock, the opened escrows): one is "
+        "None exactly when the other is",
+    "publisher.draw.rules.replace.xǁReplaceCheckǁon_replace__mutmut_22":
+        "secrets and seed are set together, and only once the lock is valid (lock_valid is never reset): "
+        "a lock that is not valid has both None",
+    "publisher.draw.rules.replace.xǁReplaceCheckǁon_replace__mutmut_56":
+        "for a target not drawn replacement_findings reports only 'not selected', whatever substitute "
+        "was drawn (and drawing one for it does not fail)",
+    "publisher.draw.rules.replace.xǁReplaceCheckǁon_replace__mutmut_96":
+        "rec_out is None only when 'out' is no inspector; the allowed offices are then {lead} and "
+        "{lead, None}: no office is None",
+    "publisher.draw.rules.lock.xǁCapCheckǁon_result__mutmut_4":
+        "a result's schema requires task: the default is never used",
+    "publisher.draw.rules.lock.xǁCapCheckǁon_result__mutmut_6":
+        "a result's schema requires task: get() without a default is the same",
+    "publisher.draw.rules.lock.xǁCapCheckǁon_result__mutmut_9":
+        "a result's schema requires task: the default is never used",
+    "publisher.draw.rules.lock.xǁCapCheckǁon_result__mutmut_26":
+        "CapTable.add is idempotent for the same (year, target, draw): a target left pending is "
+        "counted once however many results name it",
+    "publisher.draw.rules.lock.x_check_result__mutmut_54":
+        "teams_cache is a cache: current_teams() recomputes the same teams without it",
 })
 
 

@@ -32,13 +32,13 @@ def settled(monkeypatch):
 def reads(monkeypatch):
     """How many files the check reads by content."""
     count = [0]
-    real = file_records.read_regular
+    real = file_records.read_recorded
 
     def counting(*args, **kwargs):
         count[0] += 1
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(file_records, "read_regular", counting)
+    monkeypatch.setattr(file_records, "read_recorded", counting)
     return count
 
 
@@ -84,8 +84,11 @@ def test_metadata_that_changed_with_the_same_bytes_is_accepted_by_content(tmp_pa
     data = Path(paths[2]).read_bytes()
     os.unlink(paths[2])
     Path(paths[2]).write_bytes(data)  # a checkout rewrote it: new inode, same bytes
-    assert unchanged(paths, recs, CAP)
-    assert reads[0] == 1
+    fresh = unchanged(paths, recs, CAP)
+    assert fresh is not None and reads[0] == 1
+    assert fresh[:2 * RECORD] == recs[:2 * RECORD] and fresh[2 * RECORD:] != recs[2 * RECORD:]
+    assert fresh[-32:] == recs[-32:]  # same bytes; the metadata is the new file's
+    assert unchanged(paths, fresh, CAP) == fresh and reads[0] == 1  # the next run reads nothing
 
 
 def test_a_file_read_in_the_racy_window_is_always_compared_by_content(tmp_path, reads):
@@ -148,7 +151,8 @@ def test_a_resumed_run_reads_no_settled_prefix_file_and_catches_a_touch_r_edit(t
     shutil.copytree(REPO / "ledger", ledger)
     cache = VerifyCache(tmp_path / "cache")
     first = run(ledger, cache)
-    assert first.ok and first.resumed == 0
+    assert first.ok and first.resumed == 0 and reads[0] == first.size  # the loader read each file once
+    reads[0] = 0
     again = run(ledger, cache)
     assert again.resumed == first.size and reads[0] == 0
     assert [p.line() for p in again.problems] == [p.line() for p in first.problems]

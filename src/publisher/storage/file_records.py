@@ -25,8 +25,6 @@ import struct
 import time
 from collections.abc import Iterable
 
-from .ledger_dir import read_regular
-
 META = struct.Struct(">QQQqq")  # st_dev, st_ino, st_size, st_mtime_ns, st_ctime_ns
 RECORD = META.size + 32  # metadata, then the SHA-256 of the bytes read
 RACY = bytes(META.size)  # "no metadata": compare by content
@@ -54,29 +52,35 @@ def read_recorded(path: str, cap: int, what: str) -> tuple[bytes, bytes]:
     return data, meta + hashlib.sha256(data).digest()
 
 
-def _same(path: str, record: bytes, cap: int) -> bool:
+def _check(path: str, record: bytes, cap: int) -> bytes | None:
+    """``record`` if the file is unchanged by its metadata; else, if it still holds the recorded
+    bytes, the record with its metadata as now (a checkout that rewrote it costs one read, once);
+    else None."""
     meta, digest = record[:META.size], record[META.size:]
     if meta != RACY:
         try:
             st = os.lstat(path)
         except OSError:
-            return False
+            return None
         if stat.S_ISREG(st.st_mode) and _meta(st, time.time_ns()) == meta:
-            return True
+            return record
     try:
-        return hashlib.sha256(read_regular(path, cap, "ledger entry")).digest() == digest
+        data, now = read_recorded(path, cap, "ledger entry")
     except OSError:
-        return False
+        return None
+    return now if now[META.size:] == digest else None
 
 
-def unchanged(paths: Iterable[str], records: bytes, cap: int) -> bool:
-    """True if every file still holds the bytes recorded for it (paths in record order)."""
-    n = 0
+def unchanged(paths: Iterable[str], records: bytes, cap: int) -> bytes | None:
+    """The records, refreshed where only the metadata changed, if every file still holds the
+    bytes recorded for it (paths in record order); None if any does not."""
+    out = bytearray()
     for i, path in enumerate(paths):
-        if not _same(path, records[i * RECORD:(i + 1) * RECORD], cap):
-            return False
-        n = i + 1
-    return n * RECORD == len(records)
+        got = _check(path, records[i * RECORD:(i + 1) * RECORD], cap)
+        if got is None:
+            return None
+        out += got
+    return bytes(out) if len(out) == len(records) else None
 
 
 def settle(paths: Iterable[str], records: bytes, cap: int) -> bytes:

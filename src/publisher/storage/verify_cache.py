@@ -328,8 +328,10 @@ class Session:
                 return None
         if header["prefix"] is None:
             paths = _entry_paths(self.source, size)
-            if paths is None or not file_records.unchanged(paths, records, _cap()):
+            fresh = file_records.unchanged(paths, records, _cap()) if paths is not None else None
+            if fresh is None:
                 return None  # an entry file of the prefix changed since it was verified
+            records = fresh
         elif header["prefix"] != self._prefix_digest(size):
             return None  # an entry file of the prefix changed since it was verified
         files = header.get("attachments") or {}

@@ -301,3 +301,26 @@ def test_state_saved_at_one_now_resumes_at_another_identically(which, request, t
         resumed = verify(ledger, ledger.trust(), default_rules(), cache=cache, workers=1, now=now)
         assert resumed.resumed == sizes[-1]
         same(full, resumed)
+
+
+def test_a_small_push_is_checked_again_next_time_rather_than_saved(site, tmp_path, monkeypatch):
+    """A resumed run saves a new state only once its new entries reach 1/SAVE_EVERY of the prefix
+    (saving costs the whole state, re-checking a short tail costs little); either way the next
+    run resumes from a verified prefix and reports what a full run reports."""
+    from publisher.storage import verify_cache
+
+    size = cp_sizes(site)[-2]
+    cache = prime(site, tmp_path, size)
+    full = run(site)
+    monkeypatch.setattr(verify_cache, "SAVE_EVERY", 1e-9)  # every push counts as small
+    for _ in range(2):
+        r = run(site, cache)
+        assert r.resumed == size
+        same(full, r)
+    monkeypatch.setattr(verify_cache, "SAVE_EVERY", 32)
+    newest = cp_sizes(site)[-1]
+    assert (newest - size) * 32 >= size  # not small against this prefix: saved
+    assert run(site, cache).resumed == size
+    again = run(site, cache)
+    assert again.resumed == newest
+    same(full, again)

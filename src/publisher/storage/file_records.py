@@ -86,12 +86,19 @@ def unchanged(paths: Iterable[str], records: bytes, cap: int) -> bytes | None:
 def settle(paths: Iterable[str], records: bytes, cap: int) -> bytes:
     """``records`` with racy ones given metadata where the file has since settled (its ctime now
     older than ``RACY_NS``) and still holds the recorded bytes; so a push's new files are compared
-    by content once or twice, not on every later run."""
+    by content once or twice, not on every later run. ``paths`` is only read as far as the last
+    racy record (usually: not at all)."""
+    racy = [i for i in range(len(records) // RECORD) if records[i * RECORD:i * RECORD + META.size] == RACY]
+    if not racy:
+        return records
     out = bytearray(records)
+    wanted = set(racy)
     for i, path in enumerate(paths):
-        at = i * RECORD
-        if out[at:at + META.size] != RACY:
+        if i > racy[-1]:
+            break
+        if i not in wanted:
             continue
+        at = i * RECORD
         try:
             data, rec = read_recorded(path, cap, "ledger entry")
         except OSError:

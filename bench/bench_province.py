@@ -306,9 +306,9 @@ def main() -> int:
         generate(full, sizes, a.workers)
         gen_s = time.perf_counter() - t
         cut_before_push(full)
-        (base / "complete").write_text(json.dumps({"sizes": sizes, "generate_seconds": round(gen_s, 1)}))
+        (base / "complete").write_text(json.dumps({"sizes": sizes, "scale": a.scale, "generate_seconds": round(gen_s, 1)}))
     info = json.loads((base / "complete").read_text())
-    print(f"# province benchmark, scale {a.scale:g} {info['sizes']} — {os.cpu_count()} CPUs, "
+    print(f"# province benchmark, {'reused ' if a.reuse else ''}scale {info.get('scale', a.scale):g} {info['sizes']} — {os.cpu_count()} CPUs, "
           f"{time.strftime('%Y-%m-%d %H:%M')}, load {os.getloadavg()[0]:.1f}")
     print(f"ledger {full} (generated in {info['generate_seconds']}s with {a.workers} signing processes)")
     shutil.rmtree(cache, ignore_errors=True)

@@ -517,6 +517,88 @@ EQUIVALENT.update({
         "counted once however many results name it",
     "publisher.draw.rules.lock.x_check_result__mutmut_54":
         "teams_cache is a cache: current_teams() recomputes the same teams without it",
+    "publisher.draw.rules.rule.xǁDrawRuleǁ_problems__mutmut_3":
+        'None is falsy as "" is: the verifier fills in the entry\'s file',
+    "publisher.draw.rules.rule.xǁDrawRuleǁ_problems__mutmut_4":
+        'None is falsy as "" is: the verifier fills in the entry\'s id',
+    "publisher.draw.rules.rule.xǁDrawRuleǁcheck__mutmut_12":
+        'PopulationCheck.on_snapshot only records the snapshot: it has no finding to name',
+    "publisher.draw.rules.rule.xǁDrawRuleǁcheck__mutmut_25":
+        'CapCheck.on_result only counts the result: it has no finding to name',
+    "publisher.draw.rules.rule.xǁDrawRuleǁcheck__mutmut_30":
+        'CapCheck.on_result does not read ctx',
+    "publisher.draw.rules.rule.xǁDrawRuleǁcheck__mutmut_56":
+        'for a type no check takes, check is None and the method name is never used',
+    "publisher.draw.rules.rule.xǁDrawRuleǁ_on_commit__mutmut_6":
+        "the kernel's Trust always has beacon_chains (a dataclass field): the getattr default is never used",
+    "publisher.draw.rules.rule.xǁDrawRuleǁ_on_commit__mutmut_9":
+        "the kernel's Trust always has beacon_chains (a dataclass field): the getattr default is never used",
+    "publisher.draw.rules.rule.xǁDrawRuleǁ_on_commit__mutmut_109":
+        'every finding of SealedCheck.on_commit carries its rule (draw.sealed, draw.commit, draw.cap)',
+    "publisher.draw.rules.rule.xǁDrawRuleǁ_on_commit__mutmut_123":
+        'every escrow finding carries its rule (draw.embargo)',
+    "publisher.draw.rules.rule.xǁDrawRuleǁ_on_commit__mutmut_129":
+        'EmbargoCheck.on_commit does not read the book',
+    "publisher.draw.rules.rule.xǁDrawRuleǁfinish__mutmut_18":
+        "every finding of EmbargoCheck.finish carries rule draw.embargo, the embargo check's rule",
+    "publisher.draw.rules.rule.xǁDrawRuleǁfinish__mutmut_19":
+        "the embargo check's messages start in Chinese: zh_first keeps them whatever the rule",
+    "publisher.draw.rules.rule.xǁDrawRuleǁfinish__mutmut_23":
+        "the embargo check's messages start in Chinese: zh_first keeps them whatever the rule",
+    "publisher.draw.rules.rule.xǁDrawRuleǁfinish__mutmut_76":
+        "every finding of HistoryCheck.finish carries rule draw.history, the history check's rule",
+    "publisher.draw.rules.rule.xǁDrawRuleǁfinish__mutmut_77":
+        "the history check's messages start in Chinese: zh_first keeps them whatever the rule",
+    "publisher.draw.rules.rule.xǁDrawRuleǁfinish__mutmut_81":
+        "the history check's messages start in Chinese: zh_first keeps them whatever the rule",
+    "publisher.draw.rules.lock.xǁLockCheckǁ_beacon__mutmut_9":
+        "the kernel's Trust always has beacon_chains (a dataclass field): the getattr default is never used",
+    "publisher.draw.rules.lock.xǁLockCheckǁ_beacon__mutmut_12":
+        "the kernel's Trust always has beacon_chains (a dataclass field): the getattr default is never used",
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_18":
+        "the kernel's Trust always has beacon_chains (a dataclass field): the getattr default is never used",
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_21":
+        "the kernel's Trust always has beacon_chains (a dataclass field): the getattr default is never used",
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_46":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_69":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_123":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_128":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_58":
+        'c.lock is set for every draw this loop reaches (lock_valid): the default is never used',
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_85":
+        'c.lock is set for every draw this loop reaches (lock_valid): the default is never used',
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_134":
+        'c.lock is set for every draw this loop reaches (lock_valid): the default is never used',
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_8":
+        'priv.lock_body is set only by an embargoed lock of a valid commitment, together with lock_valid',
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_9":
+        'priv.lock_body is set only by an embargoed lock of a valid commitment, together with lock_valid',
+    "publisher.draw.rules.history.xǁHistoryCheckǁfinish__mutmut_49":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.history.xǁHistoryCheckǁfinish__mutmut_55":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_twins__mutmut_79":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_twins__mutmut_83":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.sealed.xǁSealedCheckǁon_commit__mutmut_8":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.sealed.xǁSealedCheckǁon_commit__mutmut_11":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.sealed.xǁSealedCheckǁon_commit__mutmut_39":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.sealed.xǁSealedCheckǁon_commit__mutmut_42":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.replace.xǁReplaceCheckǁon_replace__mutmut_72":
+        'every drawn target has its region in result.regions: the default is never used',
+    "publisher.draw.rules.replace.xǁReplaceCheckǁon_replace__mutmut_74":
+        'every drawn target has its region in result.regions: the default is never used',
+    "publisher.draw.rules.replace.xǁReplaceCheckǁon_replace__mutmut_75":
+        'every drawn target has its region in result.regions: the default is never used',
 })
 
 

@@ -80,3 +80,40 @@ def test_a_draw_without_a_valid_lock_is_not_opened(tmp_path):
     cur = r.rule("draw").commits[c.id]
     assert not cur.lock_valid and not cur.opened and cur.selected is None
     assert [p for p in r.problems if p.rule == "draw.embargo"] == []
+
+
+def test_a_false_result_hash_is_filed_under_the_lock(tmp_path):
+    from test_draw_embargo import embargo_errors
+
+    sc, c, lock = setup(tmp_path, forge_lock=lambda sc, c, b: b.update(result_hash="5e" * 32))
+    open_round(sc)
+    (p,) = embargo_errors(sc.verify())
+    assert (p.rule, p.file, p.entry_id) == ("draw.embargo", f"ledger/entries/scjgj/{lock.seq:08d}.json", lock.id)
+
+
+def test_an_announced_draw_committed_first_does_not_stop_the_embargoed_one_opening(tmp_path):
+    from test_draw_rule import locked
+
+    sc = Scenario(tmp_path)
+    locked(sc, "T-2026-002")  # an announced draw, before the embargoed one in the book
+    c = sc.commit(sc.spec(embargo_until=EMBARGO))
+    sc.checkpoint()
+    sc.lock(c)
+    open_round(sc)
+    r = sc.verify()
+    assert r.ok and r.rule("draw").commits[c.id].opened
+
+
+def test_an_embargo_not_yet_out_does_not_stop_a_later_one_opening(tmp_path):
+    """Two embargoed draws, the first ending later: its reveal round is not recorded yet; the
+    second's is, and it opens."""
+    sc = Scenario(tmp_path)
+    first = sc.commit(sc.spec("T-2026-001", embargo_until="2026-03-01"))
+    second = sc.commit(sc.spec("T-2026-002", embargo_until=EMBARGO))
+    sc.checkpoint()
+    sc.lock(first)
+    sc.lock(second)
+    open_round(sc)  # EMBARGO's reveal round only
+    r = sc.verify(now=sc.sim.chain.round_time(reveal_round(sc.sim.chain, EMBARGO)) + 60)
+    assert r.ok, [p.line() for p in r.errors]
+    assert not r.rule("draw").commits[first.id].opened and r.rule("draw").commits[second.id].opened

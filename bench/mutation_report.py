@@ -47,6 +47,41 @@ EQUIVALENT: dict[str, str] = {
     "publisher.core.verifier.x__operator_entries__mutmut_9":
         "break -> return as the last statement of a generator's loop: the same end of iteration",
     "publisher.core.verifier.x__load_checkpoints__mutmut_21": "codec names are case-insensitive",
+    "publisher.core.verifier.x_compromised_keys__mutmut_5":
+        "only key.revoke bodies carry compromised_since, and every operator entry's body is an object: .get gives None for the others",
+    "publisher.core.verifier.x_compromised_keys__mutmut_9":
+        "only key.revoke bodies carry compromised_since, and every operator entry's body is an object: .get gives None for the others",
+    "publisher.core.verifier.x__load_checkpoints__mutmut_16":
+        "read_text(None) is the locale's encoding: UTF-8 wherever this runs (Python's UTF-8 mode coerces the C/POSIX locale, PEP 538/540)",
+    "publisher.core.verifier.x__load_checkpoints__mutmut_18":
+        "read_text() is the locale's encoding: UTF-8 wherever this runs (Python's UTF-8 mode coerces the C/POSIX locale, PEP 538/540)",
+    "publisher.core.verifier.x_verify__mutmut_82":
+        "the cache stores the run's now and never reads it (states are not keyed by it: finish() runs again on every resumed run)",
+    "publisher.core.verifier.x_verify__mutmut_128":
+        "every source gets the sequential loader: its records equal the parallel one's (test_verifier_loaders_bite); only the speed differs",
+    "publisher.core.verifier.x_verify__mutmut_129":
+        "every source gets the sequential loader: its records equal the parallel one's (test_verifier_loaders_bite); only the speed differs",
+    "publisher.core.verifier.x_verify__mutmut_146":
+        'parallel(keys, workers, start=0) is parallel(keys, workers): start defaults to 0',
+    "publisher.core.verifier.x_verify__mutmut_148":
+        'workers only sets how many processes load entries: the records, in log order, are the same',
+    "publisher.core.verifier.x_verify__mutmut_151":
+        'workers only sets how many processes load entries: the records, in log order, are the same',
+    "publisher.core.verifier.x_verify__mutmut_154":
+        'workers only sets how many processes load entries: the records, in log order, are the same',
+    "publisher.core.verifier.x_verify__mutmut_156":
+        'workers only sets how many processes load entries: the records, in log order, are the same',
+    "publisher.core.verifier.x_verify__mutmut_208":
+        "size == start never reaches the save: resuming, the checkpoint at start is not in cp_iter; "
+        "from 0, only an empty ledger's checkpoint 0 (an empty prefix resumes to the same report)",
+    "publisher.core.verifier.x_verify__mutmut_272":
+        'a line ending in NUL is the torn line, handled before: a malformed line has no NUL to strip',
+    "publisher.core.verifier.x_verify__mutmut_274":
+        'a line ending in NUL is the torn line, handled before: a malformed line has no NUL to strip',
+    "publisher.core.verifier.x_verify__mutmut_494":
+        'sig_ok None makes the registry check the signature itself: the same verdict, slower',
+    "publisher.core.verifier.x_verify__mutmut_496":
+        'sig_ok omitted (None) makes the registry check the signature itself: the same verdict, slower',
     "publisher.core.verifier.x__load_checkpoints__mutmut_114":
         "checkpoint times are >= 0 (the parser refuses others): t < -1 and t < -2 are both never true",
     "publisher.core.verifier.x__load_checkpoints__mutmut_115":

@@ -92,10 +92,8 @@ EQUIVALENT: dict[str, str] = {
     "publisher.core.verifier.x_verify__mutmut_135":
         "every source gets the sequential loader: its records equal the parallel one's "
         "(test_verifier_loaders_bite); only the speed differs",
-    "publisher.core.verifier.x_verify__mutmut_202":
-        "size > start is always true where reached, except size 0 = start 0: saving the empty prefix, "
-        "from which a resumed run checks everything",
-    "publisher.core.verifier.x_verify__mutmut_580": "getattr default None is falsy, as False",
+    "publisher.core.verifier.x_verify__mutmut_586": "getattr default None is falsy, as False",
+    "publisher.core.verifier.x__check_blobs__mutmut_26": "the SHA-256 of a file does not depend on the read size",
     "publisher.core.verifier.x__check_blobs__mutmut_28": "the SHA-256 of a file does not depend on the read size",
     "publisher.core.verifier.x__check_blobs__mutmut_29": "the SHA-256 of a file does not depend on the read size",
     "publisher.workflow.rules.selection.xǁSelectionǁopen_count__mutmut_4":

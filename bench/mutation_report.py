@@ -548,6 +548,26 @@ EQUIVALENT.update({
     "publisher.draw.rules.lock.xǁCapCheckǁon_result__mutmut_26":
         "CapTable.add is idempotent for the same (year, target, draw): a target left pending is "
         "counted once however many results name it",
+    "publisher.draw.outcomes.x_outcome_key__mutmut_3":
+        "outcome_key's member names only label the inputs of a key that never leaves the process: any distinct names give keys equal exactly when the inputs are",
+    "publisher.draw.outcomes.x_outcome_key__mutmut_4":
+        "outcome_key's member names only label the inputs of a key that never leaves the process: any distinct names give keys equal exactly when the inputs are",
+    "publisher.draw.outcomes.x_outcome_key__mutmut_5":
+        "outcome_key's member names only label the inputs of a key that never leaves the process: any distinct names give keys equal exactly when the inputs are",
+    "publisher.draw.outcomes.x_outcome_key__mutmut_6":
+        "outcome_key's member names only label the inputs of a key that never leaves the process: any distinct names give keys equal exactly when the inputs are",
+    "publisher.draw.outcomes.x_outcome_key__mutmut_8":
+        "outcome_key's member names only label the inputs of a key that never leaves the process: any distinct names give keys equal exactly when the inputs are",
+    "publisher.draw.outcomes.x_outcome_key__mutmut_9":
+        "outcome_key's member names only label the inputs of a key that never leaves the process: any distinct names give keys equal exactly when the inputs are",
+    "publisher.draw.outcomes.x_outcome_key__mutmut_10":
+        "outcome_key's member names only label the inputs of a key that never leaves the process: any distinct names give keys equal exactly when the inputs are",
+    "publisher.draw.outcomes.x_outcome_key__mutmut_11":
+        "outcome_key's member names only label the inputs of a key that never leaves the process: any distinct names give keys equal exactly when the inputs are",
+    "publisher.draw.outcomes.xǁKnownOutcomesǁremember__mutmut_4":
+        'popitem(last=None): None is falsy, as False (the oldest goes)',
+    "publisher.draw.lock.x_build_reveal_body__mutmut_26":
+        'the memo only saves the recomputation: the reveal body built without it is the same',
     "publisher.draw.rules.lock.x_check_result__mutmut_54":
         "teams_cache is a cache: current_teams() recomputes the same teams without it",
     "publisher.draw.rules.rule.xǁDrawRuleǁ_problems__mutmut_3":

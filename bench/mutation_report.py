@@ -568,6 +568,14 @@ EQUIVALENT.update({
         'popitem(last=None): None is falsy, as False (the oldest goes)',
     "publisher.draw.lock.x_build_reveal_body__mutmut_26":
         'the memo only saves the recomputation: the reveal body built without it is the same',
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_52":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_75":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.state.xǁDrawBookǁ__init____mutmut_12":
+        'teams_cache is read only by current_teams, for a draw whose valid lock has already set it',
+    "publisher.draw.rules.state.xǁDrawBookǁ__init____mutmut_15":
+        'DrawRule sets book.sealed right after it creates the book; no check reads it before',
     "publisher.draw.rules.lock.x_check_result__mutmut_54":
         "teams_cache is a cache: current_teams() recomputes the same teams without it",
     "publisher.draw.rules.rule.xǁDrawRuleǁ_problems__mutmut_3":

@@ -576,6 +576,10 @@ EQUIVALENT.update({
         'teams_cache is read only by current_teams, for a draw whose valid lock has already set it',
     "publisher.draw.rules.state.xǁDrawBookǁ__init____mutmut_15":
         'DrawRule sets book.sealed right after it creates the book; no check reads it before',
+    "publisher.draw.rules.sealed.xǁSealedCheckǁon_commit__mutmut_112":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.sealed.xǁSealedCheckǁon_commit__mutmut_115":
+        "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
     "publisher.draw.rules.lock.x_check_result__mutmut_54":
         "teams_cache is a cache: current_teams() recomputes the same teams without it",
     "publisher.draw.rules.rule.xǁDrawRuleǁ_problems__mutmut_3":

@@ -311,3 +311,19 @@ def test_a_draw_problem_on_an_entry_is_filed_under_that_entry(tmp_path):
     lock = sc.lock(c, beacon=SimulatedBeacon(b"attacker", GENESIS, 3).beacon(c.body["beacon"]["round"]))
     got = {(p.file, p.entry_id) for p in sc.verify().errors if p.rule == "draw.lock"}
     assert got == {(f"ledger/entries/scjgj/{lock.seq:08d}.json", lock.id)}
+
+
+def test_a_sealed_lock_on_a_malformed_commitment_names_the_missing_field():
+    from types import SimpleNamespace
+
+    from publisher.draw.rules.sealed import SealedCheck
+    from publisher.draw.rules.state import CommitSummary
+
+    book = DrawBook()
+    c = CommitSummary(id="c1", task="T-2026-001", office="scjgj", time="2026-01-01T10:00:00+08:00", index=3,
+                      file="ledger/entries/scjgj/00000003.json", chain_hash="ab" * 32, round=1, round_time=None,
+                      embargo_until=None)
+    book.private["c1"] = Private({"population": {"snapshot": "ab" * 32, "sealed": {}}}, randomness=b"\1" * 32)
+    out = SealedCheck().on_lock(SimpleNamespace(body={}), c, SimpleNamespace(blobs=_UnreadableBlobs()), book)
+    assert [(f.message, f.article, f.rule) for f in out] == [
+        ("封存分层的抽取无法核验 / the sealed draw cannot be checked: 'teams'", ART_LOCK, "draw.sealed")]

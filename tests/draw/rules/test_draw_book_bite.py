@@ -14,6 +14,15 @@ from publisher.draw.outcomes import KnownOutcomes, outcome_key
 from publisher.draw.rules.state import DrawBook, Private
 
 
+def summary(commit_id: str, round: int):
+    """A commitment's summary as the rule keeps it (for the checks tested on the book alone)."""
+    from publisher.draw.rules.state import CommitSummary
+
+    return CommitSummary(id=commit_id, task="T-2026-001", office="scjgj", time="2026-01-01T10:00:00+08:00",
+                         index=3, file="ledger/entries/scjgj/00000003.json", chain_hash="ab" * 32, round=round,
+                         round_time=None, embargo_until=None)
+
+
 def test_a_sealed_draw_has_no_outcome_without_its_openings():
     book = DrawBook()
     body = {"population": {"sealed": {"root": "00" * 32}, "snapshot": "ab" * 32}}
@@ -71,12 +80,9 @@ def test_a_sealed_lock_whose_snapshots_cannot_be_read_is_named_not_crashed():
     from types import SimpleNamespace
 
     from publisher.draw.rules.sealed import SealedCheck
-    from publisher.draw.rules.state import CommitSummary
 
     book = DrawBook()
-    c = CommitSummary(id="c1", task="T-2026-001", office="scjgj", time="2026-01-01T10:00:00+08:00", index=3,
-                      file="ledger/entries/scjgj/00000003.json", chain_hash="ab" * 32, round=1, round_time=None,
-                      embargo_until=None)
+    c = summary("c1", round=1)
     book.private["c1"] = Private({"population": {"snapshot": "ab" * 32, "sealed": {}},
                                   "teams": {"inspectors": "cd" * 32}}, randomness=b"\1" * 32)
     out = SealedCheck().on_lock(SimpleNamespace(body={}), c, SimpleNamespace(blobs=_UnreadableBlobs()), book)
@@ -101,12 +107,9 @@ def test_a_lock_without_the_partners_acceptance_names_it_whole(tmp_path):
 
 
 def _never_locked(body):
-    from publisher.draw.rules.state import CommitSummary
 
     book = DrawBook()
-    c = CommitSummary(id="c1" * 16, task="T-2026-001", office="scjgj", time="2026-01-01T10:00:00+08:00", index=3,
-                      file="ledger/entries/scjgj/00000003.json", chain_hash="ab" * 32, round=7, round_time=None,
-                      embargo_until=None)
+    c = summary("c1" * 16, round=7)
     book.private[c.id] = Private(body)
     book.beacons[(c.chain_hash, c.round)] = b"\1" * 32
     return book, c
@@ -317,12 +320,9 @@ def test_a_sealed_lock_on_a_malformed_commitment_names_the_missing_field():
     from types import SimpleNamespace
 
     from publisher.draw.rules.sealed import SealedCheck
-    from publisher.draw.rules.state import CommitSummary
 
     book = DrawBook()
-    c = CommitSummary(id="c1", task="T-2026-001", office="scjgj", time="2026-01-01T10:00:00+08:00", index=3,
-                      file="ledger/entries/scjgj/00000003.json", chain_hash="ab" * 32, round=1, round_time=None,
-                      embargo_until=None)
+    c = summary("c1", round=1)
     book.private["c1"] = Private({"population": {"snapshot": "ab" * 32, "sealed": {}}}, randomness=b"\1" * 32)
     out = SealedCheck().on_lock(SimpleNamespace(body={}), c, SimpleNamespace(blobs=_UnreadableBlobs()), book)
     assert [(f.message, f.article, f.rule) for f in out] == [

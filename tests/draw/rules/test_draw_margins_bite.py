@@ -317,8 +317,8 @@ def test_abandoned_warning_starts_one_second_after_seven_days(sc):
     assert (p.file, p.entry_id) == (r.rule("draw").commits[c.id].file, c.id) and p.file
 
 
-def _abandoned_with_published_round(sc):
-    first = sc.commit(sc.spec(), delay=3600)
+def _abandoned_with_published_round(sc, **spec):
+    first = sc.commit(sc.spec(**spec), delay=3600)
     other = sc.commit(sc.spec("T-OTHER", beacon=first.body["beacon"]))  # same round, locked
     sc.checkpoint()
     sc.lock(other)
@@ -544,3 +544,14 @@ def test_no_outcome_is_computed_for_an_embargoed_or_invalid_commitment(sc):
     commits = r.rule("draw").commits
     assert commits[emb.id].outcome is None and commits[bad.id].outcome is None
     assert commits[emb.id].status == "committed" and commits[bad.id].status == "invalid"
+
+
+@pytest.mark.parametrize("k,tail", [(5, ""), (6, "…")])
+def test_abandoned_warning_lists_five_and_an_ellipsis_only_past_five(sc, k, tail):
+    first, sel = _abandoned_with_published_round(sc, strata=[{"name": "全部", "match": {}, "take": {"count": k}}])
+    assert len(sel) == k
+    r = sc.verify(now=rt_of(sc, first) + WEEK + 1)
+    assert found(r, "draw.history", "warning")[:1] == [
+        (f"被放弃的抽取承诺：任务 T-2026-001 的信标早已产生，却既未锁定也未被替代 / abandoned commitment: task "
+         f"T-2026-001's beacon round {first.body['beacon']['round']} was due more than 7 days ago and the draw was "
+         f"never locked; it would have selected {k}: {', '.join(sel[:5])}{tail}", ART_FAIR)]

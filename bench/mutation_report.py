@@ -580,6 +580,14 @@ EQUIVALENT.update({
         "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
     "publisher.draw.rules.sealed.xǁSealedCheckǁon_commit__mutmut_115":
         "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_twins__mutmut_16":
+        'only commitments with a round time are grouped (the loop above), and a round time is a Unix time > 1: the `or` default never applies',
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_twins__mutmut_29":
+        'only commitments with a round time are grouped (the loop above), and a round time is a Unix time > 1: the `or` default never applies',
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_twins__mutmut_31":
+        'only commitments with a round time are grouped (the loop above), and a round time is a Unix time > 1: the `or` default never applies',
+    "publisher.draw.rules.history.xǁHistoryCheckǁ_twins__mutmut_52":
+        "a group holds other tasks only (b.task != a.task): one task means a group of one, which 'len(locked) < len(group)' with a lock already refuses",
     "publisher.draw.rules.lock.x_check_result__mutmut_54":
         "teams_cache is a cache: current_teams() recomputes the same teams without it",
     "publisher.draw.rules.rule.xǁDrawRuleǁ_problems__mutmut_3":

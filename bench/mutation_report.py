@@ -566,8 +566,6 @@ EQUIVALENT.update({
         "outcome_key's member names only label the inputs of a key that never leaves the process: any distinct names give keys equal exactly when the inputs are",
     "publisher.draw.outcomes.xǁKnownOutcomesǁremember__mutmut_4":
         'popitem(last=None): None is falsy, as False (the oldest goes)',
-    "publisher.draw.lock.x_build_reveal_body__mutmut_26":
-        'the memo only saves the recomputation: the reveal body built without it is the same',
     "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_52":
         "the dispatcher names a finding without a rule by its check's rule, which is this same RULE",
     "publisher.draw.rules.embargo.xǁEmbargoCheckǁfinish__mutmut_75":

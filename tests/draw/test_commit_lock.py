@@ -131,3 +131,20 @@ def test_schema_refuses_unknown_fields_and_bad_shapes():
     assert validate_body("team.replace", {"task": "T", "commit": "ab" * 32, "target": "x", "out": "a", "in": "b",
                                           "reason": "holiday", "approver": {"name": "王", "title": "副局长"},
                                           "date": "2026-01-01"})
+
+
+@pytest.mark.parametrize("embargo", [None, "2026-03-01"])
+def test_the_lock_builder_lends_what_it_computed_under_the_exact_key(embargo):
+    """``draw lock`` lends its outcome to its own append check (draw/outcomes.py): exactly the result
+    it built the body from, under the key of exactly its inputs (the secrets only when embargoed)."""
+    from publisher.draw.lock import embargo_secrets
+    from publisher.draw.outcomes import KnownOutcomes, outcome_key
+
+    body = build_commit_body(spec(embargo_until=embargo) if embargo else spec(), TARGETS, INSPECTORS, time=TIME)
+    beacon = SIM.beacon(body["beacon"]["round"])
+    known = KnownOutcomes()
+    built = build_reveal_body if embargo else build_lock_body
+    out = built("cd" * 32, body, beacon, SECRETS, TARGETS, INSPECTORS, known=known)
+    lent = known.recall(outcome_key("cd" * 32, body, beacon.randomness, embargo_secrets(body, SECRETS)))
+    assert lent is not None and len(known) == 1
+    assert [r["id"] for r in lent.to_json()["selected"]] == [r["id"] for r in out["selected"]]

@@ -261,3 +261,19 @@ def test_a_sealed_commitment_whose_inspector_snapshot_is_gone(tmp_path):
     (s.f.ledger.root / "blobs" / digest).unlink()
     assert _sealed_problems(s.verify()) == [
         (f"账本中没有这份名录快照文件 / snapshot blob {digest[:16]}… is not in the ledger (ledger/blobs)", ART_LOCK)]
+
+
+def test_a_sealed_commitment_carries_the_static_findings_whole_as_draw_commit(drawn):
+    """The shape checks every commitment gets (commitment.static_findings) come through a sealed
+    commitment's check unchanged — message, article, severity — under rule draw.commit."""
+    from publisher.draw.cap import CapTable
+    from publisher.draw.commitment import static_findings
+    from publisher.draw.sealed import check_sealed_commit
+
+    s, c, _, _, built = drawn
+    want = static_findings(c.body, "wjj")  # not the lead office
+    assert want and all(not f.rule for f in want)
+    out, _ = check_sealed_commit(c.body, "wjj", c.time, [t.sealed_copy() for t in s.full], s.inspectors,
+                                 built.leaves, cap=CapTable())
+    got = [(f.message, f.article, f.severity, f.rule) for f in out[:len(want)]]
+    assert got == [(f.message, f.article, f.severity, "draw.commit") for f in want]

@@ -277,3 +277,66 @@ def test_a_sealed_commitment_carries_the_static_findings_whole_as_draw_commit(dr
                                  built.leaves, cap=CapTable())
     got = [(f.message, f.article, f.severity, f.rule) for f in out[:len(want)]]
     assert got == [(f.message, f.article, f.severity, "draw.commit") for f in want]
+
+
+# --- check_sealed_commit's public checks, one forged field at a time, each finding whole --------
+
+def commit_findings(drawn, forge=None, leaves=None, office="scjgj"):
+    from publisher.draw.cap import CapTable
+    from publisher.draw.sealed import check_sealed_commit
+
+    s, c, _, _, built = drawn
+    body = copy.deepcopy(c.body)
+    if forge:
+        forge(body)
+    out, _ = check_sealed_commit(body, office, c.time, [t.sealed_copy() for t in s.full], s.inspectors,
+                                 built.leaves if leaves is None else leaves, cap=CapTable())
+    return [(f.message, f.article, f.severity, f.rule) for f in out]
+
+
+def test_the_honest_sealed_commitment_has_no_finding(drawn):
+    assert commit_findings(drawn) == []
+
+
+def test_a_count_that_is_not_the_eligible_population(drawn):
+    n = drawn[1].body["population"]["count"]
+    got = commit_findings(drawn, lambda b: b["population"].update(count=n + 1))
+    assert (f"population.count {n + 1} but the snapshot, filter and exclusions give {n} eligible targets", ART_LOCK,
+            "error", "draw.sealed") in got
+    assert (f"the strata sizes add up to {n}, population.count is {n + 1}", ART_FAIR, "error", "draw.sealed") in got
+
+
+def test_leaves_that_are_not_the_root(drawn):
+    got = commit_findings(drawn, lambda b: b["population"].update(root="00" * 32))
+    assert got == [("population.root is not the root of the sealed leaves", ART_LOCK, "error", "draw.sealed")]
+
+
+def test_a_stratum_whose_k_is_not_its_take(drawn):
+    st = drawn[1].body["strata"][1]
+    got = commit_findings(drawn, lambda b: b["strata"][1].update(k=st["k"] + 1))
+    assert (f"stratum {st['name']!r}: k={st['k'] + 1}, but take gives {st['k']} of n={st['n']}", ART_FAIR, "error",
+            "draw.sealed") in got
+
+
+def test_declared_conflicts_that_are_not_the_snapshots(drawn):
+    got = commit_findings(drawn, lambda b: b["teams"].update(conflicts=b["teams"]["conflicts"] + [["X-NOBODY", "Y"]]))
+    assert got == [("declared conflicts differ from the inspector snapshot", "000 第九条", "error", "draw.commit")]
+
+
+def test_a_sealed_draw_with_a_risk_filter_or_an_embargo(drawn):
+    got = commit_findings(drawn, lambda b: b.update(embargo_until="2026-03-01"))
+    assert ("a sealed portal's draws cannot be embargoed in this version (docs/spec/65-sealed.md §6S.1)", ART_SEALED,
+            "error", "draw.sealed") in got
+    got = commit_findings(drawn, lambda b: b["population"]["sealed"].update(format="v0"))
+    assert (f"population.sealed.format must be {drawn[1].body['population']['sealed']['format']!r}", ART_SEALED,
+            "error", "draw.sealed") in got
+
+
+def test_a_sealed_draw_over_its_ratio_cap(drawn):
+    from publisher.draw.commitment import ratio_cap_problem
+
+    c = drawn[1]
+    ks = [s["k"] for s in c.body["strata"]]
+    why = ratio_cap_problem(ks, c.body["population"]["count"], "0.01")
+    assert why
+    assert commit_findings(drawn, lambda b: b.update(ratio_cap="0.01")) == [(why, ART_FAIR, "error", "draw.commit")]

@@ -340,3 +340,30 @@ def test_a_sealed_draw_over_its_ratio_cap(drawn):
     why = ratio_cap_problem(ks, c.body["population"]["count"], "0.01")
     assert why
     assert commit_findings(drawn, lambda b: b.update(ratio_cap="0.01")) == [(why, ART_FAIR, "error", "draw.commit")]
+
+
+def test_a_sealed_draw_with_risks_in_its_filter_or_a_stratum(drawn):
+    got = commit_findings(drawn, lambda b: b["population"].update(filter={"risks": ["C"]}))
+    assert ("a sealed draw's filter may not use risks: the public could not check it, and it would publish the "
+            "classes", ART_SEALED, "error", "draw.sealed") in got
+    name = drawn[1].body["strata"][0]["name"]
+    got = commit_findings(drawn, lambda b: b["strata"][0].update(match={"risks": ["A"]}))
+    assert (f"stratum {name!r} of a sealed draw matches on risks; the stratum of each target is the sealed "
+            "assignment, bound by its leaf", ART_SEALED, "error", "draw.sealed") in got
+
+
+def test_the_public_population_applies_the_filter_and_names_stray_exclusions(drawn):
+    from publisher.draw.sealed import eligible
+
+    s, c, _, _, _ = drawn
+    targets = [t.sealed_copy() for t in s.full]
+    region = targets[0].region
+    body = copy.deepcopy(c.body)
+    body["population"]["filter"] = {"regions": [region]}
+    body["population"]["exclusions"] = [{"id": "X-NOT-THERE", "reason": "歇业", "basis": "现场核实"}]
+    el = eligible(body, targets, cap=None, time=c.time, apply_cap=False)
+    assert [t.id for t in el.targets] == sorted(t.id for t in targets if t.region.startswith(region))
+    assert len(el.targets) < len(targets)
+    assert [(f.message, f.article) for f in el.findings] == [
+        ("exclusion of X-NOT-THERE, which is not in the filtered population of this snapshot", ART_FAIR)]
+    assert el.seen_explicit == set()

@@ -71,3 +71,49 @@ def test_cache_off_and_watched_replays_do_not_resume(drawn, tmp_path, monkeypatc
     assert LedgerState(wf.ledger).replay(watch_tasks=["T-2026-001"], cache=True).resumed == 0
     monkeypatch.setenv("PUBLISHER_VERIFY_CACHE", "off")
     assert LedgerState(wf.ledger).replay(cache=True).resumed == 0
+
+
+def _counting_reads(monkeypatch) -> list[int]:
+    from publisher.storage import file_records
+
+    count = [0]
+    real = file_records.read_recorded
+
+    def counting(*args, **kwargs):
+        count[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(file_records, "read_recorded", counting)
+    monkeypatch.setattr(file_records, "RACY_NS", 0)  # the files count as settled at once
+    return count
+
+
+def test_a_resumed_replay_proves_its_prefix_by_metadata_and_saves_reading_only_new_files(drawn, tmp_path,
+                                                                                         monkeypatch):
+    wf, lock = drawn
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    reads = _counting_reads(monkeypatch)
+    LedgerState(wf.ledger).replay(cache=True)
+    assert reads[0] == wf.ledger.size()  # the first save records every file once
+    n = wf.ledger.size()
+    wf.append("result", wf.result_body(lock, wf.selected(lock)[0]))
+    reads[0] = 0
+    assert LedgerState(wf.ledger).replay(cache=True).resumed == n
+    assert reads[0] == 1  # the prefix told by metadata; the save read only the new entry
+    reads[0] = 0
+    assert LedgerState(wf.ledger).replay(cache=True).resumed == n + 1 and reads[0] == 0
+
+
+def test_an_edit_that_keeps_size_and_mtime_still_replays_afresh(drawn, tmp_path, monkeypatch):
+    import os
+
+    wf, _ = drawn
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    _counting_reads(monkeypatch)
+    LedgerState(wf.ledger).replay(cache=True)
+    p = wf.ledger.entry_path("scjgj", 1)
+    st = os.stat(p)
+    data = p.read_bytes()
+    p.write_bytes(data[:-1] + (b" " if data[-1:] != b" " else b"\n"))  # same size, other bytes
+    os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert LedgerState(wf.ledger).replay(cache=True).resumed == 0

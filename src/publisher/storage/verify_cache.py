@@ -36,6 +36,7 @@ import pickle
 import re
 import stat
 from collections.abc import Iterable, Iterator
+from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -499,10 +500,13 @@ class PrefixStore:
     """Any object that depends only on a ledger's first N log lines and their entry files
     (e.g. the authoring commands' replayed state), saved and resumed under the same rules as
     verification states: this machine's HMAC key, same code, same trust.json, the current log's
-    first N ids give the saved root and the N entry files are byte-identical."""
+    first N ids give the saved root and the N entry files are byte-identical (told, for a
+    LedgerDir, by the file records of storage.file_records: a resumed replay reads no prefix file,
+    and a save reads only the files added since the state it resumed from)."""
 
     def __init__(self, kind: str, source: Any, trust: Any, root: Path | None = None):
         self.kind, self.source = kind, source
+        self.records = b""  # the loaded state's file records (a LedgerDir's), extended at save
         self.root = Path(root) if root is not None else cache_root()
         trust_id = hashlib.sha256(json.dumps(getattr(trust, "raw", None) or repr(trust), sort_keys=True,
                                              ensure_ascii=False).encode()).hexdigest()
@@ -515,8 +519,11 @@ class PrefixStore:
                 return
             buf = io.BytesIO()
             _Pickler(buf, {id(v): k for k, v in externals.items()}).dump(obj)
-            header = json.dumps({"size": size, "root": root.hex(), "prefix": prefix_digest(self.source, size)}).encode()
-            body = len(header).to_bytes(8, "big") + header + buf.getvalue()
+            records, prefix = self._records(size), None
+            if records is None:
+                records, prefix = b"", prefix_digest(self.source, size)
+            header = json.dumps({"size": size, "root": root.hex(), "prefix": prefix}).encode()
+            body = len(header).to_bytes(8, "big") + header + len(records).to_bytes(8, "big") + records + buf.getvalue()
             for d in (self.dir.parent.parent, self.dir.parent, self.dir):
                 d.mkdir(exist_ok=True, mode=0o700)
             path = self.dir / f"{size:012d}-{root.hex()}.state"
@@ -546,10 +553,32 @@ class PrefixStore:
                 continue
             n = int.from_bytes(body[:8], "big")
             header = json.loads(body[8:8 + n])
-            if header["prefix"] != prefix_digest(self.source, size):
+            r = int.from_bytes(body[8 + n:16 + n], "big")
+            records, pickled = body[16 + n:16 + n + r], body[16 + n + r:]
+            if header["prefix"] is None:
+                paths = _entry_paths(self.source, size)
+                fresh = file_records.unchanged(paths, records, _cap()) if paths is not None else None
+                if fresh is None:
+                    continue
+                records = fresh
+            elif header["prefix"] != prefix_digest(self.source, size):
                 continue
             try:
-                return size, _Unpickler(io.BytesIO(body[8 + n:]), externals).load()
+                got = size, _Unpickler(io.BytesIO(pickled), externals).load()
             except Exception:
                 continue
+            self.records = records if header["prefix"] is None else b""
+            return got
         return None
+
+    def _records(self, size: int) -> bytes | None:
+        """File records of the first ``size`` entry files: the loaded ones, the rest read now
+        (only the files added since the loaded state); None for a source that is no LedgerDir."""
+        paths = _entry_paths(self.source, size)
+        if paths is None:
+            return None
+        have = min(len(self.records) // file_records.RECORD, size)
+        out = bytearray(self.records[:have * file_records.RECORD])
+        for path in islice(paths, have, None):
+            out += file_records.read_recorded(path, _cap(), "ledger entry")[1]
+        return file_records.settle(_entry_paths(self.source, size) or iter(()), bytes(out), _cap())

@@ -324,3 +324,16 @@ def test_a_small_push_is_checked_again_next_time_rather_than_saved(site, tmp_pat
     again = run(site, cache)
     assert again.resumed == newest
     same(full, again)
+
+
+def test_the_state_reader_reads_every_pickle_protocol_without_copying_the_state():
+    import pickle
+
+    from publisher.storage.verify_cache import _Unpickler, _ViewReader
+
+    obj = {"a": [1, 2.5, "三", b"x" * 70000], "b": (None, True)}
+    for proto in range(pickle.HIGHEST_PROTOCOL + 1):  # protocol 0 reads text lines, 5 large frames
+        data = pickle.dumps(obj, protocol=proto)
+        assert _Unpickler(_ViewReader(memoryview(data)), {}).load() == obj
+    r = _ViewReader(memoryview(b"ab\ncd"))
+    assert (r.readline(), r.read(1), r.read(), r.read()) == (b"ab\n", b"c", b"d", b"")

@@ -146,6 +146,35 @@ class _Unpickler(pickle.Unpickler):
         return self.externals[pid]
 
 
+class _ViewReader:
+    """A read-only file over a memoryview, for the unpickler: ``io.BytesIO`` would copy the
+    whole state first."""
+
+    def __init__(self, view: memoryview) -> None:
+        self.view, self.pos = view, 0
+
+    def read(self, n: int = -1) -> bytes:
+        end = len(self.view) if n is None or n < 0 else min(len(self.view), self.pos + n)
+        out = bytes(self.view[self.pos:end])
+        self.pos = end
+        return out
+
+    def readinto(self, b: Any) -> int:
+        n = min(len(b), len(self.view) - self.pos)
+        b[:n] = self.view[self.pos:self.pos + n]
+        self.pos += n
+        return n
+
+    def readline(self) -> bytes:
+        end = self.pos
+        while end < len(self.view):  # in chunks: a line can be long (protocol 0), the state is not
+            i = bytes(self.view[end:end + (1 << 16)]).find(b"\n")
+            if i >= 0:
+                return self.read(end + i + 1 - self.pos)
+            end += 1 << 16
+        return self.read()
+
+
 def _sha256_file(path: Path) -> str:
     h = hashlib.sha256()
     with open(path, "rb") as f:
@@ -271,9 +300,6 @@ class Session:
                 extras[name] = att.save_to(apath)
                 os.chmod(apath, 0o600)
                 files[name] = _sha256_file(apath)
-            buf = io.BytesIO()
-            _Pickler(buf, self._externals()).dump({"state": state, "rules": [vars(r) for r in self.rules],
-                                                   "attachments": extras})
             records, prefix = b"", None
             paths = _entry_paths(self.source, size)
             if paths is not None and self.records is not None and len(self.records) >= size * file_records.RECORD:
@@ -284,11 +310,22 @@ class Session:
                 "size": size, "root": root.hex(), "fingerprint": self.fingerprint(size),
                 "prefix": prefix, "blobs": sorted(self._blob_names()),
                 "absent": sorted(self.blobs.absent), "attachments": files}).encode()
-            body = (len(header).to_bytes(8, "big") + header + len(records).to_bytes(8, "big") + records
-                    + buf.getvalue())
             tmp = path.with_suffix(f".tmp{os.getpid()}")
-            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-                f.write(MAGIC + hmac.new(self.key, body, hashlib.sha256).digest() + body)
+            # Streamed: the pickle goes straight to the file and the HMAC is computed by reading it
+            # back, so a province's half-gigabyte state is never also held as bytes (four copies
+            # before: the buffer, its value, the body, the file image — 1.5 GB of the save's peak).
+            with os.fdopen(os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_TRUNC, 0o600), "w+b") as f:
+                f.write(MAGIC + bytes(32))
+                f.write(len(header).to_bytes(8, "big") + header + len(records).to_bytes(8, "big") + records)
+                _Pickler(f, self._externals()).dump({"state": state, "rules": [vars(r) for r in self.rules],
+                                                     "attachments": extras})
+                f.flush()
+                mac = hmac.new(self.key, digestmod=hashlib.sha256)
+                f.seek(len(MAGIC) + 32)
+                for chunk in iter(lambda: f.read(1 << 20), b""):
+                    mac.update(chunk)
+                f.seek(len(MAGIC))
+                f.write(mac.digest())
             os.replace(tmp, path)
             self._prune()
         except Exception:
@@ -320,13 +357,14 @@ class Session:
             return None
         if not data.startswith(MAGIC):
             return None
-        mac, body = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
+        view = memoryview(data)  # slices without copies: a province's state is half a gigabyte
+        mac, body = bytes(view[len(MAGIC):len(MAGIC) + 32]), view[len(MAGIC) + 32:]
         if not hmac.compare_digest(mac, hmac.new(self.key, body, hashlib.sha256).digest()):
             return None  # not written by this machine's key: never unpickle it
         n = int.from_bytes(body[:8], "big")
-        header = json.loads(body[8:8 + n])
+        header = json.loads(bytes(body[8:8 + n]))
         r = int.from_bytes(body[8 + n:16 + n], "big")
-        records, pickled = body[16 + n:16 + n + r], body[16 + n + r:]
+        records, pickled = bytes(body[16 + n:16 + n + r]), body[16 + n + r:]
         if (header["size"], header["root"]) != (size, root.hex()) or header["fingerprint"] != self.fingerprint(size):
             return None
         present = self._blob_names()
@@ -356,7 +394,7 @@ class Session:
         ext.update({f"rule{i}": r for i, r in enumerate(self.rules)})
         ext.update({f"attachment:{n}": a for n, a in self.attachments.items()})
         try:
-            saved = _Unpickler(io.BytesIO(pickled), ext).load()
+            saved = _Unpickler(_ViewReader(pickled), ext).load()
         except Exception:
             return None
         for name, att in self.attachments.items():

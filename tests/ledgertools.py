@@ -93,3 +93,19 @@ def assert_chinese_first(problems) -> None:
     bad = [p for p in problems if (p.rule == "draw" or p.rule.startswith(DOMAIN_RULES[:2]))
            and not p.rule.endswith(".internal") and not "\u2e80" <= p.message[:1]]
     assert not bad, [f"{p.rule}: {p.message}" for p in bad]
+
+
+def count_record_reads(monkeypatch) -> list[int]:
+    """How many entry files are read by content through storage.file_records (a one-item list,
+    the count; reset it by assigning ``[0]``)."""
+    from publisher.storage import file_records
+
+    count = [0]
+    real = file_records.read_recorded
+
+    def counting(*args, **kwargs):
+        count[0] += 1
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(file_records, "read_recorded", counting)
+    return count

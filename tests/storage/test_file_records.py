@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+from ledgertools import count_record_reads
 from publisher.core.verifier import LOG_LINE_RE, verify
 from publisher.ruleset import default_rules
 from publisher.storage import file_records
@@ -31,15 +32,7 @@ def settled(monkeypatch):
 @pytest.fixture
 def reads(monkeypatch):
     """How many files the check reads by content."""
-    count = [0]
-    real = file_records.read_recorded
-
-    def counting(*args, **kwargs):
-        count[0] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(file_records, "read_recorded", counting)
-    return count
+    return count_record_reads(monkeypatch)
 
 
 def files(tmp_path: Path, n: int = 3) -> list[str]:

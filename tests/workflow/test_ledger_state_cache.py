@@ -74,16 +74,10 @@ def test_cache_off_and_watched_replays_do_not_resume(drawn, tmp_path, monkeypatc
 
 
 def _counting_reads(monkeypatch) -> list[int]:
+    from ledgertools import count_record_reads
     from publisher.storage import file_records
 
-    count = [0]
-    real = file_records.read_recorded
-
-    def counting(*args, **kwargs):
-        count[0] += 1
-        return real(*args, **kwargs)
-
-    monkeypatch.setattr(file_records, "read_recorded", counting)
+    count = count_record_reads(monkeypatch)
     monkeypatch.setattr(file_records, "RACY_NS", 0)  # the files count as settled at once
     return count
 

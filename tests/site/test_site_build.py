@@ -329,13 +329,10 @@ def test_basic_accessibility_markup(site):
         assert 'class="skip" href="#main"' in text and 'id="main"' in text, page
 
 
-def test_shards_respect_page_and_byte_limits(tmp_path):
+def test_shards_respect_page_and_byte_limits():
     from publisher.site.search import shards
+    from publisher.site.search_docs import Doc
 
-    pages = []
-    for i, size in enumerate([10, 10, 10, 500, 10, 10]):
-        p = tmp_path / f"p{i}.html"
-        p.write_bytes(b"x" * size)
-        pages.append(p)
-    groups = [[p.name for p in g] for g in shards(pages, shard_pages=2, shard_bytes=100)]
+    docs = [Doc(f"p{i}.html", i, b"x" * size) for i, size in enumerate([10, 10, 10, 500, 10, 10])]
+    groups = [[d.name for d in g] for g in shards(docs, shard_pages=2, shard_bytes=100)]
     assert groups == [["p0.html", "p1.html"], ["p2.html"], ["p3.html"], ["p4.html", "p5.html"]]

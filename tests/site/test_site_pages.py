@@ -44,7 +44,7 @@ def test_a_withholding_does_not_strike_the_partner_offices_result(site, county):
     stays current — on the task page, the company page and in the CSV download."""
     target = county.withheld_target
     company = (site / "company" / target / "index.html").read_text(encoding="utf-8")
-    rows = re.findall(r"<tr class=\"([^\"]*)\">(.*?)</tr>", company, re.S)
+    rows = re.findall(r"<tr class=\"([^\"]*)\"[^>]*>(.*?)</tr>", company, re.S)
     wjj = [cls for cls, row in rows if "县卫生健康局" in row]
     assert wjj and all("struck" not in cls for cls in wjj), wjj
     assert "已更正" not in "".join(row for cls, row in rows if "县卫生健康局" in row)

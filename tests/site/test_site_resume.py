@@ -136,23 +136,36 @@ def check_push_reaches_its_files(county, before: dict, stamps: dict, after: dict
     for k in after:
         if k.startswith("proofs/consistency/"):
             assert json.loads(after[k])["to"]["tree_size"] == sizes[-1], k
-    marks = dict(line.split("\t") for line in after[".search-pages"].decode().splitlines())
-    from publisher.site.search import width
-
-    w = width([int(m) for m in marks.values()])
-    shard = int(marks[f"task/{t}/index.html"]) // w  # the revealed task's search shard was indexed again
-    bundle = "pagefind/" if shard == min(int(m) // w for m in marks.values()) else f"pagefind-shards/{shard}-0/"
-    assert stamps_after[bundle + "pagefind-entry.json"] != stamps[bundle + "pagefind-entry.json"], bundle
-    unchanged = {int(m) // w for m in marks.values()} - {int(marks[k]) // w for k in marks
-                                                         if before.get(k) != after.get(k)}
+    docs_before, docs_after = shard_documents(before), shard_documents(after)
+    first = min(docs_after)
+    bundle = lambda k: "pagefind/" if k == first else f"pagefind-shards/{k}-0/"  # noqa: E731
+    task_doc = f"task/{t}/index.html"
+    shard = next(k for k, docs in docs_after.items() if task_doc in docs)
+    assert docs_before[shard][task_doc] != docs_after[shard][task_doc]  # the revealed task's document changed…
+    assert stamps_after[bundle(shard) + "pagefind-entry.json"] != stamps[bundle(shard) + "pagefind-entry.json"]
+    unchanged = [k for k in docs_after if docs_before.get(k) == docs_after[k]]
     assert unchanged, "the push reached every search shard: the test shows nothing"
-    for g in unchanged:  # shards without a changed page were not indexed again
-        b = "pagefind/" if g == min(int(m) // w for m in marks.values()) else f"pagefind-shards/{g}-0/"
+    for k in unchanged:  # …and shards whose documents are the same were not indexed again, although
+        b = bundle(k)   # the push rewrote the drawn companies' pages
         assert stamps_after[b + "pagefind-entry.json"] == stamps[b + "pagefind-entry.json"], b
     untouched = [k for k in before if k.startswith(("lookup/", "data/2026/results.", f"verify/data/{county.joint_task}/pop/"))]
     assert untouched
     for k in untouched:
         assert after[k] == before[k] and stamps_after[k] == stamps[k], f"{k} rewritten although nothing it holds changed"
+
+
+def shard_documents(files: dict) -> dict[int, dict[str, str]]:
+    """shard -> {search document: digest} of a built site (its files by name)."""
+    from publisher.site import search
+    from publisher.site.search_docs import cut
+
+    marks = [line.partition("\t")[::2] for line in files[".search-pages"].decode().splitlines()]
+    docs = [d for name, m in marks for d in cut(name, files[name].decode(), int(m) if m else None)]
+    starts = search.layout([d.mark for d in docs])
+    out: dict[int, dict[str, str]] = {}
+    for d in docs:
+        out.setdefault(search.shard_of(d.mark, starts), {})[d.name] = d.digest
+    return out
 
 
 def county_type(root: Path, m) -> str:

@@ -1,5 +1,6 @@
-"""Stable search shards: a page's shard is a pure function of its data (the first log index it
-shows), and a new index run re-indexes only the shards with a page written or removed."""
+"""Stable search shards: Pagefind reads search documents cut from the pages (one per task, one per
+result), a document's shard is a pure function of its log index, and a new index run re-indexes
+only the shards whose documents changed — not those of every page a push rewrote."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from pathlib import Path
 
 from publisher.site import search
 from publisher.site.render import SEARCH_PAGES
+from publisher.site.search_docs import cut
 
 
 def bundles(site: Path) -> dict[str, int]:
@@ -19,53 +21,109 @@ def bundles(site: Path) -> dict[str, int]:
     return out
 
 
-def test_only_the_shards_a_change_reaches_are_indexed_again(site, tmp_path, monkeypatch):
-    monkeypatch.setattr(search, "MIN_WIDTH", 16)  # the test ledger is small: several shards of 16 entries
+def documents(site: Path) -> list[tuple[Path, str, int | None]]:
+    """(page, document name, mark) of every search document of the site."""
+    return [(p, d.name, d.mark) for p, m in search.listed_pages(site)
+            for d in cut(p.relative_to(site).as_posix(), p.read_text("utf-8"), m)]
+
+
+def test_layout_blocks_are_aligned_and_only_the_newest_move(monkeypatch):
+    monkeypatch.setattr(search, "MIN_WIDTH", 4)
+    assert search.layout([]) == [0]
+    assert search.layout([2]) == [0]  # no full unit yet: one tail
+    assert search.layout([0, 18]) == [0, 16]  # 19 entries: 4 full units = one block of 16, tail from 16
+    assert search.layout([19]) == [0, 16, 20]  # 20 entries: 5 units = 4 + 1, tail from 20
+    starts = search.layout([75])  # 76 entries: 19 units = 16 + 2 + 1
+    assert starts == [0, 64, 72, 76]
+    assert [search.shard_of(m, starts) for m in (None, 0, 63, 64, 71, 72, 75, 76, 999)] == [-1, 0, 0, 64, 64, 72, 72, 76, 76]
+
+    def blocks(units: int) -> set[tuple[int, int | None]]:
+        st = search.layout([units * 4 - 1]) if units else search.layout([])
+        return set(zip(st, st[1:])) | {(st[-1], None)}
+
+    # a log growing one unit at a time: each step changes a suffix of the shards (the newest
+    # blocks merge, the old ones stay), and every entry is re-indexed O(log n) times in all
+    total = 0
+    for units in range(1, 1025):
+        new = blocks(units) - blocks(units - 1)
+        unchanged = blocks(units) & blocks(units - 1)
+        assert all(lo < min(lo for lo, _ in new) for lo, _ in unchanged)
+        total += sum(((hi if hi is not None else units * 4) - lo) for lo, hi in new)
+    assert total <= 4 * 1024 * 12, total
+    assert len(search.layout([10**6 - 1])) <= 21  # O(log n) shards
+
+
+def test_pages_are_cut_into_result_and_task_documents(site):
+    docs = documents(site)
+    names = [n for _, n, _ in docs]
+    assert len(names) == len(set(names))
+    assert any(n.startswith("company/") and n.split("/")[-1].startswith("r-") for n in names)
+    assert any(n.startswith("en/company/") for n in names)
+    assert any(n.startswith("task/") and n.endswith("/index.html") for n in names)
+    assert all(m is not None for _, _, m in docs)  # every document carries the log index it comes from
+    # a company document is one result: the row's log index, the page's heading, no row number
+    page, name, mark = next(x for x in docs if "/r-" in x[1])
+    body = next(d for d in cut(page.relative_to(site).as_posix(), page.read_text("utf-8"), None) if d.name == name).body.decode()
+    assert name.endswith(f"/r-{mark}.html") and f'url:{name.rsplit("/", 1)[0]}/#r-{mark}"' in body
+    assert "<h1>" in body and "<!--search:" not in body and 'data-label="序号"' not in body
+
+
+def test_only_the_shards_whose_documents_changed_are_indexed_again(site, tmp_path, monkeypatch):
+    monkeypatch.setattr(search, "MIN_WIDTH", 4)  # the test ledger is small: several shards
     out, state = tmp_path / "out", tmp_path / "cache" / "search.json"
     shutil.copytree(site, out)
-    listed = search.listed_pages(out)
-    assert listed and all(m is not None for _, m in listed)  # every searchable page carries its mark
-    w = search.width([m for _, m in listed])
-    groups = sorted({m // w for _, m in listed})
-    assert len(groups) >= 3, groups
+    docs = documents(out)
+    starts = search.layout([m for _, _, m in docs])
+    shards = sorted({search.shard_of(m, starts) for _, _, m in docs})
+    assert len(shards) >= 3, shards
     search.run_pagefind(out, state_path=state)
     first = bundles(out)
-    assert len(first) >= len(groups)
+    assert len(first) >= len(shards)
 
     # nothing changed: nothing is indexed again
     assert search.run_pagefind(out, state_path=state) == "search index unchanged"
     assert bundles(out) == first
 
-    # one page of the second shard rewritten (as a build does when its data changed)
-    page, mark = next((p, m) for p, m in listed if m // w == groups[1] and "/company/" in p.as_posix())
+    # a page rewritten outside its documents (what a push does to a company's page when it adds a
+    # result elsewhere, or a task's results table): no shard is indexed again
+    page = next(p for p, n, _ in docs if "/company/" in n)
     page.write_text(page.read_text("utf-8").replace("</main>", "<p>新增的检查结果</p></main>"), "utf-8")
+    assert search.run_pagefind(out, state_path=state) == "search index unchanged"
+    assert bundles(out) == first
+
+    # one result's document changed: its shard alone is indexed again
+    page, name, mark = next(x for x in docs if "/r-" in x[1])
+    k = search.shard_of(mark, starts)
+    html = page.read_text("utf-8")
+    at = html.index(f"<!--search:doc {mark} r-{mark}-->")
+    page.write_text(html[:at] + html[at:].replace("</td>", "<b>更正后的结果</b></td>", 1), "utf-8")
     search.run_pagefind(out, state_path=state)
     again = bundles(out)
     changed = {b for b in again if again[b] != first.get(b)}
-    assert changed and all(b.startswith(f"pagefind-shards/{groups[1]}-") for b in changed), changed
+    mine = {b for b in first if (b == "pagefind/" and k == shards[0]) or b.startswith(f"pagefind-shards/{k}-")}
+    assert changed and changed <= mine and len(first) > len(mine), (changed, mine)
     assert set(again) == set(first)
 
     # a shard whose pages are gone (a page no longer searchable) loses its bundles: none is stale
-    keep = [line for line in (out / SEARCH_PAGES).read_text("utf-8").splitlines()
-            if int(line.split("\t")[1]) // w != groups[-1]]
+    gone_pages = {p.relative_to(out).as_posix() for p, _, m in docs if search.shard_of(m, starts) == shards[-1]}
+    keep = [line for line in (out / SEARCH_PAGES).read_text("utf-8").splitlines() if line.split("\t")[0] not in gone_pages]
     (out / SEARCH_PAGES).write_text("".join(x + "\n" for x in keep), "utf-8")
     search.run_pagefind(out, state_path=state)
     manifest = json.loads((out / search.MANIFEST).read_text())["shards"]
-    assert not [b for b in manifest if b.startswith(f"pagefind-shards/{groups[-1]}-")]
-    gone = [b for b in first if b.startswith(f"pagefind-shards/{groups[-1]}-")]
+    gone = [b for b in first if b.startswith(f"pagefind-shards/{shards[-1]}-")]
     assert gone and not any((out / b).exists() for b in gone)
-    assert bundles(out) == {b: t for b, t in again.items() if b not in gone}
+    assert not [b for b in manifest if b in gone]
 
 
 def test_a_full_index_equals_the_incremental_one(site, tmp_path, monkeypatch):
-    """The shard layout depends on the pages only: indexing from scratch gives the same bundles
-    (names and page sets) as the incremental runs."""
+    """The shard layout and the documents depend on the pages only: indexing from scratch gives
+    the same bundles, byte for byte, as the incremental runs."""
     monkeypatch.setattr(search, "MIN_WIDTH", 16)
     a, b = tmp_path / "a", tmp_path / "b"
     shutil.copytree(site, a)
     search.run_pagefind(a, state_path=tmp_path / "sa.json")
     page = next(p for p, _ in search.listed_pages(a) if "/task/" in p.as_posix())
-    page.write_text(page.read_text("utf-8").replace("</main>", "<p>更新</p></main>"), "utf-8")
+    page.write_text(page.read_text("utf-8").replace("<!--/search:doc-->", "<p>更新</p><!--/search:doc-->"), "utf-8")
     search.run_pagefind(a, state_path=tmp_path / "sa.json")
     shutil.copytree(a, b, ignore=shutil.ignore_patterns("pagefind", "pagefind-shards"))
     search.run_pagefind(b)  # no state: everything indexed

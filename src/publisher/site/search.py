@@ -1,17 +1,22 @@
-"""Search: Pagefind indexes task and company pages (with their results); a small script queries it.
+"""Search: Pagefind indexes search documents cut from task and company pages; a small script queries it.
 
-Why Pagefind: it runs after the build over the static files, needs no server, and its extended
-build segments Chinese text. Only pages marked ``data-pagefind-body`` (tasks, companies) are
-indexed, each language in its own index (from the page's ``lang``).
+Why Pagefind: it runs after the build over static files, needs no server, and its extended
+build segments Chinese text. It reads search documents (search_docs.py): one per task and one
+per published result or non-cooperation record, each linking to its place on the page and
+carrying the log index it comes from; each language is its own index (from the page's ``lang``).
+Companies are found by name through the lookup (lookup.py), and by their results' text here.
 
-Why shards: Pagefind keeps the whole index in memory while it builds (about six times the HTML
-it reads), so a province-sized site is indexed in shards of at most ``shard_pages`` pages and
-``shard_mb`` MB of HTML, each in its own run and bundle; the search script merges the bundles
-listed in search-shards.json. A county-sized site is one ordinary ``pagefind --site`` run.
+Why shards: Pagefind keeps the whole index in memory while it builds, and a push should
+re-index what it added, not the site. Documents are grouped by their log index into stable
+blocks (``layout``), each cut further into bundles of at most ``shard_pages`` documents and
+``shard_mb`` MB, each bundle its own Pagefind run; the search script merges the bundles listed in
+search-shards.json.
 """
 
 from __future__ import annotations
 
+import bisect
+import hashlib
 import json
 import os
 import shutil
@@ -23,11 +28,13 @@ from pathlib import Path
 from typing import Any
 
 from ..core.errors import PublisherError
+from . import search_docs
 from .render import SEARCH_PAGES, Renderer
+from .search_docs import Doc
 
 MANIFEST = "search-shards.json"
-MIN_WIDTH = 256  # log entries per stable shard, at least
-MAX_GROUPS = 16  # stable shards, at most (the width doubles as the log grows)
+MIN_WIDTH = 256  # log entries in the smallest stable shard (search.layout)
+STATE_VERSION = 2  # the local index state's layout (pages cut into documents)
 INDEXED_DIRS = ("task", "company")  # the only templates carrying data-pagefind-body
 
 
@@ -40,9 +47,9 @@ def write_pages(r: Renderer) -> None:
 
 
 def indexed_pages(site: Path) -> Iterator[Path]:
-    """Pages Pagefind indexes: those the build listed in .search-pages (tasks and inspected
-    companies; never-inspected company pages are found through the name lookup instead), or,
-    for a site without that list, every page of the indexed URL scheme."""
+    """Pages whose search documents Pagefind indexes: those the build listed in .search-pages
+    (tasks and inspected companies; never-inspected company pages are found through the name
+    lookup instead), or, for a site without that list, every page of the indexed URL scheme."""
     if (site / SEARCH_PAGES).is_file():
         for p, _ in listed_pages(site):
             yield p
@@ -65,12 +72,12 @@ def _pagefind(site: Path, output: Path, timeout: int) -> str:
     return proc.stdout
 
 
-def shards(pages: list[Path], shard_pages: int, shard_bytes: int) -> Iterator[list[Path]]:
-    """Consecutive groups of pages, each within both limits (a single huge page is its own group)."""
-    group: list[Path] = []
+def shards(docs: list[Doc], shard_pages: int, shard_bytes: int) -> Iterator[list[Doc]]:
+    """Consecutive groups of documents, each within both limits (a single huge one is its own group)."""
+    group: list[Doc] = []
     size = 0
-    for p in pages:
-        n = p.stat().st_size
+    for p in docs:
+        n = len(p.body)
         if group and (len(group) >= shard_pages or size + n > shard_bytes):
             yield group
             group, size = [], 0
@@ -98,38 +105,60 @@ def listed_pages(site: Path) -> list[tuple[Path, int | None]]:
     return out
 
 
-def width(marks: list[int | None]) -> int:
-    """Log entries per stable shard: the smallest power of two (at least MIN_WIDTH) giving at
-    most MAX_GROUPS shards; it changes only when the log has grown past a power of two."""
-    top = max([m for m in marks if m is not None], default=0)
-    w = MIN_WIDTH
-    while top // w >= MAX_GROUPS:
-        w *= 2
-    return w
+def layout(marks: list[int | None]) -> list[int]:
+    """First log index of each stable shard: the aligned power-of-two blocks of ``MIN_WIDTH``-entry
+    units that cover the full units below the newest mark (largest first, as the bits of their
+    count), then one tail block. A push adds documents to the tail (or, when a unit fills, merges the
+    small newest blocks into one), so it re-indexes the newest few thousand entries' documents;
+    the large old blocks change only when one of their documents does. Same idea as a log-structured
+    merge tree: each entry is re-indexed O(log n) times over the life of the log."""
+    top = max((m for m in marks if m is not None), default=-1)
+    units = (top + 1) // MIN_WIDTH
+    starts, at = [], 0
+    for bit in reversed(range(units.bit_length())):
+        if units >> bit & 1:
+            starts.append(at * MIN_WIDTH)
+            at += 1 << bit
+    starts.append(at * MIN_WIDTH)
+    return starts
 
 
-def _member_digest(pages: list[Path]) -> str:
-    import hashlib
+def shard_of(mark: int | None, starts: list[int]) -> int:
+    """The shard a document belongs to: the start of its block (-1 for documents without a mark)."""
+    return -1 if mark is None else starts[bisect.bisect_right(starts, mark) - 1]
 
-    h = hashlib.sha256()
-    for p in pages:
+
+def _documents(site: Path, listed: list[tuple[Path, int | None]], cached: dict[str, Any]
+               ) -> tuple[dict[str, Any], dict[str, list[Doc]]]:
+    """Every page's documents as [[name, mark, digest], …] (``cached`` reused for a page whose
+    size and mtime are those recorded), and the documents cut now, by page."""
+    pages: dict[str, Any] = {}
+    fresh: dict[str, list[Doc]] = {}
+    for p, mark in listed:
+        rel = p.relative_to(site).as_posix()
         st = p.stat()
-        h.update(f"{p}\0{st.st_size}\0{st.st_mtime_ns}\n".encode())
-    return h.hexdigest()
+        old = cached.get(rel)
+        if old and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+            pages[rel] = old
+            continue
+        docs = search_docs.cut(rel, p.read_text("utf-8"), mark)
+        fresh[rel] = docs
+        pages[rel] = [st.st_size, st.st_mtime_ns, [[d.name, d.mark, d.digest] for d in docs]]
+    return pages, fresh
 
 
 def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, timeout: int = 6 * 3600,
                  state_path: Path | None = None) -> str:
     """Index ``site``; returns Pagefind's report. Writes pagefind/ (+ pagefind-shards/<name>/).
 
-    Stable shards: a searchable page belongs to group ``first log index // width`` (a pure
-    function of the page's data: tasks and companies appear in the log once and only gain
-    entries later, mostly in the newest groups). Each group is indexed on its own (cut further
-    by the page and size limits), and a group is indexed again only when one of its pages was
-    written or removed since the last run (``state_path``, kept by `publisher build` in the
-    local cache next to the page manifest, records each group's pages with size and mtime;
-    without it every group is indexed); so a push re-indexes the groups its pages are in, not the site. The
-    first group's first bundle is ``pagefind/``, the search script merges the others."""
+    Pagefind reads search documents (search_docs), not the pages: each listed page is cut into
+    its documents, each document belongs to the shard of its log index (``layout``), and a shard is
+    indexed again only when the set or the bytes of its documents changed since the last run
+    (``state_path``, kept by `publisher build` in the local cache next to the page manifest, holds
+    each page's documents by digest and each shard's digest and bundles; a page whose size and
+    mtime are unchanged is not read again; without a state every shard is indexed). The shard
+    layout and the documents depend on the pages only, so an incremental index equals a full one
+    byte for byte. The first shard's first bundle is ``pagefind/``, the search script merges the others."""
     site = Path(site)
     if not (site / SEARCH_PAGES).is_file():  # a site from elsewhere: one ordinary run
         shutil.rmtree(site / "pagefind", ignore_errors=True)
@@ -137,17 +166,24 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
         report = _pagefind(site, site / "pagefind", timeout)
         (site / MANIFEST).write_text(json.dumps({"shards": []}) + "\n", encoding="utf-8")
         return report
-    listed = listed_pages(site)
-    w = width([m for _, m in listed])
-    groups: dict[int, list[Path]] = {}
-    for p, m in listed:
-        groups.setdefault(-1 if m is None else m // w, []).append(p)
     try:
         state = json.loads(state_path.read_text("utf-8")) if state_path is not None else {}
     except (OSError, ValueError):
         state = {}
-    if state.get("site") != str(site) or state.get("width") != w or state.get("limits") != [shard_pages, shard_mb] or not (site / "pagefind").is_dir():
+    if (state.get("v") != STATE_VERSION or state.get("site") != str(site)
+            or state.get("limits") != [shard_pages, shard_mb] or not (site / "pagefind").is_dir()):
         state = {}
+    listed = listed_pages(site)
+    marks = {p.relative_to(site).as_posix(): m for p, m in listed}
+    try:
+        pages, fresh = _documents(site, listed, state.get("pages") or {})
+    except ValueError as e:
+        raise SearchIndexError(f"search documents: {e}") from None
+    starts = layout([mark for _, _, docs in pages.values() for _, mark, _ in docs])
+    groups: dict[int, list[tuple[str, str, str]]] = {}  # shard -> [(document, digest, page)]
+    for rel, (_, _, docs) in pages.items():
+        for name, mark, digest in docs:
+            groups.setdefault(shard_of(mark, starts), []).append((name, digest, rel))
     old: dict[str, Any] = state.get("groups") or {}
     if not old:
         shutil.rmtree(site / "pagefind", ignore_errors=True)
@@ -157,47 +193,60 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
     new: dict[str, Any] = {}
     reports: list[str] = []
     first = min(groups, default=None)
-    for key in sorted(set(old) - {str(k) for k in groups}):  # groups that are gone
+    for key in sorted(set(old) - {str(k) for k in groups}):  # shards that are gone
         for b in old[key]["bundles"]:
             shutil.rmtree(site / b, ignore_errors=True)
     for k in sorted(groups):
-        pages = groups[k]
-        digest = _member_digest(pages)
+        members = sorted(groups[k])
+        names = [n for n, _, _ in members]
+        if len(set(names)) != len(names):
+            dup = next(n for n in names if names.count(n) > 1)
+            raise SearchIndexError(f"two search documents named {dup}: a page marks one anchor twice")
+        digest = hashlib.sha256("".join(f"{n}\0{d}\n" for n, d, _ in members).encode()).hexdigest()
         prev = old.get(str(k))
-        if prev and prev["pages"] == digest and all((site / b / "pagefind-entry.json").is_file() for b in prev["bundles"]):
+        if prev and prev["docs"] == digest and all((site / b / "pagefind-entry.json").is_file() for b in prev["bundles"]):
             new[str(k)] = prev
             continue
         for b in (prev or {}).get("bundles", []):
             shutil.rmtree(site / b, ignore_errors=True)
+        docs = _group_docs(site, members, fresh, marks)
         bundles = []
-        for n, part in enumerate(shards(pages, shard_pages, shard_mb * 2**20)):
+        for n, part in enumerate(shards(docs, shard_pages, shard_mb * 2**20)):
             b = "pagefind/" if (k == first and n == 0) else f"pagefind-shards/{k}-{n}/"
-            reports.append(_index_part(site, part, site / b, timeout))
+            reports.append(_index_part(part, site / b, timeout))
             bundles.append(b)
-        new[str(k)] = {"pages": digest, "bundles": bundles}
+        new[str(k)] = {"docs": digest, "bundles": bundles}
     extra = [b for k in sorted(groups) for b in new[str(k)]["bundles"] if b != "pagefind/"]
     (site / MANIFEST).write_text(json.dumps({"shards": extra}) + "\n", encoding="utf-8")
     if not groups:
-        # Nothing searchable yet (no task, no inspected company): Pagefind refuses an empty
-        # site, so no index is written; the search page reports the index as unavailable.
+        # Nothing searchable yet (no task, no result): Pagefind refuses an empty site, so no
+        # index is written; the search page reports the index as unavailable.
         return "no searchable pages: no search index written"
     if state_path is not None:
         state_path.parent.mkdir(parents=True, exist_ok=True)
-        state_path.write_text(json.dumps({"width": w, "limits": [shard_pages, shard_mb], "site": str(site),
-                                          "groups": new}, sort_keys=True) + "\n", encoding="utf-8")
+        state_path.write_text(json.dumps({"v": STATE_VERSION, "limits": [shard_pages, shard_mb], "site": str(site),
+                                          "groups": new, "pages": pages}, sort_keys=True) + "\n", encoding="utf-8")
     return "\n".join(reports) or "search index unchanged"
 
 
-def _index_part(site: Path, group: list[Path], out: Path, timeout: int) -> str:
-    """Pagefind over ``group`` alone: a temporary site of hard links at the same paths."""
+def _group_docs(site: Path, members: list[tuple[str, str, str]], fresh: dict[str, list[Doc]],
+                marks: dict[str, int | None]) -> list[Doc]:
+    """The documents of one shard, in name order: cut in this run, or cut again from their pages."""
+    by_page: dict[str, list[Doc]] = {}
+    for _, _, rel in members:
+        if rel not in by_page:
+            by_page[rel] = fresh[rel] if rel in fresh else search_docs.cut(rel, (site / rel).read_text("utf-8"), marks[rel])
+    want = {n for n, _, _ in members}
+    return sorted((d for docs in by_page.values() for d in docs if d.name in want), key=lambda d: d.name)
+
+
+def _index_part(docs: list[Doc], out: Path, timeout: int) -> str:
+    """Pagefind over ``docs`` alone: a temporary site holding just those documents."""
     with tempfile.TemporaryDirectory(prefix="pagefind-shard-") as tmp:
-        for p in group:
-            dst = Path(tmp) / p.relative_to(site)
+        for d in docs:
+            dst = Path(tmp) / d.name
             dst.parent.mkdir(parents=True, exist_ok=True)
-            try:
-                os.link(p, dst)
-            except OSError:
-                shutil.copyfile(p, dst)
+            dst.write_bytes(d.body)
         report = _pagefind(Path(tmp), out, timeout)
     _normalise_entry(out)
     return report

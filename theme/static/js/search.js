@@ -71,7 +71,8 @@ async function main() {
       ? (form.dataset.count || "{n}").replace("{n}", String(search.results.length))
       : form.dataset.none || "";
     for (const d of top) {
-      const href = sameSite(d.url);
+      // a search document links to its place on a page (meta url, relative to the site root)
+      const href = sameSite(d.meta && d.meta.url ? new URL(d.meta.url, root).href : d.url);
       if (!href) continue;
       const li = document.createElement("li");
       const a = document.createElement("a");

@@ -130,7 +130,7 @@ def shard_of(mark: int | None, starts: list[int]) -> int:
 
 def _documents(site: Path, listed: list[tuple[Path, int | None]], cached: dict[str, Any]
                ) -> tuple[dict[str, Any], dict[str, list[Doc]]]:
-    """Every page's documents as [[name, mark, digest], …] (``cached`` reused for a page whose
+    """Every page's documents as [[file name, mark, digest], …] (``cached`` reused for a page whose
     size and mtime are those recorded), and the documents cut now, by page."""
     pages: dict[str, Any] = {}
     fresh: dict[str, list[Doc]] = {}
@@ -143,7 +143,8 @@ def _documents(site: Path, listed: list[tuple[Path, int | None]], cached: dict[s
             continue
         docs = search_docs.cut(rel, p.read_text("utf-8"), mark)
         fresh[rel] = docs
-        pages[rel] = [st.st_size, st.st_mtime_ns, [[d.name, d.mark, d.digest] for d in docs]]
+        # kept small (a province lists a million pages): the file name beside the page, 128 bits of digest
+        pages[rel] = [st.st_size, st.st_mtime_ns, [[d.name.rsplit("/", 1)[-1], d.mark, d.digest[:32]] for d in docs]]
     return pages, fresh
 
 
@@ -182,8 +183,9 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
     starts = layout([mark for _, _, docs in pages.values() for _, mark, _ in docs])
     groups: dict[int, list[tuple[str, str, str]]] = {}  # shard -> [(document, digest, page)]
     for rel, (_, _, docs) in pages.items():
+        folder = rel[: rel.rfind("/") + 1]
         for name, mark, digest in docs:
-            groups.setdefault(shard_of(mark, starts), []).append((name, digest, rel))
+            groups.setdefault(shard_of(mark, starts), []).append((folder + name, digest, rel))
     old: dict[str, Any] = state.get("groups") or {}
     if not old:
         shutil.rmtree(site / "pagefind", ignore_errors=True)

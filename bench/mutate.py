@@ -52,6 +52,8 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "beacon.verify": ([P + "beacon/verify.py"], ["tests/beacon"]),
     "gitops.rules": ([P + "gitops/rules.py"], ["tests/gitops", "--ignore-glob", "tests/gitops/test_[!r]*"]),
     "site.stats": ([P + "site/stats.py"], ["tests/site", "--ignore-glob", "tests/site/test_site_*"]),
+    # cutting pages into search documents: what a document holds decides what a push re-indexes
+    "site.search_docs": ([P + "site/search_docs.py"], ["tests/site/test_search_docs.py"]),
     "workflow.rules": ([P + "workflow/rules/*"],
                        ["tests/workflow/rules", "tests/workflow/test_results_checks.py"]),
     "draw.rules": ([P + "draw/rules/*"], ["tests/draw/rules"]),

@@ -223,6 +223,7 @@ EQUIVALENT: dict[str, str] = {
     "publisher.workflow.rules.target_names.x_snapshot_name__mutmut_7":
         "equality is tested (and returns) just before, so > and >= meet the same ids",
     "publisher.site.stats.x_joint_share__mutmut_4": "SQL keywords and identifiers are case-insensitive",
+    "publisher.site.search_docs.x_cut__mutmut_94": "Python's codec names are case-insensitive: 'UTF-8' is 'utf-8'",
     "publisher.site.stats.x_timeliness__mutmut_4": "SQL keywords and identifiers are case-insensitive (literals unchanged)",
     "publisher.site.stats.x_timeliness__mutmut_7": "SQL keywords and identifiers are case-insensitive (literals unchanged)",
     "publisher.site.stats.x_timeliness__mutmut_5":

@@ -59,3 +59,25 @@ def test_an_anchor_that_is_not_a_plain_name_is_refused():
     bad = page().replace("<!--search:doc 9 r-9-->", '<!--search:doc 9 "x/../y-->')
     with pytest.raises(ValueError, match="marker"):
         cut("company/X/index.html", bad, 3)
+
+
+def test_a_document_byte_for_byte():
+    """The exact bytes (their digest decides what is indexed again): the page's heading with its
+    skipped parts gone, the region with its skipped parts gone, the link, the language."""
+    docs = cut("company/X/index.html", page(), 3)
+    assert docs[0].body.decode() == (
+        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8"><title></title></head><body>'
+        '<main data-pagefind-body><span data-pagefind-meta="url:company/X/#r-7"></span>'
+        '<h1>示例公司</h1><p class="lead">Company</p><td>no problem found</td></main></body></html>\n')
+
+
+def test_a_page_without_language_or_heading():
+    bare = page().replace(' lang="en"', "").replace("<!--search:head-->", "").replace("<!--/search:head-->", "")
+    body = cut("company/X/index.html", bare, 3)[1].body.decode()
+    assert body.startswith('<!DOCTYPE html><html lang="zh-CN">')  # the portal's own language
+    assert '<span data-pagefind-meta="url:company/X/#r-9"></span><td>ordered to correct</td></main>' in body
+
+
+def test_only_a_folders_index_page_is_cut():
+    with pytest.raises(ValueError, match="index.html"):
+        cut("company/X/page.html", page(), 3)

@@ -51,7 +51,9 @@ def cut(page: str, html: str, page_mark: int | None) -> list[Doc]:
     lang = lang_m.group(1) if lang_m else "zh-CN"
     head_m = _HEAD.search(html)
     head = _SKIP.sub("", head_m.group(1)) if head_m else ""
-    base = page[: -len("index.html")] if page.endswith("index.html") else page
+    if not page.endswith("index.html"):  # the site's URL scheme: every page is a folder's index
+        raise ValueError(f"{page}: only a folder's index.html is cut into search documents")
+    base = page[: -len("index.html")]
     out = []
     for m in _DOC.finditer(html):
         args, content = m.groups()

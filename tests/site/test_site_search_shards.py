@@ -66,6 +66,8 @@ def test_pages_are_cut_into_result_and_task_documents(site):
     body = next(d for d in cut(page.relative_to(site).as_posix(), page.read_text("utf-8"), None) if d.name == name).body.decode()
     assert name.endswith(f"/r-{mark}.html") and f'url:{name.rsplit("/", 1)[0]}/#r-{mark}"' in body
     assert "<h1>" in body and "<!--search:" not in body and 'data-label="序号"' not in body
+    # tagged as a result (the page heading's tag says company record; the later meta wins in Pagefind)
+    assert body.index('data-pagefind-meta="type">检查对象记录') < body.index('data-pagefind-meta="type:检查结果"')
 
 
 def test_only_the_shards_whose_documents_changed_are_indexed_again(site, tmp_path, monkeypatch):

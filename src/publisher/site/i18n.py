@@ -95,6 +95,7 @@ S: dict[str, tuple[str, str]] = {
     "type": ("类型", "Type"),
     "date": ("日期", "Date"),
     "result": ("结果", "Result"),
+    "search_result_type": ("检查结果", "Inspection result"),  # the tag of a result found by full-text search
     "remark": ("备注", "Remarks"),
     "name": ("名称", "Name"),
     "code": ("代码", "Code"),

@@ -81,6 +81,7 @@ def test_chinese_company_name_search_finds_its_record(site, server, county, page
     page.wait_for_load_state()
     assert name in page.inner_text("h1")
     assert page.evaluate("location.hash.startsWith('#r-') && document.querySelector(location.hash).tagName") == "TR"
+    assert page.evaluate("getComputedStyle(document.querySelector(':target')).outlineStyle") == "solid"  # the hit is shown
 
 
 def test_english_search_and_hostile_names_stay_inert(site, server, county, page):

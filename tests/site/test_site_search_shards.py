@@ -127,10 +127,46 @@ def test_a_full_index_equals_the_incremental_one(site, tmp_path, monkeypatch):
     page = next(p for p, _ in search.listed_pages(a) if "/task/" in p.as_posix())
     page.write_text(page.read_text("utf-8").replace("<!--/search:doc-->", "<p>更新</p><!--/search:doc-->"), "utf-8")
     search.run_pagefind(a, state_path=tmp_path / "sa.json")
+    assert_same_as_from_scratch(a, b)
+
+
+def assert_same_as_from_scratch(a: Path, b: Path) -> None:
+    """Index a copy of ``a``'s pages into ``b`` with no state: the same bundles, byte for byte,
+    and no bundle directory the manifest does not list."""
+    shutil.rmtree(b, ignore_errors=True)
     shutil.copytree(a, b, ignore=shutil.ignore_patterns("pagefind", "pagefind-shards"))
     search.run_pagefind(b)  # no state: everything indexed
     assert (a / search.MANIFEST).read_text() == (b / search.MANIFEST).read_text()
-    for bundle in ["pagefind/"] + json.loads((a / search.MANIFEST).read_text())["shards"]:
+    listed = ["pagefind/"] + json.loads((a / search.MANIFEST).read_text())["shards"]
+    on_disk = ["pagefind/"] + sorted(f"pagefind-shards/{d.name}/" for d in (a / "pagefind-shards").iterdir()) \
+        if (a / "pagefind-shards").is_dir() else ["pagefind/"]
+    assert sorted(on_disk) == sorted(listed)
+    for bundle in listed:
         fa, fb = ({str(p.relative_to(x / bundle)): p.read_bytes() for p in (x / bundle).rglob("*") if p.is_file()}
                   for x in (a, b))
-        assert sorted(fa) == sorted(fb) and [k for k in fa if fa[k] != fb[k]] == [], bundle
+        assert fa and sorted(fa) == sorted(fb) and [k for k in fa if fa[k] != fb[k]] == [], bundle
+
+
+def test_the_first_shard_changing_place_keeps_the_index_whole(site, tmp_path, monkeypatch):
+    """pagefind/ belongs to the first shard: when a shard without a log index appears before the
+    others (and goes again), the shard that held pagefind/ is indexed again under its own
+    name and nothing written in the run is removed by it."""
+    monkeypatch.setattr(search, "MIN_WIDTH", 4)
+    a, state = tmp_path / "a", tmp_path / "sa.json"
+    shutil.copytree(site, a)
+    search.run_pagefind(a, state_path=state)
+    lines = (a / SEARCH_PAGES).read_text("utf-8").splitlines()
+    task = next(x.split("\t")[0] for x in lines if x.startswith("task/"))
+    (a / "task/ZZ-NEW").mkdir()  # a new page whose data's log index is unknown: a shard before all others
+    shutil.copyfile(a / task, a / "task/ZZ-NEW/index.html")
+    (a / SEARCH_PAGES).write_text("".join(x + "\n" for x in lines + ["task/ZZ-NEW/index.html"]), "utf-8")
+    search.run_pagefind(a, state_path=state)
+    assert_same_as_from_scratch(a, tmp_path / "b")
+    (a / SEARCH_PAGES).write_text("".join(x + "\n" for x in lines), "utf-8")
+    search.run_pagefind(a, state_path=state)
+    assert_same_as_from_scratch(a, tmp_path / "c")
+    # the same page, its mark gone from the list (its file unchanged): its documents change shard
+    (a / SEARCH_PAGES).write_text("".join((x.split("\t")[0] if x.split("\t")[0] == task else x) + "\n" for x in lines),
+                                  "utf-8")
+    search.run_pagefind(a, state_path=state)
+    assert_same_as_from_scratch(a, tmp_path / "d")

@@ -34,7 +34,7 @@ from .search_docs import Doc
 
 MANIFEST = "search-shards.json"
 MIN_WIDTH = 256  # log entries in the smallest stable shard (search.layout)
-STATE_VERSION = 2  # the local index state's layout (pages cut into documents)
+STATE_VERSION = 3  # the local index state's layout (pages cut into documents, keyed by stat and mark)
 INDEXED_DIRS = ("task", "company")  # the only templates carrying data-pagefind-body
 
 
@@ -130,21 +130,21 @@ def shard_of(mark: int | None, starts: list[int]) -> int:
 
 def _documents(site: Path, listed: list[tuple[Path, int | None]], cached: dict[str, Any]
                ) -> tuple[dict[str, Any], dict[str, list[Doc]]]:
-    """Every page's documents as [[file name, mark, digest], …] (``cached`` reused for a page whose
-    size and mtime are those recorded), and the documents cut now, by page."""
+    """Every page as [size, mtime, mark, [[file name, mark, digest], …]] (``cached`` reused for a
+    page whose size, mtime and own mark are those recorded), and the documents cut now, by page."""
     pages: dict[str, Any] = {}
     fresh: dict[str, list[Doc]] = {}
     for p, mark in listed:
         rel = p.relative_to(site).as_posix()
         st = p.stat()
         old = cached.get(rel)
-        if old and old[0] == st.st_size and old[1] == st.st_mtime_ns:
+        if old and old[:3] == [st.st_size, st.st_mtime_ns, mark]:  # the page's mark names its `page` documents' shard
             pages[rel] = old
             continue
         docs = search_docs.cut(rel, p.read_text("utf-8"), mark)
         fresh[rel] = docs
         # kept small (a province lists a million pages): the file name beside the page, 128 bits of digest
-        pages[rel] = [st.st_size, st.st_mtime_ns, [[d.name.rsplit("/", 1)[-1], d.mark, d.digest[:32]] for d in docs]]
+        pages[rel] = [st.st_size, st.st_mtime_ns, mark, [[d.name.rsplit("/", 1)[-1], d.mark, d.digest[:32]] for d in docs]]
     return pages, fresh
 
 
@@ -180,9 +180,9 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
         pages, fresh = _documents(site, listed, state.get("pages") or {})
     except ValueError as e:
         raise SearchIndexError(f"search documents: {e}") from None
-    starts = layout([mark for _, _, docs in pages.values() for _, mark, _ in docs])
+    starts = layout([mark for *_, docs in pages.values() for _, mark, _ in docs])
     groups: dict[int, list[tuple[str, str, str]]] = {}  # shard -> [(document, digest, page)]
-    for rel, (_, _, docs) in pages.items():
+    for rel, (_, _, _, docs) in pages.items():
         folder = rel[: rel.rfind("/") + 1]
         for name, mark, digest in docs:
             groups.setdefault(shard_of(mark, starts), []).append((folder + name, digest, rel))
@@ -195,29 +195,36 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
     new: dict[str, Any] = {}
     reports: list[str] = []
     first = min(groups, default=None)
-    for key in sorted(set(old) - {str(k) for k in groups}):  # shards that are gone
-        for b in old[key]["bundles"]:
-            shutil.rmtree(site / b, ignore_errors=True)
+    digests: dict[int, str] = {}
     for k in sorted(groups):
-        members = sorted(groups[k])
-        names = [n for n, _, _ in members]
+        names = [n for n, _, _ in groups[k]]
         if len(set(names)) != len(names):
             dup = next(n for n in names if names.count(n) > 1)
             raise SearchIndexError(f"two search documents named {dup}: a page marks one anchor twice")
-        digest = hashlib.sha256("".join(f"{n}\0{d}\n" for n, d, _ in members).encode()).hexdigest()
-        prev = old.get(str(k))
-        if prev and prev["docs"] == digest and all((site / b / "pagefind-entry.json").is_file() for b in prev["bundles"]):
-            new[str(k)] = prev
+        digests[k] = hashlib.sha256("".join(f"{n}\0{d}\n" for n, d, _ in sorted(groups[k])).encode()).hexdigest()
+    # A shard is kept when its documents, its bundles and its place are unchanged (the first
+    # shard's first bundle is pagefind/: a shard that gains or loses that place is indexed
+    # again). Every other old bundle is removed before any is written, so a bundle name moving
+    # from one shard to another is never removed after it was written.
+    for key, prev in old.items():
+        k = int(key)
+        if (k in groups and prev["docs"] == digests[k]
+                and (prev["bundles"][:1] == ["pagefind/"]) == (k == first)
+                and all((site / b / "pagefind-entry.json").is_file() for b in prev["bundles"])):
+            new[key] = prev
             continue
-        for b in (prev or {}).get("bundles", []):
+        for b in prev["bundles"]:
             shutil.rmtree(site / b, ignore_errors=True)
-        docs = _group_docs(site, members, fresh, marks)
+    for k in sorted(groups):
+        if str(k) in new:
+            continue
+        docs = _group_docs(site, sorted(groups[k]), fresh, marks)
         bundles = []
         for n, part in enumerate(shards(docs, shard_pages, shard_mb * 2**20)):
             b = "pagefind/" if (k == first and n == 0) else f"pagefind-shards/{k}-{n}/"
             reports.append(_index_part(part, site / b, timeout))
             bundles.append(b)
-        new[str(k)] = {"docs": digest, "bundles": bundles}
+        new[str(k)] = {"docs": digests[k], "bundles": bundles}
     extra = [b for k in sorted(groups) for b in new[str(k)]["bundles"] if b != "pagefind/"]
     (site / MANIFEST).write_text(json.dumps({"shards": extra}) + "\n", encoding="utf-8")
     if not groups:

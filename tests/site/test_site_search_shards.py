@@ -70,6 +70,29 @@ def test_pages_are_cut_into_result_and_task_documents(site):
     assert body.index('data-pagefind-meta="type">检查对象记录') < body.index('data-pagefind-meta="type:检查结果"')
 
 
+def test_what_a_result_push_changes_is_in_no_document(site):
+    """The templates leave out of the documents what changes when results arrive: a task's
+    status and its selected targets' result column and results table, a result's row number and
+    its struck / corrected marks. With any of them in, a push would re-index old shards."""
+    bodies = {}
+    for p, m in search.listed_pages(site):
+        for d in cut(p.relative_to(site).as_posix(), p.read_text("utf-8"), m):
+            bodies[d.name] = d.body.decode()
+    tasks = {n: b for n, b in bodies.items() if n.startswith("task/")}
+    assert tasks
+    for name, body in tasks.items():
+        lead = body[body.index('<p class="lead">'):body.index("</p>", body.index('<p class="lead">'))]
+        assert 'class="status"' not in lead, name
+        assert 'data-label="结果"' not in body and "已公示" not in body and "尚未公示" not in body, name
+        assert 'id="tres-h"' not in body, name
+    struck = [p for p, _ in search.listed_pages(site) if 'class="struck' in p.read_text("utf-8")]
+    assert struck, "the test ledger has a corrected result"
+    for p in struck:
+        for d in cut(p.relative_to(site).as_posix(), p.read_text("utf-8"), None):
+            body = d.body.decode()
+            assert "<del>" not in body and "已更正" not in body and 'data-label="序号"' not in body, d.name
+
+
 def test_only_the_shards_whose_documents_changed_are_indexed_again(site, tmp_path, monkeypatch):
     monkeypatch.setattr(search, "MIN_WIDTH", 4)  # the test ledger is small: several shards
     out, state = tmp_path / "out", tmp_path / "cache" / "search.json"

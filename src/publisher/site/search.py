@@ -197,11 +197,12 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
     first = min(groups, default=None)
     digests: dict[int, str] = {}
     for k in sorted(groups):
+        groups[k].sort()  # name order: the digest and the temporary site's order
         names = [n for n, _, _ in groups[k]]
         if len(set(names)) != len(names):
             dup = next(n for n in names if names.count(n) > 1)
             raise SearchIndexError(f"two search documents named {dup}: a page marks one anchor twice")
-        digests[k] = hashlib.sha256("".join(f"{n}\0{d}\n" for n, d, _ in sorted(groups[k])).encode()).hexdigest()
+        digests[k] = hashlib.sha256("".join(f"{n}\0{d}\n" for n, d, _ in groups[k]).encode()).hexdigest()
     # A shard is kept when its documents, its bundles and its place are unchanged (the first
     # shard's first bundle is pagefind/: a shard that gains or loses that place is indexed
     # again). Every other old bundle is removed before any is written, so a bundle name moving
@@ -218,7 +219,10 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
     for k in sorted(groups):
         if str(k) in new:
             continue
-        docs = _group_docs(site, sorted(groups[k]), fresh, marks)
+        try:
+            docs = _group_docs(site, groups[k], fresh, marks)
+        except (OSError, ValueError) as e:  # a page changed or vanished while it was indexed
+            raise SearchIndexError(f"search documents: {e}") from None
         bundles = []
         for n, part in enumerate(shards(docs, shard_pages, shard_mb * 2**20)):
             b = "pagefind/" if (k == first and n == 0) else f"pagefind-shards/{k}-{n}/"

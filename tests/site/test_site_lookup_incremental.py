@@ -121,3 +121,69 @@ def test_bucket_count_change_rewrites_everything(ix, tmp_path):
     stats = build(ix, out, cache)
     assert stats["buckets"] > first["buckets"] and "changed" not in stats
     assert files(out / "lookup") == full(ix, tmp_path / "fresh")
+
+
+def test_rounds_of_random_pushes_equal_a_full_build_each_time(ix, tmp_path):
+    """Renames, new and removed companies and new results, many rounds: lists cross the inline
+    limit both ways, long lists grow and shrink by pages; after every round the updated index
+    is byte for byte a full build's, with no file left over."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(ix, out, cache)
+    rnd = random.Random(11)
+    ids = [r[0] for r in ix.db.execute("SELECT id FROM targets")]
+    short = "华为北京ABC"  # few letters: names share many grams, lists of every length
+    paths = 0
+    for rnd_no in range(8):
+        for _ in range(rnd.randint(1, 25)):
+            op = rnd.random()
+            if op < 0.3:
+                add_result(ix, rnd.choice(ids), 10_000 + rnd_no * 1000 + paths)
+            elif op < 0.55:
+                ix.db.execute("UPDATE targets SET name=? WHERE id=?",
+                              ("".join(rnd.choice(short) for _ in range(rnd.randint(2, 5))), rnd.choice(ids)))
+            elif op < 0.8:
+                new = f"95{rnd_no:04d}{paths:012d}"
+                ix.db.execute("INSERT INTO targets(id, name) VALUES (?,?)",
+                              (new, "".join(rnd.choice(short) for _ in range(rnd.randint(2, 4)))))
+                ids.append(new)
+            else:
+                gone = ids.pop(rnd.randrange(len(ids)))
+                ix.db.execute("DELETE FROM targets WHERE id=?", (gone,))
+            paths += 1
+        ix.db.commit()
+        stats = build(ix, out, cache)
+        assert "changed" in stats, stats  # the in-place path, not a rebuild
+        assert files(out / "lookup") == full(ix, tmp_path / f"fresh{rnd_no}"), rnd_no
+
+
+def test_a_new_result_rewrites_only_the_pages_that_hold_the_company(ix, tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    first = build(ix, out, cache)
+    stamps = mtimes(out / "lookup")
+    cid = f"91{123:016d}"
+    name = ix.db.execute("SELECT name FROM targets WHERE id=?", (cid,)).fetchone()[0]
+    add_result(ix, cid, 1)
+    ix.db.commit()
+    stats = build(ix, out, cache)
+    after = files(out / "lookup")
+    assert after == full(ix, tmp_path / "fresh")
+    rewritten = sorted(k for k, t in mtimes(out / "lookup").items() if t != stamps.get(k))
+    holding = {k for k, v in after.items() if k.startswith("g/") and cid.encode() in v}
+    b = first["buckets"]
+    counts = {f"c/{lookup.gram_hash(g, b)}.json" for g in lookup.grams(name)}
+    pages = [k for k in rewritten if k.startswith("g/")]
+    assert pages and set(pages) <= holding, (pages, sorted(holding))
+    assert set(rewritten) <= holding | counts | {"meta.json", f"id/{lookup.gram_hash(cid, b)}.json"}
+    assert stats["files"] == len(pages) + len([k for k in rewritten if k.startswith("c/")])
+
+
+def test_a_list_one_page_shorter_leaves_no_page_behind(ix, tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    ix.db.executemany("INSERT INTO targets(id, name) VALUES (?,?)",
+                      [(f"96{i:016d}", f"蓬莱阁{i:03d}") for i in range(lookup.PAGE + 1)])
+    ix.db.commit()
+    build(ix, out, cache)
+    ix.db.execute("DELETE FROM targets WHERE id=?", (f"96{7:016d}",))
+    ix.db.commit()
+    assert "changed" in build(ix, out, cache)
+    assert files(out / "lookup") == full(ix, tmp_path / "fresh")

@@ -81,10 +81,11 @@ def write_index(ix: Any, out: Path, work_dir: Path | None = None, memory: Any = 
 
     With ``memory`` (site.incremental.Manifest) the scratch file is kept in the local cache next
     to the manifest, and the next build into the same output rewrites only the files a change
-    reaches: the count and posting files of the buckets holding a gram of a company that was
-    added, removed, renamed or got another result count, and those companies' id files. Every
-    file's bytes are those a full build writes (same bucket count B, same per-bucket keys,
-    assigned in gram order within the bucket); when B would change, everything is rewritten."""
+    reaches: for each gram of a company that was added, removed, renamed or got another result
+    count, its bucket's count file and the pages of its list whose bytes changed (see _update),
+    and those companies' id files. Every file's bytes are those a full build writes (same bucket
+    count B, same per-bucket keys, assigned in gram order within the bucket); when B would
+    change, everything is rewritten."""
     out = Path(out) / "lookup"
     keep = _kept_db(memory)
     if keep is not None:
@@ -145,6 +146,11 @@ def _kept_db(memory: Any) -> tuple[Path, dict[str, Any]] | None:
 SCRATCH = ("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
            "CREATE TABLE c(num INTEGER PRIMARY KEY, id TEXT UNIQUE, name TEXT, n INT, len INT, norm TEXT);"
            "CREATE TABLE p(gram TEXT, num INT, h INT);")
+# g: every gram with its bucket and list length, so that an update derives a bucket's count file
+# and a gram's pages from the scratch index alone (never from the files it wrote before).
+GRAMS = ("CREATE INDEX p_num ON p(num); CREATE INDEX p_gram ON p(gram);"
+         "CREATE TABLE g(gram TEXT PRIMARY KEY, b INT, n INT); CREATE INDEX g_b ON g(b, gram);")
+POSTINGS = "SELECT c.id, c.name, c.n FROM p JOIN c ON c.num=p.num WHERE p.gram=? ORDER BY c.len, c.name, c.id"
 
 
 def _fnv(gram: str) -> int:
@@ -169,10 +175,12 @@ def _write(ix: Any, out: Path, scratch: Path) -> dict[str, int]:
             buf_p.clear()
     db.executemany("INSERT INTO c VALUES (?,?,?,?,?,?)", buf_c)
     db.executemany("INSERT INTO p VALUES (?,?,?)", buf_p)
-    db.execute("CREATE INDEX p_num ON p(num)")
+    db.executescript(GRAMS)
     n_grams = db.execute("SELECT count(DISTINCT gram) FROM p").fetchone()[0]
     buckets = _buckets(n_grams)
-    files = _emit_buckets(db, out, buckets, None)
+    db.executemany("INSERT INTO g VALUES (?,?,?)", ((gram, gram_hash(gram, buckets), n) for gram, n in
+                                                    db.execute("SELECT gram, count(*) FROM p GROUP BY gram").fetchall()))
+    files = _emit_buckets(db, out, buckets)
     ids: dict[int, dict[str, Any]] = {}
     for cid, name, n in db.execute("SELECT id, name, n FROM c ORDER BY id"):
         ids.setdefault(gram_hash(normalize(cid), buckets), {})[normalize(cid)] = [name, n]
@@ -204,25 +212,14 @@ def _put(path: Path, value: Any) -> bool:
     return True
 
 
-def _emit_buckets(db: sqlite3.Connection, out: Path, buckets: int, only: set[int] | None) -> int:
-    """Count files and posting pages of every bucket (``only`` None), or of the buckets in
-    ``only``, one gram at a time in gram order; for those, a file is written only when its
-    bytes change and a posting page no longer produced is removed. Returns files written."""
+def _emit_buckets(db: sqlite3.Connection, out: Path, buckets: int) -> int:
+    """Count files and posting pages of every bucket, one gram at a time in gram order (a full
+    build: one sorted pass over all postings). Returns the posting pages written."""
     counts: dict[int, dict[str, Any]] = {}
     keys: dict[int, int] = {}
     files = 0
-    made: set[Path] = set()
-    write = _dump if only is None else _put
-    if only is None:
-        cur = db.execute("SELECT p.gram, c.id, c.name, c.n FROM p JOIN c ON c.num=p.num "
-                         "ORDER BY p.gram, c.len, c.name, c.id")
-    else:
-        db.execute("CREATE TEMP TABLE IF NOT EXISTS want(b INTEGER PRIMARY KEY)")
-        db.execute("DELETE FROM want")
-        db.executemany("INSERT INTO want VALUES (?)", [(b,) for b in only])
-        cur = db.execute("SELECT p.gram, c.id, c.name, c.n FROM p JOIN c ON c.num=p.num "
-                         "WHERE (p.h & ?) IN (SELECT b FROM want) ORDER BY p.gram, c.len, c.name, c.id",
-                         (buckets - 1,))
+    cur = db.execute("SELECT p.gram, c.id, c.name, c.n FROM p JOIN c ON c.num=p.num "
+                     "ORDER BY p.gram, c.len, c.name, c.id")
     gram: str | None = None
     entries: list[list[Any]] = []
 
@@ -240,9 +237,8 @@ def _emit_buckets(db: sqlite3.Connection, out: Path, buckets: int, only: set[int
         d = out / "g" / str(b)
         d.mkdir(parents=True, exist_ok=True)
         for p in range(0, len(entries), PAGE):
-            f = d / f"{key}-{p // PAGE}.json"
-            made.add(f)
-            files += write(f, entries[p:p + PAGE]) is not False
+            _dump(d / f"{key}-{p // PAGE}.json", entries[p:p + PAGE])
+            files += 1
 
     for g, cid, name, n in cur:
         if g != gram:
@@ -250,18 +246,56 @@ def _emit_buckets(db: sqlite3.Connection, out: Path, buckets: int, only: set[int
             gram, entries = g, []
         entries.append([cid, name, n])
     flush()
-    for b in (range(buckets) if only is None else sorted(only)):
-        write(out / "c" / f"{b}.json", counts.get(b, {}))
-        d = out / "g" / str(b)
-        if only is not None and d.is_dir():
-            for e in os.scandir(d):
-                if Path(e.path) not in made:
-                    os.unlink(e.path)
+    for b in range(buckets):
+        _dump(out / "c" / f"{b}.json", counts.get(b, {}))
+    return files
+
+
+def _pages(n: int) -> int:
+    return (n + PAGE - 1) // PAGE if n > INLINE else 0
+
+
+def _emit_bucket(db: sqlite3.Connection, out: Path, b: int, touched: set[str] | None,
+                 old_n: dict[str, int]) -> int:
+    """Bucket ``b`` brought up to the scratch index (an update): its count file, derived from the
+    ``g`` table (keys are assigned in gram order to the lists that are not inlined, as a full
+    build does), and the posting pages of the grams in ``touched`` — of every gram when
+    ``touched`` is None (a gram crossed the inline limit, so later keys shift). A file is written
+    only when its bytes change; pages no longer produced are removed. Returns files written."""
+    counts: dict[str, Any] = {}
+    key, files = 0, 0
+    d = out / "g" / str(b)
+    made: set[str] = set()
+    for gram, n in db.execute("SELECT gram, n FROM g WHERE b=? ORDER BY gram", (b,)).fetchall():
+        if n <= INLINE:
+            counts[gram] = [n, [list(r) for r in db.execute(POSTINGS, (gram,))]]
+            continue
+        counts[gram] = [n, key]
+        if touched is None or gram in touched:
+            rows = [list(r) for r in db.execute(POSTINGS, (gram,))]
+            d.mkdir(parents=True, exist_ok=True)
+            for p in range(0, len(rows), PAGE):
+                made.add(f"{key}-{p // PAGE}.json")
+                files += _put(d / f"{key}-{p // PAGE}.json", rows[p:p + PAGE])
+            for p in range(_pages(n), _pages(old_n.get(gram, 0))):  # the list got shorter
+                (d / f"{key}-{p}.json").unlink(missing_ok=True)
+        key += 1
+    files += _put(out / "c" / f"{b}.json", counts)
+    if touched is None and d.is_dir():
+        for e in os.scandir(d):
+            if e.name not in made:
+                os.unlink(e.path)
     return files
 
 
 def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str, int] | None:
-    """Bring the kept scratch index and ``out`` up to this build's companies (see write_index)."""
+    """Bring the kept scratch index and ``out`` up to this build's companies (see write_index).
+
+    Only the grams of the companies that changed are looked at: their list lengths are updated
+    in ``g``, each bucket holding one gets its count file derived again, and each such gram's
+    posting pages are produced again (a new result count changes a page or two of a long list;
+    unchanged pages are not written). A bucket where a gram's list crosses the inline limit is
+    produced whole, as its later keys shift."""
     if not (out / "meta.json").is_file():
         raise _Rebuild
     db = sqlite3.connect(db_path)
@@ -271,13 +305,18 @@ def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str
         gone = [cid for cid in old if cid not in now]
         changed = [cid for cid, v in now.items() if old.get(cid, (None,))[1:] != v]
         buckets = prev["buckets"]
-        touched_grams: set[str] = set()
+        count = len(now)
+        if not gone and not changed:  # nothing a lookup file holds changed: none is written
+            n_grams = db.execute("SELECT count(*) FROM g").fetchone()[0]
+            return {"companies": count, "grams": n_grams, "buckets": buckets, "files": 0, "changed": 0}
+        delta: dict[str, int] = {}
         touched_ids = {normalize(cid) for cid in gone + changed}
         nxt = (db.execute("SELECT max(num) FROM c").fetchone()[0] or -1) + 1
         for cid in gone + changed:
             if cid in old:
                 num, name, _ = old[cid]
-                touched_grams.update(grams(name))
+                for g in grams(name):
+                    delta[g] = delta.get(g, 0) - 1
                 db.execute("DELETE FROM p WHERE num=?", (num,))
                 db.execute("DELETE FROM c WHERE num=?", (num,))
         for cid in changed:
@@ -287,25 +326,37 @@ def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str
             nxt += cid not in old
             db.execute("INSERT INTO c VALUES (?,?,?,?,?,?)", (num, cid, name, n, len(norm), norm))
             g = grams(name)
-            touched_grams.update(g)
+            for x in g:
+                delta[x] = delta.get(x, 0) + 1
             db.executemany("INSERT INTO p VALUES (?,?,?)", [(x, num, _fnv(x)) for x in g])
-        n_grams = db.execute("SELECT count(DISTINCT gram) FROM p").fetchone()[0]
+        old_n: dict[str, int] = {}
+        for gram in delta:
+            row = db.execute("SELECT n FROM g WHERE gram=?", (gram,)).fetchone()
+            old_n[gram] = row[0] if row else 0
+            new = old_n[gram] + delta[gram]
+            if new <= 0:
+                db.execute("DELETE FROM g WHERE gram=?", (gram,))
+            else:
+                db.execute("INSERT OR REPLACE INTO g VALUES (?,?,?)", (gram, gram_hash(gram, buckets), new))
+        n_grams = db.execute("SELECT count(*) FROM g").fetchone()[0]
         if _buckets(n_grams) != buckets:
             db.rollback()
             raise _Rebuild
-        count = len(now)
-        if not gone and not changed:  # nothing a lookup file holds changed: none is written
-            return {"companies": count, "grams": n_grams, "buckets": buckets, "files": 0, "changed": 0}
-        files = _emit_buckets(db, out, buckets, {gram_hash(g, buckets) for g in touched_grams})
+        by_bucket: dict[int, set[str]] = {}
+        for gram in delta:
+            by_bucket.setdefault(gram_hash(gram, buckets), set()).add(gram)
+        files = 0
+        for b, touched in sorted(by_bucket.items()):
+            shift = any((old_n[x] > INLINE) != (old_n[x] + delta[x] > INLINE) for x in touched)
+            files += _emit_bucket(db, out, b, None if shift else touched, old_n)
         id_buckets = {gram_hash(i, buckets) for i in touched_ids}
-        if id_buckets:
-            ids: dict[int, dict[str, Any]] = {b: {} for b in id_buckets}
-            for cid, name, n in db.execute("SELECT id, name, n FROM c ORDER BY id"):
-                b = gram_hash(normalize(cid), buckets)
-                if b in ids:
-                    ids[b][normalize(cid)] = [name, n]
-            for b, d in ids.items():
-                _put(out / "id" / f"{b}.json", d)
+        ids: dict[int, dict[str, Any]] = {b: {} for b in id_buckets}
+        for cid, name, n in db.execute("SELECT id, name, n FROM c ORDER BY id"):
+            b = gram_hash(normalize(cid), buckets)
+            if b in ids:
+                ids[b][normalize(cid)] = [name, n]
+        for b, d in ids.items():
+            _put(out / "id" / f"{b}.json", d)
         _dump(out / "meta.json", {"v": 1, "buckets": buckets, "page": PAGE, "companies": count})
         db.commit()
     finally:

@@ -37,7 +37,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-MAGIC = b"publisher-site-manifest/1\n"
+MAGIC = b"publisher-site-manifest/2\n"
 TRACKED_CALLS = ("oname", "etype", "elabel", "rname", "proved")  # helpers in the common context
 TRACKED_OBJECTS = ("chrome", "draw_history")
 
@@ -221,6 +221,7 @@ class Manifest:
             self.mac_key = None
         self.old: dict[str, dict] = {}
         self.new: dict[str, dict] = {}
+        self._facts: dict[tuple[str, str], tuple[str, str]] = {}  # one object per distinct (fact, digest)
         self.common: dict[str, dict] = {}  # lang -> the build's common context (for re-evaluation)
         self._memo: dict[tuple, str] = {}
         self.rendered = self.kept = self.uncacheable = 0
@@ -258,6 +259,12 @@ class Manifest:
         if obj.get("key") != self.key:
             return False
         if ledger is not None and not _log_extends(ledger, obj.get("log")):
+            return False
+        try:
+            table = [self._fact_pair(k, w) for k, w in obj["facts"]]
+            for rec in obj["pages"].values():
+                rec["facts"] = [table[i] for i in rec["facts"]]
+        except (KeyError, IndexError, TypeError, ValueError):
             return False
         self.old = obj["pages"]
         self.old_log = obj.get("log")
@@ -306,9 +313,13 @@ class Manifest:
     # -- one page ----------------------------------------------------------------------------
 
     def begin(self, name: str, lang: str, template: str, ctx: dict[str, Any],
-              searchable: bool | int = False) -> Page | None:
-        """A job for page file ``name``; None when the page's data has no digest."""
+              searchable: bool | int = False, common: dict[str, Any] | None = None) -> Page | None:
+        """A job for page file ``name``; None when the page's data has no digest. ``common``:
+        the build's common context for ``lang`` (what the recorded facts are evaluated against;
+        without it the first page of a language could not be kept)."""
         self.seen.add(name)
+        if common is not None:
+            self.common.setdefault(lang, common)
         try:
             if template == "=" and list(ctx) == ["text"] and isinstance(ctx["text"], str):
                 # a stamped page (Renderer.stamped): its whole text is the key, hashed as is
@@ -348,8 +359,17 @@ class Manifest:
         self.new[name] = old
         self.kept += 1
 
+    def _fact_pair(self, k: str, w: str) -> tuple[str, str]:
+        pair = (k, w)
+        return self._facts.setdefault(pair, pair)
+
     def finish(self) -> None:
-        """Remove pages of the previous build that this build did not make, save the manifest."""
+        """Remove pages of the previous build that this build did not make, save the manifest.
+
+        Saved: each distinct (fact, digest) once in a table, each page naming its facts by
+        number — a page's facts are mostly those of thousands of other pages (the footer, an
+        office's name), and written out per page they were most of a 180 MB manifest at a
+        tenth of a province, and most of the build's memory."""
         if self.usable:
             for name in self.old:
                 if name not in self.seen:
@@ -357,7 +377,12 @@ class Manifest:
                     self.search_changed |= bool(self.old[name].get("search"))
         if self.mac_key is None:
             return
-        body = json.dumps({"key": self.key, "pages": self.new, "state": self.state, "log": self.log}, separators=(",", ":"), sort_keys=True).encode()
+        number: dict[tuple[str, str], int] = {}
+        pages = {name: {**rec, "facts": [number.setdefault(f, len(number)) for f in rec["facts"]]}
+                 for name, rec in self.new.items()}
+        body = json.dumps({"key": self.key, "pages": pages, "facts": list(number), "state": self.state,
+                           "log": self.log}, separators=(",", ":"), sort_keys=True).encode()
+        del pages
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = self.path.with_suffix(f".tmp{os.getpid()}")
@@ -457,6 +482,6 @@ class Page:
         except (Uncacheable, TypeError, ValueError, OSError):
             self.m.uncacheable += 1
             return  # not recorded: rendered again next time
-        self.m.new[self.name] = {"key": self.key, "facts": [[k, w] for k, w in facts.items()],
+        self.m.new[self.name] = {"key": self.key, "facts": [self.m._fact_pair(k, w) for k, w in facts.items()],
                                  "file": [st.st_size, st.st_mtime_ns], "search": self.searchable,
                                  "mark": self.mark}

@@ -119,7 +119,8 @@ class Renderer:
             name = urls.page_file(path, lang)
             root = urls.root_of(name)
             other = "en" if lang == "zh" else "zh"
-            job = self.incremental.begin(name, lang, template, data, searchable) if self.incremental is not None else None
+            job = (self.incremental.begin(name, lang, template, data, searchable, self.common[lang])
+                   if self.incremental is not None else None)
             if job is None or not job.fresh():
                 self.writer.write_file(
                     name, tmpl, job.context(self.common[lang]) if job else self.common[lang], override_output=False,

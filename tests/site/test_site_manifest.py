@@ -1,0 +1,69 @@
+"""The page manifest (site.incremental): each distinct fact a page read is saved once, pages
+name theirs by number, and a reloaded manifest keeps or re-renders pages exactly as before."""
+
+from __future__ import annotations
+
+import json
+
+from publisher.site.incremental import MAGIC, Manifest
+
+
+def render(m: Manifest, out, name: str, common: dict, data: dict) -> bool:
+    """One page as Renderer.page does it; True when it was (re)written."""
+    job = m.begin(name, "zh", "tmpl", data, common=common)
+    assert job is not None
+    if job.fresh():
+        return False
+    ctx = job.context(common)
+    text = f"{ctx['C']['SITENAME']} {data}"
+    (out / name).parent.mkdir(parents=True, exist_ok=True)
+    (out / name).write_text(text, "utf-8")
+    job.done()
+    return True
+
+
+def saved(m: Manifest) -> dict:
+    data = m.path.read_bytes()
+    assert data.startswith(MAGIC)
+    return json.loads(data[len(MAGIC) + 32:])
+
+
+def test_facts_are_saved_once_and_pages_name_them(tmp_path):
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    common = {"C": {"SITENAME": "某县", "other": 1}}
+    m = Manifest(out, "key", cache_root=cache)
+    assert not m.load()
+    names = [f"company/{i}/index.html" for i in range(50)]
+    assert all(render(m, out, n, common, {"i": i}) for i, n in enumerate(names))
+    m.finish()
+    obj = saved(m)
+    assert obj["facts"] == [['["C", "SITENAME"]', obj["facts"][0][1]]]
+    assert all(obj["pages"][n]["facts"] == [0] for n in names)
+
+    again = Manifest(out, "key", cache_root=cache)
+    assert again.load()
+    assert not any(render(again, out, n, common, {"i": i}) for i, n in enumerate(names))
+    assert render(again, out, names[3], common, {"i": "changed"})
+    again.finish()
+
+    renamed = Manifest(out, "key", cache_root=cache)
+    assert renamed.load()
+    common2 = {"C": {"SITENAME": "另一个县", "other": 1}}  # the fact every page read changed
+    assert all(render(renamed, out, n, common2, {"i": i}) for i, n in enumerate(names))
+
+
+def test_a_manifest_naming_a_fact_it_does_not_hold_is_not_used(tmp_path):
+    import hashlib
+    import hmac
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    m = Manifest(out, "key", cache_root=cache)
+    render(m, out, "a/index.html", {"C": {"SITENAME": "x"}}, {})
+    m.finish()
+    obj = saved(m)
+    obj["pages"]["a/index.html"]["facts"] = [7]
+    body = json.dumps(obj).encode()
+    m.path.write_bytes(MAGIC + hmac.new(m.mac_key, body, hashlib.sha256).digest() + body)
+    assert not Manifest(out, "key", cache_root=cache).load()

@@ -4,6 +4,7 @@ in one run, and a file-for-file comparison of the two outputs.
     python bench/bench_incremental.py                         # the sample county: push = entries after 4,963
     python bench/bench_incremental.py --cut 4901              # a bigger push
     python bench/bench_incremental.py --ledger FULL --before PREFIX   # e.g. bench_province's ledgers
+    python bench/bench_incremental.py --ledger FULL --cut N --in-place # one working copy, cut then restored
 
 Steps (each build in its own child process, so peak RSS is its own; Pagefind is a further child,
 its peak reported separately): (1) the previous push — build of the ledger cut back to a
@@ -44,6 +45,36 @@ def cut(src: Path, dst: Path, size: int) -> None:
     for p in (dst / "checkpoints").glob("*.note"):
         if int(p.stem) > size:
             p.unlink()
+
+
+def unpush(led: Path, aside: Path, size: int) -> None:
+    """``led`` as it was at log size ``size``, in place (the push's entry files, later checkpoints
+    and the whole log moved to ``aside``): the previous build and the push then read the same
+    directory, as a CI runner's working copy after ``git pull`` (a build of another directory would
+    find every published ledger file linked from elsewhere and link it again)."""
+    from publisher.core.verifier import LOG_LINE_RE
+
+    lines = (led / "log").read_text("utf-8").splitlines(keepends=True)
+    (aside / "checkpoints").mkdir(parents=True)
+    os.replace(led / "log", aside / "log")
+    (led / "log").write_text("".join(lines[:size]), "utf-8")
+    for line in lines[size:]:
+        m = LOG_LINE_RE.match(line.rstrip("\n"))
+        d = aside / "entries" / m.group(1)
+        d.mkdir(parents=True, exist_ok=True)
+        os.replace(led / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json", d / f"{int(m.group(2)):08d}.json")
+    for p in (led / "checkpoints").glob("*.note"):
+        if int(p.stem) > size:
+            os.replace(p, aside / "checkpoints" / p.name)
+
+
+def repush(led: Path, aside: Path) -> None:
+    for p in sorted((aside / "entries").rglob("*.json")):
+        os.replace(p, led / "entries" / p.parent.name / p.name)
+    for p in (aside / "checkpoints").glob("*.note"):
+        os.replace(p, led / "checkpoints" / p.name)
+    os.replace(aside / "log", led / "log")
+    shutil.rmtree(aside)
 
 
 def pushed(full: Path, size: int) -> Counter:
@@ -118,6 +149,8 @@ def main() -> int:
                     help="with --work: start from the previous push's output and cache kept there by an earlier run")
     ap.add_argument("--profile", type=Path, help="cProfile (CPU time) the incremental build into this file")
     ap.add_argument("--no-full", action="store_true", help="skip the full build and the comparison")
+    ap.add_argument("--in-place", action="store_true", help="build the previous push and the push from one copy "
+                    "of --ledger (cut in place, then restored), as a CI runner's working copy")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -129,6 +162,14 @@ def main() -> int:
         shutil.rmtree(work, ignore_errors=True)
         work.mkdir(parents=True)
     before = a.before
+    desc = dict(pushed(a.ledger, a.cut)) if a.in_place else None
+    total = sum(1 for _ in open(a.ledger / 'log'))
+    if a.in_place and not again:
+        shutil.copytree(a.ledger, work / "ledger")
+        a.ledger, before = work / "ledger", work / "ledger"
+        unpush(before, work / "aside", a.cut)
+    elif a.in_place:
+        sys.exit("--in-place does not combine with --again")
     if before is None:
         before = work / "before"
         if not again:
@@ -137,7 +178,7 @@ def main() -> int:
     search = not a.no_search
     print(f"# incremental build benchmark — {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
           f"load {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")
-    print(f"ledger {a.ledger}: {sum(1 for _ in open(a.ledger / 'log')):,} entries; push = {dict(pushed(a.ledger, size))} "
+    print(f"ledger {a.ledger}: {total:,} entries; push = {desc or dict(pushed(a.ledger, size))} "
           f"after {size:,}")
     cache, out = work / "cache", work / "out"
     if again:  # the same previous push as last time (mtimes kept: the manifest checks them)
@@ -148,6 +189,8 @@ def main() -> int:
         prev = json.loads((work / "prev.json").read_text())
     else:
         prev = run(before, out, cache, False, search)
+        if a.in_place:
+            repush(a.ledger, work / "aside")
         if a.work:
             shutil.copytree(out, work / "out.prev", symlinks=True)
             shutil.copytree(cache, work / "cache.prev", symlinks=True)

@@ -59,11 +59,18 @@ def test_a_withholding_does_not_strike_the_partner_offices_result(site, county):
 
 
 def test_xlsx_downloads_open_with_chinese_headers_names_beijing_times_and_text_ids(site, county):
+    from datetime import datetime, timedelta
+
     from openpyxl import load_workbook
 
-    wb = load_workbook(site / "data/2026/results.xlsx", read_only=True)
-    ws = wb.worksheets[0]
-    rows = list(ws.iter_rows(values_only=True))
+    published = [datetime.strptime(x["published"], "%Y-%m-%dT%H:%M:%SZ") + timedelta(hours=8)
+                 for x in json.loads((site / "data/2026/results.json").read_text(encoding="utf-8"))]
+    months = sorted((site / "data/2026").glob("results-*.xlsx"))  # one file per month of publication
+    assert [p.stem for p in months] == sorted({f"results-{t.month:02d}" for t in published}) and len(months) > 1
+    assert published == sorted(published, key=lambda t: t.month)  # the year's JSON: the months joined
+    sheets = [list(load_workbook(p, read_only=True).worksheets[0].iter_rows(values_only=True)) for p in months]
+    rows = [sheets[0][0]] + [r for sheet in sheets for r in sheet[1:]]
+    assert all(sheet[0] == rows[0] for sheet in sheets)  # every month's file has the header
     header = rows[0]
     assert header[0] == "统一社会信用代码（对象编号）" and "检查部门" in header and "公示时间（北京时间）" in header
     assert all(not str(h).isascii() for h in header)  # every header in Chinese
@@ -77,7 +84,6 @@ def test_xlsx_downloads_open_with_chinese_headers_names_beijing_times_and_text_i
     results = json.loads((site / "data/2026/results.json").read_text(encoding="utf-8"))
     first = results[0]
     shown = body[0][col["公示时间（北京时间）"]]
-    from datetime import datetime, timedelta
     utc = datetime.strptime(first["published"], "%Y-%m-%dT%H:%M:%SZ")
     assert shown == (utc + timedelta(hours=8)).strftime("%Y-%m-%d %H:%M")
     # a hostile remark that starts like a formula stays text
@@ -92,7 +98,7 @@ def test_xlsx_downloads_open_with_chinese_headers_names_beijing_times_and_text_i
     with open(site / "data/2026/results.csv", encoding="utf-8-sig", newline="") as f:
         assert tuple(next(csv.reader(f))) == header
     page = (site / "downloads" / "index.html").read_text(encoding="utf-8")
-    assert "results.xlsx" in page and "最后更新（北京时间）" in page and "数据使用许可" in page
+    assert "results-02.xlsx" in page and "2月" in page and "最后更新（北京时间）" in page and "数据使用许可" in page
     assert (site / "downloads" / "dictionary" / "index.html").is_file()
 
 

@@ -6,6 +6,7 @@ from __future__ import annotations
 import shutil
 from pathlib import Path
 
+import pytest
 from site_ledger import NOW
 
 from publisher.core.verifier import LOG_LINE_RE
@@ -148,7 +149,7 @@ def check_push_reaches_its_files(county, before: dict, stamps: dict, after: dict
     for k in unchanged:  # …and shards whose documents are the same were not indexed again, although
         b = bundle(k)   # the push rewrote the drawn companies' pages
         assert stamps_after[b + "pagefind-entry.json"] == stamps[b + "pagefind-entry.json"], b
-    untouched = [k for k in before if k.startswith(("lookup/", "data/2026/results.", f"verify/data/{county.joint_task}/pop/"))]
+    untouched = [k for k in before if k.startswith(("lookup/", "data/2026/results", f"verify/data/{county.joint_task}/pop/"))]
     assert untouched
     for k in untouched:
         assert after[k] == before[k] and stamps_after[k] == stamps[k], f"{k} rewritten although nothing it holds changed"
@@ -194,3 +195,40 @@ def test_a_file_changed_in_the_output_is_written_again(county, tmp_path, monkeyp
     got = files(out)
     assert sorted(set(got) ^ set(want)) == []
     assert [k for k in want if got[k] != want[k]] == []
+
+
+@pytest.mark.parametrize("kind", ["result", "result.correct"])
+def test_a_result_push_rewrites_its_month_of_results_only(county, tmp_path, monkeypatch, kind):
+    """Result downloads are one group of files per month of publication: a push holding a
+    result rewrites that month's files and the year's joined CSV/JSON, and no other month's
+    (their files keep their mtimes); the output is a fresh full build's, byte for byte."""
+    import json as _json
+
+    from publisher.core.verifier import LOG_LINE_RE
+    from publisher.site.render import cst_date
+
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    lines = (county.ledger / "log").read_text("utf-8").splitlines()
+    types = [county_type(county.ledger, LOG_LINE_RE.match(x)) for x in lines]
+    last = max(i for i, t in enumerate(types) if t == kind)
+    ledger, out = tmp_path / "ledger", tmp_path / "out"
+    cut(county.ledger, ledger, last)
+    run(ledger, out)
+    stamps = mtimes(out)
+    shutil.rmtree(ledger)
+    shutil.copytree(county.ledger, ledger)
+    run(ledger, out)
+    m = LOG_LINE_RE.match(lines[last])
+    entry = _json.loads((county.ledger / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json").read_text("utf-8"))
+    month = f"data/2026/results-{cst_date(entry['time'])[5:7]}."
+    after = mtimes(out)
+    months = sorted(k for k in after if k.startswith("data/2026/results-"))
+    assert all(after[k] != stamps.get(k) for k in months if k.startswith(month))
+    assert after["data/2026/results.csv"] != stamps["data/2026/results.csv"]
+    if kind == "result":  # (a correction also rewrites the month of the result it replaces)
+        others = [k for k in months if not k.startswith(month)]
+        assert others and len(months) > len(others), (month, months)
+        assert all(after[k] == stamps[k] for k in others), "a month the push did not reach was rewritten"
+    run(ledger, tmp_path / "fresh", PUBLISHER_FULL_VERIFY=True)
+    a, b = files(out), files(tmp_path / "fresh")
+    assert sorted(set(a) ^ set(b)) == [] and [k for k in a if a[k] != b[k]] == []

@@ -228,36 +228,69 @@ def task_records(loaded: Loaded, sql: str, *args: Any) -> Iterator[dict[str, Any
 
 
 def write_year_data(loaded: Loaded, r: Renderer, kept: Kept | None = None) -> list[dict[str, Any]]:
-    """data/<year>/{tasks,results}.{json,csv,xlsx}; returns per-year counts and last updates.
+    """data/<year>/tasks.{json,csv,xlsx}; data/<year>/results-<MM>.{json,csv,xlsx}, one group per
+    month of publication (Beijing time), and the year's results.{json,csv} joined from the
+    months' files. Returns per-year counts, months and last updates.
 
-    A year's three task files (or three result files) are written only when their records
-    changed since the previous build into this output (``kept``); the records are computed
-    either way (one query pass), the CSV/JSON/XLSX writing — most of the cost — is skipped."""
+    Why months: a push adds results to the newest month, so it rewrites that month's files, not
+    a year's (a province publishes about a million results a year — beyond one Excel sheet's
+    1,048,576 rows, and minutes of writing per push). A group of files is written only when its
+    records changed since the previous build into this output (``kept``); with a dirty set
+    (site.dirty) the months no new entry reached are kept without computing their records. The
+    whole-year CSV and JSON are the months' files joined (bytes, not records again)."""
     ix = loaded.index
     kept = kept or Kept(None)
     offices = r.common["zh"]["C"].get("offices")
+    dirty = getattr(r, "dirty", None)
+    touched = None if dirty is None else {(y, m) for y, m in ix.q(
+        "SELECT DISTINCT year, month FROM results WHERE idx>=? OR superseded_by>=?", dirty.since, dirty.since)}
     years = sorted({row[0] for row in ix.q("SELECT year FROM tasks UNION SELECT year FROM results")})
     out = []
     for y in years:
-        info: dict[str, Any] = {"year": y, "tasks": 0, "results": 0, "tasks_updated": None, "results_updated": None}
+        info: dict[str, Any] = {"year": y, "tasks": 0, "tasks_updated": None, "months": [],
+                                "results": ix.scalar("SELECT count(*) FROM results WHERE year=?", y),
+                                "results_updated": ix.scalar("SELECT max(time) FROM results WHERE year=?", y)}
         recs = list(task_records(loaded, "SELECT * FROM tasks WHERE year=? ORDER BY idx", y))
         info["tasks"] = len(recs)
         names = [f"data/{y}/tasks.{ext}" for ext in ("csv", "json", "xlsx")]
         if not kept.fresh(r.output, f"data/{y}/tasks", _records_key(offices, recs).hexdigest(), names):
             _write_tasks(r, y, recs)
         info["tasks_updated"] = ix.scalar("SELECT max(time) FROM tasks WHERE year=?", y)
-        sql = RESULT_COLS + " WHERE r.year=? ORDER BY r.idx"
-        h = _records_key(offices)
-        for row in ix.it(sql, y):
-            h.update(json.dumps(result_record(result_view(row)), ensure_ascii=False, sort_keys=True,
-                                default=str).encode("utf-8") + b"\n")
-            info["results"] += 1
-        names = [f"data/{y}/results.{ext}" for ext in ("csv", "json", "xlsx")]
-        if not kept.fresh(r.output, f"data/{y}/results", h.hexdigest(), names):
-            _write_results(r, y, (result_record(result_view(row)) for row in ix.it(sql, y)))
-        info["results_updated"] = ix.scalar("SELECT max(time) FROM results WHERE year=?", y)
+        sql = RESULT_COLS + " WHERE r.year=? AND r.month=? ORDER BY r.idx"
+        for m, n in ix.q("SELECT month, count(*) FROM results WHERE year=? GROUP BY month ORDER BY month", y):
+            info["months"].append({"month": m, "results": n})
+            stem = f"data/{y}/results-{m:02d}"
+            names = [f"{stem}.{ext}" for ext in ("csv", "json", "xlsx")]
+            if touched is not None and (y, m) not in touched and kept.unchanged(r.output, stem, names):
+                continue  # no new entry added or replaced a result of this month
+            h = _records_key(offices)
+            for row in ix.it(sql, y, m):
+                h.update(json.dumps(result_record(result_view(row)), ensure_ascii=False, sort_keys=True,
+                                    default=str).encode("utf-8") + b"\n")
+            if not kept.fresh(r.output, stem, h.hexdigest(), names):
+                _write_results(r, stem, f"{y}年{m}月检查结果", (result_record(result_view(row)) for row in ix.it(sql, y, m)))
+        if info["months"]:
+            parts = [f"data/{y}/results-{x['month']:02d}" for x in info["months"]]
+            whole = [f"data/{y}/results.{ext}" for ext in ("csv", "json")]
+            key = json.dumps([Kept._stats(r.output, [f"{p}.csv", f"{p}.json"]) for p in parts], sort_keys=True)
+            if not kept.fresh(r.output, f"data/{y}/results", key, whole):
+                _join_results(r, f"data/{y}/results", parts)
         out.append(info)
     return out
+
+
+def _join_results(r: Renderer, stem: str, parts: list[str]) -> None:
+    """The year's results.csv and results.json: the months' files joined as bytes (one header,
+    one array), the same bytes as writing every record again in month order."""
+    with r.open(f"{stem}.csv", "wb") as f:
+        for i, part in enumerate(parts):
+            data = (r.output / f"{part}.csv").read_bytes()
+            f.write(data if i == 0 else data[data.index(b"\n") + 1:])  # BOM and header once
+    with r.open(f"{stem}.json", "wb") as f:
+        f.write(b"[\n")
+        inner = [d[2:-3] for d in ((r.output / f"{part}.json").read_bytes() for part in parts) if d != b"[\n\n]\n"]
+        f.write(b",\n".join(inner))
+        f.write(b"\n]\n")
 
 
 def _write_tasks(r: Renderer, y: int, recs: list[dict[str, Any]]) -> None:
@@ -266,10 +299,10 @@ def _write_tasks(r: Renderer, y: int, recs: list[dict[str, Any]]) -> None:
     _write_table(r, f"data/{y}/tasks", TASK_COLUMNS, f"{y}年抽查任务", recs)
 
 
-def _write_results(r: Renderer, y: int, recs: Iterator[dict[str, Any]]) -> None:
+def _write_results(r: Renderer, stem: str, title: str, recs: Iterator[dict[str, Any]]) -> None:
     from .tables import RESULT_COLUMNS
 
-    _write_table(r, f"data/{y}/results", RESULT_COLUMNS, f"{y}年检查结果", recs)
+    _write_table(r, stem, RESULT_COLUMNS, title, recs)
 
 
 def _write_table(r: Renderer, stem: str, columns: Any, title: str, recs: Iterable[dict[str, Any]]) -> None:

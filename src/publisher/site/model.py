@@ -52,7 +52,7 @@ CREATE TABLE teams(task_id TEXT, position INT, target_id TEXT, leader TEXT, memb
 CREATE TABLE results(idx INTEGER PRIMARY KEY, entry_id TEXT, office TEXT, task_id TEXT,
   target_id TEXT, time TEXT, year INT, quarter INT, completed TEXT, categories TEXT,
   remark TEXT, kind TEXT, status TEXT, superseded_by INT, lateness TEXT, deadline TEXT,
-  late_days INT, body TEXT);
+  late_days INT, body TEXT, month INT);  -- year, quarter, month: of publication, Beijing time
 CREATE TABLE noncoop(idx INTEGER PRIMARY KEY, entry_id TEXT, office TEXT, task_id TEXT,
   target_id TEXT, time TEXT, date TEXT, body TEXT);
 CREATE TABLE facts(entry_id TEXT PRIMARY KEY, status TEXT, deadline TEXT, late_days INT);
@@ -82,6 +82,7 @@ CREATE INDEX IF NOT EXISTS teams_task ON teams(task_id, idx, position);
 CREATE INDEX IF NOT EXISTS results_task ON results(task_id, target_id, idx);
 CREATE INDEX IF NOT EXISTS results_target ON results(target_id, idx);
 CREATE INDEX IF NOT EXISTS results_year ON results(year, office, idx);
+CREATE INDEX IF NOT EXISTS results_month ON results(year, month, idx);
 CREATE INDEX IF NOT EXISTS results_entry ON results(entry_id);
 CREATE INDEX IF NOT EXISTS noncoop_target ON noncoop(target_id);
 CREATE INDEX IF NOT EXISTS noncoop_task ON noncoop(task_id);
@@ -268,10 +269,10 @@ class SiteIndex:
         if isinstance(r.get("target_name"), str):
             self._put("names", (target, r["target_name"]))
         cats = r.get("categories") or []
-        q = (china_date(e.time).month - 1) // 3 + 1
-        self._put("results", (idx, e.id, e.office, task, target, e.time, year, q, event,
+        month = china_date(e.time).month
+        self._put("results", (idx, e.id, e.office, task, target, e.time, year, (month - 1) // 3 + 1, event,
                               _json(cats), _text(r.get("remarks")), kind, "current", None, None,
-                              None, None, _json(e.body)))
+                              None, None, _json(e.body), month))
 
     def on_fact(self, fact: Any) -> None:
         """Sink for the workflow rule's per-publication deadline judgements (never stored there)."""

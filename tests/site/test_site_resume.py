@@ -213,11 +213,11 @@ def test_a_result_push_rewrites_its_month_of_results_only(county, tmp_path, monk
     last = max(i for i, t in enumerate(types) if t == kind)
     ledger, out = tmp_path / "ledger", tmp_path / "out"
     cut(county.ledger, ledger, last)
-    run(ledger, out)
+    run(ledger, out, PUBLISHER_PAGE_SIZE=1)  # a page per row: many pages of results and office entries
     stamps = mtimes(out)
     shutil.rmtree(ledger)
     shutil.copytree(county.ledger, ledger)
-    run(ledger, out)
+    run(ledger, out, PUBLISHER_PAGE_SIZE=1)
     m = LOG_LINE_RE.match(lines[last])
     entry = _json.loads((county.ledger / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json").read_text("utf-8"))
     month = f"data/2026/results-{cst_date(entry['time'])[5:7]}."
@@ -229,6 +229,10 @@ def test_a_result_push_rewrites_its_month_of_results_only(county, tmp_path, monk
         others = [k for k in months if not k.startswith(month)]
         assert others and len(months) > len(others), (month, months)
         assert all(after[k] == stamps[k] for k in others), "a month the push did not reach was rewritten"
-    run(ledger, tmp_path / "fresh", PUBLISHER_FULL_VERIFY=True)
+    listing = sorted(k for k in after if k.startswith(("results/2026/", "office/scjgj/entries/")))
+    kept = [k for k in listing if after[k] == stamps.get(k)]
+    assert len(listing) >= 10 and kept and len(kept) < len(listing) - 2, (listing, kept)  # pages before the push kept
+    assert "results/2026/index.html" not in kept  # the first page shows the total
+    run(ledger, tmp_path / "fresh", PUBLISHER_FULL_VERIFY=True, PUBLISHER_PAGE_SIZE=1)
     a, b = files(out), files(tmp_path / "fresh")
     assert sorted(set(a) ^ set(b)) == [] and [k for k in a if a[k] != b[k]] == []

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC
 from itertools import islice
 from pathlib import Path
@@ -214,6 +214,28 @@ def write_home(loaded: Loaded, r: Renderer) -> None:
 
 # ------------------------------------------------------------------------------ offices
 
+def seen_pages(n: int, pages: int) -> int:
+    """The page count page ``n`` of an append-only listing shows: the total on the first page,
+    at most two pages ahead on the others. Why: a push appends rows to the last pages; if every
+    page linked to the last one, every page of a year's results (thousands in a province) would
+    change with every push that adds a page."""
+    return pages if n == 1 else min(pages, n + 2)
+
+
+def stale_pages(r: Renderer, count_before: int, moved: list[int], size: int, pages: int) -> set[int] | None:
+    """Pages of an append-only listing (rows in log order, ``size`` a page) that a push can have
+    changed, or None when the build has no dirty set (every page is computed). ``count_before``:
+    the rows before the push's first new row; ``moved``: positions of earlier rows it changed (a
+    corrected result). The first page shows the total; the pages from two before the previous
+    last one (their links, see seen_pages) to the end may gain rows or links."""
+    if r.dirty is None:
+        return None
+    old_pages = max(1, math.ceil(count_before / size))
+    out = {1, *range(max(1, old_pages - 2), pages + 1)}
+    out.update(pos // size + 1 for pos in moved)
+    return out
+
+
 def write_offices(loaded: Loaded, r: Renderer, size: int) -> None:
     ix = loaded.index
     rows = []
@@ -243,10 +265,30 @@ def write_offices(loaded: Loaded, r: Renderer, size: int) -> None:
         if r.dirty is not None and not r.dirty.office(o["code"]):  # no new entry of this office
             if r.keep(*(urls.office_entries(o["code"], n) for n in range(1, pages + 1))):
                 continue
-        stream = ix.it("SELECT * FROM entries WHERE office=? ORDER BY idx", o["code"])
-        for n, block in enumerate(chunks(stream, size), 1):
+        stale = None
+        if r.dirty is not None:  # an office's entries only grow: the pages before the push stay
+            before = ix.scalar("SELECT count(*) FROM entries WHERE office=? AND idx<?", o["code"], r.dirty.since)
+            stale = stale_pages(r, before, [], size, pages)
+        if stale is None:
+            stream = ix.it("SELECT * FROM entries WHERE office=? ORDER BY idx", o["code"])
+            blocks: Iterable[tuple[int, list[Any]]] = enumerate(chunks(stream, size), 1)
+        else:
+            blocks = _pages_of(r, stale, pages, [urls.office_entries(o["code"], n) for n in range(1, pages + 1)],
+                               lambda n, code=o["code"]: ix.q("SELECT * FROM entries WHERE office=? ORDER BY idx "
+                                                              "LIMIT ? OFFSET ?", code, size, (n - 1) * size))
+        for n, block in blocks:
             r.page(urls.office_entries(o["code"], n), "office_entries", office=o, rows=block,
-                   page=n, pages=pages, base=urls.office_entries(o["code"]))
+                   page=n, pages=seen_pages(n, pages), base=urls.office_entries(o["code"]))
+
+
+def _pages_of(r: Renderer, stale: set[int], pages: int, paths: list[str],
+              rows: Callable[[int], list[Any]]) -> Iterator[tuple[int, list[Any]]]:
+    """(page, rows) of the pages to compute: the stale ones, and any other the previous build's
+    file of which cannot be kept (Renderer.keep checks the file and the facts it read)."""
+    for n in range(1, pages + 1):
+        if n not in stale and r.keep(paths[n - 1]):
+            continue
+        yield n, list(rows(n))
 
 
 # ------------------------------------------------------------------------------ items, plans
@@ -460,10 +502,37 @@ def write_results(loaded: Loaded, r: Renderer, size: int) -> None:
     for y in years:
         filters = write_result_shards(ix, r, y["year"])
         pages = max(1, math.ceil(y["n"] / size))
-        stream = (result_view(x) for x in ix.it(RESULT_COLS + " WHERE r.year=? ORDER BY r.idx", y["year"]))
-        for n, block in enumerate(chunks(stream, size), 1):
+        stale = _stale_result_pages(ix, r, y["year"], size, pages, filters)
+        if stale is None:
+            stream = (result_view(x) for x in ix.it(RESULT_COLS + " WHERE r.year=? ORDER BY r.idx", y["year"]))
+            blocks: Iterable[tuple[int, list[Any]]] = enumerate(chunks(stream, size), 1)
+        else:
+            blocks = _pages_of(r, stale, pages, [urls.results_year(y["year"], n) for n in range(1, pages + 1)],
+                               lambda n, year=y["year"]: [result_view(x) for x in ix.q(
+                                   RESULT_COLS + " WHERE r.year=? ORDER BY r.idx LIMIT ? OFFSET ?", year, size, (n - 1) * size)])
+        for n, block in blocks:
             r.page(urls.results_year(y["year"], n), "results_year", year=y["year"], rows=block, page=n,
-                   pages=pages, base=urls.results_year(y["year"]), filters=filters)
+                   pages=seen_pages(n, pages), base=urls.results_year(y["year"]), filters=filters)
+
+
+def _stale_result_pages(ix: SiteIndex, r: Renderer, year: int, size: int, pages: int,
+                        filters: dict[str, Any]) -> set[int] | None:
+    """The pages of a year's results a push can have changed (stale_pages): those its new results
+    land on and those of the results it corrected or withheld; None (all) when there is no dirty
+    set or the filter form every page carries changed (a new office or category)."""
+    if r.incremental is None:
+        return None
+    from .incremental import digest
+
+    key, was = digest(filters), (r.incremental.recall("results-filters") or {}).get(str(year))
+    r.incremental.state.setdefault("results-filters", {})[str(year)] = key
+    if r.dirty is None or key != was:
+        return None
+    since = r.dirty.since
+    before = ix.scalar("SELECT count(*) FROM results WHERE year=? AND idx<?", year, since)
+    moved = [ix.scalar("SELECT count(*) FROM results WHERE year=? AND idx<?", year, row[0])
+             for row in ix.q("SELECT idx FROM results WHERE year=? AND idx<? AND superseded_by>=?", year, since, since)]
+    return stale_pages(r, before, moved, size, pages)
 
 
 def write_task_shard(ix: SiteIndex, r: Renderer, year: int) -> dict[str, Any]:

@@ -187,6 +187,7 @@ def test_a_file_changed_in_the_output_is_written_again(county, tmp_path, monkeyp
     t = county.joint_task
     (out / f"task/{t}/results.csv").write_text("\ufeff伪造的结果\n", "utf-8")  # a forged download
     (out / "data/2026/results.json").write_text("[]\n", "utf-8")
+    (out / "filter/results/2026/scjgj.json").write_text("[]", "utf-8")  # a result filter shard emptied
     proof = sorted((out / "proofs").glob("*.json"))[3]
     proof.unlink()
     (out / f"verify/data/{t}/pop/index.json").unlink()
@@ -229,6 +230,8 @@ def test_a_result_push_rewrites_its_month_of_results_only(county, tmp_path, monk
         others = [k for k in months if not k.startswith(month)]
         assert others and len(months) > len(others), (month, months)
         assert all(after[k] == stamps[k] for k in others), "a month the push did not reach was rewritten"
+        shards = [k for k in after if k.startswith("filter/results/2026/")]
+        assert len(shards) > 1 and any(after[k] == stamps[k] for k in shards), "every office's filter shard rewritten"
     listing = sorted(k for k in after if k.startswith(("results/2026/", "office/scjgj/entries/")))
     kept = [k for k in listing if after[k] == stamps.get(k)]
     assert len(listing) >= 10 and kept and len(kept) < len(listing) - 2, (listing, kept)  # pages before the push kept

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import math
+import os
 from collections.abc import Callable, Iterable, Iterator
 from datetime import UTC
 from itertools import islice
@@ -553,32 +554,64 @@ def write_task_shard(ix: SiteIndex, r: Renderer, year: int) -> dict[str, Any]:
 def write_result_shards(ix: SiteIndex, r: Renderer, year: int) -> dict[str, Any]:
     """filter/results/<year>/<office>.json: compact rows for the filter script on the results
     pages (one shard per office, so filtering by office reads one small file). Returns the
-    offices, categories and lateness values present, for the filter form."""
+    offices, categories and lateness values present, for the filter form.
+
+    With a dirty set, an office none of whose results of the year a push added or replaced keeps
+    its shard (if the file is still the one written) and the summary remembered for it: a push
+    of a province's results rewrites the shards of the offices that published, not the year."""
+    memory, dirty = r.incremental, r.dirty
+    old = ((memory.recall("result-shards") or {}).get(str(year)) or {}) if memory is not None else {}
+    touched = None
+    if dirty is not None and memory is not None:
+        touched = {o for (o,) in ix.q("SELECT DISTINCT office FROM results WHERE year=? AND "
+                                      "(idx>=? OR superseded_by>=?)", year, dirty.since, dirty.since)}
+    now: dict[str, Any] = {}
     offices: dict[str, int] = {}
     cats: dict[str, dict[str, str]] = {}
     lateness: set[str] = set()
+    for (office,) in ix.q("SELECT DISTINCT office FROM results WHERE year=? ORDER BY office", year):
+        path = f"filter/results/{year}/{office}.json"
+        summary = old.get(office) if touched is not None and office not in touched else None
+        if summary is not None and safe_seg(office):
+            try:
+                st = os.stat(r.output / path)
+                fresh = [st.st_size, st.st_mtime_ns] == summary[3]
+            except OSError:
+                fresh = False
+            summary = summary if fresh else None
+        if summary is None:
+            summary = _result_shard(ix, r, year, office, path)
+        now[office] = summary
+        if safe_seg(office):
+            offices[office] = summary[0]
+        for code, label in summary[1]:
+            cats.setdefault(code, label)
+        lateness.update(summary[2])
+    if memory is not None:
+        memory.state.setdefault("result-shards", {})[str(year)] = {o: v for o, v in now.items() if safe_seg(o)}
+    return {"offices": sorted(offices), "categories": sorted(cats.items()), "lateness": sorted(lateness)}
+
+
+def _result_shard(ix: SiteIndex, r: Renderer, year: int, office: str, path: str) -> list[Any]:
+    """One office's shard written (when its code is a safe path segment); returns its summary:
+    [rows, [[category, labels] in first-seen order], [lateness values], [size, mtime] or None]."""
+    cats: dict[str, dict[str, str]] = {}
+    lateness: set[str] = set()
     shard: list[list[Any]] = []
-    current: str | None = None
-
-    def flush() -> None:
-        if current is not None and safe_seg(current):
-            r.write_text(f"filter/results/{year}/{current}.json",
-                         json.dumps(shard, ensure_ascii=False, separators=(",", ":")))
-            offices[current] = len(shard)
-
-    for row in ix.it(RESULT_COLS + " WHERE r.year=? ORDER BY r.office, r.idx", year):
+    for row in ix.it(RESULT_COLS + " WHERE r.year=? AND r.office=? ORDER BY r.idx", year, office):
         v = result_view(row)
-        if v["office"] != current:
-            flush()
-            current, shard = v["office"], []
         for code, zh, en in zip(v["codes"], v["labels"]["zh"], v["labels"]["en"]):
             cats.setdefault(str(code), {"zh": zh, "en": en})
         lateness.add(v["lateness"])
         shard.append([v["target_id"] if v["target_link"] else None, v["target_name"], v["task_id"] if v["task_link"] else None,
                       v["completed"], cst_date(v["published"]), [str(c) for c in v["codes"]],
                       v["lateness"], 1 if v["superseded"] else 0, v["kind"]])
-    flush()
-    return {"offices": sorted(offices), "categories": sorted(cats.items()), "lateness": sorted(lateness)}
+    stat = None
+    if safe_seg(office):
+        r.write_text(path, json.dumps(shard, ensure_ascii=False, separators=(",", ":")))
+        st = os.stat(r.output / path)
+        stat = [st.st_size, st.st_mtime_ns]
+    return [len(shard), [[c, label] for c, label in cats.items()], sorted(lateness), stat]
 
 
 # ------------------------------------------------------------------------------ companies

@@ -118,3 +118,26 @@ def test_site_copies_only_layout_files(f, tmp_path):
     assert not any(p.is_symlink() for p in dest.rglob("*"))
     assert "log key passphrase" not in "".join(p.read_text("utf-8", "replace") for p in dest.rglob("*") if p.is_file())
     assert info["checkpoints"] == ["0000000004.note"]
+
+
+def test_site_copy_again_keeps_links_relinks_what_changed_and_never_a_stray_file(f, tmp_path):
+    """The next build's copy finds the previous links by their listings: they stay, a file the
+    output holds as a copy (not a link) is linked again, and a stray file linked into the output
+    by hand is still not counted as ledger data."""
+    from types import SimpleNamespace
+
+    from publisher.site.downloads import copy_ledger
+
+    dest = tmp_path / "site-ledger"
+    first = copy_ledger(SimpleNamespace(ledger=LedgerDir(f.root)), dest)
+    entry = next((f.root / "entries" / "scjgj").glob("*.json"))
+    out_entry = dest / entry.relative_to(f.root)
+    out_entry.unlink()
+    out_entry.write_bytes(entry.read_bytes())  # same bytes, not a link any more
+    (f.root / "entries" / "scjgj" / "README").write_text("stray")
+    os.link(f.root / "entries" / "scjgj" / "README", dest / "entries" / "scjgj" / "README")
+    again = copy_ledger(SimpleNamespace(ledger=LedgerDir(f.root)), dest)
+    assert again == first
+    for p in f.root.rglob("*.json"):
+        q = dest / p.relative_to(f.root)
+        assert q.stat().st_ino == p.stat().st_ino, q

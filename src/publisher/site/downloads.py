@@ -125,16 +125,37 @@ def _link_or_copy(src: Path, dst: Path) -> None:
         shutil.copyfile(src, dst)
 
 
+def _linked_already(src_dir: Path, dest_dir: Path) -> set[str]:
+    """Names of the regular files of ``src_dir`` that ``dest_dir`` already holds as hard links to
+    them (same device, same inode, from the directory listings alone). Why: an incremental build
+    copies a province's million entry files again; all but the push's are the previous build's
+    links, and telling them by their listings costs no system call per file. A name whose
+    layout rule changed cannot be among them: a code change gives a full build."""
+    try:
+        if os.stat(src_dir).st_dev != os.stat(dest_dir).st_dev:
+            return set()
+        with os.scandir(dest_dir) as it:
+            there = {e.name: e.inode() for e in it if e.is_file(follow_symlinks=False)}
+        with os.scandir(src_dir) as it:
+            return {e.name for e in it if e.is_file(follow_symlinks=False) and there.get(e.name) == e.inode()}
+    except OSError:
+        return set()
+
+
 def _layout_file(src: Path, rel: str) -> bool:
     """Only regular files at layout paths are published: never a symlink (it would copy whatever
     it points at), a FIFO, or a stray file (docs/spec/80-git.md §8.2 layout)."""
-    from ..gitops.rules import classify
-
     try:
         regular = stat.S_ISREG(os.lstat(src / rel).st_mode)
     except OSError:
         return False
-    return regular and classify(rel).kind in ("trust", "log", "entry", "blob", "checkpoint")
+    return regular and _layout_name(rel)
+
+
+def _layout_name(rel: str) -> bool:
+    from ..gitops.rules import classify
+
+    return classify(rel).kind in ("trust", "log", "entry", "blob", "checkpoint")
 
 
 def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
@@ -152,10 +173,15 @@ def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
         for dirpath, _dirnames, filenames in os.walk(base):  # never descends into symlinked directories
             rel = Path(dirpath).relative_to(src)
             (dest / rel).mkdir(parents=True, exist_ok=True)
+            linked = _linked_already(Path(dirpath), dest / rel)
             for fn in filenames:
-                if not _layout_file(src, f"{rel.as_posix()}/{fn}"):
+                if fn in linked:  # a regular file, already linked: only its name is checked
+                    if not _layout_name(f"{rel.as_posix()}/{fn}"):
+                        continue
+                elif _layout_file(src, f"{rel.as_posix()}/{fn}"):
+                    _link_or_copy(Path(dirpath) / fn, dest / rel / fn)
+                else:
                     continue
-                _link_or_copy(Path(dirpath) / fn, dest / rel / fn)
                 count += 1
                 entries += sub == "entries"
     checkpoints = sorted(p.name for p in (dest / "checkpoints").glob("*.note")) if (dest / "checkpoints").is_dir() else []

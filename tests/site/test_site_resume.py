@@ -188,6 +188,10 @@ def test_a_file_changed_in_the_output_is_written_again(county, tmp_path, monkeyp
     (out / f"task/{t}/results.csv").write_text("\ufeff伪造的结果\n", "utf-8")  # a forged download
     (out / "data/2026/results.json").write_text("[]\n", "utf-8")
     (out / "filter/results/2026/scjgj.json").write_text("[]", "utf-8")  # a result filter shard emptied
+    listed = sorted(p for p in (out / "company").glob("*/index.html") if 'id="never-inspected"' in p.read_text("utf-8"))
+    assert len(listed) > 3
+    for p in listed[::2]:  # never-inspected companies' pages (kept without their labels when clean)
+        p.write_text(p.read_text("utf-8").replace("<h1>", "<h1>假"), "utf-8")
     proof = sorted((out / "proofs").glob("*.json"))[3]
     proof.unlink()
     (out / f"verify/data/{t}/pop/index.json").unlink()

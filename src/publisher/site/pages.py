@@ -638,10 +638,14 @@ def write_listed_companies(loaded: Loaded, r: Renderer) -> None:
     ix = loaded.index
     active, listed_in = _active(ix), _listed_in(ix)
     dirty = r.dirty
+    shapes: dict[tuple, Any] = {}  # a company's raw fields -> the shape of its page (its skeleton)
     for tg in ix.it("SELECT * FROM targets ORDER BY id"):
         if tg["id"] not in active and safe_seg(tg["id"]):
-            write_listed_company(r, tg, _listed(listed_in, tg), tg["listed"],
-                                 clean=dirty is not None and not dirty.target(tg["id"]))
+            clean = dirty is not None and not dirty.target(tg["id"])
+            raw = (tg["kind"], tg["region"], tg["industry"], tg["risk"], tg["listed"])
+            if clean and raw in shapes and r.keep_stamped(urls.company(tg["id"]), "company_listed", shapes[raw]):
+                continue
+            shapes[raw] = write_listed_company(r, tg, _listed(listed_in, tg), tg["listed"], clean=clean)
 
 
 def write_companies(loaded: Loaded, r: Renderer) -> None:
@@ -682,9 +686,9 @@ def write_companies(loaded: Loaded, r: Renderer) -> None:
                inspected=True, searchable=since([x["idx"] for x in results + drawn + noncoop]))
 
 
-def write_listed_company(r: Renderer, tg: Any, listed: Any, snapshot: Any, clean: bool = False) -> None:
+def write_listed_company(r: Renderer, tg: Any, listed: Any, snapshot: Any, clean: bool = False) -> Any:
     """A never-inspected company's page, stamped from a once-rendered template (there are tens
-    of thousands of these; see Renderer.stamped)."""
+    of thousands of these; see Renderer.stamped). Returns its shape (which skeleton it used)."""
     v = target_view(tg, tg["name"] or tg["id"])
     values = {"id": v["id"], "name": v["name"], "path": urls.company(tg["id"])}
     slot = r.slot
@@ -697,6 +701,7 @@ def write_listed_company(r: Renderer, tg: Any, listed: Any, snapshot: Any, clean
             values[f"{key}_zh"], values[f"{key}_en"] = label["zh"], label["en"]
     shape = (tuple(k for k in ("kind", "region", "industry", "risk") if k in shown), snapshot)
     r.stamped(urls.company(tg["id"]), "company_listed", shape, values, clean=clean, target=shown, listed=listed)
+    return shape
 
 
 def target_view(tg: Any, name: str) -> dict[str, Any]:

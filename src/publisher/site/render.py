@@ -204,6 +204,30 @@ class Renderer:
             self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
             self.pages_written += 1
 
+    def keep_stamped(self, path: str, template: str, shape: Any) -> bool:
+        """Keep a stamped page in every language without its values (the dirty set says they did
+        not change): only once this build has rendered the skeleton of ``shape`` and found it
+        the previous build's, and the files are the ones written (Manifest.keepable). False
+        leaves the page to :meth:`stamped`. Why: a province has half a million never-inspected
+        companies; computing each one's labels only to keep its page was most of a push."""
+        m = self.incremental
+        if m is None or self.dirty is None:
+            return False
+        todo = []
+        for lang in urls.LANGS:
+            name = urls.page_file(path, lang)
+            if not self._skeleton_same.get((template, shape, lang, urls.root_of(name))):
+                return False
+            old = m.keepable(name, lang, self.common[lang])
+            if old is None:
+                return False
+            todo.append((lang, name, old))
+        for lang, name, old in todo:
+            m.kept_page(name, old)
+            self._sitemap.write(f"{self.public_url}{urls.lang_prefix(lang)}{path}\n")
+            self.pages_written += 1
+        return True
+
     def _same_skeleton(self, key: Any, parts: list[str]) -> bool:
         """Whether a stamped page skeleton is the previous build's (remembered by its digest)."""
         import hashlib

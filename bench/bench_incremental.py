@@ -168,13 +168,13 @@ def main() -> int:
         shutil.copytree(a.ledger, work / "ledger")
         a.ledger, before = work / "ledger", work / "ledger"
         unpush(before, work / "aside", a.cut)
-    elif a.in_place:
-        sys.exit("--in-place does not combine with --again")
+    elif a.in_place:  # the working copy kept by the first run, restored after its previous push
+        a.ledger, before = work / "ledger", work / "ledger"
     if before is None:
         before = work / "before"
         if not again:
             cut(a.ledger, before, a.cut)
-    size = sum(1 for _ in open(before / "log"))
+    size = a.cut if a.in_place else sum(1 for _ in open(before / "log"))
     search = not a.no_search
     print(f"# incremental build benchmark — {os.cpu_count()} CPUs, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, "
           f"load {'/'.join(f'{x:.1f}' for x in os.getloadavg())}")

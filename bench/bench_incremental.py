@@ -185,6 +185,12 @@ def main() -> int:
         for d in (out, cache, work / "fresh", work / "cache-full"):
             shutil.rmtree(d, ignore_errors=True)
         shutil.copytree(work / "out.prev", out, symlinks=True)
+        if a.in_place:  # the previous build linked the published ledger files to the working copy's
+            for src in (work / "ledger").rglob("*"):
+                dst = out / "ledger" / src.relative_to(work / "ledger")
+                if src.is_file() and dst.is_file():
+                    dst.unlink()
+                    os.link(src, dst)
         shutil.copytree(work / "cache.prev", cache, symlinks=True)
         prev = json.loads((work / "prev.json").read_text())
     else:

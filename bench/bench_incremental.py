@@ -29,6 +29,7 @@ import tempfile
 import time
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -47,34 +48,14 @@ def cut(src: Path, dst: Path, size: int) -> None:
             p.unlink()
 
 
-def unpush(led: Path, aside: Path, size: int) -> None:
-    """``led`` as it was at log size ``size``, in place (the push's entry files, later checkpoints
-    and the whole log moved to ``aside``): the previous build and the push then read the same
-    directory, as a CI runner's working copy after ``git pull`` (a build of another directory would
-    find every published ledger file linked from elsewhere and link it again)."""
-    from publisher.core.verifier import LOG_LINE_RE
+def _province() -> Any:
+    """bench_province.py as a module (its unpush/repush: the push moved aside and back in place)."""
+    import importlib.util
 
-    lines = (led / "log").read_text("utf-8").splitlines(keepends=True)
-    (aside / "checkpoints").mkdir(parents=True)
-    os.replace(led / "log", aside / "log")
-    (led / "log").write_text("".join(lines[:size]), "utf-8")
-    for line in lines[size:]:
-        m = LOG_LINE_RE.match(line.rstrip("\n"))
-        d = aside / "entries" / m.group(1)
-        d.mkdir(parents=True, exist_ok=True)
-        os.replace(led / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json", d / f"{int(m.group(2)):08d}.json")
-    for p in (led / "checkpoints").glob("*.note"):
-        if int(p.stem) > size:
-            os.replace(p, aside / "checkpoints" / p.name)
-
-
-def repush(led: Path, aside: Path) -> None:
-    for p in sorted((aside / "entries").rglob("*.json")):
-        os.replace(p, led / "entries" / p.parent.name / p.name)
-    for p in (aside / "checkpoints").glob("*.note"):
-        os.replace(p, led / "checkpoints" / p.name)
-    os.replace(aside / "log", led / "log")
-    shutil.rmtree(aside)
+    spec = importlib.util.spec_from_file_location("bench_province", REPO / "bench" / "bench_province.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)  # type: ignore[union-attr]
+    return mod
 
 
 def pushed(full: Path, size: int) -> Counter:
@@ -167,7 +148,7 @@ def main() -> int:
     if a.in_place and not again:
         shutil.copytree(a.ledger, work / "ledger")
         a.ledger, before = work / "ledger", work / "ledger"
-        unpush(before, work / "aside", a.cut)
+        _province().unpush(before, work / "aside", a.cut)
     elif a.in_place:  # the working copy kept by the first run, restored after its previous push
         a.ledger, before = work / "ledger", work / "ledger"
     if before is None:
@@ -196,7 +177,7 @@ def main() -> int:
     else:
         prev = run(before, out, cache, False, search)
         if a.in_place:
-            repush(a.ledger, work / "aside")
+            _province().repush(a.ledger, work / "aside")
         if a.work:
             shutil.copytree(out, work / "out.prev", symlinks=True)
             shutil.copytree(cache, work / "cache.prev", symlinks=True)

@@ -214,13 +214,14 @@ def cut_before_push(full: Path) -> int:
     return size
 
 
-def unpush(full: Path, aside: Path) -> None:
-    """``full`` as it was before the push, in place: the last PUSH entry files and the later
-    checkpoints moved to ``aside``, the log cut (``repush`` undoes it)."""
+def unpush(full: Path, aside: Path, size: int | None = None) -> None:
+    """``full`` as it was before the push, in place: the entry files after log size ``size``
+    (default: the last PUSH) and the later checkpoints moved to ``aside``, the log cut
+    (``repush`` undoes it; bench_incremental.py --in-place uses both)."""
     from publisher.core.verifier import LOG_LINE_RE
 
     lines = (full / "log").read_text("ascii").splitlines(keepends=True)
-    size = len(lines) - PUSH
+    size = len(lines) - PUSH if size is None else size
     shutil.rmtree(aside, ignore_errors=True)
     (aside / "checkpoints").mkdir(parents=True)
     (aside / "log").write_text("".join(lines), "ascii")

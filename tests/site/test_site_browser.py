@@ -148,3 +148,21 @@ def test_search_merges_index_shards(sharded_site, sharded_server, county, page):
     hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.href)")
     assert any(f"/company/{uscc}/#r-" in h for h in hrefs), hrefs
     assert page.errors == []
+
+
+def test_downloads_page_gives_each_months_results_on_a_phone(browser, server, screenshots):
+    """Result downloads are per month of publication: on a phone the year's row opens to one
+    line per month whose Excel, CSV and JSON links all fetch, and the year's CSV/JSON remain."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844})
+    pg = ctx.new_page()
+    pg.goto(urljoin(server, "downloads/"))
+    pg.click("details.months summary")
+    links = pg.eval_on_selector_all("details.months a", "as => as.map(a => [a.textContent, a.href])")
+    assert len(links) >= 6 and {t for t, _ in links} == {"Excel 表格", "CSV 表格", "JSON 数据"}
+    for _, href in links + [("", urljoin(server, "data/2026/results.csv"))]:
+        r = pg.request.get(href)
+        assert r.status == 200 and len(r.body()) > 100, href
+    assert pg.is_visible("details.months li") and "月（" in pg.inner_text("details.months")
+    pg.screenshot(path=str(screenshots / "downloads-phone.png"), full_page=True)
+    assert pg.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 1
+    ctx.close()

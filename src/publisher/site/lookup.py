@@ -266,9 +266,14 @@ def _emit_bucket(db: sqlite3.Connection, out: Path, b: int, touched: set[str] | 
     key, files = 0, 0
     d = out / "g" / str(b)
     made: set[str] = set()
+    inline: dict[str, list[list[Any]]] = {}  # the bucket's short lists, in one query
+    for gram, cid, name, n in db.execute(
+            "SELECT p.gram, c.id, c.name, c.n FROM g JOIN p ON p.gram=g.gram JOIN c ON c.num=p.num "
+            "WHERE g.b=? AND g.n<=? ORDER BY p.gram, c.len, c.name, c.id", (b, INLINE)):
+        inline.setdefault(gram, []).append([cid, name, n])
     for gram, n in db.execute("SELECT gram, n FROM g WHERE b=? ORDER BY gram", (b,)).fetchall():
         if n <= INLINE:
-            counts[gram] = [n, [list(r) for r in db.execute(POSTINGS, (gram,))]]
+            counts[gram] = [n, inline.get(gram, [])]
             continue
         counts[gram] = [n, key]
         if touched is None or gram in touched:

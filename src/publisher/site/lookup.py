@@ -144,7 +144,7 @@ def _kept_db(memory: Any) -> tuple[Path, dict[str, Any]] | None:
 
 
 SCRATCH = ("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
-           "CREATE TABLE c(num INTEGER PRIMARY KEY, id TEXT UNIQUE, name TEXT, n INT, len INT, norm TEXT);"
+           "CREATE TABLE c(num INTEGER PRIMARY KEY, id TEXT UNIQUE, name TEXT, n INT, len INT, norm TEXT, ih INT);"
            "CREATE TABLE p(gram TEXT, num INT, h INT);")
 # g: every gram with its bucket and list length, so that an update derives a bucket's count file
 # and a gram's pages from the scratch index alone (never from the files it wrote before).
@@ -165,15 +165,15 @@ def _write(ix: Any, out: Path, scratch: Path) -> dict[str, int]:
     buf_p: list[tuple] = []
     for cid, name, n in companies(ix):
         norm = normalize(name)
-        buf_c.append((count, cid, name, n, len(norm), norm))
+        buf_c.append((count, cid, name, n, len(norm), norm, _fnv(normalize(cid))))
         buf_p.extend((g, count, _fnv(g)) for g in grams(name))
         count += 1
         if len(buf_p) > 50_000:
-            db.executemany("INSERT INTO c VALUES (?,?,?,?,?,?)", buf_c)
+            db.executemany("INSERT INTO c VALUES (?,?,?,?,?,?,?)", buf_c)
             db.executemany("INSERT INTO p VALUES (?,?,?)", buf_p)
             buf_c.clear()
             buf_p.clear()
-    db.executemany("INSERT INTO c VALUES (?,?,?,?,?,?)", buf_c)
+    db.executemany("INSERT INTO c VALUES (?,?,?,?,?,?,?)", buf_c)
     db.executemany("INSERT INTO p VALUES (?,?,?)", buf_p)
     db.executescript(GRAMS)
     n_grams = db.execute("SELECT count(DISTINCT gram) FROM p").fetchone()[0]
@@ -329,7 +329,7 @@ def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str
             norm = normalize(name)
             num = old[cid][0] if cid in old else nxt
             nxt += cid not in old
-            db.execute("INSERT INTO c VALUES (?,?,?,?,?,?)", (num, cid, name, n, len(norm), norm))
+            db.execute("INSERT INTO c VALUES (?,?,?,?,?,?,?)", (num, cid, name, n, len(norm), norm, _fnv(normalize(cid))))
             g = grams(name)
             for x in g:
                 delta[x] = delta.get(x, 0) + 1
@@ -356,10 +356,14 @@ def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str
             files += _emit_bucket(db, out, b, None if shift else touched, old_n)
         id_buckets = {gram_hash(i, buckets) for i in touched_ids}
         ids: dict[int, dict[str, Any]] = {b: {} for b in id_buckets}
-        for cid, name, n in db.execute("SELECT id, name, n FROM c ORDER BY id"):
-            b = gram_hash(normalize(cid), buckets)
-            if b in ids:
-                ids[b][normalize(cid)] = [name, n]
+        db.execute("CREATE TEMP TABLE IF NOT EXISTS want(b INTEGER PRIMARY KEY)")
+        db.execute("DELETE FROM want")
+        db.executemany("INSERT INTO want VALUES (?)", [(b,) for b in id_buckets])
+        # ih: FNV-1a of the normalised id, so its bucket is ih mod B (B a power of two): the id
+        # files a push reaches are read by the database, not by hashing every company's id here
+        for cid, name, n in db.execute("SELECT id, name, n FROM c WHERE (ih & ?) IN (SELECT b FROM want) ORDER BY id",
+                                       (buckets - 1,)):
+            ids[gram_hash(normalize(cid), buckets)][normalize(cid)] = [name, n]
         for b, d in ids.items():
             _put(out / "id" / f"{b}.json", d)
         _dump(out / "meta.json", {"v": 1, "buckets": buckets, "page": PAGE, "companies": count})

@@ -176,3 +176,56 @@ def test_an_edited_page_list_is_a_failure_naming_the_rows(vsite, tmp_path):
     bad = " ".join(x["en"] for x in s13["lines"] if x["status"] == "bad")
     assert f"lacks verified rows: {victim}" in bad and f"has rows that were not selected: {friend}" in bad
     assert "task/T-JOINT/index.html" in bad and "en/task" not in bad  # the English page was not edited
+
+
+def test_a_task_file_proves_against_the_first_checkpoint_covering_it(vsite, vledger):
+    """Format 2 (spec §9.2): the proofs are against the first checkpoint covering every listed
+    entry, so later pushes (new checkpoints) leave the file as it is; ``consistency`` names the
+    site's proof from that checkpoint to the newest one."""
+    sizes = sorted(int(p.stem) for p in (vledger.root / "checkpoints").glob("*.note"))
+    trust = json.loads((vledger.root / "trust.json").read_text("utf-8"))
+    vk = Verifier.from_vkey(trust["log_vkey"])
+    earlier = 0
+    for t in load(vsite, "verify/data/index.json")["tasks"]:
+        d = load(vsite, f"verify/data/{t['task']}.json")
+        assert d["format"] == 2
+        refs = [d["entries"]["commit"], *[d["entries"][k] for k in ("lock", "reveal") if d["entries"][k]],
+                *d["entries"]["replace"], *[k["register"] for k in d["keys"]],
+                *[k["revoke"] for k in d["keys"] if k["revoke"]]]
+        last = max(r["index"] for r in refs)
+        want = next((s for s in sizes if s > last), sizes[-1])
+        assert d["checkpoint"]["size"] == want, t["task"]
+        earlier += want < sizes[-1]
+        c = load(vsite, d["checkpoint"]["consistency"])
+        assert c["from"]["tree_size"] == want and c["to"]["tree_size"] == sizes[-1]
+        newest = open_checkpoint((vsite / c["to"]["checkpoint"]).read_text("utf-8"), vk)
+        cp = open_checkpoint((vsite / d["checkpoint"]["url"]).read_text("utf-8"), vk)
+        assert merkle.verify_consistency(cp.size, newest.size, cp.root, newest.root,
+                                         [b64decode(p) for p in c["proof"]])
+    assert earlier, "no task proven against an earlier checkpoint: the rule is not exercised"
+
+
+def test_the_page_checks_the_task_checkpoint_against_the_newest(vsite, tmp_path):
+    """Step 10 reaches the portal's newest checkpoint through proofs/consistency/: a changed
+    proof is a failure (a fork or a rewrite), a missing one only a warning."""
+    import shutil
+
+    node = need_node()
+    site = tmp_path / "site"
+    shutil.copytree(vsite, site)
+    task = next(t["task"] for t in load(site, "verify/data/index.json")["tasks"]
+                if load(site, f"verify/data/{t['task']}.json")["entries"]["lock"] is not None
+                and load(site, load(site, f"verify/data/{t['task']}.json")["checkpoint"]["consistency"])["proof"])
+    rep, steps = _run(node, site, task)
+    assert steps[10]["status"] == "pass"
+    assert any("consistent with the portal's newest checkpoint" in x["en"] for x in steps[10]["lines"])
+    path = site / load(site, f"verify/data/{task}.json")["checkpoint"]["consistency"]
+    c = json.loads(path.read_text("utf-8"))
+    c["proof"][0] = c["proof"][-1] if len(c["proof"]) > 1 else "A" * 43 + "="
+    path.write_text(json.dumps(c), "utf-8")
+    rep, steps = _run(node, site, task)
+    assert steps[10]["status"] == "fail" and "fork or rewrite" in steps[10]["reason"]["en"]
+    path.unlink()
+    rep, steps = _run(node, site, task)
+    assert steps[10]["status"] == "pass"
+    assert any(x["status"] == "warn" and "cannot be read" in x["en"] for x in steps[10]["lines"])

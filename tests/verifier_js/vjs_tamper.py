@@ -92,4 +92,10 @@ def resign(site: Path, task: str, role: str, mutate: Callable[[dict[str, Any]], 
             cc["proof"] = [b64encode(h) for h in tree.inclusion_proof(d["entries"]["commit"]["index"], cc["size"])]
             cc["consistency"] = [b64encode(h) for h in tree.consistency_proof(cc["size"], size)] if cc["size"] < size else []
         f.write_text(json.dumps(d, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+    for f in (site / "proofs" / "consistency").glob("*.json"):  # the site's proofs to the newest checkpoint
+        c = json.loads(f.read_text("utf-8"))
+        a, b = c["from"]["tree_size"], c["to"]["tree_size"]
+        c["from"]["root"], c["to"]["root"] = b64encode(tree.root(a)), b64encode(tree.root(b))
+        c["proof"] = [b64encode(h) for h in tree.consistency_proof(a, b)] if a < b else []
+        f.write_text(json.dumps(c, ensure_ascii=False, indent=1), encoding="utf-8")
     return e.id

@@ -33,7 +33,7 @@ PRAGMA journal_mode=OFF;
 PRAGMA synchronous=OFF;
 PRAGMA temp_store=FILE;
 CREATE TABLE entries(idx INTEGER PRIMARY KEY, office TEXT, seq INT, type TEXT, time TEXT,
-  id TEXT, year INT, ref TEXT);
+  id TEXT, year INT, ref TEXT, key TEXT);  -- key: the signing key's id
 CREATE TABLE offices(code TEXT PRIMARY KEY, name_zh TEXT, name_en TEXT, region TEXT,
   parent TEXT, idx INT, time TEXT, entry_id TEXT);
 CREATE TABLE keys(key_id TEXT PRIMARY KEY, office TEXT, public_key TEXT, valid_from TEXT,
@@ -165,7 +165,7 @@ class SiteIndex:
         year = china_date(entry.time).year
         ref = _first(b, "task", "task_id", "office", "result")
         self._put("entries", (idx, entry.office, entry.seq, entry.type, entry.time, entry.id, year,
-                              ref if isinstance(ref, str) else None))
+                              ref if isinstance(ref, str) else None, entry.key))
         self.stats.entries += 1
         self.stats.by_type[entry.type] = self.stats.by_type.get(entry.type, 0) + 1
         handler = getattr(self, "_on_" + entry.type.replace(".", "_"), None)

@@ -1,86 +1,20 @@
 """Inclusion proofs for every log entry, in bounded memory, written once per entry.
 
-Why on disk: ``publisher.core.merkle.MerkleTree`` keeps every level as a Python list (about
-2n hash objects); for a province log that is hundreds of MB. Here each level is a flat file of
-32-byte hashes, memory-mapped, and handed to MerkleTree's own proof code — so proofs are
-computed by the core, and each one is checked with ``merkle.verify_inclusion`` before use.
+The tree is site.logtree's (levels on disk, kept between builds and grown by a push); every
+proof is checked with ``merkle.verify_inclusion`` / ``verify_consistency`` before it is written.
 """
 
 from __future__ import annotations
 
 import json
-import mmap
 import os
 import shutil
-from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
 from ..core import merkle
 from ..core.canonical import b64encode
-
-
-class DiskLevel:
-    """A read-only sequence of 32-byte hashes stored back to back in one file."""
-
-    def __init__(self, path: Path):
-        self.path = path
-        self._f = open(path, "rb")
-        size = path.stat().st_size
-        self._n = size // merkle.HASH_SIZE
-        self._m = mmap.mmap(self._f.fileno(), 0, access=mmap.ACCESS_READ) if size else None
-
-    def __len__(self) -> int:
-        return self._n
-
-    def __getitem__(self, i: int) -> bytes:
-        if not 0 <= i < self._n:
-            raise IndexError(i)
-        o = i * merkle.HASH_SIZE
-        return self._m[o:o + merkle.HASH_SIZE]  # type: ignore[index]
-
-    def close(self) -> None:
-        if self._m is not None:
-            self._m.close()
-        self._f.close()
-
-
-class DiskMerkleTree(merkle.MerkleTree):
-    """MerkleTree whose levels live in files; proofs come from the parent class unchanged.
-
-    The level layout is the parent's: level k+1 holds node_hash(level k [2i], level k [2i+1])
-    for every complete pair (an odd last node is not carried up).
-    """
-
-    def __init__(self, leaf_hashes: Iterable[bytes], work: Path):  # noqa: D107 - no super(): levels on disk
-        work.mkdir(parents=True, exist_ok=True)
-        levels: list[DiskLevel] = []
-        path = work / "level-0"
-        with open(path, "wb") as f:
-            for h in leaf_hashes:
-                f.write(h)
-        level = DiskLevel(path)
-        levels.append(level)
-        k = 0
-        while len(level) > 1:
-            k += 1
-            path = work / f"level-{k}"
-            with open(path, "wb") as f:
-                for i in range(0, len(level) - 1, 2):
-                    f.write(merkle.node_hash(level[i], level[i + 1]))
-            level = DiskLevel(path)
-            levels.append(level)
-        self._levels = levels  # type: ignore[assignment]
-
-    def close(self) -> None:
-        for level in self._levels:
-            level.close()  # type: ignore[attr-defined]
-
-
-def log_leaves(entry_ids: Iterable[str]) -> Iterator[bytes]:
-    for eid in entry_ids:
-        yield merkle.leaf_hash(bytes.fromhex(eid))
-
+from .logtree import DiskMerkleTree, log_tree
 
 # ------------------------------------------------------------------ the site's proofs/ files
 
@@ -124,12 +58,8 @@ def write_proofs(loaded: Any, out: Path, work: Path, memory: Any = None) -> dict
                     f"{row[0]}.json" not in names for row in ix.it(
                         "SELECT id FROM entries WHERE idx >= ? AND idx < ?", a, c.size)):
                 have.discard((c.size, c.root.hex()))
-    ids = (row[0] for row in ix.it("SELECT id FROM entries WHERE idx < ? ORDER BY idx", latest.size))
-    tree = DiskMerkleTree(log_leaves(ids), work)
     written = 0
-    try:
-        if tree.root(latest.size) != latest.root:  # the verifier already checked this; belt and braces
-            raise RuntimeError("the log does not match the latest checkpoint")
+    with log_tree(loaded, work, memory) as tree:  # has the latest checkpoint's root (checked)
         a = 0
         for c in cps:
             if (c.size, c.root.hex()) not in have:
@@ -153,8 +83,6 @@ def write_proofs(loaded: Any, out: Path, work: Path, memory: Any = None) -> dict
                               "checkpoint": _checkpoint_file(latest.size)},
                        "proof": [b64encode(h) for h in proof]}
                 (out / consistency_file(c.size)).write_text(json.dumps(doc, ensure_ascii=False, indent=1), "utf-8")
-    finally:
-        tree.close()
     if memory is not None:
         memory.remember("proofs", {"done": sorted([c.size, c.root.hex()] for c in cps),
                                    "latest": [latest.size, latest.root.hex()]})

@@ -28,6 +28,7 @@ its inputs so repeated builds (tests) cost a file copy.
 
 from __future__ import annotations
 
+import contextlib
 import gzip
 import hashlib
 import json
@@ -50,12 +51,15 @@ from ..draw.filters import Filter
 from ..draw.population import PopulationScan
 from ..draw.strata import Classifier, parse_strata
 from .load import Loaded
-from .proofs import DiskMerkleTree, log_leaves
+from .logtree import log_tree
+from .proofs import consistency_file
 from .urls import safe_seg
 
 log = logging.getLogger(__name__)
 
-FORMAT = 1
+FORMAT = 1  # of a population index and list (9.5, 9.8)
+DATA_FORMAT = 2  # of a task's data file and verify/data/index.json (9.2): 2 = proofs against the task's checkpoint
+SUMMARY = ("task", "name", "status", "embargo_until")  # a task's line in verify/data/index.json
 CHUNK = 256  # leaves per population chunk (a power of two: every chunk is a tree node)
 GZ_MIN = 32 * 1024  # entry files above this size also get a gzip copy (a lock of 3,000 picks: 720 KB -> 60 KB)
 CACHE_BYTES = 64 * 1024 * 1024  # target snapshots up to this size are parsed once per build
@@ -137,42 +141,45 @@ def build_bundle(vdir: Path, outfile: Path) -> Path:
 
 # --------------------------------------------------------------------------- data files
 
-class _LogTree:
-    """The log's Merkle tree up to the latest checkpoint, built on first use (on disk)."""
+class _Plan:
+    """What a task's data file holds, found from the read-model alone (no tree, no file read):
+    enough to tell whether the file the previous build wrote still stands (``key``)."""
 
-    def __init__(self, loaded: Loaded, work: Path):
-        self.loaded = loaded
-        self.work = work
-        self.tree: DiskMerkleTree | None = None
+    def __init__(self, task_id: str, name: str, rows: list[Any], commit_body: dict[str, Any], status: str | None,
+                 keys: list[Any], checkpoint: Any, reveal: dict[str, Any] | None):
+        self.task_id, self.name, self.rows, self.commit_body, self.status = task_id, name, rows, commit_body, status
+        self.keys, self.checkpoint, self.reveal = keys, checkpoint, reveal
+        from .incremental import digest
 
-    def get(self) -> DiskMerkleTree | None:
-        cp = self.loaded.latest
-        if cp is None:
-            return None
-        if self.tree is None:
-            ids = (row[0] for row in self.loaded.index.it("SELECT id FROM entries WHERE idx < ? ORDER BY idx", cp.size))
-            self.tree = DiskMerkleTree(log_leaves(ids), self.work)
-            if self.tree.root(cp.size) != cp.root:
-                raise RuntimeError("the log does not match the latest checkpoint")
-        return self.tree
-
-    def close(self) -> None:
-        if self.tree is not None:
-            self.tree.close()
+        cp = [checkpoint.size, checkpoint.root.hex()] if checkpoint is not None else None
+        self.key = digest([DATA_FORMAT, CHUNK, task_id, name, [list(r) for r in rows], status,
+                           [list(k) for k in keys], cp, reveal])
 
 
 class _Writer:
-    def __init__(self, loaded: Loaded, out: Path, work: Path):
+    def __init__(self, loaded: Loaded, out: Path, work: Path, memory: Any = None):
         self.loaded = loaded
         self.ix = loaded.index
         self.out = out
-        self.tree = _LogTree(loaded, work / "verifier-log-tree")
+        self.work = work / "verifier-log-tree"
+        self.memory = memory
         self.latest = loaded.latest
-        self.checkpoints = list(loaded.report.checkpoints)
+        self.checkpoints = sorted(loaded.report.checkpoints, key=lambda c: c.size)
+        self._tree: Any = None
+        self._stack = contextlib.ExitStack()
         self._records: dict[str, list[Any]] = {}  # small snapshots, parsed once per build
         self.pop_kept: dict[str, str] = {}  # task -> key of the pop/ files the previous build wrote
         self.pop_keys: dict[str, str] = {}  # ... and this build's
         self._cached_bytes = 0
+
+    def tree(self) -> Any:
+        """The log's tree up to the latest checkpoint (site.logtree), opened on first need."""
+        if self._tree is None:
+            self._tree = self._stack.enter_context(log_tree(self.loaded, self.work, self.memory))
+        return self._tree
+
+    def close(self) -> None:
+        self._stack.close()
 
     # -- files the page fetches must exist under the output (the site normally copies ledger/)
     def ensure(self, rel: str) -> str:
@@ -188,13 +195,13 @@ class _Writer:
         from ..embargo import reveal_round
         from ..storage.beacons import BEACONS_DIR
 
-        chain = self.loaded.ledger.trust().beacon_chains.get(body["beacon"]["chain_hash"])
+        chain = self.loaded.chains.get(body["beacon"]["chain_hash"])
         if not body.get("embargo_until") or chain is None:
             return None
         rr = reveal_round(chain, body["embargo_until"])
         if self.loaded.ledger.recorded_beacon(chain.chain_hash, rr) is None:
             return None
-        return {"round": rr, "url": self.ensure(f"ledger/{BEACONS_DIR}/{chain.chain_hash}/{rr}.json")}
+        return {"round": rr, "url": f"ledger/{BEACONS_DIR}/{chain.chain_hash}/{rr}.json"}
 
     def entry_ref(self, idx: int) -> dict[str, Any]:
         row = self.ix.one("SELECT idx, office, seq, id FROM entries WHERE idx=?", idx)
@@ -214,33 +221,38 @@ class _Writer:
             dst.write_bytes(gzip.compress((self.out / url).read_bytes(), compresslevel=9, mtime=0))
         return rel
 
-    def signing_key(self, ref: dict[str, Any]) -> str:
-        with open(self.loaded.ledger.entry_path(ref["office"], ref["seq"]), encoding="utf-8") as f:
-            return json.load(f)["sig"]["key"]
+    def covering(self, index: int) -> Any:
+        """The first checkpoint covering log index ``index`` (None when none does yet)."""
+        return next((c for c in self.checkpoints if c.size > index and self.latest is not None
+                     and c.size <= self.latest.size), None)
 
-    def proofs(self, refs: list[dict[str, Any]]) -> dict[str, list[str]]:
-        tree = self.tree.get()
+    def proofs(self, refs: list[dict[str, Any]], cp: Any) -> dict[str, list[str]]:
+        """Each listed entry's inclusion proof in the task's checkpoint ``cp`` (spec §9.2)."""
         out: dict[str, list[str]] = {}
-        if tree is None or self.latest is None:
+        if cp is None:
             return out
+        tree = self.tree()
         for ref in refs:
             i = ref["index"]
-            if i < self.latest.size:
-                proof = tree.inclusion_proof(i, self.latest.size)
-                assert merkle.verify_inclusion(tree.leaf(i), i, self.latest.size, proof, self.latest.root)
+            if i < cp.size:
+                proof = tree.inclusion_proof(i, cp.size)
+                if not merkle.verify_inclusion(tree.leaf(i), i, cp.size, proof, cp.root):
+                    raise RuntimeError(f"inclusion proof for log index {i} does not verify")
                 out[ref["id"]] = [b64encode(h) for h in proof]
         return out
 
-    def commit_checkpoint(self, ref: dict[str, Any]) -> dict[str, Any] | None:
-        """The first checkpoint covering the commitment: proves it was public before the round."""
-        cp = next((c for c in self.checkpoints if c.size > ref["index"]), None)
-        tree = self.tree.get()
-        if cp is None or tree is None or self.latest is None or cp.size > self.latest.size:
+    def commit_checkpoint(self, ref: dict[str, Any], task_cp: Any) -> dict[str, Any] | None:
+        """The first checkpoint covering the commitment (proves it was public before the round),
+        the commitment's proof in it and the consistency proof to the task's checkpoint."""
+        cp = self.covering(ref["index"])
+        if cp is None or task_cp is None:
             return None
+        tree = self.tree()
         url = self.ensure(f"ledger/checkpoints/{cp.size:010d}.note")
         proof = tree.inclusion_proof(ref["index"], cp.size)
-        consistency = tree.consistency_proof(cp.size, self.latest.size) if cp.size < self.latest.size else []
-        assert merkle.verify_consistency(cp.size, self.latest.size, cp.root, self.latest.root, consistency)
+        consistency = tree.consistency_proof(cp.size, task_cp.size) if cp.size < task_cp.size else []
+        if not merkle.verify_consistency(cp.size, task_cp.size, cp.root, task_cp.root, consistency):
+            raise RuntimeError(f"consistency proof {cp.size} -> {task_cp.size} does not verify")
         return {"url": url, "size": cp.size, "proof": [b64encode(h) for h in proof],
                 "consistency": [b64encode(h) for h in consistency]}
 
@@ -249,42 +261,58 @@ class _Writer:
         return {"sha256": digest, "url": url, "bytes": (self.out / url).stat().st_size}
 
     # -- one task
-    def task(self, task_id: str) -> dict[str, Any] | None:
-        rows = self.ix.q("SELECT idx, kind, entry_id, commit_id FROM draws WHERE task_id=? ORDER BY idx", task_id)
+    def plan(self, task_id: str) -> _Plan | None:
+        rows = self.ix.q("SELECT idx, kind, entry_id, commit_id, body FROM draws WHERE task_id=? ORDER BY idx", task_id)
         commits = [r for r in rows if r["kind"] == "commit"]
         if not commits:
             return None
         cur = commits[-1]
-        related = [r for r in rows if r["commit_id"] == cur["entry_id"] and r["kind"] != "commit"]
-        commit = self.entry_ref(cur["idx"])
-        lock = next((self.entry_ref(r["idx"]) for r in related if r["kind"] == "lock"), None)
-        reveal = next((self.entry_ref(r["idx"]) for r in related if r["kind"] == "reveal"), None)
-        replace = [self.entry_ref(r["idx"]) for r in related if r["kind"] == "replace"]
-        superseded = [self.entry_ref(r["idx"]) for r in commits[:-1]]
-        draw_refs = [commit] + [x for x in (lock, reveal) if x] + replace
+        listed = [cur["idx"]] + [r["idx"] for r in rows if r["commit_id"] == cur["entry_id"] and r["kind"] != "commit"]
+        signers = sorted({row[0] for row in self.ix.q(
+            f"SELECT DISTINCT key FROM entries WHERE idx IN ({','.join('?' * len(listed))})", *listed)})
         keys = []
-        for key_id in sorted({self.signing_key(r) for r in draw_refs}):
+        for key_id in signers:
             k = self.ix.one("SELECT key_id, office, idx, revoked_idx FROM keys WHERE key_id=?", key_id)
-            if k is None:
-                continue
-            keys.append({"key_id": key_id, "office": k["office"], "register": self.entry_ref(k["idx"]),
-                         "revoke": self.entry_ref(k["revoked_idx"]) if k["revoked_idx"] is not None else None})
+            if k is not None:
+                keys.append((k["key_id"], k["office"], k["idx"], k["revoked_idx"]))
+        last = max(listed + [k[2] for k in keys] + [k[3] for k in keys if k[3] is not None])
+        cp = self.covering(last) or self.latest
+        body = json.loads(cur["body"])
+        status = self.ix.scalar("SELECT status FROM commits WHERE id=?", cur["entry_id"])
+        name = self.ix.scalar("SELECT name FROM tasks WHERE task_id=?", task_id) or ""
+        return _Plan(task_id, name, [(r["idx"], r["kind"], r["entry_id"], r["commit_id"]) for r in rows], body,
+                     status, keys, cp, self.reveal_beacon(body))
+
+    def task(self, plan: _Plan) -> dict[str, Any]:
+        task_id, rows = plan.task_id, plan.rows
+        commits = [r for r in rows if r[1] == "commit"]
+        cur = commits[-1]
+        related = [r for r in rows if r[3] == cur[2] and r[1] != "commit"]
+        commit = self.entry_ref(cur[0])
+        lock = next((self.entry_ref(r[0]) for r in related if r[1] == "lock"), None)
+        reveal = next((self.entry_ref(r[0]) for r in related if r[1] == "reveal"), None)
+        replace = [self.entry_ref(r[0]) for r in related if r[1] == "replace"]
+        superseded = [self.entry_ref(r[0]) for r in commits[:-1]]
+        draw_refs = [commit] + [x for x in (lock, reveal) if x] + replace
+        keys = [{"key_id": key_id, "office": office, "register": self.entry_ref(idx),
+                 "revoke": self.entry_ref(revoked) if revoked is not None else None}
+                for key_id, office, idx, revoked in plan.keys]
         key_refs = [k["register"] for k in keys] + [k["revoke"] for k in keys if k["revoke"]]
-        with open(self.loaded.ledger.entry_path(commit["office"], commit["seq"]), encoding="utf-8") as f:
-            body = json.load(f)["body"]
-        status = self.ix.one("SELECT status FROM commits WHERE id=?", cur["entry_id"])
+        body, cp = plan.commit_body, plan.checkpoint
+        if plan.reveal is not None:
+            self.ensure(plan.reveal["url"])
         doc: dict[str, Any] = {
-            "format": FORMAT, "task": task_id, "status": status["status"] if status else None,
+            "format": DATA_FORMAT, "task": task_id, "status": plan.status,
             "embargo_until": body.get("embargo_until"),
-            "reveal_beacon": self.reveal_beacon(body),
+            "reveal_beacon": plan.reveal,
             "trust": self.ensure("ledger/trust.json"),
             "entries": {"commit": commit, "lock": lock, "reveal": reveal, "replace": replace,
                         "superseded": superseded},
             "keys": keys,
-            "checkpoint": ({"url": self.ensure(f"ledger/checkpoints/{self.latest.size:010d}.note"),
-                            "size": self.latest.size} if self.latest else None),
-            "proofs": self.proofs(draw_refs + key_refs),
-            "commit_checkpoint": self.commit_checkpoint(commit),
+            "checkpoint": ({"url": self.ensure(f"ledger/checkpoints/{cp.size:010d}.note"), "size": cp.size,
+                            "consistency": consistency_file(cp.size)} if cp is not None else None),
+            "proofs": self.proofs(draw_refs + key_refs, cp),
+            "commit_checkpoint": self.commit_checkpoint(commit, cp),
             "snapshots": {"targets": self.blob(body["population"]["snapshot"]),
                           "inspectors": self.blob(body["teams"]["inspectors"])},
             "population": {"index": f"verify/data/{task_id}/pop/index.json",
@@ -334,8 +362,6 @@ class _Writer:
                 records = iter(self._records[digest])
             write_population_index(self.out, task_id, commit_body, records, leaves)
 
-    def close(self) -> None:
-        self.tree.close()
 
 
 def write_population_index(out: Path, task_id: str, commit_body: dict[str, Any], targets: Iterable[Any],
@@ -417,33 +443,58 @@ def population_list(task_id: str, names: list[str], rows: list[tuple[str, int, s
 def write_data(loaded: Loaded, out: Path, work: Path, memory: Any = None) -> dict[str, Any]:
     """verify/data/index.json and one verify/data/<task>.json (+ pop/) per task with a draw.
 
-    ``memory`` (site.incremental.Manifest): which pop/ directories the previous build into this
-    output wrote, and from what (see ``_Writer.population_index``)."""
-    w = _Writer(loaded, out, work)
+    ``memory`` (site.incremental.Manifest): which task files the previous build into this
+    output wrote, from what (``_Plan.key``) and as what (size, mtime); a task whose plan and
+    file are unchanged is not written again, so a push writes the files of the tasks it
+    reached (a task's file proves its entries against the first checkpoint covering them all,
+    spec §9.2, which a later push does not move). Likewise its pop/ directory
+    (``_Writer.population_index``)."""
+    w = _Writer(loaded, out, work, memory)
     w.pop_kept = dict((memory.recall("verifier-pop") if memory is not None else None) or {})
+    old = dict((memory.recall("verifier-tasks") if memory is not None else None) or {})
+    new: dict[str, Any] = {}
     data = out / "verify" / "data"
     data.mkdir(parents=True, exist_ok=True)
     tasks = []
+    written = 0
     try:
         for (task_id,) in loaded.index.q("SELECT DISTINCT task_id FROM draws ORDER BY task_id"):
             if not safe_seg(task_id):
                 log.warning("browser verifier: task id %r cannot be a file name; skipped", task_id)
                 continue
-            doc = w.task(task_id)
-            if doc is None:
+            plan = w.plan(task_id)
+            if plan is None:
                 continue
-            (data / f"{task_id}.json").write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n",
-                                                  encoding="utf-8")
-            name = loaded.index.scalar("SELECT name FROM tasks WHERE task_id=?", task_id)
-            tasks.append({"task": task_id, "name": name or "", "status": doc["status"],
-                          "embargo_until": doc["embargo_until"]})
+            path = data / f"{task_id}.json"
+            prev = old.get(task_id)
+            if (isinstance(prev, list) and len(prev) == 3 and prev[0] == plan.key and prev[2] == _stat(path)
+                    and task_id in w.pop_kept and (data / task_id / "pop" / "index.json").is_file()):
+                w.pop_keys[task_id] = w.pop_kept[task_id]
+                new[task_id] = prev
+                tasks.append({k: prev[1].get(k) for k in SUMMARY})  # the manifest sorts members
+                continue
+            doc = w.task(plan)
+            path.write_text(json.dumps(doc, ensure_ascii=False, indent=1) + "\n", encoding="utf-8")
+            written += 1
+            summary = dict(zip(SUMMARY, (task_id, plan.name, doc["status"], doc["embargo_until"])))
+            tasks.append(summary)
+            new[task_id] = [plan.key, summary, _stat(path)]
     finally:
         w.close()
     if memory is not None:
         memory.remember("verifier-pop", w.pop_keys)
-    (data / "index.json").write_text(json.dumps({"format": FORMAT, "tasks": tasks}, ensure_ascii=False,
+        memory.remember("verifier-tasks", new)
+    (data / "index.json").write_text(json.dumps({"format": DATA_FORMAT, "tasks": tasks}, ensure_ascii=False,
                                                 indent=1) + "\n", encoding="utf-8")
-    return {"tasks": len(tasks)}
+    return {"tasks": len(tasks), "written": written}
+
+
+def _stat(path: Path) -> list[int] | None:
+    try:
+        st = path.stat()
+    except OSError:
+        return None
+    return [st.st_size, st.st_mtime_ns]
 
 
 def write_all(loaded: Loaded, r: Any, settings: dict[str, Any]) -> dict[str, Any]:

@@ -181,6 +181,52 @@ async function loadTrust(io, path) {
 }
 
 /**
+ * Step 10's last check: the task's checkpoint is a prefix of the portal's newest checkpoint, by
+ * the site's consistency proof ``data.checkpoint.consistency`` (spec §2.9, §9.2). The task's
+ * data file does not change when later pushes add checkpoints; this file does, and is small.
+ * Unreadable: a warning (the entries are still proven in a signed checkpoint); a newest
+ * checkpoint that does not verify, or is not an extension of the task's: a failure.
+ */
+async function newestCheckpoint(s10, data, cp, trust, io) {
+  const path = data.checkpoint && data.checkpoint.consistency;
+  let doc = null;
+  try {
+    if (path) doc = parseStrict(fromUtf8(await io.bytes(path)));
+  } catch (e) {
+    doc = null;
+  }
+  const to = doc && doc.to && typeof doc.to.checkpoint === 'string' ? doc.to : null;
+  if (!to) {
+    s10.warn(`无法读取从本任务检查点到门户最新检查点的一致性证明${path ? ` ${path}` : ''}：未能确认此后账本只追加`,
+      `the consistency proof from the task's checkpoint to the portal's newest one${path ? ` (${path})` : ''} cannot be read: that the log only grew since is not shown`);
+    return;
+  }
+  let newest;
+  try {
+    newest = await openCheckpoint(await io.bytes(to.checkpoint), trust.vkey, trust.origin, trust.witnesses);
+  } catch (e) {
+    s10.bad(`门户最新检查点 ${to.checkpoint} 无效：${e.message}`, `the portal's newest checkpoint ${to.checkpoint} is invalid: ${e.message}`);
+    return;
+  }
+  let ok = false;
+  try {
+    ok = (doc.from || {}).tree_size === cp.size && newest.size >= cp.size
+      && verifyConsistency(cp.size, newest.size, cp.root, newest.root, (doc.proof || []).map(fromB64));
+  } catch {
+    ok = false;
+  }
+  if (!ok) {
+    s10.bad(`本任务的检查点（大小 ${cp.size}）与门户最新检查点（大小 ${newest.size}）不一致（账本被分叉或改写）`,
+      `the task's checkpoint (size ${cp.size}) is not consistent with the portal's newest checkpoint (size ${newest.size}): fork or rewrite`);
+  } else if (newest.size === cp.size) {
+    s10.ok('本任务的检查点就是门户最新的检查点', "the task's checkpoint is the portal's newest");
+  } else {
+    s10.ok(`与门户最新检查点（大小 ${newest.size}，签于 ${cstText(newest.time)}）一致：此后账本只是追加，本任务的记录未被改写`,
+      `consistent with the portal's newest checkpoint (size ${newest.size}, signed ${cstText(newest.time)}): the log only grew since, this task's entries were not rewritten`);
+  }
+}
+
+/**
  * Verify one task. ``data`` is the parsed verify/data/<task>.json. ``hooks.onStep(step)`` is
  * called as steps finish; ``hooks.onProgress(kind, bytes, total)`` while snapshots stream in.
  * Returns {steps, overall, ctx} where ctx keeps what the company lookup needs.
@@ -456,7 +502,7 @@ export async function verifyTask(io, data, hooks = {}) {
     try {
       latest = await openCheckpoint(await io.bytes(data.checkpoint.url), trust.vkey, trust.origin, trust.witnesses);
     } catch (e) {
-      latestError = m(`最新检查点 ${data.checkpoint.url} 无效：${e.message}`, `the latest checkpoint ${data.checkpoint.url} is invalid: ${e.message}`);
+      latestError = m(`本任务的检查点 ${data.checkpoint.url} 无效：${e.message}`, `the task's checkpoint ${data.checkpoint.url} is invalid: ${e.message}`);
     }
   }
 
@@ -507,7 +553,7 @@ export async function verifyTask(io, data, hooks = {}) {
             else if (!(when < due)) {
               s4.bad(`最早包含承诺的检查点${cp.witnesses ? '经见证' : '签'}于 ${cstText(when)}，不早于信标轮次 ${cstText(due)}`, `the first checkpoint including the commitment was ${cp.witnesses ? 'witnessed' : 'signed'} at ${cstText(when)}, not before the round (${cstText(due)})`);
             } else if (latest && !verifyConsistency(cp.size, latest.size, cp.root, latest.root, (cc.consistency || []).map(fromB64))) {
-              s4.bad(`检查点 ${cp.size} 与最新检查点 ${latest.size} 不一致（账本被分叉或改写）`, `checkpoint ${cp.size} is not consistent with the latest checkpoint ${latest.size} (fork or rewrite)`);
+              s4.bad(`检查点 ${cp.size} 与本任务的检查点 ${latest.size} 不一致（账本被分叉或改写）`, `checkpoint ${cp.size} is not consistent with the task's checkpoint ${latest.size} (fork or rewrite)`);
             } else {
               s4.ok(`承诺在 ${cstText(when)} 已写入${cp.witnesses ? '经独立见证者联署的' : '签名'}检查点（大小 ${cp.size}），早于信标轮次产生时间 ${cstText(due)}：抽取时随机数尚不存在`,
                 `the commitment was in a ${cp.witnesses ? 'witness-cosigned' : 'signed'} checkpoint (size ${cp.size}) at ${cstText(when)}, before the round was due (${cstText(due)}): the randomness did not exist yet`);
@@ -817,14 +863,15 @@ export async function verifyTask(io, data, hooks = {}) {
     }
   }
 
-  // ---- step 10: inclusion in the latest checkpoint
+  // ---- step 10: inclusion in the task's checkpoint (the first covering all its entries, §9.2),
+  // and that checkpoint's consistency with the portal's newest one
   const s10 = steps[10];
   if (trustError) s10.bad(trustError.zh, trustError.en);
   else if (latestError) s10.bad(latestError.zh, latestError.en);
   else if (!latest) s10.wait('账本尚无签名检查点', 'the log has no signed checkpoint yet');
   else {
-    s10.ok(`最新检查点：大小 ${latest.size}，根 ${short(toHex(latest.root))}，签于 ${cstText(latest.time)}，日志密钥签名有效（${trust.origin}）`,
-      `latest checkpoint: size ${latest.size}, root ${short(toHex(latest.root))}, signed ${cstText(latest.time)}; the log key's signature verifies (${trust.origin})`);
+    s10.ok(`本任务的检查点：大小 ${latest.size}，根 ${short(toHex(latest.root))}，签于 ${cstText(latest.time)}，日志密钥签名有效（${trust.origin}）`,
+      `the task's checkpoint: size ${latest.size}, root ${short(toHex(latest.root))}, signed ${cstText(latest.time)}; the log key's signature verifies (${trust.origin})`);
     const wl = witnessLine(latest, trust.witnesses);
     (trust.witnesses ? s10.ok : s10.warn).call(s10, wl.zh, wl.en);
     for (const e of [...drawEntries, ...keyEntries]) {
@@ -850,6 +897,7 @@ export async function verifyTask(io, data, hooks = {}) {
         else s10.bad(`${d.zh}：记录编号 ${short(e.entry.id)} 不是检查点中第 ${idx} 个叶子——包含证明无效`, `${d.en}: entry id ${short(e.entry.id)} is not leaf ${idx} of the checkpoint — the inclusion proof fails`);
       }
     }
+    await newestCheckpoint(s10, data, latest, trust, io);
   }
 
   // ---- step 11: embargoed draws, result hash

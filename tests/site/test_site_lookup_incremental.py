@@ -187,3 +187,20 @@ def test_a_list_one_page_shorter_leaves_no_page_behind(ix, tmp_path):
     ix.db.commit()
     assert "changed" in build(ix, out, cache)
     assert files(out / "lookup") == full(ix, tmp_path / "fresh")
+
+
+@pytest.mark.parametrize("at", [99, 100])
+def test_a_company_added_at_a_page_boundary_rewrites_from_its_page(ix, tmp_path, at):
+    """A new company whose sort key lands exactly at the last slot of a page (99) or the first
+    of the next (100) of a long list: every page from the one it lands on is produced again."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    ix.db.executemany("INSERT INTO targets(id, name) VALUES (?,?)",
+                      [(f"96{i:016d}", f"蓬莱阁{i:03d}") for i in range(2 * lookup.PAGE + 5)])
+    ix.db.commit()
+    build(ix, out, cache)
+    name, new_id = f"蓬莱阁{at:03d}", f"95{at:016d}"  # same name, smaller id: takes row ``at``'s place
+    ix.db.execute("INSERT INTO targets(id, name) VALUES (?,?)", (new_id, name))
+    ix.db.commit()
+    build(ix, out, cache)
+    assert files(out / "lookup") == full(ix, tmp_path / "full")
+    assert lookup.query(out, name)[0] == [new_id, name, 0]

@@ -151,6 +151,8 @@ SCRATCH = ("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF;"
 GRAMS = ("CREATE INDEX p_num ON p(num); CREATE INDEX p_gram ON p(gram);"
          "CREATE TABLE g(gram TEXT PRIMARY KEY, b INT, n INT); CREATE INDEX g_b ON g(b, gram);")
 POSTINGS = "SELECT c.id, c.name, c.n FROM p JOIN c ON c.num=p.num WHERE p.gram=? ORDER BY c.len, c.name, c.id"
+POSTINGS_KEYED = ("SELECT c.id, c.name, c.n, c.len FROM p JOIN c ON c.num=p.num WHERE p.gram=? "
+                  "ORDER BY c.len, c.name, c.id")
 
 
 def _fnv(gram: str) -> int:
@@ -255,13 +257,55 @@ def _pages(n: int) -> int:
     return (n + PAGE - 1) // PAGE if n > INLINE else 0
 
 
-def _emit_bucket(db: sqlite3.Connection, out: Path, b: int, touched: set[str] | None,
+class _Change:
+    """How a push reaches one gram's list: companies whose result count alone changed keep
+    their place (only their pages change); an added, removed or renamed company shifts every
+    entry after its sort key (the pages from there on change)."""
+
+    __slots__ = ("counted", "first")
+
+    def __init__(self) -> None:
+        self.counted: set[str] = set()
+        self.first: tuple[int, str, str] | None = None  # smallest (len, name, id) added or removed
+
+    def shift(self, key: tuple[int, str, str]) -> None:
+        if self.first is None or key < self.first:
+            self.first = key
+
+
+def _emit_list(db: sqlite3.Connection, d: Path, key: int, gram: str, change: _Change | None, made: set[str]) -> int:
+    """The posting pages of one gram: all of them (``change`` None), or only those ``change``
+    reaches — every page is still produced from the scratch index in list order, only the
+    unreached ones are neither encoded nor compared with the file. Returns files written."""
+    rows: list[list[Any]] = []
+    hit: set[int] = set()
+    first = None
+    for cid, name, n, ln in db.execute(POSTINGS_KEYED, (gram,)):
+        if change is not None:
+            if cid in change.counted:
+                hit.add(len(rows) // PAGE)
+            if first is None and change.first is not None and (ln, name, cid) >= change.first:
+                first = len(rows) // PAGE
+        rows.append([cid, name, n])
+    if change is not None and change.first is not None and first is None:
+        first = len(rows) // PAGE  # only the list's end moved
+    files = 0
+    d.mkdir(parents=True, exist_ok=True)
+    for p in range(0, (len(rows) + PAGE - 1) // PAGE):
+        made.add(f"{key}-{p}.json")
+        if change is None or p in hit or (first is not None and p >= first):
+            files += _put(d / f"{key}-{p}.json", rows[p * PAGE:(p + 1) * PAGE])
+    return files
+
+
+def _emit_bucket(db: sqlite3.Connection, out: Path, b: int, touched: dict[str, _Change] | None,
                  old_n: dict[str, int]) -> int:
     """Bucket ``b`` brought up to the scratch index (an update): its count file, derived from the
     ``g`` table (keys are assigned in gram order to the lists that are not inlined, as a full
-    build does), and the posting pages of the grams in ``touched`` — of every gram when
-    ``touched`` is None (a gram crossed the inline limit, so later keys shift). A file is written
-    only when its bytes change; pages no longer produced are removed. Returns files written."""
+    build does), and the posting pages of the grams in ``touched`` that their change reaches —
+    every page of every gram when ``touched`` is None (a gram crossed the inline limit, so later
+    keys shift). A file is written only when its bytes change; pages no longer produced are
+    removed. Returns files written."""
     counts: dict[str, Any] = {}
     key, files = 0, 0
     d = out / "g" / str(b)
@@ -277,11 +321,7 @@ def _emit_bucket(db: sqlite3.Connection, out: Path, b: int, touched: set[str] | 
             continue
         counts[gram] = [n, key]
         if touched is None or gram in touched:
-            rows = [list(r) for r in db.execute(POSTINGS, (gram,))]
-            d.mkdir(parents=True, exist_ok=True)
-            for p in range(0, len(rows), PAGE):
-                made.add(f"{key}-{p // PAGE}.json")
-                files += _put(d / f"{key}-{p // PAGE}.json", rows[p:p + PAGE])
+            files += _emit_list(db, d, key, gram, touched[gram] if touched is not None else None, made)
             for p in range(_pages(n), _pages(old_n.get(gram, 0))):  # the list got shorter
                 (d / f"{key}-{p}.json").unlink(missing_ok=True)
         key += 1
@@ -315,24 +355,33 @@ def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str
             n_grams = db.execute("SELECT count(*) FROM g").fetchone()[0]
             return {"companies": count, "grams": n_grams, "buckets": buckets, "files": 0, "changed": 0}
         delta: dict[str, int] = {}
+        how: dict[str, _Change] = {}
         touched_ids = {normalize(cid) for cid in gone + changed}
         nxt = (db.execute("SELECT max(num) FROM c").fetchone()[0] or -1) + 1
         for cid in gone + changed:
             if cid in old:
                 num, name, _ = old[cid]
+                same = cid in now and now[cid][0] == name  # only its result count changed
                 for g in grams(name):
                     delta[g] = delta.get(g, 0) - 1
+                    if not same:
+                        how.setdefault(g, _Change()).shift((len(normalize(name)), name, cid))
                 db.execute("DELETE FROM p WHERE num=?", (num,))
                 db.execute("DELETE FROM c WHERE num=?", (num,))
         for cid in changed:
             name, n = now[cid]
             norm = normalize(name)
+            same = cid in old and old[cid][1] == name
             num = old[cid][0] if cid in old else nxt
             nxt += cid not in old
             db.execute("INSERT INTO c VALUES (?,?,?,?,?,?,?)", (num, cid, name, n, len(norm), norm, _fnv(normalize(cid))))
             g = grams(name)
             for x in g:
                 delta[x] = delta.get(x, 0) + 1
+                if same:
+                    how.setdefault(x, _Change()).counted.add(cid)
+                else:
+                    how.setdefault(x, _Change()).shift((len(norm), name, cid))
             db.executemany("INSERT INTO p VALUES (?,?,?)", [(x, num, _fnv(x)) for x in g])
         old_n: dict[str, int] = {}
         for gram in delta:
@@ -347,9 +396,9 @@ def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str
         if _buckets(n_grams) != buckets:
             db.rollback()
             raise _Rebuild
-        by_bucket: dict[int, set[str]] = {}
+        by_bucket: dict[int, dict[str, _Change]] = {}
         for gram in delta:
-            by_bucket.setdefault(gram_hash(gram, buckets), set()).add(gram)
+            by_bucket.setdefault(gram_hash(gram, buckets), {})[gram] = how.get(gram) or _Change()
         files = 0
         for b, touched in sorted(by_bucket.items()):
             shift = any((old_n[x] > INLINE) != (old_n[x] + delta[x] > INLINE) for x in touched)

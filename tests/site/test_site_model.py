@@ -93,3 +93,43 @@ def test_correction_chain_supersedes_only_the_named_result(tmp_path):
     rows = {r["entry_id"]: r["status"] for r in ix.q("SELECT entry_id, status FROM results")}
     assert rows[a.id] == "superseded" and rows[b.id] == "current" and list(rows.values()).count("current") == 2
     assert json.loads(ix.scalar("SELECT categories FROM results WHERE status='current' AND task_id='T1'")) == ["5"]
+
+
+def _snapshots(tmp_path: Path) -> tuple[object, dict[str, str]]:
+    """Two target snapshots of one office in a ledger directory's blob store."""
+    import hashlib
+
+    from publisher.storage.ledger_dir import LedgerDir
+
+    (tmp_path / "ledger" / "blobs").mkdir(parents=True)
+    digests = {}
+    for label, names in {"old": ["甲", "乙", "丙"], "new": ["甲", "丁"]}.items():
+        data = "".join(json.dumps({"id": f"9137{n.encode().hex()}", "name": f"{label}{n}有限公司"},
+                                  ensure_ascii=False) + "\n" for n in names).encode()
+        digests[label] = hashlib.sha256(data).hexdigest()
+        (tmp_path / "ledger" / "blobs" / digests[label]).write_bytes(data)
+    return LedgerDir(tmp_path / "ledger"), digests
+
+
+def test_target_names_come_from_the_latest_snapshot_and_older_ones_only_for_drawn_companies(tmp_path):
+    """Kept at indexing (resumed builds) or read at finish: the same names. The latest snapshot
+    names all its companies; an older one only the companies drawn or inspected (丙 was drawn)."""
+    from publisher.site.model import SnapshotReader
+
+    ledger, digests = _snapshots(tmp_path)
+    seen = []
+    for keep in (True, False):
+        ix = SiteIndex(tmp_path / f"m{keep}.sqlite")
+        if keep:
+            ix.snapshot_source = SnapshotReader(ledger)
+        for i, label in enumerate(("old", "new")):
+            ix.add(i, _entry("directory.snapshot", "scjgj", i + 1, {"kind": "targets", "blob": digests[label]}))
+        ix.db.execute("INSERT INTO selected(task_id, position, target_id) VALUES ('T1', 1, ?)", (f"9137{'丙'.encode().hex()}",))
+        ix.flush()
+        assert ix.scalar("SELECT count(*) FROM snap") == (5 if keep else 0)
+        ix.finish(SnapshotReader(ledger))
+        seen.append(sorted(tuple(r) for r in ix.q("SELECT id, name, listed FROM targets")))
+        ix.close()
+    assert seen[0] == seen[1]
+    names = {name for _, name, _ in seen[0]}
+    assert names == {"new甲有限公司", "new丁有限公司", "old丙有限公司"}

@@ -99,6 +99,7 @@ def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None
             f"ledger/trust.json root keys {sorted(trust.root_keys)} are not the keys pinned in the "
             f"site settings (PUBLISHER_ROOT_KEY_IDS = {sorted(pinned_ids)}); refusing to build"))
     index = SiteIndex(work_dir / "site.sqlite")
+    index.snapshot_source = SnapshotReader(ledger)
     rules = ruleset.default_rules()
     workflow = next((r for r in rules if getattr(r, "name", "") == "workflow"), None)
     if workflow is not None and hasattr(workflow, "sink"):

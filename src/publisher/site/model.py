@@ -64,6 +64,10 @@ CREATE TABLE commits(id TEXT PRIMARY KEY, task_id TEXT, office TEXT, time TEXT, 
 CREATE TABLE targets(id TEXT PRIMARY KEY, name TEXT, kind TEXT, region TEXT, industry TEXT,
   risk TEXT, office TEXT, listed TEXT);
 CREATE TABLE names(id TEXT PRIMARY KEY, name TEXT);
+CREATE TABLE snap(digest TEXT, id TEXT, name TEXT, kind TEXT, region TEXT, industry TEXT, risk TEXT,
+  office TEXT);  -- target snapshots' records, read when their entry is indexed (see _keep_snapshot)
+CREATE INDEX snap_digest ON snap(digest);
+CREATE TABLE snapped(digest TEXT PRIMARY KEY);
 CREATE TABLE warnings(idx INT, message TEXT);
 CREATE TABLE lt(idx INTEGER PRIMARY KEY, status TEXT, deadline TEXT, late INT);
 """
@@ -137,6 +141,8 @@ class SiteIndex:
         self._buf: dict[str, list[tuple]] = {}
         self._sql: dict[str, str] = {}
         self.stats = IndexStats()
+        self.snapshot_source: SnapshotReader | None = None  # set by site.load: snapshots read at indexing
+        self._snapped: set[str] = set()
 
     # ---------------------------------------------------------------- writing
 
@@ -208,6 +214,24 @@ class SiteIndex:
 
     def _on_directory_snapshot(self, idx: int, e: Entry, year: int) -> None:
         self._doc(idx, e, year, e.body["blob"] if e.body.get("kind") == "targets" else None)
+        if e.body.get("kind") == "targets" and self.snapshot_source is not None:
+            self._keep_snapshot(self.snapshot_source, e.body["blob"])
+
+    def _keep_snapshot(self, snapshots: SnapshotReader, digest: str) -> None:
+        """A target snapshot's records, parsed once when its entry is indexed and kept in the
+        model: the model is saved with each verification state, so a resumed build names every
+        company with one SQL statement instead of parsing the snapshots again (finish)."""
+        if not isinstance(digest, str) or self._has_snapshot(digest):
+            return
+        self._snapped.add(digest)
+        for rec in snapshots.targets(digest):
+            self._put("snap", (digest, rec.get("id"), rec.get("name"), rec.get("kind"), rec.get("region"),
+                               rec.get("industry"), rec.get("risk"), rec.get("office")))
+        self._put("snapped", (digest,))
+
+    def _has_snapshot(self, digest: str) -> bool:
+        return digest in self._snapped or self.db.execute(
+            "SELECT 1 FROM snapped WHERE digest=?", (digest,)).fetchone() is not None
 
     def _on_task(self, idx: int, e: Entry, year: int) -> None:
         b = e.body
@@ -385,6 +409,13 @@ class SiteIndex:
                 self._insert_snapshot(snapshots, digest, None, sql_wanted)
 
     def _insert_snapshot(self, snapshots: SnapshotReader, digest: str, listed: str | None, sql: str) -> None:
+        if self._has_snapshot(digest):  # kept when its entry was indexed: the same rows, in file order
+            # (an older snapshot, ``listed`` None, names only the drawn or inspected: ``wanted``)
+            self.db.execute("INSERT OR IGNORE INTO targets SELECT id, name, kind, region, industry, risk, office, ?1 "
+                            "FROM snap s WHERE digest=?2"
+                            + (" AND EXISTS (SELECT 1 FROM wanted w WHERE w.id=s.id)" if listed is None else "")
+                            + " ORDER BY rowid", (listed, digest))
+            return
         buf: list[tuple] = []
         for rec in snapshots.targets(digest):
             buf.append((rec.get("id"), rec.get("name"), rec.get("kind"), rec.get("region"),
@@ -457,9 +488,11 @@ class SiteIndex:
                 src.close()
             self.stats = extra["stats"]
         except Exception:
+            source = self.snapshot_source
             self.db.close()
             self.path.unlink(missing_ok=True)
-            self.__init__(self.path)
+            self.__init__(self.path)  # type: ignore[misc]
+            self.snapshot_source = source
             raise
 
 

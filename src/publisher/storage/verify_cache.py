@@ -124,6 +124,48 @@ class _Blobs:
 
         return iter_blob_records(f, digest, kind, validate=validate, name=name, root=self.root)
 
+    # -- results of pure computations a rule repeats on every run (opened embargoed draws)
+    def _memo_path(self, kind: str, key: bytes) -> Path | None:
+        if self.root is None:
+            return None
+        return self.root / "memo" / code_version()[:32] / kind / (hashlib.sha256(key).hexdigest() + ".pickle")
+
+    def remembered(self, kind: str, key: bytes) -> Any | None:
+        """What :meth:`remember` stored under ``key`` on this machine with this code (its bytes
+        authenticated by the machine key), or None. ``key`` must name every input of the
+        computation (entry ids, beacon signature ...): the value is then a function of it."""
+        path = self._memo_path(kind, key)
+        try:
+            mkey = machine_key(self.root) if path is not None and self.root is not None else None
+            if path is None or mkey is None:
+                return None
+            data = path.read_bytes()
+        except OSError:
+            return None
+        mac, body = data[:32], data[32:]
+        if not hmac.compare_digest(mac, hmac.new(mkey, key + b"\0" + body, hashlib.sha256).digest()):
+            return None
+        try:
+            return pickle.loads(body)
+        except Exception:
+            return None
+
+    def remember(self, kind: str, key: bytes, value: Any) -> None:
+        path = self._memo_path(kind, key)
+        try:
+            mkey = machine_key(self.root) if path is not None and self.root is not None else None
+            if path is None or mkey is None:
+                return
+            body = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
+            for d in reversed(path.parents[:4]):
+                d.mkdir(exist_ok=True, mode=0o700)
+            tmp = path.with_suffix(f".tmp{os.getpid()}")
+            with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
+                f.write(hmac.new(mkey, key + b"\0" + body, hashlib.sha256).digest() + body)
+            os.replace(tmp, path)
+        except Exception:
+            return
+
     def __getattr__(self, name: str) -> Any:
         return getattr(self.source, name)
 

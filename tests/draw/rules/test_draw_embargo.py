@@ -141,3 +141,48 @@ def test_reveal_entry_can_only_agree(tmp_path):
     r = sc.verify()
     assert not r.ok and "selected list differs from the recomputation at position 1" in messages(r)
     assert not embargo_errors(r)  # the lock itself binds the list the escrows give
+
+
+def test_an_opening_is_remembered_on_this_machine_for_exactly_its_inputs(tmp_path, monkeypatch):
+    """Opening the escrows and recomputing the list is a pure function of the commitment, the
+    lock and the reveal beacon: with the verification cache a later run reuses it (same report),
+    a changed or foreign memo file is ignored, and without the cache it is always recomputed."""
+    from publisher.core.verifier import verify
+    from publisher.draw.rules import embargo as rule
+    from publisher.draw.rules.rule import DrawRule
+    from publisher.storage.ledger_dir import LedgerDir
+    from publisher.storage.verify_cache import VerifyCache
+
+    sc, c, _ = setup(tmp_path)
+    open_round(sc)
+    calls = []
+    real = rule.embargo_findings
+    monkeypatch.setattr(rule, "embargo_findings", lambda *a, **k: calls.append(1) or real(*a, **k))
+    ledger = LedgerDir(sc.f.ledger.root)
+
+    def run(cache):
+        r = verify(ledger, ledger.trust(), [DrawRule()], cache=cache, workers=1)
+        st = r.rule("draw").tasks["T-2026-001"].current
+        return r, st, r.rule("draw").book.private[c.id].opened
+
+    cache = VerifyCache(tmp_path / "cache")
+    first, st1, opened1 = run(cache)
+    assert first.ok and st1.opened and len(calls) == 1
+    second, st2, opened2 = run(cache)
+    assert len(calls) == 1, "the opening was computed again"
+    assert [p.line() for p in second.problems] == [p.line() for p in first.problems]
+    assert st2.opened and opened2.to_json() == opened1.to_json() and st2.selected == st1.selected
+    run(None)  # --full: no cache, computed
+    assert len(calls) == 2
+    import dataclasses
+    import pickle
+
+    memo = next((tmp_path / "cache" / "memo").rglob("*.pickle"))
+    data = memo.read_bytes()
+    secrets = pickle.loads(data[32:])[1]
+    forged = dataclasses.replace(opened1, selected=opened1.selected[:-1])  # a shorter list, same MAC
+    memo.write_bytes(data[:32] + pickle.dumps((forged, secrets)))
+    third, st3, opened3 = run(cache)
+    assert len(calls) == 3 and opened3.to_json() == opened1.to_json()
+    run(VerifyCache(tmp_path / "other-machine"))  # another machine's key: its own memo, computed
+    assert len(calls) == 4

@@ -3,6 +3,7 @@ read-model as it stood at that checkpoint) and writes exactly the site a full bu
 
 from __future__ import annotations
 
+import json
 import shutil
 from pathlib import Path
 
@@ -195,6 +196,10 @@ def test_a_file_changed_in_the_output_is_written_again(county, tmp_path, monkeyp
     proof = sorted((out / "proofs").glob("*.json"))[3]
     proof.unlink()
     (out / f"verify/data/{t}/pop/index.json").unlink()
+    other = county.revealed_task  # a data file pointing elsewhere (another task: its pop/ is intact)
+    forged = json.loads((out / f"verify/data/{other}.json").read_text("utf-8"))
+    forged["checkpoint"]["consistency"] = "proofs/consistency/0000000001.json"
+    (out / f"verify/data/{other}.json").write_text(json.dumps(forged, ensure_ascii=False, indent=1) + "\n", "utf-8")
     again = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides={"PUBLISHER_NOW": NOW})
     assert again.incremental
     got = files(out)

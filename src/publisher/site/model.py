@@ -138,6 +138,9 @@ class SiteIndex:
         self.db = sqlite3.connect(str(self.path))
         self.db.row_factory = sqlite3.Row
         self.db.executescript(SCHEMA)
+        # the indexes are kept as rows arrive (not built at finish): the model is saved with each
+        # verification state, and a resumed build would otherwise index the whole log again
+        self.db.executescript(INDEXES)
         self._buf: dict[str, list[tuple]] = {}
         self._sql: dict[str, str] = {}
         self.stats = IndexStats()
@@ -361,8 +364,7 @@ class SiteIndex:
         """Deadline judgements: the workflow rule's own (via its sink) when it gave them,
         otherwise the same calendar function (publisher.workdays) applied here."""
         if self.scalar("SELECT count(*) FROM facts"):
-            self.db.execute("UPDATE results SET lateness=f.status, deadline=f.deadline, late_days=f.late_days "
-                            "FROM facts f WHERE f.entry_id=results.entry_id")
+            self._settle_lateness()
             return
         try:
             from ..workdays import lateness
@@ -463,11 +465,19 @@ class SiteIndex:
 
     # ---------------------------------------------------------------- saved with a verify state
 
+    def _settle_lateness(self) -> None:
+        """The workflow rule's verdict on each result not given one yet. A verdict is made once,
+        when its result entry is checked, and never changes: so the saved copy carries those
+        of its prefix (save_to) and a resumed build settles only the push's results."""
+        self.db.execute("UPDATE results SET lateness=f.status, deadline=f.deadline, late_days=f.late_days "
+                        "FROM facts f WHERE results.lateness IS NULL AND f.entry_id=results.entry_id")
+
     def save_to(self, path: Path) -> Any:
         """A copy of the model as it stands (``storage.verify_cache`` keeps it next to the
         verification state of the same prefix, so a build resumes from it); returns what the
         copy does not hold."""
         self.flush()
+        self._settle_lateness()
         self.db.commit()
         path.unlink(missing_ok=True)
         dst = sqlite3.connect(str(path))

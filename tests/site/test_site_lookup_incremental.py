@@ -204,3 +204,19 @@ def test_a_company_added_at_a_page_boundary_rewrites_from_its_page(ix, tmp_path,
     build(ix, out, cache)
     assert files(out / "lookup") == full(ix, tmp_path / "full")
     assert lookup.query(out, name)[0] == [new_id, name, 0]
+
+
+@pytest.mark.parametrize("at", [0, 99, 100, 204])
+def test_a_result_at_a_page_boundary_rewrites_its_page(ix, tmp_path, at):
+    """A company whose result count alone changes keeps its place: its page is found by counting
+    the entries before it (the last of page 0, the first of page 1, the list's ends)."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    ix.db.executemany("INSERT INTO targets(id, name) VALUES (?,?)",
+                      [(f"96{i:016d}", f"蓬莱阁{i:03d}") for i in range(2 * lookup.PAGE + 5)])
+    ix.db.commit()
+    build(ix, out, cache)
+    add_result(ix, f"96{at:016d}", 1)
+    ix.db.commit()
+    assert build(ix, out, cache)["changed"] == 1
+    assert files(out / "lookup") == full(ix, tmp_path / "full")
+    assert lookup.query(out, f"蓬莱阁{at:03d}")[0] == [f"96{at:016d}", f"蓬莱阁{at:03d}", 1]

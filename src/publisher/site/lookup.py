@@ -277,6 +277,8 @@ def _emit_list(db: sqlite3.Connection, d: Path, key: int, gram: str, change: _Ch
     """The posting pages of one gram: all of them (``change`` None), or only those ``change``
     reaches — every page is still produced from the scratch index in list order, only the
     unreached ones are neither encoded nor compared with the file. Returns files written."""
+    if change is not None and change.first is None:  # only result counts changed: places are kept
+        return _emit_counted(db, d, key, gram, change.counted)
     rows: list[list[Any]] = []
     hit: set[int] = set()
     first = None
@@ -295,6 +297,22 @@ def _emit_list(db: sqlite3.Connection, d: Path, key: int, gram: str, change: _Ch
         made.add(f"{key}-{p}.json")
         if change is None or p in hit or (first is not None and p >= first):
             files += _put(d / f"{key}-{p}.json", rows[p * PAGE:(p + 1) * PAGE])
+    return files
+
+
+RANK = ("SELECT count(*) FROM p JOIN c ON c.num=p.num WHERE p.gram=? AND (c.len, c.name, c.id) < "
+        "(SELECT len, name, id FROM c WHERE id=?)")
+
+
+def _emit_counted(db: sqlite3.Connection, d: Path, key: int, gram: str, counted: set[str]) -> int:
+    """The pages of a gram's list holding the companies whose result count alone changed: each
+    company's place is counted in the index (no list is walked in Python), then its page read."""
+    pages = {db.execute(RANK, (gram, cid)).fetchone()[0] // PAGE for cid in counted}
+    files = 0
+    d.mkdir(parents=True, exist_ok=True)
+    for p in sorted(pages):
+        rows = [list(r) for r in db.execute(POSTINGS + " LIMIT ? OFFSET ?", (gram, PAGE, p * PAGE))]
+        files += _put(d / f"{key}-{p}.json", rows)
     return files
 
 

@@ -25,6 +25,7 @@ in theme/static/js/lookup.js. Sizes: a few KB per file, B grows with the directo
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import shutil
@@ -275,44 +276,25 @@ class _Change:
 
 def _emit_list(db: sqlite3.Connection, d: Path, key: int, gram: str, change: _Change | None, made: set[str]) -> int:
     """The posting pages of one gram: all of them (``change`` None), or only those ``change``
-    reaches — every page is still produced from the scratch index in list order, only the
-    unreached ones are neither encoded nor compared with the file. Returns files written."""
-    if change is not None and change.first is None:  # only result counts changed: places are kept
-        return _emit_counted(db, d, key, gram, change.counted)
-    rows: list[list[Any]] = []
-    hit: set[int] = set()
-    first = None
-    for cid, name, n, ln in db.execute(POSTINGS_KEYED, (gram,)):
-        if change is not None:
-            if cid in change.counted:
-                hit.add(len(rows) // PAGE)
-            if first is None and change.first is not None and (ln, name, cid) >= change.first:
-                first = len(rows) // PAGE
-        rows.append([cid, name, n])
-    if change is not None and change.first is not None and first is None:
-        first = len(rows) // PAGE  # only the list's end moved
+    reaches — the whole list is still read from the scratch index in list order (one C-level
+    fetch), but only the reached pages are encoded and compared with their files. Places are
+    found with list searches and bisection, not a Python loop over the rows. Returns files written."""
+    rows = db.execute(POSTINGS_KEYED, (gram,)).fetchall()  # (id, name, n, len)
+    n_pages = (len(rows) + PAGE - 1) // PAGE
+    if change is None:
+        want = set(range(n_pages))
+    else:
+        ids = [r[0] for r in rows]
+        want = {ids.index(cid) // PAGE for cid in change.counted}
+        if change.first is not None:  # every page from the first shifted key's on
+            at = bisect.bisect_left([(r[3], r[1], r[0]) for r in rows], change.first)
+            want.update(range(at // PAGE, n_pages))
     files = 0
     d.mkdir(parents=True, exist_ok=True)
-    for p in range(0, (len(rows) + PAGE - 1) // PAGE):
+    for p in range(n_pages):
         made.add(f"{key}-{p}.json")
-        if change is None or p in hit or (first is not None and p >= first):
-            files += _put(d / f"{key}-{p}.json", rows[p * PAGE:(p + 1) * PAGE])
-    return files
-
-
-RANK = ("SELECT count(*) FROM p JOIN c ON c.num=p.num WHERE p.gram=? AND (c.len, c.name, c.id) < "
-        "(SELECT len, name, id FROM c WHERE id=?)")
-
-
-def _emit_counted(db: sqlite3.Connection, d: Path, key: int, gram: str, counted: set[str]) -> int:
-    """The pages of a gram's list holding the companies whose result count alone changed: each
-    company's place is counted in the index (no list is walked in Python), then its page read."""
-    pages = {db.execute(RANK, (gram, cid)).fetchone()[0] // PAGE for cid in counted}
-    files = 0
-    d.mkdir(parents=True, exist_ok=True)
-    for p in sorted(pages):
-        rows = [list(r) for r in db.execute(POSTINGS + " LIMIT ? OFFSET ?", (gram, PAGE, p * PAGE))]
-        files += _put(d / f"{key}-{p}.json", rows)
+        if p in want:
+            files += _put(d / f"{key}-{p}.json", [[r[0], r[1], r[2]] for r in rows[p * PAGE:(p + 1) * PAGE]])
     return files
 
 

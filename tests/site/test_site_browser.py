@@ -84,6 +84,28 @@ def test_chinese_company_name_search_finds_its_record(site, server, county, page
     assert page.evaluate("getComputedStyle(document.querySelector(':target')).outlineStyle") == "solid"  # the hit is shown
 
 
+def test_a_query_asked_before_the_index_loads_is_answered(site, server, county, page):
+    """A citizen who presses Enter while the search index is still loading (a slow phone, a
+    large site merging shards) gets the results once it has loaded: the form's handler is in
+    place from the start (it waited for the index before; the Enter then went unanswered)."""
+    held = []
+    page.route("**/pagefind/pagefind.js", lambda route: held.append(route))
+    uscc, name = county.chinese_company
+    page.goto(urljoin(server, "search/"), wait_until="domcontentloaded")
+    page.wait_for_function("document.readyState === 'complete'")
+    page.fill("#q", name)
+    page.press("#q", "Enter")
+    page.wait_for_timeout(300)
+    assert held, "the index was not requested"
+    assert page.eval_on_selector_all("#search-results li a", "els => els.length") == 0  # still loading
+    for route in held:
+        route.continue_()
+    page.wait_for_selector("#search-results li a", timeout=15000)
+    hrefs = page.eval_on_selector_all("#search-results li a", "els => els.map(e => e.href)")
+    assert any(f"/company/{uscc}/#r-" in h for h in hrefs), hrefs
+    assert page.errors == []
+
+
 def test_english_search_and_hostile_names_stay_inert(site, server, county, page):
     page.goto(urljoin(server, "en/search/?q=" + county.hostile_company))
     page.wait_for_selector("#search-results li a", timeout=15000)

@@ -44,9 +44,11 @@ async function main() {
   if (!form) return;
   const root = new URL(form.dataset.root || "./", document.baseURI);
   const bundle = new URL(form.dataset.bundle || "pagefind/", document.baseURI);
-  let pagefind;
-  try {
-    pagefind = await import(new URL("pagefind.js", bundle).href);
+  // The index loads in the background (a large site merges several shards); a query asked
+  // before it is ready waits for it — the form is answered from the first keystroke, never
+  // left to a submit that nothing handles yet.
+  const loading = (async () => {
+    const pagefind = await import(new URL("pagefind.js", bundle).href);
     await pagefind.options({ baseUrl: root.pathname });
     // a large site is indexed in shards; merge the other bundles into this one
     const manifest = await fetch(new URL("search-shards.json", root)).then((r) => (r.ok ? r.json() : { shards: [] }));
@@ -54,12 +56,23 @@ async function main() {
       await pagefind.mergeIndex(new URL(shard, root).href, { baseUrl: root.pathname });
     }
     await pagefind.init();
-  } catch (e) {
-    status.textContent = form.dataset.unavailable || "Search index unavailable.";
-    return;
+    return pagefind;
+  })();
+  let asked = 0;
+
+  async function go(q) {
+    const n = ++asked;
+    let pagefind;
+    try {
+      pagefind = await loading;
+    } catch (e) {
+      status.textContent = form.dataset.unavailable || "Search index unavailable.";
+      return;
+    }
+    if (n === asked) await run(pagefind, q); // only the latest query is shown
   }
 
-  async function run(q) {
+  async function run(pagefind, q) {
     list.replaceChildren();
     if (!q.trim()) {
       status.textContent = "";
@@ -99,12 +112,12 @@ async function main() {
     const url = new URL(location.href);
     url.searchParams.set("q", q);
     history.replaceState(null, "", url);
-    run(q);
+    go(q);
   });
   const initial = new URL(location.href).searchParams.get("q");
   if (initial) {
     input.value = initial;
-    run(initial);
+    go(initial);
   }
 }
 

@@ -143,3 +143,31 @@ def test_chromium_opens_the_embargoed_draw(honest, serve, chromium):
     s11 = page.eval_on_selector('#steps > li.step[data-step="11"]', "e => e.dataset.status")
     assert s11 == "pass" and not errors
     ctx.close()
+
+
+@pytest.mark.parametrize("revealed", [False, True])
+def test_a_recorded_reveal_beacon_reaches_a_kept_task_file(tmp_path, monkeypatch, revealed):
+    """Recording the reveal round's beacon adds no log entry; the next build into the same
+    output must still write the task's data file again with it (its plan names the beacon),
+    as a full build does — a kept file would leave the page unable to open the draw. With a
+    reveal entry already published the draw's status does not move: only the beacon does."""
+    from publisher.site.build import build
+
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    v, d = _ledger(tmp_path / "ledger", forged=False, record=False)
+    if revealed:
+        v.reveal(d)
+        v.checkpoint()
+    out = tmp_path / "out"
+    kw = dict(settings_file=REPO / "pelicanconf.py", overrides={"PUBLISHER_NOW": NOW}, search=False)
+    build(v.root, out, **kw)
+    assert json.loads((out / "verify/data/T-SECRET.json").read_text("utf-8"))["reveal_beacon"] is None
+    rr = reveal_round(v.sim.chain, "2026-03-20")
+    record_beacon(v.root, v.sim.chain.chain_hash, v.sim.beacon(rr))
+    again = build(v.root, out, **kw)
+    assert again.incremental
+    build(v.root, tmp_path / "fresh", **kw)
+    for rel in ("verify/data/T-SECRET.json", "verify/data/index.json"):
+        assert (out / rel).read_bytes() == (tmp_path / "fresh" / rel).read_bytes(), rel
+    data = json.loads((out / "verify/data/T-SECRET.json").read_text("utf-8"))
+    assert data["reveal_beacon"]["round"] == rr and (out / data["reveal_beacon"]["url"]).is_file()

@@ -145,9 +145,9 @@ class _Plan:
     """What a task's data file holds, found from the read-model alone (no tree, no file read):
     enough to tell whether the file the previous build wrote still stands (``key``)."""
 
-    def __init__(self, task_id: str, name: str, rows: list[Any], commit_body: dict[str, Any], status: str | None,
+    def __init__(self, task_id: str, name: str, rows: list[Any], commit_json: str, status: str | None,
                  keys: list[Any], checkpoint: Any, reveal: dict[str, Any] | None):
-        self.task_id, self.name, self.rows, self.commit_body, self.status = task_id, name, rows, commit_body, status
+        self.task_id, self.name, self.rows, self.commit_json, self.status = task_id, name, rows, commit_json, status
         self.keys, self.checkpoint, self.reveal = keys, checkpoint, reveal
         from .incremental import digest
 
@@ -277,11 +277,12 @@ class _Writer:
                 keys.append((k["key_id"], k["office"], k["idx"], k["revoked_idx"]))
         last = max(listed + [k[2] for k in keys] + [k[3] for k in keys if k[3] is not None])
         cp = self.covering(last) or self.latest
-        body = json.loads(cur["body"])
+        raw = cur["body"]  # parsed only for an embargo here (every task is planned on every build)
+        reveal = self.reveal_beacon(json.loads(raw)) if '"embargo_until"' in raw else None
         status = self.ix.scalar("SELECT status FROM commits WHERE id=?", cur["entry_id"])
         name = self.ix.scalar("SELECT name FROM tasks WHERE task_id=?", task_id) or ""
-        return _Plan(task_id, name, [(r["idx"], r["kind"], r["entry_id"], r["commit_id"]) for r in rows], body,
-                     status, keys, cp, self.reveal_beacon(body))
+        return _Plan(task_id, name, [(r["idx"], r["kind"], r["entry_id"], r["commit_id"]) for r in rows], raw,
+                     status, keys, cp, reveal)
 
     def task(self, plan: _Plan) -> dict[str, Any]:
         task_id, rows = plan.task_id, plan.rows
@@ -298,7 +299,7 @@ class _Writer:
                  "revoke": self.entry_ref(revoked) if revoked is not None else None}
                 for key_id, office, idx, revoked in plan.keys]
         key_refs = [k["register"] for k in keys] + [k["revoke"] for k in keys if k["revoke"]]
-        body, cp = plan.commit_body, plan.checkpoint
+        body, cp = json.loads(plan.commit_json), plan.checkpoint
         if plan.reveal is not None:
             self.ensure(plan.reveal["url"])
         doc: dict[str, Any] = {

@@ -67,3 +67,47 @@ def test_a_manifest_naming_a_fact_it_does_not_hold_is_not_used(tmp_path):
     body = json.dumps(obj).encode()
     m.path.write_bytes(MAGIC + hmac.new(m.mac_key, body, hashlib.sha256).digest() + body)
     assert not Manifest(out, "key", cache_root=cache).load()
+
+
+def test_the_search_index_is_unchanged_only_if_no_listed_page_was_written_or_lost(tmp_path):
+    """Asked at the seal (site.build.EarlySearch.wanted): a push that wrote a searchable page,
+    or did not make one the previous build listed (gone, or no longer searchable), changes the
+    index; keeping every listed page and writing only unlisted ones does not."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    common = {"C": {"SITENAME": "某县"}}
+
+    def page(m: Manifest, name: str, data: dict, searchable: bool) -> None:
+        job = m.begin(name, "zh", "tmpl", data, searchable, common=common)
+        if not job.fresh():
+            (out / name).parent.mkdir(parents=True, exist_ok=True)
+            (out / name).write_text(f"{data}", "utf-8")
+            job.done()
+
+    first = Manifest(out, "key", cache_root=cache)
+    assert not first.search_unchanged()  # no previous build: nothing to keep
+    page(first, "task/T1/index.html", {"t": 1}, True)
+    page(first, "company/A/index.html", {"a": 1}, True)
+    page(first, "offices/index.html", {"o": 1}, False)
+    first.finish()
+
+    def again() -> Manifest:
+        m = Manifest(out, "key", cache_root=cache)
+        assert m.load()
+        return m
+
+    kept = again()
+    page(kept, "task/T1/index.html", {"t": 1}, True)
+    page(kept, "company/A/index.html", {"a": 1}, True)
+    assert kept.search_unchanged()
+    page(kept, "offices/index.html", {"o": 2}, False)  # an unlisted page written: still unchanged
+    assert kept.search_unchanged()
+
+    lost = again()  # company A not (yet) made when every searchable page should have been
+    page(lost, "task/T1/index.html", {"t": 1}, True)
+    assert not lost.search_unchanged()
+
+    written = again()  # (last: its page file changes on disk without a saved manifest)
+    page(written, "task/T1/index.html", {"t": 2}, True)
+    page(written, "company/A/index.html", {"a": 1}, True)
+    assert not written.search_unchanged()

@@ -87,6 +87,7 @@ def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypat
     assert pushed, "nothing pushed"
     inc = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True, overrides={"PUBLISHER_NOW": NOW})
     assert inc.incremental and inc.kept > 0 and inc.rendered > 0, (inc, pushed)
+    assert inc.pagefind_overlap > 0, "the push's search index did not run beside the rest of its build"
     fresh = build(ledger, tmp_path / "fresh", settings_file=REPO / "pelicanconf.py", search=True,
                   overrides={"PUBLISHER_NOW": NOW})
     assert not fresh.incremental and fresh.kept == 0

@@ -10,6 +10,7 @@ from __future__ import annotations
 import logging
 import os
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -43,16 +44,29 @@ class BuildResult:
 
 class EarlySearch:
     """Pagefind, started by the plugin as soon as every searchable page is written (tasks and
-    inspected companies), so it runs while the rest of a full build (never-inspected company
-    pages, downloads, verifier data, lookup index) is still being written."""
+    inspected companies), so it runs on the other core while the rest of the build
+    (never-inspected company pages, listings, downloads, verifier data, lookup index) is still
+    being written — in a push as in a full build: at a tenth of a province a push's re-index
+    took 19 s after everything else (docs/BENCHMARKS.md)."""
 
-    def __init__(self, output: Path, shard_pages: int, shard_mb: int, state_path: Path | None = None):
+    def __init__(self, output: Path, shard_pages: int, shard_mb: int, state_path: Path | None = None,
+                 unchanged: Callable[[], bool] | None = None):
         self.output, self.shard_pages, self.shard_mb = output, shard_pages, shard_mb
         self.state_path = state_path
+        self.unchanged = unchanged  # an incremental build: whether the index can stay as it is
         self.started = False
         self.seconds = 0.0
         self.error: BaseException | None = None
         self.thread: Any = None
+
+    def wanted(self, workers_running: bool) -> bool:
+        """Asked by the plugin at the seal, in the build's thread: index now, unless this is a
+        push that wrote no searchable page and lost none (``unchanged``, see
+        Manifest.search_unchanged), and no render worker still holds pages the manifest has not
+        heard of, and the previous index is there."""
+        if self.unchanged is None or workers_running or not (self.output / "pagefind").is_dir():
+            return True
+        return not self.unchanged()
 
     def start(self) -> None:
         """Called in the plugin's search thread: index the site now."""
@@ -135,8 +149,9 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     shard_pages = int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000)
     shard_mb = int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150)
     search_state = manifest.path.with_suffix(".search.json") if manifest.mac_key else None  # shards indexed (search.py)
-    early = EarlySearch(output, shard_pages, shard_mb, search_state) if search and not incremental else None
-    settings["PUBLISHER_EARLY_SEARCH"] = early  # a full build indexes while it still writes
+    early = (EarlySearch(output, shard_pages, shard_mb, search_state, manifest.search_unchanged if incremental else None)
+             if search else None)
+    settings["PUBLISHER_EARLY_SEARCH"] = early  # the build indexes while it still writes
     logging.getLogger("pelican").setLevel(logging.WARNING)
     pelican = Pelican(settings)
     try:

@@ -378,6 +378,15 @@ class Manifest:
                 good.add(id(f))
         return True
 
+    def search_unchanged(self) -> bool:
+        """Whether, so far, no page Pagefind reads was written and none the previous build listed
+        is missing. Asked when every searchable page of this build has been made (the seal, see
+        site.build.EarlySearch): a previously searchable page not seen by then is either gone or
+        no longer searchable, and either changes the index."""
+        if self.search_changed or not self.usable:
+            return False
+        return not any(rec.get("search") and name not in self.seen for name, rec in self.old.items())
+
     def kept_page(self, name: str, old: dict) -> None:
         """Record page ``name`` as kept as the previous build wrote it (see :meth:`keepable`)."""
         self.seen.add(name)

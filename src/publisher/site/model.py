@@ -28,7 +28,12 @@ CST = timezone(timedelta(hours=8))
 RESULT_LIMIT_DAYS = 20  # 004 第二十条 and others: publish within 20 working days
 BATCH = 2000
 
-SCHEMA = """
+# SQLite's page cache for the model (KiB): the default 2 MB made a county build read the model
+# through ~490,000 pread calls (strace); the pages stay in memory instead, bounded well inside
+# the province's 4 GB budget.
+CACHE = "PRAGMA cache_size=-131072"
+SCHEMA = f"""
+{CACHE};
 PRAGMA journal_mode=OFF;
 PRAGMA synchronous=OFF;
 PRAGMA temp_store=FILE;
@@ -461,6 +466,7 @@ class SiteIndex:
         must not be used across fork). The inherited one is kept, never used or closed here."""
         self._inherited = self.db
         self.db = sqlite3.connect(f"file:{self.path}?mode=ro", uri=True)
+        self.db.execute(CACHE)
         self.db.row_factory = sqlite3.Row
 
     # ---------------------------------------------------------------- saved with a verify state

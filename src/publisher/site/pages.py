@@ -101,17 +101,24 @@ def trust_pin(trust, settings: dict[str, Any]) -> dict[str, str]:
             "trust_gazette": str(settings.get("PUBLISHER_TRUST_GAZETTE") or "")}
 
 
-def write_all(loaded: Loaded, r: Renderer, settings: dict[str, Any]) -> None:
+def write_all(loaded: Loaded, r: Renderer, settings: dict[str, Any],
+              searchable_written: Callable[[], None] | None = None) -> None:
+    """Every HTML page of the record. The searchable ones (inspected companies, tasks) come
+    first and ``searchable_written`` is called as soon as they are made, so that the search
+    index (site.build.EarlySearch) runs on the other core while this process writes the rest:
+    never-inspected companies, offices, listings, then downloads and the lookup index."""
     size = int(settings.get("PUBLISHER_PAGE_SIZE") or 200)
     write_home(loaded, r)
     # Company pages are most of the site: written first, by render workers when there are any,
     # while this process writes the listings, tasks and results (see Renderer.run_part).
     r.run_part(write_companies, loaded, r)
+    write_tasks(loaded, r, size)
+    if searchable_written is not None:
+        searchable_written()
     r.run_part(write_listed_companies, loaded, r)
     write_offices(loaded, r, size)
     write_items(loaded, r)
     write_plans(loaded, r)
-    write_tasks(loaded, r, size)
     write_results(loaded, r, size)
     r.page("verify/", "verify")
 

@@ -86,11 +86,15 @@ class LedgerGenerator(Generator):
             timings[name], counts[name] = time.perf_counter() - t0, r.pages_written - n0
             timings[f"{name} cpu"] = time.process_time() - c0
 
-        try:
-            stage("pages", pages.write_all, self.loaded, r, self.settings)
-            early = self.settings.get("PUBLISHER_EARLY_SEARCH")
-            if early is not None:  # every searchable page is written or being written: index them meanwhile
+        early = self.settings.get("PUBLISHER_EARLY_SEARCH")
+
+        def searchable_written() -> None:
+            # every searchable page is written or being written: index them meanwhile
+            if early is not None and early.wanted(bool(r._children)):
                 early.thread = r.seal_search(early.start)
+
+        try:
+            stage("pages", pages.write_all, self.loaded, r, self.settings, searchable_written)
             stage("stats", stats.write_all, self.loaded, r)
             stage("downloads", r.run_part, write_data_files, self.loaded, r, self.settings)
             stage("feeds", feeds.write_all, self.loaded, r, self.base)

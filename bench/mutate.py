@@ -54,6 +54,11 @@ GROUPS: dict[str, tuple[list[str], list[str]]] = {
     "site.stats": ([P + "site/stats.py"], ["tests/site", "--ignore-glob", "tests/site/test_site_*"]),
     # cutting pages into search documents: what a document holds decides what a push re-indexes
     "site.search_docs": ([P + "site/search_docs.py"], ["tests/site/test_search_docs.py"]),
+    # the company lookup: which pages of which gram's list a push rewrites (site.lookup._Change)
+    "site.lookup": ([P + "site/lookup.py"], ["tests/site/test_site_lookup.py",
+                                             "tests/site/test_site_lookup_incremental.py"]),
+    # the log's Merkle tree kept between builds: used only for a checkpoint the ledger still has
+    "site.logtree": ([P + "site/logtree.py"], ["tests/site/test_site_logtree.py"]),
     "workflow.rules": ([P + "workflow/rules/*"],
                        ["tests/workflow/rules", "tests/workflow/test_results_checks.py"]),
     "draw.rules": ([P + "draw/rules/*"], ["tests/draw/rules"]),

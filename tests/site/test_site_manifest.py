@@ -106,6 +106,9 @@ def test_the_search_index_is_unchanged_only_if_no_listed_page_was_written_or_los
     lost = again()  # company A not (yet) made when every searchable page should have been
     page(lost, "task/T1/index.html", {"t": 1}, True)
     assert not lost.search_unchanged()
+    page(lost, "company/A/index.html", {"a": 1}, False)  # made, same data, but no longer searchable
+    assert lost.new["company/A/index.html"]["search"] is False  # written again, not kept as listed
+    assert not lost.search_unchanged()
 
     written = again()  # (last: its page file changes on disk without a saved manifest)
     page(written, "task/T1/index.html", {"t": 2}, True)

@@ -462,8 +462,8 @@ class Page:
     def fresh(self) -> bool:
         """Same data, same facts, and the file is still the one written: keep it."""
         old = self.m.old.get(self.name) if self.m.usable else None
-        if old is None or old["key"] != self.key:
-            return False
+        if old is None or old["key"] != self.key or old.get("mark", False) != self.mark:
+            return False  # (the mark: a kept record must list the page for search as this build does)
         try:
             st = (self.m.output / self.name).stat()
         except OSError:
@@ -495,7 +495,9 @@ class Page:
     def done(self) -> None:
         """Record the page as written, with the digest of every fact it read."""
         self.m.rendered += 1
-        self.m.search_changed |= self.searchable
+        old = self.m.old.get(self.name) if self.m.usable else None
+        # written and listed for search, or written and no longer listed: the index changes
+        self.m.search_changed |= self.searchable or bool(old and old.get("search"))
         facts: dict[str, str] = {}
         try:
             for d in self.deps:

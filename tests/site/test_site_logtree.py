@@ -121,3 +121,65 @@ def test_a_tree_of_another_history_is_not_grown(ix, tmp_path):
     put(ix, mine)  # the same output directory now built from another ledger
     second, root = tree_of(ix, out, cache, [cp(mine, 100), cp(mine, 250)])
     assert second != first and root == cp(mine, 250).root
+
+
+def test_an_unchanged_ledger_reuses_the_kept_tree(ix, tmp_path):
+    all_ids = ids(200)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    put(ix, all_ids)
+    cps = [cp(all_ids, 64), cp(all_ids, 200)]
+    first, root = tree_of(ix, out, cache, cps)
+    again, root2 = tree_of(ix, out, cache, cps)  # no push: the tree is neither grown nor built
+    assert again == first and root2 == root == cps[-1].root
+
+
+def test_removed_level_files_are_built_again_not_a_crash(ix, tmp_path):
+    all_ids = ids(100)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    put(ix, all_ids)
+    tree_of(ix, out, cache, [cp(all_ids, 100)])
+    for f in next(cache.rglob("*.logtree")).iterdir():  # the manifest still records the tree
+        f.unlink()
+    _, root = tree_of(ix, out, cache, [cp(all_ids, 100)])
+    assert root == cp(all_ids, 100).root
+
+
+def test_a_growth_that_misses_the_checkpoint_root_is_built_again(ix, tmp_path, monkeypatch):
+    """The last check of a kept tree: grown, it must give the newest checkpoint's root (and size),
+    whatever grew it."""
+    from publisher.site import logtree
+
+    all_ids = ids(300)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    put(ix, all_ids[:100])
+    first, _ = tree_of(ix, out, cache, [cp(all_ids, 100)])
+    real_grow = logtree.grow
+
+    calls = []
+
+    def wrong_grow(work, leaf_hashes):  # the first growth: one leaf of the push replaced
+        hashes = list(leaf_hashes)
+        if not calls:
+            hashes[7] = bytes(32)
+        calls.append(len(hashes))
+        real_grow(work, hashes)
+
+    monkeypatch.setattr(logtree, "grow", wrong_grow)
+    put(ix, all_ids)
+    second, root = tree_of(ix, out, cache, [cp(all_ids, 100), cp(all_ids, 250)])
+    assert calls[0] == 150, calls  # the kept tree was grown first ...
+    assert second != first and root == cp(all_ids, 250).root  # ... then built again
+
+
+def test_a_level_is_read_only_within_its_length(tmp_path):
+    work = tmp_path / "t"
+    grow(work, leaves(ids(5)))
+    tree = DiskMerkleTree(work)
+    try:
+        assert tree.leaf(4) == leaves(ids(5))[4]
+        with pytest.raises(IndexError):
+            tree.leaf(5)
+        with pytest.raises(IndexError):
+            tree.leaf(-1)
+    finally:
+        tree.close()

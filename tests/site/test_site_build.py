@@ -336,3 +336,17 @@ def test_shards_respect_page_and_byte_limits():
     docs = [Doc(f"p{i}.html", i, b"x" * size) for i, size in enumerate([10, 10, 10, 500, 10, 10])]
     groups = [[d.name for d in g] for g in shards(docs, shard_pages=2, shard_bytes=100)]
     assert groups == [["p0.html", "p1.html"], ["p2.html"], ["p3.html"], ["p4.html", "p5.html"]]
+
+
+def test_a_failing_search_index_fails_the_build_with_its_message(county, tmp_path, monkeypatch):
+    """Pagefind runs in a process forked beside the build (site.build.EarlySearch): its failure
+    must still reach the build as the same clear error, not vanish with the child."""
+    from publisher.site import search
+    from publisher.site.search import SearchIndexError
+
+    def broken(site, output, timeout):
+        raise SearchIndexError("pagefind failed (1): 索引写入失败 / disk full")
+
+    monkeypatch.setattr(search, "_pagefind", broken)
+    with pytest.raises(SearchIndexError, match="索引写入失败 / disk full"):
+        build(county.ledger, tmp_path / "out", settings_file=REPO / "pelicanconf.py", overrides={"PUBLISHER_NOW": NOW})

@@ -66,6 +66,9 @@ PUBLISHER_PROOFS = True  # one inclusion-proof JSON per entry
 PUBLISHER_COPY_LEDGER = True  # raw entries, log, checkpoints under /ledger/
 PUBLISHER_SEARCH_SHARD_PAGES = 10_000  # Pagefind runs per shard of at most this many pages
 PUBLISHER_SEARCH_SHARD_MB = 150  # ... and this much HTML (Pagefind needs ~6x that in memory)
+# Run a push's search index beside the rest of its build (a full build always does): worth it
+# with spare cores; on the project's 2 vCPUs a push measured slower (docs/BENCHMARKS.md)
+PUBLISHER_SEARCH_BESIDE_PUSH = False
 
 # Autoescape everything the templates print (ledger text is hostile until proven otherwise).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

@@ -74,8 +74,8 @@ def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypat
     sizes = sorted(int(p.stem) for p in (county.ledger / "checkpoints").glob("*.note"))
     ledger, out = tmp_path / "ledger", tmp_path / "out"
     cut(county.ledger, ledger, sizes[-2])
-    first = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True,
-                  overrides={"PUBLISHER_NOW": NOW})
+    over = {"PUBLISHER_NOW": NOW, "PUBLISHER_SEARCH_BESIDE_PUSH": True}  # the push indexes beside its build
+    first = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True, overrides=over)
     assert not first.incremental and first.kept == 0
     before, stamps = files(out), mtimes(out)
     for src in sorted(county.ledger.rglob("*")):  # the push lands in the same directory, as `git pull` does
@@ -85,11 +85,10 @@ def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypat
             dst.write_bytes(src.read_bytes())
     pushed = Counter(county_type(county.ledger, LOG_LINE_RE.match(x)) for x in lines[sizes[-2]:])
     assert pushed, "nothing pushed"
-    inc = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True, overrides={"PUBLISHER_NOW": NOW})
+    inc = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True, overrides=over)
     assert inc.incremental and inc.kept > 0 and inc.rendered > 0, (inc, pushed)
     assert inc.pagefind_overlap > 0, "the push's search index did not run beside the rest of its build"
-    fresh = build(ledger, tmp_path / "fresh", settings_file=REPO / "pelicanconf.py", search=True,
-                  overrides={"PUBLISHER_NOW": NOW})
+    fresh = build(ledger, tmp_path / "fresh", settings_file=REPO / "pelicanconf.py", search=True, overrides=over)
     assert not fresh.incremental and fresh.kept == 0
     a, b = files(out), files(tmp_path / "fresh")
     assert sorted(set(a) ^ set(b)) == []

@@ -182,9 +182,13 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     shard_pages = int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000)
     shard_mb = int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150)
     search_state = manifest.path.with_suffix(".search.json") if manifest.mac_key else None  # shards indexed (search.py)
+    # a full build indexes while it still writes; a push only when PUBLISHER_SEARCH_BESIDE_PUSH
+    # says so (on this project's 2 vCPUs a push at 1/10 of a province measured slower with its
+    # index beside it, docs/BENCHMARKS.md session 10; a runner with spare cores gains)
+    beside = not incremental or bool(settings.get("PUBLISHER_SEARCH_BESIDE_PUSH"))
     early = (EarlySearch(output, shard_pages, shard_mb, search_state, manifest.search_unchanged if incremental else None)
-             if search else None)
-    settings["PUBLISHER_EARLY_SEARCH"] = early  # the build indexes while it still writes
+             if search and beside else None)
+    settings["PUBLISHER_EARLY_SEARCH"] = early
     logging.getLogger("pelican").setLevel(logging.WARNING)
     pelican = Pelican(settings)
     try:
@@ -200,8 +204,8 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     if early is not None and early.started:
         early.wait()  # Pagefind ran beside the build (already joined above)
         search = False
-    if search and incremental and not manifest.search_changed and (output / "pagefind").is_dir():
-        search = False  # no searchable page was written or removed: the index is the previous one
+    if search and incremental and manifest.search_unchanged() and (output / "pagefind").is_dir():
+        search = False  # no searchable page was written, removed or unlisted: the index is the previous one
     if search:
         run_pagefind(output, shard_pages=shard_pages, shard_mb=shard_mb, state_path=search_state)
     pf = time.perf_counter() - t0 + (early.seconds if early is not None else 0.0)

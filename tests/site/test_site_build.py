@@ -350,3 +350,19 @@ def test_a_failing_search_index_fails_the_build_with_its_message(county, tmp_pat
     monkeypatch.setattr(search, "_pagefind", broken)
     with pytest.raises(SearchIndexError, match="索引写入失败 / disk full"):
         build(county.ledger, tmp_path / "out", settings_file=REPO / "pelicanconf.py", overrides={"PUBLISHER_NOW": NOW})
+
+
+def test_no_process_for_the_search_index_is_a_clear_error(tmp_path, monkeypatch):
+    import os
+
+    from publisher.site.build import EarlySearch
+    from publisher.site.search import SearchIndexError
+
+    def no_fork():
+        raise BlockingIOError(11, "Resource temporarily unavailable")
+
+    monkeypatch.setattr(os, "fork", no_fork)
+    early = EarlySearch(tmp_path, 10_000, 150)
+    early.start()
+    assert isinstance(early.error, SearchIndexError)
+    assert "cannot start the search index process" in str(early.error)

@@ -44,10 +44,11 @@ class BuildResult:
 
 class EarlySearch:
     """Pagefind, started by the plugin as soon as every searchable page is written (tasks and
-    inspected companies), so it runs on the other core while the rest of the build
+    inspected companies), in a process of its own, while the rest of a full build
     (never-inspected company pages, listings, downloads, verifier data, lookup index) is still
-    being written — in a push as in a full build: at a tenth of a province a push's re-index
-    took 19 s after everything else (docs/BENCHMARKS.md)."""
+    being written. A push does this only with PUBLISHER_SEARCH_BESIDE_PUSH: on the project's 2
+    vCPUs a push at a tenth of a province measured slower with its index beside it
+    (docs/BENCHMARKS.md, session 10)."""
 
     def __init__(self, output: Path, shard_pages: int, shard_mb: int, state_path: Path | None = None,
                  unchanged: Callable[[], bool] | None = None):
@@ -90,8 +91,11 @@ class EarlySearch:
         if not hasattr(os, "fork"):
             run_pagefind(self.output, shard_pages=self.shard_pages, shard_mb=self.shard_mb, state_path=self.state_path)
             return
-        rfd, wfd = os.pipe()
-        pid = os.fork()
+        try:
+            rfd, wfd = os.pipe()
+            pid = os.fork()
+        except OSError as exc:  # no process to spare: a clear error, not a traceback
+            raise SearchIndexError(f"cannot start the search index process: {exc}") from None
         if pid == 0:  # the child: index, report a failure through the pipe, exit at once
             code = 0
             try:

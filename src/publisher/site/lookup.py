@@ -36,6 +36,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from .model import CACHE
 from .urls import safe_seg
 
 PAGE = 100  # entries per posting-list page
@@ -144,7 +145,7 @@ def _kept_db(memory: Any) -> tuple[Path, dict[str, Any]] | None:
     return db_path, prev
 
 
-SCRATCH = ("PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; PRAGMA cache_size=-131072;"
+SCRATCH = (f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; {CACHE};"
            "CREATE TABLE c(num INTEGER PRIMARY KEY, id TEXT UNIQUE, name TEXT, n INT, len INT, norm TEXT, ih INT);"
            "CREATE TABLE p(gram TEXT, num INT, h INT);")
 # g: every gram with its bucket and list length, so that an update derives a bucket's count file
@@ -344,7 +345,7 @@ def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str
     if not (out / "meta.json").is_file():
         raise _Rebuild
     db = sqlite3.connect(db_path)
-    db.execute("PRAGMA cache_size=-131072")
+    db.execute(CACHE)
     try:
         old = {cid: (num, name, n) for num, cid, name, n in db.execute("SELECT num, id, name, n FROM c")}
         now = {cid: (name, n) for cid, name, n in companies(ix)}

@@ -28,7 +28,7 @@ CST = timezone(timedelta(hours=8))
 RESULT_LIMIT_DAYS = 20  # 004 第二十条 and others: publish within 20 working days
 BATCH = 2000
 
-# SQLite's page cache for the model (KiB): the default 2 MB made a county build read the model
+# SQLite's page cache for the model and the lookup scratch index (KiB): the default 2 MB made a county build read the model
 # through ~490,000 pread calls (strace); the pages stay in memory instead, bounded well inside
 # the province's 4 GB budget.
 CACHE = "PRAGMA cache_size=-131072"

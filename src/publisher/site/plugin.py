@@ -90,7 +90,7 @@ class LedgerGenerator(Generator):
 
         def searchable_written() -> None:
             # every searchable page is written or being written: index them meanwhile
-            if early is not None and early.wanted(bool(r._children)):
+            if early is not None and early.wanted(r.workers_running):
                 early.thread = r.seal_search(early.start)
 
         try:

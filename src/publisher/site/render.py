@@ -133,6 +133,11 @@ class Renderer:
                 self._searchable.write(name + ("\n" if searchable is True else f"\t{int(searchable)}\n"))
             self.pages_written += 1
 
+    @property
+    def workers_running(self) -> bool:
+        """Whether a forked render worker may still be writing pages (see run_part)."""
+        return bool(self._children)
+
     def keep(self, *paths: str, langs: tuple[str, ...] = urls.LANGS) -> bool:
         """Keep every page of ``paths`` in every language as the previous build wrote it,
         without its data: for records the dirty set (site.dirty) says no new entry touched.

@@ -220,3 +220,23 @@ def test_a_result_at_a_page_boundary_rewrites_its_page(ix, tmp_path, at):
     assert build(ix, out, cache)["changed"] == 1
     assert files(out / "lookup") == full(ix, tmp_path / "full")
     assert lookup.query(out, f"蓬莱阁{at:03d}")[0] == [f"96{at:016d}", f"蓬莱阁{at:03d}", 1]
+
+
+def test_a_company_removed_and_others_added_around_its_place_in_one_push(ix, tmp_path):
+    """A removal and additions just before and after the removed company's place in the same
+    push, at the page boundaries of a long list: the pages from the first change on are produced
+    again, and the index is a full build's."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    ix.db.executemany("INSERT INTO targets(id, name) VALUES (?,?)",
+                      [(f"96{i:016d}", f"蓬莱阁{i:03d}") for i in range(3 * lookup.PAGE + 5)])
+    ix.db.commit()
+    build(ix, out, cache)
+    for rnd_no, at in enumerate((99, 100, 199, 200)):
+        ix.db.execute("DELETE FROM targets WHERE id=?", (f"96{at:016d}",))
+        ix.db.executemany("INSERT INTO targets(id, name) VALUES (?,?)",
+                          [(f"97{at:014d}{k:02d}", f"蓬莱阁{at:03d}") for k in range(3)]
+                          + [(f"95{at:014d}{k:02d}", f"蓬莱阁{at - 1:03d}") for k in range(2)])
+        ix.db.commit()
+        assert "changed" in build(ix, out, cache)
+        assert files(out / "lookup") == full(ix, tmp_path / f"full{rnd_no}"), at
+

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from publisher.site.incremental import MAGIC, Manifest
 
 
@@ -53,7 +55,8 @@ def test_facts_are_saved_once_and_pages_name_them(tmp_path):
     assert all(render(renamed, out, n, common2, {"i": i}) for i, n in enumerate(names))
 
 
-def test_a_manifest_naming_a_fact_it_does_not_hold_is_not_used(tmp_path):
+@pytest.mark.parametrize("bad", [[7], [-1], [0, 1]])
+def test_a_manifest_naming_a_fact_it_does_not_hold_is_not_used(tmp_path, bad):
     import hashlib
     import hmac
 
@@ -63,7 +66,7 @@ def test_a_manifest_naming_a_fact_it_does_not_hold_is_not_used(tmp_path):
     render(m, out, "a/index.html", {"C": {"SITENAME": "x"}}, {})
     m.finish()
     obj = saved(m)
-    obj["pages"]["a/index.html"]["facts"] = [7]
+    obj["pages"]["a/index.html"]["facts"] = bad
     body = json.dumps(obj).encode()
     m.path.write_bytes(MAGIC + hmac.new(m.mac_key, body, hashlib.sha256).digest() + body)
     assert not Manifest(out, "key", cache_root=cache).load()
@@ -114,3 +117,42 @@ def test_the_search_index_is_unchanged_only_if_no_listed_page_was_written_or_los
     page(written, "task/T1/index.html", {"t": 2}, True)
     page(written, "company/A/index.html", {"a": 1}, True)
     assert not written.search_unchanged()
+
+
+def test_facts_no_page_names_are_dropped_when_the_table_is_numbered_afresh(tmp_path, monkeypatch):
+    """A push appends the pairs of facts that changed and keeps every other page's numbers as
+    read; once the table has doubled it is numbered afresh. Across that, each page still names
+    its own facts: unchanged pages are kept, and a page whose fact changed is rendered again."""
+    monkeypatch.setattr(Manifest, "RENUMBER_MIN", 2)
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    names = [f"company/{i}/index.html" for i in range(12)]
+
+    def page(m: Manifest, i: int, common: dict) -> bool:
+        job = m.begin(names[i], "zh", "tmpl", {"i": i}, common=common)
+        if job.fresh():
+            return False
+        ctx = job.context(common)
+        (out / names[i]).parent.mkdir(parents=True, exist_ok=True)
+        (out / names[i]).write_text(f"{ctx['C'][f'office{i % 4}']} {i}", "utf-8")
+        job.done()
+        return True
+
+    offices = {f"office{k}": f"name{k}" for k in range(4)}
+    m = Manifest(out, "key", cache_root=cache)
+    assert all(page(m, i, {"C": dict(offices)}) for i in range(12))
+    m.finish()
+    sizes = []
+    for rnd in range(6):  # each push renames office 0: its three pages are written again
+        offices["office0"] = f"renamed{rnd}"
+        m = Manifest(out, "key", cache_root=cache)
+        assert m.load()
+        written = [i for i in range(12) if page(m, i, {"C": dict(offices)})]
+        assert written == [0, 4, 8], (rnd, written)
+        m.finish()
+        sizes.append(len(saved(m)["facts"]))
+    assert sizes == [5, 6, 7, 8, 4, 5], sizes  # appended until past twice the last numbering (4), then afresh
+    m = Manifest(out, "key", cache_root=cache)
+    assert m.load()
+    offices["office2"] = "moved"
+    assert [i for i in range(12) if page(m, i, {"C": dict(offices)})] == [2, 6, 10]

@@ -155,3 +155,29 @@ def test_a_resumed_run_reads_no_settled_prefix_file_and_catches_a_touch_r_edit(t
     assert resumed.resumed == 0, "a prefix file changed: the saved state must not be used"
     assert [p.line() for p in resumed.problems] == [p.line() for p in full.problems]
     assert any(p.rule == "hash" for p in full.errors)
+
+
+def test_prefix_files_linked_after_the_save_are_read_once_not_by_every_later_resume(tmp_path, settled, reads):
+    """The site build hard-links every published entry file after verification saved its state,
+    which moves each file's ctime: the next resume reads each prefix file once, finds the same
+    bytes and writes the refreshed records back into the saved state, so the resume after it
+    reads none — and an edit made after that is still caught."""
+    ledger = tmp_path / "county"
+    shutil.copytree(REPO / "ledger", ledger)
+    cache = VerifyCache(tmp_path / "cache")
+    first = run(ledger, cache)
+    assert first.ok and first.resumed == 0
+    published = tmp_path / "published"
+    for p in sorted((ledger / "entries").rglob("*.json")):
+        dst = published / p.relative_to(ledger)
+        dst.parent.mkdir(parents=True, exist_ok=True)
+        os.link(p, dst)
+    reads[0] = 0
+    second = run(ledger, cache)
+    assert second.resumed == first.size and reads[0] == first.size  # each linked file read once
+    reads[0] = 0
+    third = run(ledger, cache)
+    assert third.resumed == first.size and reads[0] == 0, reads[0]
+    assert [p.line() for p in third.problems] == [p.line() for p in first.problems]
+    edit_keeping_size_and_mtime(str(_entry(ledger, first.size // 3)))
+    assert run(ledger, cache).resumed == 0, "a prefix file changed: the saved state must not be used"

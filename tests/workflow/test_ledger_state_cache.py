@@ -111,3 +111,23 @@ def test_an_edit_that_keeps_size_and_mtime_still_replays_afresh(drawn, tmp_path,
     p.write_bytes(data[:-1] + (b" " if data[-1:] != b" " else b"\n"))  # same size, other bytes
     os.utime(p, ns=(st.st_atime_ns, st.st_mtime_ns))
     assert LedgerState(wf.ledger).replay(cache=True).resumed == 0
+
+
+def test_prefix_files_linked_after_the_save_are_read_by_one_replay_not_by_each(drawn, tmp_path, monkeypatch):
+    """The site build hard-links the published entry files (their ctime moves): the next replay
+    reads each once, finds the same bytes and writes the refreshed records back into the saved
+    state; the replay after it reads none."""
+    import os
+
+    wf, _ = drawn
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    reads = _counting_reads(monkeypatch)
+    LedgerState(wf.ledger).replay(cache=True)
+    n = wf.ledger.size()
+    for office, seq in [(line.office, line.seq) for line in wf.ledger.iter_log()]:
+        src = wf.ledger.entry_path(office, seq)
+        os.link(src, tmp_path / f"published-{office}-{seq}.json")
+    reads[0] = 0
+    assert LedgerState(wf.ledger).replay(cache=True).resumed == n and reads[0] == n
+    reads[0] = 0
+    assert LedgerState(wf.ledger).replay(cache=True).resumed == n and reads[0] == 0

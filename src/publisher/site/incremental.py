@@ -216,6 +216,8 @@ class _Calls:
 class Manifest:
     """The previous build's record of pages, and this build's, for one output directory."""
 
+    RENUMBER_MIN = 4096  # the fact table is numbered afresh only past twice this size (see finish)
+
     def __init__(self, output: Path, key: str, cache_root: Path | None = None, ledger: Path | None = None):
         from ..storage.verify_cache import cache_root as default_root
         from ..storage.verify_cache import machine_key
@@ -230,8 +232,10 @@ class Manifest:
             self.mac_key = None
         self.old: dict[str, dict] = {}
         self.new: dict[str, dict] = {}
-        self._facts: dict[tuple[str, str], tuple[str, str]] = {}  # one object per distinct (fact, digest)
-        self._good: dict[str, set[int]] = {}  # lang -> ids of interned pairs found to hold this build
+        self._table: list[tuple[str, str]] = []  # fact number -> (fact, digest), as saved
+        self._number: dict[tuple[str, str], int] = {}  # (fact, digest) -> its number
+        self._base = 0  # the table's length when it was last numbered afresh (see finish)
+        self._good: dict[str, set[int]] = {}  # lang -> numbers of the facts found to hold this build
         self.common: dict[str, dict] = {}  # lang -> the build's common context (for re-evaluation)
         self._memo: dict[tuple, str] = {}
         self.rendered = self.kept = self.uncacheable = 0
@@ -263,19 +267,27 @@ class Manifest:
         if not hmac.compare_digest(mac, hmac.new(self.mac_key, body, hashlib.sha256).digest()):
             return False
         try:
-            obj = json.loads(body)
+            obj = orjson.loads(body)
         except ValueError:
             return False
         if obj.get("key") != self.key:
             return False
         if ledger is not None and not _log_extends(ledger, obj.get("log")):
             return False
-        try:
-            table = [self._fact_pair(k, w) for k, w in obj["facts"]]
+        try:  # pages keep their facts as numbers into the table (not turned into pairs: see finish)
+            table = [(k, w) for k, w in obj["facts"]]
+            if not all(isinstance(k, str) and isinstance(w, str) for k, w in table):
+                return False
+            n = len(table)
             for rec in obj["pages"].values():
-                rec["facts"] = [table[i] for i in rec["facts"]]
-        except (KeyError, IndexError, TypeError, ValueError):
+                f = rec["facts"]
+                if not isinstance(f, list) or (f and not (0 <= min(f) and max(f) < n)):
+                    return False  # (a number of another type fails where it is used: _facts_hold)
+            base = obj.get("base", n)
+        except (AttributeError, KeyError, TypeError, ValueError):
             return False
+        self._table, self._base = table, base if isinstance(base, int) else n
+        self._number = {pair: i for i, pair in enumerate(table)}
         self.old = obj["pages"]
         self.old_log = obj.get("log")
         self.old_state = obj.get("state") or {}
@@ -361,21 +373,23 @@ class Manifest:
             return None
         return old
 
-    def _facts_hold(self, lang: str, facts: list) -> bool:
-        """Every recorded (fact, digest) pair still holds in ``lang``. Pairs are interned (one
-        object per distinct pair, see _fact_pair), so a pair found to hold is remembered by its
-        identity: a province's kept pages share a few thousand facts among millions of uses."""
+    def _facts_hold(self, lang: str, facts: list[int]) -> bool:
+        """Every recorded (fact, digest) pair, named by its number in the table, still holds in
+        ``lang``. A number found to hold is remembered for the build: a province's kept pages
+        share a few thousand facts among millions of uses, so most pages are one set check."""
         good = self._good.setdefault(lang, set())
-        for f in facts:
-            if id(f) in good:
+        if good.issuperset(facts):
+            return True
+        for i in facts:
+            if i in good:
                 continue
             try:
-                if self._fact(lang, f[0]) != f[1]:
+                k, w = self._table[i]
+                if self._fact(lang, k) != w:
                     return False
-            except Exception:  # a fact that cannot be evaluated any more: render
+            except Exception:  # a fact that cannot be evaluated any more, a bad number: render
                 return False
-            if self._facts.get(f) is f:  # interned: alive as long as the manifest
-                good.add(id(f))
+            good.add(i)
         return True
 
     def search_unchanged(self) -> bool:
@@ -393,9 +407,14 @@ class Manifest:
         self.new[name] = old
         self.kept += 1
 
-    def _fact_pair(self, k: str, w: str) -> tuple[str, str]:
+    def _fact_number(self, k: str, w: str) -> int:
+        """The number of the pair (fact ``k``, digest ``w``) in the table, appended if new."""
         pair = (k, w)
-        return self._facts.setdefault(pair, pair)
+        i = self._number.get(pair)
+        if i is None:
+            i = self._number[pair] = len(self._table)
+            self._table.append(pair)
+        return i
 
     def finish(self) -> None:
         """Remove pages of the previous build that this build did not make, save the manifest.
@@ -403,7 +422,10 @@ class Manifest:
         Saved: each distinct (fact, digest) once in a table, each page naming its facts by
         number — a page's facts are mostly those of thousands of other pages (the footer, an
         office's name), and written out per page they were most of a 180 MB manifest at a
-        tenth of a province, and most of the build's memory."""
+        tenth of a province, and most of the build's memory. The numbers stay as loaded and new
+        pairs are appended, so a kept page's record is saved as it was read (renumbering every
+        page's facts cost a push at 1/10 about 1.7 s); once the table has more than doubled
+        since it was last numbered afresh, it is (the pairs of changed facts pile up)."""
         if self.usable:
             for name in self.old:
                 if name not in self.seen:
@@ -411,12 +433,19 @@ class Manifest:
                     self.search_changed |= bool(self.old[name].get("search"))
         if self.mac_key is None:
             return
-        number: dict[tuple[str, str], int] = {}
-        pages = {name: {**rec, "facts": [number.setdefault(f, len(number)) for f in rec["facts"]]}
-                 for name, rec in self.new.items()}
-        body = json.dumps({"key": self.key, "pages": pages, "facts": list(number), "state": self.state,
-                           "log": self.log}, separators=(",", ":"), sort_keys=True).encode()
-        del pages
+        table, pages, base = self._table, self.new, self._base if self.usable else len(self._table)
+        if len(table) > 2 * max(base, self.RENUMBER_MIN):  # pairs no page names any more pile up: renumber
+            number: dict[tuple[str, str], int] = {}
+            pages = {name: {**rec, "facts": [number.setdefault(table[i], len(number)) for i in rec["facts"]]}
+                     for name, rec in pages.items()}
+            table = list(number)
+            base = len(table)
+        whole = {"key": self.key, "pages": pages, "facts": table, "base": base, "state": self.state, "log": self.log}
+        try:
+            body = orjson.dumps(whole, option=orjson.OPT_NON_STR_KEYS)
+        except TypeError:  # (a value orjson does not take, such as an integer past 64 bits)
+            body = json.dumps(whole, separators=(",", ":")).encode()
+        del pages, whole
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = self.path.with_suffix(f".tmp{os.getpid()}")
@@ -515,6 +544,6 @@ class Page:
         except (Uncacheable, TypeError, ValueError, OSError):
             self.m.uncacheable += 1
             return  # not recorded: rendered again next time
-        self.m.new[self.name] = {"key": self.key, "facts": [self.m._fact_pair(k, w) for k, w in facts.items()],
+        self.m.new[self.name] = {"key": self.key, "facts": [self.m._fact_number(k, w) for k, w in facts.items()],
                                  "file": [st.st_size, st.st_mtime_ns], "search": self.searchable,
                                  "mark": self.mark}

@@ -20,6 +20,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 import subprocess
 import sys
 import tempfile
@@ -95,13 +96,26 @@ def since(idxs: list[Any]) -> bool | int:
 
 def listed_pages(site: Path) -> list[tuple[Path, int | None]]:
     """(page, first log index or None) for every line of .search-pages whose file exists."""
+    return [(Path(site) / rel, mark) for rel, mark, _ in _listed(site)]
+
+
+def _listed(site: Path) -> list[tuple[str, int | None, os.stat_result]]:
+    """(site-relative name, first log index or None, its stat) of every listed page that is a
+    file. Plain strings and one ``stat`` per page: a province lists about a million pages, and
+    building, resolving and relating a ``Path`` for each cost more than reading them."""
     out = []
-    with open(site / SEARCH_PAGES, encoding="utf-8") as f:
+    root = os.fspath(site)
+    with open(os.path.join(root, SEARCH_PAGES), encoding="utf-8") as f:
         for line in f:
             name, _, idx = line.rstrip("\n").partition("\t")
-            p = site / name
-            if name and p.is_file():
-                out.append((p, int(idx) if idx else None))
+            if not name:
+                continue
+            try:
+                st = os.stat(os.path.join(root, name))
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                out.append((name, int(idx) if idx else None, st))
     return out
 
 
@@ -128,20 +142,18 @@ def shard_of(mark: int | None, starts: list[int]) -> int:
     return -1 if mark is None else starts[bisect.bisect_right(starts, mark) - 1]
 
 
-def _documents(site: Path, listed: list[tuple[Path, int | None]], cached: dict[str, Any]
+def _documents(site: Path, listed: list[tuple[str, int | None, os.stat_result]], cached: dict[str, Any]
                ) -> tuple[dict[str, Any], dict[str, list[Doc]]]:
     """Every page as [size, mtime, mark, [[file name, mark, digest], …]] (``cached`` reused for a
     page whose size, mtime and own mark are those recorded), and the documents cut now, by page."""
     pages: dict[str, Any] = {}
     fresh: dict[str, list[Doc]] = {}
-    for p, mark in listed:
-        rel = p.relative_to(site).as_posix()
-        st = p.stat()
+    for rel, mark, st in listed:
         old = cached.get(rel)
         if old and old[:3] == [st.st_size, st.st_mtime_ns, mark]:  # the page's mark names its `page` documents' shard
             pages[rel] = old
             continue
-        docs = search_docs.cut(rel, p.read_text("utf-8"), mark)
+        docs = search_docs.cut(rel, (site / rel).read_text("utf-8"), mark)
         fresh[rel] = docs
         # kept small (a province lists a million pages): the file name beside the page, 128 bits of digest
         pages[rel] = [st.st_size, st.st_mtime_ns, mark, [[d.name.rsplit("/", 1)[-1], d.mark, d.digest[:32]] for d in docs]]
@@ -174,8 +186,8 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
     if (state.get("v") != STATE_VERSION or state.get("site") != str(site)
             or state.get("limits") != [shard_pages, shard_mb] or not (site / "pagefind").is_dir()):
         state = {}
-    listed = listed_pages(site)
-    marks = {p.relative_to(site).as_posix(): m for p, m in listed}
+    listed = _listed(site)
+    marks = {rel: m for rel, m, _ in listed}
     try:
         pages, fresh = _documents(site, listed, state.get("pages") or {})
     except ValueError as e:

@@ -415,6 +415,7 @@ class Session:
         for name in header["blobs"]:
             if name not in present or _sha256_file(present[name]) != name:
                 return None
+        saved_records = records
         if header["prefix"] is None:
             paths = _entry_paths(self.source, size)
             fresh = file_records.unchanged(paths, records, _cap()) if paths is not None else None
@@ -450,8 +451,33 @@ class Session:
         self.blobs.absent = set(header["absent"])
         self.records = bytearray(records) if header["prefix"] is None else None
         self.start = size
+        if records != saved_records:
+            _write_back_records(path, self.key, body, 16 + n, records)
         state: dict[str, Any] = saved["state"]
         return state
+
+
+def _write_back_records(path: Path, key: bytes, body: memoryview, at: int, records: bytes) -> None:
+    """Rewrite a saved state's file records (at offset ``at`` of its body; same length) with the
+    ones a resume refreshed, and its HMAC, leaving the pickled state as it is.
+
+    Why: a prefix file whose metadata changed with its bytes the same (the site build hard-links
+    every published entry file after the state was saved, which moves each file's ctime) is read
+    again by every resume until a new state is saved — and a resumed run saves only after 1/32 of
+    the ledger more (SAVE_EVERY). Writing the records back costs one pass of HMAC over the state
+    and two writes in place; a crash between them leaves a state whose HMAC fails, which is never
+    used (the run verifies from an older state or from the start)."""
+    try:
+        mac = hmac.new(key, body[:at], hashlib.sha256)
+        mac.update(records)
+        mac.update(body[at + len(records):])
+        with open(path, "r+b") as f:
+            f.seek(len(MAGIC) + 32 + at)
+            f.write(records)
+            f.seek(len(MAGIC))
+            f.write(mac.digest())
+    except OSError:
+        return  # a cache: failing to refresh it only costs the next run the same reads
 
 
 def _first_lines(source: Any, size: int) -> Iterable[tuple[int, str]]:
@@ -635,6 +661,7 @@ class PrefixStore:
             header = json.loads(body[8:8 + n])
             r = int.from_bytes(body[8 + n:16 + n], "big")
             records, pickled = body[16 + n:16 + n + r], body[16 + n + r:]
+            saved_records = records
             if header["prefix"] is None:
                 paths = _entry_paths(self.source, size)
                 fresh = file_records.unchanged(paths, records, _cap()) if paths is not None else None
@@ -648,6 +675,8 @@ class PrefixStore:
             except Exception:
                 continue
             self.records = records if header["prefix"] is None else b""
+            if records != saved_records:
+                _write_back_records(path, key, memoryview(body), 16 + n, records)
             return got
         return None
 

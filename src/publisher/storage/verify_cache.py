@@ -17,7 +17,9 @@ When a saved state is used — all of these, else the run starts from entry 0:
 * the entry files of those S lines are byte-identical to when they were verified: told by each
   file's inode metadata as the loader recorded it when it read the file, the bytes compared
   with the recorded SHA-256 only where the metadata differs (storage.file_records; sources
-  without such records: one SHA-256 over all the files, read again), the checkpoints of size <= S and what the rules may see of them
+  without such records: one SHA-256 over all the files, read again; records refreshed this way
+  are written back into the saved state, so a file is read once, not by every later resume),
+  the checkpoints of size <= S and what the rules may see of them
   are unchanged, every blob that existed still hashes to its name, and no blob the prefix
   asked for in vain has appeared since.
 

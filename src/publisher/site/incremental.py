@@ -407,6 +407,16 @@ class Manifest:
         self.new[name] = old
         self.kept += 1
 
+    def pages_with_pairs(self, pages: dict[str, dict]) -> dict[str, dict]:
+        """``pages``' records with each fact as its (fact, digest) pair, not its number: a forked
+        render worker numbers new pairs in its own copy of the table (site.parallel)."""
+        return {name: {**rec, "facts": [self._table[i] for i in rec["facts"]]} for name, rec in pages.items()}
+
+    def pages_with_numbers(self, pages: dict[str, dict]) -> dict[str, dict]:
+        """The inverse of :meth:`pages_with_pairs`, numbered in this table."""
+        return {name: {**rec, "facts": [self._fact_number(k, w) for k, w in rec["facts"]]}
+                for name, rec in pages.items()}
+
     def _fact_number(self, k: str, w: str) -> int:
         """The number of the pair (fact ``k``, digest ``w``) in the table, appended if new."""
         pair = (k, w)

@@ -84,10 +84,13 @@ def _manifest_reset(m: Any) -> None:
 
 
 def _manifest_delta(m: Any) -> dict[str, Any]:
-    return {a: getattr(m, a) for a in (*_MANIFEST_SETS, *_MANIFEST_DICTS, *_MANIFEST_COUNTS, *_MANIFEST_FLAGS)}
+    d = {a: getattr(m, a) for a in (*_MANIFEST_SETS, *_MANIFEST_DICTS, *_MANIFEST_COUNTS, *_MANIFEST_FLAGS)}
+    d["new"] = m.pages_with_pairs(d["new"])  # fact numbers this worker gave are its own: hand back the pairs
+    return d
 
 
 def _manifest_merge(m: Any, d: dict[str, Any]) -> None:
+    d["new"] = m.pages_with_numbers(d["new"])
     for a in _MANIFEST_SETS:
         getattr(m, a).update(d[a])
     for a in _MANIFEST_DICTS:

@@ -110,3 +110,30 @@ def test_a_searchable_page_after_the_index_started_is_an_error(tmp_path):
     with pytest.raises(RuntimeError, match="searchable page written after the search index was started"):
         r.page("task/T1/", "task", searchable=True)
     r.close()
+
+
+def test_parallel_push_equals_a_fresh_serial_build(county, tmp_path, monkeypatch):
+    """Render workers in the previous build and in the push: every page a worker wrote is kept
+    or rendered again by what it read (its facts are handed back by pair, not by the worker's own
+    numbers), so the pushed site is a fresh serial build's, file for file."""
+    from test_site_resume import cut
+
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    sizes = sorted(int(p.stem) for p in (county.ledger / "checkpoints").glob("*.note"))
+    ledger, out = tmp_path / "ledger", tmp_path / "out"
+    cut(county.ledger, ledger, sizes[-2])
+    over = {"PUBLISHER_NOW": NOW, "PUBLISHER_RENDER_WORKERS": 2}
+    build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides=over)
+    for src in sorted(county.ledger.rglob("*")):  # the push lands in the same directory, as `git pull` does
+        dst = ledger / src.relative_to(county.ledger)
+        if src.is_file() and (not dst.exists() or dst.read_bytes() != src.read_bytes()):
+            dst.parent.mkdir(parents=True, exist_ok=True)
+            dst.write_bytes(src.read_bytes())
+    inc = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=False, overrides=over)
+    assert inc.incremental and inc.kept > 0 and inc.rendered > 0
+    fresh = build(ledger, tmp_path / "fresh", settings_file=REPO / "pelicanconf.py", search=False,
+                  overrides={"PUBLISHER_NOW": NOW, "PUBLISHER_RENDER_WORKERS": 0})
+    assert not fresh.incremental and fresh.kept == 0
+    a, b = files(out), files(tmp_path / "fresh")
+    assert sorted(set(a) ^ set(b)) == []
+    assert [k for k in a if a[k] != b[k]] == []

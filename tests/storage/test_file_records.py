@@ -181,3 +181,26 @@ def test_prefix_files_linked_after_the_save_are_read_once_not_by_every_later_res
     assert [p.line() for p in third.problems] == [p.line() for p in first.problems]
     edit_keeping_size_and_mtime(str(_entry(ledger, first.size // 3)))
     assert run(ledger, cache).resumed == 0, "a prefix file changed: the saved state must not be used"
+
+
+def test_a_state_saved_over_since_it_was_read_is_not_written_back(tmp_path):
+    """The write-back checks the file still holds the MAC it read: a state another run saved over
+    it in the meantime is left as that run wrote it."""
+    import hashlib
+    import hmac
+
+    from publisher.storage.verify_cache import MAGIC, _write_back_records
+
+    key = b"k" * 32
+    body = b"header" + bytes(RECORD) + b"pickled"
+    mac = hmac.new(key, body, hashlib.sha256).digest()
+    path = tmp_path / "s.state"
+    newer = MAGIC + hmac.new(key, b"other", hashlib.sha256).digest() + b"header" + b"\1" * RECORD + b"pickled"
+    path.write_bytes(newer)  # saved over since it was read
+    _write_back_records(path, key, mac, memoryview(body), 6, b"\2" * RECORD)
+    assert path.read_bytes() == newer
+    path.write_bytes(MAGIC + mac + body)  # still the file read: written back, and its MAC verifies
+    _write_back_records(path, key, mac, memoryview(body), 6, b"\2" * RECORD)
+    data = path.read_bytes()
+    assert data[len(MAGIC) + 32 + 6:len(MAGIC) + 32 + 6 + RECORD] == b"\2" * RECORD
+    assert data[len(MAGIC):len(MAGIC) + 32] == hmac.new(key, data[len(MAGIC) + 32:], hashlib.sha256).digest()

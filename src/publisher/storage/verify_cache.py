@@ -454,12 +454,12 @@ class Session:
         self.records = bytearray(records) if header["prefix"] is None else None
         self.start = size
         if records != saved_records:
-            _write_back_records(path, self.key, body, 16 + n, records)
+            _write_back_records(path, self.key, mac, body, 16 + n, records)
         state: dict[str, Any] = saved["state"]
         return state
 
 
-def _write_back_records(path: Path, key: bytes, body: memoryview, at: int, records: bytes) -> None:
+def _write_back_records(path: Path, key: bytes, old_mac: bytes, body: memoryview, at: int, records: bytes) -> None:
     """Rewrite a saved state's file records (at offset ``at`` of its body; same length) with the
     ones a resume refreshed, and its HMAC, leaving the pickled state as it is.
 
@@ -468,12 +468,16 @@ def _write_back_records(path: Path, key: bytes, body: memoryview, at: int, recor
     again by every resume until a new state is saved — and a resumed run saves only after 1/32 of
     the ledger more (SAVE_EVERY). Writing the records back costs one pass of HMAC over the state
     and two writes in place; a crash between them leaves a state whose HMAC fails, which is never
-    used (the run verifies from an older state or from the start)."""
+    used (the run verifies from an older state or from the start). Nothing is written when the
+    file no longer holds ``old_mac`` (another run saved over it since it was read)."""
     try:
         mac = hmac.new(key, body[:at], hashlib.sha256)
         mac.update(records)
         mac.update(body[at + len(records):])
         with open(path, "r+b") as f:
+            f.seek(len(MAGIC))
+            if f.read(32) != old_mac:
+                return
             f.seek(len(MAGIC) + 32 + at)
             f.write(records)
             f.seek(len(MAGIC))
@@ -678,7 +682,7 @@ class PrefixStore:
                 continue
             self.records = records if header["prefix"] is None else b""
             if records != saved_records:
-                _write_back_records(path, key, memoryview(body), 16 + n, records)
+                _write_back_records(path, key, bytes(mac), memoryview(body), 16 + n, records)
             return got
         return None
 

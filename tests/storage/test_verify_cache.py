@@ -337,3 +337,84 @@ def test_the_state_reader_reads_every_pickle_protocol_without_copying_the_state(
         assert _Unpickler(_ViewReader(memoryview(data)), {}).load() == obj
     r = _ViewReader(memoryview(b"ab\ncd"))
     assert (r.readline(), r.read(1), r.read(), r.read()) == (b"ab\n", b"c", b"d", b"")
+
+
+# -- which saved state is a prefix: the log's bytes, else the Merkle root of its ids -------------
+
+
+def _no_root_recomputed(monkeypatch) -> None:
+    from publisher.storage import verify_cache
+
+    def refuse(*a, **k):
+        raise AssertionError("the prefix root was recomputed from the log")
+    monkeypatch.setattr(verify_cache, "_prefix_roots", refuse)
+
+
+def test_a_resume_over_an_appended_log_hashes_its_bytes_not_its_merkle_tree(site, tmp_path, monkeypatch):
+    """The state records the log's first L bytes (its S lines) by SHA-256; a log that only grew
+    since holds them, so no Merkle root of the prefix is recomputed (7 s per push at a province)."""
+    size = cp_sizes(site)[-2]
+    cache = prime(site, tmp_path, size)
+    full = run(site)
+    _no_root_recomputed(monkeypatch)
+    resumed = run(site, cache)
+    assert resumed.resumed == size
+    same(full, resumed)
+
+
+@pytest.mark.parametrize("line", [-1, -2], ids=["last prefix line", "a middle prefix line"])
+def test_a_prefix_log_line_naming_another_id_is_not_resumed(site, tmp_path, line):
+    """A log line of the prefix edited to name another entry id, its entry file untouched (so
+    every file record still matches): the state stands for the id it verified, and a resumed run
+    would miss the mismatch a full run reports. The recorded log bytes end with the prefix's
+    last line, so an edit there is seen too."""
+    size = cp_sizes(site)[-2]
+    cache = prime(site, tmp_path, size)
+    lines = (site / "log").read_text("utf-8").splitlines(keepends=True)
+    office_seq, digest = lines[size + line].rstrip("\n").split(" ")
+    lines[size + line] = f"{office_seq} {digest[::-1]}\n"
+    (site / "log").write_text("".join(lines), "utf-8")
+    full = run(site)
+    assert not full.ok
+    resumed = run(site, cache)
+    assert resumed.resumed == 0
+    same(full, resumed)
+
+
+def test_a_state_without_log_bytes_is_told_by_the_merkle_root(site, tmp_path, monkeypatch):
+    """States saved without the log's bytes (a source that is no ledger directory) are found as
+    before, by the RFC 6962 root of the current log's first S ids; a reordered prefix is not."""
+    from publisher.storage import verify_cache
+
+    size = cp_sizes(site)[-2]
+    monkeypatch.setattr(verify_cache, "log_mark", lambda source, size: None)
+    cache = prime(site, tmp_path, size)
+    monkeypatch.undo()
+    full = run(site)
+    resumed = run(site, cache)
+    assert resumed.resumed == size
+    same(full, resumed)
+
+
+def test_a_forged_log_mark_in_a_state_is_refused_by_its_hmac(site, tmp_path):
+    """The recorded log bytes are inside the HMAC: a state whose header is edited to name the
+    current log's bytes (after the prefix was reordered) is never loaded."""
+    import hashlib
+
+    size = cp_sizes(site)[-2]
+    cache = prime(site, tmp_path, size)
+    reorder_log_in_prefix(site, size)
+    (state,) = (cache.root / "verify").rglob("*.state")
+    data = state.read_bytes()
+    log = (site / "log").read_bytes()
+    end = 0
+    for _ in range(size):
+        end = log.index(b"\n", end) + 1
+    start = data.index(b'"log": [') + len(b'"log": [')
+    stop = data.index(b"]", start)
+    forged = f'{end}, "{hashlib.sha256(log[:end]).hexdigest()}"'.encode()
+    assert len(forged) == stop - start  # same length: only the digest differs
+    state.write_bytes(data[:start] + forged + data[stop:])
+    resumed = run(site, cache)
+    assert resumed.resumed == 0
+    same(run(site), resumed)

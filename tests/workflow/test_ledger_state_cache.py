@@ -131,3 +131,29 @@ def test_prefix_files_linked_after_the_save_are_read_by_one_replay_not_by_each(d
     assert LedgerState(wf.ledger).replay(cache=True).resumed == n and reads[0] == n
     reads[0] = 0
     assert LedgerState(wf.ledger).replay(cache=True).resumed == n and reads[0] == 0
+
+
+def test_a_resumed_replay_tells_its_prefix_by_the_log_bytes_and_refuses_an_edited_log_line(drawn, tmp_path,
+                                                                                          monkeypatch):
+    """The saved replay records the log's first bytes by SHA-256: a log that only grew resumes
+    without the Merkle root of the prefix being recomputed; a prefix line edited to name another
+    id (its entry file untouched, so every file record still matches) is replayed afresh."""
+    from publisher.storage import verify_cache
+
+    wf, lock = drawn
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    LedgerState(wf.ledger).replay(cache=True)
+    n = wf.ledger.size()
+    wf.append("result", wf.result_body(lock, wf.selected(lock)[0]))
+
+    def refuse(*a, **k):
+        raise AssertionError("the prefix root was recomputed from the log")
+    with monkeypatch.context() as m:
+        m.setattr(verify_cache, "_prefix_roots", refuse)
+        assert LedgerState(wf.ledger).replay(cache=True).resumed == n
+    log = wf.ledger.log_path
+    lines = log.read_text("utf-8").splitlines(keepends=True)
+    ids, digest = lines[n - 1].rstrip("\n").split(" ")
+    lines[n - 1] = f"{ids} {digest[::-1]}\n"
+    log.write_text("".join(lines), "utf-8")
+    assert LedgerState(wf.ledger).replay(cache=True).resumed == 0

@@ -215,8 +215,11 @@ def add_workdays(start: _dt.date, n: int) -> _dt.date:
     return BUILTIN.add_workdays(start, n)
 
 
+@functools.lru_cache(maxsize=4096)
 def workdays_between(a: _dt.date, b: _dt.date) -> int:
-    """Working days in (a, b]; negative (minus the count in (b, a]) when b < a."""
+    """Working days in (a, b]; negative (minus the count in (b, a]) when b < a. Memoised: the
+    site's overdue list asks it for every (task, office) still owing a result, with a few
+    hundred distinct due dates and one "today" (each call walks the days in between)."""
     return BUILTIN.workdays_between(a, b)
 
 

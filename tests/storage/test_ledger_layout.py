@@ -141,3 +141,23 @@ def test_site_copy_again_keeps_links_relinks_what_changed_and_never_a_stray_file
     for p in f.root.rglob("*.json"):
         q = dest / p.relative_to(f.root)
         assert q.stat().st_ino == p.stat().st_ino, q
+
+
+def test_the_copys_fast_entry_name_check_accepts_only_names_the_layout_accepts():
+    """copy_ledger tells a linked entry file's name by one match (a province copies a million);
+    every name it accepts must be an entry name to gitops.rules.classify, in any office directory."""
+    import random
+
+    from publisher.gitops.rules import classify
+    from publisher.site.downloads import _ENTRY_NAME
+
+    rnd = random.Random(7)
+    names = ["00000000.json", "00000001.json", "99999999.json", "0000001.json", "000000001.json",
+             "00000001.jsonx", "0000000a.json", "00000001.JSON", "٠٠٠٠٠٠٠١.json", "00000001.json\n"]
+    names += ["".join(rnd.choice("0123456789a.") for _ in range(rnd.randint(6, 11))) + ".json" for _ in range(3000)]
+    names += [f"{rnd.randint(0, 10**8 - 1):08d}.json" for _ in range(3000)]
+    accepted = [n for n in names if _ENTRY_NAME.fullmatch(n)]
+    assert "00000001.json" in accepted and "00000000.json" not in accepted and len(accepted) > 3000
+    for office in ("scjgj", "o01", "a-b"):
+        bad = [n for n in accepted if classify(f"entries/{office}/{n}").kind != "entry"]
+        assert bad == []

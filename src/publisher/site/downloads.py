@@ -10,6 +10,7 @@ from __future__ import annotations
 import csv
 import json
 import os
+import re
 import shutil
 import stat
 from collections.abc import Iterable, Iterator
@@ -152,6 +153,11 @@ def _layout_file(src: Path, rel: str) -> bool:
     return regular and _layout_name(rel)
 
 
+# Entry file names every office directory accepts (gitops.rules.classify: 8 digits, not 0): told
+# by one match per name, not classify's whole path (a province copies a million such names per build).
+_ENTRY_NAME = re.compile(r"(?!0{8}\.json)[0-9]{8}\.json")
+
+
 def _layout_name(rel: str) -> bool:
     from ..gitops.rules import classify
 
@@ -174,9 +180,10 @@ def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
             rel = Path(dirpath).relative_to(src)
             (dest / rel).mkdir(parents=True, exist_ok=True)
             linked = _linked_already(Path(dirpath), dest / rel)
+            entry_dir = _layout_name(f"{rel.as_posix()}/00000001.json")  # an office's entries directory
             for fn in filenames:
                 if fn in linked:  # a regular file, already linked: only its name is checked
-                    if not _layout_name(f"{rel.as_posix()}/{fn}"):
+                    if not (entry_dir and _ENTRY_NAME.fullmatch(fn)) and not _layout_name(f"{rel.as_posix()}/{fn}"):
                         continue
                 elif _layout_file(src, f"{rel.as_posix()}/{fn}"):
                     _link_or_copy(Path(dirpath) / fn, dest / rel / fn)

@@ -57,7 +57,8 @@ CREATE TABLE teams(task_id TEXT, position INT, target_id TEXT, leader TEXT, memb
 CREATE TABLE results(idx INTEGER PRIMARY KEY, entry_id TEXT, office TEXT, task_id TEXT,
   target_id TEXT, time TEXT, year INT, quarter INT, completed TEXT, categories TEXT,
   remark TEXT, kind TEXT, status TEXT, superseded_by INT, lateness TEXT, deadline TEXT,
-  late_days INT, body TEXT, month INT);  -- year, quarter, month: of publication, Beijing time
+  late_days INT, body TEXT, month INT, vocabulary TEXT);  -- year, quarter, month: of publication, Beijing time
+  -- vocabulary: of the result's categories (a correction's: of the corrected result), '' if none
 CREATE TABLE noncoop(idx INTEGER PRIMARY KEY, entry_id TEXT, office TEXT, task_id TEXT,
   target_id TEXT, time TEXT, date TEXT, body TEXT);
 CREATE TABLE facts(entry_id TEXT PRIMARY KEY, status TEXT, deadline TEXT, late_days INT);
@@ -122,6 +123,14 @@ def _text(value: Any) -> str:
     if isinstance(value, dict):  # {"zh": ..., "en": ...}
         return str(value.get("zh") or value.get("name_zh") or next(iter(value.values()), ""))
     return str(value)
+
+
+def _vocabulary(body: dict[str, Any]) -> str:
+    """The vocabulary a result's category codes are from (a correction: the corrected result's),
+    kept as a column so the statistics count categories in SQL instead of parsing every body."""
+    src = body.get("corrected") or body
+    v = src.get("vocabulary") if isinstance(src, dict) else None
+    return v if isinstance(v, str) else ""
 
 
 def _json(value: Any) -> str:
@@ -304,7 +313,7 @@ class SiteIndex:
         month = china_date(e.time).month
         self._put("results", (idx, e.id, e.office, task, target, e.time, year, (month - 1) // 3 + 1, event,
                               _json(cats), _text(r.get("remarks")), kind, "current", None, None,
-                              None, None, _json(e.body), month))
+                              None, None, _json(e.body), month, _vocabulary(e.body)))
 
     def on_fact(self, fact: Any) -> None:
         """Sink for the workflow rule's per-publication deadline judgements (never stored there)."""

@@ -24,15 +24,9 @@ LATENESS = ("on_time", "late", "unknown", "none")
 
 def category_counts(loaded: Loaded) -> list[dict[str, Any]]:
     """Current results per (year, vocabulary, code); one result may carry several codes."""
-    ix = loaded.index
-    counts: dict[tuple[int, str, str], int] = {}
-    for row in ix.it("SELECT year, kind, categories, body FROM results WHERE status='current' "
-                     "AND kind IN ('result','correction')"):
-        body = orjson.loads(row["body"])  # every current result, on every push: orjson
-        vocab = (body.get("corrected") or body).get("vocabulary") or ""
-        for code in orjson.loads(row["categories"] or "[]"):
-            key = (row["year"], vocab, code)
-            counts[key] = counts.get(key, 0) + 1
+    counts = {(r[0], r[1], r[2]): r[3] for r in loaded.index.it(
+        "SELECT r.year, r.vocabulary, c.value, count(*) FROM results r, json_each(coalesce(r.categories, '[]')) c "
+        "WHERE r.status='current' AND r.kind IN ('result','correction') GROUP BY r.year, r.vocabulary, c.value")}
     out = []
     for (year, vocab, code), n in sorted(counts.items()):
         v = VOCABULARIES.get(vocab)
@@ -135,14 +129,13 @@ def office_figures(loaded: Loaded, office: str) -> list[dict[str, Any]]:
                   "lateness='unknown')) AS unknown, sum(kind='correction') AS corrections, "
                   "sum(kind='withheld') AS withheld FROM results WHERE office=? GROUP BY year", office):
         y(r["year"]).update({k: r[k] or 0 for k in ("results", "on_time", "late", "unknown", "corrections", "withheld")})
-    for r in ix.it("SELECT year, categories, body FROM results WHERE office=? AND status='current' "
-                   "AND kind IN ('result','correction')", office):
-        body = orjson.loads(r["body"])
-        vocab = VOCABULARIES.get((body.get("corrected") or body).get("vocabulary") or "")
+    for r in ix.it("SELECT r.year, r.vocabulary, c.value AS code, count(*) AS n FROM results r, "
+                   "json_each(coalesce(r.categories, '[]')) c WHERE r.office=? AND r.status='current' "
+                   "AND r.kind IN ('result','correction') GROUP BY r.year, r.vocabulary, c.value", office):
+        vocab, code = VOCABULARIES.get(r["vocabulary"]), r["code"]
         cats = y(r["year"])["categories"]
-        for code in orjson.loads(r["categories"] or "[]"):
-            label = (vocab.labels_zh.get(code, code), vocab.labels_en.get(code, code)) if vocab else (code, code)
-            cats[label] = cats.get(label, 0) + 1
+        label = (vocab.labels_zh.get(code, code), vocab.labels_en.get(code, code)) if vocab else (code, code)
+        cats[label] = cats.get(label, 0) + r["n"]
     out = []
     for year in sorted(years, reverse=True):
         v = years[year]

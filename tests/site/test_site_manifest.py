@@ -156,3 +156,39 @@ def test_facts_no_page_names_are_dropped_when_the_table_is_numbered_afresh(tmp_p
     assert m.load()
     offices["office2"] = "moved"
     assert [i for i in range(12) if page(m, i, {"C": dict(offices)})] == [2, 6, 10]
+
+
+def test_integer_calls_are_checked_in_one_pass_and_a_changed_answer_still_renders(tmp_path, monkeypatch):
+    """``proved(idx)``-like facts (a tracked helper, one integer argument: one distinct fact per
+    entry shown) are re-evaluated in one pass over the table, not one parsed key at a time; a
+    page whose call now answers otherwise is rendered again, the others are kept."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+
+    def common_at(size: int) -> dict:
+        return {"C": {"SITENAME": "某县"}, "proved": lambda idx: idx < size}
+
+    def page(m: Manifest, i: int, common: dict) -> bool:
+        job = m.begin(f"entries/{i}/index.html", "zh", "tmpl", {"i": i}, common=common)
+        if job.fresh():
+            return False
+        ctx = job.context(common)
+        text = f"{ctx['C']['SITENAME']} {[ctx['proved'](k) for k in (2 * i, 2 * i + 1)]}"
+        (out / f"entries/{i}").mkdir(parents=True, exist_ok=True)
+        (out / f"entries/{i}/index.html").write_text(text, "utf-8")
+        job.done()
+        return True
+
+    m = Manifest(out, "key", cache_root=cache)
+    m.load()
+    assert all(page(m, i, common_at(10)) for i in range(20))
+    m.finish()
+    calls = []
+    real = Manifest._fact
+    monkeypatch.setattr(Manifest, "_fact", lambda self, lang, key: calls.append(key) or real(self, lang, key))
+    again = Manifest(out, "key", cache_root=cache)
+    assert again.load()
+    rendered = [i for i in range(20) if page(again, i, common_at(13))]
+    assert rendered == [5, 6]  # entries 10..12 are newly proved: pages 5 (10, 11) and 6 (12, 13)
+    one_by_one = {k for k in calls if k.startswith('["call"')}
+    assert one_by_one <= {f'["call", ["proved", null], [{k}]]' for k in (10, 11, 12)}, one_by_one  # changed ones only

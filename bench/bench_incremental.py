@@ -85,6 +85,8 @@ def child(ledger: str, output: str, full: str, search: str) -> None:
                 **{k: round(v, 2) for k, v in info["timings"].items()})}
     if full == "1":
         over["PUBLISHER_FULL_VERIFY"] = True
+    if os.environ.get("BENCH_RENDER_WORKERS"):  # --render-workers: forked page writers (pelicanconf default: none)
+        over["PUBLISHER_RENDER_WORKERS"] = int(os.environ["BENCH_RENDER_WORKERS"])
     t, c = time.perf_counter(), time.process_time()
     res = build(ledger, output, settings_file=REPO / "pelicanconf.py", overrides=over, search=search == "1")
     wall, cpu = time.perf_counter() - t, time.process_time() - c
@@ -130,6 +132,7 @@ def main() -> int:
                     help="with --work: start from the previous push's output and cache kept there by an earlier run")
     ap.add_argument("--profile", type=Path, help="cProfile (CPU time) the incremental build into this file")
     ap.add_argument("--no-full", action="store_true", help="skip the full build and the comparison")
+    ap.add_argument("--render-workers", type=int, help="PUBLISHER_RENDER_WORKERS for the push (default: the settings')")
     ap.add_argument("--in-place", action="store_true", help="build the previous push and the push from one copy "
                     "of --ledger (cut in place, then restored), as a CI runner's working copy")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
@@ -184,7 +187,10 @@ def main() -> int:
             (work / "prev.json").write_text(json.dumps(prev))
     print(f"previous push, full build with saving: {prev['wall']:7.1f} s wall {prev['cpu']:7.1f} s CPU  "
           f"{prev['pages']:,} HTML  peak {prev['peak_mb']} MB (Pagefind {prev['pagefind_peak_mb']} MB)  load {os.getloadavg()[0]:.1f}")
+    if a.render_workers is not None:  # the push only (a worker setting is no build-key change: see site.incremental)
+        os.environ["BENCH_RENDER_WORKERS"] = str(a.render_workers)
     inc = run(a.ledger, out, cache, False, search, a.profile)
+    os.environ.pop("BENCH_RENDER_WORKERS", None)
     print(f"incremental build:                     {inc['wall']:7.1f} s wall {inc['cpu']:7.1f} s CPU  rendered "
           f"{inc['rendered']:,} kept {inc['kept']:,} pages (incremental: {inc['incremental']}); Pagefind {inc['pagefind']:.1f} s  peak {inc['peak_mb']} MB  "
           f"load {os.getloadavg()[0]:.1f}")

@@ -126,3 +126,16 @@ def test_build_key_covers_the_theme_but_not_its_installed_node_modules(tmp_path)
     assert changed != key
     (theme / "templates" / "base.html").write_text("<html>{{ y }}</html>")
     assert build_key({}, theme) != changed
+
+
+def test_build_key_ignores_how_many_processes_build_but_not_what_is_built():
+    """Render workers and verify loaders change how a build runs, never a byte it writes (a worker
+    build equals a serial one: test_site_parallel), so switching them keeps the next build
+    incremental; a setting that changes the pages (the site's name) does not."""
+    from publisher.site.incremental import build_key
+
+    base = {"SITENAME": "某县", "PUBLISHER_RENDER_WORKERS": None, "PUBLISHER_VERIFY_WORKERS": None}
+    key = build_key(base, None)
+    for k, v in (("PUBLISHER_RENDER_WORKERS", 2), ("PUBLISHER_VERIFY_WORKERS", 1), ("PUBLISHER_SEARCH_BESIDE_PUSH", True)):
+        assert build_key({**base, k: v}, None) == key, k
+    assert build_key({**base, "SITENAME": "另一个县"}, None) != key

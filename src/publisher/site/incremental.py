@@ -129,6 +129,14 @@ def digest(value: Any) -> str:
 _SCALARS = _scalars()  # digests of a fact's most common answers (proved: True/False)
 
 
+# Settings that do not change a byte of the output (the render workers' and verify loaders'
+# output equals a serial build's: tests/site/test_site_parallel.py), so changing them keeps a
+# build incremental.
+HOW_NOT_WHAT = frozenset({"PUBLISHER_AFTER_RENDER", "PUBLISHER_FULL_VERIFY", "PUBLISHER_LEDGER", "PUBLISHER_MANIFEST",
+                          "DELETE_OUTPUT_DIRECTORY", "PUBLISHER_RENDER_WORKERS", "PUBLISHER_VERIFY_WORKERS",
+                          "PUBLISHER_SEARCH_BESIDE_PUSH", "PUBLISHER_WORKDIR"})
+
+
 def build_key(settings: dict[str, Any], theme: Path | None) -> str:
     """What forces a full build when it changes: code, theme files, settings.
 
@@ -144,9 +152,8 @@ def build_key(settings: dict[str, Any], theme: Path | None) -> str:
                 h.update(str(p.relative_to(theme)).encode() + b"\0" + hashlib.sha256(p.read_bytes()).digest())
     for k in sorted(settings):
         v = settings[k]
-        if callable(v) or k in ("PUBLISHER_AFTER_RENDER", "PUBLISHER_FULL_VERIFY", "PUBLISHER_LEDGER",
-                                "PUBLISHER_MANIFEST", "DELETE_OUTPUT_DIRECTORY"):
-            continue  # hooks, the verification mode and where the ledger is do not change what is written
+        if callable(v) or k in HOW_NOT_WHAT:
+            continue  # hooks, the verification mode, where the ledger is, how many processes: not what is written
         try:
             part = digest(v)
         except Uncacheable:

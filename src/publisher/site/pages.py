@@ -516,11 +516,21 @@ def write_results(loaded: Loaded, r: Renderer, size: int) -> None:
             blocks: Iterable[tuple[int, list[Any]]] = enumerate(chunks(stream, size), 1)
         else:
             blocks = _pages_of(r, stale, pages, [urls.results_year(y["year"], n) for n in range(1, pages + 1)],
-                               lambda n, year=y["year"]: [result_view(x) for x in ix.q(
-                                   RESULT_COLS + " WHERE r.year=? ORDER BY r.idx LIMIT ? OFFSET ?", year, size, (n - 1) * size)])
+                               lambda n, year=y["year"]: [result_view(x) for x in _results_page(ix, year, size, n)])
         for n, block in blocks:
             r.page(urls.results_year(y["year"], n), "results_year", year=y["year"], rows=block, page=n,
                    pages=seen_pages(n, pages), base=urls.results_year(y["year"]), filters=filters)
+
+
+def _results_page(ix: SiteIndex, year: int, size: int, n: int) -> list[Any]:
+    """Page ``n`` of a year's results in log order. Why two queries: with the joins, LIMIT/OFFSET
+    sorted every joined row of the year to return one page (45 ms a page at a tenth of a
+    province, 16 pages a push); the page's log indexes alone come from the index, then only its
+    rows are joined."""
+    ids = ix.q("SELECT idx FROM results WHERE year=? ORDER BY idx LIMIT ? OFFSET ?", year, size, (n - 1) * size)
+    if not ids:
+        return []
+    return ix.q(RESULT_COLS + " WHERE r.year=? AND r.idx BETWEEN ? AND ? ORDER BY r.idx", year, ids[0][0], ids[-1][0])
 
 
 def _stale_result_pages(ix: SiteIndex, r: Renderer, year: int, size: int, pages: int,

@@ -285,8 +285,9 @@ def _emit_list(db: sqlite3.Connection, d: Path, key: int, gram: str, change: _Ch
     if change is None:
         want = set(range(n_pages))
     else:
-        ids = [r[0] for r in rows]
-        want = {ids.index(cid) // PAGE for cid in change.counted}
+        # a dict, not list.index per company: that was (results in the push) x (list length)
+        at_id = {r[0]: i for i, r in enumerate(rows)} if change.counted else {}
+        want = {at_id[cid] // PAGE for cid in change.counted}
         if change.first is not None:  # every page from the first shifted key's on
             at = bisect.bisect_left([(r[3], r[1], r[0]) for r in rows], change.first)
             want.update(range(at // PAGE, n_pages))

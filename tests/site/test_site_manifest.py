@@ -192,3 +192,27 @@ def test_integer_calls_are_checked_in_one_pass_and_a_changed_answer_still_render
     assert rendered == [5, 6]  # entries 10..12 are newly proved: pages 5 (10, 11) and 6 (12, 13)
     one_by_one = {k for k in calls if k.startswith('["call"')}
     assert one_by_one <= {f'["call", ["proved", null], [{k}]]' for k in (10, 11, 12)}, one_by_one  # changed ones only
+
+
+def test_an_integer_call_that_now_fails_renders_its_page_instead_of_failing_the_build(tmp_path):
+    """A recorded helper call that raises when evaluated again (its answer cannot be known) makes
+    the page one to render, in the one-pass check as in the per-fact one — never a failed build."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    m = Manifest(out, "key", cache_root=cache)
+    m.load()
+    common = {"C": {}, "oname": lambda code: f"office {code}"}
+    job = m.begin("office/1/index.html", "zh", "tmpl", {"i": 1}, common=common)
+    (out / "office/1").mkdir(parents=True)
+    (out / "office/1/index.html").write_text(job.context(common)["oname"](7), "utf-8")
+    job.done()
+    m.finish()
+
+    def gone(code):
+        raise KeyError(code)
+    again = Manifest(out, "key", cache_root=cache)
+    assert again.load()
+    assert again.keepable("office/1/index.html", "zh", {"C": {}, "oname": gone}) is None
+    third = Manifest(out, "key", cache_root=cache)
+    assert third.load()
+    assert third.keepable("office/1/index.html", "zh", common) is not None

@@ -148,8 +148,8 @@ def test_the_copys_fast_entry_name_check_accepts_only_names_the_layout_accepts()
     every name it accepts must be an entry name to gitops.rules.classify, in any office directory."""
     import random
 
+    from publisher.gitops.rules import ENTRY_NAME_8 as _ENTRY_NAME
     from publisher.gitops.rules import classify
-    from publisher.site.downloads import _ENTRY_NAME
 
     rnd = random.Random(7)
     names = ["00000000.json", "00000001.json", "99999999.json", "0000001.json", "000000001.json",

@@ -412,7 +412,7 @@ def test_a_forged_log_mark_in_a_state_is_refused_by_its_hmac(site, tmp_path):
         end = log.index(b"\n", end) + 1
     start = data.index(b'"log": [') + len(b'"log": [')
     stop = data.index(b"]", start)
-    forged = f'{end}, "{hashlib.sha256(log[:end]).hexdigest()}"'.encode()
+    forged = f'{size}, {end}, "{hashlib.sha256(log[:end]).hexdigest()}"'.encode()
     assert len(forged) == stop - start  # same length: only the digest differs
     state.write_bytes(data[:start] + forged + data[stop:])
     resumed = run(site, cache)

@@ -71,7 +71,7 @@ def compute(ix: Any, manifest: Any, inputs: Any = None) -> Dirty | None:
     state["inputs"] = hashlib.sha256(json.dumps(inputs, sort_keys=True, default=repr).encode()).hexdigest()
     manifest.remember(MEMORY, state)
     old, prev = manifest.recall(MEMORY), getattr(manifest, "old_log", None)
-    if not isinstance(old, dict) or not isinstance(prev, list) or len(prev) != 2:
+    if not isinstance(old, dict) or not isinstance(prev, list) or len(prev) != 3:  # storage.log_prefix mark
         return None
     since = int(prev[0])
     types = {row[0] for row in ix.it("SELECT DISTINCT type FROM entries WHERE idx>=?", since)}

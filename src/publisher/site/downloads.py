@@ -10,7 +10,6 @@ from __future__ import annotations
 import csv
 import json
 import os
-import re
 import shutil
 import stat
 from collections.abc import Iterable, Iterator
@@ -153,11 +152,6 @@ def _layout_file(src: Path, rel: str) -> bool:
     return regular and _layout_name(rel)
 
 
-# Entry file names every office directory accepts (gitops.rules.classify: 8 digits, not 0): told
-# by one match per name, not classify's whole path (a province copies a million such names per build).
-_ENTRY_NAME = re.compile(r"(?!0{8}\.json)[0-9]{8}\.json")
-
-
 def _layout_name(rel: str) -> bool:
     from ..gitops.rules import classify
 
@@ -166,6 +160,8 @@ def _layout_name(rel: str) -> bool:
 
 def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
     """trust.json, log, entries/, checkpoints/, blobs/ — the layout's files exactly as they are."""
+    from ..gitops.rules import ENTRY_NAME_8
+
     src = loaded.ledger.root
     count = entries = 0
     dest.mkdir(parents=True, exist_ok=True)
@@ -181,9 +177,10 @@ def copy_ledger(loaded: Loaded, dest: Path) -> dict[str, Any]:
             (dest / rel).mkdir(parents=True, exist_ok=True)
             linked = _linked_already(Path(dirpath), dest / rel)
             entry_dir = _layout_name(f"{rel.as_posix()}/00000001.json")  # an office's entries directory
+            fast = ENTRY_NAME_8.fullmatch if entry_dir else None  # (classify per name: a million at a province)
             for fn in filenames:
                 if fn in linked:  # a regular file, already linked: only its name is checked
-                    if not (entry_dir and _ENTRY_NAME.fullmatch(fn)) and not _layout_name(f"{rel.as_posix()}/{fn}"):
+                    if not (fast and fast(fn)) and not _layout_name(f"{rel.as_posix()}/{fn}"):
                         continue
                 elif _layout_file(src, f"{rel.as_posix()}/{fn}"):
                     _link_or_copy(Path(dirpath) / fn, dest / rel / fn)

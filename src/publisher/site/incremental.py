@@ -40,6 +40,8 @@ from typing import Any
 
 import orjson
 
+from ..storage import log_prefix
+
 MAGIC = b"publisher-site-manifest/2\n"
 TRACKED_CALLS = ("oname", "etype", "elabel", "rname", "proved")  # helpers in the common context
 TRACKED_OBJECTS = ("chrome", "draw_history")
@@ -254,8 +256,8 @@ class Manifest:
         self.search_changed = False  # a page Pagefind reads was written or removed
         self.seen: set[str] = set()  # every page file this build made or kept
         self.ledger = ledger
-        self.log = _log_state(ledger) if ledger is not None else None  # [lines, sha256] of its log
-        self.old_log: list | None = None  # [lines, sha256] of the log the previous build read
+        self.log = log_prefix.mark(Path(ledger) / "log") if ledger is not None else None  # storage.log_prefix
+        self.old_log: list | None = None  # the mark of the log the previous build read
         self.old_state: dict[str, Any] = {}  # what other writers (proofs, downloads...) recorded last build
         self.state: dict[str, Any] = {}
 
@@ -283,7 +285,7 @@ class Manifest:
             return False
         if obj.get("key") != self.key:
             return False
-        if ledger is not None and not _log_extends(ledger, obj.get("log")):
+        if ledger is not None and not log_prefix.holds(Path(ledger) / "log", obj.get("log")):
             return False
         try:  # pages keep their facts as numbers into the table (not turned into pairs: see finish)
             table = [(k, w) for k, w in obj["facts"]]
@@ -501,32 +503,6 @@ class Manifest:
             os.replace(tmp, self.path)
         except OSError:
             return
-
-
-def _log_state(ledger: Path) -> list | None:
-    try:
-        data = (Path(ledger) / "log").read_bytes()
-    except OSError:
-        return None
-    data = data[:data.rfind(b"\n") + 1]
-    return [data.count(b"\n"), hashlib.sha256(data).hexdigest()]
-
-
-def _log_extends(ledger: Path, old: Any) -> bool:
-    """Whether the log the previous build read is the first lines of ``ledger``'s log now."""
-    if not isinstance(old, list) or len(old) != 2:
-        return False
-    try:
-        with open(Path(ledger) / "log", "rb") as f:
-            h = hashlib.sha256()
-            for _ in range(old[0]):
-                line = f.readline()
-                if not line.endswith(b"\n"):
-                    return False
-                h.update(line)
-    except OSError:
-        return False
-    return h.hexdigest() == old[1]
 
 
 class Page:

@@ -44,7 +44,7 @@ from pathlib import Path
 from typing import Any
 
 from ..core import merkle
-from . import file_records
+from . import file_records, log_prefix
 
 MAGIC = b"publisher-verify-state/2\n"
 KEEP = 3  # states kept per ledger (older ones are pruned)
@@ -529,7 +529,7 @@ class _PrefixCheck:
         self._roots: dict[int, bytes | None] | None = None
 
     def holds(self, size: int, root: str, mark: Any) -> bool:
-        if mark is not None and _log_holds(self.source, mark):
+        if mark is not None and _log_holds(self.source, size, mark):
             return True
         if self._roots is None:
             self._roots = _prefix_roots(self.source, self.sizes)
@@ -538,42 +538,18 @@ class _PrefixCheck:
 
 
 def log_mark(source: Any, size: int) -> list[Any] | None:
-    """[L, SHA-256 of the log's first L bytes] where those bytes are exactly the first ``size``
-    complete lines (a LedgerDir's only; None when the log has fewer lines)."""
-    data = _log_bytes(source)
-    if data is None:
-        return None
-    end = 0
-    for _ in range(size):
-        nl = data.find(b"\n", end)
-        if nl < 0:
-            return None
-        end = nl + 1
-    return [end, hashlib.sha256(memoryview(data)[:end]).hexdigest()]
+    """storage.log_prefix's mark of the first ``size`` log lines (a LedgerDir's only)."""
+    from .ledger_dir import LedgerDir
+
+    return log_prefix.mark(source.log_path, size) if type(source) is LedgerDir else None
 
 
-def _log_holds(source: Any, mark: Any) -> bool:
-    """The current log starts with the bytes ``mark`` (from log_mark) stands for."""
-    try:
-        length, digest = int(mark[0]), str(mark[1])
-    except (TypeError, ValueError, IndexError, KeyError):
-        return False
-    data = _log_bytes(source, length)
-    return data is not None and len(data) == length and hashlib.sha256(data).hexdigest() == digest
+def _log_holds(source: Any, size: int, mark: Any) -> bool:
+    """The current log starts with the ``size`` lines ``mark`` (from log_mark) stands for."""
+    from .ledger_dir import LedgerDir
 
-
-def _log_bytes(source: Any, limit: int = -1) -> bytes | None:
-    from .ledger_dir import LedgerDir, open_regular
-
-    if type(source) is not LedgerDir:
-        return None
-    try:
-        fd = open_regular(source.log_path, "log")
-    except OSError:
-        return None
-    os.set_blocking(fd, True)
-    with os.fdopen(fd, "rb") as f:
-        return f.read(limit)
+    return (type(source) is LedgerDir and isinstance(mark, list) and mark[:1] == [size]
+            and log_prefix.holds(source.log_path, mark))
 
 
 def _prefix_roots(source: Any, sizes: list[int]) -> dict[int, bytes | None]:

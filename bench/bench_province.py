@@ -289,6 +289,8 @@ def main() -> int:
                     "marker and ledger/), used whatever the generator's current hash")
     ap.add_argument("--no-cold", action="store_true", help="skip the cold verify of the whole ledger; the "
                     "previous push's run (a full verify of all but the last 1,000 entries) stands for it")
+    ap.add_argument("--generate-only", action="store_true", help="generate (or find) the ledger, print its "
+                    "directory and stop: for bench_incremental.py --ledger")
     ap.add_argument("--child", nargs=3, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -312,6 +314,8 @@ def main() -> int:
     print(f"# province benchmark, {'reused ' if a.reuse else ''}scale {info.get('scale', a.scale):g} {info['sizes']} — {os.cpu_count()} CPUs, "
           f"{time.strftime('%Y-%m-%d %H:%M')}, load {os.getloadavg()[0]:.1f}")
     print(f"ledger {full} (generated in {info['generate_seconds']}s with {a.workers} signing processes)")
+    if a.generate_only:
+        return 0
     shutil.rmtree(cache, ignore_errors=True)
     if aside.exists():  # an interrupted run left the push aside
         repush(full, aside)

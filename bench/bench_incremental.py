@@ -135,6 +135,11 @@ def main() -> int:
     ap.add_argument("--render-workers", type=int, help="PUBLISHER_RENDER_WORKERS for the push (default: the settings')")
     ap.add_argument("--in-place", action="store_true", help="build the previous push and the push from one copy "
                     "of --ledger (cut in place, then restored), as a CI runner's working copy")
+    ap.add_argument("--own-ledger", action="store_true", help="with --in-place: --ledger is a disposable copy "
+                    "(bench_province's cache): cut and restore it where it is instead of copying it into --work "
+                    "(a province is a million files)")
+    ap.add_argument("--no-keep", action="store_true", help="keep no copy of the previous push's output and cache "
+                    "for --again (at a province the output is tens of GB)")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -148,12 +153,14 @@ def main() -> int:
     before = a.before
     desc = dict(pushed(a.ledger, a.cut)) if a.in_place else None
     total = sum(1 for _ in open(a.ledger / 'log'))
+    copy = a.ledger if a.own_ledger else work / "ledger"  # the working copy
     if a.in_place and not again:
-        shutil.copytree(a.ledger, work / "ledger")
-        a.ledger, before = work / "ledger", work / "ledger"
+        if not a.own_ledger:
+            shutil.copytree(a.ledger, copy)
+        a.ledger, before = copy, copy
         _province().unpush(before, work / "aside", a.cut)
     elif a.in_place:  # the working copy kept by the first run, restored after its previous push
-        a.ledger, before = work / "ledger", work / "ledger"
+        a.ledger, before = copy, copy
     if before is None:
         before = work / "before"
         if not again:
@@ -170,18 +177,20 @@ def main() -> int:
             shutil.rmtree(d, ignore_errors=True)
         shutil.copytree(work / "out.prev", out, symlinks=True)
         if a.in_place:  # the previous build linked the published ledger files to the working copy's
-            for src in (work / "ledger").rglob("*"):
-                dst = out / "ledger" / src.relative_to(work / "ledger")
+            for src in copy.rglob("*"):
+                dst = out / "ledger" / src.relative_to(copy)
                 if src.is_file() and dst.is_file():
                     dst.unlink()
                     os.link(src, dst)
         shutil.copytree(work / "cache.prev", cache, symlinks=True)
         prev = json.loads((work / "prev.json").read_text())
     else:
-        prev = run(before, out, cache, False, search)
-        if a.in_place:
-            _province().repush(a.ledger, work / "aside")
-        if a.work:
+        try:
+            prev = run(before, out, cache, False, search)
+        finally:
+            if a.in_place:
+                _province().repush(a.ledger, work / "aside")
+        if a.work and not a.no_keep:
             shutil.copytree(out, work / "out.prev", symlinks=True)
             shutil.copytree(cache, work / "cache.prev", symlinks=True)
             (work / "prev.json").write_text(json.dumps(prev))

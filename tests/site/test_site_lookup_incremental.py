@@ -3,6 +3,7 @@ equals what a full build writes, and only the files a change reaches are rewritt
 
 from __future__ import annotations
 
+import json
 import random
 from pathlib import Path
 
@@ -240,3 +241,70 @@ def test_a_company_removed_and_others_added_around_its_place_in_one_push(ix, tmp
         assert "changed" in build(ix, out, cache)
         assert files(out / "lookup") == full(ix, tmp_path / f"full{rnd_no}"), at
 
+
+
+def test_results_on_scattered_pages_rewrite_exactly_those_pages(ix, tmp_path):
+    """Results for companies on pages 0, 2 and 3 of a five-page list in one push: those three
+    pages are read and written again, pages 1 and 4 are not touched."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    ix.db.executemany("INSERT INTO targets(id, name) VALUES (?,?)",
+                      [(f"96{i:016d}", f"蓬莱阁{i:03d}") for i in range(4 * lookup.PAGE + 30)])
+    ix.db.commit()
+    first = build(ix, out, cache)
+    stamps = mtimes(out / "lookup")
+    for k, at in enumerate((5, 2 * lookup.PAGE + 7, 3 * lookup.PAGE + 99)):
+        add_result(ix, f"96{at:016d}", k)
+    ix.db.commit()
+    build(ix, out, cache)
+    assert files(out / "lookup") == full(ix, tmp_path / "full")
+    b = first["buckets"]
+    d = f"g/{lookup.gram_hash('蓬莱阁', b)}/"
+    key = json.loads((out / "lookup" / "c" / f"{lookup.gram_hash('蓬莱阁', b)}.json").read_text())["蓬莱阁"][1]
+    rewritten = {k for k, t in mtimes(out / "lookup").items() if t != stamps.get(k) and k.startswith(d + f"{key}-")}
+    assert rewritten == {f"{d}{key}-{p}.json" for p in (0, 2, 3)}
+
+
+def test_companies_landing_in_one_gap_until_it_is_used_up(ix, tmp_path):
+    """Each push adds a company whose list place is just after the previous one's, between the
+    same two neighbours: each takes the number half way between theirs, until no number is left
+    between them; then the index is written afresh (numbered again), and every build is exact."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    ix.db.executemany("INSERT INTO targets(id, name) VALUES (?,?)",
+                      [(f"96{i:016d}", f"蓬莱阁{i:03d}") for i in range(2 * lookup.PAGE)])
+    ix.db.commit()
+    build(ix, out, cache)
+    paths = []
+    for k in range(1, 40):  # ids 96000…0 + "0" * k: each sorts just after the one before
+        ix.db.execute("INSERT INTO targets(id, name) VALUES (?,?)", (f"96{0:016d}" + "0" * k, "蓬莱阁000"))
+        ix.db.commit()
+        paths.append("changed" in build(ix, out, cache))
+        if k % 8 == 0 or not paths[-1]:
+            assert files(out / "lookup") == full(ix, tmp_path / f"full{k}"), k
+    assert all(paths[:30]) and not all(paths), paths  # 32 halvings of STEP, then a fresh numbering
+    assert paths[-1]  # the fresh numbering has room again
+    assert files(out / "lookup") == full(ix, tmp_path / "last")
+    rows = lookup.query(out, "蓬莱阁000")
+    assert [r[0] for r in rows[:3]] == [f"96{0:016d}", f"96{0:016d}0", f"96{0:016d}00"]
+
+
+def test_every_posting_page_is_in_list_order_after_pushes(ix, tmp_path):
+    """The list order lookup.js relies on — (normalised name length, name, id) — holds in every
+    page an in-place update wrote (the numbers it places companies by are checked against the
+    order itself, not against another build)."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(ix, out, cache)
+    rnd = random.Random(5)
+    ids = [r[0] for r in ix.db.execute("SELECT id FROM targets")]
+    for k in range(60):
+        ix.db.execute("UPDATE targets SET name=? WHERE id=?",
+                      ("".join(rnd.choice("华为北京有限公司") for _ in range(rnd.randint(3, 8))), rnd.choice(ids)))
+        ix.db.execute("INSERT INTO targets(id, name) VALUES (?,?)",
+                      (f"97{k:016d}", "".join(rnd.choice("华为北京有限公司") for _ in range(rnd.randint(3, 8)))))
+    ix.db.commit()
+    assert "changed" in build(ix, out, cache)
+    pages = [p for p in (out / "lookup" / "g").rglob("*.json")]
+    assert pages
+    for p in pages:
+        rows = json.loads(p.read_text())
+        keys = [(len(lookup.normalize(r[1])), r[1], r[0]) for r in rows]
+        assert keys == sorted(keys), p

@@ -146,15 +146,22 @@ def _kept_db(memory: Any) -> tuple[Path, dict[str, Any]] | None:
 
 
 SCRATCH = (f"PRAGMA journal_mode=OFF; PRAGMA synchronous=OFF; {CACHE};"
-           "CREATE TABLE c(num INTEGER PRIMARY KEY, id TEXT UNIQUE, name TEXT, n INT, len INT, norm TEXT, ih INT);"
-           "CREATE TABLE p(gram TEXT, num INT, h INT);")
+           "CREATE TABLE c0(id TEXT, name TEXT, n INT, len INT, ih INT);"
+           "CREATE TABLE c(num INTEGER PRIMARY KEY, id TEXT UNIQUE, name TEXT, n INT, len INT, ih INT);"
+           "CREATE TABLE p(gram TEXT, num INT);")
+# A company's ``num`` is its place in list order, (name length, name, id): a full build numbers
+# the companies STEP apart in that order, and an update gives a new or renamed company a number
+# half way between its neighbours'. So a gram's posting list in list order is an index range of
+# p(gram, num) — no sort — and a company's place in a list is a bisection of the list's numbers.
+# When a gap is used up (about 32 companies landing between the same two) the update gives up
+# and the index is written again from scratch, numbered afresh.
+STEP = 1 << 32
 # g: every gram with its bucket and list length, so that an update derives a bucket's count file
 # and a gram's pages from the scratch index alone (never from the files it wrote before).
-GRAMS = ("CREATE INDEX p_num ON p(num); CREATE INDEX p_gram ON p(gram);"
+GRAMS = ("CREATE INDEX p_num ON p(num); CREATE INDEX p_gram ON p(gram, num); CREATE INDEX c_key ON c(len, name, id);"
          "CREATE TABLE g(gram TEXT PRIMARY KEY, b INT, n INT); CREATE INDEX g_b ON g(b, gram);")
-POSTINGS = "SELECT c.id, c.name, c.n FROM p JOIN c ON c.num=p.num WHERE p.gram=? ORDER BY c.len, c.name, c.id"
-POSTINGS_KEYED = ("SELECT c.id, c.name, c.n, c.len FROM p JOIN c ON c.num=p.num WHERE p.gram=? "
-                  "ORDER BY c.len, c.name, c.id")
+LIST = "SELECT c.id, c.name, c.n FROM p JOIN c ON c.num=p.num WHERE p.gram=? AND p.num BETWEEN ? AND ? ORDER BY p.num"
+LIST_ALL = "SELECT c.id, c.name, c.n FROM p JOIN c ON c.num=p.num WHERE p.gram=? ORDER BY p.num"
 
 
 def _fnv(gram: str) -> int:
@@ -164,21 +171,26 @@ def _fnv(gram: str) -> int:
 def _write(ix: Any, out: Path, scratch: Path) -> dict[str, int]:
     db = sqlite3.connect(scratch)
     db.executescript(SCRATCH)
-    count = 0
-    buf_c: list[tuple] = []
-    buf_p: list[tuple] = []
+    buf: list[tuple] = []
     for cid, name, n in companies(ix):
-        norm = normalize(name)
-        buf_c.append((count, cid, name, n, len(norm), norm, _fnv(normalize(cid))))
-        buf_p.extend((g, count, _fnv(g)) for g in grams(name))
+        buf.append((cid, name, n, len(normalize(name)), _fnv(normalize(cid))))
+        if len(buf) > 50_000:
+            db.executemany("INSERT INTO c0 VALUES (?,?,?,?,?)", buf)
+            buf.clear()
+    db.executemany("INSERT INTO c0 VALUES (?,?,?,?,?)", buf)
+    # numbered in list order, STEP apart (see STEP); then each company's grams, in that order
+    db.execute(f"INSERT INTO c SELECT {STEP} * row_number() OVER (ORDER BY len, name, id), id, name, n, len, ih "
+               "FROM c0 ORDER BY len, name, id")
+    db.execute("DROP TABLE c0")
+    count = 0
+    posts: list[tuple] = []
+    for num, name in db.execute("SELECT num, name FROM c ORDER BY num"):
+        posts.extend((g, num) for g in grams(name))
         count += 1
-        if len(buf_p) > 50_000:
-            db.executemany("INSERT INTO c VALUES (?,?,?,?,?,?,?)", buf_c)
-            db.executemany("INSERT INTO p VALUES (?,?,?)", buf_p)
-            buf_c.clear()
-            buf_p.clear()
-    db.executemany("INSERT INTO c VALUES (?,?,?,?,?,?,?)", buf_c)
-    db.executemany("INSERT INTO p VALUES (?,?,?)", buf_p)
+        if len(posts) > 50_000:
+            db.executemany("INSERT INTO p VALUES (?,?)", posts)
+            posts.clear()
+    db.executemany("INSERT INTO p VALUES (?,?)", posts)
     db.executescript(GRAMS)
     n_grams = db.execute("SELECT count(DISTINCT gram) FROM p").fetchone()[0]
     buckets = _buckets(n_grams)
@@ -262,41 +274,53 @@ def _pages(n: int) -> int:
 class _Change:
     """How a push reaches one gram's list: companies whose result count alone changed keep
     their place (only their pages change); an added, removed or renamed company shifts every
-    entry after its sort key (the pages from there on change)."""
+    entry after its place (the pages from there on change). Places are companies' numbers
+    (see STEP), which order as the list does."""
 
     __slots__ = ("counted", "first")
 
     def __init__(self) -> None:
-        self.counted: set[str] = set()
-        self.first: tuple[int, str, str] | None = None  # smallest (len, name, id) added or removed
+        self.counted: set[int] = set()
+        self.first: int | None = None  # smallest number added or removed
 
-    def shift(self, key: tuple[int, str, str]) -> None:
-        if self.first is None or key < self.first:
-            self.first = key
+    def shift(self, num: int) -> None:
+        if self.first is None or num < self.first:
+            self.first = num
+
+
+def _runs(pages: Iterable[int]) -> list[tuple[int, int]]:
+    """Sorted page numbers as (first, last) runs of consecutive pages."""
+    out: list[tuple[int, int]] = []
+    for p in sorted(pages):
+        if out and out[-1][1] == p - 1:
+            out[-1] = (out[-1][0], p)
+        else:
+            out.append((p, p))
+    return out
 
 
 def _emit_list(db: sqlite3.Connection, d: Path, key: int, gram: str, change: _Change | None, made: set[str]) -> int:
     """The posting pages of one gram: all of them (``change`` None), or only those ``change``
-    reaches — the whole list is still read from the scratch index in list order (one C-level
-    fetch), but only the reached pages are encoded and compared with their files. Places are
-    found with list searches and bisection, not a Python loop over the rows. Returns files written."""
-    rows = db.execute(POSTINGS_KEYED, (gram,)).fetchall()  # (id, name, n, len)
-    n_pages = (len(rows) + PAGE - 1) // PAGE
-    if change is None:
-        want = set(range(n_pages))
-    else:
-        # a dict, not list.index per company: that was (results in the push) x (list length)
-        at_id = {r[0]: i for i, r in enumerate(rows)} if change.counted else {}
-        want = {at_id[cid] // PAGE for cid in change.counted}
-        if change.first is not None:  # every page from the first shifted key's on
-            at = bisect.bisect_left([(r[3], r[1], r[0]) for r in rows], change.first)
-            want.update(range(at // PAGE, n_pages))
-    files = 0
+    reaches — found by bisecting the list's company numbers (read from the index alone), and
+    only those pages' rows are read, encoded and compared with their files. Returns files written."""
     d.mkdir(parents=True, exist_ok=True)
-    for p in range(n_pages):
-        made.add(f"{key}-{p}.json")
-        if p in want:
-            files += _put(d / f"{key}-{p}.json", [[r[0], r[1], r[2]] for r in rows[p * PAGE:(p + 1) * PAGE]])
+    files = 0
+    if change is None:
+        rows = db.execute(LIST_ALL, (gram,)).fetchall()
+        for p in range(0, len(rows), PAGE):
+            made.add(f"{key}-{p // PAGE}.json")
+            files += _put(d / f"{key}-{p // PAGE}.json", [list(r) for r in rows[p:p + PAGE]])
+        return files
+    nums = [r[0] for r in db.execute("SELECT num FROM p WHERE gram=? ORDER BY num", (gram,))]
+    n_pages = (len(nums) + PAGE - 1) // PAGE
+    made.update(f"{key}-{p}.json" for p in range(n_pages))
+    want = {bisect.bisect_left(nums, num) // PAGE for num in change.counted}
+    if change.first is not None:  # every page from the first shifted place on
+        want.update(range(bisect.bisect_left(nums, change.first) // PAGE, n_pages))
+    for first, last in _runs(p for p in want if p < n_pages):
+        rows = db.execute(LIST, (gram, nums[first * PAGE], nums[min((last + 1) * PAGE, len(nums)) - 1])).fetchall()
+        for i in range(0, len(rows), PAGE):
+            files += _put(d / f"{key}-{first + i // PAGE}.json", [list(r) for r in rows[i:i + PAGE]])
     return files
 
 
@@ -335,6 +359,20 @@ def _emit_bucket(db: sqlite3.Connection, out: Path, b: int, touched: dict[str, _
     return files
 
 
+def _place(db: sqlite3.Connection, key: tuple[int, str, str]) -> int:
+    """A number for a company entering the lists at ``key`` (name length, name, id): half way
+    between its neighbours' (see STEP). Raises _Rebuild when they are adjacent."""
+    row = db.execute("SELECT num FROM c WHERE (len, name, id) < (?, ?, ?) ORDER BY len DESC, name DESC, id DESC "
+                     "LIMIT 1", key).fetchone()
+    lo = row[0] if row else 0
+    row = db.execute("SELECT num FROM c WHERE (len, name, id) > (?, ?, ?) ORDER BY len, name, id LIMIT 1", key).fetchone()
+    hi = row[0] if row else lo + 2 * STEP
+    mid = (lo + hi) // 2
+    if not lo < mid < hi:
+        raise _Rebuild
+    return mid
+
+
 def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str, int] | None:
     """Bring the kept scratch index and ``out`` up to this build's companies (see write_index).
 
@@ -360,7 +398,6 @@ def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str
         delta: dict[str, int] = {}
         how: dict[str, _Change] = {}
         touched_ids = {normalize(cid) for cid in gone + changed}
-        nxt = (db.execute("SELECT max(num) FROM c").fetchone()[0] or -1) + 1
         for cid in gone + changed:
             if cid in old:
                 num, name, _ = old[cid]
@@ -368,24 +405,23 @@ def _update(ix: Any, out: Path, db_path: Path, prev: dict[str, Any]) -> dict[str
                 for g in grams(name):
                     delta[g] = delta.get(g, 0) - 1
                     if not same:
-                        how.setdefault(g, _Change()).shift((len(normalize(name)), name, cid))
+                        how.setdefault(g, _Change()).shift(num)
                 db.execute("DELETE FROM p WHERE num=?", (num,))
                 db.execute("DELETE FROM c WHERE num=?", (num,))
         for cid in changed:
             name, n = now[cid]
-            norm = normalize(name)
+            length = len(normalize(name))
             same = cid in old and old[cid][1] == name
-            num = old[cid][0] if cid in old else nxt
-            nxt += cid not in old
-            db.execute("INSERT INTO c VALUES (?,?,?,?,?,?,?)", (num, cid, name, n, len(norm), norm, _fnv(normalize(cid))))
+            num = old[cid][0] if same else _place(db, (length, name, cid))
+            db.execute("INSERT INTO c VALUES (?,?,?,?,?,?)", (num, cid, name, n, length, _fnv(normalize(cid))))
             g = grams(name)
             for x in g:
                 delta[x] = delta.get(x, 0) + 1
                 if same:
-                    how.setdefault(x, _Change()).counted.add(cid)
+                    how.setdefault(x, _Change()).counted.add(num)
                 else:
-                    how.setdefault(x, _Change()).shift((len(norm), name, cid))
-            db.executemany("INSERT INTO p VALUES (?,?,?)", [(x, num, _fnv(x)) for x in g])
+                    how.setdefault(x, _Change()).shift(num)
+            db.executemany("INSERT INTO p VALUES (?,?)", [(x, num) for x in g])
         old_n: dict[str, int] = {}
         for gram in delta:
             row = db.execute("SELECT n FROM g WHERE gram=?", (gram,)).fetchone()

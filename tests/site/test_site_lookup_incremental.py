@@ -308,3 +308,22 @@ def test_every_posting_page_is_in_list_order_after_pushes(ix, tmp_path):
         rows = json.loads(p.read_text())
         keys = [(len(lookup.normalize(r[1])), r[1], r[0]) for r in rows]
         assert keys == sorted(keys), p
+
+
+def test_runs_of_pages_read_together():
+    """Only the pages a push reaches are read: consecutive ones in one range, gaps left out."""
+    assert lookup._runs([7, 0, 2, 3, 5, 6]) == [(0, 0), (2, 3), (5, 7)]
+    assert lookup._runs([]) == []
+
+
+def test_a_company_after_the_last_leaves_room_behind_it(ix, tmp_path):
+    """A company placed after the last in list order gets a whole STEP of room: the next one,
+    landing between the two, is still placed in place (no fresh numbering)."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    build(ix, out, cache)
+    last = "华" * 40  # longer than any name: after every company in list order
+    for k, cid in enumerate(("98000000000000000B", "98000000000000000A")):  # then just before it
+        ix.db.execute("INSERT INTO targets(id, name) VALUES (?,?)", (cid, last))
+        ix.db.commit()
+        assert "changed" in build(ix, out, cache), k
+    assert files(out / "lookup") == full(ix, tmp_path / "fresh")

@@ -302,7 +302,7 @@ def test_every_posting_page_is_in_list_order_after_pushes(ix, tmp_path):
                       (f"97{k:016d}", "".join(rnd.choice("华为北京有限公司") for _ in range(rnd.randint(3, 8)))))
     ix.db.commit()
     assert "changed" in build(ix, out, cache)
-    pages = [p for p in (out / "lookup" / "g").rglob("*.json")]
+    pages = list((out / "lookup" / "g").rglob("*.json"))
     assert pages
     for p in pages:
         rows = json.loads(p.read_text())

@@ -193,3 +193,22 @@ def test_the_first_shard_changing_place_keeps_the_index_whole(site, tmp_path, mo
                                   "utf-8")
     search.run_pagefind(a, state_path=state)
     assert_same_as_from_scratch(a, tmp_path / "d")
+
+
+def test_documents_past_the_memory_bound_are_cut_again_with_the_same_bytes(site, tmp_path, monkeypatch):
+    """The first pass keeps cut documents only up to KEEP_CUT_BYTES (a province's would not fit
+    in memory); the pages past it are cut again when their shard is indexed, and the index is the
+    same, byte for byte, as with every document kept."""
+    monkeypatch.setattr(search, "MIN_WIDTH", 16)
+    listed = search._listed(site)
+    _, every = search._documents(site, listed, {})
+    total = sum(len(d.body) for docs in every.values() for d in docs)
+    monkeypatch.setattr(search, "KEEP_CUT_BYTES", total // 3)
+    _, some = search._documents(site, listed, {})
+    held = sum(len(d.body) for docs in some.values() for d in docs)
+    assert 0 < held <= total // 3 and len(some) < len(every)
+    a, b = tmp_path / "a", tmp_path / "b"
+    shutil.copytree(site, a, ignore=shutil.ignore_patterns("pagefind", "pagefind-shards"))
+    search.run_pagefind(a)  # a third of the documents held, the rest cut again
+    monkeypatch.setattr(search, "KEEP_CUT_BYTES", 2 * total)
+    assert_same_as_from_scratch(a, b)  # every document held

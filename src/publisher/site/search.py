@@ -36,6 +36,10 @@ from .search_docs import Doc
 MANIFEST = "search-shards.json"
 MIN_WIDTH = 256  # log entries in the smallest stable shard (search.layout)
 STATE_VERSION = 3  # the local index state's layout (pages cut into documents, keyed by stat and mark)
+# Documents cut while listing are kept for indexing up to this many bytes; past it a page is cut
+# again when its shard is indexed. A province's full build cut ≈ 900,000 pages and held every
+# document at once (9 GB in the search process, BENCHMARKS session 13); the bytes are the same.
+KEEP_CUT_BYTES = 256 * 2**20
 INDEXED_DIRS = ("task", "company")  # the only templates carrying data-pagefind-body
 
 
@@ -145,16 +149,21 @@ def shard_of(mark: int | None, starts: list[int]) -> int:
 def _documents(site: Path, listed: list[tuple[str, int | None, os.stat_result]], cached: dict[str, Any]
                ) -> tuple[dict[str, Any], dict[str, list[Doc]]]:
     """Every page as [size, mtime, mark, [[file name, mark, digest], …]] (``cached`` reused for a
-    page whose size, mtime and own mark are those recorded), and the documents cut now, by page."""
+    page whose size, mtime and own mark are those recorded), and the documents cut now, by page,
+    as far as KEEP_CUT_BYTES allows (the others are cut again by _group_docs)."""
     pages: dict[str, Any] = {}
     fresh: dict[str, list[Doc]] = {}
+    kept = 0  # bytes of documents held in ``fresh`` (KEEP_CUT_BYTES)
     for rel, mark, st in listed:
         old = cached.get(rel)
         if old and old[:3] == [st.st_size, st.st_mtime_ns, mark]:  # the page's mark names its `page` documents' shard
             pages[rel] = old
             continue
         docs = search_docs.cut(rel, (site / rel).read_text("utf-8"), mark)
-        fresh[rel] = docs
+        size = sum(len(d.body) for d in docs)
+        if kept + size <= KEEP_CUT_BYTES:
+            fresh[rel] = docs
+            kept += size
         # kept small (a province lists a million pages): the file name beside the page, 128 bits of digest
         pages[rel] = [st.st_size, st.st_mtime_ns, mark, [[d.name.rsplit("/", 1)[-1], d.mark, d.digest[:32]] for d in docs]]
     return pages, fresh
@@ -256,11 +265,14 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
 
 def _group_docs(site: Path, members: list[tuple[str, str, str]], fresh: dict[str, list[Doc]],
                 marks: dict[str, int | None]) -> list[Doc]:
-    """The documents of one shard, in name order: cut in this run, or cut again from their pages."""
+    """The documents of one shard, in name order: cut in this run, or cut again from their pages.
+    Documents taken from ``fresh`` leave it (memory; a page with documents in another shard is
+    cut again there)."""
     by_page: dict[str, list[Doc]] = {}
     for _, _, rel in members:
         if rel not in by_page:
-            by_page[rel] = fresh[rel] if rel in fresh else search_docs.cut(rel, (site / rel).read_text("utf-8"), marks[rel])
+            docs = fresh.pop(rel, None)
+            by_page[rel] = docs if docs is not None else search_docs.cut(rel, (site / rel).read_text("utf-8"), marks[rel])
     want = {n for n, _, _ in members}
     return sorted((d for docs in by_page.values() for d in docs if d.name in want), key=lambda d: d.name)
 

@@ -212,3 +212,30 @@ def test_documents_past_the_memory_bound_are_cut_again_with_the_same_bytes(site,
     search.run_pagefind(a)  # a third of the documents held, the rest cut again
     monkeypatch.setattr(search, "KEEP_CUT_BYTES", 2 * total)
     assert_same_as_from_scratch(a, b)  # every document held
+
+
+def test_a_page_changed_before_it_is_cut_again_is_a_clear_error(site, tmp_path, monkeypatch):
+    """A page cut again for its shard (past KEEP_CUT_BYTES) must give the documents its first cut
+    recorded; a page edited in between stops the index with a message naming it (no bundle of
+    bytes its shard's digest does not name)."""
+    import pytest
+
+    monkeypatch.setattr(search, "MIN_WIDTH", 16)
+    monkeypatch.setattr(search, "KEEP_CUT_BYTES", 0)  # every page cut again
+    a = tmp_path / "a"
+    shutil.copytree(site, a, ignore=shutil.ignore_patterns("pagefind", "pagefind-shards"))
+    page = next(p for p, _ in search.listed_pages(a) if "/task/" in p.as_posix())
+    rel = page.relative_to(a).as_posix()
+    real_cut = search.search_docs.cut
+    seen: set[str] = set()
+
+    def cut_then_edit(r, text, mark):  # the first cut of that page, then an edit before the second
+        docs = real_cut(r, text, mark)
+        if r == rel and r not in seen:
+            seen.add(r)
+            page.write_text(text.replace("<!--/search:doc-->", "<p>改过</p><!--/search:doc-->"), "utf-8")
+        return docs
+
+    monkeypatch.setattr(search.search_docs, "cut", cut_then_edit)
+    with pytest.raises(search.SearchIndexError, match="changed while the search index"):
+        search.run_pagefind(a)

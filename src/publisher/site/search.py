@@ -38,7 +38,7 @@ MIN_WIDTH = 256  # log entries in the smallest stable shard (search.layout)
 STATE_VERSION = 3  # the local index state's layout (pages cut into documents, keyed by stat and mark)
 # Documents cut while listing are kept for indexing up to this many bytes; past it a page is cut
 # again when its shard is indexed. A province's full build cut ≈ 900,000 pages and held every
-# document at once (9 GB in the search process, BENCHMARKS session 13); the bytes are the same.
+# document at once (12.4 GB in the search process, BENCHMARKS session 13); the bytes are the same.
 KEEP_CUT_BYTES = 256 * 2**20
 INDEXED_DIRS = ("task", "company")  # the only templates carrying data-pagefind-body
 
@@ -267,13 +267,19 @@ def _group_docs(site: Path, members: list[tuple[str, str, str]], fresh: dict[str
                 marks: dict[str, int | None]) -> list[Doc]:
     """The documents of one shard, in name order: cut in this run, or cut again from their pages.
     Documents taken from ``fresh`` leave it (memory; a page with documents in another shard is
-    cut again there)."""
+    cut again there). A document cut again must have the digest the state records for it: the
+    index never holds bytes other than those its shard's digest names."""
+    want = {n: digest for n, digest, _ in members}
     by_page: dict[str, list[Doc]] = {}
     for _, _, rel in members:
         if rel not in by_page:
             docs = fresh.pop(rel, None)
-            by_page[rel] = docs if docs is not None else search_docs.cut(rel, (site / rel).read_text("utf-8"), marks[rel])
-    want = {n for n, _, _ in members}
+            if docs is None:
+                docs = search_docs.cut(rel, (site / rel).read_text("utf-8"), marks[rel])
+                for d in docs:
+                    if d.name in want and d.digest[:32] != want[d.name]:
+                        raise ValueError(f"{rel}: the page changed while the search index was being built")
+            by_page[rel] = docs
     return sorted((d for docs in by_page.values() for d in docs if d.name in want), key=lambda d: d.name)
 
 

@@ -366,3 +366,27 @@ def test_no_process_for_the_search_index_is_a_clear_error(tmp_path, monkeypatch)
     early.start()
     assert isinstance(early.error, SearchIndexError)
     assert "cannot start the search index process" in str(early.error)
+
+
+def test_the_search_process_does_not_collect_the_objects_it_inherits(tmp_path, monkeypatch):
+    """The forked search process starts with the build's objects frozen (gc.freeze): its
+    collections would otherwise write to every inherited object's pages and copy the build's
+    heap into the child. The build process itself must go on collecting them (unfrozen)."""
+    import gc
+    import os
+
+    from publisher.site import build as build_mod
+    from publisher.site.build import EarlySearch
+
+    seen = tmp_path / "freeze-count"
+
+    def record(output, **kw):
+        seen.write_text(str(gc.get_freeze_count()))
+
+    monkeypatch.setattr(build_mod, "run_pagefind", record)
+    keep = [[i] for i in range(1000)]  # container objects alive at the fork
+    early = EarlySearch(tmp_path, 10_000, 150)
+    early.start()
+    assert early.error is None
+    assert hasattr(os, "fork") and int(seen.read_text()) >= len(keep)
+    assert gc.get_freeze_count() == 0

@@ -7,6 +7,7 @@ built in here when run elsewhere, with the theme and pages shipped next to the p
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 import time
@@ -87,15 +88,24 @@ class EarlySearch:
         shares the interpreter lock with the build, and each of its many system calls waits for
         the lock again behind the busy build thread — at a tenth of a province the push's index
         took 47.6 s beside the build against 18.7 s after it (docs/BENCHMARKS.md). The child
-        exits with os._exit: it never flushes or closes the build's inherited files."""
+        exits with os._exit: it never flushes or closes the build's inherited files.
+
+        Why gc.freeze: the child's cyclic collector would otherwise walk every object it
+        inherited, writing to their pages, so the kernel copies most of the build's heap (GBs at a
+        province) into the child; frozen, they are never visited there."""
+        self.parent = os.getpid()
         if not hasattr(os, "fork"):
             run_pagefind(self.output, shard_pages=self.shard_pages, shard_mb=self.shard_mb, state_path=self.state_path)
             return
+        gc.freeze()  # the build's objects stay out of the child's collections (see below)
         try:
             rfd, wfd = os.pipe()
             pid = os.fork()
         except OSError as exc:  # no process to spare: a clear error, not a traceback
             raise SearchIndexError(f"cannot start the search index process: {exc}") from None
+        finally:
+            if os.getpid() == self.parent:  # the build process keeps collecting its own objects
+                gc.unfreeze()
         if pid == 0:  # the child: index, report a failure through the pipe, exit at once
             code = 0
             try:

@@ -368,25 +368,54 @@ def test_no_process_for_the_search_index_is_a_clear_error(tmp_path, monkeypatch)
     assert "cannot start the search index process" in str(early.error)
 
 
-def test_the_search_process_does_not_collect_the_objects_it_inherits(tmp_path, monkeypatch):
-    """The forked search process starts with the build's objects frozen (gc.freeze): its
-    collections would otherwise write to every inherited object's pages and copy the build's
-    heap into the child. The build process itself must go on collecting them (unfrozen)."""
-    import gc
+
+def test_the_search_process_is_forked_before_the_ledger_is_read(county, tmp_path, monkeypatch):
+    """The search process of a full build is forked at the start of the build and waits
+    (EarlySearch.prestart): forked at the seal, it inherited the build's verified ledger and
+    read-model and copied them page by page (4.2 GB of its own at a province). It must not have
+    the loaded ledger in its memory, and it must still index every searchable page."""
+    import os
+
+    from publisher.site import build as build_mod
+    from publisher.site import load as load_mod
+    from publisher.site import plugin
+
+    loaded_here: list = []
+    real_load, real_index = load_mod.load_verified, build_mod.run_pagefind
+    seen = tmp_path / "search-process-saw"
+
+    def load_and_mark(*a, **kw):
+        got = real_load(*a, **kw)
+        loaded_here.append(got)
+        return got
+
+    def index_and_tell(output, **kw):
+        seen.write_text(f"{os.getpid()} {len(loaded_here)}")
+        real_index(output, **kw)
+
+    monkeypatch.setattr(plugin, "load_verified", load_and_mark)
+    monkeypatch.setattr(build_mod, "run_pagefind", index_and_tell)
+    res = build(county.ledger, tmp_path / "out", settings_file=REPO / "pelicanconf.py", overrides={"PUBLISHER_NOW": NOW})
+    pid, loaded = seen.read_text().split()
+    assert int(pid) != os.getpid() and loaded_here and int(loaded) == 0
+    assert (tmp_path / "out" / "pagefind" / "pagefind-entry.json").is_file() and res.pagefind_seconds > 0
+
+
+def test_a_build_that_fails_lets_the_waiting_search_process_go(tmp_path, monkeypatch):
+    """A build that fails before its pages are written ends the search process it forked at
+    its start, without indexing (EarlySearch.release): no process is left behind."""
     import os
 
     from publisher.site import build as build_mod
     from publisher.site.build import EarlySearch
 
-    seen = tmp_path / "freeze-count"
-
-    def record(output, **kw):
-        seen.write_text(str(gc.get_freeze_count()))
-
-    monkeypatch.setattr(build_mod, "run_pagefind", record)
-    keep = [[i] for i in range(1000)]  # container objects alive at the fork
+    ran = tmp_path / "indexed"
+    monkeypatch.setattr(build_mod, "run_pagefind", lambda *a, **kw: ran.write_text("indexed"))
     early = EarlySearch(tmp_path, 10_000, 150)
-    early.start()
-    assert early.error is None
-    assert hasattr(os, "fork") and int(seen.read_text()) >= len(keep)
-    assert gc.get_freeze_count() == 0
+    early.prestart()
+    pid = early.pid
+    assert pid is not None
+    early.release()
+    assert early.pid is None and not ran.exists()
+    with pytest.raises(ChildProcessError):
+        os.waitpid(pid, 0)  # already reaped: it exited

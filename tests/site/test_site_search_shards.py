@@ -239,3 +239,37 @@ def test_a_page_changed_before_it_is_cut_again_is_a_clear_error(site, tmp_path, 
     monkeypatch.setattr(search.search_docs, "cut", cut_then_edit)
     with pytest.raises(search.SearchIndexError, match="changed while the search index"):
         search.run_pagefind(a)
+
+
+def test_a_shard_is_indexed_holding_a_bundle_of_documents_not_the_shard(site, tmp_path, monkeypatch):
+    """A full build's first shard is every document of the site; _group_docs gives them one by
+    one, so indexing holds the bundle being written (and the page being read), not the shard:
+    held whole, a province's was 10 GB (BENCHMARKS session 14)."""
+    import weakref
+
+    monkeypatch.setattr(search, "KEEP_CUT_BYTES", 0)  # every page cut again when its shard is indexed
+    a = tmp_path / "a"
+    shutil.copytree(site, a, ignore=shutil.ignore_patterns("pagefind", "pagefind-shards"))
+    per_page: dict = {}
+    for p, _, _ in documents(a):
+        per_page[p] = per_page.get(p, 0) + 1
+    alive: weakref.WeakSet = weakref.WeakSet()
+    real_cut = search.search_docs.cut
+
+    def tracked(r, text, mark):
+        docs = real_cut(r, text, mark)
+        alive.update(docs)
+        return docs
+
+    held: list[int] = []
+
+    def index(docs, out, timeout):
+        held.append(len(alive))
+        return ""
+
+    monkeypatch.setattr(search.search_docs, "cut", tracked)
+    monkeypatch.setattr(search, "_index_part", index)
+    search.run_pagefind(a, shard_pages=1)  # (the fixture's site has a few dozen documents)
+    total, page_max = sum(per_page.values()), max(per_page.values())
+    assert len(held) == total and total > 5 * (1 + page_max)
+    assert max(held) <= 1 + page_max

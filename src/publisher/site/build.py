@@ -7,7 +7,6 @@ built in here when run elsewhere, with the theme and pages shipped next to the p
 
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import time
@@ -60,6 +59,8 @@ class EarlySearch:
         self.seconds = 0.0
         self.error: BaseException | None = None
         self.thread: Any = None
+        self.pid: int | None = None  # the waiting search process (prestart)
+        self.go = self.result = -1  # its pipes: told to go / its failure message
 
     def wanted(self, workers_running: bool) -> bool:
         """Asked by the plugin at the seal, in the build's thread: index now, unless this is a
@@ -69,6 +70,36 @@ class EarlySearch:
         if self.unchanged is None or workers_running or not (self.output / "pagefind").is_dir():
             return True
         return not self.unchanged()
+
+    def prestart(self) -> None:
+        """Fork the search process now, at the start of the build, and let it wait for
+        :meth:`start`. Why so early: a process forked at the seal inherits the build's whole
+        heap (4.5 GB at a province, BENCHMARKS session 14) and copies it page by page as either
+        process writes to it: the province's first forked index grew to 4.2 GB of private
+        memory in five minutes. Forked before the ledger is read, it holds only what it makes.
+        Without fork (or without a process to spare) :meth:`start` runs the index itself."""
+        if not hasattr(os, "fork"):
+            return
+        try:
+            go_r, go_w = os.pipe()
+            res_r, res_w = os.pipe()
+            pid = os.fork()
+        except OSError:
+            return  # start() tries again and reports a failure clearly
+        if pid == 0:  # the waiting search process: index when told, report, exit at once
+            code = 0
+            try:
+                os.close(go_w)
+                os.close(res_r)
+                with os.fdopen(go_r, "rb") as go:
+                    told = go.read(1)
+                if told == b"1":
+                    code = self._index_reporting(res_w)
+            finally:
+                os._exit(code)
+        os.close(go_r)
+        os.close(res_w)
+        self.pid, self.go, self.result = pid, go_w, res_r
 
     def start(self) -> None:
         """Called in the plugin's search thread: index the site now."""
@@ -82,50 +113,63 @@ class EarlySearch:
             self.t1 = time.perf_counter()
             self.seconds = self.t1 - self.t0
 
+    def _index_reporting(self, wfd: int) -> int:
+        """In the search process: run the index; a failure's message goes to ``wfd``."""
+        try:
+            run_pagefind(self.output, shard_pages=self.shard_pages, shard_mb=self.shard_mb,
+                         state_path=self.state_path)
+            return 0
+        except SearchIndexError as exc:
+            os.write(wfd, str(exc).encode("utf-8", "replace"))
+            return 2
+        except BaseException as exc:  # noqa: BLE001 - reported to the build process
+            os.write(wfd, f"{type(exc).__name__}: {exc}".encode("utf-8", "replace"))
+            return 3
+
     def _run_apart(self) -> None:
-        """run_pagefind in a forked process. Why not in this thread: its own Python work (listing
-        and stat-ing the searchable pages, cutting documents, writing the temporary sites) then
+        """run_pagefind in its own process: the one :meth:`prestart` forked, told to go now, or
+        else one forked here. Why not in this thread: its own Python work (listing and
+        stat-ing the searchable pages, cutting documents, writing the temporary sites) then
         shares the interpreter lock with the build, and each of its many system calls waits for
         the lock again behind the busy build thread — at a tenth of a province the push's index
         took 47.6 s beside the build against 18.7 s after it (docs/BENCHMARKS.md). The child
-        exits with os._exit: it never flushes or closes the build's inherited files.
-
-        Why gc.freeze: the child's cyclic collector would otherwise walk every object it
-        inherited, writing to their pages, so the kernel copies most of the build's heap (GBs at a
-        province) into the child; frozen, they are never visited there."""
-        self.parent = os.getpid()
-        if not hasattr(os, "fork"):
+        exits with os._exit: it never flushes or closes the build's inherited files."""
+        if self.pid is not None:
+            pid, rfd = self.pid, self.result
+            self.pid = None
+            os.write(self.go, b"1")
+            os.close(self.go)
+        elif not hasattr(os, "fork"):
             run_pagefind(self.output, shard_pages=self.shard_pages, shard_mb=self.shard_mb, state_path=self.state_path)
             return
-        gc.freeze()  # the build's objects stay out of the child's collections (see below)
-        try:
-            rfd, wfd = os.pipe()
-            pid = os.fork()
-        except OSError as exc:  # no process to spare: a clear error, not a traceback
-            raise SearchIndexError(f"cannot start the search index process: {exc}") from None
-        finally:
-            if os.getpid() == self.parent:  # the build process keeps collecting its own objects
-                gc.unfreeze()
-        if pid == 0:  # the child: index, report a failure through the pipe, exit at once
-            code = 0
+        else:
             try:
-                os.close(rfd)
-                run_pagefind(self.output, shard_pages=self.shard_pages, shard_mb=self.shard_mb,
-                             state_path=self.state_path)
-            except SearchIndexError as exc:
-                os.write(wfd, str(exc).encode("utf-8", "replace"))
-                code = 2
-            except BaseException as exc:  # noqa: BLE001 - reported to the parent
-                os.write(wfd, f"{type(exc).__name__}: {exc}".encode("utf-8", "replace"))
-                code = 3
-            finally:
-                os._exit(code)
-        os.close(wfd)
+                rfd, wfd = os.pipe()
+                pid = os.fork()
+            except OSError as exc:  # no process to spare: a clear error, not a traceback
+                raise SearchIndexError(f"cannot start the search index process: {exc}") from None
+            if pid == 0:  # the child: index, report a failure through the pipe, exit at once
+                code = 0
+                try:
+                    os.close(rfd)
+                    code = self._index_reporting(wfd)
+                finally:
+                    os._exit(code)
+            os.close(wfd)
         with os.fdopen(rfd, "rb") as f:
             message = f.read().decode("utf-8", "replace")
         code = os.waitstatus_to_exitcode(os.waitpid(pid, 0)[1])
         if code != 0:
             raise SearchIndexError(message or f"the search index process ended with {code}")
+
+    def release(self) -> None:
+        """The build is over and did not start the index (a push with nothing to index, or a
+        failed build): the waiting process exits without indexing."""
+        if self.pid is not None:
+            pid, self.pid = self.pid, None
+            os.close(self.go)
+            os.close(self.result)
+            os.waitpid(pid, 0)
 
     def wait(self) -> None:
         if self.thread is not None:
@@ -204,13 +248,17 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
              if search and beside else None)
     settings["PUBLISHER_EARLY_SEARCH"] = early
     logging.getLogger("pelican").setLevel(logging.WARNING)
-    pelican = Pelican(settings)
+    if early is not None:
+        early.prestart()  # forked while the build's heap is still small
     try:
+        pelican = Pelican(settings)
         pelican.run()
     finally:
         pelican_done = time.perf_counter()
         if early is not None and early.thread is not None:
             early.thread.join()
+        if early is not None:
+            early.release()
     pel = pelican_done - started
     overlap = max(0.0, min(early.t1, pelican_done) - early.t0) if early is not None and early.started else 0.0
     (output / MARKER).write_text("built by publisher build\n", encoding="utf-8")

@@ -24,6 +24,7 @@ import stat
 import subprocess
 import sys
 import tempfile
+from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -100,13 +101,14 @@ def since(idxs: list[Any]) -> bool | int:
 
 def listed_pages(site: Path) -> list[tuple[Path, int | None]]:
     """(page, first log index or None) for every line of .search-pages whose file exists."""
-    return [(Path(site) / rel, mark) for rel, mark, _ in _listed(site)]
+    return [(Path(site) / rel, mark) for rel, mark, _, _ in _listed(site)]
 
 
-def _listed(site: Path) -> list[tuple[str, int | None, os.stat_result]]:
-    """(site-relative name, first log index or None, its stat) of every listed page that is a
-    file. Plain strings and one ``stat`` per page: a province lists about a million pages, and
-    building, resolving and relating a ``Path`` for each cost more than reading them."""
+def _listed(site: Path) -> list[tuple[str, int | None, int, int]]:
+    """(site-relative name, first log index or None, size, mtime in ns) of every listed page
+    that is a file. Plain strings and one ``stat`` per page: a province lists about a million
+    pages, and building, resolving and relating a ``Path`` for each cost more than reading
+    them; the two numbers, not the stat object (about 0.5 KB each, 0.5 GB at a province)."""
     out = []
     root = os.fspath(site)
     with open(os.path.join(root, SEARCH_PAGES), encoding="utf-8") as f:
@@ -119,7 +121,7 @@ def _listed(site: Path) -> list[tuple[str, int | None, os.stat_result]]:
             except OSError:
                 continue
             if stat.S_ISREG(st.st_mode):
-                out.append((name, int(idx) if idx else None, st))
+                out.append((name, int(idx) if idx else None, st.st_size, st.st_mtime_ns))
     return out
 
 
@@ -146,7 +148,7 @@ def shard_of(mark: int | None, starts: list[int]) -> int:
     return -1 if mark is None else starts[bisect.bisect_right(starts, mark) - 1]
 
 
-def _documents(site: Path, listed: list[tuple[str, int | None, os.stat_result]], cached: dict[str, Any]
+def _documents(site: Path, listed: list[tuple[str, int | None, int, int]], cached: dict[str, Any]
                ) -> tuple[dict[str, Any], dict[str, list[Doc]]]:
     """Every page as [size, mtime, mark, [[file name, mark, digest], …]] (``cached`` reused for a
     page whose size, mtime and own mark are those recorded), and the documents cut now, by page,
@@ -154,9 +156,9 @@ def _documents(site: Path, listed: list[tuple[str, int | None, os.stat_result]],
     pages: dict[str, Any] = {}
     fresh: dict[str, list[Doc]] = {}
     kept = 0  # bytes of documents held in ``fresh`` (KEEP_CUT_BYTES)
-    for rel, mark, st in listed:
+    for rel, mark, st_size, st_mtime_ns in listed:
         old = cached.get(rel)
-        if old and old[:3] == [st.st_size, st.st_mtime_ns, mark]:  # the page's mark names its `page` documents' shard
+        if old and old[:3] == [st_size, st_mtime_ns, mark]:  # the page's mark names its `page` documents' shard
             pages[rel] = old
             continue
         docs = search_docs.cut(rel, (site / rel).read_text("utf-8"), mark)
@@ -165,7 +167,7 @@ def _documents(site: Path, listed: list[tuple[str, int | None, os.stat_result]],
             fresh[rel] = docs
             kept += size
         # kept small (a province lists a million pages): the file name beside the page, 128 bits of digest
-        pages[rel] = [st.st_size, st.st_mtime_ns, mark, [[d.name.rsplit("/", 1)[-1], d.mark, d.digest[:32]] for d in docs]]
+        pages[rel] = [st_size, st_mtime_ns, mark, [[d.name.rsplit("/", 1)[-1], d.mark, d.digest[:32]] for d in docs]]
     return pages, fresh
 
 
@@ -196,11 +198,12 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
             or state.get("limits") != [shard_pages, shard_mb] or not (site / "pagefind").is_dir()):
         state = {}
     listed = _listed(site)
-    marks = {rel: m for rel, m, _ in listed}
+    marks = {rel: m for rel, m, _, _ in listed}
     try:
         pages, fresh = _documents(site, listed, state.get("pages") or {})
     except ValueError as e:
         raise SearchIndexError(f"search documents: {e}") from None
+    del listed
     starts = layout([mark for *_, docs in pages.values() for _, mark, _ in docs])
     groups: dict[int, list[tuple[str, str, str]]] = {}  # shard -> [(document, digest, page)]
     for rel, (_, _, _, docs) in pages.items():
@@ -240,15 +243,14 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
     for k in sorted(groups):
         if str(k) in new:
             continue
+        bundles = []
         try:
-            docs = _group_docs(site, groups[k], fresh, marks)
+            for n, part in enumerate(shards(_group_docs(site, groups[k], fresh, marks), shard_pages, shard_mb * 2**20)):
+                b = "pagefind/" if (k == first and n == 0) else f"pagefind-shards/{k}-{n}/"
+                reports.append(_index_part(part, site / b, timeout))
+                bundles.append(b)
         except (OSError, ValueError) as e:  # a page changed or vanished while it was indexed
             raise SearchIndexError(f"search documents: {e}") from None
-        bundles = []
-        for n, part in enumerate(shards(docs, shard_pages, shard_mb * 2**20)):
-            b = "pagefind/" if (k == first and n == 0) else f"pagefind-shards/{k}-{n}/"
-            reports.append(_index_part(part, site / b, timeout))
-            bundles.append(b)
         new[str(k)] = {"docs": digests[k], "bundles": bundles}
     extra = [b for k in sorted(groups) for b in new[str(k)]["bundles"] if b != "pagefind/"]
     (site / MANIFEST).write_text(json.dumps({"shards": extra}) + "\n", encoding="utf-8")
@@ -264,23 +266,33 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
 
 
 def _group_docs(site: Path, members: list[tuple[str, str, str]], fresh: dict[str, list[Doc]],
-                marks: dict[str, int | None]) -> list[Doc]:
-    """The documents of one shard, in name order: cut in this run, or cut again from their pages.
-    Documents taken from ``fresh`` leave it (memory; a page with documents in another shard is
-    cut again there). A document cut again must have the digest the state records for it: the
-    index never holds bytes other than those its shard's digest names."""
-    want = {n: digest for n, digest, _ in members}
-    by_page: dict[str, list[Doc]] = {}
-    for _, _, rel in members:
-        if rel not in by_page:
-            docs = fresh.pop(rel, None)
-            if docs is None:
-                docs = search_docs.cut(rel, (site / rel).read_text("utf-8"), marks[rel])
-                for d in docs:
-                    if d.name in want and d.digest[:32] != want[d.name]:
-                        raise ValueError(f"{rel}: the page changed while the search index was being built")
-            by_page[rel] = docs
-    return sorted((d for docs in by_page.values() for d in docs if d.name in want), key=lambda d: d.name)
+                marks: dict[str, int | None]) -> Iterator[Doc]:
+    """The documents of one shard (``members``: name, digest, page, in name order), one by one:
+    cut in this run, or cut again from their pages. A page's documents are held until its last
+    member is given, so a shard holds the bundle being written, not all its documents — a full
+    build's first shard is every document, and held whole it was 10 GB at a province
+    (BENCHMARKS session 14). Documents taken from ``fresh`` leave it. A document cut again must
+    have the digest the state records for it: the index never holds bytes other than those its
+    shard's digest names."""
+    left = Counter(rel for _, _, rel in members)
+    held: dict[str, tuple[dict[str, Doc], bool]] = {}  # page -> its documents by name, cut again?
+    for name, digest, rel in members:
+        got = held.get(rel)
+        if got is None:
+            cut = fresh.pop(rel, None)
+            if cut is None:
+                cut = search_docs.cut(rel, (site / rel).read_text("utf-8"), marks[rel])
+                got = held[rel] = ({d.name: d for d in cut}, True)
+            else:
+                got = held[rel] = ({d.name: d for d in cut}, False)
+        docs, again = got
+        doc = docs.get(name)
+        if doc is None or (again and doc.digest[:32] != digest):
+            raise ValueError(f"{rel}: the page changed while the search index was being built")
+        left[rel] -= 1
+        if not left[rel]:
+            del held[rel], left[rel]
+        yield doc
 
 
 def _index_part(docs: list[Doc], out: Path, timeout: int) -> str:

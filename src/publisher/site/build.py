@@ -167,6 +167,7 @@ class EarlySearch:
         failed build): the waiting process exits without indexing."""
         if self.pid is not None:
             pid, self.pid = self.pid, None
+            os.write(self.go, b"0")  # said, not left to end of file: a forked render worker may hold the pipe too
             os.close(self.go)
             os.close(self.result)
             os.waitpid(pid, 0)

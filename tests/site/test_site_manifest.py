@@ -110,7 +110,7 @@ def test_the_search_index_is_unchanged_only_if_no_listed_page_was_written_or_los
     page(lost, "task/T1/index.html", {"t": 1}, True)
     assert not lost.search_unchanged()
     page(lost, "company/A/index.html", {"a": 1}, False)  # made, same data, but no longer searchable
-    assert lost.new["company/A/index.html"]["search"] is False  # written again, not kept as listed
+    assert lost.record("company/A/index.html")["search"] is False  # written again, not kept as listed
     assert not lost.search_unchanged()
 
     written = again()  # (last: its page file changes on disk without a saved manifest)

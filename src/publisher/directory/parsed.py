@@ -52,6 +52,12 @@ class ParsedSnapshots:
     def __len__(self) -> int:
         return len(self._kept)
 
+    def clear(self) -> None:
+        """Drop every kept parse: once verification is over nothing reads them, and at a
+        province they are up to ``budget`` × 5 bytes of the site build's memory."""
+        self._kept.clear()
+        self._bytes = 0
+
     # never pickled with the rules' saved state: an empty memo is rebuilt from the blobs
     def __getstate__(self) -> dict[str, Any]:
         return {"budget": self.budget}

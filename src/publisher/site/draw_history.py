@@ -34,6 +34,33 @@ STATUS = {
 MEMORY = "draw-history"  # the office snapshot comparisons, remembered between builds (incremental.py)
 
 
+def keep_shown(rule: Any) -> None:
+    """Cut each commitment's body in the verified draw ``rule`` down to what :meth:`DrawHistory.task`
+    shows: the cap exclusions (company and counted draws), the zero-draw strata, the directory's
+    source and the re-draw's reason. Called once verification is over (site.load): at a province
+    the bodies, mostly cap-exclusion lists, were about 1 GB of the build's memory. An exclusion
+    repeated across commitments (same company, same counted draws) is kept once."""
+    shared: dict[Any, Any] = {}
+    for priv in rule.book.private.values():
+        priv.body = _shown(priv.body, shared)
+
+
+def _shown(body: dict[str, Any], shared: dict[Any, Any]) -> dict[str, Any]:
+    pop = body.get("population") or {}
+    caps = []
+    for e in pop.get("exclusions", []):
+        if e["reason"] == "cap":
+            draws = tuple(e.get("draws", []))
+            key = (e["id"], draws)
+            x = shared.get(key)
+            if x is None:
+                x = shared[key] = {"id": e["id"], "reason": "cap", "draws": shared.setdefault(draws, draws)}
+            caps.append(x)
+    return {"population": {"exclusions": caps, "source": pop.get("source")},
+            "strata": [{"name": s["name"], "zero_ok": s["zero_ok"]} for s in body.get("strata", []) if s.get("zero_ok")],
+            **{k: body[k] for k in ("reason_code", "reason", "approver", "document") if k in body}}
+
+
 class DrawHistory:
     def __init__(self, report: Any, ledger: Any = None, memory: Any = None):
         self.rule = report.rule("draw") if report is not None else None

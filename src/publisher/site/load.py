@@ -136,12 +136,33 @@ def load_verified(ledger_dir: Path | str, work_dir: Path, pinned_ids: Any = None
         path = ledger.checkpoints_dir / f"{latest.size:010d}.note"
         if path.is_file():
             note, note_file = path.read_text("utf-8"), f"ledger/checkpoints/{path.name}"
-    return Loaded(ledger, trust, report, index, roots, bool(pinned_ids), latest, note, note_file,
-                  time.perf_counter() - started, dict(trust.beacon_chains),
-                  overdue=list(getattr(workflow, "overdue", []) or []),
-                  coverage=dict(getattr(workflow, "coverage", {}) or {}),
-                  stats={k: dict(v) for k, v in (getattr(workflow, "stats", {}) or {}).items()},
-                  now=now)
+    loaded = Loaded(ledger, trust, report, index, roots, bool(pinned_ids), latest, note, note_file,
+                    time.perf_counter() - started, dict(trust.beacon_chains),
+                    overdue=list(getattr(workflow, "overdue", []) or []),
+                    coverage=dict(getattr(workflow, "coverage", {}) or {}),
+                    stats={k: dict(v) for k, v in (getattr(workflow, "stats", {}) or {}).items()},
+                    now=now)
+    release_verifier_state(report, workflow)
+    return loaded
+
+
+def release_verifier_state(report: Report, workflow: Any) -> None:
+    """Let go of the verifier's state the pages never read, before they are rendered.
+
+    The rules keep what checking the next entry needs; the site reads the read-model, the
+    draw rule's summaries and what ``Loaded`` copied. At a province the rest was most of the
+    build process's memory (docs/BENCHMARKS.md, session 15): the workflow rule's per-task
+    state, the parsed directory snapshots both rules shared, and the commitments' bodies
+    (their cap-exclusion lists), which ``draw_history.keep_shown`` cuts to what is shown."""
+    from .draw_history import keep_shown
+
+    if workflow is not None and workflow in report.rules:
+        report.rules.remove(workflow)  # overdue, coverage and stats are in Loaded
+    draw = report.rule("draw")
+    if draw is None:
+        return
+    draw.book.parsed.clear()
+    keep_shown(draw)
 
 
 def trust_summary(trust: Trust) -> dict[str, Any]:

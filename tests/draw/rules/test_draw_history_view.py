@@ -53,3 +53,38 @@ def test_task_history_and_office_changes_and_twins(tmp_path):
     assert "相似抽取承诺" in html and "T-TWIN" in html and "−1" in html and friend in html
     assert view.task("T-TWIN")[0]["status"] == "abandoned" and view.task("T-TWIN")[0]["outcome"]
     assert twin.id == view.task("T-TWIN")[0]["id"]
+
+
+def test_the_bodies_cut_to_what_is_shown_show_the_same_history(tmp_path):
+    """site.load cuts each commitment's body down once verification is over (draw_history.keep_shown):
+    every field the task page shows, re-draw reasons and zero-draw strata included, must survive."""
+    import copy
+
+    from test_draw_attacks import ZERO
+
+    from publisher.site.draw_history import keep_shown
+
+    sc = Scenario(tmp_path)
+    beacon = {"chain_hash": sc.sim.chain.chain_hash, "round": sc.sim.chain.round_at(sc.f.clock + 7200)}
+    strata = copy.deepcopy(ZERO)
+    strata[0]["zero_ok"] = "A/B 类本季度已全覆盖检查，本次只查高风险"
+    gone = {"snapshot": sc.confirm(sc.targets, "targets"), "exclusions": [{"id": sc.targets[0].id, "reason": "已注销", "basis": "工商登记"}]}
+    first = sc.commit(sc.spec(strata=strata, beacon=beacon, population=gone))
+    sc.checkpoint()
+    sc.after_round(first)
+    rnd = first.body["beacon"]["round"]
+    second = sc.commit(sc.spec(strata=strata, population=gone, supersedes=first.id, reason="上级要求重新抽取",
+                               reason_code="superior_order", document="某发〔2026〕3号", approver=HEAD,
+                               superseded_beacon={"round": rnd, "signature": sc.sim.beacon(rnd).signature.hex()}))
+    sc.checkpoint()
+    sc.lock(second)
+    r = sc.verify(now=sc.sim.chain.round_time(rnd) + 9 * 86400)
+    assert r.ok, [p.message for p in r.errors]
+    before = DrawHistory(r, sc.f.ledger).task("T-2026-001")
+    assert before[0]["superseded_by"]["document"] == "某发〔2026〕3号" and before[1]["zero_ok"]
+    assert before[1]["source"] is None or isinstance(before[1]["source"], dict)
+    keep_shown(r.rule("draw"))
+    assert DrawHistory(r, sc.f.ledger).task("T-2026-001") == before
+    assert r.rule("draw").book.private[second.id].body["population"]["exclusions"] == []  # not shown: not kept
+    assert set(r.rule("draw").book.private[second.id].body) == {"population", "strata", "reason_code", "reason",
+                                                                "approver", "document"}

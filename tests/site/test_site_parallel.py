@@ -32,7 +32,10 @@ def test_parallel_build_is_byte_identical_to_serial(county, tmp_path, monkeypatc
     monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
     serial, s_times = run(county.ledger, tmp_path / "serial", 0)
     parallel, p_times = run(county.ledger, tmp_path / "parallel", 2)
-    assert "worker write_companies" in p_times and "worker write_data_files" in p_times  # it did fork
+    # it did fork: the first part always does; a later one only if a worker has finished by then,
+    # which on a loaded machine it may not have (this assertion failed once with a province
+    # build beside the suite: write_data_files ran in the build process, the output the same)
+    assert "worker write_companies" in p_times
     assert not [k for k in s_times if k.startswith("worker")]
     a, b = files(tmp_path / "serial"), files(tmp_path / "parallel")
     assert sorted(a) == sorted(b)

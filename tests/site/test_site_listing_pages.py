@@ -51,3 +51,22 @@ def test_a_new_office_or_category_in_the_filter_form_reaches_every_page(tmp_path
     r = SimpleNamespace(dirty=SimpleNamespace(since=25), incremental=other)
     assert _stale_result_pages(ix, r, 2026, 2, 15, filters) is None
     ix.close()
+
+
+def test_a_corrected_result_marks_the_page_it_stands_on(tmp_path):
+    """The push corrects rows at log indexes 5 and 14 of 2026 (a row of 2025 sits between them):
+    they stand at positions 3 and 11 (from 0) of 2026's listing: pages 2 and 6, at two rows a page."""
+    from publisher.site.incremental import digest
+    from publisher.site.model import SiteIndex
+
+    ix = SiteIndex(tmp_path / "site.sqlite")
+    rows = [(i, 2025 if i in (2, 7) else 2026, 40 if i in (5, 14) else None) for i in range(1, 31)]
+    ix.db.executemany("INSERT INTO results(idx, year, superseded_by, target_id) VALUES (?, ?, ?, 'x')", rows)
+    ix.db.commit()
+    filters = {"offices": ["scjgj"]}
+    r = SimpleNamespace(dirty=SimpleNamespace(since=25), incremental=Memory({"results-filters": {"2026": digest(filters)}}))
+    # 22 rows of 2026 before 25: pages 1..11 old; 9..15 may grow; the corrected ones add 2 and 6
+    assert _stale_result_pages(ix, r, 2026, 2, 15, filters) == {1, 2, 6, *range(9, 16)}
+    ix.db.execute("UPDATE results SET superseded_by=NULL")
+    assert _stale_result_pages(ix, r, 2026, 2, 15, filters) == {1, *range(9, 16)}
+    ix.close()

@@ -548,8 +548,11 @@ def _stale_result_pages(ix: SiteIndex, r: Renderer, year: int, size: int, pages:
         return None
     since = r.dirty.since
     before = ix.scalar("SELECT count(*) FROM results WHERE year=? AND idx<?", year, since)
-    moved = [ix.scalar("SELECT count(*) FROM results WHERE year=? AND idx<?", year, row[0])
-             for row in ix.q("SELECT idx FROM results WHERE year=? AND idx<? AND superseded_by>=?", year, since, since)]
+    # each corrected row's position, numbered in one pass (a count per row scanned the year once
+    # per correction: 18 s for a push of 1,000 corrections at a province)
+    moved = [row[0] for row in ix.q(
+        "SELECT pos FROM (SELECT superseded_by, row_number() OVER (ORDER BY idx) - 1 AS pos FROM results "
+        "WHERE year=? AND idx<?) WHERE superseded_by>=?", year, since, since)]
     return stale_pages(r, before, moved, size, pages)
 
 

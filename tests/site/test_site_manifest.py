@@ -216,3 +216,66 @@ def test_an_integer_call_that_now_fails_renders_its_page_instead_of_failing_the_
     third = Manifest(out, "key", cache_root=cache)
     assert third.load()
     assert third.keepable("office/1/index.html", "zh", common) is not None
+
+
+def test_a_helper_both_languages_share_is_asked_once_and_per_language_ones_stay_apart(tmp_path):
+    """``draw_history`` is one object in both languages' contexts: a kept page's recorded call is
+    answered once for zh and en. ``chrome`` is one per language: its answers are never mixed, so a
+    change in one language's answer re-renders that language's page only."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+
+    class History:
+        def __init__(self):
+            self.asked = 0
+
+        def task(self, tid):
+            self.asked += 1
+            return [{"task": tid}]
+
+    class Chrome:
+        def __init__(self, word):
+            self.word = word
+
+        def nav(self, here):
+            return f"{self.word} {here}"
+
+    def page(m: Manifest, lang: str, common: dict) -> bool:
+        name = f"{'en/' if lang == 'en' else ''}task/T1/index.html"
+        job = m.begin(name, lang, "tmpl", {"t": "T1"}, common=common)
+        if job.fresh():
+            return False
+        ctx = job.context(common)
+        (out / name).parent.mkdir(parents=True, exist_ok=True)
+        (out / name).write_text(f"{ctx['draw_history'].task('T1')} {ctx['chrome'].nav('T1')}", "utf-8")
+        job.done()
+        return True
+
+    def commons(history, en_word="Tasks", zh_word="任务"):
+        return {lang: {"C": {}, "draw_history": history, "chrome": Chrome(word)}
+                for lang, word in (("zh", zh_word), ("en", en_word))}
+
+    m = Manifest(out, "key", cache_root=cache)
+    m.load()
+    first = commons(History())
+    assert page(m, "zh", first["zh"]) and page(m, "en", first["en"])
+    m.finish()
+
+    history = History()
+    again = Manifest(out, "key", cache_root=cache)
+    assert again.load()
+    c = commons(history)
+    assert not page(again, "zh", c["zh"]) and not page(again, "en", c["en"])
+    assert history.asked == 1  # once for both languages
+    again.finish()
+
+    third = Manifest(out, "key", cache_root=cache)
+    assert third.load()
+    c = commons(History(), en_word="Inspections")  # only English's navigation changed
+    assert [page(third, lang, c[lang]) for lang in ("zh", "en")] == [False, True]
+    third.finish()
+
+    fourth = Manifest(out, "key", cache_root=cache)
+    assert fourth.load()  # Chinese now answers what English answered last build: English changed too
+    c = commons(History(), en_word="Checks", zh_word="Inspections")
+    assert [page(fourth, lang, c[lang]) for lang in ("zh", "en")] == [True, True]

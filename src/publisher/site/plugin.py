@@ -53,10 +53,12 @@ class LedgerGenerator(Generator):
         self.common = {lang: common_context(lang, self.base) for lang in ("zh", "en")}
         from .draw_history import DrawHistory
 
+        # one history for both languages (its answers are data, not text): a kept page's recorded
+        # draw_history facts are then evaluated once, not once per language (site.incremental)
+        history = DrawHistory(self.loaded.report, self.loaded.ledger, s.get("PUBLISHER_MANIFEST"))
         for ctx in self.common.values():
             ctx["chrome"] = Chrome(self.get_template, ctx)
-            ctx["draw_history"] = DrawHistory(self.loaded.report, self.loaded.ledger,  # task/office draw partials
-                                              s.get("PUBLISHER_MANIFEST"))
+            ctx["draw_history"] = history  # task/office draw partials
         # Pelican's own pages (about, how to verify, policy) share header and footer data.
         self.context["PUBLISHER"] = self.common
         log.info("ledger verified: %d entries in %.1fs", self.loaded.report.size, self.loaded.seconds)

@@ -29,6 +29,8 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from ..core.errors import PublisherError
 from . import search_docs
 from .render import SEARCH_PAGES, Renderer
@@ -191,7 +193,8 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
         (site / MANIFEST).write_text(json.dumps({"shards": []}) + "\n", encoding="utf-8")
         return report
     try:
-        state = json.loads(state_path.read_text("utf-8")) if state_path is not None else {}
+        # orjson: a province's state is a million pages' documents (json: 9 s to read, 6 to write)
+        state = orjson.loads(state_path.read_bytes()) if state_path is not None else {}
     except (OSError, ValueError):
         state = {}
     if (state.get("v") != STATE_VERSION or state.get("site") != str(site)
@@ -260,8 +263,9 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
         return "no searchable pages: no search index written"
     if state_path is not None:
         state_path.parent.mkdir(parents=True, exist_ok=True)
-        state_path.write_text(json.dumps({"v": STATE_VERSION, "limits": [shard_pages, shard_mb], "site": str(site),
-                                          "groups": new, "pages": pages}, sort_keys=True) + "\n", encoding="utf-8")
+        state_path.write_bytes(orjson.dumps({"v": STATE_VERSION, "limits": [shard_pages, shard_mb], "site": str(site),
+                                             "groups": new, "pages": pages},
+                                            option=orjson.OPT_SORT_KEYS | orjson.OPT_APPEND_NEWLINE))
     return "\n".join(reports) or "search index unchanged"
 
 

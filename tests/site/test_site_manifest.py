@@ -279,3 +279,24 @@ def test_a_helper_both_languages_share_is_asked_once_and_per_language_ones_stay_
     assert fourth.load()  # Chinese now answers what English answered last build: English changed too
     c = commons(History(), en_word="Checks", zh_word="Inspections")
     assert [page(fourth, lang, c[lang]) for lang in ("zh", "en")] == [True, True]
+
+
+def test_the_size_and_mtime_of_a_kept_page_are_known_without_a_stat(tmp_path):
+    """``file_of``: a page the build kept answers with the size and mtime ``keepable`` found; a page
+    it wrote, or never made, answers None (the search index stats those)."""
+    import os
+
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    common = {"C": {"SITENAME": "某县"}}
+    m = Manifest(out, "key", cache_root=cache)
+    m.load()
+    assert render(m, out, "a/index.html", common, {"i": 1}) and render(m, out, "b/index.html", common, {"i": 2})
+    m.finish()
+    again = Manifest(out, "key", cache_root=cache)
+    assert again.load()
+    assert not render(again, out, "a/index.html", common, {"i": 1})  # kept
+    assert render(again, out, "b/index.html", common, {"i": 3})  # written
+    st = os.stat(out / "a/index.html")
+    assert again.file_of("a/index.html") == (st.st_size, st.st_mtime_ns)
+    assert again.file_of("b/index.html") is None and again.file_of("c/index.html") is None

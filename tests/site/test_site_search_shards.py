@@ -273,3 +273,19 @@ def test_a_shard_is_indexed_holding_a_bundle_of_documents_not_the_shard(site, tm
     total, page_max = sum(per_page.values()), max(per_page.values())
     assert len(held) == total and total > 5 * (1 + page_max)
     assert max(held) <= 1 + page_max
+
+
+def test_a_page_the_build_just_stat_ed_is_not_stat_ed_again(site, tmp_path):
+    """``known`` answers for the pages the build kept (their size and mtime as it found them): those
+    are listed with its answer, not stat'ed; pages it does not answer for are stat'ed."""
+    import os
+
+    a = tmp_path / "a"
+    shutil.copytree(site, a)
+    names = [str(p.relative_to(a)) for p, _ in search.listed_pages(a)]
+    vouched = set(names[::2])
+    listed = search._listed(a, lambda name: (7, 11) if name in vouched else None)
+    assert [x[0] for x in listed] == names
+    for name, _, size, mtime in listed:
+        st = os.stat(a / name)
+        assert (size, mtime) == ((7, 11) if name in vouched else (st.st_size, st.st_mtime_ns))

@@ -84,6 +84,23 @@ def test_metadata_that_changed_with_the_same_bytes_is_accepted_by_content(tmp_pa
     assert unchanged(paths, fresh, CAP) == fresh and reads[0] == 1  # the next run reads nothing
 
 
+def test_a_file_whose_ctime_is_not_yet_settled_by_the_clock_now_is_compared_by_content(tmp_path, monkeypatch, reads):
+    """Recorded as settled, but the clock now reads within RACY_NS of the file's ctime (the clock
+    was set back): the metadata alone cannot vouch for it, so its bytes are compared, once per
+    file, and its record comes back marked racy."""
+    paths = files(tmp_path)
+    monkeypatch.setattr(file_records, "RACY_NS", 0)
+    recs = records(paths)
+    assert recs[:META.size] != RACY
+    monkeypatch.setattr(file_records, "RACY_NS", 2_000_000_000)
+    ctime = os.stat(paths[0]).st_ctime_ns
+    monkeypatch.setattr(file_records.time, "time_ns", lambda: ctime + 1_000_000_000)
+    fresh = unchanged(paths, recs, CAP)
+    assert fresh is not None and reads[0] == 3
+    assert all(fresh[i * RECORD:i * RECORD + META.size] == RACY for i in range(3))
+    assert fresh[-32:] == recs[-32:]
+
+
 def test_a_file_read_in_the_racy_window_is_always_compared_by_content(tmp_path, reads):
     paths = files(tmp_path)
     recs = records(paths)  # just written: ctime within RACY_NS of the read

@@ -270,7 +270,8 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     if search and incremental and manifest.search_unchanged() and (output / "pagefind").is_dir():
         search = False  # no searchable page was written, removed or unlisted: the index is the previous one
     if search:
-        run_pagefind(output, shard_pages=shard_pages, shard_mb=shard_mb, state_path=search_state)
+        run_pagefind(output, shard_pages=shard_pages, shard_mb=shard_mb, state_path=search_state,
+                     known=manifest.file_of if incremental else None)
     pf = time.perf_counter() - t0 + (early.seconds if early is not None else 0.0)
     pages = count_pages(output)
     entries = sum(1 for _ in (ledger / "log").open()) if (ledger / "log").is_file() else 0

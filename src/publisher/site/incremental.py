@@ -452,6 +452,18 @@ class Manifest:
         self.new[name] = old
         self.kept += 1
 
+    def file_of(self, name: str) -> tuple[int, int] | None:
+        """(size, mtime in ns) of page file ``name`` if this build kept it: what ``keepable``
+        found it to be, moments ago. None for a page written or not made (the caller stats it).
+        The search index asks for every listed page; at a province that saved a stat each of
+        half a million files it had just stat'ed (docs/BENCHMARKS.md, session 16)."""
+        rec = self.new.get(name)
+        if isinstance(rec, dict):
+            f = rec.get("file")
+            if isinstance(f, list) and len(f) == 2 and all(type(x) is int for x in f):
+                return f[0], f[1]
+        return None
+
     def record(self, name: str) -> dict | None:
         """This build's record of page file ``name`` as a dict (None: not recorded)."""
         rec = self.new.get(name)

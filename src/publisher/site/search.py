@@ -25,7 +25,7 @@ import subprocess
 import sys
 import tempfile
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -106,17 +106,23 @@ def listed_pages(site: Path) -> list[tuple[Path, int | None]]:
     return [(Path(site) / rel, mark) for rel, mark, _, _ in _listed(site)]
 
 
-def _listed(site: Path) -> list[tuple[str, int | None, int, int]]:
+def _listed(site: Path, known: Callable[[str], tuple[int, int] | None] | None = None
+            ) -> list[tuple[str, int | None, int, int]]:
     """(site-relative name, first log index or None, size, mtime in ns) of every listed page
-    that is a file. Plain strings and one ``stat`` per page: a province lists about a million
-    pages, and building, resolving and relating a ``Path`` for each cost more than reading
-    them; the two numbers, not the stat object (about 0.5 KB each, 0.5 GB at a province)."""
+    that is a file. Plain strings and one ``stat`` per page (none where ``known`` answers): a
+    province lists about a million pages, and building, resolving and relating a ``Path`` for
+    each cost more than reading them; the two numbers, not the stat object (about 0.5 KB each,
+    0.5 GB at a province)."""
     out = []
     root = os.fspath(site)
     with open(os.path.join(root, SEARCH_PAGES), encoding="utf-8") as f:
         for line in f:
             name, _, idx = line.rstrip("\n").partition("\t")
             if not name:
+                continue
+            got = known(name) if known is not None else None
+            if got is not None:
+                out.append((name, int(idx) if idx else None, got[0], got[1]))
                 continue
             try:
                 st = os.stat(os.path.join(root, name))
@@ -174,7 +180,7 @@ def _documents(site: Path, listed: list[tuple[str, int | None, int, int]], cache
 
 
 def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, timeout: int = 6 * 3600,
-                 state_path: Path | None = None) -> str:
+                 state_path: Path | None = None, known: Callable[[str], tuple[int, int] | None] | None = None) -> str:
     """Index ``site``; returns Pagefind's report. Writes pagefind/ (+ pagefind-shards/<name>/).
 
     Pagefind reads search documents (search_docs), not the pages: each listed page is cut into
@@ -184,7 +190,8 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
     each page's documents by digest and each shard's digest and bundles; a page whose size and
     mtime are unchanged is not read again; without a state every shard is indexed). The shard
     layout and the documents depend on the pages only, so an incremental index equals a full one
-    byte for byte. The first shard's first bundle is ``pagefind/``, the search script merges the others."""
+    byte for byte. The first shard's first bundle is ``pagefind/``, the search script merges the others.
+    ``known``: a page's (size, mtime) as the build in this process just found it, or None (stat it)."""
     site = Path(site)
     if not (site / SEARCH_PAGES).is_file():  # a site from elsewhere: one ordinary run
         shutil.rmtree(site / "pagefind", ignore_errors=True)
@@ -200,7 +207,7 @@ def run_pagefind(site: Path, shard_pages: int = 10_000, shard_mb: int = 150, tim
     if (state.get("v") != STATE_VERSION or state.get("site") != str(site)
             or state.get("limits") != [shard_pages, shard_mb] or not (site / "pagefind").is_dir()):
         state = {}
-    listed = _listed(site)
+    listed = _listed(site, known)
     marks = {rel: m for rel, m, _, _ in listed}
     try:
         pages, fresh = _documents(site, listed, state.get("pages") or {})

@@ -73,10 +73,30 @@ def _check(path: str, record: bytes, cap: int) -> bytes | None:
 
 def unchanged(paths: Iterable[str], records: bytes, cap: int) -> bytes | None:
     """The records, refreshed where only the metadata changed, if every file still holds the
-    bytes recorded for it (paths in record order); None if any does not."""
+    bytes recorded for it (paths in record order); None if any does not.
+
+    The common case (metadata as recorded) is checked inline, against one clock reading taken
+    before the first ``lstat``: a file changed during the pass has a ctime after it, so it is
+    "racy" and goes to :func:`_check`, which compares its bytes (a province: a million files,
+    where a call and a clock reading per file were half of this pass)."""
     out = bytearray()
-    for i, path in enumerate(paths):
-        got = _check(path, records[i * RECORD:(i + 1) * RECORD], cap)
+    racy_before = time.time_ns() - RACY_NS
+    lstat, pack, is_reg, size = os.lstat, META.pack, stat.S_ISREG, META.size
+    at = 0
+    for path in paths:
+        record = records[at:at + RECORD]
+        at += RECORD
+        meta = record[:size]
+        if meta != RACY:
+            try:
+                st = lstat(path)
+            except OSError:
+                return None
+            if (is_reg(st.st_mode) and st.st_ctime_ns <= racy_before
+                    and pack(st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, st.st_ctime_ns) == meta):
+                out += record
+                continue
+        got = _check(path, record, cap)
         if got is None:
             return None
         out += got

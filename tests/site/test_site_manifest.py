@@ -25,9 +25,24 @@ def render(m: Manifest, out, name: str, common: dict, data: dict) -> bool:
 
 
 def saved(m: Manifest) -> dict:
+    """The saved manifest: its header, with "pages" read from its one line per page."""
     data = m.path.read_bytes()
     assert data.startswith(MAGIC)
-    return json.loads(data[len(MAGIC) + 32:])
+    head, *lines = data[len(MAGIC) + 32:].decode().splitlines()
+    obj = json.loads(head)
+    assert "pages" not in obj
+    obj["pages"] = {name: json.loads(rec) for name, _, rec in (x.partition("\t") for x in lines)}
+    return obj
+
+
+def save(m: Manifest, obj: dict) -> None:
+    """Write ``obj`` (as :func:`saved` returns it) as the manifest, signed with the machine key."""
+    import hashlib
+    import hmac
+
+    head = {k: v for k, v in obj.items() if k != "pages"}
+    body = (json.dumps(head) + "\n" + "".join(f"{n}\t{json.dumps(r)}\n" for n, r in obj["pages"].items())).encode()
+    m.path.write_bytes(MAGIC + hmac.new(m.mac_key, body, hashlib.sha256).digest() + body)
 
 
 def test_facts_are_saved_once_and_pages_name_them(tmp_path):
@@ -55,21 +70,52 @@ def test_facts_are_saved_once_and_pages_name_them(tmp_path):
     assert all(render(renamed, out, n, common2, {"i": i}) for i, n in enumerate(names))
 
 
-@pytest.mark.parametrize("bad", [[7], [-1], [0, 1]])
-def test_a_manifest_naming_a_fact_it_does_not_hold_is_not_used(tmp_path, bad):
+@pytest.mark.parametrize("bad", [[7], [-1], [0, 1], ["0"], None])
+def test_a_record_naming_a_fact_the_table_does_not_hold_is_not_kept(tmp_path, bad):
+    """A page's record whose fact numbers are not numbers of the saved table is never trusted:
+    that page is rendered again (the records are read when a page asks, not all at load; -1 is
+    not "the last fact"). The other pages are kept."""
+    out, cache = tmp_path / "out", tmp_path / "cache"
+    out.mkdir()
+    common = {"C": {"SITENAME": "x"}}
+    m = Manifest(out, "key", cache_root=cache)
+    assert render(m, out, "a/index.html", common, {}) and render(m, out, "b/index.html", common, {})
+    m.finish()
+    obj = saved(m)
+    assert obj["facts"] and obj["pages"]["a/index.html"]["facts"] == [0]
+    obj["pages"]["a/index.html"]["facts"] = bad
+    save(m, obj)
+    again = Manifest(out, "key", cache_root=cache)
+    assert again.load()
+    assert again.keepable("a/index.html", "zh", common) is None
+    assert again.keepable("b/index.html", "zh", common) is not None
+    assert render(again, out, "a/index.html", common, {}) and not render(again, out, "b/index.html", common, {})
+
+
+@pytest.mark.parametrize("damage", [b"no tab here\n", b"a/index.html\t[1, 2]\n", b"a/index.html\t{not json\n"])
+def test_a_damaged_page_line_is_a_full_build_or_that_page_rendered(tmp_path, damage):
+    """A page line without its tab makes the manifest unusable (a full build); a record that is
+    not a JSON object makes only its page rendered again."""
     import hashlib
     import hmac
 
     out, cache = tmp_path / "out", tmp_path / "cache"
     out.mkdir()
+    common = {"C": {"SITENAME": "x"}}
     m = Manifest(out, "key", cache_root=cache)
-    render(m, out, "a/index.html", {"C": {"SITENAME": "x"}}, {})
+    assert render(m, out, "a/index.html", common, {}) and render(m, out, "b/index.html", common, {})
     m.finish()
-    obj = saved(m)
-    obj["pages"]["a/index.html"]["facts"] = bad
-    body = json.dumps(obj).encode()
+    data = m.path.read_bytes()
+    head, _, pages = data[len(MAGIC) + 32:].partition(b"\n")
+    lines = [x + b"\n" for x in pages.split(b"\n") if x and not x.startswith(b"a/index.html\t")]
+    body = head + b"\n" + damage + b"".join(lines)
     m.path.write_bytes(MAGIC + hmac.new(m.mac_key, body, hashlib.sha256).digest() + body)
-    assert not Manifest(out, "key", cache_root=cache).load()
+    again = Manifest(out, "key", cache_root=cache)
+    if b"\t" not in damage:
+        assert not again.load()
+        return
+    assert again.load()
+    assert render(again, out, "a/index.html", common, {}) and not render(again, out, "b/index.html", common, {})
 
 
 def test_the_search_index_is_unchanged_only_if_no_listed_page_was_written_or_lost(tmp_path):
@@ -281,9 +327,10 @@ def test_a_helper_both_languages_share_is_asked_once_and_per_language_ones_stay_
     assert [page(fourth, lang, c[lang]) for lang in ("zh", "en")] == [True, True]
 
 
-def test_the_size_and_mtime_of_a_kept_page_are_known_without_a_stat(tmp_path):
-    """``file_of``: a page the build kept answers with the size and mtime ``keepable`` found; a page
-    it wrote, or never made, answers None (the search index stats those)."""
+def test_the_size_and_mtime_of_a_recorded_page_are_known_without_a_stat(tmp_path):
+    """``file_of``: a page the build kept answers with the size and mtime ``keepable`` found, a page
+    it wrote with its stat after the write; a page it never made answers None (the search index
+    stats those)."""
     import os
 
     out, cache = tmp_path / "out", tmp_path / "cache"
@@ -297,6 +344,7 @@ def test_the_size_and_mtime_of_a_kept_page_are_known_without_a_stat(tmp_path):
     assert again.load()
     assert not render(again, out, "a/index.html", common, {"i": 1})  # kept
     assert render(again, out, "b/index.html", common, {"i": 3})  # written
-    st = os.stat(out / "a/index.html")
-    assert again.file_of("a/index.html") == (st.st_size, st.st_mtime_ns)
-    assert again.file_of("b/index.html") is None and again.file_of("c/index.html") is None
+    for name in ("a/index.html", "b/index.html"):
+        st = os.stat(out / name)
+        assert again.file_of(name) == (st.st_size, st.st_mtime_ns)
+    assert again.file_of("c/index.html") is None

@@ -10,7 +10,7 @@ import pytest
 from site_ledger import NOW
 
 from publisher.site.build import build
-from publisher.site.incremental import Manifest
+from publisher.site.incremental import MAGIC, Manifest
 from publisher.site.parallel import RenderWorkerError
 
 REPO = Path(__file__).resolve().parents[2]
@@ -47,9 +47,9 @@ def test_parallel_build_is_byte_identical_to_serial(county, tmp_path, monkeypatc
     pages = {}
     for name in ("serial", "parallel"):
         m = Manifest(tmp_path / name, "")
-        m.key = m_key = json.loads(m.path.read_bytes()[len(b"publisher-site-manifest/1\n") + 32:])["key"]
+        m.key = m_key = json.loads(m.path.read_bytes()[len(MAGIC) + 32:].partition(b"\n")[0])["key"]
         assert m.load() and m_key
-        pages[name] = {k: v["key"] for k, v in m.old.items()}
+        pages[name] = {k: json.loads(v)["key"] for k, v in m.old.items()}
     assert pages["serial"] == pages["parallel"] and any(k.startswith("company/") for k in pages["parallel"])
 
 

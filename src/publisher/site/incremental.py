@@ -42,7 +42,7 @@ import orjson
 
 from ..storage import log_prefix
 
-MAGIC = b"publisher-site-manifest/2\n"
+MAGIC = b"publisher-site-manifest/3\n"  # 3: a header line, then one "name<TAB>record" line per page
 TRACKED_CALLS = ("oname", "etype", "elabel", "rname", "proved")  # helpers in the common context
 TRACKED_OBJECTS = ("chrome", "draw_history")
 _INT_CALL = re.compile(r'\["call", \["([a-z_]+)", null\], \[(-?[0-9]+)\]\]')  # a tracked call's fact key, one int
@@ -241,9 +241,11 @@ class Manifest:
             self.mac_key = machine_key(root)
         except OSError:
             self.mac_key = None
-        self.old: dict[str, dict] = {}
-        # this build's records: a kept page's is the previous build's dict; a written page's is its
-        # JSON text (see record), a third of the memory of a dict (~400 MB less at a province)
+        # the previous build's records, each as its JSON text, read when a page asks (see _decode):
+        # as dicts a province's 937,000 records were 1.4 GB of a push's memory, as text 0.3 GB
+        self.old: dict[str, bytes] = {}
+        # this build's records, as JSON text too: a kept page's is the previous build's text; a
+        # written page's is its own (see record)
         self.new: dict[str, dict | bytes] = {}
         self._table: list[tuple[str, str]] = []  # fact number -> (fact, digest), as saved
         self._number: dict[tuple[str, str], int] = {}  # (fact, digest) -> its number
@@ -279,13 +281,16 @@ class Manifest:
         if not data.startswith(MAGIC):
             return False
         mac, body = data[len(MAGIC):len(MAGIC) + 32], data[len(MAGIC) + 32:]
+        del data
         if not hmac.compare_digest(mac, hmac.new(self.mac_key, body, hashlib.sha256).digest()):
             return False
+        head, _, rest = body.partition(b"\n")
+        del body
         try:
-            obj = orjson.loads(body)
+            obj = orjson.loads(head)
         except ValueError:
             return False
-        if obj.get("key") != self.key:
+        if not isinstance(obj, dict) or obj.get("key") != self.key:
             return False
         if ledger is not None and not log_prefix.holds(Path(ledger) / "log", obj.get("log")):
             return False
@@ -294,16 +299,19 @@ class Manifest:
             if not all(isinstance(k, str) and isinstance(w, str) for k, w in table):
                 return False
             n = len(table)
-            for rec in obj["pages"].values():
-                f = rec["facts"]
-                if not isinstance(f, list) or (f and not (0 <= min(f) and max(f) < n)):
-                    return False  # (a number of another type fails where it is used: _facts_hold)
             base = obj.get("base", n)
+            old: dict[str, bytes] = {}
+            for line in rest.split(b"\n"):  # a page's record is read when the page is asked for
+                if line:
+                    name, tab, rec = line.partition(b"\t")
+                    if not tab:
+                        return False
+                    old[name.decode("utf-8")] = rec
         except (AttributeError, KeyError, TypeError, ValueError):
             return False
         self._table, self._base = table, base if isinstance(base, int) else n
         self._number = {pair: i for i, pair in enumerate(table)}
-        self.old = obj["pages"]
+        self.old = old
         self.old_log = obj.get("log")
         self.old_state = obj.get("state") or {}
         self.usable = True
@@ -378,7 +386,7 @@ class Manifest:
         """The previous build's record of page file ``name`` if the file is still the one it
         wrote and every site-wide fact the page read is unchanged (its own data is the caller's
         to vouch for: see site.dirty); None otherwise. Nothing is recorded: see :meth:`kept_page`."""
-        old = self.old.get(name) if self.usable else None
+        old = _decode(self.old.get(name)) if self.usable else None
         if old is None or "mark" not in old:
             return None
         self.common.setdefault(lang, common)
@@ -386,9 +394,9 @@ class Manifest:
             st = os.stat(os.path.join(self._out, name))  # (not pathlib: this runs for every kept page)
         except OSError:
             return None
-        if [st.st_size, st.st_mtime_ns] != old["file"]:
+        if [st.st_size, st.st_mtime_ns] != old.get("file"):
             return None
-        if not self._facts_hold(lang, old["facts"]):
+        if not self._facts_hold(lang, old.get("facts")):
             return None
         return old
 
@@ -396,15 +404,20 @@ class Manifest:
         """Every recorded (fact, digest) pair, named by its number in the table, still holds in
         ``lang``. A number found to hold is remembered for the build: a province's kept pages
         share a few thousand facts among millions of uses, so most pages are one set check."""
+        if not isinstance(facts, list):
+            return False
         good = self._good.setdefault(lang, set())
         if lang not in self._bulk and lang in self.common:
             self._bulk.add(lang)
             good |= self._int_calls_holding(lang)
         if good.issuperset(facts):
             return True
+        n = len(self._table)
         for i in facts:
             if i in good:
                 continue
+            if type(i) is not int or not 0 <= i < n:
+                return False  # not a number of this table: the page is rendered
             try:
                 k, w = self._table[i]
                 if self._fact(lang, k) != w:
@@ -444,20 +457,24 @@ class Manifest:
         no longer searchable, and either changes the index."""
         if self.search_changed or not self.usable:
             return False
-        return not any(rec.get("search") and name not in self.seen for name, rec in self.old.items())
+        return not any(name not in self.seen and (_decode(raw) or {}).get("search") for name, raw in self.old.items())
 
     def kept_page(self, name: str, old: dict) -> None:
-        """Record page ``name`` as kept as the previous build wrote it (see :meth:`keepable`)."""
+        """Record page ``name`` as kept as the previous build wrote it (see :meth:`keepable`):
+        its record's text as read, not the dict ``old`` decoded from it."""
         self.seen.add(name)
-        self.new[name] = old
+        raw = self.old.get(name)
+        self.new[name] = raw if raw is not None else _text(old)
         self.kept += 1
 
     def file_of(self, name: str) -> tuple[int, int] | None:
-        """(size, mtime in ns) of page file ``name`` if this build kept it: what ``keepable``
-        found it to be, moments ago. None for a page written or not made (the caller stats it).
-        The search index asks for every listed page; at a province that saved a stat each of
-        half a million files it had just stat'ed (docs/BENCHMARKS.md, session 16)."""
-        rec = self.new.get(name)
+        """(size, mtime in ns) of page file ``name`` as this build recorded it: for a kept page,
+        what ``keepable`` found moments ago; for a written one, its ``stat`` after the write.
+        None for a page not made (the caller stats it). The search index asks for every listed
+        page; at a province that saved a stat each of half a million files it had just stat'ed
+        (docs/BENCHMARKS.md, session 16)."""
+        raw = self.new.get(name)
+        rec = _decode(raw) if isinstance(raw, bytes) else raw
         if isinstance(rec, dict):
             f = rec.get("file")
             if isinstance(f, list) and len(f) == 2 and all(type(x) is int for x in f):
@@ -506,7 +523,7 @@ class Manifest:
             for name in self.old:
                 if name not in self.seen:
                     (self.output / name).unlink(missing_ok=True)
-                    self.search_changed |= bool(self.old[name].get("search"))
+                    self.search_changed |= bool((_decode(self.old[name]) or {}).get("search"))
         if self.mac_key is None:
             return
         table, pages, base = self._table, self.new, self._base if self.usable else len(self._table)
@@ -516,24 +533,40 @@ class Manifest:
                      for name, rec in ((n, self.record(n)) for n in pages)}
             table = list(number)
             base = len(table)
-        framed = {name: orjson.Fragment(rec) if isinstance(rec, bytes) else rec for name, rec in pages.items()}
-        whole = {"key": self.key, "pages": framed, "facts": table, "base": base, "state": self.state, "log": self.log}
+        whole = {"key": self.key, "facts": table, "base": base, "state": self.state, "log": self.log}
         try:
-            body = orjson.dumps(whole, option=orjson.OPT_NON_STR_KEYS)
+            head = orjson.dumps(whole, option=orjson.OPT_NON_STR_KEYS)
         except TypeError:  # (a value orjson does not take, such as an integer past 64 bits)
-            whole["pages"] = {name: self.record(name) for name in pages}
-            body = json.dumps(whole, separators=(",", ":")).encode()
-        del pages, whole, framed
+            head = json.dumps(whole, separators=(",", ":")).encode()
+        # one line per page (a name with a tab or a line break is not recorded: rendered next time)
+        lines = [b"%s\t%s\n" % (name.encode("utf-8"), rec if isinstance(rec, bytes) else _text(rec))
+                 for name, rec in pages.items() if "\t" not in name and "\n" not in name]
+        del pages, whole
+        mac = hmac.new(self.mac_key, head + b"\n", hashlib.sha256)
+        for line in lines:
+            mac.update(line)
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             tmp = self.path.with_suffix(f".tmp{os.getpid()}")
             with os.fdopen(os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as f:
-                f.write(MAGIC)  # (in three writes: joined, they were one more copy of a body of 100s of MB)
-                f.write(hmac.new(self.mac_key, body, hashlib.sha256).digest())
-                f.write(body)
+                f.write(MAGIC)  # (not joined: that was one more copy of a body of 100s of MB)
+                f.write(mac.digest())
+                f.write(head + b"\n")
+                f.writelines(lines)
             os.replace(tmp, self.path)
         except OSError:
             return
+
+
+def _decode(raw: bytes | None) -> dict | None:
+    """A page record from its JSON text; None for none, or for text that is not a record."""
+    if raw is None:
+        return None
+    try:
+        rec = orjson.loads(raw)
+    except ValueError:
+        return None
+    return rec if isinstance(rec, dict) else None
 
 
 def _text(rec: dict) -> bytes:
@@ -554,18 +587,19 @@ class Page:
 
     def fresh(self) -> bool:
         """Same data, same facts, and the file is still the one written: keep it."""
-        old = self.m.old.get(self.name) if self.m.usable else None
-        if old is None or old["key"] != self.key or old.get("mark", False) != self.mark:
+        raw = self.m.old.get(self.name) if self.m.usable else None
+        old = _decode(raw)
+        if raw is None or old is None or old.get("key") != self.key or old.get("mark", False) != self.mark:
             return False  # (the mark: a kept record must list the page for search as this build does)
         try:
             st = (self.m.output / self.name).stat()
         except OSError:
             return False
-        if [st.st_size, st.st_mtime_ns] != old["file"]:
+        if [st.st_size, st.st_mtime_ns] != old.get("file"):
             return False
-        if not self.m._facts_hold(self.lang, old["facts"]):
+        if not self.m._facts_hold(self.lang, old.get("facts")):
             return False
-        self.m.new[self.name] = old
+        self.m.new[self.name] = raw
         self.m.kept += 1
         return True
 
@@ -588,7 +622,7 @@ class Page:
     def done(self) -> None:
         """Record the page as written, with the digest of every fact it read."""
         self.m.rendered += 1
-        old = self.m.old.get(self.name) if self.m.usable else None
+        old = _decode(self.m.old.get(self.name)) if self.m.usable else None
         # written and listed for search, or written and no longer listed: the index changes
         self.m.search_changed |= self.searchable or bool(old and old.get("search"))
         facts: dict[str, str] = {}

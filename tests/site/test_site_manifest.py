@@ -348,3 +348,9 @@ def test_the_size_and_mtime_of_a_recorded_page_are_known_without_a_stat(tmp_path
         st = os.stat(out / name)
         assert again.file_of(name) == (st.st_size, st.st_mtime_ns)
     assert again.file_of("c/index.html") is None
+    # saved, the manifest lets go of the contexts (they reach the verifier's state) and the facts;
+    # what the search index asks next still answers
+    again.finish()
+    assert again.common == {} and again._table == [] and again._memo == {}
+    assert again.file_of("a/index.html") == (os.stat(out / "a/index.html").st_size, os.stat(out / "a/index.html").st_mtime_ns)
+    assert again.search_unchanged() and again.kept == 1 and again.rendered == 1  # (no page here is searchable)

@@ -252,8 +252,7 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     if early is not None:
         early.prestart()  # forked while the build's heap is still small
     try:
-        pelican = Pelican(settings)
-        pelican.run()
+        Pelican(settings).run()  # (no reference kept: the verifier's state and the read-model go with it)
     finally:
         pelican_done = time.perf_counter()
         if early is not None and early.thread is not None:

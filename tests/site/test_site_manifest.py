@@ -70,17 +70,23 @@ def test_facts_are_saved_once_and_pages_name_them(tmp_path):
     assert all(render(renamed, out, n, common2, {"i": i}) for i, n in enumerate(names))
 
 
-@pytest.mark.parametrize("bad", [[7], [-1], [0, 1], ["0"], None])
-def test_a_record_naming_a_fact_the_table_does_not_hold_is_not_kept(tmp_path, bad):
-    """A page's record whose fact numbers are not numbers of the saved table is never trusted:
-    that page is rendered again (the records are read when a page asks, not all at load; -1 is
-    not "the last fact"). The other pages are kept."""
+def two_pages(tmp_path):
+    """A manifest saved with two written pages, a/ and b/, that read one fact."""
     out, cache = tmp_path / "out", tmp_path / "cache"
     out.mkdir()
     common = {"C": {"SITENAME": "x"}}
     m = Manifest(out, "key", cache_root=cache)
     assert render(m, out, "a/index.html", common, {}) and render(m, out, "b/index.html", common, {})
     m.finish()
+    return out, cache, common, m
+
+
+@pytest.mark.parametrize("bad", [[7], [-1], [0, 1], ["0"], None])
+def test_a_record_naming_a_fact_the_table_does_not_hold_is_not_kept(tmp_path, bad):
+    """A page's record whose fact numbers are not numbers of the saved table is never trusted:
+    that page is rendered again (the records are read when a page asks, not all at load; -1 is
+    not "the last fact"). The other pages are kept."""
+    out, cache, common, m = two_pages(tmp_path)
     obj = saved(m)
     assert obj["facts"] and obj["pages"]["a/index.html"]["facts"] == [0]
     obj["pages"]["a/index.html"]["facts"] = bad
@@ -99,12 +105,7 @@ def test_a_damaged_page_line_is_a_full_build_or_that_page_rendered(tmp_path, dam
     import hashlib
     import hmac
 
-    out, cache = tmp_path / "out", tmp_path / "cache"
-    out.mkdir()
-    common = {"C": {"SITENAME": "x"}}
-    m = Manifest(out, "key", cache_root=cache)
-    assert render(m, out, "a/index.html", common, {}) and render(m, out, "b/index.html", common, {})
-    m.finish()
+    out, cache, common, m = two_pages(tmp_path)
     data = m.path.read_bytes()
     head, _, pages = data[len(MAGIC) + 32:].partition(b"\n")
     lines = [x + b"\n" for x in pages.split(b"\n") if x and not x.startswith(b"a/index.html\t")]

@@ -7,8 +7,9 @@ takes two hours, so a push is measured again without building everything first.
     python bench/bench_push.py ... --profile push.raw                    # sampled with py-spy
     python bench/bench_push.py ... --restore 1064341                     # afterwards: cut the ledger back
 
-The corrections are of the results at ``--from`` (default: the 1,000 results before the newest
-1,000 the ledger has not corrected yet; give it explicitly for repeated pushes). A push of
+The corrections are of the results at log lines ``--from`` onwards (default: the 1,000 entries
+before the newest 1,000, which are results in a ledger bench_province generated; for repeated
+pushes give each a range of results not corrected yet: a result corrected twice is refused). A push of
 corrections touches what a push of results does (company, task and result pages, the year's
 listings, downloads, the lookup, the search documents) and can be made on a ledger whose locked
 targets all have results.

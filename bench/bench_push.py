@@ -9,7 +9,7 @@ takes two hours, so a push is measured again without building everything first.
 
 The corrections are of the results at log lines ``--from`` onwards (default: the 1,000 entries
 before the newest 1,000, which are results in a ledger bench_province generated; for repeated
-pushes give each a range of results not corrected yet: a result corrected twice is refused). A push of
+pushes give each push a range of results not corrected before). A push of
 corrections touches what a push of results does (company, task and result pages, the year's
 listings, downloads, the lookup, the search documents) and can be made on a ledger whose locked
 targets all have results.

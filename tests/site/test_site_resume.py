@@ -248,3 +248,38 @@ def test_a_result_push_rewrites_its_month_of_results_only(county, tmp_path, monk
     run(ledger, tmp_path / "fresh", PUBLISHER_FULL_VERIFY=True, PUBLISHER_PAGE_SIZE=1)
     a, b = files(out), files(tmp_path / "fresh")
     assert sorted(set(a) ^ set(b)) == [] and [k for k in a if a[k] != b[k]] == []
+
+
+def test_a_pushs_search_step_runs_without_the_verifiers_state(county, tmp_path, monkeypatch):
+    """A push builds its search index in the build's own process, after the pages. By then
+    nothing may hold the verifier's report or the read-model: at a province they are gigabytes,
+    and the index's state comes on top (docs/BENCHMARKS.md, session 16)."""
+    import gc
+    import weakref
+
+    from publisher.site import build as build_module
+
+    monkeypatch.setenv("PUBLISHER_CACHE_DIR", str(tmp_path / "cache"))
+    sizes = sorted(int(p.stem) for p in (county.ledger / "checkpoints").glob("*.note"))
+    ledger, out = cut(county.ledger, tmp_path / "ledger", sizes[-2]), tmp_path / "out"
+    run(ledger, out)
+    shutil.rmtree(ledger)
+    shutil.copytree(county.ledger, ledger)  # the push arrives
+    alive: dict[str, weakref.ref] = {}
+
+    def after(loaded, info):
+        alive.update(report=weakref.ref(loaded.report), draw=weakref.ref(loaded.report.rule("draw")),
+                     index=weakref.ref(loaded.index))
+
+    seen = []
+
+    def search_step(site, **kw):
+        gc.collect()
+        seen.append({name: ref() is not None for name, ref in alive.items()})
+        return "not indexed (test)"
+
+    monkeypatch.setattr(build_module, "run_pagefind", search_step)
+    res = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True,
+                overrides={"PUBLISHER_NOW": NOW, "PUBLISHER_AFTER_RENDER": after})
+    assert res.incremental and res.kept > 0
+    assert seen == [{"report": False, "draw": False, "index": False}], seen

@@ -252,7 +252,8 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     if early is not None:
         early.prestart()  # forked while the build's heap is still small
     try:
-        Pelican(settings).run()  # (no reference kept: the verifier's state and the read-model go with it)
+        pelican = Pelican(settings)
+        pelican.run()
     finally:
         pelican_done = time.perf_counter()
         if early is not None and early.thread is not None:

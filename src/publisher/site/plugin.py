@@ -123,8 +123,16 @@ class LedgerGenerator(Generator):
                  ", ".join(f"{k} {v:.1f}s" for k, v in timings.items()))
 
     def _cleanup(self) -> None:
+        """Close the read-model and let go of the verifier's state: Pelican keeps this generator
+        (its ``get_template``, through the pages' context and a memo of its own) until the build
+        returns, and a push's search index is built before that (site.build)."""
         if self.loaded is not None:
             self.loaded.index.close()
+            self.loaded = None
+        for ctx in getattr(self, "common", {}).values():
+            history = ctx.get("draw_history")
+            if history is not None:
+                history.rule = history.ledger = history.memory = None  # (answers nothing now)
         if self._work is not None:
             shutil.rmtree(self._work, ignore_errors=True)
             self._work = None

@@ -66,11 +66,16 @@ def append_corrections(ledger: Path, start: int, count: int) -> int:
     m = LOG_LINE_RE.match(lines[-1])
     tail = json.loads((ledger / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json").read_bytes())
     clock = max(last.time, int(parse_time(tail["time"]).timestamp())) + 1
-    for x in lines[start:start + count]:
+    picked = []
+    for x in lines[start:start + count]:  # all checked before anything is appended
         m = LOG_LINE_RE.match(x)
         e = json.loads((ledger / "entries" / m.group(1) / f"{int(m.group(2)):08d}.json").read_bytes())
         if e["type"] != "result":
-            sys.exit(f"log line {start}..: entry {x} is a {e['type']}, not a result (choose --from)")
+            sys.exit(f"log line {start}..: entry {x} is a {e['type']}, not a result (choose --from); nothing appended")
+        picked.append((m, e))
+    if len(picked) != count:
+        sys.exit(f"log line {start}..: {len(picked)} entries, not {count}; nothing appended")
+    for m, e in picked:
         body = dict(e["body"], categories=["5"] if e["body"]["categories"] == ["1"] else ["1"])
         clock += 1
         day = site.iso(clock + 8 * 3600)[:10]  # the approval's date: publication day, Beijing time
@@ -85,10 +90,32 @@ def append_corrections(ledger: Path, start: int, count: int) -> int:
     return tree.size
 
 
+def our_build_key(ledger: Path, out: Path) -> str:
+    """The build key the push build (bench_incremental's child) will compute for ``out``."""
+    from publisher.site.build import settings_for
+    from publisher.site.incremental import build_key
+
+    s = settings_for(ledger.resolve(), out.resolve(), REPO / "pelicanconf.py", {"PUBLISHER_NOW": NOW})
+    if "publisher.site.plugin" not in s.get("PLUGINS", []):
+        s["PLUGINS"] = list(s.get("PLUGINS") or []) + ["publisher.site.plugin"]
+    return build_key(s, Path(s["THEME"]) if s.get("THEME") else None)
+
+
+def would_be_incremental(cache: Path, ledger: Path, out: Path) -> bool:
+    """Whether this code would build ``out`` incrementally from ``ledger`` as it is now. When it
+    would not, the build deletes ``out`` first: at a province that is 46 GB and two hours of work
+    (BENCHMARKS, session 16, where a source file edited mid-run did exactly that)."""
+    from publisher.site.build import MARKER
+    from publisher.site.incremental import Manifest
+
+    if not (out / MARKER).is_file():
+        return False
+    return Manifest(out.resolve(), our_build_key(ledger, out), cache_root=cache, ledger=ledger.resolve()).load()
+
+
 def adopt_cache(cache: Path, ledger: Path, out: Path, src: Path) -> None:
     """Measurement only (see the module docstring): this version resumes from SRC's cache."""
-    from publisher.site.build import settings_for
-    from publisher.site.incremental import MAGIC, build_key
+    from publisher.site.incremental import MAGIC
     from publisher.storage.verify_cache import code_version, machine_key
 
     theirs = subprocess.run([sys.executable, "-c", "from publisher.storage.verify_cache import code_version; "
@@ -98,10 +125,7 @@ def adopt_cache(cache: Path, ledger: Path, out: Path, src: Path) -> None:
     for kind in ("verify", "snapshots"):
         if (cache / kind / theirs[:32]).is_dir() and not (cache / kind / ours[:32]).exists():
             subprocess.run(["cp", "-al", str(cache / kind / theirs[:32]), str(cache / kind / ours[:32])], check=True)
-    s = settings_for(ledger.resolve(), out.resolve(), REPO / "pelicanconf.py", {"PUBLISHER_NOW": NOW})
-    if "publisher.site.plugin" not in s.get("PLUGINS", []):
-        s["PLUGINS"] = list(s.get("PLUGINS") or []) + ["publisher.site.plugin"]
-    key = build_key(s, Path(s["THEME"]) if s.get("THEME") else None).encode()
+    key = our_build_key(ledger, out).encode()
     mac_key = machine_key(cache)
     for p in (cache / "site").glob("*.manifest"):
         data = p.read_bytes()
@@ -132,6 +156,10 @@ def main() -> int:
         return 0
     if a.adopt_cache_of is not None:
         adopt_cache(a.cache, a.ledger, a.out, a.adopt_cache_of)
+    if not would_be_incremental(a.cache, a.ledger, a.out):
+        sys.exit(f"{a.out}: this code would not build it incrementally (no manifest for this code and "
+                 "settings, or the ledger is not what it was built from); the push build would delete it "
+                 "and build everything. Nothing was appended. Build it first, or see --adopt-cache-of.")
     size = sum(1 for _ in open(a.ledger / "log"))
     start = a.start if a.start is not None else size - 2 * a.count
     new = append_corrections(a.ledger, start, a.count)

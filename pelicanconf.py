@@ -66,9 +66,11 @@ PUBLISHER_PROOFS = True  # one inclusion-proof JSON per entry
 PUBLISHER_COPY_LEDGER = True  # raw entries, log, checkpoints under /ledger/
 PUBLISHER_SEARCH_SHARD_PAGES = 10_000  # Pagefind runs per shard of at most this many pages
 PUBLISHER_SEARCH_SHARD_MB = 150  # ... and this much HTML (Pagefind needs ~6x that in memory)
-# Run a push's search index beside the rest of its build (a full build always does): worth it
-# with spare cores; on the project's 2 vCPUs a push measured slower (docs/BENCHMARKS.md)
-PUBLISHER_SEARCH_BESIDE_PUSH = False
+# Run a push's search index in its own process beside the rest of its build (a full build always
+# does). False indexes after the build, in the build process: one core's work at a time. On the
+# project's 2 vCPUs the push measured 0.71x the wall time beside (1/20 of a province) and 0.82x
+# (the sample county): docs/BENCHMARKS.md, session 17.
+PUBLISHER_SEARCH_BESIDE_PUSH = True
 
 # Autoescape everything the templates print (ledger text is hostile until proven otherwise).
 JINJA_ENVIRONMENT = {"trim_blocks": True, "lstrip_blocks": True, "autoescape": True}

@@ -87,6 +87,8 @@ def child(ledger: str, output: str, full: str, search: str) -> None:
         over["PUBLISHER_FULL_VERIFY"] = True
     if os.environ.get("BENCH_RENDER_WORKERS"):  # --render-workers: forked page writers (pelicanconf default: none)
         over["PUBLISHER_RENDER_WORKERS"] = int(os.environ["BENCH_RENDER_WORKERS"])
+    if os.environ.get("BENCH_BESIDE"):  # --beside: where the push's search index runs
+        over["PUBLISHER_SEARCH_BESIDE_PUSH"] = os.environ["BENCH_BESIDE"] == "1"
     t, c = time.perf_counter(), time.process_time()
     res = build(ledger, output, settings_file=REPO / "pelicanconf.py", overrides=over, search=search == "1")
     wall, cpu = time.perf_counter() - t, time.process_time() - c
@@ -140,6 +142,8 @@ def main() -> int:
                     "(a province is a million files)")
     ap.add_argument("--no-keep", action="store_true", help="keep no copy of the previous push's output and cache "
                     "for --again (at a province the output is tens of GB)")
+    ap.add_argument("--beside", choices=["0", "1"], help="PUBLISHER_SEARCH_BESIDE_PUSH for the push: 1 its search "
+                    "index beside its build (the default), 0 after it")
     ap.add_argument("--child", nargs=4, help=argparse.SUPPRESS)
     a = ap.parse_args()
     if a.child:
@@ -198,8 +202,11 @@ def main() -> int:
           f"{prev['pages']:,} HTML  peak {prev['peak_mb']} MB (Pagefind {prev['pagefind_peak_mb']} MB)  load {os.getloadavg()[0]:.1f}")
     if a.render_workers is not None:  # the push only (a worker setting is no build-key change: see site.incremental)
         os.environ["BENCH_RENDER_WORKERS"] = str(a.render_workers)
+    if a.beside is not None:
+        os.environ["BENCH_BESIDE"] = a.beside
     inc = run(a.ledger, out, cache, False, search, a.profile)
     os.environ.pop("BENCH_RENDER_WORKERS", None)
+    os.environ.pop("BENCH_BESIDE", None)
     print(f"incremental build:                     {inc['wall']:7.1f} s wall {inc['cpu']:7.1f} s CPU  rendered "
           f"{inc['rendered']:,} kept {inc['kept']:,} pages (incremental: {inc['incremental']}); Pagefind {inc['pagefind']:.1f} s  peak {inc['peak_mb']} MB  "
           f"load {os.getloadavg()[0]:.1f}")

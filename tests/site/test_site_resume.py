@@ -59,10 +59,12 @@ def test_resumed_build_writes_the_full_builds_site(county, tmp_path, monkeypatch
     assert [k for k in full if full[k] != again.get(k)] == []
 
 
-def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypatch):
+@pytest.mark.parametrize("beside", [True, False], ids=["index-beside", "index-after"])
+def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypatch, beside):
     """Build, push the next entries, build again into the same output: only pages whose data
     changed are rendered, and every file equals a fresh full build's (no stale page left),
-    the search index's shards included."""
+    the search index's shards included — whether the push indexes beside its build (the
+    default) or after it, in the build process."""
     from collections import Counter
 
     from publisher.core.verifier import LOG_LINE_RE
@@ -74,7 +76,7 @@ def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypat
     sizes = sorted(int(p.stem) for p in (county.ledger / "checkpoints").glob("*.note"))
     ledger, out = tmp_path / "ledger", tmp_path / "out"
     cut(county.ledger, ledger, sizes[-2])
-    over = {"PUBLISHER_NOW": NOW, "PUBLISHER_SEARCH_BESIDE_PUSH": True}  # the push indexes beside its build
+    over = {"PUBLISHER_NOW": NOW, **({} if beside else {"PUBLISHER_SEARCH_BESIDE_PUSH": False})}  # beside: the default
     first = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True, overrides=over)
     assert not first.incremental and first.kept == 0
     before, stamps = files(out), mtimes(out)
@@ -87,7 +89,7 @@ def test_incremental_build_equals_a_fresh_full_build(county, tmp_path, monkeypat
     assert pushed, "nothing pushed"
     inc = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True, overrides=over)
     assert inc.incremental and inc.kept > 0 and inc.rendered > 0, (inc, pushed)
-    assert inc.pagefind_overlap > 0, "the push's search index did not run beside the rest of its build"
+    assert (inc.pagefind_overlap > 0) == beside, ("the push's search index ran", inc.pagefind_overlap, beside)
     fresh = build(ledger, tmp_path / "fresh", settings_file=REPO / "pelicanconf.py", search=True, overrides=over)
     assert not fresh.incremental and fresh.kept == 0
     a, b = files(out), files(tmp_path / "fresh")
@@ -279,7 +281,7 @@ def test_a_pushs_search_step_runs_without_the_verifiers_state(county, tmp_path, 
         return "not indexed (test)"
 
     monkeypatch.setattr(build_module, "run_pagefind", search_step)
-    res = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True,
-                overrides={"PUBLISHER_NOW": NOW, "PUBLISHER_AFTER_RENDER": after})
+    res = build(ledger, out, settings_file=REPO / "pelicanconf.py", search=True,  # indexed after the build, here
+                overrides={"PUBLISHER_NOW": NOW, "PUBLISHER_AFTER_RENDER": after, "PUBLISHER_SEARCH_BESIDE_PUSH": False})
     assert res.incremental and res.kept > 0
     assert seen == [{"report": False, "draw": False, "index": False}], seen

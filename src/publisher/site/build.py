@@ -46,9 +46,10 @@ class EarlySearch:
     """Pagefind, started by the plugin as soon as every searchable page is written (tasks and
     inspected companies), in a process of its own, while the rest of a full build
     (never-inspected company pages, listings, downloads, verifier data, lookup index) is still
-    being written. A push does this only with PUBLISHER_SEARCH_BESIDE_PUSH: on the project's 2
-    vCPUs a push at a tenth of a province measured slower with its index beside it
-    (docs/BENCHMARKS.md, session 10)."""
+    being written. A push does this too unless PUBLISHER_SEARCH_BESIDE_PUSH is False: once the
+    index ran in a forked process (not a thread of the build) a push on the project's 2 vCPUs
+    took 0.71x the wall time with its index beside it at 1/20 of a province (docs/BENCHMARKS.md,
+    session 17; session 10's thread made it slower)."""
 
     def __init__(self, output: Path, shard_pages: int, shard_mb: int, state_path: Path | None = None,
                  unchanged: Callable[[], bool] | None = None):
@@ -241,10 +242,9 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     shard_pages = int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000)
     shard_mb = int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150)
     search_state = manifest.path.with_suffix(".search.json") if manifest.mac_key else None  # shards indexed (search.py)
-    # a full build indexes while it still writes; a push only when PUBLISHER_SEARCH_BESIDE_PUSH
-    # says so (on this project's 2 vCPUs a push at 1/10 of a province measured slower with its
-    # index beside it, docs/BENCHMARKS.md session 10; a runner with spare cores gains)
-    beside = not incremental or bool(settings.get("PUBLISHER_SEARCH_BESIDE_PUSH"))
+    # a full build indexes while it still writes; a push too unless PUBLISHER_SEARCH_BESIDE_PUSH
+    # is False (then after the build, in this process: EarlySearch says why beside is the default)
+    beside = not incremental or bool(settings.get("PUBLISHER_SEARCH_BESIDE_PUSH", True))
     early = (EarlySearch(output, shard_pages, shard_mb, search_state, manifest.search_unchanged if incremental else None)
              if search and beside else None)
     settings["PUBLISHER_EARLY_SEARCH"] = early

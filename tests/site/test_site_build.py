@@ -419,3 +419,14 @@ def test_a_build_that_fails_lets_the_waiting_search_process_go(tmp_path, monkeyp
     assert early.pid is None and not ran.exists()
     with pytest.raises(ChildProcessError):
         os.waitpid(pid, 0)  # already reaped: it exited
+
+
+def test_the_search_index_runs_beside_a_push_unless_the_settings_say_after():
+    """A full build always indexes beside itself; a push does too by default, a settings file
+    written before the setting existed included, and after the build only when told so."""
+    from publisher.site.build import search_beside
+
+    assert search_beside({}, incremental=False) and search_beside({"PUBLISHER_SEARCH_BESIDE_PUSH": False}, False)
+    assert search_beside({}, incremental=True)
+    assert search_beside({"PUBLISHER_SEARCH_BESIDE_PUSH": True}, incremental=True)
+    assert not search_beside({"PUBLISHER_SEARCH_BESIDE_PUSH": False}, incremental=True)

@@ -180,6 +180,13 @@ class EarlySearch:
             raise self.error
 
 
+def search_beside(settings: dict[str, Any], incremental: bool) -> bool:
+    """Whether the search index runs beside the build (EarlySearch) rather than after it: always
+    for a full build; for a push unless PUBLISHER_SEARCH_BESIDE_PUSH is False (a settings file
+    written before it existed gets the default, beside: EarlySearch says why)."""
+    return not incremental or bool(settings.get("PUBLISHER_SEARCH_BESIDE_PUSH", True))
+
+
 def find_settings(start: Path | None = None) -> Path | None:
     for base in [start or Path.cwd(), REPO]:
         p = base / "pelicanconf.py"
@@ -242,9 +249,7 @@ def build(ledger_dir: Path | str, output_dir: Path | str, *, settings_file: Path
     shard_pages = int(settings.get("PUBLISHER_SEARCH_SHARD_PAGES") or 10_000)
     shard_mb = int(settings.get("PUBLISHER_SEARCH_SHARD_MB") or 150)
     search_state = manifest.path.with_suffix(".search.json") if manifest.mac_key else None  # shards indexed (search.py)
-    # a full build indexes while it still writes; a push too unless PUBLISHER_SEARCH_BESIDE_PUSH
-    # is False (then after the build, in this process: EarlySearch says why beside is the default)
-    beside = not incremental or bool(settings.get("PUBLISHER_SEARCH_BESIDE_PUSH", True))
+    beside = search_beside(settings, incremental)
     early = (EarlySearch(output, shard_pages, shard_mb, search_state, manifest.search_unchanged if incremental else None)
              if search and beside else None)
     settings["PUBLISHER_EARLY_SEARCH"] = early

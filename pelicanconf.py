@@ -59,7 +59,9 @@ PUBLISHER_REGION_NAMES = "content/data/regions.csv"
 # ahead without limit, so for very large ledgers 1 keeps memory flat at some cost in time.
 PUBLISHER_VERIFY_WORKERS = None
 # Forked processes writing pages beside the build process (None or 0 = every page in the build
-# process, the default: faster on the 2-core project machine; 2 = two workers). The output is
+# process, the default; 2 = two workers, slower on the 2-core project machine). One worker built
+# the sample county 8-37 % faster (docs/BENCHMARKS.md, session 17) but is a fork of the whole
+# build process, not yet measured against a province's memory budget. The output is
 # byte-identical either way.
 PUBLISHER_RENDER_WORKERS = None
 PUBLISHER_PROOFS = True  # one inclusion-proof JSON per entry

@@ -71,7 +71,8 @@ PUBLISHER_SEARCH_SHARD_MB = 150  # ... and this much HTML (Pagefind needs ~6x th
 # Run a push's search index in its own process beside the rest of its build (a full build always
 # does). False indexes after the build, in the build process: one core's work at a time. On the
 # project's 2 vCPUs the push measured 0.71x the wall time beside (1/20 of a province) and 0.82x
-# (the sample county): docs/BENCHMARKS.md, session 17.
+# (the sample county), for 26 % more summed memory at its peak (still below a full build's):
+# docs/BENCHMARKS.md, session 17. A runner short of memory sets False.
 PUBLISHER_SEARCH_BESIDE_PUSH = True
 
 # Autoescape everything the templates print (ledger text is hostile until proven otherwise).

@@ -102,3 +102,28 @@ def test_home_page_has_a_search_box_and_every_page_links_to_search(site):
     assert 'action="search/"' in home and 'name="q"' in home
     task = next((site / "task").iterdir()) / "index.html"
     assert 'class="header-search" href="../../search/"' in task.read_text(encoding="utf-8")
+
+
+def test_a_lookup_file_is_the_compact_json_the_page_script_reads():
+    """The lookup's bytes are ``json.dumps(ensure_ascii=False, compact)``'s, whatever the names hold
+    (control characters, quotes, backslashes, U+2028, astral characters, private use), and a
+    bucket keyed by numbers has them as strings, as json gives them."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    def reference(value):
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+    names = st.text(st.characters(exclude_categories=("Cs",)), max_size=12)
+    rows = st.lists(st.tuples(names, names, st.integers(0, 10**6)).map(list), max_size=4)
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.dictionaries(names, st.one_of(st.tuples(st.integers(0, 10**6), rows).map(list),
+                                            st.tuples(st.integers(0, 10**6), st.integers(0, 99)).map(list))))
+    def check(bucket):
+        assert lookup.encode(bucket) == reference(bucket)
+        assert lookup.encode(list(bucket.items())) == reference(list(bucket.items()))
+
+    check()
+    odd = {"a\x00\x1f\x7f\"\\/\n\t\r\b\f": [1, [["91X", "\u2028\u2029𠀀😀\ue000", 3]]], 7: [2, 0]}
+    assert lookup.encode(odd) == reference(odd)

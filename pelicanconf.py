@@ -60,9 +60,8 @@ PUBLISHER_REGION_NAMES = "content/data/regions.csv"
 PUBLISHER_VERIFY_WORKERS = None
 # Forked processes writing pages beside the build process (None or 0 = every page in the build
 # process, the default; 2 = two workers, slower on the 2-core project machine). One worker built
-# the sample county 8-37 % faster (docs/BENCHMARKS.md, session 17) but is a fork of the whole
-# build process, not yet measured against a province's memory budget. The output is
-# byte-identical either way.
+# the sample county 8-37 % faster, but at 1/20 of a province no faster and with 11 % more memory
+# (docs/BENCHMARKS.md, session 17). The output is byte-identical either way.
 PUBLISHER_RENDER_WORKERS = None
 PUBLISHER_PROOFS = True  # one inclusion-proof JSON per entry
 PUBLISHER_COPY_LEDGER = True  # raw entries, log, checkpoints under /ledger/

@@ -36,6 +36,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+import orjson
+
 from .model import CACHE
 from .urls import safe_seg
 
@@ -67,9 +69,10 @@ def grams(name: str) -> set[str]:
 def encode(value: Any) -> bytes:
     """A lookup file's bytes: compact JSON, UTF-8, non-ASCII as itself — the bytes of
     ``json.dumps(value, ensure_ascii=False, separators=(",", ":"))``, made by orjson (7x faster
-    on the county's 7,952 lookup files, docs/BENCHMARKS.md session 17; the equality is tested)."""
-    import orjson
-
+    on the county's 7,952 lookup files, docs/BENCHMARKS.md session 17; the equality is tested).
+    No lone surrogate reaches here (orjson refuses to encode one, as json's UTF-8 step did):
+    names come from directory snapshots, which orjson parses, and from entries, which verify
+    refuses when their body has no canonical UTF-8 form ("non-UTF-8 codepoints")."""
     return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS)
 
 

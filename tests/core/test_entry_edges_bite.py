@@ -72,3 +72,19 @@ def test_padding_allowance_at_its_exact_byte():
         from_bytes(data + b" " * (limit + 1 - len(data)))
     assert str(exc.value) == (f"entry file is {limit + 1} bytes, more than {PAD_FACTOR} × its canonical size "
                               f"({canonical}) + {PAD_SLACK}: padded")
+
+
+def test_a_lone_surrogate_escape_in_a_body_is_refused_by_the_envelope():
+    """JSON lets a file write ``\\ud800`` (half a character); Python's parser takes it, and a name
+    holding it would reach every page and the lookup, which cannot encode it. The envelope refuses
+    the entry (verify reports it as an envelope error of that file), naming the reason, before
+    anything is built from it."""
+    from publisher.core.canonical import CanonicalError
+
+    e = sign_entry(type="notice", office="scjgj", seq=1, prev=None, time="2026-01-01T00:00:00Z",
+                   body={"title": "PLACEHOLDER", "text": "x"}, key=KEY)
+    data = e.to_file_bytes().replace(b"PLACEHOLDER", b"\\ud800")
+    assert b"\\ud800" in data
+    with pytest.raises(CanonicalError) as exc:
+        from_bytes(data)
+    assert str(exc.value) == "input contains non-UTF-8 codepoints"
